@@ -1,0 +1,265 @@
+"""The clinic's settings, read from ``kiosk.toml``.
+
+Every key is optional. A file that cannot be read, or a key with a bad value,
+never stops the kiosk: what could not be read keeps its default, and each
+problem is reported with the exact key, line and reason (``ConfigProblem``).
+The table ``SETTINGS`` below is the one list of keys, their types, defaults and
+documentation; ``resources/kiosk.example.toml`` shows them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Colours:
+    primary: str = "#1d5c63"
+    accent: str = "#b4442c"
+    background: str = "#f6f3ee"
+    surface: str = "#ffffff"
+    text: str = "#1b1f22"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the clinic can change without a programmer."""
+
+    clinic_name: str = "Our Clinic"
+    clinic_phone: str = ""
+    clinic_website: str = ""
+    welcome: str = "Welcome. Tap a topic to read more."
+    colours: Colours = field(default_factory=Colours)
+    idle_seconds: int = 90
+    countdown_seconds: int = 15
+    text_scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One thing wrong with the config file, said so a person can fix it."""
+
+    path: Path
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        key = f" [{self.key}]" if self.key else ""
+        return f"{where}:{key} {self.message}"
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    key: str
+    attr: str  # attribute on Config, or "colours.<name>"
+    kind: type
+    doc: str
+    check: Callable[[Any], str | None] = lambda _value: None
+
+
+def _between(low: float, high: float) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not low <= value <= high:
+            return f"must be between {low:g} and {high:g}, got {value!r}"
+        return None
+
+    return check
+
+
+def _text(max_len: int, *, required: bool = False) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if required and not value.strip():
+            return "must not be empty"
+        if len(value) > max_len:
+            return f"must be at most {max_len} characters, got {len(value)}"
+        if any(ord(ch) < 32 for ch in value):
+            return "must be one line without control characters"
+        return None
+
+    return check
+
+
+def _colour(value: Any) -> str | None:
+    if not HEX_COLOUR.match(value):
+        return f'must be a colour like "#1d5c63", got {value!r}'
+    return None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("clinic", "name", "clinic_name", str, "Shown at the top of every screen.",
+            _text(60, required=True)),
+    Setting("clinic", "phone", "clinic_phone", str, "The clinic's phone number, as shown.",
+            _text(40)),
+    Setting("clinic", "website", "clinic_website", str, "Shown as text; never opened.",
+            _text(100)),
+    Setting("clinic", "welcome", "welcome", str, "The one-line welcome on the home screen.",
+            _text(120, required=True)),
+    Setting("colours", "primary", "colours.primary", str, "Buttons and the top bar.", _colour),
+    Setting("colours", "accent", "colours.accent", str, "Crisis help and highlights.", _colour),
+    Setting("colours", "background", "colours.background", str, "Screen background.", _colour),
+    Setting("colours", "surface", "colours.surface", str, "Tiles and cards.", _colour),
+    Setting("colours", "text", "colours.text", str, "Body text.", _colour),
+    Setting("idle", "seconds", "idle_seconds", int,
+            "Seconds without a touch before 'Are you still there?'.", _between(10, 3600)),
+    Setting("idle", "countdown_seconds", "countdown_seconds", int,
+            "Seconds the countdown shows before the kiosk resets.", _between(5, 120)),
+    Setting("text", "scale", "text_scale", float,
+            "Text size factor: 1.0 is 20 pt body text.", _between(0.9, 2.0)),
+)
+
+_BY_SECTION: dict[str, dict[str, Setting]] = {}
+for _setting in SETTINGS:
+    _BY_SECTION.setdefault(_setting.section, {})[_setting.key] = _setting
+
+
+def default_for(setting: Setting) -> Any:
+    return _get(Config(), setting.attr)
+
+
+def _get(config: Config, attr: str) -> Any:
+    obj: Any = config
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _set(config: Config, attr: str, value: Any) -> Config:
+    if attr.startswith("colours."):
+        return replace(config, colours=replace(config.colours, **{attr.split(".", 1)[1]: value}))
+    return replace(config, **{attr: value})
+
+
+def _line_of(text: str, section: str, key: str | None = None) -> int | None:
+    """The 1-based line of ``[section]`` (or of ``key`` inside it)."""
+    current = ""
+    header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = header.match(line)
+        if match:
+            current = match.group(1).strip().strip('"')
+            if key is None and current == section:
+                return number
+            continue
+        if key is not None and current == section:
+            if re.match(rf'^\s*"?{re.escape(key)}"?\s*=', line):
+                return number
+        # Dotted keys at top level: clinic.name = "..."
+        if key is not None and current == "" and re.match(
+            rf"^\s*{re.escape(section)}\s*\.\s*{re.escape(key)}\s*=", line
+        ):
+            return number
+    return None
+
+
+def _kind_name(kind: type) -> str:
+    return {str: "text in quotes", int: "a whole number", float: "a number"}[kind]
+
+
+def _coerce(value: Any, kind: type) -> Any:
+    """The value as ``kind``, or raise TypeError. Whole numbers are fine for floats."""
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"must be {_kind_name(kind)}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
+    """Read config text; return the config and every problem found in it."""
+    problems: list[ConfigProblem] = []
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+        problems.append(
+            ConfigProblem(path, line, "", f"not valid TOML ({exc}); using all defaults")
+        )
+        return Config(), problems
+
+    config = Config()
+    for section, values in data.items():
+        known = _BY_SECTION.get(section)
+        if known is None:
+            hint = difflib.get_close_matches(section, _BY_SECTION, n=1)
+            extra = f'; did you mean "[{hint[0]}]"?' if hint else ""
+            problems.append(ConfigProblem(path, _line_of(text, section), section,
+                                          f"unknown section, ignored{extra}"))
+            continue
+        if not isinstance(values, dict):
+            problems.append(ConfigProblem(path, None, section,
+                                          "must be a section like [" + section + "]; ignored"))
+            continue
+        for key, raw in values.items():
+            setting = known.get(key)
+            line = _line_of(text, section, key)
+            name = f"{section}.{key}"
+            if setting is None:
+                hint = difflib.get_close_matches(key, known, n=1)
+                extra = f'; did you mean "{hint[0]}"?' if hint else ""
+                problems.append(ConfigProblem(path, line, name, f"unknown key, ignored{extra}"))
+                continue
+            try:
+                value = _coerce(raw, setting.kind)
+                reason = setting.check(value)
+            except TypeError as exc:
+                reason = str(exc)
+            if reason is not None:
+                problems.append(ConfigProblem(
+                    path, line, name, f"{reason}; using the default {default_for(setting)!r}"))
+                continue
+            config = _set(config, setting.attr, value)
+    return config, problems
+
+
+def load_config(path: Path) -> tuple[Config, list[ConfigProblem]]:
+    """Read ``path``; a missing file is simply all defaults."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(), []
+    except OSError as exc:
+        return Config(), [ConfigProblem(path, None, "", f"cannot be read ({exc.strerror}); "
+                                                        "using all defaults")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return Config(), [ConfigProblem(path, line, "", "is not UTF-8 text (save it as UTF-8); "
+                                                        "using all defaults")]
+    return parse_config(text, path)
+
+
+def example_toml() -> str:
+    """A config file with every key commented out at its default: the documentation."""
+    lines = ["# kiosk.toml: every key is optional; remove the # to change one.", ""]
+    section = ""
+    for setting in SETTINGS:
+        if setting.section != section:
+            section = setting.section
+            lines += ["", f"[{section}]"] if lines[-1] else [f"[{section}]"]
+        default = default_for(setting)
+        rendered = f'"{default}"' if isinstance(default, str) else repr(default)
+        lines.append(f"# {setting.doc}")
+        lines.append(f"# {setting.key} = {rendered}")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "SETTINGS", "Colours", "Config", "ConfigProblem", "example_toml", "load_config",
+    "parse_config",
+]
+assert {f.name for f in fields(Colours)} == {
+    s.attr.split(".", 1)[1] for s in SETTINGS if s.attr.startswith("colours.")
+}

@@ -1,0 +1,78 @@
+"""Every path the kiosk reads or writes, in one place.
+
+The data folder holds the config file, logs and (later) enquiries. It is the
+platform's per-user data folder unless ``--data-dir`` or ``KIOSK_DATA_DIR``
+says otherwise, so tests and admins can point it anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+from kiosk import APP_NAME
+
+DATA_DIR_ENV = "KIOSK_DATA_DIR"
+CONFIG_FILE_NAME = "kiosk.toml"
+
+
+def resource_dir() -> Path:
+    """The shipped ``resources/`` folder, wherever the package is installed."""
+    # The resources live on the file system (the wheel and the editable install
+    # both unpack them), so the Traversable is a real directory.
+    return Path(str(resources.files("kiosk.resources")))
+
+
+def shipped_content_dir() -> Path:
+    return resource_dir() / "content"
+
+
+def theme_dir() -> Path:
+    return resource_dir() / "theme"
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where this run of the kiosk keeps and finds its files."""
+
+    data_dir: Path
+    content_dir: Path
+    config_file: Path
+
+    @classmethod
+    def resolve(
+        cls,
+        data_dir: Path | None = None,
+        content_dir: Path | None = None,
+        config_file: Path | None = None,
+    ) -> Paths:
+        data = (data_dir or default_data_dir()).expanduser().resolve()
+        content = (content_dir or shipped_content_dir()).expanduser().resolve()
+        config = (config_file or data / CONFIG_FILE_NAME).expanduser().resolve()
+        return cls(data_dir=data, content_dir=content, config_file=config)
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "kiosk.log"
+
+    def ensure(self) -> None:
+        """Create the data and log folders, private to the kiosk's user."""
+        for folder in (self.data_dir, self.log_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+            if os.name == "posix":
+                folder.chmod(0o700)

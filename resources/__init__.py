@@ -1,0 +1,1 @@
+"""Shipped resources (content, theme, deployment files), installed as ``kiosk.resources``."""

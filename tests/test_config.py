@@ -1,0 +1,132 @@
+"""The config file: every key optional, a bad key falls back and is reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import SETTINGS, Config, example_toml, load_config, parse_config
+from kiosk.paths import resource_dir
+
+HERE = Path("kiosk.toml")
+
+
+def test_missing_file_is_all_defaults(tmp_path: Path) -> None:
+    """No config file at all: the kiosk runs on defaults and reports nothing."""
+    config, problems = load_config(tmp_path / "kiosk.toml")
+    assert config == Config()
+    assert problems == []
+
+
+def test_good_values_are_used() -> None:
+    """Every section's keys reach the Config."""
+    text = """
+[clinic]
+name = "Riverside Clinic"
+phone = "(555) 010-0199"
+[colours]
+primary = "#204060"
+[idle]
+seconds = 120
+countdown_seconds = 20
+[text]
+scale = 1.3
+"""
+    config, problems = parse_config(text, HERE)
+    assert problems == []
+    assert config.clinic_name == "Riverside Clinic"
+    assert config.clinic_phone == "(555) 010-0199"
+    assert config.colours.primary == "#204060"
+    assert config.colours.accent == Config().colours.accent
+    assert (config.idle_seconds, config.countdown_seconds) == (120, 20)
+    assert config.text_scale == pytest.approx(1.3)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line", "reason", "attr"),
+    [
+        ('[clinic]\nname = 3\n', "clinic.name", 2, "must be text in quotes", "clinic_name"),
+        ('[clinic]\n\nname = ""\n', "clinic.name", 3, "must not be empty", "clinic_name"),
+        ('[idle]\nseconds = 2\n', "idle.seconds", 2, "between 10 and 3600", "idle_seconds"),
+        ('[idle]\nseconds = "90"\n', "idle.seconds", 2, "whole number", "idle_seconds"),
+        ('[idle]\nseconds = true\n', "idle.seconds", 2, "whole number", "idle_seconds"),
+        ('[text]\nscale = 9.0\n', "text.scale", 2, "between 0.9 and 2", "text_scale"),
+        ('[colours]\nprimary = "teal"\n', "colours.primary", 2, "must be a colour",
+         "colours"),
+    ],
+)
+def test_bad_key_falls_back_to_its_default(text: str, key: str, line: int, reason: str,
+                                           attr: str) -> None:
+    """A bad value keeps the default and names the key, the line and the reason."""
+    config, problems = parse_config(text, HERE)
+    assert getattr(config, attr) == getattr(Config(), attr)
+    assert len(problems) == 1
+    problem = problems[0]
+    assert (problem.key, problem.line) == (key, line)
+    assert reason in problem.message
+    assert "using the default" in problem.message
+    assert str(problem).startswith(f"kiosk.toml:{line}: [{key}]")
+
+
+def test_one_bad_key_does_not_spoil_the_others() -> None:
+    """Good keys around a bad one are still used."""
+    config, problems = parse_config('[clinic]\nname = "A"\nphone = 5\nwebsite = "a.org"\n', HERE)
+    assert (config.clinic_name, config.clinic_website) == ("A", "a.org")
+    assert [p.key for p in problems] == ["clinic.phone"]
+
+
+def test_unknown_key_suggests_the_known_one() -> None:
+    """A typo in a key name is reported with a suggestion, not silently ignored."""
+    _config, problems = parse_config('[clinic]\nnmae = "A"\n[idel]\nseconds = 60\n', HERE)
+    messages = [str(p) for p in problems]
+    assert messages == [
+        'kiosk.toml:2: [clinic.nmae] unknown key, ignored; did you mean "name"?',
+        'kiosk.toml:3: [idel] unknown section, ignored; did you mean "[idle]"?',
+    ]
+
+
+def test_invalid_toml_is_all_defaults_with_its_line() -> None:
+    """A syntax error: defaults for everything, and the line of the error."""
+    config, problems = parse_config('[clinic]\nname = "A"\nphone = "unclosed\n', HERE)
+    assert config == Config()
+    assert problems[0].line == 3
+    assert "not valid TOML" in problems[0].message
+
+
+def test_not_utf8_is_all_defaults_with_its_line(tmp_path: Path) -> None:
+    """A file saved in a legacy encoding is reported with the line of the bad byte."""
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes(b'[clinic]\nname = "Caf\xe9"\n')
+    config, problems = load_config(path)
+    assert config == Config()
+    assert problems[0].line == 2
+    assert "UTF-8" in problems[0].message
+
+
+def test_unreadable_file_is_reported(tmp_path: Path) -> None:
+    """A folder where the file should be: defaults, and a reason."""
+    path = tmp_path / "kiosk.toml"
+    path.mkdir()
+    config, problems = load_config(path)
+    assert config == Config()
+    assert "cannot be read" in problems[0].message
+
+
+def test_example_config_documents_every_key() -> None:
+    """The shipped example names every key and, uncommented, gives the defaults."""
+    text = example_toml()
+    for setting in SETTINGS:
+        assert f"# {setting.key} = " in text
+    uncommented = "\n".join(
+        line[2:] if line.startswith("# ") and "=" in line else line
+        for line in text.splitlines()
+    )
+    config, problems = parse_config(uncommented, HERE)
+    assert problems == []
+    assert config == Config()
+
+
+def test_shipped_example_is_up_to_date() -> None:
+    """resources/kiosk.example.toml is what example_toml() writes today."""
+    assert (resource_dir() / "kiosk.example.toml").read_text(encoding="utf-8") == example_toml()
