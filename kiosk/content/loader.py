@@ -1,0 +1,289 @@
+"""Reading a content folder into a ``Library``.
+
+Layout::
+
+    content/
+      ketamine-and-depression/      a topic (folders starting with _ or . are skipped)
+        topic.toml                  title, order, summary, cover
+        01-ketamine-and-depression.md
+        images/...
+
+A page starts with a metadata header::
+
+    ---
+    title: What is ketamine?
+    order: 2
+    summary: One line for the home screen.     (optional)
+    picture: images/clinic.jpg                 (optional)
+    ---
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from kiosk.content.model import Library, Page, Problem, Topic
+from kiosk.content.render import BrokenPage, RenderContext, Renderer, plain_text, resolve_picture
+
+log = logging.getLogger(__name__)
+
+TOPIC_FILE = "topic.toml"
+PAGE_KEYS = {"title": str, "order": int, "summary": str, "picture": str}
+REQUIRED_PAGE_KEYS = ("title", "order")
+TOPIC_KEYS = {"title": str, "order": int, "summary": str, "cover": str}
+MAX_TITLE = 120
+MAX_SUMMARY = 200
+
+
+@dataclass(frozen=True)
+class _Header:
+    values: dict[str, tuple[Any, int]]  # key -> (value, line)
+    body: str
+    body_line: int  # line number of the body's first line
+
+
+class MetadataError(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _did_you_mean(key: str, known: Any) -> str:
+    hint = difflib.get_close_matches(key, list(known), n=1)
+    return f'; did you mean "{hint[0]}"?' if hint else ""
+
+
+def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
+    """Split a page into its metadata header and body; raise MetadataError if broken."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise MetadataError('the page must start with a metadata header: a line "---", '
+                            '"title: ...", "order: ...", then "---"', 1)
+    warnings: list[tuple[int, str]] = []
+    values: dict[str, tuple[Any, int]] = {}
+    for index in range(1, len(lines)):
+        number = index + 1
+        line = lines[index].strip()
+        if line == "---":
+            body = "\n".join(lines[index + 1:])
+            return _Header(values, body, number + 1), warnings
+        if not line or line.startswith("#"):
+            continue
+        key, sep, raw = line.partition(":")
+        key = key.strip().lower()
+        if not sep or not key:
+            raise MetadataError(f'"{line}" is not "key: value"', number)
+        if key in values:
+            raise MetadataError(f'"{key}" is given twice (first on line {values[key][1]})', number)
+        if key not in PAGE_KEYS:
+            warnings.append((number, f'unknown key "{key}", ignored{_did_you_mean(key, PAGE_KEYS)}'))
+            continue
+        value: Any = raw.strip()
+        if PAGE_KEYS[key] is int:
+            try:
+                value = int(value)
+            except ValueError:
+                raise MetadataError(f'"{key}" must be a whole number, got "{raw.strip()}"',
+                                    number) from None
+        values[key] = (value, number)
+    raise MetadataError('the metadata header has no closing "---"', 1)
+
+
+def _read_text(path: Path) -> str:
+    """UTF-8 text of ``path``; raise MetadataError naming the line of a bad byte."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MetadataError("is not valid UTF-8 text (save it as UTF-8); page left out",
+                            line) from None
+
+
+@dataclass
+class _PendingPage:
+    topic_id: str
+    page_id: str
+    path: Path
+    text: str
+    header: _Header
+
+
+class _Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.problems: list[Problem] = []
+        self.renderer = Renderer()
+
+    def problem(self, path: Path, line: int | None, severity: str, message: str) -> None:
+        assert severity in ("error", "warning")
+        self.problems.append(Problem(path, line, severity, message))  # type: ignore[arg-type]
+
+    def load(self) -> Library:
+        if not self.root.is_dir():
+            self.problem(self.root, None, "error", "the content folder does not exist")
+            return Library(self.root, (), tuple(self.problems))
+        folders = sorted(p for p in self.root.iterdir()
+                         if p.is_dir() and not p.name.startswith((".", "_")))
+        pending: dict[str, list[_PendingPage]] = {}
+        for folder in folders:
+            pending[folder.name] = self._read_pages(folder)
+        keys = frozenset(f"{t}/{p.page_id}" for t, pages in pending.items() for p in pages)
+        topics = []
+        for folder in folders:
+            pages = [page for p in pending[folder.name] if (page := self._render(p, keys))]
+            if not pages:
+                self.problem(folder, None, "warning", "topic has no pages that can be shown; "
+                                                      "left out")
+                continue
+            topics.append(self._topic(folder, pages))
+        topics.sort(key=lambda t: (t.order, t.topic_id))
+        if not topics:
+            self.problem(self.root, None, "error", "no topic has a page that can be shown")
+        return Library(self.root, tuple(topics), tuple(self.problems))
+
+    def _read_pages(self, folder: Path) -> list[_PendingPage]:
+        result = []
+        for path in sorted(folder.glob("*.md")):
+            if path.name.startswith((".", "_")) or not path.is_file():
+                continue
+            try:
+                text = _read_text(path)
+                header, warnings = parse_header(text)
+                for line, message in warnings:
+                    self.problem(path, line, "warning", message)
+                self._check_page_header(header)
+            except MetadataError as exc:
+                self.problem(path, exc.line, "error", f"{exc}; page left out"
+                             if "left out" not in str(exc) else str(exc))
+                continue
+            except OSError as exc:
+                self.problem(path, None, "error", f"cannot be read ({exc.strerror}); page left out")
+                continue
+            result.append(_PendingPage(folder.name, path.stem, path, text, header))
+        orders: dict[int, Path] = {}
+        for page in result:
+            order, line = page.header.values["order"]
+            if order in orders:
+                self.problem(page.path, line, "warning",
+                             f"order {order} is also used by {orders[order].name}")
+            orders.setdefault(order, page.path)
+        return result
+
+    @staticmethod
+    def _check_page_header(header: _Header) -> None:
+        for key in REQUIRED_PAGE_KEYS:
+            if key not in header.values:
+                raise MetadataError(f'the metadata header has no "{key}"', 1)
+        title, line = header.values["title"]
+        if not title:
+            raise MetadataError('"title" is empty', line)
+        if len(title) > MAX_TITLE:
+            raise MetadataError(f'"title" is longer than {MAX_TITLE} characters', line)
+        if "summary" in header.values and len(header.values["summary"][0]) > MAX_SUMMARY:
+            raise MetadataError(f'"summary" is longer than {MAX_SUMMARY} characters',
+                                header.values["summary"][1])
+
+    def _render(self, pending: _PendingPage, keys: frozenset[str]) -> Page | None:
+        header = pending.header
+        body = header.body
+        context = RenderContext(self.root, pending.path, keys, pending.text)
+        if "picture" in header.values:
+            picture, line = header.values["picture"]
+            file, refused = resolve_picture(self.root, pending.path.parent, picture)
+            if file is None:
+                self.problem(pending.path, line, "warning", refused or "picture left out")
+            elif not file.is_file():
+                self.problem(pending.path, line, "error",
+                             f'picture "{picture}" not found; page left out')
+                return None
+            else:
+                body = f"![]({picture})\n\n{body}"
+        try:
+            html = self.renderer.render(body, context)
+        except BrokenPage as exc:
+            self.problem(pending.path, exc.line, "error", f"{exc}; page left out")
+            return None
+        for line, message in context.warnings:
+            self.problem(pending.path, line, "warning", message)
+        if not plain_text(html).strip() and not context.images:
+            self.problem(pending.path, header.body_line, "warning", "the page has no text")
+        return Page(
+            topic_id=pending.topic_id,
+            page_id=pending.page_id,
+            title=header.values["title"][0],
+            order=header.values["order"][0],
+            summary=header.values.get("summary", ("", 0))[0],
+            source=pending.path,
+            html=html,
+            plain_text=plain_text(html),
+            images=MappingProxyType(dict(context.images)),
+        )
+
+    def _topic(self, folder: Path, pages: list[Page]) -> Topic:
+        pages.sort(key=lambda p: (p.order, p.page_id))
+        meta_file = folder / TOPIC_FILE
+        title = folder.name.replace("-", " ").replace("_", " ").capitalize()
+        order, summary, cover = 999, "", None
+        data: dict[str, Any] = {}
+        text = ""
+        if not meta_file.is_file():
+            self.problem(meta_file, None, "warning",
+                         f'missing; the topic is called "{title}" until it has one')
+        else:
+            try:
+                text = _read_text(meta_file)
+                data = tomllib.loads(text)
+            except MetadataError as exc:
+                self.problem(meta_file, exc.line, "error", f"{exc}; using defaults")
+            except tomllib.TOMLDecodeError as exc:
+                match = re.search(r"line (\d+)", str(exc))
+                self.problem(meta_file, int(match.group(1)) if match else None, "error",
+                             f"not valid TOML ({exc}); using defaults")
+            except OSError as exc:
+                self.problem(meta_file, None, "error", f"cannot be read ({exc.strerror})")
+
+        def line_of(key: str) -> int | None:
+            for number, line in enumerate(text.splitlines(), start=1):
+                if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+                    return number
+            return None
+
+        for key, value in data.items():
+            kind = TOPIC_KEYS.get(key)
+            if kind is None:
+                self.problem(meta_file, line_of(key), "warning",
+                             f'unknown key "{key}", ignored{_did_you_mean(key, TOPIC_KEYS)}')
+            elif isinstance(value, bool) or not isinstance(value, kind):
+                self.problem(meta_file, line_of(key), "error",
+                             f'"{key}" must be {"a whole number" if kind is int else "text"}; '
+                             "ignored")
+            elif key == "title" and value.strip():
+                title = value.strip()[:MAX_TITLE]
+            elif key == "order":
+                order = value
+            elif key == "summary":
+                summary = value.strip()[:MAX_SUMMARY]
+            elif key == "cover":
+                file, refused = resolve_picture(self.root, folder, value)
+                if file is None or not file.is_file():
+                    self.problem(meta_file, line_of(key), "warning",
+                                 refused or f'cover picture "{value}" not found; left out')
+                else:
+                    cover = file
+        return Topic(folder.name, title, order, summary, cover, tuple(pages))
+
+
+def load_library(root: Path) -> Library:
+    """Load every topic under ``root``; log and keep each problem found."""
+    library = _Loader(root).load()
+    for problem in library.problems:
+        (log.error if problem.severity == "error" else log.warning)("content: %s", problem)
+    return library

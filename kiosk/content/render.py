@@ -1,0 +1,256 @@
+"""Markdown to sanitised HTML for Qt's rich-text engine.
+
+Three layers, each enough on its own for what it guards:
+
+1. Python-Markdown turns the page into an element tree; ``_LinkPolicy`` walks
+   it and rewrites every link and picture: a link to another page becomes
+   ``kiosk:page/<topic>/<page>``, a link to the web becomes plain text, a
+   picture must be a file inside the content folder and gets a
+   ``kiosk:image/...`` name.
+2. nh3 (the Ammonia sanitiser) keeps only an allowlist of tags and attributes;
+   raw HTML, scripts, styles, iframes and event attributes are dropped. Its
+   attribute filter lets through only the link targets and picture names that
+   step 1 produced, so raw ``<a>``/``<img>`` in the Markdown cannot smuggle a
+   ``file:``/``http:`` address past it.
+3. The UI's text browser loads only pictures named in ``Page.images``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from kiosk.content.model import IMAGE_PREFIX, PAGE_LINK_PREFIX
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "b", "i",
+    "blockquote", "a", "img", "span", "code", "pre", "table", "thead", "tbody", "tr", "th",
+    "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}}
+# Tags whose content is dropped too, not only the tag.
+DROP_WITH_CONTENT = {
+    "script", "style", "iframe", "object", "embed", "template", "noscript", "textarea",
+    "select", "svg", "math", "title", "head", "frameset", "frame", "applet",
+}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"}
+WEB_SCHEMES = {"http", "https", "www", "mailto", "tel"}
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
+class BrokenPage(Exception):
+    """The page cannot be shown (for example, a picture it needs is missing)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class RenderContext:
+    """What one page's render needs to know and what it found."""
+
+    root: Path
+    page_file: Path
+    page_keys: frozenset[str]  # "topic/page" for every page with good metadata
+    source_text: str
+    images: dict[str, Path] = field(default_factory=dict)
+    links: set[str] = field(default_factory=set)
+    warnings: list[tuple[int | None, str]] = field(default_factory=list)
+
+    def line_of(self, needle: str) -> int | None:
+        for number, line in enumerate(self.source_text.splitlines(), start=1):
+            if needle and needle in line:
+                return number
+        return None
+
+
+def resolve_picture(root: Path, base_dir: Path, src: str) -> tuple[Path | None, str | None]:
+    """Resolve a picture reference; return (file, None) or (None, why it is refused).
+
+    Only a relative path without ``..`` that stays inside ``root`` is accepted;
+    a missing file is reported with the path so the caller can decide.
+    """
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or src.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", src):
+        return None, f'picture "{src}" must be a file inside the content folder; left out'
+    rel = PurePosixPath(unquote(parts.path).replace("\\", "/"))
+    if ".." in rel.parts or not rel.parts:
+        return None, f'picture "{src}" may not use ".."; left out'
+    candidate = (base_dir / Path(*rel.parts)).resolve()
+    if not candidate.is_relative_to(root.resolve()):
+        return None, f'picture "{src}" is outside the content folder; left out'
+    if candidate.suffix.lower() not in IMAGE_SUFFIXES:
+        return None, f'picture "{src}" is not a PNG, JPEG, GIF, WebP or BMP file; left out'
+    return candidate, None
+
+
+class _LinkPolicy(Treeprocessor):
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.context: RenderContext | None = None
+
+    def run(self, root: ET.Element) -> None:
+        assert self.context is not None
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag == "a":
+                    self._link(child)
+                elif child.tag == "img":
+                    self._picture(parent, child)
+
+    def _link(self, element: ET.Element) -> None:
+        ctx = self.context
+        assert ctx is not None
+        href = (element.get("href") or "").strip()
+        parts = urlsplit(href)
+        target = self._page_target(href) if not (parts.scheme or parts.netloc) else None
+        if target is not None:
+            element.attrib = {"href": PAGE_LINK_PREFIX + target}
+            ctx.links.add(PAGE_LINK_PREFIX + target)
+            return
+        text = "".join(element.itertext()).strip()
+        element.tag = "span"
+        element.attrib = {}
+        if parts.scheme.lower() in WEB_SCHEMES or parts.netloc:
+            shown = href.split("://", 1)[-1].removeprefix("mailto:").removeprefix("tel:")
+            if shown and shown.rstrip("/") != text.rstrip("/"):
+                # Show where it goes, as text: the kiosk never opens the web.
+                if len(element):
+                    last = element[-1]
+                    last.tail = (last.tail or "") + f" ({shown})"
+                else:
+                    element.text = (element.text or "") + f" ({shown})"
+        elif parts.scheme:
+            ctx.warnings.append((ctx.line_of(href), f'link "{href}" is not allowed; shown as text'))
+        else:
+            ctx.warnings.append(
+                (ctx.line_of(href), f'link to "{href}": no such page; shown as text')
+            )
+
+    def _page_target(self, href: str) -> str | None:
+        ctx = self.context
+        assert ctx is not None
+        path = unquote(urlsplit(href).path)
+        if not path:
+            return None
+        rel = PurePosixPath(path.replace("\\", "/"))
+        target = (ctx.page_file.parent / Path(*rel.parts)).resolve()
+        if target.suffix != ".md" or not target.is_relative_to(ctx.root.resolve()):
+            return None
+        relative = target.relative_to(ctx.root.resolve())
+        if len(relative.parts) != 2:
+            return None
+        key = f"{relative.parts[0]}/{relative.stem}"
+        return key if key in ctx.page_keys else None
+
+    def _picture(self, parent: ET.Element, element: ET.Element) -> None:
+        ctx = self.context
+        assert ctx is not None
+        src = (element.get("src") or "").strip()
+        file, refused = resolve_picture(ctx.root, ctx.page_file.parent, src)
+        if file is None:
+            ctx.warnings.append((ctx.line_of(src), refused or "picture left out"))
+            _remove(parent, element)
+            return
+        if not file.is_file():
+            raise BrokenPage(f'picture "{src}" not found', ctx.line_of(src))
+        name = IMAGE_PREFIX + file.relative_to(ctx.root.resolve()).as_posix()
+        ctx.images[name] = file
+        element.attrib = {"src": name, "alt": element.get("alt", "")}
+
+
+def _remove(parent: ET.Element, element: ET.Element) -> None:
+    """Remove ``element`` but keep the text that followed it."""
+    tail = element.tail or ""
+    siblings = list(parent)
+    index = siblings.index(element)
+    if tail:
+        if index > 0:
+            prev = siblings[index - 1]
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+class _KioskExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # After "inline" (priority 20) so links and pictures exist; before prettify.
+        md.treeprocessors.register(_LinkPolicy(md), "kiosk_links", 15)
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in {"p", "li", "br", "h1", "h2", "h3", "h4", "tr"}:
+            self.chunks.append("\n")
+
+
+def plain_text(html: str) -> str:
+    parser = _TextOnly()
+    parser.feed(html)
+    parser.close()
+    return re.sub(r"\n\s*\n+", "\n\n", "".join(parser.chunks)).strip()
+
+
+class Renderer:
+    """Renders pages; one Markdown instance reused for a whole library."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(
+            extensions=["sane_lists", "tables", _KioskExtension()],
+            output_format="html",
+        )
+        policy = self._md.treeprocessors["kiosk_links"]
+        assert isinstance(policy, _LinkPolicy)
+        self._policy = policy
+
+    def render(self, body: str, context: RenderContext) -> str:
+        """Return sanitised HTML; raise BrokenPage if the page cannot be shown."""
+        self._md.reset()
+        self._policy.context = context
+        try:
+            raw = self._md.convert(body)
+        finally:
+            self._policy.context = None
+        return sanitise(raw, links=context.links, images=set(context.images))
+
+
+def sanitise(html: str, *, links: set[str], images: set[str]) -> str:
+    """Keep only allowed tags, and only the link targets and pictures we made."""
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "a" and attribute == "href":
+            return value if value in links else None
+        if tag == "img" and attribute == "src":
+            return value if value in images else None
+        return value
+
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=keep,
+        url_schemes={"kiosk"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    return _IMG_WITHOUT_SRC.sub("", cleaned)

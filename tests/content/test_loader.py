@@ -1,0 +1,127 @@
+"""A broken page is left out and reported; the rest of the library still shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.content import load_library
+from tests.conftest import write_page
+
+
+def _titles(root: Path) -> list[str]:
+    library = load_library(root)
+    return [p.title for t in library.topics for p in t.pages]
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "line"),
+    [
+        ("No header at all.\n", "must start with a metadata header", 1),
+        ("---\ntitle: X\norder: 1\n", 'no closing "---"', 1),
+        ("---\ntitle: X\n---\n\nBody\n", 'no "order"', 1),
+        ("---\norder: 1\n---\n\nBody\n", 'no "title"', 1),
+        ("---\ntitle: X\norder: first\n---\n\nBody\n", '"order" must be a whole number', 3),
+        ("---\ntitle:\norder: 1\n---\n\nBody\n", '"title" is empty', 2),
+        ("---\ntitle: X\ntitle: Y\norder: 1\n---\n", '"title" is given twice', 3),
+        ("---\ntitle X\norder: 1\n---\n", 'is not "key: value"', 2),
+    ],
+)
+def test_bad_metadata_leaves_the_page_out(content_copy: Path, content: str, message: str,
+                                          line: int) -> None:
+    """Each kind of bad header: the page is left out, the others still show."""
+    bad = content_copy / "ketamine-and-depression" / "05-benefits-of-ketamine-therapy.md"
+    bad.write_text(content, encoding="utf-8")
+    library = load_library(content_copy)
+    titles = [p.title for t in library.topics for p in t.pages]
+    assert len(titles) == 8
+    assert "What are the benefits of ketamine therapy?" not in titles
+    (error,) = library.errors
+    assert str(error).startswith(f"{bad}:{line}: error: ")
+    assert message in error.message
+    assert error.message.endswith("page left out")
+
+
+def test_invalid_utf8_leaves_the_page_out(content_copy: Path) -> None:
+    """A page saved in another encoding is reported with its line and left out."""
+    bad = content_copy / "ketamine-and-depression" / "02-what-is-ketamine.md"
+    bad.write_bytes(b"---\ntitle: Caf\xe9\norder: 2\n---\n\nText\n")
+    library = load_library(content_copy)
+    assert len(library.topics[0].pages) == 8
+    (error,) = library.errors
+    assert str(error) == f"{bad}:2: error: is not valid UTF-8 text (save it as UTF-8); page left out"
+
+
+def test_missing_picture_leaves_the_page_out(content_copy: Path) -> None:
+    """A page whose picture is missing is not shown half-broken."""
+    topic = content_copy / "ketamine-and-depression"
+    page = write_page(topic, "10-pictures.md", "Pictures", 10, "![Our room](img/room.png)")
+    library = load_library(content_copy)
+    assert [p.title for p in library.topics[0].pages][-1] == "About this information"
+    (error,) = library.errors
+    assert str(error) == f'{page}:6: error: picture "img/room.png" not found; page left out'
+
+
+def test_missing_header_picture_leaves_the_page_out(content_copy: Path) -> None:
+    """The same for the picture named in the metadata header."""
+    topic = content_copy / "ketamine-and-depression"
+    page = write_page(topic, "10-pictures.md", "Pictures", 10, extra="picture: img/x.jpg\n")
+    library = load_library(content_copy)
+    assert len(library.topics[0].pages) == 9
+    assert [str(e) for e in library.errors] == [
+        f'{page}:4: error: picture "img/x.jpg" not found; page left out'
+    ]
+
+
+def test_unknown_key_and_duplicate_order_are_warnings(content_copy: Path) -> None:
+    """Mistakes that do not stop a page are warned about, and the page shows."""
+    topic = content_copy / "ketamine-and-depression"
+    page = write_page(topic, "10-extra.md", "Extra", 9, extra="sumary: typo\n")
+    library = load_library(content_copy)
+    assert library.page("ketamine-and-depression/10-extra") is not None
+    warnings = [str(p) for p in library.problems]
+    assert f'{page}:4: warning: unknown key "sumary", ignored; did you mean "summary"?' in warnings
+    assert f"{page}:3: warning: order 9 is also used by 09-about-this-information.md" in warnings
+
+
+def test_every_page_broken_shows_nothing_but_reports_it(tmp_path: Path) -> None:
+    """With no page to show, the library is empty and says why (the UI shows a calm note)."""
+    topic = tmp_path / "c" / "t"
+    topic.mkdir(parents=True)
+    (topic / "01.md").write_text("no header", encoding="utf-8")
+    library = load_library(tmp_path / "c")
+    assert library.topics == ()
+    assert any("no topic has a page" in str(p) for p in library.errors)
+
+
+def test_missing_content_folder_is_reported(tmp_path: Path) -> None:
+    """A wrong --content path is an error, not a crash."""
+    library = load_library(tmp_path / "nowhere")
+    assert library.topics == ()
+    assert "does not exist" in str(library.errors[0])
+
+
+def test_topic_metadata_and_order(tmp_path: Path) -> None:
+    """Topics are sorted by their order; a bad topic.toml key is reported, not fatal."""
+    root = tmp_path / "c"
+    write_page(root / "b-topic", "01.md", "B page", 1)
+    write_page(root / "a-topic", "01.md", "A page", 1)
+    (root / "b-topic" / "topic.toml").write_text('title = "Bee"\norder = 1\n', encoding="utf-8")
+    (root / "a-topic" / "topic.toml").write_text('title = "Ay"\norder = "two"\nsumary = "x"\n',
+                                                 encoding="utf-8")
+    library = load_library(root)
+    assert [t.title for t in library.topics] == ["Bee", "Ay"]
+    problems = [str(p) for p in library.problems]
+    assert f'{root / "a-topic" / "topic.toml"}:2: error: "order" must be a whole number; ignored' \
+        in problems
+    assert any('unknown key "sumary"' in p and "did you mean" in p for p in problems)
+
+
+def test_hidden_files_and_folders_are_skipped(tmp_path: Path) -> None:
+    """Editors' and sync tools' leftovers (.swp, _drafts) are not pages."""
+    root = tmp_path / "c"
+    write_page(root / "t", "01.md", "Real", 1)
+    write_page(root / "t", ".01.md.swp.md", "Swap", 2)
+    write_page(root / "_drafts", "01.md", "Draft", 1)
+    assert _titles(root) == ["Real"]
