@@ -1,0 +1,87 @@
+"""The ``kiosk`` command. ``kiosk run`` (the default, and ``python main.py``)
+starts the kiosk; more commands (content checks, staff) join it later.
+
+Qt is imported only when the kiosk really starts, so the commands that do not
+show a window work on a machine without a screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import logging
+import os
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.logging_setup import configure
+from kiosk.paths import DATA_DIR_ENV, Paths
+
+log = logging.getLogger("kiosk")
+
+XCB_PACKAGES = (
+    "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-image0 "
+    "libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
+)
+
+
+def display_problem(environ: dict[str, str] | None = None) -> str | None:
+    """One sentence saying why Qt could not open a window here, or None."""
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return None  # offscreen, eglfs, linuxfb, vnc...: Qt's own business
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        return ("No screen to show the kiosk on: start it from the desktop or a kiosk session "
+                "(DISPLAY or WAYLAND_DISPLAY is not set); see docs/deploy.md.")
+    uses_xcb = platform.startswith("xcb") or not env.get("WAYLAND_DISPLAY")
+    if uses_xcb and ctypes.util.find_library("xcb-cursor") is None:
+        return ("Qt needs system libraries to open a window on X11: run "
+                f"'sudo apt-get install {XCB_PACKAGES}' (make run does this for you).")
+    return None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Clinic waiting-room kiosk.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="start the kiosk (the default)")
+    for target in (parser, run):
+        target.add_argument("--data-dir", type=Path, default=None,
+                            help=f"data folder (config, logs); also ${DATA_DIR_ENV}")
+        target.add_argument("--content", type=Path, default=None,
+                            help="content folder (default: the shipped content)")
+        target.add_argument("--config", type=Path, default=None,
+                            help="config file (default: DATA_DIR/kiosk.toml)")
+        target.add_argument("--windowed", action="store_true",
+                            help="a normal, closable window for development")
+    sub.add_parser("example-config", help="print a kiosk.toml with every key and its default")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "example-config":
+        from kiosk.config import example_toml
+
+        sys.stdout.write(example_toml())
+        return 0
+    paths = Paths.resolve(args.data_dir, args.content, args.config)
+    try:
+        paths.ensure()
+    except OSError as exc:
+        print(f"kiosk: cannot use the data folder {paths.data_dir}: {exc.strerror}",
+              file=sys.stderr)
+        return 2
+    configure(paths.log_file)
+    problem = display_problem()
+    if problem:
+        log.error("%s", problem)
+        print(f"kiosk: {problem}", file=sys.stderr)
+        return 2
+    from kiosk.ui.app import run
+
+    return run(paths, windowed=args.windowed)

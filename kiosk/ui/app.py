@@ -1,0 +1,137 @@
+"""Builds and wires the running kiosk: application, theme, window, logging,
+error recovery and signals. ``run()`` is the one entry point."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QMessageLogContext, QSocketNotifier, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from kiosk import APP_NAME
+from kiosk.config import load_config
+from kiosk.content import load_library
+from kiosk.paths import Paths
+from kiosk.ui.lockdown import LockdownFilter
+from kiosk.ui.theme import style_sheet
+from kiosk.ui.window import KioskWindow
+
+log = logging.getLogger("kiosk")
+
+
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }.get(kind, logging.WARNING)
+    logging.getLogger("qt").log(level, "%s", message)
+
+
+class Recovery:
+    """sys.excepthook for the running kiosk: log the error, go home, say sorry.
+
+    PySide6 hands an exception raised in a slot or an event handler to
+    sys.excepthook and carries on; without this the kiosk would sit there on a
+    half-updated screen.
+    """
+
+    def __init__(self, window: KioskWindow) -> None:
+        self.window = window
+        self._busy = False
+
+    def __call__(
+        self, kind: type[BaseException], value: BaseException, tb: TracebackType | None
+    ) -> None:
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        if self._busy:  # an error while recovering: do not loop
+            return
+        self._busy = True
+        try:
+            self.window.recover()
+        except Exception:
+            log.exception("recovery failed")
+        finally:
+            self._busy = False
+
+
+def _quit_on_signals(app: QApplication) -> QSocketNotifier:
+    """SIGTERM (systemd stop) and SIGINT (Ctrl+C in a terminal) quit cleanly.
+
+    Python runs signal handlers only between bytecodes, and Qt's event loop may
+    sleep for hours; a socket pair wakes it without a polling timer.
+    """
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        try:
+            reader.recv(64)
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+    notifier._sockets = (reader, writer)  # type: ignore[attr-defined]  # keep them open
+    return notifier
+
+
+class Kiosk:
+    """The running kiosk's parts, built and wired by ``build``."""
+
+    def __init__(self, app: QApplication, window: KioskWindow,
+                 notifier: QSocketNotifier, lockdown: LockdownFilter | None) -> None:
+        self.app = app
+        self.window = window
+        self._notifier = notifier
+        self._lockdown = lockdown
+
+    def exec(self) -> int:
+        code = self.app.exec()
+        self.window.idle.stop()
+        return int(code)
+
+
+def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
+    """Read config and content, make the application and the window, wire them, show it."""
+    paths.ensure()
+    config, problems = load_config(paths.config_file)
+    for problem in problems:
+        log.error("config: %s", problem)
+    library = load_library(paths.content_dir)
+    log.info("content: %d topic(s), %d page(s) from %s", len(library.topics),
+             sum(len(t.pages) for t in library.topics), paths.content_dir)
+
+    QGuiApplication.setApplicationName(APP_NAME)
+    QGuiApplication.setApplicationDisplayName(config.clinic_name)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    qInstallMessageHandler(_qt_message)
+    app.setStyleSheet(style_sheet(config))
+    lockdown = None if windowed else LockdownFilter(app)
+    if lockdown is not None:
+        app.installEventFilter(lockdown)
+
+    window = KioskWindow(config, library, kiosk_mode=not windowed)
+    sys.excepthook = Recovery(window)
+    notifier = _quit_on_signals(app)
+    window.start()
+    log.info("kiosk started (%s mode), data in %s", "windowed" if windowed else "kiosk",
+             paths.data_dir)
+    return Kiosk(app, window, notifier, lockdown)
+
+
+def run(paths: Paths, *, windowed: bool = False) -> int:
+    return build(paths, windowed=windowed).exec()

@@ -1,0 +1,135 @@
+"""The idle clock: "Are you still there?", then a reset.
+
+No timer ticks while nobody touches the kiosk: one single-shot timer waits for
+the idle time (and re-arms itself for the remainder if there was a touch in
+between, so a touch costs a timestamp, not a timer restart), and the one-second
+countdown runs only while the warning is up. After a reset the monitor sleeps
+until the next touch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+INPUT_EVENTS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonRelease,
+    QEvent.Type.MouseButtonDblClick,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TouchUpdate,
+    QEvent.Type.TouchEnd,
+    QEvent.Type.KeyPress,
+    QEvent.Type.Wheel,
+}
+
+
+class IdleMonitor(QObject):
+    """Watches every input event of the application.
+
+    Signals:
+        warning(int): the idle time is up; the countdown starts at this many seconds.
+        tick(int): seconds left in the countdown.
+        resumed(): someone touched the screen during the countdown.
+        expired(): the countdown ran out: reset now.
+    """
+
+    warning = Signal(int)
+    tick = Signal(int)
+    resumed = Signal()
+    expired = Signal()
+
+    def __init__(
+        self,
+        idle_ms: int,
+        countdown_s: int,
+        *,
+        tick_ms: int = 1000,
+        should_warn: Callable[[], bool] = lambda: True,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.idle_ms = idle_ms
+        self.countdown_s = countdown_s
+        self._should_warn = should_warn
+        self._clock = clock
+        self._last_input = clock()
+        self._left = 0
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.timeout.connect(self.on_idle_timeout)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(tick_ms)
+        self._countdown.timeout.connect(self.on_countdown_tick)
+
+    # -- state ----------------------------------------------------------------
+    @property
+    def warning_shown(self) -> bool:
+        return self._countdown.isActive()
+
+    @property
+    def armed(self) -> bool:
+        return self._idle_timer.isActive() or self._countdown.isActive()
+
+    def start(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.touch()
+
+    def stop(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self._idle_timer.stop()
+        self._countdown.stop()
+
+    def touch(self) -> None:
+        """Someone is here: restart the idle clock (and cancel a countdown)."""
+        self._last_input = self._clock()
+        if self._countdown.isActive():
+            self._countdown.stop()
+            self.resumed.emit()
+        if not self._idle_timer.isActive():
+            self._idle_timer.start(self.idle_ms)
+
+    def sleep(self) -> None:
+        """Nothing to forget: wait for the next touch with no timer running."""
+        self._idle_timer.stop()
+        self._countdown.stop()
+
+    # -- events ---------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in INPUT_EVENTS:
+            # A synthesised press reaches several widgets up the chain; one
+            # timestamp is all it costs.
+            self.touch()
+        elif kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent) and event.buttons():
+            self.touch()
+        return False
+
+    def on_idle_timeout(self) -> None:
+        elapsed_ms = (self._clock() - self._last_input) * 1000
+        if elapsed_ms < self.idle_ms:
+            self._idle_timer.start(max(1, int(self.idle_ms - elapsed_ms)))
+            return
+        if not self._should_warn():
+            self.sleep()
+            return
+        self._left = self.countdown_s
+        self._countdown.start()
+        self.warning.emit(self._left)
+
+    def on_countdown_tick(self) -> None:
+        self._left -= 1
+        if self._left > 0:
+            self.tick.emit(self._left)
+            return
+        self.sleep()
+        self.expired.emit()

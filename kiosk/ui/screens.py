@@ -1,0 +1,410 @@
+"""The screens of the kiosk: pages of the window's QStackedWidget."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QImage, QResizeEvent, QTextDocument
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import Config
+from kiosk.content import Library, Page
+from kiosk.content.model import PAGE_LINK_PREFIX
+from kiosk.ui import strings
+from kiosk.ui.touch import TouchScroller
+from kiosk.ui.widgets import ProgressDots, Tile, button
+
+TILE_MIN_WIDTH = 360
+MAX_COLUMNS = 4
+MARGIN = 24
+GAP = 16
+
+
+def _label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return label
+
+
+class HomeScreen(QWidget):
+    """The start: welcome, a tile per page (or per topic), "Request information".
+
+    Signals:
+        page_chosen(str): the key of a page tile tapped.
+        topic_chosen(str): the id of a topic tile tapped.
+        request_info(): the big "Request information" button.
+    """
+
+    page_chosen = Signal(str)
+    topic_chosen = Signal(str)
+    request_info = Signal()
+
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.setObjectName("homeScreen")
+        self._tiles: list[Tile] = []
+        self._columns = 0
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller = TouchScroller(self.scroll)
+        inner = QWidget()
+        inner.setObjectName("homeInner")
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        column.setSpacing(GAP)
+        self.welcome = _label(config.welcome, "welcome")
+        column.addWidget(self.welcome)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(GAP)
+        self.grid.setVerticalSpacing(GAP)
+        column.addLayout(self.grid)
+        self.empty = _label(strings.NO_CONTENT, "welcome")
+        self.empty.hide()
+        column.addWidget(self.empty)
+        column.addStretch(1)
+        self.disclaimer = _label(strings.DISCLAIMER, "disclaimer")
+        column.addWidget(self.disclaimer)
+        self.scroll.setWidget(inner)
+
+        self.request_button = button(strings.REQUEST_INFO, "big", "homeRequest")
+        self.request_button.clicked.connect(self.request_info)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(MARGIN, 8, MARGIN, MARGIN)
+        bottom.addStretch(1)
+        bottom.addWidget(self.request_button)
+        bottom.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(bottom)
+
+    @property
+    def tiles(self) -> list[Tile]:
+        return list(self._tiles)
+
+    def set_library(self, library: Library) -> None:
+        for tile in self._tiles:
+            self.grid.removeWidget(tile)
+            tile.deleteLater()
+        self._tiles = []
+        if len(library.topics) == 1:
+            for number, page in enumerate(library.topics[0].pages, start=1):
+                # Pages: number and title only, so a topic fits on one screen;
+                # the summary is still there for a screen reader.
+                tile = Tile(page.title, number=number)
+                if page.summary:
+                    tile.setAccessibleDescription(page.summary)
+                tile.clicked.connect(lambda _=False, key=page.key: self.page_chosen.emit(key))
+                self._tiles.append(tile)
+        else:
+            for topic in library.topics:
+                tile = Tile(topic.title, topic.summary)
+                tile.clicked.connect(
+                    lambda _=False, tid=topic.topic_id: self.topic_chosen.emit(tid)
+                )
+                self._tiles.append(tile)
+        self.empty.setVisible(not self._tiles)
+        self._columns = 0
+        self._relayout()
+
+    def reset(self) -> None:
+        self.scroller.stop()
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        usable = max(1, self.width() - 2 * MARGIN)
+        columns = max(1, min(MAX_COLUMNS, (usable + GAP) // (TILE_MIN_WIDTH + GAP)))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for tile in self._tiles:
+            self.grid.removeWidget(tile)
+        for index, tile in enumerate(self._tiles):
+            self.grid.addWidget(tile, index // columns, index % columns)
+        for c in range(MAX_COLUMNS):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
+
+
+class PageBrowser(QTextBrowser):
+    """A page's text: read-only, no selection, no context menu, nothing loaded
+    from outside the page's own verified pictures, links handled by the kiosk.
+
+    Signals:
+        page_link(str): a link to another page was tapped (its key).
+    """
+
+    page_link = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("pageBody")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.setAcceptDrops(False)
+        self.viewport().setAcceptDrops(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.anchorClicked.connect(self.on_anchor_clicked)
+        self._images: dict[str, QImage] = {}
+
+    def show_page(self, page: Page, css: str) -> None:
+        self._images = {name: QImage(str(path)) for name, path in page.images.items()}
+        self.document().setDefaultStyleSheet(css)
+        self.setHtml(page.html)
+        self.verticalScrollBar().setValue(0)
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        # Only the pictures the content loader verified; never a file: or http: URL.
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            image = self._images.get(name.toString())
+            if image is not None and not image.isNull():
+                return image
+        return None
+
+    def on_anchor_clicked(self, url: QUrl) -> None:
+        target = url.toString()
+        if target.startswith(PAGE_LINK_PREFIX):
+            self.page_link.emit(target.removeprefix(PAGE_LINK_PREFIX))
+
+
+class PageScreen(QWidget):
+    """One page: title, text, where you are, Previous / Home / Next, swipes.
+
+    Signals:
+        previous(), next(), home(): the navigation buttons or a swipe.
+        page_link(str): a link inside the text to another page.
+    """
+
+    previous = Signal()
+    next = Signal()
+    home = Signal()
+    page_link = Signal(str)
+
+    def __init__(self, config: Config, css: str) -> None:
+        super().__init__()
+        self.setObjectName("pageScreen")
+        self._css = css
+        self.title = _label("", "pageTitle")
+        self.body = PageBrowser()
+        self.body.page_link.connect(self.page_link)
+        self.scroller = TouchScroller(self.body, swipes=True)
+        self.scroller.swiped.connect(self.on_swiped)
+
+        self.previous_button = button(strings.PREVIOUS, "quiet", "previousButton")
+        self.home_button = button(strings.HOME, "quiet", "homeButton")
+        self.next_button = button(strings.NEXT, None, "nextButton")
+        self.previous_button.clicked.connect(self.previous)
+        self.home_button.clicked.connect(self.home)
+        self.next_button.clicked.connect(self.next)
+        self.dots = ProgressDots()
+        self.dots.set_colour(config.colours.primary)
+        self.progress = _label("", "pageProgress", wrap=False)
+        self.progress.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        where = QVBoxLayout()
+        where.setSpacing(4)
+        where.addWidget(self.dots, 0, Qt.AlignmentFlag.AlignHCenter)
+        where.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignHCenter)
+
+        nav = QWidget()
+        nav.setObjectName("navBar")
+        row = QHBoxLayout(nav)
+        row.setContentsMargins(MARGIN, 12, MARGIN, 12)
+        row.setSpacing(GAP)
+        row.addWidget(self.previous_button)
+        row.addWidget(self.home_button)
+        row.addStretch(1)
+        row.addLayout(where)
+        row.addStretch(1)
+        row.addWidget(self.next_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        head = QVBoxLayout()
+        head.setContentsMargins(MARGIN + 8, MARGIN, MARGIN + 8, 8)
+        head.addWidget(self.title)
+        layout.addLayout(head)
+        body_row = QHBoxLayout()
+        body_row.setContentsMargins(MARGIN, 0, MARGIN, 0)
+        body_row.addWidget(self.body)
+        layout.addLayout(body_row, 1)
+        layout.addWidget(nav)
+
+    def show_page(self, page: Page, index: int, count: int) -> None:
+        self.scroller.stop()
+        self.title.setText(page.title)
+        self.title.setAccessibleName(page.title)
+        self.body.show_page(page, self._css)
+        self.body.setAccessibleName(page.title)
+        self.dots.set_position(index, count)
+        self.progress.setText(strings.PAGE_OF.format(index=index + 1, count=count))
+        self.progress.setAccessibleName(
+            strings.PAGE_OF_ACCESSIBLE.format(index=index + 1, count=count)
+        )
+        self.previous_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < count - 1)
+
+    def reset(self) -> None:
+        self.scroller.stop()
+        self.body.clear()
+        self.title.clear()
+
+    def on_swiped(self, direction: int) -> None:
+        if direction > 0 and self.next_button.isEnabled():
+            self.next.emit()
+        elif direction < 0 and self.previous_button.isEnabled():
+            self.previous.emit()
+
+
+class RequestScreen(QWidget):
+    """A placeholder until the request form lands: how to reach the clinic.
+
+    Signals:
+        home(): the Home button.
+    """
+
+    home = Signal()
+
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.setObjectName("requestScreen")
+        phone = f" or call {config.clinic_phone}" if config.clinic_phone else ""
+        title = _label(strings.REQUEST_TITLE, "pageTitle")
+        text = _label(strings.REQUEST_PLACEHOLDER.format(phone=phone), "overlayBody")
+        self.home_button = button(strings.HOME, "quiet", "requestHome")
+        self.home_button.clicked.connect(self.home)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(MARGIN + 8, MARGIN, MARGIN + 8, MARGIN)
+        layout.setSpacing(GAP)
+        layout.addWidget(title)
+        layout.addWidget(text)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.home_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+
+class _FillParent(QObject):
+    """Keeps an overlay the size of its parent."""
+
+    def __init__(self, overlay: QWidget) -> None:
+        super().__init__(overlay)
+        self._overlay = overlay
+        parent = overlay.parentWidget()
+        assert parent is not None
+        parent.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            self._overlay.setGeometry(watched.rect())
+        return False
+
+
+class Overlay(QWidget):
+    """A card over a dimmed screen, inside the kiosk's own window (no dialog
+    window the operating system could show elsewhere)."""
+
+    def __init__(self, parent: QWidget, title: str, role: str | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scrim")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._fill = _FillParent(self)
+        self.card = QWidget()
+        self.card.setObjectName("overlayCard")
+        self.card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        if role:
+            self.card.setProperty("role", role)
+        self.card.setMaximumWidth(760)
+        self.card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.card_layout = QVBoxLayout(self.card)
+        self.card_layout.setContentsMargins(36, 32, 36, 32)
+        self.card_layout.setSpacing(20)
+        self.title = _label(title, "overlayTitle")
+        self.card_layout.addWidget(self.title)
+        self.body = _label("", "overlayBody")
+        self.card_layout.addWidget(self.body)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(GAP)
+        self.card_layout.addLayout(self.buttons)
+        # Stretches around the card rather than an alignment flag: an aligned
+        # widget gets its plain size hint, and a wrapped label in it would be
+        # cut short (Qt ignores heightForWidth for aligned items).
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(self.card, 100)
+        middle.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        outer.addStretch(1)
+        outer.addLayout(middle)
+        outer.addStretch(1)
+        self.setGeometry(parent.rect())
+        self.hide()
+
+    def add_button(self, widget: QPushButton) -> None:
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(widget)
+        self.buttons.addStretch(1)
+
+    def open(self) -> None:
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+
+
+class CrisisOverlay(Overlay):
+    """Crisis help: 988, 911, Crisis Text Line. One tap from every screen."""
+
+    def __init__(self, parent: QWidget, body_html: str) -> None:
+        super().__init__(parent, strings.CRISIS_TITLE, role="crisis")
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setText(body_html)
+        self.close_button = button(strings.CLOSE, None, "crisisClose")
+        self.close_button.clicked.connect(self.hide)
+        self.add_button(self.close_button)
+
+
+class IdleOverlay(Overlay):
+    """"Are you still there?" with a countdown and "I'm still here".
+
+    Signals:
+        still_here(): the button was tapped.
+    """
+
+    still_here = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent, strings.STILL_THERE_TITLE)
+        self.still_button = button(strings.STILL_HERE, "big", "stillHere")
+        self.still_button.clicked.connect(self.still_here)
+        self.add_button(self.still_button)
+
+    def set_seconds(self, seconds: int) -> None:
+        self.body.setText(strings.STILL_THERE_BODY.format(seconds=seconds))

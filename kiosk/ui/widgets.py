@@ -1,0 +1,167 @@
+"""Small widgets the screens share."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def button(text: str, role: str | None = None, object_name: str | None = None) -> QPushButton:
+    """A push button whose accessible name is its visible label."""
+    widget = QPushButton(text)
+    widget.setAccessibleName(text)
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.setAutoDefault(False)
+    if role:
+        widget.setProperty("role", role)
+    if object_name:
+        widget.setObjectName(object_name)
+    return widget
+
+
+def set_button_text(widget: QPushButton, text: str) -> None:
+    widget.setText(text)
+    widget.setAccessibleName(text)
+
+
+class Tile(QPushButton):
+    """A large home-screen button: a title, an optional number and a summary line.
+
+    The labels inside are transparent to the mouse, so the whole tile is one
+    target; ``accessibleName`` is the title, as shown.
+    """
+
+    def __init__(self, title: str, summary: str = "", number: int | None = None) -> None:
+        super().__init__()
+        self.setProperty("role", "tile")
+        self.setAccessibleName(title)
+        if summary:
+            self.setAccessibleDescription(summary)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(20, 16, 20, 16)
+        row.setSpacing(16)
+        if number is not None:
+            badge = QLabel(str(number))
+            badge.setObjectName("tileNumber")
+            badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            badge.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            row.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
+        column = QVBoxLayout()
+        column.setSpacing(6)
+        self.title_label = QLabel(title)
+        self.title_label.setObjectName("tileTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        column.addWidget(self.title_label)
+        if summary:
+            text = QLabel(summary)
+            text.setObjectName("tileSummary")
+            text.setWordWrap(True)
+            text.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            column.addWidget(text)
+        column.addStretch(1)
+        row.addLayout(column, 1)
+
+    def label_text(self) -> str:
+        return self.title_label.text()
+
+    def sizeHint(self) -> QSize:
+        # QPushButton's own hint ignores the layout inside; use the layout's.
+        layout = self.layout()
+        hint = layout.sizeHint() if layout else super().sizeHint()
+        return hint.expandedTo(QSize(120, 96))
+
+    def minimumSizeHint(self) -> QSize:
+        layout = self.layout()
+        return layout.minimumSize() if layout else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        return max(96, layout.heightForWidth(width) if layout else 96)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text with "..." rather than clip it."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self._full = text
+        self.setAccessibleName(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(80)
+        self._update()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setAccessibleName(text)
+        self._update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update()
+
+    def _update(self) -> None:
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        return QSize(metrics.horizontalAdvance(self._full) + 4, metrics.height())
+
+
+class ProgressDots(QWidget):
+    """"3 of 7" as dots; the current one filled. Not a control: it cannot be tapped."""
+
+    DOT = 14
+    GAP = 10
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._count = 0
+        self._index = 0
+        self._colour = QColor("#1d5c63")
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def set_colour(self, colour: str) -> None:
+        self._colour = QColor(colour)
+        self.update()
+
+    def set_position(self, index: int, count: int) -> None:
+        self._index, self._count = index, count
+        self.setAccessibleName(f"Page {index + 1} of {count}")
+        self.updateGeometry()
+        self.update()
+
+    def position(self) -> tuple[int, int]:
+        return self._index, self._count
+
+    def sizeHint(self) -> QSize:
+        width = self._count * self.DOT + max(0, self._count - 1) * self.GAP
+        return QSize(max(width, 1), self.DOT + 4)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        y = (self.height() - self.DOT) / 2
+        for i in range(self._count):
+            x = i * (self.DOT + self.GAP)
+            painter.setPen(self._colour)
+            painter.setBrush(self._colour if i == self._index else Qt.GlobalColor.transparent)
+            painter.drawEllipse(int(x) + 1, int(y) + 1, self.DOT - 2, self.DOT - 2)
+        painter.end()

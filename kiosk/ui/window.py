@@ -1,0 +1,309 @@
+"""The kiosk's one window: a bar on top, a stack of screens, overlays.
+
+Screens change only through the named methods here (``show_home``,
+``show_page``, ``show_next``, ...), so every way of moving (a tap, a swipe, a
+link, the idle reset) goes through one place.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QScreen
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import Config
+from kiosk.content import Library, Page
+from kiosk.ui import strings
+from kiosk.ui.idle import IdleMonitor
+from kiosk.ui.lockdown import is_blocked_key
+from kiosk.ui.screens import CrisisOverlay, HomeScreen, IdleOverlay, PageScreen, RequestScreen
+from kiosk.ui.theme import document_css
+from kiosk.ui.widgets import ElidedLabel, button
+
+log = logging.getLogger(__name__)
+
+NOTICE_MS = 6000
+NARROW_PX = 1000  # below this width the top bar takes two rows
+
+
+class KioskWindow(QWidget):
+    """The whole kiosk on screen.
+
+    Signals:
+        screen_changed(str): "home", "page:<key>" or "request", after each move.
+        was_reset(): the idle reset (or a recovery) has wiped the screens.
+    """
+
+    screen_changed = Signal(str)
+    was_reset = Signal()
+
+    def __init__(
+        self,
+        config: Config,
+        library: Library,
+        *,
+        kiosk_mode: bool = True,
+        idle_ms: int | None = None,
+        countdown_s: int | None = None,
+        tick_ms: int = 1000,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("kioskWindow")
+        self.setWindowTitle(config.clinic_name)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setAcceptDrops(False)
+        self.config = config
+        self.kiosk_mode = kiosk_mode
+        self.library = library
+        self._pages: tuple[Page, ...] = ()
+        self._index = -1
+
+        # -- the bar on top of every screen --
+        bar = QWidget()
+        bar.setObjectName("topBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.clinic_name = ElidedLabel(config.clinic_name)
+        self.clinic_name.setObjectName("clinicName")
+        self.help_button = button(strings.NEED_HELP, "crisis", "helpButton")
+        self.request_button = button(strings.REQUEST_INFO, "onbar", "barRequest")
+        self._bar = QGridLayout(bar)
+        self._bar.setContentsMargins(24, 12, 24, 12)
+        self._bar.setHorizontalSpacing(16)
+        self._bar.setVerticalSpacing(8)
+        self._bar_narrow: bool | None = None
+        self._layout_bar(narrow=False)
+
+        # -- screens --
+        self.stack = QStackedWidget()
+        self.home = HomeScreen(config)
+        self.page = PageScreen(config, document_css(config))
+        self.request = RequestScreen(config)
+        for screen in (self.home, self.page, self.request):
+            self.stack.addWidget(screen)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(bar)
+        layout.addWidget(self.stack, 1)
+
+        # -- overlays, notices --
+        self.crisis = CrisisOverlay(self, strings.CRISIS_BODY)
+        self.idle_overlay = IdleOverlay(self)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
+
+        self.idle = IdleMonitor(
+            idle_ms if idle_ms is not None else config.idle_seconds * 1000,
+            countdown_s if countdown_s is not None else config.countdown_seconds,
+            tick_ms=tick_ms,
+            should_warn=lambda: not self.is_pristine(),
+            parent=self,
+        )
+        self._connect_signals()
+        self.home.set_library(library)
+        self.show_home()
+
+    def _connect_signals(self) -> None:
+        # Navigation from the screens.
+        self.home.page_chosen.connect(self.show_page)
+        self.home.topic_chosen.connect(self.show_topic)
+        self.home.request_info.connect(self.show_request)
+        self.page.previous.connect(self.show_previous)
+        self.page.next.connect(self.show_next)
+        self.page.home.connect(self.show_home)
+        self.page.page_link.connect(self.show_page)
+        self.request.home.connect(self.show_home)
+        # The bar.
+        self.help_button.clicked.connect(self.show_crisis)
+        self.request_button.clicked.connect(self.show_request)
+        # The idle clock.
+        self.idle.warning.connect(self.on_idle_warning)
+        self.idle.tick.connect(self.idle_overlay.set_seconds)
+        self.idle.resumed.connect(self.idle_overlay.hide)
+        self.idle.expired.connect(self.reset)
+        self.idle_overlay.still_here.connect(self.idle.touch)
+
+    # -- where we are ---------------------------------------------------------
+    @property
+    def current_screen(self) -> str:
+        widget = self.stack.currentWidget()
+        if widget is self.page and 0 <= self._index < len(self._pages):
+            return f"page:{self._pages[self._index].key}"
+        return "request" if widget is self.request else "home"
+
+    @property
+    def current_page(self) -> Page | None:
+        if self.stack.currentWidget() is self.page and 0 <= self._index < len(self._pages):
+            return self._pages[self._index]
+        return None
+
+    def is_pristine(self) -> bool:
+        """True when there is nothing a next patient could see: home, at the top."""
+        return (
+            self.stack.currentWidget() is self.home
+            and self.home.scroll.verticalScrollBar().value() == 0
+            and not self.crisis.isVisible()
+        )
+
+    # -- moving ---------------------------------------------------------------
+    def _switch(self, widget: QWidget) -> None:
+        self.stack.setCurrentWidget(widget)
+        self.request_button.setVisible(widget is self.page)
+        self.screen_changed.emit(self.current_screen)
+
+    def show_home(self) -> None:
+        self._index = -1
+        self._switch(self.home)
+
+    def show_topic(self, topic_id: str) -> None:
+        for topic in self.library.topics:
+            if topic.topic_id == topic_id and topic.pages:
+                self.show_page(topic.pages[0].key)
+                return
+        log.warning("no topic %r to show", topic_id)
+
+    def show_page(self, key: str) -> None:
+        page = self.library.page(key)
+        if page is None:
+            log.warning("no page %r to show", key)
+            return
+        self._pages = self.library.topic_of(page).pages
+        self._index = self._pages.index(page)
+        self.page.show_page(page, self._index, len(self._pages))
+        self._switch(self.page)
+
+    def show_next(self) -> None:
+        if self.current_page is not None and self._index + 1 < len(self._pages):
+            self.show_page(self._pages[self._index + 1].key)
+
+    def show_previous(self) -> None:
+        if self.current_page is not None and self._index > 0:
+            self.show_page(self._pages[self._index - 1].key)
+
+    def show_request(self) -> None:
+        self._switch(self.request)
+
+    def show_crisis(self) -> None:
+        self.crisis.open()
+
+    def set_library(self, library: Library) -> None:
+        self.library = library
+        self.home.set_library(library)
+        self.show_home()
+
+    # -- idle, reset, recovery ------------------------------------------------
+    def on_idle_warning(self, seconds: int) -> None:
+        self.idle_overlay.set_seconds(seconds)
+        self.idle_overlay.open()
+
+    def reset(self) -> None:
+        """Forget everything: overlays, page, scroll positions; back home."""
+        self.idle_overlay.hide()
+        self.crisis.hide()
+        self.notice.hide()
+        self.page.reset()
+        self.home.reset()
+        self._pages, self._index = (), -1
+        self.show_home()
+        self.idle.sleep()
+        self.was_reset.emit()
+
+    def recover(self) -> None:
+        """After an unexpected error: go home and say sorry, briefly."""
+        self.reset()
+        self.show_notice(strings.APOLOGY)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        width = min(self.width() - 48, 720)
+        self.notice.setFixedWidth(max(200, width))
+        self.notice.adjustSize()
+        self.notice.move((self.width() - self.notice.width()) // 2,
+                         self.height() - self.notice.height() - 120)
+        self.notice.show()
+        self.notice.raise_()
+        self._notice_timer.start(NOTICE_MS)
+
+    # -- layout ---------------------------------------------------------------
+    def _layout_bar(self, *, narrow: bool) -> None:
+        """Wide screens: name and buttons on one row. Narrow (portrait): the
+        name gets a row of its own, so it is never cut to a few letters."""
+        if narrow == self._bar_narrow:
+            return
+        self._bar_narrow = narrow
+        for widget in (self.clinic_name, self.help_button, self.request_button):
+            self._bar.removeWidget(widget)
+        if narrow:
+            self._bar.addWidget(self.clinic_name, 0, 0, 1, 3)
+            self._bar.addWidget(self.help_button, 1, 0)
+            self._bar.addWidget(self.request_button, 1, 2)
+            self._bar.setColumnStretch(0, 0)
+            self._bar.setColumnStretch(1, 1)
+        else:
+            self._bar.addWidget(self.clinic_name, 0, 0)
+            self._bar.addWidget(self.help_button, 0, 1)
+            self._bar.addWidget(self.request_button, 0, 2)
+            self._bar.setColumnStretch(0, 1)
+            self._bar.setColumnStretch(1, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._layout_bar(narrow=self.width() < NARROW_PX)
+
+    # -- lockdown -------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.kiosk_mode:
+            log.info("close request ignored (kiosk mode)")
+            event.ignore()
+            return
+        self.idle.stop()
+        super().closeEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.kiosk_mode and is_blocked_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def cover_screen(self, screen: QScreen | None = None) -> None:
+        """Fill the whole screen, with or without a window manager."""
+        screen = screen or self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        geometry: QRect = screen.geometry()
+        # A bare X server has no window manager to honour "fullscreen": set the
+        # geometry ourselves too.
+        self.setGeometry(geometry)
+        self.showFullScreen()
+
+    def start(self) -> None:
+        """Show the window (fullscreen and frameless in kiosk mode) and start the idle clock."""
+        if self.kiosk_mode:
+            self.setWindowFlags(
+                Qt.WindowType.Window
+                | Qt.WindowType.FramelessWindowHint
+                | Qt.WindowType.WindowStaysOnTopHint
+            )
+            self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+            screen = QGuiApplication.primaryScreen()
+            if screen is not None:
+                screen.geometryChanged.connect(lambda _rect: self.cover_screen(screen))
+            self.cover_screen(screen)
+        else:
+            self.resize(1280, 800)
+            self.show()
+        self.idle.start()

@@ -1,0 +1,110 @@
+"""Test configuration: no screen needed, no real install touched, no leaks."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports Qt: plain `pytest` must work on a machine without a screen.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_ACCESSIBILITY", "0")
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import Config
+from kiosk.content import Library, load_library
+from kiosk.paths import DATA_DIR_ENV, shipped_content_dir
+
+SCREEN_SIZES = [(1280, 800), (800, 1280), (1920, 1080)]
+
+
+@pytest.fixture(autouse=True)
+def data_tmpdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data folder; nothing touches a real install."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def config() -> Config:
+    return replace(Config(), clinic_name="Riverside Clinic", clinic_phone="(555) 010-0199")
+
+
+@pytest.fixture(scope="session")
+def shipped_library() -> Library:
+    return load_library(shipped_content_dir())
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped content, to break on purpose."""
+    target = tmp_path / "content"
+    shutil.copytree(shipped_content_dir(), target)
+    return target
+
+
+def write_page(folder: Path, name: str, title: str, order: int, body: str = "Some text.",
+               extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f"---\ntitle: {title}\norder: {order}\n{extra}---\n\n{body}\n",
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_window(qtbot, qapp, config: Config, shipped_library: Library) -> Iterator[Callable]:
+    """Build a real KioskWindow (kiosk mode unless told), styled, at a given size."""
+    from kiosk.ui.lockdown import LockdownFilter
+    from kiosk.ui.theme import style_sheet
+    from kiosk.ui.window import KioskWindow
+
+    filters: list[LockdownFilter] = []
+
+    def _release(window: KioskWindow) -> None:
+        window.kiosk_mode = False
+        window.idle.stop()
+
+    def make(size: tuple[int, int] = (1280, 800), *, library: Library | None = None,
+             cfg: Config | None = None, kiosk_mode: bool = True, lockdown: bool = False,
+             **kwargs) -> KioskWindow:
+        use = cfg or config
+        qapp.setStyleSheet(style_sheet(use))
+        if lockdown:
+            filt = LockdownFilter(qapp)
+            qapp.installEventFilter(filt)
+            filters.append(filt)
+        window = KioskWindow(use, library or shipped_library, kiosk_mode=kiosk_mode, **kwargs)
+        # Kiosk mode refuses to close; the harness may (before_close_func).
+        qtbot.addWidget(window, before_close_func=_release)
+        window.resize(*size)
+        window.show()
+        window.idle.start()
+        qtbot.waitExposed(window)
+        return window
+
+    yield make
+    for filt in filters:
+        qapp.removeEventFilter(filt)
+    qapp.setStyleSheet("")
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_windows(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A kiosk runs for months: a test that leaves a window open fails."""
+    yield
+    if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    QApplication.processEvents()
+    left = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert not left, f"windows left open: {left}"

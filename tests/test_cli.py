@@ -1,0 +1,92 @@
+"""The command line: one clear sentence instead of a Qt abort; the core needs no Qt."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk import cli
+from kiosk.config import example_toml
+from kiosk.logging_setup import configure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}
+    env.update(extra)
+    return env
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux display check")
+def test_no_display_is_one_clear_sentence(tmp_path: Path) -> None:
+    """`python main.py` with no screen at all: exit 2 and one sentence, not a Qt abort."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path)],
+        env=_clean_env(), capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("kiosk: No screen to show the kiosk on")
+    assert "Traceback" not in result.stderr
+    assert "Aborted" not in result.stderr
+
+
+def test_display_problem_names_the_missing_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On X11 without libxcb-cursor, the message gives the exact install command."""
+    monkeypatch.setattr(cli.sys, "platform", "linux")
+    monkeypatch.setattr(cli.ctypes.util, "find_library", lambda name: None)
+    message = cli.display_problem({"DISPLAY": ":0"})
+    assert message is not None
+    assert "sudo apt-get install libxcb-cursor0" in message
+    assert cli.display_problem({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def test_example_config_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """`kiosk example-config` prints every key with its default."""
+    assert cli.main(["example-config"]) == 0
+    assert capsys.readouterr().out == example_toml()
+
+
+def test_unusable_data_folder_is_a_clear_error(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A data folder that cannot be made (a file is in the way) is said plainly."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert cli.main(["run", "--data-dir", str(blocker / "data")]) == 2
+    assert "cannot use the data folder" in capsys.readouterr().err
+
+
+def test_core_imports_no_qt() -> None:
+    """The core (paths, config, content, logging, cli) loads without PySide6."""
+    code = (
+        "import sys, kiosk.paths, kiosk.config, kiosk.content, kiosk.logging_setup, kiosk.cli;"
+        "from kiosk.content import load_library; from kiosk.paths import shipped_content_dir;"
+        "load_library(shipped_content_dir());"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'kiosk.ui'))];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_log_file_rotates_in_the_data_folder(tmp_path: Path) -> None:
+    """Logs go to a rotating file in the data folder, and re-configuring does not duplicate."""
+    import logging
+
+    log_file = tmp_path / "logs" / "kiosk.log"
+    configure(log_file)
+    configure(log_file)
+    logging.getLogger("kiosk.test").warning("hello %s", "there")
+    handlers = [h for h in logging.getLogger().handlers if getattr(h, "_kiosk", False)]
+    assert len(handlers) == 2
+    for handler in handlers:
+        handler.flush()
+    assert log_file.read_text(encoding="utf-8").count("hello there") == 1
+    configure(None)

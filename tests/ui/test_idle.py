@@ -1,0 +1,85 @@
+"""Idle: "Are you still there?", "I'm still here", and a reset that forgets everything."""
+
+from __future__ import annotations
+
+from kiosk.content import Library
+from tests.ui.helpers import find_button, tap
+
+FAST = {"idle_ms": 150, "countdown_s": 3, "tick_ms": 40}
+
+
+def test_warning_then_reset_forgets_everything(make_window, qtbot,
+                                               shipped_library: Library) -> None:
+    """After the idle time a countdown shows; when it runs out the kiosk is home, at the top."""
+    window = make_window((1280, 500), **FAST)
+    pages = shipped_library.topics[0].pages
+    tap(qtbot, find_button(window, pages[0].title))
+    window.show_page(pages[5].key)
+    bar = window.page.body.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    window.home.scroll.verticalScrollBar().setValue(40)
+    tap(qtbot, find_button(window, "Need help now?"))
+    with qtbot.waitSignal(window.idle.warning, timeout=2000):
+        pass
+    assert window.idle_overlay.isVisible()
+    assert "3 seconds" in window.idle_overlay.body.text()
+    qtbot.waitUntil(lambda: "2 seconds" in window.idle_overlay.body.text(), timeout=2000)
+    with qtbot.waitSignal(window.was_reset, timeout=2000):
+        pass
+    assert window.current_screen == "home"
+    assert not window.idle_overlay.isVisible()
+    assert not window.crisis.isVisible()
+    assert window.home.scroll.verticalScrollBar().value() == 0
+    assert window.page.body.toPlainText() == ""
+    assert window.page.title.text() == ""
+    assert window.is_pristine()
+    assert not window.idle.armed  # nothing ticks until the next touch
+
+
+def test_still_here_keeps_the_page(make_window, qtbot, shipped_library: Library) -> None:
+    """Tapping "I'm still here" hides the warning and keeps the patient where they were."""
+    window = make_window(**FAST)
+    page = shipped_library.topics[0].pages[2]
+    tap(qtbot, find_button(window, page.title))
+    with qtbot.waitSignal(window.idle.warning, timeout=2000):
+        pass
+    tap(qtbot, find_button(window, "I'm still here"))
+    assert not window.idle_overlay.isVisible()
+    assert window.current_screen == f"page:{page.key}"
+    assert window.idle.armed  # the clock starts again
+
+
+def test_any_touch_restarts_the_idle_clock(make_window, qtbot, shipped_library: Library) -> None:
+    """Taps more often than the idle time keep the warning away."""
+    window = make_window(idle_ms=300, countdown_s=3, tick_ms=40)
+    tap(qtbot, find_button(window, shipped_library.topics[0].pages[0].title))
+    warnings: list[int] = []
+    window.idle.warning.connect(warnings.append)
+    for _ in range(6):
+        qtbot.wait(120)
+        tap(qtbot, window.page.title)
+    assert warnings == []
+    qtbot.waitUntil(lambda: bool(warnings), timeout=2000)
+
+
+def test_a_touch_during_the_countdown_dismisses_it(make_window, qtbot,
+                                                   shipped_library: Library) -> None:
+    """Touching anywhere during the countdown counts as "still here"."""
+    window = make_window(**FAST)
+    tap(qtbot, find_button(window, shipped_library.topics[0].pages[1].title))
+    with qtbot.waitSignal(window.idle.warning, timeout=2000):
+        pass
+    with qtbot.waitSignal(window.idle.resumed, timeout=1000):
+        tap(qtbot, window.idle_overlay.title)
+    assert not window.idle_overlay.isVisible()
+    assert window.current_screen.startswith("page:")
+
+
+def test_untouched_home_does_not_warn(make_window, qtbot) -> None:
+    """Nobody to ask on a pristine home screen: no warning, and no timer left running."""
+    window = make_window(**FAST)
+    warnings: list[int] = []
+    window.idle.warning.connect(warnings.append)
+    tap(qtbot, window.home.welcome)
+    qtbot.waitUntil(lambda: not window.idle.armed, timeout=2000)
+    assert warnings == []

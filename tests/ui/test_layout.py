@@ -1,0 +1,111 @@
+"""At 1280x800, 800x1280 and 1920x1080, on every screen: targets at least 48 x 48 px,
+8 px apart, nothing cut off or overlapping, text at least 18 pt, names = labels."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+
+from kiosk.content import Library
+from kiosk.ui.widgets import ElidedLabel
+from tests.conftest import SCREEN_SIZES
+from tests.ui.helpers import visible_buttons, visible_label
+
+MIN_TARGET = 48
+MIN_GAP = 8
+MIN_PT = 18
+
+SCREENS = ["home", "first page", "long page", "last page", "request", "crisis", "idle"]
+
+
+def _open(window, screen: str, library: Library) -> QWidget:
+    """Put the window on ``screen``; return the widget whose controls the patient sees."""
+    pages = library.topics[0].pages
+    if screen == "first page":
+        window.show_page(pages[0].key)
+    elif screen == "long page":
+        window.show_page(pages[5].key)
+    elif screen == "last page":
+        window.show_page(pages[-1].key)
+    elif screen == "request":
+        window.show_request()
+    elif screen == "crisis":
+        window.show_crisis()
+        return window.crisis
+    elif screen == "idle":
+        window.show_page(pages[2].key)
+        window.on_idle_warning(15)
+        return window.idle_overlay
+    return window
+
+
+def _rect_in(window: QWidget, widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", SCREENS)
+def test_controls_are_large_apart_and_named(make_window, qtbot, shipped_library: Library,
+                                            size: tuple[int, int], screen: str) -> None:
+    """Every visible control: >= 48 x 48, >= 8 px from the next, inside the window,
+    not clipped, and its accessible name is its visible label."""
+    window = make_window(size)
+    root = _open(window, screen, shipped_library)
+    QApplication.processEvents()
+    buttons = visible_buttons(root)
+    assert buttons, "every screen has something to tap"
+    bounds = window.rect()
+    rects: dict[QAbstractButton, QRect] = {}
+    for b in buttons:
+        label = visible_label(b)
+        assert label, f"{b.objectName()} has no visible label"
+        assert b.accessibleName() == label
+        assert b.width() >= MIN_TARGET and b.height() >= MIN_TARGET, (label, b.size())
+        rect = _rect_in(window, b)
+        assert bounds.contains(rect), (label, rect, bounds)
+        assert b.minimumSizeHint().width() <= b.width(), f"{label!r} is cut off"
+        rects[b] = rect
+    for (a, ra), (b, rb) in itertools.combinations(rects.items(), 2):
+        # 8 px gaps: grow one by 8 px minus a pixel of rounding; it must still not touch.
+        grown = ra.adjusted(-(MIN_GAP - 1), -(MIN_GAP - 1), MIN_GAP - 1, MIN_GAP - 1)
+        assert not grown.intersects(rb), (visible_label(a), ra, visible_label(b), rb)
+
+
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", SCREENS)
+def test_text_is_large_and_not_cut_off(make_window, qtbot, shipped_library: Library,
+                                       size: tuple[int, int], screen: str) -> None:
+    """Every visible text is at least 18 pt, and each label has the room its text needs."""
+    window = make_window(size)
+    root = _open(window, screen, shipped_library)
+    QApplication.processEvents()
+    labels = [w for w in root.findChildren(QLabel) if w.isVisible() and w.text()]
+    assert labels
+    for label in labels:
+        assert label.font().pointSizeF() >= MIN_PT, (label.objectName(), label.font())
+        if isinstance(label, ElidedLabel):
+            continue  # shortens itself with "..." by design; its full text is its name
+        if label.wordWrap():
+            need = label.heightForWidth(label.width())
+            assert need <= label.height() + 1, (label.text()[:40], need, label.height())
+        else:
+            assert label.sizeHint().width() <= label.width() + 1, label.text()[:40]
+        assert window.rect().contains(_rect_in(window, label)), label.text()[:40]
+    body = window.page.body
+    if body.isVisible():
+        assert body.font().pointSizeF() >= 20
+
+
+def test_clinic_name_is_not_elided_on_the_reference_screens(make_window, qtbot,
+                                                             shipped_library) -> None:
+    """A typical clinic name is shown whole at every reference size."""
+    for size in SCREEN_SIZES:
+        window = make_window(size)
+        window.show_page(shipped_library.topics[0].pages[0].key)
+        QApplication.processEvents()
+        assert window.clinic_name.text() == window.clinic_name.full_text() == "Riverside Clinic"
+        window.kiosk_mode = False
+        window.close()

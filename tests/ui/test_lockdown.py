@@ -1,0 +1,136 @@
+"""Kiosk mode: the window cannot be closed by a patient; errors send it home, not down."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QContextMenuEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from kiosk.content import Library
+from kiosk.ui.app import Recovery
+from tests.ui.helpers import find_button, tap
+
+
+def test_close_is_ignored_in_kiosk_mode(make_window, qtbot) -> None:
+    """The window's close (the title bar's X, a window manager's Alt+F4) is refused."""
+    window = make_window()
+    event = QCloseEvent()
+    QApplication.sendEvent(window, event)
+    assert not event.isAccepted()
+    assert window.close() is False
+    assert window.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier"),
+    [(Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+     (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+     (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+     (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)],
+)
+def test_closing_keys_do_nothing(make_window, qtbot, shipped_library: Library, key,
+                                 modifier) -> None:
+    """Alt+F4, Escape, Ctrl+W and Ctrl+Q neither close the window nor leave the page."""
+    window = make_window(lockdown=True)
+    page = shipped_library.topics[0].pages[1]
+    window.show_page(page.key)
+    window.show_crisis()
+    qtbot.keyClick(window.page.body, key, modifier)
+    qtbot.keyClick(window, key, modifier)
+    assert window.isVisible()
+    assert window.current_screen == f"page:{page.key}"
+
+
+def test_windowed_mode_closes(make_window, qtbot) -> None:
+    """--windowed gives developers a window that closes normally."""
+    window = make_window(kiosk_mode=False)
+    assert window.close() is True
+    assert not window.isVisible()
+
+
+def _menu_shown_on_long_press(qtbot, field: QLineEdit) -> bool:
+    """Send a context-menu event to ``field``; say whether a popup menu appeared."""
+    shown: list[object] = []
+
+    def look() -> None:
+        menu = QApplication.activePopupWidget()
+        shown.append(menu)
+        if menu is not None:
+            menu.close()  # QLineEdit's menu runs modally: end it
+
+    QTimer.singleShot(50, look)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(5, 5),
+                              field.mapToGlobal(QPoint(5, 5)))
+    QApplication.sendEvent(field, event)
+    qtbot.waitUntil(lambda: bool(shown), timeout=2000)
+    return shown[0] is not None
+
+
+@pytest.mark.parametrize("lockdown", [True, False])
+def test_context_menu_never_opens(make_window, qtbot, lockdown: bool) -> None:
+    """A long press opens no menu, even on a text field; without lockdown it would."""
+    window = make_window(lockdown=lockdown)
+    field = QLineEdit(window)  # the request form (next issue) will have fields like this
+    field.show()
+    assert _menu_shown_on_long_press(qtbot, field) is (not lockdown)
+
+
+@pytest.mark.parametrize("lockdown", [True, False])
+def test_drag_and_drop_is_refused(make_window, qtbot, lockdown: bool) -> None:
+    """Nothing dropped on the kiosk lands in it; without lockdown a text field would take it."""
+    window = make_window(lockdown=lockdown)
+    field = QLineEdit(window)
+    field.show()
+    mime = QMimeData()
+    mime.setText("dropped text")
+    at = QPointF(5, 5)
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(field, QDragEnterEvent(at, *args))
+    QApplication.sendEvent(field, QDropEvent(at, *args))
+    assert (field.text() == "dropped text") is (not lockdown)
+
+
+@pytest.mark.qt_no_exception_capture
+def test_error_in_a_slot_goes_home_with_an_apology(make_window, qtbot, caplog,
+                                                   monkeypatch, shipped_library) -> None:
+    """An exception in any slot is logged; the kiosk goes home and says sorry, and lives on."""
+    window = make_window()
+    monkeypatch.setattr(sys, "excepthook", Recovery(window))
+    window.show_page(shipped_library.topics[0].pages[3].key)
+
+    def broken() -> None:
+        raise RuntimeError("a bug in a slot")
+
+    window.page.next_button.clicked.connect(broken)
+    with caplog.at_level(logging.ERROR, logger="kiosk"):
+        tap(qtbot, find_button(window, "Next"))
+    qtbot.waitUntil(lambda: window.current_screen == "home", timeout=2000)
+    assert window.notice.isVisible()
+    assert "Sorry" in window.notice.text()
+    assert any("a bug in a slot" in r.getMessage() for r in caplog.records)
+    # Still working: a tap still turns pages.
+    window.page.next_button.clicked.disconnect(broken)
+    tap(qtbot, find_button(window, shipped_library.topics[0].pages[0].title))
+    assert window.current_screen.startswith("page:")
+
+
+@pytest.mark.qt_no_exception_capture
+def test_error_in_an_event_handler_recovers_too(make_window, qtbot, monkeypatch,
+                                                shipped_library) -> None:
+    """The same for an exception raised inside a Qt event handler override."""
+    window = make_window()
+    monkeypatch.setattr(sys, "excepthook", Recovery(window))
+    window.show_page(shipped_library.topics[0].pages[3].key)
+
+    def broken_paint(event) -> None:
+        raise ValueError("paint failed")
+
+    monkeypatch.setattr(window.page.dots, "paintEvent", broken_paint)
+    window.page.dots.repaint()
+    qtbot.waitUntil(lambda: window.current_screen == "home", timeout=2000)
+    assert window.notice.isVisible()

@@ -1,0 +1,157 @@
+"""Every page is reached by tapping and by swiping; turning a page starts at its top."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kiosk.content import Library, load_library
+from tests.conftest import write_page
+from tests.ui.helpers import find_button, swipe, tap
+
+
+def test_every_page_reached_by_tapping_next(make_window, qtbot, shipped_library: Library) -> None:
+    """From the first tile, Next walks every page in order; Next is off on the last."""
+    window = make_window()
+    pages = shipped_library.topics[0].pages
+    tap(qtbot, find_button(window, pages[0].title))
+    seen = [window.current_page.key]
+    for _ in pages[1:]:
+        tap(qtbot, find_button(window, "Next"))
+        seen.append(window.current_page.key)
+    assert seen == [p.key for p in pages]
+    assert not find_button(window, "Next").isEnabled()
+    assert window.page.progress.text() == f"{len(pages)} of {len(pages)}"
+    assert window.page.dots.position() == (len(pages) - 1, len(pages))
+
+
+def test_every_page_reached_from_its_home_tile(make_window, qtbot,
+                                               shipped_library: Library) -> None:
+    """Each tile on home opens its page; Home goes back."""
+    window = make_window()
+    for index, page in enumerate(shipped_library.topics[0].pages):
+        tap(qtbot, find_button(window, page.title))
+        assert window.current_screen == f"page:{page.key}"
+        assert window.page.title.text() == page.title
+        assert window.page.progress.text() == f"{index + 1} of 9"
+        tap(qtbot, find_button(window, "Home"))
+        assert window.current_screen == "home"
+
+
+def test_every_page_reached_by_swiping(make_window, qtbot, shipped_library: Library) -> None:
+    """A one-finger swipe left turns to the next page, right to the previous."""
+    window = make_window()
+    pages = shipped_library.topics[0].pages
+    tap(qtbot, find_button(window, pages[0].title))
+    viewport = window.page.body.viewport()
+    for page in pages[1:]:
+        swipe(viewport, -300)
+        assert window.current_page.key == page.key
+    swipe(viewport, -300)  # nothing after the last page
+    assert window.current_page.key == pages[-1].key
+    for page in reversed(pages[:-1]):
+        swipe(viewport, 300)
+        assert window.current_page.key == page.key
+
+
+def test_a_vertical_drag_scrolls_and_does_not_turn(make_window, qtbot,
+                                                   shipped_library: Library) -> None:
+    """Dragging up reads on: the page scrolls, it does not turn, no text is selected."""
+    window = make_window((800, 1280))
+    window.show_page(shipped_library.topics[0].pages[5].key)
+    window.resize(800, 600)  # make the long page scroll
+    qtbot.wait(50)
+    bar = window.page.body.verticalScrollBar()
+    assert bar.maximum() > 0
+    swipe(window.page.body.viewport(), 20, -200)
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
+    assert window.current_page.key == shipped_library.topics[0].pages[5].key
+    assert not window.page.body.textCursor().hasSelection()
+
+
+def test_turning_a_page_starts_at_its_top(make_window, qtbot, shipped_library: Library) -> None:
+    """After scrolling down a page, the next page opens at its top."""
+    window = make_window((1280, 500))
+    pages = shipped_library.topics[0].pages
+    window.show_page(pages[5].key)
+    bar = window.page.body.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0
+    tap(qtbot, find_button(window, "Next"))
+    assert window.current_page.key == pages[6].key
+    assert bar.value() == 0
+    tap(qtbot, find_button(window, "Previous"))
+    assert bar.value() == 0
+
+
+def test_slow_sideways_drag_is_not_a_swipe(make_window, qtbot, shipped_library: Library) -> None:
+    """A finger resting and wandering sideways for seconds does not turn the page."""
+    window = make_window()
+    pages = shipped_library.topics[0].pages
+    window.show_page(pages[2].key)
+    swipe(window.page.body.viewport(), -300, steps=10, ms_per_step=150)
+    assert window.current_page.key == pages[2].key
+
+
+def test_request_and_crisis_from_every_screen(make_window, qtbot,
+                                              shipped_library: Library) -> None:
+    """"Need help now?" and "Request information" are one tap away everywhere."""
+    window = make_window()
+    for screen in ("home", "page", "request"):
+        if screen == "page":
+            window.show_page(shipped_library.topics[0].pages[3].key)
+        elif screen == "request":
+            window.show_request()
+        tap(qtbot, find_button(window, "Need help now?"))
+        assert window.crisis.isVisible()
+        assert "988" in window.crisis.body.text() and "911" in window.crisis.body.text()
+        tap(qtbot, find_button(window, "Close"))
+        assert not window.crisis.isVisible()
+        if screen != "request":
+            tap(qtbot, find_button(window, "Request information"))
+            assert window.current_screen == "request"
+            tap(qtbot, find_button(window, "Home"))
+
+
+def test_link_to_another_page_moves_inside_the_kiosk(make_window, qtbot, tmp_path) -> None:
+    """Tapping an internal link opens that page in the kiosk."""
+    root = tmp_path / "c"
+    write_page(root / "t", "01-a.md", "Alpha", 1, "Read [the beta page](02-b.md) next.")
+    write_page(root / "t", "02-b.md", "Beta", 2)
+    write_page(root / "t", "03-c.md", "Gamma", 3)
+    library = load_library(root)
+    window = make_window(library=library)
+    window.show_page("t/01-a")
+    browser = window.page.body
+    rect = None
+    doc = browser.document()
+    block = doc.begin()
+    while block.isValid() and rect is None:
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.charFormat().isAnchor():
+                cursor = browser.textCursor()
+                cursor.setPosition(fragment.position() + 2)
+                rect = browser.cursorRect(cursor)
+                break
+            it += 1
+        block = block.next()
+    assert rect is not None
+    qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.current_screen == "page:t/02-b", timeout=2000)
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_several_topics_show_topic_tiles(make_window, qtbot, tmp_path, count: int) -> None:
+    """With more than one topic, home shows the topics; a tile opens its first page."""
+    root = tmp_path / "c"
+    for n in range(count):
+        write_page(root / f"topic{n}", "01.md", f"First of {n}", 1)
+        write_page(root / f"topic{n}", "02.md", f"Second of {n}", 2)
+        (root / f"topic{n}" / "topic.toml").write_text(
+            f'title = "Topic {n}"\norder = {n}\nsummary = "About {n}"\n', encoding="utf-8")
+    window = make_window(library=load_library(root))
+    tap(qtbot, find_button(window, f"Topic {count - 1}"))
+    assert window.current_screen == f"page:topic{count - 1}/01"
+    assert window.page.progress.text() == "1 of 2"
