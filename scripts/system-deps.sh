@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The system libraries Qt needs on Linux, installed if missing.
+#   scripts/system-deps.sh test   what the tests need (Qt's offscreen platform)
+#   scripts/system-deps.sh run    that, plus what a window on X11 needs
+# As root (or with password-less sudo) it runs apt-get; otherwise it prints the
+# exact command and fails. Each library is looked up by its file, not its
+# package name, so it works across Debian and Ubuntu releases.
+set -euo pipefail
+mode=${1:-run}
+[ "$(uname -s)" = Linux ] || exit 0
+
+# soname package
+test_libs=(
+  "libEGL.so.1 libegl1" "libGL.so.1 libgl1" "libOpenGL.so.0 libopengl0"
+  "libfontconfig.so.1 libfontconfig1" "libfreetype.so.6 libfreetype6"
+  "libxkbcommon.so.0 libxkbcommon0" "libdbus-1.so.3 libdbus-1-3"
+  "libglib-2.0.so.0 libglib2.0-0"
+)
+run_libs=(
+  "libxcb-cursor.so.0 libxcb-cursor0" "libxcb-icccm.so.4 libxcb-icccm4"
+  "libxcb-keysyms.so.1 libxcb-keysyms1" "libxkbcommon-x11.so.0 libxkbcommon-x11-0"
+  "libxcb-image.so.0 libxcb-image0" "libxcb-render-util.so.0 libxcb-render-util0"
+  "libxcb-shape.so.0 libxcb-shape0" "libxcb-xinerama.so.0 libxcb-xinerama0"
+  "libxcb-randr.so.0 libxcb-randr0" "libxcb-xfixes.so.0 libxcb-xfixes0"
+  "libxcb-xkb.so.1 libxcb-xkb1" "libX11-xcb.so.1 libx11-xcb1"
+)
+libs=("${test_libs[@]}")
+[ "$mode" = run ] && libs+=("${run_libs[@]}")
+
+known=$(/sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null || true)
+missing=()
+for pair in "${libs[@]}"; do
+  soname=${pair%% *}; package=${pair##* }
+  grep -q "$soname" <<<"$known" || missing+=("$package")
+done
+fonts=$(fc-list 2>/dev/null | head -n 1 || true)
+[ -n "$fonts" ] || missing+=(fonts-dejavu-core fontconfig)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null; then
+  echo "Qt needs these libraries (Debian names): ${missing[*]}; install them with your package manager." >&2
+  exit 1
+fi
+if [ "$(id -u)" -eq 0 ]; then sudo=""
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"
+else
+  echo "Qt needs system libraries. Run: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing Qt's system libraries: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
