@@ -35,12 +35,16 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
     if platform and not platform.startswith(("xcb", "wayland")):
         return None  # offscreen, eglfs, linuxfb, vnc...: Qt's own business
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
-        return ("No screen to show the kiosk on: start it from the desktop or a kiosk session "
-                "(DISPLAY or WAYLAND_DISPLAY is not set); see docs/deploy.md.")
+        return (
+            "No screen to show the kiosk on: start it from the desktop or a kiosk session "
+            "(DISPLAY or WAYLAND_DISPLAY is not set); see docs/deploy.md."
+        )
     uses_xcb = platform.startswith("xcb") or not env.get("WAYLAND_DISPLAY")
     if uses_xcb and ctypes.util.find_library("xcb-cursor") is None:
-        return ("Qt needs system libraries to open a window on X11: run "
-                f"'sudo apt-get install {XCB_PACKAGES}' (make run does this for you).")
+        return (
+            "Qt needs system libraries to open a window on X11: run "
+            f"'sudo apt-get install {XCB_PACKAGES}' (make run does this for you)."
+        )
     return None
 
 
@@ -50,14 +54,24 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="start the kiosk (the default)")
     for target in (parser, run):
-        target.add_argument("--data-dir", type=Path, default=None,
-                            help=f"data folder (config, logs); also ${DATA_DIR_ENV}")
-        target.add_argument("--content", type=Path, default=None,
-                            help="content folder (default: the shipped content)")
-        target.add_argument("--config", type=Path, default=None,
-                            help="config file (default: DATA_DIR/kiosk.toml)")
-        target.add_argument("--windowed", action="store_true",
-                            help="a normal, closable window for development")
+        target.add_argument(
+            "--data-dir",
+            type=Path,
+            default=None,
+            help=f"data folder (config, logs); also ${DATA_DIR_ENV}",
+        )
+        target.add_argument(
+            "--content",
+            type=Path,
+            default=None,
+            help="content folder (default: the shipped content)",
+        )
+        target.add_argument(
+            "--config", type=Path, default=None, help="config file (default: DATA_DIR/kiosk.toml)"
+        )
+        target.add_argument(
+            "--windowed", action="store_true", help="a normal, closable window for development"
+        )
     sub.add_parser("example-config", help="print a kiosk.toml with every key and its default")
     return parser
 
@@ -73,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paths.ensure()
     except OSError as exc:
-        print(f"kiosk: cannot use the data folder {paths.data_dir}: {exc.strerror}",
-              file=sys.stderr)
+        print(
+            f"kiosk: cannot use the data folder {paths.data_dir}: {exc.strerror}", file=sys.stderr
+        )
         return 2
     configure(paths.log_file)
     problem = display_problem()

@@ -9,13 +9,13 @@ documentation; ``resources/kiosk.example.toml`` shows them all.
 
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from kiosk.hints import did_you_mean
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -97,25 +97,55 @@ def _colour(value: Any) -> str | None:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("clinic", "name", "clinic_name", str, "Shown at the top of every screen.",
-            _text(60, required=True)),
-    Setting("clinic", "phone", "clinic_phone", str, "The clinic's phone number, as shown.",
-            _text(40)),
-    Setting("clinic", "website", "clinic_website", str, "Shown as text; never opened.",
-            _text(100)),
-    Setting("clinic", "welcome", "welcome", str, "The one-line welcome on the home screen.",
-            _text(120, required=True)),
+    Setting(
+        "clinic",
+        "name",
+        "clinic_name",
+        str,
+        "Shown at the top of every screen.",
+        _text(60, required=True),
+    ),
+    Setting(
+        "clinic", "phone", "clinic_phone", str, "The clinic's phone number, as shown.", _text(40)
+    ),
+    Setting("clinic", "website", "clinic_website", str, "Shown as text; never opened.", _text(100)),
+    Setting(
+        "clinic",
+        "welcome",
+        "welcome",
+        str,
+        "The one-line welcome on the home screen.",
+        _text(120, required=True),
+    ),
     Setting("colours", "primary", "colours.primary", str, "Buttons and the top bar.", _colour),
     Setting("colours", "accent", "colours.accent", str, "Crisis help and highlights.", _colour),
     Setting("colours", "background", "colours.background", str, "Screen background.", _colour),
     Setting("colours", "surface", "colours.surface", str, "Tiles and cards.", _colour),
     Setting("colours", "text", "colours.text", str, "Body text.", _colour),
-    Setting("idle", "seconds", "idle_seconds", int,
-            "Seconds without a touch before 'Are you still there?'.", _between(10, 3600)),
-    Setting("idle", "countdown_seconds", "countdown_seconds", int,
-            "Seconds the countdown shows before the kiosk resets.", _between(5, 120)),
-    Setting("text", "scale", "text_scale", float,
-            "Text size factor: 1.0 is 20 pt body text.", _between(0.9, 2.0)),
+    Setting(
+        "idle",
+        "seconds",
+        "idle_seconds",
+        int,
+        "Seconds without a touch before 'Are you still there?'.",
+        _between(10, 3600),
+    ),
+    Setting(
+        "idle",
+        "countdown_seconds",
+        "countdown_seconds",
+        int,
+        "Seconds the countdown shows before the kiosk resets.",
+        _between(5, 120),
+    ),
+    Setting(
+        "text",
+        "scale",
+        "text_scale",
+        float,
+        "Text size factor: 1.0 is 20 pt body text.",
+        _between(0.9, 2.0),
+    ),
 )
 
 _BY_SECTION: dict[str, dict[str, Setting]] = {}
@@ -151,12 +181,17 @@ def _line_of(text: str, section: str, key: str | None = None) -> int | None:
             if key is None and current == section:
                 return number
             continue
-        if key is not None and current == section:
-            if re.match(rf'^\s*"?{re.escape(key)}"?\s*=', line):
-                return number
+        if (
+            key is not None
+            and current == section
+            and re.match(rf'^\s*"?{re.escape(key)}"?\s*=', line)
+        ):
+            return number
         # Dotted keys at top level: clinic.name = "..."
-        if key is not None and current == "" and re.match(
-            rf"^\s*{re.escape(section)}\s*\.\s*{re.escape(key)}\s*=", line
+        if (
+            key is not None
+            and current == ""
+            and re.match(rf"^\s*{re.escape(section)}\s*\.\s*{re.escape(key)}\s*=", line)
         ):
             return number
     return None
@@ -177,6 +212,8 @@ def _coerce(value: Any, kind: type) -> Any:
 
 def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
     """Read config text; return the config and every problem found in it."""
+    import tomllib  # only when there is a config file to read
+
     problems: list[ConfigProblem] = []
     try:
         data = tomllib.loads(text)
@@ -192,22 +229,26 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
     for section, values in data.items():
         known = _BY_SECTION.get(section)
         if known is None:
-            hint = difflib.get_close_matches(section, _BY_SECTION, n=1)
-            extra = f'; did you mean "[{hint[0]}]"?' if hint else ""
-            problems.append(ConfigProblem(path, _line_of(text, section), section,
-                                          f"unknown section, ignored{extra}"))
+            extra = did_you_mean(section, _BY_SECTION, "[{}]")
+            problems.append(
+                ConfigProblem(
+                    path, _line_of(text, section), section, f"unknown section, ignored{extra}"
+                )
+            )
             continue
         if not isinstance(values, dict):
-            problems.append(ConfigProblem(path, None, section,
-                                          "must be a section like [" + section + "]; ignored"))
+            problems.append(
+                ConfigProblem(
+                    path, None, section, "must be a section like [" + section + "]; ignored"
+                )
+            )
             continue
         for key, raw in values.items():
             setting = known.get(key)
             line = _line_of(text, section, key)
             name = f"{section}.{key}"
             if setting is None:
-                hint = difflib.get_close_matches(key, known, n=1)
-                extra = f'; did you mean "{hint[0]}"?' if hint else ""
+                extra = did_you_mean(key, known)
                 problems.append(ConfigProblem(path, line, name, f"unknown key, ignored{extra}"))
                 continue
             try:
@@ -216,8 +257,11 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
             except TypeError as exc:
                 reason = str(exc)
             if reason is not None:
-                problems.append(ConfigProblem(
-                    path, line, name, f"{reason}; using the default {default_for(setting)!r}"))
+                problems.append(
+                    ConfigProblem(
+                        path, line, name, f"{reason}; using the default {default_for(setting)!r}"
+                    )
+                )
                 continue
             config = _set(config, setting.attr, value)
     return config, problems
@@ -230,14 +274,18 @@ def load_config(path: Path) -> tuple[Config, list[ConfigProblem]]:
     except FileNotFoundError:
         return Config(), []
     except OSError as exc:
-        return Config(), [ConfigProblem(path, None, "", f"cannot be read ({exc.strerror}); "
-                                                        "using all defaults")]
+        return Config(), [
+            ConfigProblem(path, None, "", f"cannot be read ({exc.strerror}); using all defaults")
+        ]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return Config(), [ConfigProblem(path, line, "", "is not UTF-8 text (save it as UTF-8); "
-                                                        "using all defaults")]
+        return Config(), [
+            ConfigProblem(
+                path, line, "", "is not UTF-8 text (save it as UTF-8); using all defaults"
+            )
+        ]
     return parse_config(text, path)
 
 
@@ -257,7 +305,12 @@ def example_toml() -> str:
 
 
 __all__ = [
-    "SETTINGS", "Colours", "Config", "ConfigProblem", "example_toml", "load_config",
+    "SETTINGS",
+    "Colours",
+    "Config",
+    "ConfigProblem",
+    "example_toml",
+    "load_config",
     "parse_config",
 ]
 assert {f.name for f in fields(Colours)} == {

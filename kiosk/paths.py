@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import platformdirs
-
 from kiosk import APP_NAME
 
 DATA_DIR_ENV = "KIOSK_DATA_DIR"
@@ -39,6 +37,8 @@ def default_data_dir() -> Path:
     env = os.environ.get(DATA_DIR_ENV)
     if env:
         return Path(env).expanduser()
+    import platformdirs  # only when no folder was given: it costs start-up time
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

@@ -32,8 +32,9 @@ def main() -> int:
     parser.add_argument("--clinic", default="Riverside Mental Health Clinic")
     args = parser.parse_args()
     paths = Paths.resolve(Path(tempfile.mkdtemp()), args.content)
-    config = replace(Config(), clinic_name=args.clinic, clinic_phone="(555) 010-0199",
-                     text_scale=args.text_scale)
+    config = replace(
+        Config(), clinic_name=args.clinic, clinic_phone="(555) 010-0199", text_scale=args.text_scale
+    )
     app = QApplication(sys.argv[:1])
     app.setStyleSheet(style_sheet(config))
     window = KioskWindow(config, load_library(paths.content_dir))

@@ -48,12 +48,14 @@ def content_copy(tmp_path: Path) -> Path:
     return target
 
 
-def write_page(folder: Path, name: str, title: str, order: int, body: str = "Some text.",
-               extra: str = "") -> Path:
+def write_page(
+    folder: Path, name: str, title: str, order: int, body: str = "Some text.", extra: str = ""
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_text(f"---\ntitle: {title}\norder: {order}\n{extra}---\n\n{body}\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"---\ntitle: {title}\norder: {order}\n{extra}---\n\n{body}\n", encoding="utf-8"
+    )
     return path
 
 
@@ -70,9 +72,15 @@ def make_window(qtbot, qapp, config: Config, shipped_library: Library) -> Iterat
         window.kiosk_mode = False
         window.idle.stop()
 
-    def make(size: tuple[int, int] = (1280, 800), *, library: Library | None = None,
-             cfg: Config | None = None, kiosk_mode: bool = True, lockdown: bool = False,
-             **kwargs) -> KioskWindow:
+    def make(
+        size: tuple[int, int] = (1280, 800),
+        *,
+        library: Library | None = None,
+        cfg: Config | None = None,
+        kiosk_mode: bool = True,
+        lockdown: bool = False,
+        **kwargs,
+    ) -> KioskWindow:
         use = cfg or config
         qapp.setStyleSheet(style_sheet(use))
         if lockdown:

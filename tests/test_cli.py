@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
+    }
     env.update(extra)
     return env
 
@@ -28,7 +31,11 @@ def test_no_display_is_one_clear_sentence(tmp_path: Path) -> None:
     """`python main.py` with no screen at all: exit 2 and one sentence, not a Qt abort."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path)],
-        env=_clean_env(), capture_output=True, text=True, timeout=60, check=False,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2
     last = result.stderr.strip().splitlines()[-1]
@@ -53,8 +60,9 @@ def test_example_config_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == example_toml()
 
 
-def test_unusable_data_folder_is_a_clear_error(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_unusable_data_folder_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A data folder that cannot be made (a file is in the way) is said plainly."""
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -71,8 +79,9 @@ def test_core_imports_no_qt() -> None:
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'kiosk.ui'))];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -90,3 +99,30 @@ def test_log_file_rotates_in_the_data_folder(tmp_path: Path) -> None:
         handler.flush()
     assert log_file.read_text(encoding="utf-8").count("hello there") == 1
     configure(None)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_sigterm_stops_the_running_kiosk(tmp_path: Path) -> None:
+    """systemd's stop (SIGTERM) ends the kiosk cleanly, though its window refuses to close."""
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path)],
+        env=_clean_env(QT_QPA_PLATFORM="offscreen"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    log_file = tmp_path / "logs" / "kiosk.log"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (
+        not log_file.exists() or "kiosk started" not in log_file.read_text(encoding="utf-8")
+    ):
+        assert proc.poll() is None, "the kiosk exited before it started"
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        code = proc.wait(timeout=20)
+    finally:
+        proc.kill()
+    assert code == 0

@@ -46,18 +46,18 @@ scale = 1.3
 @pytest.mark.parametrize(
     ("text", "key", "line", "reason", "attr"),
     [
-        ('[clinic]\nname = 3\n', "clinic.name", 2, "must be text in quotes", "clinic_name"),
+        ("[clinic]\nname = 3\n", "clinic.name", 2, "must be text in quotes", "clinic_name"),
         ('[clinic]\n\nname = ""\n', "clinic.name", 3, "must not be empty", "clinic_name"),
-        ('[idle]\nseconds = 2\n', "idle.seconds", 2, "between 10 and 3600", "idle_seconds"),
+        ("[idle]\nseconds = 2\n", "idle.seconds", 2, "between 10 and 3600", "idle_seconds"),
         ('[idle]\nseconds = "90"\n', "idle.seconds", 2, "whole number", "idle_seconds"),
-        ('[idle]\nseconds = true\n', "idle.seconds", 2, "whole number", "idle_seconds"),
-        ('[text]\nscale = 9.0\n', "text.scale", 2, "between 0.9 and 2", "text_scale"),
-        ('[colours]\nprimary = "teal"\n', "colours.primary", 2, "must be a colour",
-         "colours"),
+        ("[idle]\nseconds = true\n", "idle.seconds", 2, "whole number", "idle_seconds"),
+        ("[text]\nscale = 9.0\n", "text.scale", 2, "between 0.9 and 2", "text_scale"),
+        ('[colours]\nprimary = "teal"\n', "colours.primary", 2, "must be a colour", "colours"),
     ],
 )
-def test_bad_key_falls_back_to_its_default(text: str, key: str, line: int, reason: str,
-                                           attr: str) -> None:
+def test_bad_key_falls_back_to_its_default(
+    text: str, key: str, line: int, reason: str, attr: str
+) -> None:
     """A bad value keeps the default and names the key, the line and the reason."""
     config, problems = parse_config(text, HERE)
     assert getattr(config, attr) == getattr(Config(), attr)
@@ -119,8 +119,7 @@ def test_example_config_documents_every_key() -> None:
     for setting in SETTINGS:
         assert f"# {setting.key} = " in text
     uncommented = "\n".join(
-        line[2:] if line.startswith("# ") and "=" in line else line
-        for line in text.splitlines()
+        line[2:] if line.startswith("# ") and "=" in line else line for line in text.splitlines()
     )
     config, problems = parse_config(uncommented, HERE)
     assert problems == []

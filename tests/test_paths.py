@@ -29,8 +29,9 @@ def test_flags_beat_the_environment(tmp_path: Path) -> None:
     assert paths.config_file == (tmp_path / "k.toml").resolve()
 
 
-def test_shipped_content_is_found_from_anywhere(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shipped_content_is_found_from_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The shipped content is found through the package, not the working directory."""
     monkeypatch.chdir(tmp_path)
     assert (shipped_content_dir() / "ketamine-and-depression" / "topic.toml").is_file()

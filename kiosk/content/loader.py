@@ -20,7 +20,6 @@ A page starts with a metadata header::
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 import tomllib
@@ -29,8 +28,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from kiosk.content.model import Library, Page, Problem, Topic
-from kiosk.content.render import BrokenPage, RenderContext, Renderer, plain_text, resolve_picture
+from kiosk.content.model import Library, Page, Problem, Severity, Topic
+from kiosk.content.render import (
+    BrokenPageError,
+    RenderContext,
+    Renderer,
+    plain_text,
+    resolve_picture,
+)
+from kiosk.hints import did_you_mean
 
 log = logging.getLogger(__name__)
 
@@ -55,24 +61,22 @@ class MetadataError(Exception):
         self.line = line
 
 
-def _did_you_mean(key: str, known: Any) -> str:
-    hint = difflib.get_close_matches(key, list(known), n=1)
-    return f'; did you mean "{hint[0]}"?' if hint else ""
-
-
 def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
     """Split a page into its metadata header and body; raise MetadataError if broken."""
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
-        raise MetadataError('the page must start with a metadata header: a line "---", '
-                            '"title: ...", "order: ...", then "---"', 1)
+        raise MetadataError(
+            'the page must start with a metadata header: a line "---", '
+            '"title: ...", "order: ...", then "---"',
+            1,
+        )
     warnings: list[tuple[int, str]] = []
     values: dict[str, tuple[Any, int]] = {}
     for index in range(1, len(lines)):
         number = index + 1
         line = lines[index].strip()
         if line == "---":
-            body = "\n".join(lines[index + 1:])
+            body = "\n".join(lines[index + 1 :])
             return _Header(values, body, number + 1), warnings
         if not line or line.startswith("#"):
             continue
@@ -83,15 +87,16 @@ def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
         if key in values:
             raise MetadataError(f'"{key}" is given twice (first on line {values[key][1]})', number)
         if key not in PAGE_KEYS:
-            warnings.append((number, f'unknown key "{key}", ignored{_did_you_mean(key, PAGE_KEYS)}'))
+            warnings.append((number, f'unknown key "{key}", ignored{did_you_mean(key, PAGE_KEYS)}'))
             continue
         value: Any = raw.strip()
         if PAGE_KEYS[key] is int:
             try:
                 value = int(value)
             except ValueError:
-                raise MetadataError(f'"{key}" must be a whole number, got "{raw.strip()}"',
-                                    number) from None
+                raise MetadataError(
+                    f'"{key}" must be a whole number, got "{raw.strip()}"', number
+                ) from None
         values[key] = (value, number)
     raise MetadataError('the metadata header has no closing "---"', 1)
 
@@ -103,8 +108,9 @@ def _read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise MetadataError("is not valid UTF-8 text (save it as UTF-8); page left out",
-                            line) from None
+        raise MetadataError(
+            "is not valid UTF-8 text (save it as UTF-8); page left out", line
+        ) from None
 
 
 @dataclass
@@ -122,16 +128,16 @@ class _Loader:
         self.problems: list[Problem] = []
         self.renderer = Renderer()
 
-    def problem(self, path: Path, line: int | None, severity: str, message: str) -> None:
-        assert severity in ("error", "warning")
-        self.problems.append(Problem(path, line, severity, message))  # type: ignore[arg-type]
+    def problem(self, path: Path, line: int | None, severity: Severity, message: str) -> None:
+        self.problems.append(Problem(path, line, severity, message))
 
     def load(self) -> Library:
         if not self.root.is_dir():
             self.problem(self.root, None, "error", "the content folder does not exist")
             return Library(self.root, (), tuple(self.problems))
-        folders = sorted(p for p in self.root.iterdir()
-                         if p.is_dir() and not p.name.startswith((".", "_")))
+        folders = sorted(
+            p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+        )
         pending: dict[str, list[_PendingPage]] = {}
         for folder in folders:
             pending[folder.name] = self._read_pages(folder)
@@ -140,8 +146,9 @@ class _Loader:
         for folder in folders:
             pages = [page for p in pending[folder.name] if (page := self._render(p, keys))]
             if not pages:
-                self.problem(folder, None, "warning", "topic has no pages that can be shown; "
-                                                      "left out")
+                self.problem(
+                    folder, None, "warning", "topic has no pages that can be shown; left out"
+                )
                 continue
             topics.append(self._topic(folder, pages))
         topics.sort(key=lambda t: (t.order, t.topic_id))
@@ -161,8 +168,12 @@ class _Loader:
                     self.problem(path, line, "warning", message)
                 self._check_page_header(header)
             except MetadataError as exc:
-                self.problem(path, exc.line, "error", f"{exc}; page left out"
-                             if "left out" not in str(exc) else str(exc))
+                self.problem(
+                    path,
+                    exc.line,
+                    "error",
+                    f"{exc}; page left out" if "left out" not in str(exc) else str(exc),
+                )
                 continue
             except OSError as exc:
                 self.problem(path, None, "error", f"cannot be read ({exc.strerror}); page left out")
@@ -172,8 +183,12 @@ class _Loader:
         for page in result:
             order, line = page.header.values["order"]
             if order in orders:
-                self.problem(page.path, line, "warning",
-                             f"order {order} is also used by {orders[order].name}")
+                self.problem(
+                    page.path,
+                    line,
+                    "warning",
+                    f"order {order} is also used by {orders[order].name}",
+                )
             orders.setdefault(order, page.path)
         return result
 
@@ -188,8 +203,9 @@ class _Loader:
         if len(title) > MAX_TITLE:
             raise MetadataError(f'"title" is longer than {MAX_TITLE} characters', line)
         if "summary" in header.values and len(header.values["summary"][0]) > MAX_SUMMARY:
-            raise MetadataError(f'"summary" is longer than {MAX_SUMMARY} characters',
-                                header.values["summary"][1])
+            raise MetadataError(
+                f'"summary" is longer than {MAX_SUMMARY} characters', header.values["summary"][1]
+            )
 
     def _render(self, pending: _PendingPage, keys: frozenset[str]) -> Page | None:
         header = pending.header
@@ -201,18 +217,19 @@ class _Loader:
             if file is None:
                 self.problem(pending.path, line, "warning", refused or "picture left out")
             elif not file.is_file():
-                self.problem(pending.path, line, "error",
-                             f'picture "{picture}" not found; page left out')
+                self.problem(
+                    pending.path, line, "error", f'picture "{picture}" not found; page left out'
+                )
                 return None
             else:
                 body = f"![]({picture})\n\n{body}"
         try:
             html = self.renderer.render(body, context)
-        except BrokenPage as exc:
+        except BrokenPageError as exc:
             self.problem(pending.path, exc.line, "error", f"{exc}; page left out")
             return None
-        for line, message in context.warnings:
-            self.problem(pending.path, line, "warning", message)
+        for at, message in context.warnings:
+            self.problem(pending.path, at, "warning", message)
         if not plain_text(html).strip() and not context.images:
             self.problem(pending.path, header.body_line, "warning", "the page has no text")
         return Page(
@@ -235,8 +252,12 @@ class _Loader:
         data: dict[str, Any] = {}
         text = ""
         if not meta_file.is_file():
-            self.problem(meta_file, None, "warning",
-                         f'missing; the topic is called "{title}" until it has one')
+            self.problem(
+                meta_file,
+                None,
+                "warning",
+                f'missing; the topic is called "{title}" until it has one',
+            )
         else:
             try:
                 text = _read_text(meta_file)
@@ -245,8 +266,12 @@ class _Loader:
                 self.problem(meta_file, exc.line, "error", f"{exc}; using defaults")
             except tomllib.TOMLDecodeError as exc:
                 match = re.search(r"line (\d+)", str(exc))
-                self.problem(meta_file, int(match.group(1)) if match else None, "error",
-                             f"not valid TOML ({exc}); using defaults")
+                self.problem(
+                    meta_file,
+                    int(match.group(1)) if match else None,
+                    "error",
+                    f"not valid TOML ({exc}); using defaults",
+                )
             except OSError as exc:
                 self.problem(meta_file, None, "error", f"cannot be read ({exc.strerror})")
 
@@ -259,26 +284,42 @@ class _Loader:
         for key, value in data.items():
             kind = TOPIC_KEYS.get(key)
             if kind is None:
-                self.problem(meta_file, line_of(key), "warning",
-                             f'unknown key "{key}", ignored{_did_you_mean(key, TOPIC_KEYS)}')
-            elif isinstance(value, bool) or not isinstance(value, kind):
-                self.problem(meta_file, line_of(key), "error",
-                             f'"{key}" must be {"a whole number" if kind is int else "text"}; '
-                             "ignored")
-            elif key == "title" and value.strip():
-                title = value.strip()[:MAX_TITLE]
+                self.problem(
+                    meta_file,
+                    line_of(key),
+                    "warning",
+                    f'unknown key "{key}", ignored{did_you_mean(key, TOPIC_KEYS)}',
+                )
+            elif not _is_kind(value, kind):
+                self.problem(
+                    meta_file,
+                    line_of(key),
+                    "error",
+                    f'"{key}" must be {"a whole number" if kind is int else "text"}; ignored',
+                )
+            elif key == "title" and str(value).strip():
+                title = str(value).strip()[:MAX_TITLE]
             elif key == "order":
-                order = value
+                order = int(value)
             elif key == "summary":
-                summary = value.strip()[:MAX_SUMMARY]
+                summary = str(value).strip()[:MAX_SUMMARY]
             elif key == "cover":
-                file, refused = resolve_picture(self.root, folder, value)
+                file, refused = resolve_picture(self.root, folder, str(value))
                 if file is None or not file.is_file():
-                    self.problem(meta_file, line_of(key), "warning",
-                                 refused or f'cover picture "{value}" not found; left out')
+                    self.problem(
+                        meta_file,
+                        line_of(key),
+                        "warning",
+                        refused or f'cover picture "{value}" not found; left out',
+                    )
                 else:
                     cover = file
         return Topic(folder.name, title, order, summary, cover, tuple(pages))
+
+
+def _is_kind(value: Any, kind: type) -> bool:
+    """TOML's true/false are not whole numbers, though Python's bool is an int."""
+    return not isinstance(value, bool) and isinstance(value, kind)
 
 
 def load_library(root: Path) -> Library:

@@ -42,9 +42,7 @@ class Page:
     html: str
     plain_text: str
     #: Pictures the HTML may show: name in the HTML -> verified file inside the content folder.
-    images: MappingProxyType[str, Path] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    images: MappingProxyType[str, Path] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def key(self) -> str:

@@ -3,6 +3,7 @@ error recovery and signals. ``run()`` is the one entry point."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import socket
@@ -73,15 +74,15 @@ def _quit_on_signals(app: QApplication) -> QSocketNotifier:
     reader.setblocking(False)
     writer.setblocking(False)
     signal.set_wakeup_fd(writer.fileno())
+    # exit(), not quit(): since Qt 6, quit() first asks every window to close,
+    # and the kiosk window refuses, which cancels the quit.
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
+        signal.signal(sig, lambda *_: app.exit(0))
     notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
 
     def drain() -> None:
-        try:
+        with contextlib.suppress(OSError):
             reader.recv(64)
-        except OSError:
-            pass
 
     notifier.activated.connect(drain)
     notifier._sockets = (reader, writer)  # type: ignore[attr-defined]  # keep them open
@@ -91,8 +92,13 @@ def _quit_on_signals(app: QApplication) -> QSocketNotifier:
 class Kiosk:
     """The running kiosk's parts, built and wired by ``build``."""
 
-    def __init__(self, app: QApplication, window: KioskWindow,
-                 notifier: QSocketNotifier, lockdown: LockdownFilter | None) -> None:
+    def __init__(
+        self,
+        app: QApplication,
+        window: KioskWindow,
+        notifier: QSocketNotifier,
+        lockdown: LockdownFilter | None,
+    ) -> None:
         self.app = app
         self.window = window
         self._notifier = notifier
@@ -111,8 +117,12 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     for problem in problems:
         log.error("config: %s", problem)
     library = load_library(paths.content_dir)
-    log.info("content: %d topic(s), %d page(s) from %s", len(library.topics),
-             sum(len(t.pages) for t in library.topics), paths.content_dir)
+    log.info(
+        "content: %d topic(s), %d page(s) from %s",
+        len(library.topics),
+        sum(len(t.pages) for t in library.topics),
+        paths.content_dir,
+    )
 
     QGuiApplication.setApplicationName(APP_NAME)
     QGuiApplication.setApplicationDisplayName(config.clinic_name)
@@ -128,8 +138,9 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     sys.excepthook = Recovery(window)
     notifier = _quit_on_signals(app)
     window.start()
-    log.info("kiosk started (%s mode), data in %s", "windowed" if windowed else "kiosk",
-             paths.data_dir)
+    log.info(
+        "kiosk started (%s mode), data in %s", "windowed" if windowed else "kiosk", paths.data_dir
+    )
     return Kiosk(app, window, notifier, lockdown)
 
 

@@ -56,10 +56,10 @@ class HomeScreen(QWidget):
         self._tiles: list[Tile] = []
         self._columns = 0
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroller = TouchScroller(self.scroll)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller = TouchScroller(self.scroll_area)
         inner = QWidget()
         inner.setObjectName("homeInner")
         column = QVBoxLayout(inner)
@@ -77,7 +77,7 @@ class HomeScreen(QWidget):
         column.addStretch(1)
         self.disclaimer = _label(strings.DISCLAIMER, "disclaimer")
         column.addWidget(self.disclaimer)
-        self.scroll.setWidget(inner)
+        self.scroll_area.setWidget(inner)
 
         self.request_button = button(strings.REQUEST_INFO, "big", "homeRequest")
         self.request_button.clicked.connect(self.request_info)
@@ -90,7 +90,7 @@ class HomeScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addLayout(bottom)
 
     @property
@@ -124,7 +124,7 @@ class HomeScreen(QWidget):
 
     def reset(self) -> None:
         self.scroller.stop()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -179,10 +179,10 @@ class PageBrowser(QTextBrowser):
         self.setHtml(page.html)
         self.verticalScrollBar().setValue(0)
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
         # Only the pictures the content loader verified; never a file: or http: URL.
         if kind == QTextDocument.ResourceType.ImageResource.value:
-            image = self._images.get(name.toString())
+            image = self._images.get(name.toString() if isinstance(name, QUrl) else name)
             if image is not None and not image.isNull():
                 return image
         return None
@@ -374,7 +374,9 @@ class Overlay(QWidget):
         self.buttons.addStretch(1)
 
     def open(self) -> None:
-        self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
         self.show()
         self.raise_()
 
@@ -392,7 +394,7 @@ class CrisisOverlay(Overlay):
 
 
 class IdleOverlay(Overlay):
-    """"Are you still there?" with a countdown and "I'm still here".
+    """ "Are you still there?" with a countdown and "I'm still here".
 
     Signals:
         still_here(): the button was tapped.

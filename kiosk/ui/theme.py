@@ -16,8 +16,8 @@ HEADING_PT = 30.0
 
 def _mix(colour: str, other: str, amount: float) -> str:
     """``colour`` moved ``amount`` (0..1) of the way towards ``other``."""
-    a = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    b = [int(other[i:i + 2], 16) for i in (1, 3, 5)]
+    a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
     mixed = [round(x + (y - x) * amount) for x, y in zip(a, b, strict=True)]
     return "#" + "".join(f"{v:02x}" for v in mixed)
 

@@ -58,8 +58,9 @@ class TouchScroller(QObject):
             self._press = event.position()
             self._press_ms = event.timestamp()
             self._dragged = False
-            self._scroller.handleInput(QScroller.Input.InputPress, event.position(),
-                                       event.timestamp())
+            self._scroller.handleInput(
+                QScroller.Input.InputPress, event.position(), event.timestamp()
+            )
             return False  # let a tap on a link arm the click
         if self._press is None or not isinstance(event, QMouseEvent):
             return False
@@ -67,15 +68,17 @@ class TouchScroller(QObject):
             delta = event.position() - self._press
             if abs(delta.x()) > TAP_SLOP_PX or abs(delta.y()) > TAP_SLOP_PX:
                 self._dragged = True
-            self._scroller.handleInput(QScroller.Input.InputMove, event.position(),
-                                       event.timestamp())
+            self._scroller.handleInput(
+                QScroller.Input.InputMove, event.position(), event.timestamp()
+            )
             return True  # never select text by dragging
         if kind == QEvent.Type.MouseButtonRelease:
             delta = event.position() - self._press
             elapsed = event.timestamp() - self._press_ms
             self._press = None
-            self._scroller.handleInput(QScroller.Input.InputRelease, event.position(),
-                                       event.timestamp())
+            self._scroller.handleInput(
+                QScroller.Input.InputRelease, event.position(), event.timestamp()
+            )
             if (
                 self._swipes
                 and abs(delta.x()) >= SWIPE_MIN_PX

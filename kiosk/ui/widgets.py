@@ -126,7 +126,7 @@ class ElidedLabel(QLabel):
 
 
 class ProgressDots(QWidget):
-    """"3 of 7" as dots; the current one filled. Not a control: it cannot be tapped."""
+    """ "3 of 7" as dots; the current one filled. Not a control: it cannot be tapped."""
 
     DOT = 14
     GAP = 10

@@ -155,7 +155,7 @@ class KioskWindow(QWidget):
         """True when there is nothing a next patient could see: home, at the top."""
         return (
             self.stack.currentWidget() is self.home
-            and self.home.scroll.verticalScrollBar().value() == 0
+            and self.home.scroll_area.verticalScrollBar().value() == 0
             and not self.crisis.isVisible()
         )
 
@@ -232,8 +232,9 @@ class KioskWindow(QWidget):
         width = min(self.width() - 48, 720)
         self.notice.setFixedWidth(max(200, width))
         self.notice.adjustSize()
-        self.notice.move((self.width() - self.notice.width()) // 2,
-                         self.height() - self.notice.height() - 120)
+        self.notice.move(
+            (self.width() - self.notice.width()) // 2, self.height() - self.notice.height() - 120
+        )
         self.notice.show()
         self.notice.raise_()
         self._notice_timer.start(NOTICE_MS)

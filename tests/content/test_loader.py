@@ -28,8 +28,9 @@ def _titles(root: Path) -> list[str]:
         ("---\ntitle X\norder: 1\n---\n", 'is not "key: value"', 2),
     ],
 )
-def test_bad_metadata_leaves_the_page_out(content_copy: Path, content: str, message: str,
-                                          line: int) -> None:
+def test_bad_metadata_leaves_the_page_out(
+    content_copy: Path, content: str, message: str, line: int
+) -> None:
     """Each kind of bad header: the page is left out, the others still show."""
     bad = content_copy / "ketamine-and-depression" / "05-benefits-of-ketamine-therapy.md"
     bad.write_text(content, encoding="utf-8")
@@ -50,7 +51,9 @@ def test_invalid_utf8_leaves_the_page_out(content_copy: Path) -> None:
     library = load_library(content_copy)
     assert len(library.topics[0].pages) == 8
     (error,) = library.errors
-    assert str(error) == f"{bad}:2: error: is not valid UTF-8 text (save it as UTF-8); page left out"
+    assert str(error) == (
+        f"{bad}:2: error: is not valid UTF-8 text (save it as UTF-8); page left out"
+    )
 
 
 def test_missing_picture_leaves_the_page_out(content_copy: Path) -> None:
@@ -108,13 +111,16 @@ def test_topic_metadata_and_order(tmp_path: Path) -> None:
     write_page(root / "b-topic", "01.md", "B page", 1)
     write_page(root / "a-topic", "01.md", "A page", 1)
     (root / "b-topic" / "topic.toml").write_text('title = "Bee"\norder = 1\n', encoding="utf-8")
-    (root / "a-topic" / "topic.toml").write_text('title = "Ay"\norder = "two"\nsumary = "x"\n',
-                                                 encoding="utf-8")
+    (root / "a-topic" / "topic.toml").write_text(
+        'title = "Ay"\norder = "two"\nsumary = "x"\n', encoding="utf-8"
+    )
     library = load_library(root)
     assert [t.title for t in library.topics] == ["Bee", "Ay"]
     problems = [str(p) for p in library.problems]
-    assert f'{root / "a-topic" / "topic.toml"}:2: error: "order" must be a whole number; ignored' \
+    assert (
+        f'{root / "a-topic" / "topic.toml"}:2: error: "order" must be a whole number; ignored'
         in problems
+    )
     assert any('unknown key "sumary"' in p and "did you mean" in p for p in problems)
 
 

@@ -33,8 +33,11 @@ def render(tmp_path: Path, body: str) -> tuple[Page, list[str]]:
     [
         ("Hi <script>alert('x')</script>there", ["script", "alert"], ["Hi", "there"]),
         ("<style>p { color: red }</style>Text", ["style", "color: red"], ["Text"]),
-        ('<iframe src="https://evil.example">inner</iframe>After', ["iframe", "evil", "inner"],
-         ["After"]),
+        (
+            '<iframe src="https://evil.example">inner</iframe>After',
+            ["iframe", "evil", "inner"],
+            ["After"],
+        ),
         ('<img src="img/ok.png" onerror="alert(1)">', ["onerror", "alert"], []),
         ('<b onclick="steal()">Bold</b>', ["onclick", "steal"], ["<b>Bold</b>"]),
         ('<p style="position:fixed">Styled</p>', ["style=", "position"], ["Styled"]),
@@ -90,15 +93,22 @@ def test_link_to_a_missing_page_is_text_and_reported(tmp_path: Path) -> None:
     """A link to a page that does not exist is shown as text, with a warning."""
     page, problems = render(tmp_path, "Go to [nowhere](03-missing.md).")
     assert "href" not in page.html
-    assert any('01-first.md:6: warning: link to "03-missing.md": no such page' in p
-               for p in problems)
+    assert any(
+        '01-first.md:6: warning: link to "03-missing.md": no such page' in p for p in problems
+    )
 
 
 @pytest.mark.parametrize(
     "src",
-    ["../../../etc/secret.png", "/etc/secret.png", "file:///etc/secret.png",
-     "http://example.org/x.png", "img/../../outside.png", "C:/Windows/x.png",
-     "//server/share/x.png"],
+    [
+        "../../../etc/secret.png",
+        "/etc/secret.png",
+        "file:///etc/secret.png",
+        "http://example.org/x.png",
+        "img/../../outside.png",
+        "C:/Windows/x.png",
+        "//server/share/x.png",
+    ],
 )
 def test_pictures_from_outside_the_content_folder_are_dropped(tmp_path: Path, src: str) -> None:
     """`..`, absolute paths, file: and http: pictures never load; the page still shows."""
@@ -122,6 +132,7 @@ def test_picture_inside_the_content_folder_is_kept(tmp_path: Path) -> None:
     page, problems = render(tmp_path, "![A calm room](img/ok.png)")
     assert problems == []
     assert '<img alt="A calm room" src="kiosk:image/t/img/ok.png">' in page.html
-    assert page.images["kiosk:image/t/img/ok.png"] == (
-        tmp_path / "content" / "t" / "img" / "ok.png"
-    ).resolve()
+    assert (
+        page.images["kiosk:image/t/img/ok.png"]
+        == (tmp_path / "content" / "t" / "img" / "ok.png").resolve()
+    )

@@ -36,5 +36,10 @@ def swipe(widget: QWidget, dx: int, dy: int = 0, steps: int = 8, ms_per_step: in
     for i in range(1, steps + 1):
         point = start + QPoint(dx * i // steps, dy * i // steps)
         QTest.mouseMove(widget, point, ms_per_step)
-    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                       start + QPoint(dx, dy), ms_per_step)
+    QTest.mouseRelease(
+        widget,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        start + QPoint(dx, dy),
+        ms_per_step,
+    )

@@ -8,8 +8,9 @@ from tests.ui.helpers import find_button, tap
 FAST = {"idle_ms": 150, "countdown_s": 3, "tick_ms": 40}
 
 
-def test_warning_then_reset_forgets_everything(make_window, qtbot,
-                                               shipped_library: Library) -> None:
+def test_warning_then_reset_forgets_everything(
+    make_window, qtbot, shipped_library: Library
+) -> None:
     """After the idle time a countdown shows; when it runs out the kiosk is home, at the top."""
     window = make_window((1280, 500), **FAST)
     pages = shipped_library.topics[0].pages
@@ -17,7 +18,7 @@ def test_warning_then_reset_forgets_everything(make_window, qtbot,
     window.show_page(pages[5].key)
     bar = window.page.body.verticalScrollBar()
     bar.setValue(bar.maximum())
-    window.home.scroll.verticalScrollBar().setValue(40)
+    window.home.scroll_area.verticalScrollBar().setValue(40)
     tap(qtbot, find_button(window, "Need help now?"))
     with qtbot.waitSignal(window.idle.warning, timeout=2000):
         pass
@@ -29,7 +30,7 @@ def test_warning_then_reset_forgets_everything(make_window, qtbot,
     assert window.current_screen == "home"
     assert not window.idle_overlay.isVisible()
     assert not window.crisis.isVisible()
-    assert window.home.scroll.verticalScrollBar().value() == 0
+    assert window.home.scroll_area.verticalScrollBar().value() == 0
     assert window.page.body.toPlainText() == ""
     assert window.page.title.text() == ""
     assert window.is_pristine()
@@ -62,8 +63,9 @@ def test_any_touch_restarts_the_idle_clock(make_window, qtbot, shipped_library: 
     qtbot.waitUntil(lambda: bool(warnings), timeout=2000)
 
 
-def test_a_touch_during_the_countdown_dismisses_it(make_window, qtbot,
-                                                   shipped_library: Library) -> None:
+def test_a_touch_during_the_countdown_dismisses_it(
+    make_window, qtbot, shipped_library: Library
+) -> None:
     """Touching anywhere during the countdown counts as "still here"."""
     window = make_window(**FAST)
     tap(qtbot, find_button(window, shipped_library.topics[0].pages[1].title))

@@ -48,8 +48,9 @@ def _rect_in(window: QWidget, widget: QWidget) -> QRect:
 
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", SCREENS)
-def test_controls_are_large_apart_and_named(make_window, qtbot, shipped_library: Library,
-                                            size: tuple[int, int], screen: str) -> None:
+def test_controls_are_large_apart_and_named(
+    make_window, qtbot, shipped_library: Library, size: tuple[int, int], screen: str
+) -> None:
     """Every visible control: >= 48 x 48, >= 8 px from the next, inside the window,
     not clipped, and its accessible name is its visible label."""
     window = make_window(size)
@@ -76,8 +77,9 @@ def test_controls_are_large_apart_and_named(make_window, qtbot, shipped_library:
 
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", SCREENS)
-def test_text_is_large_and_not_cut_off(make_window, qtbot, shipped_library: Library,
-                                       size: tuple[int, int], screen: str) -> None:
+def test_text_is_large_and_not_cut_off(
+    make_window, qtbot, shipped_library: Library, size: tuple[int, int], screen: str
+) -> None:
     """Every visible text is at least 18 pt, and each label has the room its text needs."""
     window = make_window(size)
     root = _open(window, screen, shipped_library)
@@ -99,8 +101,9 @@ def test_text_is_large_and_not_cut_off(make_window, qtbot, shipped_library: Libr
         assert body.font().pointSizeF() >= 20
 
 
-def test_clinic_name_is_not_elided_on_the_reference_screens(make_window, qtbot,
-                                                             shipped_library) -> None:
+def test_clinic_name_is_not_elided_on_the_reference_screens(
+    make_window, qtbot, shipped_library
+) -> None:
     """A typical clinic name is shown whole at every reference size."""
     for size in SCREEN_SIZES:
         window = make_window(size)

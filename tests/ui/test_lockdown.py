@@ -27,13 +27,16 @@ def test_close_is_ignored_in_kiosk_mode(make_window, qtbot) -> None:
 
 @pytest.mark.parametrize(
     ("key", "modifier"),
-    [(Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
-     (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
-     (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
-     (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)],
+    [
+        (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+    ],
 )
-def test_closing_keys_do_nothing(make_window, qtbot, shipped_library: Library, key,
-                                 modifier) -> None:
+def test_closing_keys_do_nothing(
+    make_window, qtbot, shipped_library: Library, key, modifier
+) -> None:
     """Alt+F4, Escape, Ctrl+W and Ctrl+Q neither close the window nor leave the page."""
     window = make_window(lockdown=True)
     page = shipped_library.topics[0].pages[1]
@@ -63,8 +66,9 @@ def _menu_shown_on_long_press(qtbot, field: QLineEdit) -> bool:
             menu.close()  # QLineEdit's menu runs modally: end it
 
     QTimer.singleShot(50, look)
-    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(5, 5),
-                              field.mapToGlobal(QPoint(5, 5)))
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, QPoint(5, 5), field.mapToGlobal(QPoint(5, 5))
+    )
     QApplication.sendEvent(field, event)
     qtbot.waitUntil(lambda: bool(shown), timeout=2000)
     return shown[0] is not None
@@ -88,16 +92,21 @@ def test_drag_and_drop_is_refused(make_window, qtbot, lockdown: bool) -> None:
     mime = QMimeData()
     mime.setText("dropped text")
     at = QPointF(5, 5)
-    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier)
+    args = (
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(field, QDragEnterEvent(at, *args))
     QApplication.sendEvent(field, QDropEvent(at, *args))
     assert (field.text() == "dropped text") is (not lockdown)
 
 
 @pytest.mark.qt_no_exception_capture
-def test_error_in_a_slot_goes_home_with_an_apology(make_window, qtbot, caplog,
-                                                   monkeypatch, shipped_library) -> None:
+def test_error_in_a_slot_goes_home_with_an_apology(
+    make_window, qtbot, caplog, monkeypatch, shipped_library
+) -> None:
     """An exception in any slot is logged; the kiosk goes home and says sorry, and lives on."""
     window = make_window()
     monkeypatch.setattr(sys, "excepthook", Recovery(window))
@@ -120,8 +129,9 @@ def test_error_in_a_slot_goes_home_with_an_apology(make_window, qtbot, caplog,
 
 
 @pytest.mark.qt_no_exception_capture
-def test_error_in_an_event_handler_recovers_too(make_window, qtbot, monkeypatch,
-                                                shipped_library) -> None:
+def test_error_in_an_event_handler_recovers_too(
+    make_window, qtbot, monkeypatch, shipped_library
+) -> None:
     """The same for an exception raised inside a Qt event handler override."""
     window = make_window()
     monkeypatch.setattr(sys, "excepthook", Recovery(window))

@@ -25,8 +25,9 @@ def test_every_page_reached_by_tapping_next(make_window, qtbot, shipped_library:
     assert window.page.dots.position() == (len(pages) - 1, len(pages))
 
 
-def test_every_page_reached_from_its_home_tile(make_window, qtbot,
-                                               shipped_library: Library) -> None:
+def test_every_page_reached_from_its_home_tile(
+    make_window, qtbot, shipped_library: Library
+) -> None:
     """Each tile on home opens its page; Home goes back."""
     window = make_window()
     for index, page in enumerate(shipped_library.topics[0].pages):
@@ -54,8 +55,9 @@ def test_every_page_reached_by_swiping(make_window, qtbot, shipped_library: Libr
         assert window.current_page.key == page.key
 
 
-def test_a_vertical_drag_scrolls_and_does_not_turn(make_window, qtbot,
-                                                   shipped_library: Library) -> None:
+def test_a_vertical_drag_scrolls_and_does_not_turn(
+    make_window, qtbot, shipped_library: Library
+) -> None:
     """Dragging up reads on: the page scrolls, it does not turn, no text is selected."""
     window = make_window((800, 1280))
     window.show_page(shipped_library.topics[0].pages[5].key)
@@ -93,9 +95,8 @@ def test_slow_sideways_drag_is_not_a_swipe(make_window, qtbot, shipped_library: 
     assert window.current_page.key == pages[2].key
 
 
-def test_request_and_crisis_from_every_screen(make_window, qtbot,
-                                              shipped_library: Library) -> None:
-    """"Need help now?" and "Request information" are one tap away everywhere."""
+def test_request_and_crisis_from_every_screen(make_window, qtbot, shipped_library: Library) -> None:
+    """ "Need help now?" and "Request information" are one tap away everywhere."""
     window = make_window()
     for screen in ("home", "page", "request"):
         if screen == "page":
@@ -150,7 +151,8 @@ def test_several_topics_show_topic_tiles(make_window, qtbot, tmp_path, count: in
         write_page(root / f"topic{n}", "01.md", f"First of {n}", 1)
         write_page(root / f"topic{n}", "02.md", f"Second of {n}", 2)
         (root / f"topic{n}" / "topic.toml").write_text(
-            f'title = "Topic {n}"\norder = {n}\nsummary = "About {n}"\n', encoding="utf-8")
+            f'title = "Topic {n}"\norder = {n}\nsummary = "About {n}"\n', encoding="utf-8"
+        )
     window = make_window(library=load_library(root))
     tap(qtbot, find_button(window, f"Topic {count - 1}"))
     assert window.current_screen == f"page:topic{count - 1}/01"

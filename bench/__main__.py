@@ -1,0 +1,230 @@
+"""``python -m bench [--quick] [--no-readme]``: the kiosk's benchmarks.
+
+1. Start-up to the first painted home screen, and peak memory: the kiosk
+   against a bare PySide6 window (one label, fullscreen), started alternately in
+   the same run; medians of the ratios.
+2. Page turn, tap to painted: median and 95th percentile over 200 turns, with a
+   reference (a label's text changed and painted) in the same process.
+3. CPU at rest on home for 60 s (10 s with --quick), and the timer events seen.
+
+Results go to bench/results/latest.json and between the bench markers in README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+README = ROOT / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+AIM_STARTUP = 1.3
+AIM_MEMORY = 1.6
+AIM_TURN_P95_MS = 8.0
+AIM_CPU_PER_MIN = 0.5
+
+
+def _child(mode: str, rest_s: float = 0.0) -> dict[str, float]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    began = time.monotonic()
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.child", mode, str(rest_s)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    result["startup_s"] = result["painted"] - began
+    return result
+
+
+def startup_and_memory(runs: int) -> dict[str, float]:
+    _child("bare"), _child("kiosk")  # warm the file cache for both
+    startup, memory, kiosk_s, bare_s, kiosk_mb, bare_mb = [], [], [], [], [], []
+    for _ in range(runs):
+        bare = _child("bare")
+        kiosk = _child("kiosk")
+        startup.append(kiosk["startup_s"] / bare["startup_s"])
+        memory.append(kiosk["peak_rss_kib"] / bare["peak_rss_kib"])
+        kiosk_s.append(kiosk["startup_s"])
+        bare_s.append(bare["startup_s"])
+        kiosk_mb.append(kiosk["peak_rss_kib"] / 1024)
+        bare_mb.append(bare["peak_rss_kib"] / 1024)
+    return {
+        "startup_ratio": statistics.median(startup),
+        "startup_kiosk_ms": statistics.median(kiosk_s) * 1000,
+        "startup_bare_ms": statistics.median(bare_s) * 1000,
+        "memory_ratio": statistics.median(memory),
+        "memory_kiosk_mib": statistics.median(kiosk_mb),
+        "memory_bare_mib": statistics.median(bare_mb),
+        "runs": runs,
+    }
+
+
+def page_turns(turns: int) -> dict[str, float]:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from kiosk.config import Config
+    from kiosk.content import load_library
+    from kiosk.paths import shipped_content_dir
+    from kiosk.ui.theme import style_sheet
+    from kiosk.ui.window import KioskWindow
+
+    app = QApplication.instance() or QApplication([])
+    config = Config()
+    app.setStyleSheet(style_sheet(config))
+    window = KioskWindow(config, load_library(shipped_content_dir()))
+    window.resize(1280, 800)
+    window.show()
+    painted = {"flag": False}
+
+    class Painted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                painted["flag"] = True
+            return False
+
+    spy = Painted()
+    window.page.body.viewport().installEventFilter(spy)
+    pages = window.library.topics[0].pages
+    window.show_page(pages[0].key)
+    app.processEvents()
+
+    def until_painted() -> None:
+        while not painted["flag"]:
+            app.processEvents()
+
+    samples = []
+    direction = window.page.next_button
+    for _ in range(turns):
+        if not direction.isEnabled():
+            direction = (
+                window.page.previous_button
+                if direction is window.page.next_button
+                else window.page.next_button
+            )
+        painted["flag"] = False
+        began = time.perf_counter()
+        QTest.mouseClick(direction, Qt.MouseButton.LeftButton)
+        until_painted()
+        samples.append((time.perf_counter() - began) * 1000)
+
+    # Reference: the cheapest visible change, a label's text, painted.
+    label = QLabel("reference")
+    label.resize(600, 60)
+    label.show()
+    label.installEventFilter(spy)
+    reference = []
+    for i in range(turns):
+        painted["flag"] = False
+        began = time.perf_counter()
+        label.setText(f"reference {i}")
+        until_painted()
+        reference.append((time.perf_counter() - began) * 1000)
+    window.kiosk_mode = False
+    window.close()
+    label.close()
+    samples.sort()
+    p95 = samples[int(0.95 * (len(samples) - 1))]
+    ref_median = statistics.median(reference)
+    return {
+        "turns": turns,
+        "turn_median_ms": statistics.median(samples),
+        "turn_p95_ms": p95,
+        "reference_median_ms": ref_median,
+        "turn_median_vs_reference": statistics.median(samples) / ref_median,
+    }
+
+
+def idle_cpu(seconds: float) -> dict[str, float]:
+    result = _child("idle", seconds)
+    per_minute = result["cpu_rest_s"] * 60 / result["rest_s"]
+    return {
+        "rest_s": result["rest_s"],
+        "cpu_rest_s": result["cpu_rest_s"],
+        "cpu_per_idle_minute_s": per_minute,
+        "timer_events": result["timer_events"],
+    }
+
+
+def _table(results: dict[str, dict[str, float]]) -> str:
+    s, t, c = results["startup"], results["turns"], results["idle"]
+    mark = lambda ok: "yes" if ok else "**no**"  # noqa: E731
+    rows = [
+        "| what | measured | aim | met |",
+        "| --- | --- | --- | --- |",
+        f"| start-up to first painted home, vs a bare PySide6 window | "
+        f"{s['startup_ratio']:.2f}x ({s['startup_kiosk_ms']:.0f} ms vs "
+        f"{s['startup_bare_ms']:.0f} ms) | <= {AIM_STARTUP}x | "
+        f"{mark(s['startup_ratio'] <= AIM_STARTUP)} |",
+        f"| peak memory, vs the bare window | {s['memory_ratio']:.2f}x "
+        f"({s['memory_kiosk_mib']:.0f} MiB vs {s['memory_bare_mib']:.0f} MiB) | "
+        f"<= {AIM_MEMORY}x | {mark(s['memory_ratio'] <= AIM_MEMORY)} |",
+        f"| page turn, tap to painted ({t['turns']:.0f} turns) | median "
+        f"{t['turn_median_ms']:.1f} ms, p95 {t['turn_p95_ms']:.1f} ms "
+        f"({t['turn_median_vs_reference']:.1f}x a label repaint) | p95 < {AIM_TURN_P95_MS} ms | "
+        f"{mark(t['turn_p95_ms'] < AIM_TURN_P95_MS)} |",
+        f"| CPU at rest on home ({c['rest_s']:.0f} s) | {c['cpu_per_idle_minute_s']:.3f} s per "
+        f"minute, {c['timer_events']:.0f} timer events | < {AIM_CPU_PER_MIN} s per minute | "
+        f"{mark(c['cpu_per_idle_minute_s'] < AIM_CPU_PER_MIN)} |",
+    ]
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="fewer runs, 10 s at rest")
+    parser.add_argument("--no-readme", action="store_true", help="do not update README.md")
+    parser.add_argument("--startup-only", action="store_true", help="only start-up and memory")
+    args = parser.parse_args()
+    if args.startup_only:
+        print(json.dumps(startup_and_memory(3 if args.quick else 7), indent=2))
+        return 0
+    results = {
+        "startup": startup_and_memory(3 if args.quick else 7),
+        "turns": page_turns(200),
+        "idle": idle_cpu(10 if args.quick else 60),
+    }
+    results["machine"] = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count() or 0,
+        "platform": "offscreen",
+        "when": time.strftime("%Y-%m-%d"),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = _table(results)
+    print(table)
+    if not args.no_readme and README.exists():
+        text = README.read_text(encoding="utf-8")
+        if START in text and END in text:
+            head, rest = text.split(START, 1)
+            _, tail = rest.split(END, 1)
+            stamp = (
+                f"\n_Measured {results['machine']['when']} with `make bench` on "
+                f"{results['machine']['cpus']} cores, Qt offscreen platform._\n\n"
+            )
+            README.write_text(head + START + stamp + table + "\n" + END + tail, encoding="utf-8")
+    sys.stdout.flush()
+    # Skip interpreter teardown: PySide6 can crash while collecting the Qt
+    # objects of page_turns() at exit, and it is not what we measure.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""One measured process: ``python -m bench.child bare|kiosk|idle SECONDS``.
+
+Prints one JSON line: the CLOCK_MONOTONIC time of the first painted frame
+(comparable with the parent's clock on Linux), peak RSS, and for ``idle`` the
+CPU seconds and timer events spent at rest on home.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _peak_rss_kib() -> int:
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> int:
+    mode = sys.argv[1]
+    rest_s = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    result: dict[str, float] = {}
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and "painted" not in result:
+                result["painted"] = time.monotonic()
+                QTimer.singleShot(0, after_paint)
+            return False
+
+    if mode == "bare":
+        app = QApplication(sys.argv[:1])
+        window = QLabel("Welcome")
+        window.showFullScreen()
+    else:
+        from kiosk.logging_setup import configure
+        from kiosk.paths import Paths
+        from kiosk.ui.app import build
+
+        configure(None, level=40)
+        paths = Paths.resolve(Path(tempfile.mkdtemp(prefix="kiosk-bench-")))
+        kiosk = build(paths)
+        app = kiosk.app
+    # Any widget's first paint: a window covered by its children gets none itself.
+    first_paint = FirstPaint(app)
+    app.installEventFilter(first_paint)
+
+    timers = {"n": 0}
+
+    class CountTimers(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Timer:
+                timers["n"] += 1
+            return False
+
+    def after_paint() -> None:
+        result["peak_rss_kib"] = _peak_rss_kib()
+        if mode != "idle":
+            app.exit(0)
+            return
+        # Settle (first-paint work, the idle clock's one-shot), then measure rest.
+        QTimer.singleShot(2000, start_rest)
+
+    def start_rest() -> None:
+        counter = CountTimers(app)
+        app.installEventFilter(counter)
+        result["cpu_start"] = _cpu_seconds()
+        result["rest_start"] = time.monotonic()
+
+        def stop() -> None:
+            result["cpu_rest_s"] = _cpu_seconds() - result.pop("cpu_start")
+            result["rest_s"] = time.monotonic() - result.pop("rest_start")
+            # The stop timer itself is one timer event; do not count it.
+            result["timer_events"] = max(0, timers["n"] - 1)
+            app.exit(0)
+
+        QTimer.singleShot(int(rest_s * 1000), stop)
+
+    app.exec()
+    sys.stdout.write(json.dumps(result) + "\n")
+    sys.stdout.flush()
+    os._exit(0)  # skip teardown: it is not what we measure
+
+
+if __name__ == "__main__":
+    sys.exit(main())
