@@ -73,6 +73,17 @@ def startup_and_memory(runs: int) -> dict[str, float]:
     }
 
 
+def _rss_kib() -> int:
+    """Resident memory now (not the peak), from /proc where there is one."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError):
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
 def page_turns(turns: int) -> dict[str, float]:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QEvent, QObject, Qt
@@ -124,6 +135,26 @@ def page_turns(turns: int) -> dict[str, float]:
         until_painted()
         samples.append((time.perf_counter() - began) * 1000)
 
+    # Soak: a kiosk turns pages for months. Resident memory after 1,000 more
+    # turns and after 3,000 more: a leak shows as growth between the two.
+    def turn_many(count: int) -> None:
+        nonlocal direction
+        for _ in range(count):
+            if not direction.isEnabled():
+                direction = (
+                    window.page.previous_button
+                    if direction is window.page.next_button
+                    else window.page.next_button
+                )
+            painted["flag"] = False
+            QTest.mouseClick(direction, Qt.MouseButton.LeftButton)
+            until_painted()
+
+    turn_many(1000)
+    rss_1000 = _rss_kib()
+    turn_many(2000)
+    rss_3000 = _rss_kib()
+
     # Reference: the cheapest visible change, a label's text, painted.
     label = QLabel("reference")
     label.resize(600, 60)
@@ -148,6 +179,9 @@ def page_turns(turns: int) -> dict[str, float]:
         "turn_p95_ms": p95,
         "reference_median_ms": ref_median,
         "turn_median_vs_reference": statistics.median(samples) / ref_median,
+        "soak_rss_after_1000_kib": rss_1000,
+        "soak_rss_after_3000_kib": rss_3000,
+        "soak_growth_per_1000_turns_kib": (rss_3000 - rss_1000) / 2,
     }
 
 
@@ -179,6 +213,10 @@ def _table(results: dict[str, dict[str, float]]) -> str:
         f"{t['turn_median_ms']:.1f} ms, p95 {t['turn_p95_ms']:.1f} ms "
         f"({t['turn_median_vs_reference']:.1f}x a label repaint) | p95 < {AIM_TURN_P95_MS} ms | "
         f"{mark(t['turn_p95_ms'] < AIM_TURN_P95_MS)} |",
+        f"| memory growth while turning pages (soak, 3,000 turns) | "
+        f"{t['soak_growth_per_1000_turns_kib']:.0f} KiB per 1,000 turns "
+        f"({t['soak_rss_after_3000_kib'] / 1024:.0f} MiB resident after) | none | "
+        f"{mark(t['soak_growth_per_1000_turns_kib'] < 256)} |",
         f"| CPU at rest on home ({c['rest_s']:.0f} s) | {c['cpu_per_idle_minute_s']:.3f} s per "
         f"minute, {c['timer_events']:.0f} timer events | < {AIM_CPU_PER_MIN} s per minute | "
         f"{mark(c['cpu_per_idle_minute_s'] < AIM_CPU_PER_MIN)} |",

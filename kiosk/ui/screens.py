@@ -179,6 +179,9 @@ class PageBrowser(QTextBrowser):
         self.setHtml(page.html)
         self.verticalScrollBar().setValue(0)
 
+    def forget_images(self) -> None:
+        self._images = {}
+
     def loadResource(self, kind: int, name: QUrl | str) -> object:
         # Only the pictures the content loader verified; never a file: or http: URL.
         if kind == QTextDocument.ResourceType.ImageResource.value:
@@ -273,6 +276,7 @@ class PageScreen(QWidget):
     def reset(self) -> None:
         self.scroller.stop()
         self.body.clear()
+        self.body.forget_images()
         self.title.clear()
 
     def on_swiped(self, direction: int) -> None:

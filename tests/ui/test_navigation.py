@@ -157,3 +157,45 @@ def test_several_topics_show_topic_tiles(make_window, qtbot, tmp_path, count: in
     tap(qtbot, find_button(window, f"Topic {count - 1}"))
     assert window.current_screen == f"page:topic{count - 1}/01"
     assert window.page.progress.text() == "1 of 2"
+
+
+def _touch_drag(qapp, widget, dx: int, dy: int = 0, steps: int = 8) -> None:
+    """A real finger: QTouchEvents from a touch-screen device, as a tablet sends them."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    device = QTest.createTouchDevice()
+    start = widget.rect().center()
+    QTest.touchEvent(widget, device).press(0, start, widget).commit()
+    for i in range(1, steps + 1):
+        QTest.qWait(15)
+        point = start + QPoint(dx * i // steps, dy * i // steps)
+        QTest.touchEvent(widget, device).move(0, point, widget).commit()
+    QTest.touchEvent(widget, device).release(0, start + QPoint(dx, dy), widget).commit()
+    qapp.processEvents()
+
+
+def test_a_real_touch_swipe_turns_the_page(make_window, qtbot, qapp,
+                                           shipped_library: Library) -> None:
+    """Touch-screen events (not mouse) swipe too: Qt turns unhandled touches into mouse."""
+    window = make_window()
+    pages = shipped_library.topics[0].pages
+    window.show_page(pages[3].key)
+    _touch_drag(qapp, window.page.body.viewport(), -300)
+    qtbot.waitUntil(lambda: window.current_page.key == pages[4].key, timeout=2000)
+    _touch_drag(qapp, window.page.body.viewport(), 300)
+    qtbot.waitUntil(lambda: window.current_page.key == pages[3].key, timeout=2000)
+
+
+def test_a_real_touch_tap_presses_a_button(make_window, qtbot, qapp,
+                                           shipped_library: Library) -> None:
+    """A finger's tap on a tile opens its page."""
+    from PySide6.QtTest import QTest
+
+    window = make_window()
+    tile = find_button(window, shipped_library.topics[0].pages[1].title)
+    device = QTest.createTouchDevice()
+    QTest.touchEvent(tile, device).press(0, tile.rect().center(), tile).commit()
+    QTest.touchEvent(tile, device).release(0, tile.rect().center(), tile).commit()
+    qtbot.waitUntil(lambda: window.current_screen.startswith("page:"), timeout=2000)
+    assert window.current_page.key == shipped_library.topics[0].pages[1].key
