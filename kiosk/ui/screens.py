@@ -27,6 +27,7 @@ TILE_MIN_WIDTH = 360
 MAX_COLUMNS = 4
 MARGIN = 24
 GAP = 16
+READING_WIDTH = 1100  # px: about 80 characters of 20 pt text
 
 
 def _label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
@@ -249,14 +250,21 @@ class PageScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        head = QVBoxLayout()
-        head.setContentsMargins(MARGIN + 8, MARGIN, MARGIN + 8, 8)
-        head.addWidget(self.title)
-        layout.addLayout(head)
-        body_row = QHBoxLayout()
-        body_row.setContentsMargins(MARGIN, 0, MARGIN, 0)
-        body_row.addWidget(self.body)
-        layout.addLayout(body_row, 1)
+        # The title and text in one column of at most READING_WIDTH, centred:
+        # lines across a 1920 px screen are too long to read.
+        column = QWidget()
+        column.setMaximumWidth(READING_WIDTH)
+        reading = QVBoxLayout(column)
+        reading.setContentsMargins(MARGIN, MARGIN, MARGIN, 0)
+        reading.setSpacing(8)
+        reading.addWidget(self.title)
+        reading.addWidget(self.body, 1)
+        centre = QHBoxLayout()
+        centre.setContentsMargins(0, 0, 0, 0)
+        centre.addStretch(1)
+        centre.addWidget(column, 100)
+        centre.addStretch(1)
+        layout.addLayout(centre, 1)
         layout.addWidget(nav)
 
     def show_page(self, page: Page, index: int, count: int) -> None:
