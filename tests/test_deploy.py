@@ -29,8 +29,9 @@ def test_every_file_the_guide_names_is_shipped() -> None:
 def test_systemd_units_pass_verify() -> None:
     """`systemd-analyze verify` has nothing to say about either unit (stub programs)."""
     script = resource_dir() / "deploy" / "verify-units.sh"
-    result = subprocess.run(["sh", str(script)], capture_output=True, text=True, timeout=120,
-                            check=False)
+    result = subprocess.run(
+        ["sh", str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok: clinic-kiosk.service" in result.stdout
     assert "ok: clinic-kiosk-xorg.service" in result.stdout

@@ -175,8 +175,9 @@ def _touch_drag(qapp, widget, dx: int, dy: int = 0, steps: int = 8) -> None:
     qapp.processEvents()
 
 
-def test_a_real_touch_swipe_turns_the_page(make_window, qtbot, qapp,
-                                           shipped_library: Library) -> None:
+def test_a_real_touch_swipe_turns_the_page(
+    make_window, qtbot, qapp, shipped_library: Library
+) -> None:
     """Touch-screen events (not mouse) swipe too: Qt turns unhandled touches into mouse."""
     window = make_window()
     pages = shipped_library.topics[0].pages
@@ -187,8 +188,9 @@ def test_a_real_touch_swipe_turns_the_page(make_window, qtbot, qapp,
     qtbot.waitUntil(lambda: window.current_page.key == pages[3].key, timeout=2000)
 
 
-def test_a_real_touch_tap_presses_a_button(make_window, qtbot, qapp,
-                                           shipped_library: Library) -> None:
+def test_a_real_touch_tap_presses_a_button(
+    make_window, qtbot, qapp, shipped_library: Library
+) -> None:
     """A finger's tap on a tile opens its page."""
     from PySide6.QtTest import QTest
 
