@@ -11,7 +11,14 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QMessageLogContext, QSocketNotifier, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QSocketNotifier,
+    Qt,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -124,6 +131,9 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         paths.content_dir,
     )
 
+    # Should a dialog ever open, it is Qt's own, inside the kiosk's session,
+    # never the operating system's file or print dialog.
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
     QGuiApplication.setApplicationName(APP_NAME)
     QGuiApplication.setApplicationDisplayName(config.clinic_name)
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -148,3 +148,54 @@ def test_error_in_an_event_handler_recovers_too(
     window.page.dots.repaint()
     qtbot.waitUntil(lambda: window.current_screen == "home", timeout=2000)
     assert window.notice.isVisible()
+
+
+def test_kiosk_mode_is_frameless_and_covers_the_screen(
+    qtbot, qapp, config, shipped_library
+) -> None:
+    """start() in kiosk mode: frameless, fullscreen, the screen's whole geometry."""
+    from kiosk.ui.window import KioskWindow
+
+    window = KioskWindow(config, shipped_library, kiosk_mode=True)
+
+    def release(w: KioskWindow) -> None:
+        w.kiosk_mode = False
+        w.idle.stop()
+
+    qtbot.addWidget(window, before_close_func=release)
+    window.start()
+    qtbot.waitExposed(window)
+    screen = window.screen()
+    assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert window.isFullScreen()
+    assert window.geometry() == screen.geometry()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_errors_go_to_the_log_file_in_the_data_folder(
+    make_window, qtbot, monkeypatch, data_tmpdir
+) -> None:
+    """The traceback of an unexpected error lands in DATA_DIR/logs/kiosk.log."""
+    from kiosk.logging_setup import configure
+    from kiosk.paths import Paths
+
+    paths = Paths.resolve()
+    assert paths.data_dir == data_tmpdir.resolve()
+    configure(paths.log_file)
+    try:
+        window = make_window()
+        monkeypatch.setattr(sys, "excepthook", Recovery(window))
+
+        def broken() -> None:
+            raise KeyError("unique-marker-41")
+
+        window.home.request_button.clicked.connect(broken)
+        tap(qtbot, window.home.request_button)
+        qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=2000)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        text = paths.log_file.read_text(encoding="utf-8")
+        assert "unique-marker-41" in text
+        assert "Traceback" in text
+    finally:
+        configure(None)
