@@ -53,24 +53,32 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="start the kiosk (the default)")
-    for target in (parser, run):
+    for target, default in ((parser, None), (run, argparse.SUPPRESS)):
+        # On "run" the defaults are SUPPRESS, so "kiosk --windowed run" keeps
+        # the option given before the sub-command instead of resetting it.
         target.add_argument(
             "--data-dir",
             type=Path,
-            default=None,
+            default=default,
             help=f"data folder (config, logs); also ${DATA_DIR_ENV}",
         )
         target.add_argument(
             "--content",
             type=Path,
-            default=None,
+            default=default,
             help="content folder (default: the shipped content)",
         )
         target.add_argument(
-            "--config", type=Path, default=None, help="config file (default: DATA_DIR/kiosk.toml)"
+            "--config",
+            type=Path,
+            default=default,
+            help="config file (default: DATA_DIR/kiosk.toml)",
         )
         target.add_argument(
-            "--windowed", action="store_true", help="a normal, closable window for development"
+            "--windowed",
+            action="store_true",
+            default=False if default is None else default,
+            help="a normal, closable window for development",
         )
     sub.add_parser("example-config", help="print a kiosk.toml with every key and its default")
     return parser

@@ -18,6 +18,7 @@ from typing import Any
 from kiosk.hints import did_you_mean
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_BROKEN_LINES = 10
 
 
 @dataclass(frozen=True)
@@ -215,14 +216,29 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
     import tomllib  # only when there is a config file to read
 
     problems: list[ConfigProblem] = []
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) if match else None
-        problems.append(
-            ConfigProblem(path, line, "", f"not valid TOML ({exc}); using all defaults")
-        )
+    # A slip on one line (a missing quote, a key given twice) should cost that
+    # line, not the clinic's name and colours: set the line aside and read on.
+    lines = text.splitlines()
+    for _attempt in range(MAX_BROKEN_LINES + 1):
+        try:
+            data = tomllib.loads("\n".join(lines) + "\n")
+            break
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"line (\d+)", str(exc))
+            line = int(match.group(1)) if match else None
+            if line is None and "end of document" in str(exc):
+                line = max((n for n, row in enumerate(lines, 1) if row.strip()), default=None)
+            if line is None or not 1 <= line <= len(lines) or lines[line - 1].startswith("#!"):
+                problems.append(
+                    ConfigProblem(path, line, "", f"not valid TOML ({exc}); using all defaults")
+                )
+                return Config(), problems
+            problems.append(
+                ConfigProblem(path, line, "", f"not valid TOML ({exc}); this line is ignored")
+            )
+            lines[line - 1] = "#!" + lines[line - 1]
+    else:
+        problems.append(ConfigProblem(path, None, "", "too many broken lines; using all defaults"))
         return Config(), problems
 
     config = Config()

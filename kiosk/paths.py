@@ -71,8 +71,14 @@ class Paths:
         return self.log_dir / "kiosk.log"
 
     def ensure(self) -> None:
-        """Create the data and log folders, private to the kiosk's user."""
+        """Create the data and log folders, private to the kiosk's user.
+
+        Only folders made here get mode 0700: an existing folder an admin
+        named (say, their home) keeps its permissions.
+        """
         for folder in (self.data_dir, self.log_dir):
+            if folder.is_dir():
+                continue
             folder.mkdir(parents=True, exist_ok=True)
             if os.name == "posix":
                 folder.chmod(0o700)

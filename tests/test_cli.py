@@ -126,3 +126,18 @@ def test_sigterm_stops_the_running_kiosk(tmp_path: Path) -> None:
     finally:
         proc.kill()
     assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "windowed", "data_dir"),
+    [
+        (["--windowed", "run"], True, None),
+        (["run", "--windowed"], True, None),
+        (["--data-dir", "/x", "run"], False, Path("/x")),
+        ([], False, None),
+    ],
+)
+def test_options_before_or_after_run(argv: list[str], windowed: bool, data_dir) -> None:
+    """`kiosk --windowed run` is as windowed as `kiosk run --windowed`."""
+    args = cli._parser().parse_args(argv)
+    assert (args.windowed, args.data_dir) == (windowed, data_dir)

@@ -86,12 +86,30 @@ def test_unknown_key_suggests_the_known_one() -> None:
     ]
 
 
-def test_invalid_toml_is_all_defaults_with_its_line() -> None:
-    """A syntax error: defaults for everything, and the line of the error."""
-    config, problems = parse_config('[clinic]\nname = "A"\nphone = "unclosed\n', HERE)
-    assert config == Config()
-    assert problems[0].line == 3
+def test_a_broken_line_costs_only_that_line() -> None:
+    """A missing quote: that line is ignored with its number; the other keys still count."""
+    text = '[clinic]\nname = "Riverside"\nphone = "unclosed\n[idle]\nseconds = 120\n'
+    config, problems = parse_config(text, HERE)
+    assert (config.clinic_name, config.idle_seconds) == ("Riverside", 120)
+    assert config.clinic_phone == Config().clinic_phone
+    assert [(p.line, "this line is ignored" in p.message) for p in problems] == [(3, True)]
     assert "not valid TOML" in problems[0].message
+
+
+def test_a_key_given_twice_keeps_the_first() -> None:
+    """Uncommenting a key that is already set: the second one is reported and ignored."""
+    text = '[clinic]\nname = "First"\nwelcome = "Hello."\nname = "Second"\n'
+    config, problems = parse_config(text, HERE)
+    assert (config.clinic_name, config.welcome) == ("First", "Hello.")
+    assert [p.line for p in problems] == [4]
+
+
+def test_hopeless_toml_is_all_defaults() -> None:
+    """Something that is not TOML at all: defaults, and one clear problem at a time."""
+    text = "\n".join(f"this is not toml {n}" for n in range(30))
+    config, problems = parse_config(text, HERE)
+    assert config == Config()
+    assert "using all defaults" in problems[-1].message
 
 
 def test_not_utf8_is_all_defaults_with_its_line(tmp_path: Path) -> None:

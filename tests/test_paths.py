@@ -44,3 +44,14 @@ def test_data_folder_is_private(tmp_path: Path) -> None:
     paths.ensure()
     for folder in (paths.data_dir, paths.log_dir):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_an_existing_folder_keeps_its_permissions(tmp_path: Path) -> None:
+    """Pointing --data-dir at an existing shared folder does not lock it down."""
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    Paths.resolve(shared).ensure()
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert stat.S_IMODE((shared / "logs").stat().st_mode) == 0o700

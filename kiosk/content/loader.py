@@ -33,6 +33,7 @@ from kiosk.content.render import (
     BrokenPageError,
     RenderContext,
     Renderer,
+    inside,
     plain_text,
     resolve_picture,
 )
@@ -121,6 +122,10 @@ class _PendingPage:
     text: str
     header: _Header
 
+    @property
+    def key(self) -> str:
+        return f"{self.topic_id}/{self.page_id}"
+
 
 class _Loader:
     def __init__(self, root: Path) -> None:
@@ -135,16 +140,22 @@ class _Loader:
         if not self.root.is_dir():
             self.problem(self.root, None, "error", "the content folder does not exist")
             return Library(self.root, (), tuple(self.problems))
-        folders = sorted(
-            p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
-        )
+        folders = []
+        for path in sorted(self.root.iterdir()):
+            if not path.is_dir() or path.name.startswith((".", "_")):
+                continue
+            if not inside(self.root, path):
+                self.problem(path, None, "warning", "links to outside the content folder; left out")
+                continue
+            folders.append(path)
         pending: dict[str, list[_PendingPage]] = {}
         for folder in folders:
             pending[folder.name] = self._read_pages(folder)
         keys = frozenset(f"{t}/{p.page_id}" for t, pages in pending.items() for p in pages)
+        rendered = self._render_all(pending, keys)
         topics = []
         for folder in folders:
-            pages = [page for p in pending[folder.name] if (page := self._render(p, keys))]
+            pages = [rendered[p.key] for p in pending[folder.name] if rendered.get(p.key)]
             if not pages:
                 self.problem(
                     folder, None, "warning", "topic has no pages that can be shown; left out"
@@ -156,10 +167,29 @@ class _Loader:
             self.problem(self.root, None, "error", "no topic has a page that can be shown")
         return Library(self.root, tuple(topics), tuple(self.problems))
 
+    def _render_all(
+        self, pending: dict[str, list[_PendingPage]], keys: frozenset[str]
+    ) -> dict[str, Page | None]:
+        """Render every page. A page that cannot be shown is left out, so links
+        to it must not stay live: render again without it until nothing changes."""
+        while True:
+            problems: list[Problem] = []
+            rendered = {
+                p.key: self._render(p, keys, problems) for pages in pending.values() for p in pages
+            }
+            shown = frozenset(key for key, page in rendered.items() if page is not None)
+            if shown == keys:
+                self.problems.extend(problems)
+                return rendered
+            keys = shown
+
     def _read_pages(self, folder: Path) -> list[_PendingPage]:
         result = []
         for path in sorted(folder.glob("*.md")):
             if path.name.startswith((".", "_")) or not path.is_file():
+                continue
+            if not inside(self.root, path):
+                self.problem(path, None, "warning", "links to outside the content folder; left out")
                 continue
             try:
                 text = _read_text(path)
@@ -207,40 +237,53 @@ class _Loader:
                 f'"summary" is longer than {MAX_SUMMARY} characters', header.values["summary"][1]
             )
 
-    def _render(self, pending: _PendingPage, keys: frozenset[str]) -> Page | None:
+    def _render(
+        self, pending: _PendingPage, keys: frozenset[str], problems: list[Problem]
+    ) -> Page | None:
+        """The page, or None if it cannot be shown; what is wrong goes to ``problems``."""
+        path = pending.path
+
+        def problem(line: int | None, severity: Severity, message: str) -> None:
+            problems.append(Problem(path, line, severity, message))
+
         header = pending.header
         body = header.body
-        context = RenderContext(self.root, pending.path, keys, pending.text)
+        context = RenderContext(self.root, path, keys, pending.text)
         if "picture" in header.values:
             picture, line = header.values["picture"]
-            file, refused = resolve_picture(self.root, pending.path.parent, picture)
+            file, refused = resolve_picture(self.root, path.parent, picture)
             if file is None:
-                self.problem(pending.path, line, "warning", refused or "picture left out")
+                problem(line, "warning", refused or "picture left out")
             elif not file.is_file():
-                self.problem(
-                    pending.path, line, "error", f'picture "{picture}" not found; page left out'
-                )
+                problem(line, "error", f'picture "{picture}" not found; page left out')
                 return None
             else:
                 body = f"![]({picture})\n\n{body}"
         try:
             html = self.renderer.render(body, context)
         except BrokenPageError as exc:
-            self.problem(pending.path, exc.line, "error", f"{exc}; page left out")
+            problem(exc.line, "error", f"{exc}; page left out")
+            return None
+        except Exception as exc:  # one odd page must never stop the kiosk
+            log.debug("rendering %s failed", path, exc_info=True)
+            problem(
+                None, "error", f"could not be shown ({type(exc).__name__}: {exc}); page left out"
+            )
             return None
         for at, message in context.warnings:
-            self.problem(pending.path, at, "warning", message)
-        if not plain_text(html).strip() and not context.images:
-            self.problem(pending.path, header.body_line, "warning", "the page has no text")
+            problem(at, "warning", message)
+        text = plain_text(html)
+        if not text.strip() and not context.images:
+            problem(header.body_line, "warning", "the page has no text")
         return Page(
             topic_id=pending.topic_id,
             page_id=pending.page_id,
             title=header.values["title"][0],
             order=header.values["order"][0],
             summary=header.values.get("summary", ("", 0))[0],
-            source=pending.path,
+            source=path,
             html=html,
-            plain_text=plain_text(html),
+            plain_text=text,
             images=MappingProxyType(dict(context.images)),
         )
 

@@ -84,7 +84,8 @@ DROP_WITH_CONTENT = {
 }
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"}
 WEB_SCHEMES = {"http", "https", "www", "mailto", "tel"}
-_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+_IMG_TAG = re.compile(r"<img\b[^>]*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class BrokenPageError(Exception):
@@ -107,11 +108,31 @@ class RenderContext:
     links: set[str] = field(default_factory=set)
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
 
+    def warn(self, needle: str, message: str) -> None:
+        # Python-Markdown's placeholders carry control characters: keep them
+        # out of messages a person reads.
+        self.warnings.append((self.line_of(needle), _CONTROL.sub("", message)))
+
     def line_of(self, needle: str) -> int | None:
         for number, line in enumerate(self.source_text.splitlines(), start=1):
             if needle and needle in line:
                 return number
         return None
+
+
+def safe_resolve(path: Path) -> Path | None:
+    """``path.resolve()``, or None for a name no file can have (a NUL byte) or a
+    symlink loop: a typing slip in one page must not stop the kiosk."""
+    try:
+        return path.resolve()
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, symlinks followed, is inside ``root``."""
+    resolved = safe_resolve(path)
+    return resolved is not None and resolved.is_relative_to(root.resolve())
 
 
 def resolve_picture(root: Path, base_dir: Path, src: str) -> tuple[Path | None, str | None]:
@@ -126,7 +147,9 @@ def resolve_picture(root: Path, base_dir: Path, src: str) -> tuple[Path | None, 
     rel = PurePosixPath(unquote(parts.path).replace("\\", "/"))
     if ".." in rel.parts or not rel.parts:
         return None, f'picture "{src}" may not use ".."; left out'
-    candidate = (base_dir / Path(*rel.parts)).resolve()
+    candidate = safe_resolve(base_dir / Path(*rel.parts))
+    if candidate is None:
+        return None, f'picture "{src}" is not a usable file name; left out'
     if not candidate.is_relative_to(root.resolve()):
         return None, f'picture "{src}" is outside the content folder; left out'
     if candidate.suffix.lower() not in IMAGE_SUFFIXES:
@@ -171,11 +194,9 @@ class _LinkPolicy(Treeprocessor):  # type: ignore[misc]  # Markdown has no type 
                 else:
                     element.text = (element.text or "") + f" ({shown})"
         elif parts.scheme:
-            ctx.warnings.append((ctx.line_of(href), f'link "{href}" is not allowed; shown as text'))
+            ctx.warn(href, f'link "{href}" is not allowed; shown as text')
         else:
-            ctx.warnings.append(
-                (ctx.line_of(href), f'link to "{href}": no such page; shown as text')
-            )
+            ctx.warn(href, f'link to "{href}": no such page; shown as text')
 
     def _page_target(self, href: str) -> str | None:
         ctx = self.context
@@ -184,8 +205,12 @@ class _LinkPolicy(Treeprocessor):  # type: ignore[misc]  # Markdown has no type 
         if not path:
             return None
         rel = PurePosixPath(path.replace("\\", "/"))
-        target = (ctx.page_file.parent / Path(*rel.parts)).resolve()
-        if target.suffix != ".md" or not target.is_relative_to(ctx.root.resolve()):
+        target = safe_resolve(ctx.page_file.parent / Path(*rel.parts))
+        if (
+            target is None
+            or target.suffix != ".md"
+            or not target.is_relative_to(ctx.root.resolve())
+        ):
             return None
         relative = target.relative_to(ctx.root.resolve())
         if len(relative.parts) != 2:
@@ -199,7 +224,7 @@ class _LinkPolicy(Treeprocessor):  # type: ignore[misc]  # Markdown has no type 
         src = (element.get("src") or "").strip()
         file, refused = resolve_picture(ctx.root, ctx.page_file.parent, src)
         if file is None:
-            ctx.warnings.append((ctx.line_of(src), refused or "picture left out"))
+            ctx.warn(src, refused or "picture left out")
             _remove(parent, element)
             return
         if not file.is_file():
@@ -278,6 +303,10 @@ def sanitise(html: str, *, links: set[str], images: set[str]) -> str:
     """Keep only allowed tags, and only the link targets and pictures we made."""
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
+        # Ammonia also allows a few attributes on every tag (lang, title...);
+        # Qt turns title into a tooltip. Only our own list passes.
+        if attribute not in ALLOWED_ATTRIBUTES.get(tag, ()):
+            return None
         if tag == "a" and attribute == "href":
             return value if value in links else None
         if tag == "img" and attribute == "src":
@@ -294,4 +323,11 @@ def sanitise(html: str, *, links: set[str], images: set[str]) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return _IMG_WITHOUT_SRC.sub("", cleaned)
+    return _IMG_TAG.sub(_drop_img_without_src, cleaned)
+
+
+def _drop_img_without_src(match: re.Match[str]) -> str:
+    # Ammonia writes every attribute as name="value" with quotes in the value
+    # escaped, so the names are exactly what this finds.
+    names = set(re.findall(r'\s([\w-]+)="[^"]*"', match.group(0)))
+    return match.group(0) if "src" in names else ""

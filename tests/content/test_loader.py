@@ -131,3 +131,43 @@ def test_hidden_files_and_folders_are_skipped(tmp_path: Path) -> None:
     write_page(root / "t", ".01.md.swp.md", "Swap", 2)
     write_page(root / "_drafts", "01.md", "Draft", 1)
     assert _titles(root) == ["Real"]
+
+
+@pytest.mark.parametrize("src", ["img/ok%00.png", "loop/pic.png"])
+def test_an_impossible_picture_path_does_not_stop_the_library(tmp_path: Path, src: str) -> None:
+    """A NUL byte or a symlink loop in one page: a warning, never a crash."""
+    root = tmp_path / "c"
+    topic = root / "t"
+    write_page(topic, "01.md", "Odd", 1, f"Look ![x]({src}) here.")
+    write_page(topic, "02.md", "Fine", 2)
+    (topic / "loop").mkdir()
+    (topic / "loop" / "pic.png").symlink_to(topic / "loop" / "pic.png")
+    library = load_library(root)
+    assert [p.title for p in library.topics[0].pages] == ["Odd", "Fine"]
+    assert "<img" not in library.topics[0].pages[0].html
+
+
+def test_links_outside_the_content_folder_are_left_out(tmp_path: Path) -> None:
+    """A page or topic that is a symlink to somewhere else is not shown."""
+    outside = tmp_path / "outside"
+    write_page(outside, "01.md", "Secret page", 1)
+    root = tmp_path / "c"
+    write_page(root / "t", "01.md", "Real", 1)
+    (root / "t" / "02.md").symlink_to(outside / "01.md")
+    (root / "linked-topic").symlink_to(outside)
+    library = load_library(root)
+    assert [p.title for t in library.topics for p in t.pages] == ["Real"]
+    warned = [str(p) for p in library.problems if "outside the content folder" in str(p)]
+    assert len(warned) == 2
+
+
+def test_a_link_to_a_page_left_out_becomes_text(tmp_path: Path) -> None:
+    """If the page a link points to cannot be shown, the link is not left dangling."""
+    root = tmp_path / "c"
+    write_page(root / "t", "01-a.md", "A", 1, "See [page B](02-b.md).")
+    write_page(root / "t", "02-b.md", "B", 2, "![gone](img/missing.png)")
+    library = load_library(root)
+    page = library.page("t/01-a")
+    assert page is not None and library.page("t/02-b") is None
+    assert "href" not in page.html and "page B" in page.html
+    assert any('link to "02-b.md": no such page' in str(p) for p in library.problems)

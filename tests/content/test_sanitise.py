@@ -7,12 +7,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import Page, load_library
-from tests.conftest import write_page
+from tests.conftest import png_bytes, write_page
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
+PNG = png_bytes()
 
 
 def render(tmp_path: Path, body: str) -> tuple[Page, list[str]]:
@@ -136,3 +133,23 @@ def test_picture_inside_the_content_folder_is_kept(tmp_path: Path) -> None:
         page.images["kiosk:image/t/img/ok.png"]
         == (tmp_path / "content" / "t" / "img" / "ok.png").resolve()
     )
+
+
+def test_generic_attributes_are_dropped(tmp_path: Path) -> None:
+    """lang/title/dir survive a default Ammonia; Qt would make title a tooltip."""
+    page, _ = render(tmp_path, '<p lang="en" title="tip" dir="rtl" id="x">Text</p>')
+    assert "<p>Text</p>" in page.html
+
+
+def test_an_img_whose_alt_mentions_src_is_still_dropped(tmp_path: Path) -> None:
+    """A picture without a verified source never draws a broken-image icon."""
+    page, _ = render(tmp_path, '<img alt="q src=x" src="/etc/passwd">')
+    assert "<img" not in page.html
+
+
+def test_warnings_have_no_control_characters(tmp_path: Path) -> None:
+    """Python-Markdown's placeholders never leak into a message a person reads."""
+    _, problems = render(tmp_path, "Mail <me@example.org> and [odd](a\\\\b.md) link")
+    assert problems
+    for problem in problems:
+        assert not any(ord(ch) < 32 for ch in problem), repr(problem)

@@ -201,3 +201,28 @@ def test_a_real_touch_tap_presses_a_button(
     QTest.touchEvent(tile, device).release(0, tile.rect().center(), tile).commit()
     qtbot.waitUntil(lambda: window.current_screen.startswith("page:"), timeout=2000)
     assert window.current_page.key == shipped_library.topics[0].pages[1].key
+
+
+def test_a_verified_picture_shows_and_nothing_else_loads(make_window, qtbot, tmp_path) -> None:
+    """The page's own picture reaches the screen; a file: or absolute source never loads."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QImage, QTextDocument
+
+    from tests.conftest import png_bytes
+
+    root = tmp_path / "c"
+    (root / "t" / "img").mkdir(parents=True)
+    (root / "t" / "img" / "room.png").write_bytes(png_bytes(5, 4))
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(png_bytes(7, 7))
+    write_page(root / "t", "01.md", "Pictures", 1, "![Our room](img/room.png)")
+    window = make_window(library=load_library(root))
+    window.show_page("t/01")
+    browser = window.page.body
+    image_kind = QTextDocument.ResourceType.ImageResource.value
+    shown = browser.loadResource(image_kind, QUrl("kiosk:image/t/img/room.png"))
+    assert isinstance(shown, QImage) and (shown.width(), shown.height()) == (5, 4)
+    for name in (QUrl.fromLocalFile(str(secret)), QUrl(str(secret)), QUrl("img/room.png")):
+        assert browser.loadResource(image_kind, name) is None
+    window.reset()
+    assert browser.loadResource(image_kind, QUrl("kiosk:image/t/img/room.png")) is None
