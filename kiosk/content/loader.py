@@ -155,7 +155,7 @@ class _Loader:
         rendered = self._render_all(pending, keys)
         topics = []
         for folder in folders:
-            pages = [rendered[p.key] for p in pending[folder.name] if rendered.get(p.key)]
+            pages = [page for p in pending[folder.name] if (page := rendered[p.key]) is not None]
             if not pages:
                 self.problem(
                     folder, None, "warning", "topic has no pages that can be shown; left out"
