@@ -40,12 +40,52 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
             "(DISPLAY or WAYLAND_DISPLAY is not set); see docs/deploy.md."
         )
     uses_xcb = platform.startswith("xcb") or not env.get("WAYLAND_DISPLAY")
-    if uses_xcb and ctypes.util.find_library("xcb-cursor") is None:
+    if uses_xcb:
+        if ctypes.util.find_library("xcb-cursor") is None:
+            return (
+                "Qt needs system libraries to open a window on X11: run "
+                f"'sudo apt-get install {XCB_PACKAGES}' (make run does this for you)."
+            )
+        display = env.get("DISPLAY", "")
+        if not _x_server_answers(display):
+            return (
+                f"Cannot reach the screen (X display {display!r} does not answer): start "
+                "the kiosk from the desktop or its kiosk session; see docs/deploy.md."
+            )
+        return None
+    socket_path = Path(env["WAYLAND_DISPLAY"])
+    if not socket_path.is_absolute():
+        socket_path = Path(env.get("XDG_RUNTIME_DIR", "/nonexistent")) / socket_path
+    if not socket_path.exists():
         return (
-            "Qt needs system libraries to open a window on X11: run "
-            f"'sudo apt-get install {XCB_PACKAGES}' (make run does this for you)."
+            f"Cannot reach the screen (no Wayland compositor at {socket_path}): start "
+            "the kiosk from its kiosk session; see docs/deploy.md."
         )
     return None
+
+
+def _x_server_answers(display: str) -> bool:
+    """Whether an X server accepts a connection on ``display``.
+
+    Qt would abort the whole process (and print a misleading hint about
+    libxcb-cursor) if it cannot connect; asking libxcb first lets us say so in
+    one sentence instead.
+    """
+    name = ctypes.util.find_library("xcb")
+    if name is None:
+        return True  # let Qt report it
+    try:
+        xcb = ctypes.CDLL(name)
+        xcb.xcb_connect.restype = ctypes.c_void_p
+        xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+        xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+        xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+        connection = xcb.xcb_connect(display.encode(), None)
+        failed = bool(xcb.xcb_connection_has_error(connection))
+        xcb.xcb_disconnect(connection)
+    except (OSError, AttributeError):
+        return True
+    return not failed
 
 
 def _parser() -> argparse.ArgumentParser:

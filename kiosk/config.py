@@ -144,8 +144,9 @@ SETTINGS: tuple[Setting, ...] = (
         "scale",
         "text_scale",
         float,
-        "Text size factor: 1.0 is 20 pt body text.",
-        _between(0.9, 2.0),
+        "Text size factor: 1.0 is 20 pt body text, 1.2 is 24 pt (the most every "
+        "screen is tested at).",
+        _between(1.0, 1.2),
     ),
 )
 

@@ -5,8 +5,22 @@
 # As root (or with password-less sudo) it runs apt-get; otherwise it prints the
 # exact command and fails. Each library is looked up by its file, not its
 # package name, so it works across Debian and Ubuntu releases.
+#   scripts/system-deps.sh python what creating the virtual environment needs
 set -euo pipefail
 mode=${1:-run}
+python=${PYTHON:-python3}
+
+if [ "$mode" = python ]; then
+  if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "The kiosk needs Python 3.11 or newer; '$python' is $("$python" --version 2>&1 || echo missing). Run make with PYTHON=python3.12 (or newer)." >&2
+    exit 1
+  fi
+  "$python" -c 'import ensurepip, venv' 2>/dev/null && exit 0
+  # Debian and Ubuntu split venv off into python3-venv.
+  set -- "python3-venv"
+else
+  set --
+fi
 [ "$(uname -s)" = Linux ] || exit 0
 
 # soname package
@@ -24,17 +38,18 @@ run_libs=(
   "libxcb-randr.so.0 libxcb-randr0" "libxcb-xfixes.so.0 libxcb-xfixes0"
   "libxcb-xkb.so.1 libxcb-xkb1" "libX11-xcb.so.1 libx11-xcb1"
 )
-libs=("${test_libs[@]}")
-[ "$mode" = run ] && libs+=("${run_libs[@]}")
-
-known=$(/sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null || true)
-missing=()
-for pair in "${libs[@]}"; do
-  soname=${pair%% *}; package=${pair##* }
-  grep -q "$soname" <<<"$known" || missing+=("$package")
-done
-fonts=$(fc-list 2>/dev/null | head -n 1 || true)
-[ -n "$fonts" ] || missing+=(fonts-dejavu-core fontconfig)
+missing=("$@")
+if [ "$mode" != python ]; then
+  libs=("${test_libs[@]}")
+  [ "$mode" = run ] && libs+=("${run_libs[@]}")
+  known=$(/sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null || true)
+  for pair in "${libs[@]}"; do
+    soname=${pair%% *}; package=${pair##* }
+    grep -q "$soname" <<<"$known" || missing+=("$package")
+  done
+  fonts=$(fc-list 2>/dev/null | head -n 1 || true)
+  [ -n "$fonts" ] || missing+=(fonts-dejavu-core fontconfig)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null; then
@@ -47,6 +62,6 @@ else
   echo "Qt needs system libraries. Run: sudo apt-get install ${missing[*]}" >&2
   exit 1
 fi
-echo "Installing Qt's system libraries: ${missing[*]}"
+echo "Installing system packages: ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -141,3 +141,36 @@ def test_options_before_or_after_run(argv: list[str], windowed: bool, data_dir) 
     """`kiosk --windowed run` is as windowed as `kiosk run --windowed`."""
     args = cli._parser().parse_args(argv)
     assert (args.windowed, args.data_dir) == (windowed, data_dir)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux display check")
+def test_an_x_display_that_does_not_answer_is_one_sentence(tmp_path: Path) -> None:
+    """DISPLAY set but no X server there (a unit started too early, SSH): no Qt abort."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path)],
+        env=_clean_env(DISPLAY=":987"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("kiosk: Cannot reach the screen (X display ':987'")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_wayland_socket_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WAYLAND_DISPLAY names a socket that is not there: said plainly."""
+    monkeypatch.setattr(cli.sys, "platform", "linux")
+    message = cli.display_problem(
+        {"WAYLAND_DISPLAY": "wayland-9", "XDG_RUNTIME_DIR": str(tmp_path)}
+    )
+    assert message is not None and "no Wayland compositor" in message
+    (tmp_path / "wayland-9").touch()
+    assert (
+        cli.display_problem({"WAYLAND_DISPLAY": "wayland-9", "XDG_RUNTIME_DIR": str(tmp_path)})
+        is None
+    )

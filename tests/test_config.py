@@ -31,7 +31,7 @@ primary = "#204060"
 seconds = 120
 countdown_seconds = 20
 [text]
-scale = 1.3
+scale = 1.15
 """
     config, problems = parse_config(text, HERE)
     assert problems == []
@@ -40,7 +40,7 @@ scale = 1.3
     assert config.colours.primary == "#204060"
     assert config.colours.accent == Config().colours.accent
     assert (config.idle_seconds, config.countdown_seconds) == (120, 20)
-    assert config.text_scale == pytest.approx(1.3)
+    assert config.text_scale == pytest.approx(1.15)
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ scale = 1.3
         ("[idle]\nseconds = 2\n", "idle.seconds", 2, "between 10 and 3600", "idle_seconds"),
         ('[idle]\nseconds = "90"\n', "idle.seconds", 2, "whole number", "idle_seconds"),
         ("[idle]\nseconds = true\n", "idle.seconds", 2, "whole number", "idle_seconds"),
-        ("[text]\nscale = 9.0\n", "text.scale", 2, "between 0.9 and 2", "text_scale"),
+        ("[text]\nscale = 0.9\n", "text.scale", 2, "between 1 and 1.2", "text_scale"),
         ('[colours]\nprimary = "teal"\n', "colours.primary", 2, "must be a colour", "colours"),
     ],
 )

@@ -21,18 +21,19 @@ from kiosk.content import Library, Page
 from kiosk.content.model import PAGE_LINK_PREFIX
 from kiosk.ui import strings
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import ProgressDots, Tile, button
+from kiosk.ui.widgets import ProgressDots, Tile, button, plain_label
 
 TILE_MIN_WIDTH = 360
 MAX_COLUMNS = 4
 MARGIN = 24
 GAP = 16
+MAX_DOTS = 12
 READING_WIDTH = 1100  # px: about 80 characters of 20 pt text
 
 
 def _label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(object_name)
+    """A label for text from content or config (plain text: markup is shown as typed)."""
+    label = plain_label(text, object_name)
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
@@ -274,6 +275,9 @@ class PageScreen(QWidget):
         self.body.show_page(page, self._css)
         self.body.setAccessibleName(page.title)
         self.dots.set_position(index, count)
+        # A long topic's dots would push Previous / Next off a portrait screen;
+        # "12 of 30" alone says it.
+        self.dots.setVisible(count <= MAX_DOTS)
         self.progress.setText(strings.PAGE_OF.format(index=index + 1, count=count))
         self.progress.setAccessibleName(
             strings.PAGE_OF_ACCESSIBLE.format(index=index + 1, count=count)

@@ -45,16 +45,28 @@ class TouchScroller(QObject):
         self._press: QPointF | None = None
         self._press_ms = 0
         self._dragged = False
+        self._swallow = False  # the rest of a touch that stopped a fling
         self._viewport.installEventFilter(self)
 
     def stop(self) -> None:
         """Stop any fling in progress (a page turn or a reset)."""
         self._scroller.stop()
         self._press = None
+        self._swallow = False
+
+    @property
+    def scrolling(self) -> bool:
+        return bool(self._scroller.state() == QScroller.State.Scrolling)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            if self._scroller.state() == QScroller.State.Scrolling:
+                # A finger on a coasting page stops it, as on any phone; it is
+                # not a tap on the link that happens to pass under it.
+                self._scroller.stop()
+                self._swallow = True
+                return True
             self._press = event.position()
             self._press_ms = event.timestamp()
             self._dragged = False
@@ -62,6 +74,10 @@ class TouchScroller(QObject):
                 QScroller.Input.InputPress, event.position(), event.timestamp()
             )
             return False  # let a tap on a link arm the click
+        if self._swallow and kind in (QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease):
+            if kind == QEvent.Type.MouseButtonRelease:
+                self._swallow = False
+            return True
         if self._press is None or not isinstance(event, QMouseEvent):
             return False
         if kind == QEvent.Type.MouseMove:

@@ -13,12 +13,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+#: Buttons take focus from the keyboard (a switch or keypad accessory) but not
+#: from a tap: a focus ring left on the tile a patient tapped would tell the
+#: next patient what they read.
+BUTTON_FOCUS = Qt.FocusPolicy.TabFocus
+
+
+def plain_label(text: str = "", object_name: str | None = None) -> QLabel:
+    """A label that shows text as typed: never rich text from content or config."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    if object_name:
+        label.setObjectName(object_name)
+    return label
+
 
 def button(text: str, role: str | None = None, object_name: str | None = None) -> QPushButton:
     """A push button whose accessible name is its visible label."""
     widget = QPushButton(text)
     widget.setAccessibleName(text)
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.setFocusPolicy(BUTTON_FOCUS)
     widget.setAutoDefault(False)
     if role:
         widget.setProperty("role", role)
@@ -45,27 +60,24 @@ class Tile(QPushButton):
         self.setAccessibleName(title)
         if summary:
             self.setAccessibleDescription(summary)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusPolicy(BUTTON_FOCUS)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         row = QHBoxLayout(self)
         row.setContentsMargins(20, 16, 20, 16)
         row.setSpacing(16)
         if number is not None:
-            badge = QLabel(str(number))
-            badge.setObjectName("tileNumber")
+            badge = plain_label(str(number), "tileNumber")
             badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
             badge.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             row.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout()
         column.setSpacing(6)
-        self.title_label = QLabel(title)
-        self.title_label.setObjectName("tileTitle")
+        self.title_label = plain_label(title, "tileTitle")
         self.title_label.setWordWrap(True)
         self.title_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         column.addWidget(self.title_label)
         if summary:
-            text = QLabel(summary)
-            text.setObjectName("tileSummary")
+            text = plain_label(summary, "tileSummary")
             text.setWordWrap(True)
             text.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             column.addWidget(text)
@@ -98,6 +110,7 @@ class ElidedLabel(QLabel):
 
     def __init__(self, text: str = "") -> None:
         super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self._full = text
         self.setAccessibleName(text)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

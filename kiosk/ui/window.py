@@ -12,6 +12,7 @@ import logging
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QLabel,
     QStackedWidget,
@@ -65,6 +66,7 @@ class KioskWindow(QWidget):
         self.library = library
         self._pages: tuple[Page, ...] = ()
         self._index = -1
+        self._used = False  # anything opened since the last reset?
 
         # -- the bar on top of every screen --
         bar = QWidget()
@@ -99,6 +101,7 @@ class KioskWindow(QWidget):
         self.crisis = CrisisOverlay(self, strings.CRISIS_BODY)
         self.idle_overlay = IdleOverlay(self)
         self.notice = QLabel(self)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
@@ -152,15 +155,19 @@ class KioskWindow(QWidget):
         return None
 
     def is_pristine(self) -> bool:
-        """True when there is nothing a next patient could see: home, at the top."""
+        """True when nothing has happened since the last reset that a next patient
+        could see: no page, overlay or screen opened, home not scrolled."""
         return (
-            self.stack.currentWidget() is self.home
+            not self._used
+            and self.stack.currentWidget() is self.home
             and self.home.scroll_area.verticalScrollBar().value() == 0
             and not self.crisis.isVisible()
         )
 
     # -- moving ---------------------------------------------------------------
     def _switch(self, widget: QWidget) -> None:
+        if widget is not self.home:
+            self._used = True  # the next patient must not inherit what this opened
         self.stack.setCurrentWidget(widget)
         self.request_button.setVisible(widget is self.page)
         self.screen_changed.emit(self.current_screen)
@@ -198,6 +205,7 @@ class KioskWindow(QWidget):
         self._switch(self.request)
 
     def show_crisis(self) -> None:
+        self._used = True
         self.crisis.open()
 
     def set_library(self, library: Library) -> None:
@@ -219,6 +227,10 @@ class KioskWindow(QWidget):
         self.home.reset()
         self._pages, self._index = (), -1
         self.show_home()
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
+        self._used = False
         self.idle.sleep()
         self.was_reset.emit()
 
@@ -249,17 +261,20 @@ class KioskWindow(QWidget):
         for widget in (self.clinic_name, self.help_button, self.request_button):
             self._bar.removeWidget(widget)
         if narrow:
-            self._bar.addWidget(self.clinic_name, 0, 0, 1, 3)
+            # Name on top; the two buttons share the row below.
+            self._bar.setContentsMargins(16, 10, 16, 10)
+            self._bar.addWidget(self.clinic_name, 0, 0, 1, 2)
             self._bar.addWidget(self.help_button, 1, 0)
-            self._bar.addWidget(self.request_button, 1, 2)
-            self._bar.setColumnStretch(0, 0)
-            self._bar.setColumnStretch(1, 1)
+            self._bar.addWidget(self.request_button, 1, 1)
+            for column, stretch in enumerate((0, 1, 0)):
+                self._bar.setColumnStretch(column, stretch)
         else:
+            self._bar.setContentsMargins(24, 12, 24, 12)
             self._bar.addWidget(self.clinic_name, 0, 0)
             self._bar.addWidget(self.help_button, 0, 1)
             self._bar.addWidget(self.request_button, 0, 2)
-            self._bar.setColumnStretch(0, 1)
-            self._bar.setColumnStretch(1, 0)
+            for column, stretch in enumerate((1, 0, 0)):
+                self._bar.setColumnStretch(column, stretch)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -85,3 +85,32 @@ def test_untouched_home_does_not_warn(make_window, qtbot) -> None:
     tap(qtbot, window.home.welcome)
     qtbot.waitUntil(lambda: not window.idle.armed, timeout=2000)
     assert warnings == []
+
+
+def test_going_home_is_not_forgetting(make_window, qtbot, shipped_library: Library) -> None:
+    """Read a page, tap Home, walk away: the kiosk still warns and resets (privacy)."""
+    window = make_window(**FAST)
+    tap(qtbot, find_button(window, shipped_library.topics[0].pages[6].title))
+    tap(qtbot, find_button(window, "Home"))
+    assert window.current_screen == "home"
+    assert not window.is_pristine()
+    with qtbot.waitSignal(window.was_reset, timeout=3000):
+        pass
+    assert window.is_pristine()
+    assert window.page.body.toPlainText() == ""
+
+
+def test_no_focus_ring_tells_the_next_patient_what_was_read(
+    make_window, qtbot, qapp, shipped_library: Library
+) -> None:
+    """A tapped tile does not keep focus; a reset clears any focus left by a keyboard."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    window = make_window(**FAST)
+    tile = find_button(window, shipped_library.topics[0].pages[6].title)
+    tap(qtbot, tile)
+    tap(qtbot, find_button(window, "Home"))
+    assert not tile.hasFocus()
+    tile.setFocus()  # as a keypad accessory would
+    window.reset()
+    assert not isinstance(qapp.focusWidget(), QAbstractButton)

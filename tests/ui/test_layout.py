@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QRect
@@ -14,6 +15,7 @@ from kiosk.ui.widgets import ElidedLabel
 from tests.conftest import SCREEN_SIZES
 from tests.ui.helpers import visible_buttons, visible_label
 
+SCALES = [1.0, 1.2]  # the config's text.scale range, both ends
 MIN_TARGET = 48
 MIN_GAP = 8
 MIN_PT = 18
@@ -46,14 +48,22 @@ def _rect_in(window: QWidget, widget: QWidget) -> QRect:
     return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
 
 
+@pytest.mark.parametrize("scale", SCALES)
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", SCREENS)
 def test_controls_are_large_apart_and_named(
-    make_window, qtbot, shipped_library: Library, size: tuple[int, int], screen: str
+    make_window,
+    qtbot,
+    shipped_library: Library,
+    config,
+    size: tuple[int, int],
+    screen: str,
+    scale: float,
 ) -> None:
     """Every visible control: >= 48 x 48, >= 8 px from the next, inside the window,
-    not clipped, and its accessible name is its visible label."""
-    window = make_window(size)
+    not clipped, and its accessible name is its visible label; at both ends of the
+    text sizes the config allows."""
+    window = make_window(size, cfg=replace(config, text_scale=scale))
     root = _open(window, screen, shipped_library)
     QApplication.processEvents()
     buttons = visible_buttons(root)
@@ -75,13 +85,20 @@ def test_controls_are_large_apart_and_named(
         assert not grown.intersects(rb), (visible_label(a), ra, visible_label(b), rb)
 
 
+@pytest.mark.parametrize("scale", SCALES)
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", SCREENS)
 def test_text_is_large_and_not_cut_off(
-    make_window, qtbot, shipped_library: Library, size: tuple[int, int], screen: str
+    make_window,
+    qtbot,
+    shipped_library: Library,
+    config,
+    size: tuple[int, int],
+    screen: str,
+    scale: float,
 ) -> None:
     """Every visible text is at least 18 pt, and each label has the room its text needs."""
-    window = make_window(size)
+    window = make_window(size, cfg=replace(config, text_scale=scale))
     root = _open(window, screen, shipped_library)
     QApplication.processEvents()
     labels = [w for w in root.findChildren(QLabel) if w.isVisible() and w.text()]
@@ -112,3 +129,48 @@ def test_clinic_name_is_not_elided_on_the_reference_screens(
         assert window.clinic_name.text() == window.clinic_name.full_text() == "Riverside Clinic"
         window.kiosk_mode = False
         window.close()
+
+
+def test_content_text_is_never_interpreted_as_markup(make_window, qtbot, tmp_path) -> None:
+    """A title or summary with markup (even <img src=...>) shows as typed, everywhere."""
+    from PySide6.QtCore import Qt
+
+    from kiosk.content import load_library
+    from tests.conftest import write_page
+
+    root = tmp_path / "c"
+    title = '<img src="/etc/passwd.png"> <font color=red>Odd</font>'
+    write_page(root / "t", "01.md", title, 1)
+    write_page(root / "t", "02.md", "Plain", 2)
+    window = make_window(library=load_library(root))
+    window.show_page("t/01")
+    QApplication.processEvents()
+    labels = [w for w in window.findChildren(QLabel) if w is not window.crisis.body]
+    assert labels
+    for label in labels:
+        assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
+    assert window.page.title.text() == title
+    window.show_home()
+    tile_titles = [t.label_text() for t in window.home.tiles]
+    assert title in tile_titles
+
+
+@pytest.mark.parametrize("count", [12, 30])
+def test_a_long_topic_still_fits_a_portrait_screen(
+    make_window, qtbot, tmp_path, count: int
+) -> None:
+    """With many pages, Previous / Home / Next stay whole and on screen at 800 px wide."""
+    from kiosk.content import load_library
+    from tests.conftest import write_page
+
+    root = tmp_path / "c"
+    for n in range(1, count + 1):
+        write_page(root / "t", f"{n:02d}.md", f"Page {n}", n)
+    window = make_window((800, 1280), library=load_library(root))
+    window.show_page(f"t/{count // 2:02d}")
+    QApplication.processEvents()
+    assert window.width() == 800
+    assert window.page.progress.text() == f"{count // 2} of {count}"
+    for b in visible_buttons(window):
+        assert b.minimumSizeHint().width() <= b.width(), visible_label(b)
+        assert window.rect().contains(_rect_in(window, b)), visible_label(b)

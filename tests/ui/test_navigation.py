@@ -68,7 +68,13 @@ def test_a_vertical_drag_scrolls_and_does_not_turn(
     swipe(window.page.body.viewport(), 20, -200)
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
     assert window.current_page.key == shipped_library.topics[0].pages[5].key
-    assert not window.page.body.textCursor().hasSelection()
+    body = window.page.body
+    assert not body.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    # Even if the text were selectable, a drag is the scroller's, never a selection.
+    body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    bar.setValue(0)
+    swipe(body.viewport(), 60, 150)
+    assert not body.textCursor().hasSelection()
 
 
 def test_turning_a_page_starts_at_its_top(make_window, qtbot, shipped_library: Library) -> None:
@@ -226,3 +232,37 @@ def test_a_verified_picture_shows_and_nothing_else_loads(make_window, qtbot, tmp
         assert browser.loadResource(image_kind, name) is None
     window.reset()
     assert browser.loadResource(image_kind, QUrl("kiosk:image/t/img/room.png")) is None
+
+
+def test_a_tap_on_a_coasting_page_only_stops_it(
+    make_window, qtbot, qapp, shipped_library: Library
+) -> None:
+    """After a flick the text coasts; a tap stops it and is not a tap on what is below."""
+    from PySide6.QtCore import QEvent, QObject
+
+    window = make_window((800, 600))
+    window.show_page(shipped_library.topics[0].pages[5].key)
+    viewport = window.page.body.viewport()
+
+    class Presses(QObject):
+        count = 0
+
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.MouseButtonPress:
+                Presses.count += 1
+            return False
+
+    # Installed first, so it runs after TouchScroller: it sees only what passes.
+    spy = Presses()
+    viewport.removeEventFilter(window.page.scroller)
+    viewport.installEventFilter(spy)
+    viewport.installEventFilter(window.page.scroller)
+    swipe(viewport, 0, -250, steps=4, ms_per_step=10)  # a quick flick up
+    qtbot.waitUntil(lambda: window.page.scroller.scrolling, timeout=2000)
+    passed_before = Presses.count
+    tap(qtbot, viewport)
+    assert Presses.count == passed_before  # the press stopped the fling, nothing else
+    assert not window.page.scroller.scrolling
+    tap(qtbot, viewport)  # once still, a tap passes through as usual
+    assert Presses.count == passed_before + 1
+    viewport.removeEventFilter(spy)
