@@ -120,35 +120,26 @@ def page_turns(turns: int) -> dict[str, float]:
         while not painted["flag"]:
             app.processEvents()
 
-    samples = []
-    direction = window.page.next_button
-    for _ in range(turns):
-        if not direction.isEnabled():
-            direction = (
-                window.page.previous_button
-                if direction is window.page.next_button
-                else window.page.next_button
-            )
+    buttons = {"next": window.page.next_button}
+
+    def turn_once() -> float:
+        """Tap Next (Previous once at the end, and back), wait for the paint; ms."""
+        if not buttons["next"].isEnabled():
+            forward = buttons["next"] is window.page.next_button
+            buttons["next"] = window.page.previous_button if forward else window.page.next_button
         painted["flag"] = False
         began = time.perf_counter()
-        QTest.mouseClick(direction, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(buttons["next"], Qt.MouseButton.LeftButton)
         until_painted()
-        samples.append((time.perf_counter() - began) * 1000)
+        return (time.perf_counter() - began) * 1000
+
+    samples = [turn_once() for _ in range(turns)]
 
     # Soak: a kiosk turns pages for months. Resident memory after 1,000 more
     # turns and after 3,000 more: a leak shows as growth between the two.
     def turn_many(count: int) -> None:
-        nonlocal direction
         for _ in range(count):
-            if not direction.isEnabled():
-                direction = (
-                    window.page.previous_button
-                    if direction is window.page.next_button
-                    else window.page.next_button
-                )
-            painted["flag"] = False
-            QTest.mouseClick(direction, Qt.MouseButton.LeftButton)
-            until_painted()
+            turn_once()
 
     turn_many(1000)
     rss_1000 = _rss_kib()
