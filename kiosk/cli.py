@@ -56,6 +56,9 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
     socket_path = Path(env["WAYLAND_DISPLAY"])
     if not socket_path.is_absolute():
         socket_path = Path(env.get("XDG_RUNTIME_DIR", "/nonexistent")) / socket_path
+    if not socket_path.exists() and env.get("DISPLAY") and platform != "wayland":
+        # A stale WAYLAND_DISPLAY on a desktop: Qt falls back to X11 by itself.
+        return display_problem({**env, "QT_QPA_PLATFORM": "xcb"})
     if not socket_path.exists():
         return (
             f"Cannot reach the screen (no Wayland compositor at {socket_path}): start "
@@ -81,6 +84,8 @@ def _x_server_answers(display: str) -> bool:
         xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
         xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
         connection = xcb.xcb_connect(display.encode(), None)
+        if not connection:  # libxcb returns an error object, never NULL; but be sure
+            return False
         failed = bool(xcb.xcb_connection_has_error(connection))
         xcb.xcb_disconnect(connection)
     except (OSError, AttributeError):

@@ -176,7 +176,7 @@ def _line_of(text: str, section: str, key: str | None = None) -> int | None:
     """The 1-based line of ``[section]`` (or of ``key`` inside it)."""
     current = ""
     header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         match = header.match(line)
         if match:
             current = match.group(1).strip().strip('"')
@@ -212,35 +212,49 @@ def _coerce(value: Any, kind: type) -> Any:
     return value
 
 
-def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
-    """Read config text; return the config and every problem found in it."""
+def _load_toml_skipping_broken_lines(
+    text: str,
+) -> tuple[dict[str, Any] | None, list[tuple[int, str]], tuple[int | None, str]]:
+    """Parse TOML; a slip on one line (a missing quote, a key given twice) costs
+    that line, not the clinic's name and colours: the line is set aside and the
+    rest read again. Returns (data or None, the lines set aside with why, the
+    first error). None when setting lines aside does not help (an unclosed
+    multi-line string or array): then only the first error is worth telling.
+    """
     import tomllib  # only when there is a config file to read
 
-    problems: list[ConfigProblem] = []
-    # A slip on one line (a missing quote, a key given twice) should cost that
-    # line, not the clinic's name and colours: set the line aside and read on.
-    lines = text.splitlines()
+    lines = text.split("\n")
+    skipped: list[tuple[int, str]] = []
+    first_error: tuple[int | None, str] = (None, "")
     for _attempt in range(MAX_BROKEN_LINES + 1):
         try:
-            data = tomllib.loads("\n".join(lines) + "\n")
-            break
+            return tomllib.loads("\n".join(lines) + "\n"), skipped, first_error
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"line (\d+)", str(exc))
             line = int(match.group(1)) if match else None
-            if line is None and "end of document" in str(exc):
-                line = max((n for n, row in enumerate(lines, 1) if row.strip()), default=None)
+            if not skipped:
+                first_error = (line, str(exc))
             if line is None or not 1 <= line <= len(lines) or lines[line - 1].startswith("#!"):
-                problems.append(
-                    ConfigProblem(path, line, "", f"not valid TOML ({exc}); using all defaults")
-                )
-                return Config(), problems
-            problems.append(
-                ConfigProblem(path, line, "", f"not valid TOML ({exc}); this line is ignored")
-            )
+                break
+            skipped.append((line, str(exc)))
             lines[line - 1] = "#!" + lines[line - 1]
-    else:
-        problems.append(ConfigProblem(path, None, "", "too many broken lines; using all defaults"))
+    return None, skipped, first_error
+
+
+def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
+    """Read config text; return the config and every problem found in it."""
+    problems: list[ConfigProblem] = []
+    data, skipped, first_error = _load_toml_skipping_broken_lines(text)
+    if data is None:
+        first_line, why = first_error
+        problems.append(
+            ConfigProblem(path, first_line, "", f"not valid TOML ({why}); using all defaults")
+        )
         return Config(), problems
+    problems.extend(
+        ConfigProblem(path, at, "", f"not valid TOML ({error}); this line is ignored")
+        for at, error in skipped
+    )
 
     config = Config()
     for section, values in data.items():

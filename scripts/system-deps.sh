@@ -11,8 +11,12 @@ mode=${1:-run}
 python=${PYTHON:-python3}
 
 if [ "$mode" = python ]; then
+  if ! command -v "$python" >/dev/null; then
+    echo "The kiosk needs Python 3.11 or newer, and '$python' is not installed. Install it, or run make with PYTHON=/path/to/python3.11 (or newer)." >&2
+    exit 1
+  fi
   if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-    echo "The kiosk needs Python 3.11 or newer; '$python' is $("$python" --version 2>&1 || echo missing). Run make with PYTHON=python3.12 (or newer)." >&2
+    echo "The kiosk needs Python 3.11 or newer; '$python' is $("$python" --version 2>&1). Run make with PYTHON=python3.11 (or newer)." >&2
     exit 1
   fi
   "$python" -c 'import ensurepip, venv' 2>/dev/null && exit 0
@@ -53,13 +57,13 @@ fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null; then
-  echo "Qt needs these libraries (Debian names): ${missing[*]}; install them with your package manager." >&2
+  echo "These system packages are needed (Debian names): ${missing[*]}; install them with your package manager." >&2
   exit 1
 fi
 if [ "$(id -u)" -eq 0 ]; then sudo=""
 elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"
 else
-  echo "Qt needs system libraries. Run: sudo apt-get install ${missing[*]}" >&2
+  echo "System packages are needed. Run: sudo apt-get install ${missing[*]}" >&2
   exit 1
 fi
 echo "Installing system packages: ${missing[*]}"

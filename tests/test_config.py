@@ -147,3 +147,20 @@ def test_example_config_documents_every_key() -> None:
 def test_shipped_example_is_up_to_date() -> None:
     """resources/kiosk.example.toml is what example_toml() writes today."""
     assert (resource_dir() / "kiosk.example.toml").read_text(encoding="utf-8") == example_toml()
+
+
+def test_line_separator_characters_inside_a_string_are_fine() -> None:
+    """U+2028 and NEL are allowed in TOML strings: the value is kept, nothing reported."""
+    config, problems = parse_config('[clinic]\nname = "River\u2028side\x85Clinic"\n', HERE)
+    assert problems == []
+    assert config.clinic_name == "River\u2028side\x85Clinic"
+
+
+def test_an_unclosed_multi_line_string_is_said_once() -> None:
+    """When skipping a line cannot help, one problem names the first error, not a trail."""
+    text = '[clinic]\nname = "A"\nwelcome = """never closed\n[text]\nscale = 1.1\n'
+    config, problems = parse_config(text, HERE)
+    assert config == Config()
+    (problem,) = problems
+    assert "using all defaults" in problem.message
+    assert "Unterminated string" in problem.message

@@ -64,7 +64,7 @@ class MetadataError(Exception):
 
 def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
     """Split a page into its metadata header and body; raise MetadataError if broken."""
-    lines = text.splitlines()
+    lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise MetadataError(
             'the page must start with a metadata header: a line "---", '
@@ -177,11 +177,11 @@ class _Loader:
             rendered = {
                 p.key: self._render(p, keys, problems) for pages in pending.values() for p in pages
             }
-            shown = frozenset(key for key, page in rendered.items() if page is not None)
+            shown = keys & frozenset(key for key, page in rendered.items() if page is not None)
             if shown == keys:
                 self.problems.extend(problems)
                 return rendered
-            keys = shown
+            keys = shown  # only ever shrinks, so this ends
 
     def _read_pages(self, folder: Path) -> list[_PendingPage]:
         result = []
@@ -319,7 +319,7 @@ class _Loader:
                 self.problem(meta_file, None, "error", f"cannot be read ({exc.strerror})")
 
         def line_of(key: str) -> int | None:
-            for number, line in enumerate(text.splitlines(), start=1):
+            for number, line in enumerate(text.split("\n"), start=1):
                 if re.match(rf"^\s*{re.escape(key)}\s*=", line):
                     return number
             return None

@@ -114,7 +114,7 @@ class RenderContext:
         self.warnings.append((self.line_of(needle), _CONTROL.sub("", message)))
 
     def line_of(self, needle: str) -> int | None:
-        for number, line in enumerate(self.source_text.splitlines(), start=1):
+        for number, line in enumerate(self.source_text.split("\n"), start=1):
             if needle and needle in line:
                 return number
         return None

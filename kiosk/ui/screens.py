@@ -120,6 +120,8 @@ class HomeScreen(QWidget):
                     lambda _=False, tid=topic.topic_id: self.topic_chosen.emit(tid)
                 )
                 self._tiles.append(tile)
+        for tile in self._tiles:
+            self.scroller.track(tile)
         self.empty.setVisible(not self._tiles)
         self._columns = 0
         self._relayout()
@@ -275,15 +277,30 @@ class PageScreen(QWidget):
         self.body.show_page(page, self._css)
         self.body.setAccessibleName(page.title)
         self.dots.set_position(index, count)
-        # A long topic's dots would push Previous / Next off a portrait screen;
-        # "12 of 30" alone says it.
-        self.dots.setVisible(count <= MAX_DOTS)
+        self._fit_dots()
         self.progress.setText(strings.PAGE_OF.format(index=index + 1, count=count))
         self.progress.setAccessibleName(
             strings.PAGE_OF_ACCESSIBLE.format(index=index + 1, count=count)
         )
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < count - 1)
+
+    def _fit_dots(self) -> None:
+        """Dots only where they fit: on a narrow screen, with large text or a long
+        topic they would push Previous / Next off the screen; "12 of 30" says it."""
+        _index, count = self.dots.position()
+        buttons = (self.previous_button, self.home_button, self.next_button)
+        needed = (
+            2 * MARGIN
+            + 4 * GAP
+            + sum(b.minimumSizeHint().width() for b in buttons)
+            + max(self.dots.sizeHint().width(), self.progress.sizeHint().width())
+        )
+        self.dots.setVisible(count <= MAX_DOTS and needed <= self.width())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_dots()
 
     def reset(self) -> None:
         self.scroller.stop()

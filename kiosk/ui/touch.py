@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QAbstractScrollArea, QScroller, QScrollerProperties
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QWidget,
+)
 
 TAP_SLOP_PX = 12  # a finger moving less than this is still a tap
 SWIPE_MIN_PX = 90  # horizontal travel that turns a page
@@ -45,56 +51,59 @@ class TouchScroller(QObject):
         self._press: QPointF | None = None
         self._press_ms = 0
         self._dragged = False
-        self._swallow = False  # the rest of a touch that stopped a fling
+        self._stopping = False  # this touch stopped a fling: it is not a tap
         self._viewport.installEventFilter(self)
+
+    def track(self, widget: QWidget) -> None:
+        """Also drag-scroll when the finger lands on ``widget`` (a tile inside the
+        scroll area, which takes the press before the viewport sees it)."""
+        widget.installEventFilter(self)
 
     def stop(self) -> None:
         """Stop any fling in progress (a page turn or a reset)."""
         self._scroller.stop()
         self._press = None
-        self._swallow = False
 
     @property
     def scrolling(self) -> bool:
         return bool(self._scroller.state() == QScroller.State.Scrolling)
 
+    def _at(self, event: QMouseEvent) -> QPointF:
+        """The finger's position in the viewport, whichever widget got the event."""
+        return QPointF(self._viewport.mapFromGlobal(event.globalPosition()))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
-            if self._scroller.state() == QScroller.State.Scrolling:
-                # A finger on a coasting page stops it, as on any phone; it is
-                # not a tap on the link that happens to pass under it.
+        if not isinstance(event, QMouseEvent):
+            return False
+        if kind == QEvent.Type.MouseButtonPress:
+            # A finger on a coasting page stops it, as on any phone; that touch
+            # is not a tap on the link or tile that happens to pass under it,
+            # but it may go on to drag.
+            self._stopping = self.scrolling
+            if self._stopping:
                 self._scroller.stop()
-                self._swallow = True
-                return True
-            self._press = event.position()
+            self._press = self._at(event)
             self._press_ms = event.timestamp()
             self._dragged = False
-            self._scroller.handleInput(
-                QScroller.Input.InputPress, event.position(), event.timestamp()
-            )
-            return False  # let a tap on a link arm the click
-        if self._swallow and kind in (QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease):
-            if kind == QEvent.Type.MouseButtonRelease:
-                self._swallow = False
-            return True
-        if self._press is None or not isinstance(event, QMouseEvent):
+            self._scroller.handleInput(QScroller.Input.InputPress, self._press, event.timestamp())
+            return self._stopping  # otherwise let a tap arm the link or button
+        if self._press is None:
             return False
+        position = self._at(event)
         if kind == QEvent.Type.MouseMove:
-            delta = event.position() - self._press
-            if abs(delta.x()) > TAP_SLOP_PX or abs(delta.y()) > TAP_SLOP_PX:
+            delta = position - self._press
+            if not self._dragged and max(abs(delta.x()), abs(delta.y())) > TAP_SLOP_PX:
                 self._dragged = True
-            self._scroller.handleInput(
-                QScroller.Input.InputMove, event.position(), event.timestamp()
-            )
+                if isinstance(watched, QAbstractButton):
+                    watched.setDown(False)  # a drag that began on a tile is not a tap
+            self._scroller.handleInput(QScroller.Input.InputMove, position, event.timestamp())
             return True  # never select text by dragging
         if kind == QEvent.Type.MouseButtonRelease:
-            delta = event.position() - self._press
+            delta = position - self._press
             elapsed = event.timestamp() - self._press_ms
             self._press = None
-            self._scroller.handleInput(
-                QScroller.Input.InputRelease, event.position(), event.timestamp()
-            )
+            self._scroller.handleInput(QScroller.Input.InputRelease, position, event.timestamp())
             if (
                 self._swipes
                 and abs(delta.x()) >= SWIPE_MIN_PX
@@ -104,5 +113,7 @@ class TouchScroller(QObject):
                 self._scroller.stop()
                 self.swiped.emit(1 if delta.x() < 0 else -1)
                 return True
-            return self._dragged  # a drag is not a tap on what lies under the finger
+            # A drag, or the touch that stopped a fling, is not a tap on what
+            # lies under the finger.
+            return self._dragged or self._stopping
         return False

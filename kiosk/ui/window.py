@@ -12,7 +12,6 @@ import logging
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import (
-    QApplication,
     QGridLayout,
     QLabel,
     QStackedWidget,
@@ -227,7 +226,10 @@ class KioskWindow(QWidget):
         self.home.reset()
         self._pages, self._index = (), -1
         self.show_home()
-        focused = QApplication.focusWidget()
+        # The window's own focus widget, not QApplication's: that one is None
+        # while another window (an on-screen keyboard) is active, and the
+        # focus would come back when the kiosk is active again.
+        focused = self.focusWidget()
         if focused is not None:
             focused.clearFocus()
         self._used = False

@@ -29,13 +29,28 @@ def tap(qtbot, widget: QWidget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
 
 
-def swipe(widget: QWidget, dx: int, dy: int = 0, steps: int = 8, ms_per_step: int = 15) -> None:
-    """One finger dragged across ``widget``: press, moves, release."""
+def swipe(
+    widget: QWidget,
+    dx: int,
+    dy: int = 0,
+    steps: int = 8,
+    ms_per_step: int = 15,
+    *,
+    live: bool = False,
+) -> None:
+    """One finger dragged across ``widget``: press, moves, release.
+
+    ``ms_per_step`` sets the events' timestamps (what a swipe's speed is judged
+    by). ``live`` also runs the event loop between moves, as a real drag does,
+    so the kinetic scroller follows the finger while it moves.
+    """
     start = widget.rect().center()
     QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
     for i in range(1, steps + 1):
         point = start + QPoint(dx * i // steps, dy * i // steps)
         QTest.mouseMove(widget, point, ms_per_step)
+        if live:
+            QTest.qWait(ms_per_step)
     QTest.mouseRelease(
         widget,
         Qt.MouseButton.LeftButton,

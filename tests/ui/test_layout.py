@@ -147,9 +147,10 @@ def test_content_text_is_never_interpreted_as_markup(make_window, qtbot, tmp_pat
     assert title in tile_titles
 
 
-@pytest.mark.parametrize("count", [12, 30])
+@pytest.mark.parametrize("scale", SCALES)
+@pytest.mark.parametrize("count", [10, 11, 12, 30])
 def test_a_long_topic_still_fits_a_portrait_screen(
-    make_window, qtbot, tmp_path, count: int
+    make_window, qtbot, tmp_path, config, count: int, scale: float
 ) -> None:
     """With many pages, Previous / Home / Next stay whole and on screen at 800 px wide."""
     from kiosk.content import load_library
@@ -158,7 +159,9 @@ def test_a_long_topic_still_fits_a_portrait_screen(
     root = tmp_path / "c"
     for n in range(1, count + 1):
         write_page(root / "t", f"{n:02d}.md", f"Page {n}", n)
-    window = make_window((800, 1280), library=load_library(root))
+    window = make_window(
+        (800, 1280), library=load_library(root), cfg=replace(config, text_scale=scale)
+    )
     window.show_page(f"t/{count // 2:02d}")
     QApplication.processEvents()
     assert window.width() == 800

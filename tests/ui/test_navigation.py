@@ -266,3 +266,29 @@ def test_a_tap_on_a_coasting_page_only_stops_it(
     tap(qtbot, viewport)  # once still, a tap passes through as usual
     assert Presses.count == passed_before + 1
     viewport.removeEventFilter(spy)
+
+
+def test_home_scrolls_when_the_finger_lands_on_a_tile(
+    make_window, qtbot, shipped_library: Library
+) -> None:
+    """Tiles cover most of home: a drag that starts on one scrolls, and opens nothing."""
+    window = make_window((800, 560))
+    bar = window.home.scroll_area.verticalScrollBar()
+    assert bar.maximum() > 0
+    tile = window.home.tiles[4]
+    swipe(tile, 0, -160, steps=8, ms_per_step=40, live=True)
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
+    assert window.current_screen == "home"
+    assert not tile.isDown()
+
+
+def test_a_tap_on_coasting_home_opens_nothing(make_window, qtbot, shipped_library: Library) -> None:
+    """A tap that stops the home list coasting does not open the tile under it."""
+    window = make_window((800, 560))
+    swipe(window.home.tiles[6], 0, -200, steps=4, ms_per_step=10)  # a quick flick
+    qtbot.waitUntil(lambda: window.home.scroller.scrolling, timeout=2000)
+    tap(qtbot, window.home.tiles[4])
+    assert window.current_screen == "home"
+    assert not window.home.scroller.scrolling
+    tap(qtbot, window.home.tiles[4])  # when still, a tap opens it
+    assert window.current_screen == f"page:{shipped_library.topics[0].pages[4].key}"
