@@ -12,7 +12,6 @@ REQUEST_INFO = "Request information"
 NEED_HELP = "Need help now?"
 CLOSE = "Close"
 STILL_HERE = "I'm still here"
-START_READING = "Start reading"
 
 STILL_THERE_TITLE = "Are you still there?"
 STILL_THERE_BODY = "For your privacy, this screen will go back to the start in {seconds} seconds."
