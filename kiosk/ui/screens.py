@@ -158,8 +158,10 @@ class PageBrowser(QTextBrowser):
 
     page_link = Signal(str)
 
-    def __init__(self) -> None:
+    def __init__(self, css: str) -> None:
         super().__init__()
+        # Set once: the document keeps it across setHtml() and clear().
+        self.document().setDefaultStyleSheet(css)
         self.setObjectName("pageBody")
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
@@ -177,9 +179,8 @@ class PageBrowser(QTextBrowser):
         self.anchorClicked.connect(self.on_anchor_clicked)
         self._images: dict[str, QImage] = {}
 
-    def show_page(self, page: Page, css: str) -> None:
+    def show_page(self, page: Page) -> None:
         self._images = {name: QImage(str(path)) for name, path in page.images.items()}
-        self.document().setDefaultStyleSheet(css)
         self.setHtml(page.html)
         self.verticalScrollBar().setValue(0)
 
@@ -216,9 +217,8 @@ class PageScreen(QWidget):
     def __init__(self, config: Config, css: str) -> None:
         super().__init__()
         self.setObjectName("pageScreen")
-        self._css = css
         self.title = _label("", "pageTitle")
-        self.body = PageBrowser()
+        self.body = PageBrowser(css)
         self.body.page_link.connect(self.page_link)
         self.scroller = TouchScroller(self.body, swipes=True)
         self.scroller.swiped.connect(self.on_swiped)
@@ -274,7 +274,7 @@ class PageScreen(QWidget):
         self.scroller.stop()
         self.title.setText(page.title)
         self.title.setAccessibleName(page.title)
-        self.body.show_page(page, self._css)
+        self.body.show_page(page)
         self.body.setAccessibleName(page.title)
         self.dots.set_position(index, count)
         self._fit_dots()

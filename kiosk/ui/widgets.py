@@ -42,11 +42,6 @@ def button(text: str, role: str | None = None, object_name: str | None = None) -
     return widget
 
 
-def set_button_text(widget: QPushButton, text: str) -> None:
-    widget.setText(text)
-    widget.setAccessibleName(text)
-
-
 class Tile(QPushButton):
     """A large home-screen button: a title, an optional number and a summary line.
 

@@ -155,12 +155,11 @@ class KioskWindow(QWidget):
 
     def is_pristine(self) -> bool:
         """True when nothing has happened since the last reset that a next patient
-        could see: no page, overlay or screen opened, home not scrolled."""
+        could see: no page, overlay or screen opened (``_used``), home not scrolled."""
         return (
             not self._used
             and self.stack.currentWidget() is self.home
             and self.home.scroll_area.verticalScrollBar().value() == 0
-            and not self.crisis.isVisible()
         )
 
     # -- moving ---------------------------------------------------------------

@@ -292,3 +292,16 @@ def test_a_tap_on_coasting_home_opens_nothing(make_window, qtbot, shipped_librar
     assert not window.home.scroller.scrolling
     tap(qtbot, window.home.tiles[4])  # when still, a tap opens it
     assert window.current_screen == f"page:{shipped_library.topics[0].pages[4].key}"
+
+
+def test_page_style_survives_turns_and_resets(make_window, qtbot, shipped_library: Library) -> None:
+    """The page text's style sheet is set once and still applies after a reset."""
+    from kiosk.ui.theme import document_css
+
+    window = make_window()
+    window.show_page(shipped_library.topics[0].pages[2].key)
+    window.reset()
+    window.show_page(shipped_library.topics[0].pages[3].key)
+    css = window.page.body.document().defaultStyleSheet()
+    assert css == document_css(window.config)
+    assert "line-height: 140%" in css
