@@ -42,6 +42,9 @@ class Config:
     idle_seconds: int = 90
     countdown_seconds: int = 15
     text_scale: float = 1.0
+    region: str = "US"
+    keyboard: str = "built-in"
+    thank_you_seconds: int = 8
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,24 @@ def _text(max_len: int, *, required: bool = False) -> Callable[[Any], str | None
     return check
 
 
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if value not in choices:
+            options = " or ".join(f'"{c}"' for c in choices)
+            return f"must be {options}, got {value!r}"
+        return None
+
+    return check
+
+
+def _region(value: Any) -> str | None:
+    import phonenumbers  # only when a config names a region
+
+    if value not in phonenumbers.SUPPORTED_REGIONS:
+        return f'must be a two-letter country code like "US" or "MX", got {value!r}'
+    return None
+
+
 def _colour(value: Any) -> str | None:
     if not HEX_COLOUR.match(value):
         return f'must be a colour like "#1d5c63", got {value!r}'
@@ -117,6 +138,15 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "The one-line welcome on the home screen.",
         _text(120, required=True),
+    ),
+    Setting(
+        "clinic",
+        "region",
+        "region",
+        str,
+        "Country of the clinic's phone numbers (two letters): numbers typed without "
+        "a country code are read as from here.",
+        _region,
     ),
     Setting("colours", "primary", "colours.primary", str, "Buttons and the top bar.", _colour),
     Setting("colours", "accent", "colours.accent", str, "Crisis help and highlights.", _colour),
@@ -147,6 +177,23 @@ SETTINGS: tuple[Setting, ...] = (
         "Text size factor: 1.0 is 20 pt body text, 1.2 is 24 pt (the most every "
         "screen is tested at).",
         _between(1.0, 1.2),
+    ),
+    Setting(
+        "form",
+        "keyboard",
+        "keyboard",
+        str,
+        'The request form\'s on-screen keyboard: "built-in", or "system" for a tablet '
+        "that brings its own.",
+        _one_of("built-in", "system"),
+    ),
+    Setting(
+        "form",
+        "thank_you_seconds",
+        "thank_you_seconds",
+        int,
+        "Seconds the thank-you shows after a request is saved, before the kiosk goes home.",
+        _between(3, 60),
     ),
 )
 

@@ -1,6 +1,6 @@
 """Every path the kiosk reads or writes, in one place.
 
-The data folder holds the config file, logs and (later) enquiries. It is the
+The data folder holds the config file, logs, the enquiry database and its keys. It is the
 platform's per-user data folder unless ``--data-dir`` or ``KIOSK_DATA_DIR``
 says otherwise, so tests and admins can point it anywhere.
 """
@@ -61,6 +61,21 @@ class Paths:
         content = (content_dir or shipped_content_dir()).expanduser().resolve()
         config = (config_file or data / CONFIG_FILE_NAME).expanduser().resolve()
         return cls(data_dir=data, content_dir=content, config_file=config)
+
+    @property
+    def store_file(self) -> Path:
+        """The enquiry database (SQLite; personal fields sealed, see kiosk.store)."""
+        return self.data_dir / "enquiries.sqlite3"
+
+    @property
+    def keys_file(self) -> Path:
+        """The enquiries' public key and the wrapped copies of its private key."""
+        return self.data_dir / "enquiry-keys.json"
+
+    @property
+    def recovery_file(self) -> Path:
+        """Written once at first run: the recovery code, for the clinic to take away."""
+        return self.data_dir / "RECOVERY-CODE.txt"
 
     @property
     def log_dir(self) -> Path:

@@ -25,6 +25,7 @@ def test_good_values_are_used() -> None:
 [clinic]
 name = "Riverside Clinic"
 phone = "(555) 010-0199"
+region = "MX"
 [colours]
 primary = "#204060"
 [idle]
@@ -32,6 +33,9 @@ seconds = 120
 countdown_seconds = 20
 [text]
 scale = 1.15
+[form]
+keyboard = "system"
+thank_you_seconds = 5
 """
     config, problems = parse_config(text, HERE)
     assert problems == []
@@ -41,6 +45,7 @@ scale = 1.15
     assert config.colours.accent == Config().colours.accent
     assert (config.idle_seconds, config.countdown_seconds) == (120, 20)
     assert config.text_scale == pytest.approx(1.15)
+    assert (config.region, config.keyboard, config.thank_you_seconds) == ("MX", "system", 5)
 
 
 @pytest.mark.parametrize(
@@ -53,6 +58,15 @@ scale = 1.15
         ("[idle]\nseconds = true\n", "idle.seconds", 2, "whole number", "idle_seconds"),
         ("[text]\nscale = 0.9\n", "text.scale", 2, "between 1 and 1.2", "text_scale"),
         ('[colours]\nprimary = "teal"\n', "colours.primary", 2, "must be a colour", "colours"),
+        ('[clinic]\nregion = "USA"\n', "clinic.region", 2, "two-letter country code", "region"),
+        ('[form]\nkeyboard = "os"\n', "form.keyboard", 2, '"built-in" or "system"', "keyboard"),
+        (
+            "[form]\nthank_you_seconds = 1\n",
+            "form.thank_you_seconds",
+            2,
+            "between 3",
+            "thank_you_seconds",
+        ),
     ],
 )
 def test_bad_key_falls_back_to_its_default(

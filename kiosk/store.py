@@ -1,0 +1,659 @@
+"""The enquiry store: one SQLite file, with everything a person typed sealed.
+
+Only what identifies nobody is in the clear: the row id, the form's random
+key, the time (UTC), the status, the topic and the id of the key the row was
+sealed to. The personal fields (name, phone, e-mail, message, contact method,
+best time) are one JSON object sealed to the enquiries' public key
+(``kiosk.keys``): the kiosk can save them but never read them back. No
+personal value is ever logged, put in an error message or written anywhere
+else in the clear.
+
+Durability is SQLite's: WAL with ``synchronous=FULL``, one explicit
+``BEGIN IMMEDIATE`` transaction per save, and ``save()`` returns only after
+COMMIT, so "thank you" is shown only for an enquiry that will survive a crash
+or a power cut. The store never stops the kiosk: ``EnquiryStore()`` does not
+raise, it records what went wrong in ``problems``; ``save()`` raises
+``StoreError`` with a ``reason`` the form can turn into plain words, and the
+next save tries again (reopening the file if need be) once the fault is gone.
+A damaged database is moved aside, never deleted, and a new one is started.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from kiosk.keys import Opener, Sealer
+
+log = logging.getLogger("kiosk.store")
+
+Reason = Literal["full", "read-only", "locked", "unavailable", "failed"]
+STATUSES = ("new", "exported", "contacted")
+MAX_FORM_KEY = 128
+MAX_TOPIC = 200
+
+# What follows "the enquiry was not saved" in a StoreError, per reason.
+_REASON_TEXT: dict[str, str] = {
+    "full": "the disk is full",
+    "read-only": "the data folder cannot be written to",
+    "locked": "another program is holding the database",
+    "unavailable": "the database cannot be opened",
+    "failed": "something unexpected went wrong",
+}
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# The files SQLite keeps next to a database, moved with it when it is set aside.
+_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+# Forward migrations: MIGRATIONS[n] takes the schema from version n to n + 1
+# (``PRAGMA user_version``). Each runs in one transaction with the version
+# bump, so a crash leaves the old schema or the new one. Append, never edit.
+MIGRATIONS: list[tuple[str, ...]] = [
+    (
+        """
+        CREATE TABLE enquiries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            form_key TEXT NOT NULL UNIQUE CHECK (typeof(form_key) = 'text'),
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'new'
+                CHECK (status IN ('new', 'exported', 'contacted')),
+            topic TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            sealed BLOB NOT NULL CHECK (typeof(sealed) = 'blob')
+        )
+        """,
+        "CREATE INDEX enquiries_by_status ON enquiries (status, id)",
+    ),
+]
+
+_COLUMNS = "id, form_key, created_at, status, topic, key_id, sealed"
+
+
+class StoreError(Exception):
+    """Saving or reading failed; ``str()`` is a sentence for the log, never personal data.
+
+    ``reason`` is one of ``"full"``, ``"read-only"``, ``"locked"``,
+    ``"unavailable"`` or ``"failed"``: what the form may tell the patient.
+    """
+
+    def __init__(self, reason: Reason, message: str) -> None:
+        super().__init__(message)
+        self.reason: Reason = reason
+
+
+class _CorruptError(Exception):
+    """The file is not a (healthy) database: set it aside and start again."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A saved enquiry; ``new`` is False when its form key had been saved before."""
+
+    id: int
+    created_at: str
+    new: bool
+
+
+@dataclass(frozen=True)
+class StoredEnquiry:
+    """One row; ``sealed`` opens only with the private key (``open_personal``)."""
+
+    id: int
+    form_key: str
+    created_at: str
+    status: str
+    topic: str
+    key_id: str
+    sealed: bytes
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _utc_stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    # Errors raised by SQLite carry the (extended) result code; ones made in
+    # Python (tests, wrappers) do not, so the message is read as well.
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _describe(exc: BaseException) -> str:
+    """The error for the log: SQLite's name and message, or the OS's. No personal data."""
+    if isinstance(exc, sqlite3.Error):
+        name = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+        return f"{name}: {exc}"
+    if isinstance(exc, OSError):
+        name = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+        return f"{name}: {exc.strerror or exc}"
+    return type(exc).__name__
+
+
+def _folder_state(folder: Path, default: Reason) -> Reason:
+    """What an I/O error most likely means, asked of the folder: read-only, full, or ``default``.
+
+    SQLite reports some disk faults only as "disk I/O error" or "unable to
+    open database file"; the folder tells which one it was.
+    """
+    try:
+        if not folder.is_dir():
+            return "unavailable"
+        if not os.access(folder, os.W_OK):
+            return "read-only"
+        if hasattr(os, "statvfs"):
+            stats = os.statvfs(folder)
+            if stats.f_flag & os.ST_RDONLY:
+                return "read-only"
+            if stats.f_bavail * stats.f_frsize < 64 * 1024:
+                return "full"
+    except OSError:
+        return "unavailable"
+    return default
+
+
+def _reason(exc: BaseException, folder: Path) -> Reason:
+    """Map an exception to what the form may tell the patient."""
+    if isinstance(exc, StoreError):
+        return exc.reason
+    if isinstance(exc, sqlite3.Error):
+        code = _primary_code(exc)
+        text = str(exc).lower()
+        if code == sqlite3.SQLITE_FULL or "disk is full" in text:
+            return "full"
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
+            return "locked"
+        if "busy" in text:
+            return "locked"
+        if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM) or "readonly" in text:
+            return "read-only"
+        if code == sqlite3.SQLITE_CANTOPEN or "unable to open" in text:
+            return _folder_state(folder, "unavailable")
+        if code == sqlite3.SQLITE_IOERR or "disk i/o error" in text:
+            return _folder_state(folder, "failed")
+        return "failed"
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            return "full"
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return "read-only"
+        return _folder_state(folder, "unavailable")
+    return "failed"
+
+
+def _is_corruption(exc: sqlite3.Error) -> bool:
+    code = _primary_code(exc)
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return True
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _plaintext(personal: Mapping[str, str]) -> bytes:
+    """The personal fields as the bytes that are sealed: JSON, keys sorted, UTF-8."""
+    data = dict(personal)
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise StoreError("failed", "An enquiry's personal fields must all be text; not saved.")
+    try:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (possible from a UTF-16 text field) has no UTF-8
+        # form; JSON's \u escapes carry it, so the value still round-trips.
+        return json.dumps(data, ensure_ascii=True, sort_keys=True).encode("ascii")
+
+
+class EnquiryStore:
+    """The enquiry database, opened once by the kiosk (the only writer).
+
+    ``available`` says whether the file is open now; ``problems`` lists what
+    went wrong opening it, in sentences for the log and the staff panel.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        sealer: Sealer,
+        *,
+        busy_timeout: float = 2.0,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.path = Path(path)
+        self._sealer = sealer
+        self._busy_timeout = busy_timeout
+        self._clock = clock
+        self._conn: sqlite3.Connection | None = None
+        self._closed = False
+        self.available = False
+        self.problems: list[str] = []
+        try:
+            self._open()
+        except StoreError as exc:
+            self._problem(str(exc), logging.WARNING)
+
+    def __repr__(self) -> str:
+        return f"EnquiryStore(path={str(self.path)!r}, available={self.available})"
+
+    def __enter__(self) -> EnquiryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- the public operations -------------------------------------------------
+
+    def save(self, form_key: str, topic: str, personal: Mapping[str, str]) -> Saved:
+        """Seal and save one enquiry; returns only once it is committed.
+
+        Saving the same ``form_key`` again (a retry after a timeout, a double
+        tap) writes nothing and returns the first save, with ``new=False``.
+        """
+        if not isinstance(form_key, str) or not 0 < len(form_key) <= MAX_FORM_KEY:
+            raise StoreError("failed", f"A form key must be 1 to {MAX_FORM_KEY} characters.")
+        if not isinstance(topic, str) or len(topic) > MAX_TOPIC:
+            raise StoreError("failed", f"A topic must be text of at most {MAX_TOPIC} characters.")
+        conn = self._connection()
+        plaintext = _plaintext(personal)
+        try:
+            sealed = self._sealer.seal(plaintext)
+        except Exception as exc:
+            # Not chained: an exception from inside the crypto must not carry
+            # the plaintext into a traceback.
+            raise StoreError(
+                "failed", f"Sealing an enquiry failed ({type(exc).__name__}); it was not saved."
+            ) from None
+        created_at = self._now()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            row = conn.execute(
+                "SELECT id, created_at FROM enquiries WHERE form_key = ?", (form_key,)
+            ).fetchone()
+            if row is not None:
+                conn.execute("ROLLBACK")
+                return Saved(id=row[0], created_at=row[1], new=False)
+            cursor = conn.execute(
+                "INSERT INTO enquiries (form_key, created_at, status, topic, key_id, sealed)"
+                " VALUES (?, ?, 'new', ?, ?, ?)",
+                (form_key, created_at, topic, self._sealer.key_id, sealed),
+            )
+            new_id = cursor.lastrowid
+            conn.execute("COMMIT")
+        except (sqlite3.Error, OSError) as exc:
+            raise self._failure(conn, exc, "An enquiry was not saved") from exc
+        except BaseException:
+            self._rollback(conn)
+            raise
+        assert new_id is not None
+        return Saved(id=new_id, created_at=created_at, new=True)
+
+    def enquiries(self, status: str | None = None) -> list[StoredEnquiry]:
+        """Every enquiry (or those with ``status``), newest first."""
+        where, params = self._where(status)
+        conn = self._connection()
+        try:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM enquiries{where} ORDER BY id DESC", params
+            ).fetchall()
+        except (sqlite3.Error, OSError) as exc:
+            raise self._failure(conn, exc, "The enquiries could not be read") from exc
+        return [
+            StoredEnquiry(
+                id=r[0],
+                form_key=r[1],
+                created_at=r[2],
+                status=r[3],
+                topic=r[4],
+                key_id=r[5],
+                sealed=bytes(r[6]),
+            )
+            for r in rows
+        ]
+
+    def count(self, status: str | None = None) -> int:
+        where, params = self._where(status)
+        conn = self._connection()
+        try:
+            (n,) = conn.execute(f"SELECT count(*) FROM enquiries{where}", params).fetchone()
+        except (sqlite3.Error, OSError) as exc:
+            raise self._failure(conn, exc, "The enquiries could not be counted") from exc
+        return int(n)
+
+    def set_status(self, ids: Iterable[int], status: str) -> int:
+        """Set the status of the given enquiries in one transaction; returns how many exist."""
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        unique = list(dict.fromkeys(int(i) for i in ids))
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            cursor = conn.executemany(
+                "UPDATE enquiries SET status = ? WHERE id = ?", [(status, i) for i in unique]
+            )
+            changed = cursor.rowcount
+            conn.execute("COMMIT")
+        except (sqlite3.Error, OSError) as exc:
+            raise self._failure(conn, exc, "The enquiries' status was not changed") from exc
+        except BaseException:
+            self._rollback(conn)
+            raise
+        return max(changed, 0)
+
+    def integrity_ok(self) -> bool:
+        """SQLite's full integrity check, now; False when the store is not open."""
+        if self._conn is None:
+            return False
+        try:
+            rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.Error:
+            return False
+        return rows == [("ok",)]
+
+    def pragmas(self) -> dict[str, object]:
+        """The settings that make saves durable, as SQLite reports them now (for diagnostics)."""
+        conn = self._connection()
+        names = ("journal_mode", "synchronous", "busy_timeout", "user_version")
+        try:
+            return {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in names}
+        except (sqlite3.Error, OSError) as exc:
+            raise self._failure(conn, exc, "The database settings could not be read") from exc
+
+    def close(self) -> None:
+        """Close the file (a checkpoint folds the WAL back in); the store is then done."""
+        self._closed = True
+        self._drop()
+
+    # -- opening -----------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._closed:
+            raise StoreError("unavailable", f"The enquiry store {self.path} was closed.")
+        if self._conn is None:
+            try:
+                self._open()
+            except StoreError as exc:
+                self._problem(str(exc), logging.WARNING)
+                raise
+        assert self._conn is not None
+        return self._conn
+
+    def _open(self) -> None:
+        """Open the database, checked and up to date, or raise StoreError."""
+        try:
+            conn = self._connect_checked()
+        except _CorruptError as exc:
+            self._set_aside(str(exc))
+            try:
+                conn = self._connect_checked()
+            except _CorruptError as again:
+                raise StoreError(
+                    "unavailable", f"A new enquiry database at {self.path} is unusable ({again})."
+                ) from None
+        self._conn = conn
+        self.available = True
+
+    def _connect_checked(self) -> sqlite3.Connection:
+        folder = self.path.parent
+        self._check_header()
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._create_private_file()
+        except OSError as exc:
+            reason = _reason(exc, folder)
+            raise StoreError(
+                reason,
+                f"The enquiry database {self.path} could not be made ({_describe(exc)}): "
+                f"{_REASON_TEXT[reason]}.",
+            ) from exc
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=self._busy_timeout)
+        except sqlite3.Error as exc:
+            raise self._open_error(exc) from exc
+        try:
+            self._check_and_migrate(conn)
+        except sqlite3.Error as exc:
+            conn.close()
+            if _is_corruption(exc):
+                raise _CorruptError(_describe(exc)) from None
+            raise self._open_error(exc) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _create_private_file(self) -> None:
+        # An empty file is an empty database. Making it here, 0600, keeps the
+        # database (and the -wal and -shm files, which SQLite gives the same
+        # mode) private to the kiosk's user whatever the umask.
+        if os.path.lexists(self.path):
+            return
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(self.path, flags, 0o600)
+        except FileExistsError:
+            return
+        try:
+            if os.name == "posix":
+                os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+
+    def _check_header(self) -> None:
+        """Look at the file before SQLite does, and refuse what is plainly not a database.
+
+        SQLite, closing a connection to a file in WAL mode, folds the -wal file
+        in and deletes it, even when the file turned out not to be a database:
+        checking the first bytes here keeps a damaged file's -wal for repair.
+        A file the OS will not read (a folder, no permission) is set aside too.
+        """
+        try:
+            with open(self.path, "rb") as file:
+                head = file.read(len(_SQLITE_MAGIC))
+        except FileNotFoundError:
+            return
+        except (IsADirectoryError, PermissionError) as exc:
+            raise _CorruptError(f"unreadable: {_describe(exc)}") from None
+        except OSError:
+            return  # SQLite will say what is wrong
+        if head and head != _SQLITE_MAGIC:
+            raise _CorruptError("not an SQLite database: its first bytes are wrong")
+
+    def _open_error(self, exc: BaseException) -> StoreError:
+        reason = _reason(exc, self.path.parent)
+        if reason == "failed":
+            reason = "unavailable"
+        return StoreError(
+            reason,
+            f"The enquiry database {self.path} could not be opened ({_describe(exc)}): "
+            f"{_REASON_TEXT[reason]}.",
+        )
+
+    def _check_and_migrate(self, conn: sqlite3.Connection) -> None:
+        conn.execute(f"PRAGMA busy_timeout = {max(0, int(self._busy_timeout * 1000))}")
+        # The version first: a database from a newer kiosk is not touched at
+        # all, not even switched to WAL (that rewrites its header).
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                "unavailable",
+                f"The enquiry database {self.path} is from a newer version of the kiosk "
+                f"(schema {version}; this version knows up to {len(MIGRATIONS)}). It was "
+                f"left untouched, and enquiries cannot be saved until the kiosk is updated.",
+            )
+        check = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
+        if check != ["ok"]:
+            first = str(check[0]) if check else "no answer"
+            raise _CorruptError(f"integrity check: {first[:200]}")
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+        if str(mode).lower() != "wal":
+            self._problem(
+                f"The enquiry database {self.path} is in journal mode {mode!r}, not 'wal': "
+                f"saves are slower and a crash may lose more.",
+                logging.WARNING,
+            )
+        conn.execute("PRAGMA synchronous = FULL")
+        (sync,) = conn.execute("PRAGMA synchronous").fetchone()
+        if sync != 2:
+            self._problem(
+                f"The enquiry database {self.path} has synchronous={sync}, not 2 (FULL): "
+                f"a power cut may lose the last enquiries.",
+                logging.WARNING,
+            )
+        self._migrate(conn, version)
+
+    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
+        for target in range(version + 1, len(MIGRATIONS) + 1):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                (current,) = conn.execute("PRAGMA user_version").fetchone()
+                if current >= target:
+                    conn.execute("ROLLBACK")
+                    continue
+                for statement in MIGRATIONS[target - 1]:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target}")
+                conn.execute("COMMIT")
+            except BaseException:
+                self._rollback(conn)
+                raise
+            log.info("Enquiry database %s brought up to schema %d.", self.path, target)
+
+    def _set_aside(self, why: str) -> None:
+        """Move a damaged database and its companions to ``<name>.corrupt-<UTC time>``."""
+        stamp = _utc_stamp()
+        base = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while any(os.path.lexists(f"{base}{suffix}") for suffix in _COMPANIONS):
+            base = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+            n += 1
+        moved: list[str] = []
+        try:
+            for suffix in _COMPANIONS:
+                source = f"{self.path}{suffix}"
+                if os.path.lexists(source):
+                    os.rename(source, f"{base}{suffix}")
+                    moved.append(suffix)
+            _fsync_folder(self.path.parent)
+        except OSError as exc:
+            message = (
+                f"ENQUIRY DATABASE DAMAGED: {self.path} ({why}) could not be moved aside "
+                f"({_describe(exc)}), so no enquiries can be saved until someone moves it."
+            )
+            self._problem(message, logging.CRITICAL)
+            raise StoreError("unavailable", message) from exc
+        also = [s for s in moved if s]
+        with_files = f" (with its {', '.join(also)} files)" if also else ""
+        self._problem(
+            f"ENQUIRY DATABASE DAMAGED: {self.path} ({why}) was moved to {base}{with_files} "
+            f"and a new, empty database was started. The enquiries saved before now are in "
+            f"the moved file: keep it for repair.",
+            logging.ERROR,
+        )
+
+    # -- failures ---------------------------------------------------------------
+
+    def _failure(self, conn: sqlite3.Connection, exc: BaseException, what: str) -> StoreError:
+        """Roll back, decide whether the connection can be kept, and say what happened."""
+        reason = _reason(exc, self.path.parent)
+        rolled_back = self._rollback(conn)
+        code = _primary_code(exc) if isinstance(exc, sqlite3.Error) else None
+        suspect = code in (
+            sqlite3.SQLITE_IOERR,
+            sqlite3.SQLITE_CORRUPT,
+            sqlite3.SQLITE_NOTADB,
+            sqlite3.SQLITE_CANTOPEN,
+        )
+        if not rolled_back or suspect or reason in ("read-only", "unavailable"):
+            # Start afresh on the next call: reopening checks the file again
+            # and sets a damaged one aside.
+            self._drop()
+        return StoreError(reason, f"{what} ({_describe(exc)}): {_REASON_TEXT[reason]}.")
+
+    def _rollback(self, conn: sqlite3.Connection) -> bool:
+        """Roll back an open transaction; False if even that failed."""
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            return False
+        return True
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        self.available = False
+        if conn is not None:
+            try:
+                conn.close()
+            except sqlite3.Error as exc:
+                log.warning("Closing the enquiry database failed (%s).", _describe(exc))
+
+    def _problem(self, message: str, level: int) -> None:
+        if not self.problems or self.problems[-1] != message:
+            self.problems.append(message)
+        log.log(level, "%s", message)
+
+    def _now(self) -> str:
+        now = self._clock()
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+        return now.astimezone(UTC).isoformat(timespec="seconds")
+
+    @staticmethod
+    def _where(status: str | None) -> tuple[str, tuple[str, ...]]:
+        if status is None:
+            return "", ()
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        return " WHERE status = ?", (status,)
+
+
+def open_personal(opener: Opener, stored: StoredEnquiry) -> dict[str, str]:
+    """The personal fields of one enquiry, opened with the private key.
+
+    Raises ``KeysError`` when the opener holds another key than the row was
+    sealed to (after a key was replaced) or the blob does not open.
+    """
+    from kiosk.keys import KeysError
+
+    if stored.key_id != opener.key_id:
+        raise KeysError(
+            f"Enquiry {stored.id} was sealed to key {stored.key_id}; this code or PIN "
+            f"opens key {opener.key_id}."
+        )
+    try:
+        data = json.loads(opener.open(stored.sealed).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise StoreError("failed", f"Enquiry {stored.id} opened, but what is inside is damaged.")
+    return data
