@@ -1,6 +1,7 @@
 """Open the kiosk on a chosen screen, for screenshots and design review.
 
-    python scripts/preview.py [home|page:N|request|crisis|idle|notice] [--text-scale F]
+    python scripts/preview.py [home|page:N|request|request-typing|request-errors|
+                               request-failed|thanks|crisis|idle|notice] [--text-scale F]
 
 Runs like ``kiosk run`` (fullscreen, kiosk mode) with a throwaway data folder.
 """
@@ -37,8 +38,17 @@ def main() -> int:
     )
     app = QApplication(sys.argv[:1])
     app.setStyleSheet(style_sheet(config))
-    window = KioskWindow(config, load_library(paths.content_dir))
+    from kiosk.keys import KdfParams, KeyRing
+    from kiosk.store import EnquiryStore
+
+    paths.ensure()
+    ring, _code = KeyRing.create(
+        paths.keys_file, paths.recovery_file, kdf=KdfParams.fast_for_tests()
+    )
+    store = EnquiryStore(paths.store_file, ring.sealer())
+    window = KioskWindow(config, load_library(paths.content_dir), store=store)
     window.start()
+    form = window.request
 
     def go() -> None:
         screen = args.screen
@@ -47,6 +57,31 @@ def main() -> int:
             window.show_page(topic.pages[int(screen.split(":")[1]) - 1].key)
         elif screen == "request":
             window.show_request()
+        elif screen == "request-typing":
+            window.show_request(window.library.topics[0].topic_id)
+            form.name_edit.setText("Ana López")
+            form.phone_edit.setFocus()
+            form.phone_edit.setText("(801) 555-01")
+        elif screen == "request-errors":
+            window.show_request()
+            form.email_edit.setText("ana@example")
+            form.send()
+        elif screen == "request-failed":
+            window.show_request()
+            form.name_edit.setText("Ana López")
+            form.phone_edit.setText("(801) 555-0100")
+            form.methods.set_value("text")
+            form.consent.setChecked(True)
+            store.close()
+            form.send()
+            form.scroll_area.verticalScrollBar().setValue(10_000)
+        elif screen == "thanks":
+            window.show_request()
+            form.name_edit.setText("Ana López")
+            form.phone_edit.setText("(801) 555-0100")
+            form.methods.set_value("text")
+            form.consent.setChecked(True)
+            form.send()
         elif screen == "crisis":
             window.show_crisis()
         elif screen == "idle":

@@ -78,8 +78,35 @@ def write_page(
 
 
 @pytest.fixture
+def keyring(data_tmpdir: Path):
+    """The enquiries' keys in the test's data folder (fast key derivation) and
+    the recovery code that opens them."""
+    from kiosk.keys import KdfParams, KeyRing
+
+    data_tmpdir.mkdir(parents=True, exist_ok=True)
+    return KeyRing.create(
+        data_tmpdir / "enquiry-keys.json",
+        data_tmpdir / "RECOVERY-CODE.txt",
+        kdf=KdfParams.fast_for_tests(),
+    )
+
+
+@pytest.fixture
+def store(keyring, data_tmpdir: Path):
+    """A real enquiry store (SQLite file) in the test's data folder."""
+    from kiosk.store import EnquiryStore
+
+    ring, _code = keyring
+    enquiries = EnquiryStore(data_tmpdir / "enquiries.sqlite3", ring.sealer(), busy_timeout=0.2)
+    yield enquiries
+    enquiries.close()
+
+
+@pytest.fixture
 def make_window(qtbot, qapp, config: Config, shipped_library: Library) -> Iterator[Callable]:
     """Build a real KioskWindow (kiosk mode unless told), styled, at a given size."""
+    from PySide6.QtWidgets import QApplication
+
     from kiosk.ui.lockdown import LockdownFilter
     from kiosk.ui.theme import style_sheet
     from kiosk.ui.window import KioskWindow
@@ -112,6 +139,9 @@ def make_window(qtbot, qapp, config: Config, shipped_library: Library) -> Iterat
         window.show()
         window.idle.start()
         qtbot.waitExposed(window)
+        # The kiosk's window is the active one, so a tapped field takes the focus.
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
         return window
 
     yield make

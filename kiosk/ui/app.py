@@ -25,7 +25,9 @@ from PySide6.QtWidgets import QApplication
 from kiosk import APP_NAME
 from kiosk.config import load_config
 from kiosk.content import load_library
+from kiosk.keys import KeyRing, KeysError
 from kiosk.paths import Paths
+from kiosk.store import EnquiryStore
 from kiosk.ui.lockdown import LockdownFilter
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
@@ -114,7 +116,28 @@ class Kiosk:
     def exec(self) -> int:
         code = self.app.exec()
         self.window.idle.stop()
+        if self.window.request.store is not None:
+            self.window.request.store.close()
         return int(code)
+
+
+def open_store(paths: Paths) -> EnquiryStore | None:
+    """The enquiry store, sealing to the kiosk's public key (made at first run).
+
+    None only if no key can be had at all: then the form says it cannot save,
+    and everything else works.
+    """
+    try:
+        ring, notes = KeyRing.load_or_create(paths.keys_file, paths.recovery_file)
+    except KeysError as exc:
+        log.critical("requests cannot be saved: %s", exc)
+        return None
+    for note in notes:
+        log.warning("keys: %s", note)
+    store = EnquiryStore(paths.store_file, ring.sealer())
+    for problem in store.problems:
+        log.error("enquiry store: %s", problem)
+    return store
 
 
 def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
@@ -144,7 +167,8 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     if lockdown is not None:
         app.installEventFilter(lockdown)
 
-    window = KioskWindow(config, library, kiosk_mode=not windowed)
+    store = open_store(paths)
+    window = KioskWindow(config, library, kiosk_mode=not windowed, store=store)
     sys.excepthook = Recovery(window)
     notifier = _quit_on_signals(app)
     window.start()

@@ -315,35 +315,6 @@ class PageScreen(QWidget):
             self.previous.emit()
 
 
-class RequestScreen(QWidget):
-    """A placeholder until the request form lands: how to reach the clinic.
-
-    Signals:
-        home(): the Home button.
-    """
-
-    home = Signal()
-
-    def __init__(self, config: Config) -> None:
-        super().__init__()
-        self.setObjectName("requestScreen")
-        phone = f" or call {config.clinic_phone}" if config.clinic_phone else ""
-        title = _label(strings.REQUEST_TITLE, "pageTitle")
-        text = _label(strings.REQUEST_PLACEHOLDER.format(phone=phone), "overlayBody")
-        self.home_button = button(strings.HOME, "quiet", "requestHome")
-        self.home_button.clicked.connect(self.home)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(MARGIN + 8, MARGIN, MARGIN + 8, MARGIN)
-        layout.setSpacing(GAP)
-        layout.addWidget(title)
-        layout.addWidget(text)
-        layout.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(self.home_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-
-
 class _FillParent(QObject):
     """Keeps an overlay the size of its parent."""
 

@@ -30,8 +30,46 @@ CRISIS_BODY = (
 )
 
 REQUEST_TITLE = "Request information"
-REQUEST_PLACEHOLDER = (
-    "Would you like the clinic to contact you? Please ask at the front desk{phone}. "
-    "A form to leave your details here is coming soon."
-)
 DISCLAIMER = "This information is for education. It is not medical advice."
+
+# -- the request form ---------------------------------------------------------
+REQUEST_INTRO = "Leave your details and the clinic will contact you."
+FIELD_NAME = "Your name"
+FIELD_PHONE = "Phone number"
+FIELD_EMAIL = "Email address"
+FIELD_REACH_HINT = "Give a phone number, an email address, or both."
+FIELD_METHOD = "How should we contact you?"
+FIELD_METHOD_HINT = "Call and Text need a phone number; Email needs an email address."
+METHOD_LABELS = {"call": "Call", "text": "Text", "email": "Email"}
+METHOD_PHRASES = {"call": "phone call", "text": "text message", "email": "email"}
+FIELD_BEST_TIME = "Best time to reach you"
+BEST_TIME_LABELS = {
+    "morning": "Morning",
+    "afternoon": "Afternoon",
+    "evening": "Evening",
+    "any": "Any time",
+}
+FIELD_TOPIC = "What are you interested in?"
+TOPIC_OTHER = "Something else"
+FIELD_MESSAGE = "Your message (optional)"
+MESSAGE_COUNT = "{count} of {limit} characters"
+MESSAGE_OVER = "{count} of {limit} characters: {over} too many"
+CONSENT = "The clinic may contact me about this request"
+PRIVACY_NOTE = (
+    "Your details are locked (encrypted) on this tablet the moment you send them. "
+    "Only the clinic's staff can open them, and only to contact you about this request."
+)
+SEND = "Send request"
+CHECK_FIELDS = "Some details need another look. Please see the messages above."
+SAVE_FAILED = "We couldn't save your request. Please tell the front desk."
+THANK_YOU_TITLE = "Your request is saved"
+THANK_YOU = "Thank you, we will contact you by {method}."
+THANK_YOU_BACK = "This screen goes back to the start in a few seconds."
+DONE = "Done"
+
+# -- the on-screen keyboard's special keys (kiosk/ui/keyboard.py) -------------------
+KEY_SHIFT = "Shift"
+KEY_NUMBERS = "123"
+KEY_LETTERS = "ABC"
+KEY_SPACE = "Space"
+KEY_DELETE = "Delete"

@@ -1,5 +1,5 @@
-"""The app-wide style sheet: ``resources/theme/kiosk.qss`` with the clinic's
-colours and the text-size factor filled in."""
+"""The app-wide style sheet: the files in ``resources/theme/`` (``STYLE_FILES``)
+with the clinic's colours and the text-size factor filled in."""
 
 from __future__ import annotations
 
@@ -44,12 +44,23 @@ def theme_values(config: Config) -> dict[str, str]:
         "small_pt": f"{SMALL_PT * scale:.1f}",
         "title_pt": f"{TITLE_PT * scale:.1f}",
         "heading_pt": f"{HEADING_PT * scale:.1f}",
+        # A file path for url(): forward slashes work on every platform.
+        "check_mark": (theme_dir() / "check.svg").as_posix(),
     }
 
 
+STYLE_FILES = ("kiosk.qss", "form.qss", "keyboard.qss")
+
+
 def style_sheet(config: Config) -> str:
-    template = Template((theme_dir() / "kiosk.qss").read_text(encoding="utf-8"))
-    return template.substitute(theme_values(config))
+    """All of the theme's style files, in order, with the config's values filled in."""
+    values = theme_values(config)
+    parts = []
+    for name in STYLE_FILES:
+        path = theme_dir() / name
+        if path.exists():
+            parts.append(Template(path.read_text(encoding="utf-8")).substitute(values))
+    return "\n".join(parts)
 
 
 def document_css(config: Config) -> str:

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.content import Library, Page
+from kiosk.store import EnquiryStore
 from kiosk.ui import strings
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import is_blocked_key
-from kiosk.ui.screens import CrisisOverlay, HomeScreen, IdleOverlay, PageScreen, RequestScreen
+from kiosk.ui.request import RequestScreen
+from kiosk.ui.screens import CrisisOverlay, HomeScreen, IdleOverlay, PageScreen
 from kiosk.ui.theme import document_css
 from kiosk.ui.widgets import ElidedLabel, button
 
@@ -51,6 +53,7 @@ class KioskWindow(QWidget):
         library: Library,
         *,
         kiosk_mode: bool = True,
+        store: EnquiryStore | None = None,
         idle_ms: int | None = None,
         countdown_s: int | None = None,
         tick_ms: int = 1000,
@@ -86,7 +89,7 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         self.home = HomeScreen(config)
         self.page = PageScreen(config, document_css(config))
-        self.request = RequestScreen(config)
+        self.request = RequestScreen(config, store)
         for screen in (self.home, self.page, self.request):
             self.stack.addWidget(screen)
 
@@ -117,6 +120,7 @@ class KioskWindow(QWidget):
         )
         self._connect_signals()
         self.home.set_library(library)
+        self.request.set_library(library)
         self.show_home()
 
     def _connect_signals(self) -> None:
@@ -129,9 +133,10 @@ class KioskWindow(QWidget):
         self.page.home.connect(self.show_home)
         self.page.page_link.connect(self.show_page)
         self.request.home.connect(self.show_home)
+        self.request.finished.connect(self.reset)  # a sent request: forget it all
         # The bar.
         self.help_button.clicked.connect(self.show_crisis)
-        self.request_button.clicked.connect(self.show_request)
+        self.request_button.clicked.connect(lambda: self.show_request(self._current_topic()))
         # The idle clock.
         self.idle.warning.connect(self.on_idle_warning)
         self.idle.tick.connect(self.idle_overlay.set_seconds)
@@ -199,7 +204,13 @@ class KioskWindow(QWidget):
         if self.current_page is not None and self._index > 0:
             self.show_page(self._pages[self._index - 1].key)
 
-    def show_request(self) -> None:
+    def _current_topic(self) -> str:
+        page = self.current_page
+        return page.topic_id if page is not None else ""
+
+    def show_request(self, topic_id: str = "") -> None:
+        """The request form; ``topic_id`` (the topic being read) is preselected."""
+        self.request.open(topic_id)
         self._switch(self.request)
 
     def show_crisis(self) -> None:
@@ -209,6 +220,7 @@ class KioskWindow(QWidget):
     def set_library(self, library: Library) -> None:
         self.library = library
         self.home.set_library(library)
+        self.request.set_library(library)
         self.show_home()
 
     # -- idle, reset, recovery ------------------------------------------------
@@ -223,6 +235,7 @@ class KioskWindow(QWidget):
         self.notice.hide()
         self.page.reset()
         self.home.reset()
+        self.request.wipe()
         self._pages, self._index = (), -1
         self.show_home()
         # The window's own focus widget, not QApplication's: that one is None
@@ -231,9 +244,16 @@ class KioskWindow(QWidget):
         focused = self.focusWidget()
         if focused is not None:
             focused.clearFocus()
+        self._rest_focus()
         self._used = False
         self.idle.sleep()
         self.was_reset.emit()
+
+    def _rest_focus(self) -> None:
+        """Keep the focus on the window itself: with no focus widget, Qt hands
+        the focus to the first button when the window is activated, and a focus
+        ring would sit on "Need help now?" for no reason."""
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def recover(self) -> None:
         """After an unexpected error: go home and say sorry, briefly."""
@@ -323,4 +343,5 @@ class KioskWindow(QWidget):
         else:
             self.resize(1280, 800)
             self.show()
+        self._rest_focus()
         self.idle.start()

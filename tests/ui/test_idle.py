@@ -114,4 +114,5 @@ def test_no_focus_ring_tells_the_next_patient_what_was_read(
     tile.setFocus()  # as a keypad accessory would
     assert window.focusWidget() is tile
     window.reset()
-    assert window.focusWidget() is None
+    assert window.focusWidget() in (None, window)  # the window itself draws no ring
+    assert not any(c.hasFocus() for c in window.findChildren(QAbstractButton))

@@ -8,9 +8,16 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QLabel,
+    QWidget,
+)
 
 from kiosk.content import Library
+from kiosk.ui import strings
 from kiosk.ui.widgets import ElidedLabel
 from tests.conftest import SCREEN_SIZES
 from tests.ui.helpers import visible_buttons, visible_label
@@ -20,7 +27,18 @@ MIN_TARGET = 48
 MIN_GAP = 8
 MIN_PT = 18
 
-SCREENS = ["home", "first page", "long page", "last page", "request", "crisis", "idle"]
+SCREENS = [
+    "home",
+    "first page",
+    "long page",
+    "last page",
+    "request",
+    "request typing",
+    "request mistakes",
+    "thank you",
+    "crisis",
+    "idle",
+]
 
 
 def _open(window, screen: str, library: Library) -> QWidget:
@@ -34,6 +52,18 @@ def _open(window, screen: str, library: Library) -> QWidget:
         window.show_page(pages[-1].key)
     elif screen == "request":
         window.show_request()
+    elif screen == "request typing":
+        window.show_request()
+        window.request.message_edit.setFocus()
+    elif screen == "request mistakes":
+        window.show_request()
+        window.request.send()
+    elif screen == "thank you":
+        window.show_request()
+        window.request.thanks_text.setText(
+            strings.THANK_YOU.format(method=strings.METHOD_PHRASES["text"])
+        )
+        window.request.views.setCurrentWidget(window.request.thanks_view)
     elif screen == "crisis":
         window.show_crisis()
         return window.crisis
@@ -48,12 +78,28 @@ def _rect_in(window: QWidget, widget: QWidget) -> QRect:
     return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
 
 
+def _scrolled_in(window: QWidget, widget: QWidget) -> tuple[QRect, QRect]:
+    """Where ``widget`` must fit, and the part of the window where it can be seen:
+    the window and the window, or, inside a scroll area (a form taller than the
+    screen), the scrolled content and the scroll area's viewport."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not window:
+        holder = parent.parentWidget()
+        if holder is not None and isinstance(holder.parentWidget(), QAbstractScrollArea):
+            return _rect_in(window, parent), _rect_in(window, holder)
+        parent = holder
+    return window.rect(), window.rect()
+
+
+def _bounds(window: QWidget, widget: QWidget) -> QRect:
+    return _scrolled_in(window, widget)[0]
+
+
 def _check_controls(window: QWidget, root: QWidget) -> None:
     """Every visible control: >= 48 x 48, >= 8 px from the next, inside the window,
     not clipped, and its accessible name is its visible label."""
     buttons = visible_buttons(root)
     assert buttons, "every screen has something to tap"
-    bounds = window.rect()
     rects: dict[QAbstractButton, QRect] = {}
     for b in buttons:
         label = visible_label(b)
@@ -61,9 +107,12 @@ def _check_controls(window: QWidget, root: QWidget) -> None:
         assert b.accessibleName() == label
         assert b.width() >= MIN_TARGET and b.height() >= MIN_TARGET, (label, b.size())
         rect = _rect_in(window, b)
+        bounds = _bounds(window, b)
         assert bounds.contains(rect), (label, rect, bounds)
         assert b.minimumSizeHint().width() <= b.width(), f"{label!r} is cut off"
-        rects[b] = rect
+        seen = rect.intersected(_scrolled_in(window, b)[1])
+        if not seen.isEmpty():  # scrolled out of sight: not next to anything on screen
+            rects[b] = seen
     for (a, ra), (b, rb) in itertools.combinations(rects.items(), 2):
         # 8 px gaps: grow one by 8 px minus a pixel of rounding; it must still not touch.
         grown = ra.adjusted(-(MIN_GAP - 1), -(MIN_GAP - 1), MIN_GAP - 1, MIN_GAP - 1)
@@ -83,7 +132,7 @@ def _check_text(window, root: QWidget) -> None:
             assert need <= label.height() + 1, (label.text()[:40], need, label.height())
         else:
             assert label.sizeHint().width() <= label.width() + 1, label.text()[:40]
-        assert window.rect().contains(_rect_in(window, label)), label.text()[:40]
+        assert _bounds(window, label).contains(_rect_in(window, label)), label.text()[:40]
     body = window.page.body
     if body.isVisible():
         assert body.font().pointSizeF() >= 20

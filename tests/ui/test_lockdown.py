@@ -173,7 +173,7 @@ def test_error_in_an_event_handler_recovers_too(
         raise ValueError("paint failed")
 
     monkeypatch.setattr(window.page.dots, "paintEvent", broken_paint)
-    window.page.dots.repaint()
+    window.page.dots.update()  # painted by the event loop, as in the running kiosk
     qtbot.waitUntil(lambda: window.current_screen == "home", timeout=2000)
     assert window.notice.isVisible()
 
