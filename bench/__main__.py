@@ -6,6 +6,10 @@
 2. Page turn, tap to painted: median and 95th percentile over 200 turns, with a
    reference (a label's text changed and painted) in the same process.
 3. CPU at rest on home for 60 s (10 s with --quick), and the timer events seen.
+4. Saving a request: the enquiry store's save (seal, BEGIN IMMEDIATE, commit
+   with synchronous=FULL), median and 95th percentile over 500 saves; a plain
+   SQLite insert with the same durability settings in the same folder,
+   interleaved, as the reference.
 
 Results go to bench/results/latest.json and between the bench markers in README.md.
 """
@@ -31,10 +35,33 @@ AIM_STARTUP = 1.3
 AIM_MEMORY = 1.6
 AIM_TURN_P95_MS = 8.0
 AIM_CPU_PER_MIN = 0.5
+AIM_SAVE_P95_MS = 25.0
+
+
+def _prepared_data_dir() -> str:
+    """A data folder as after the first run: keys made, database created."""
+    import tempfile
+
+    from kiosk.keys import KdfParams, KeyRing
+    from kiosk.paths import Paths
+    from kiosk.store import EnquiryStore
+
+    paths = Paths.resolve(Path(tempfile.mkdtemp(prefix="kiosk-bench-data-")))
+    paths.ensure()
+    ring, _code = KeyRing.create(
+        paths.keys_file, paths.recovery_file, kdf=KdfParams.fast_for_tests()
+    )
+    EnquiryStore(paths.store_file, ring.sealer()).close()
+    return str(paths.data_dir)
+
+
+_DATA_DIR: list[str] = []
 
 
 def _child(mode: str, rest_s: float = 0.0) -> dict[str, float]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if not _DATA_DIR:
+        _DATA_DIR.append(_prepared_data_dir())
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BENCH_DATA_DIR=_DATA_DIR[0])
     began = time.monotonic()
     out = subprocess.run(
         [sys.executable, "-m", "bench.child", mode, str(rest_s)],
@@ -187,8 +214,59 @@ def idle_cpu(seconds: float) -> dict[str, float]:
     }
 
 
+def enquiry_saves(count: int) -> dict[str, float]:
+    """Milliseconds per saved request, and per plain durable insert (reference)."""
+    import sqlite3
+    import tempfile
+    import uuid
+
+    from kiosk.keys import KdfParams, KeyRing
+    from kiosk.store import EnquiryStore
+
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-saves-"))
+    ring, _code = KeyRing.create(
+        folder / "keys.json", folder / "code.txt", kdf=KdfParams.fast_for_tests()
+    )
+    store = EnquiryStore(folder / "enquiries.sqlite3", ring.sealer())
+    plain = sqlite3.connect(folder / "plain.sqlite3", isolation_level=None)
+    plain.execute("PRAGMA journal_mode=WAL")
+    plain.execute("PRAGMA synchronous=FULL")
+    plain.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, v BLOB)")
+    personal = {
+        "name": "Ana López",
+        "phone": "+18015550100",
+        "email": "ana@example.com",
+        "method": "call",
+        "best_time": "any",
+        "message": "Is it covered by insurance? " * 10,
+    }
+    payload = json.dumps(personal).encode()
+    saves, inserts = [], []
+    for _ in range(count):
+        began = time.perf_counter()
+        store.save(uuid.uuid4().hex, "ketamine-and-depression", personal)
+        saves.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        plain.execute("BEGIN IMMEDIATE")
+        plain.execute("INSERT INTO t (k, v) VALUES (?, ?)", (uuid.uuid4().hex, payload))
+        plain.execute("COMMIT")
+        inserts.append(time.perf_counter() - began)
+    store.close()
+    plain.close()
+    save_ms = statistics.median(saves) * 1000
+    insert_ms = statistics.median(inserts) * 1000
+    return {
+        "saves": count,
+        "save_median_ms": save_ms,
+        "save_p95_ms": statistics.quantiles(saves, n=20)[-1] * 1000,
+        "insert_median_ms": insert_ms,
+        "save_vs_plain_insert": save_ms / insert_ms,
+    }
+
+
 def _table(results: dict[str, dict[str, float]]) -> str:
     s, t, c = results["startup"], results["turns"], results["idle"]
+    e = results["saves"]
     mark = lambda ok: "yes" if ok else "**no**"  # noqa: E731
     rows = [
         "| what | measured | aim | met |",
@@ -211,6 +289,10 @@ def _table(results: dict[str, dict[str, float]]) -> str:
         f"| CPU at rest on home ({c['rest_s']:.0f} s) | {c['cpu_per_idle_minute_s']:.3f} s per "
         f"minute, {c['timer_events']:.0f} timer events | < {AIM_CPU_PER_MIN} s per minute | "
         f"{mark(c['cpu_per_idle_minute_s'] < AIM_CPU_PER_MIN)} |",
+        f"| saving a request ({e['saves']:.0f} saves: seal, durable commit) | median "
+        f"{e['save_median_ms']:.1f} ms, p95 {e['save_p95_ms']:.1f} ms "
+        f"({e['save_vs_plain_insert']:.2f}x a plain durable SQLite insert) | "
+        f"p95 < {AIM_SAVE_P95_MS:.0f} ms | {mark(e['save_p95_ms'] < AIM_SAVE_P95_MS)} |",
     ]
     return "\n".join(rows)
 
@@ -228,6 +310,7 @@ def main() -> int:
         "startup": startup_and_memory(3 if args.quick else 7),
         "turns": page_turns(200),
         "idle": idle_cpu(10 if args.quick else 60),
+        "saves": enquiry_saves(500),
     }
     results["machine"] = {
         "python": platform.python_version(),

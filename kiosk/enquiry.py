@@ -110,9 +110,16 @@ def unusual_characters(text: str, *, multiline: bool = False) -> bool:
         category = unicodedata.category(ch)
         if category == "Cs":
             return True
-        if category == "Cc" and not (multiline and ch in "\n\t"):
+        if category in ("Cc", "Zl", "Zp") and not (multiline and ch in "\n\t"):
             return True
     return False
+
+
+def _trim(text: str) -> str:
+    """Spaces, tabs and line breaks off the ends, nothing else: ``str.strip()``
+    would also drop control characters it counts as space (\x1c-\x1f, \x85),
+    and what is refused must be refused, not quietly cut."""
+    return text.strip(" \t\n")
 
 
 def _check_phone(text: str, region: str) -> tuple[str, str | None]:
@@ -132,7 +139,7 @@ def _check_phone(text: str, region: str) -> tuple[str, str | None]:
 def _check_email(text: str) -> tuple[str, str | None]:
     from email_validator import EmailNotValidError, validate_email
 
-    if len(text) > MAX_EMAIL or unusual_characters(text):
+    if len(text) > MAX_EMAIL or unusual_characters(text) or any(c.isspace() for c in text):
         return "", EMAIL_BAD
     try:
         # Syntax only: the kiosk never looks anything up on the network.
@@ -146,15 +153,15 @@ def check(form: FormInput, region: str = "US") -> tuple[Enquiry | None, dict[str
     """The enquiry, or None and a message per field ("name", "phone", "email",
     "method", "message", "consent") saying what to fix."""
     problems: dict[str, str] = {}
-    name = form.name.strip()
-    if not name:
+    name = _trim(form.name)
+    if unusual_characters(form.name):
+        problems["name"] = NAME_ODD
+    elif not name:
         problems["name"] = NAME_MISSING
     elif len(name) > MAX_NAME:
         problems["name"] = NAME_TOO_LONG
-    elif unusual_characters(name):
-        problems["name"] = NAME_ODD
 
-    phone_text, email_text = form.phone.strip(), form.email.strip()
+    phone_text, email_text = _trim(form.phone), _trim(form.email)
     phone = email = ""
     if not phone_text and not email_text:
         problems["phone"] = REACH_MISSING
@@ -174,11 +181,11 @@ def check(form: FormInput, region: str = "US") -> tuple[Enquiry | None, dict[str
     elif form.method.needs == "email" and not email_text:
         problems["method"] = METHOD_NEEDS_EMAIL
 
-    message = form.message.strip()
-    if len(message) > MAX_MESSAGE:
-        problems["message"] = MESSAGE_TOO_LONG
-    elif unusual_characters(message, multiline=True):
+    message = _trim(form.message)
+    if unusual_characters(form.message, multiline=True):
         problems["message"] = MESSAGE_ODD
+    elif len(message) > MAX_MESSAGE:
+        problems["message"] = MESSAGE_TOO_LONG
 
     if not form.consent:
         problems["consent"] = CONSENT_MISSING

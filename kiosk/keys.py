@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import hashlib
 import json
 import os
@@ -60,6 +61,14 @@ class KeysError(Exception):
 
 class _NewerFormatError(KeysError):
     """The keys file was written by a newer kiosk: not broken, so never moved aside."""
+
+
+class _UnreadableError(KeysError):
+    """The OS would not hand over the keys file (I/O error, no permission, too many files...).
+
+    Not damage: the file may be perfectly good once the fault is gone, so it
+    is never moved aside and no new key is made in its place.
+    """
 
 
 @dataclass(frozen=True)
@@ -315,6 +324,13 @@ def _write_recovery_file(path: Path, code: str, key_id: str) -> None:
     _fsync_folder(path.parent)
 
 
+def _os_reason(exc: OSError) -> str:
+    """An OS error for people and the log: its name and the system's words, e.g. ``EIO: ...``."""
+    name = errno.errorcode.get(exc.errno or 0)
+    text = exc.strerror or str(exc)
+    return f"{name}: {text}" if name else text
+
+
 def _check_label(label: str) -> None:
     if not isinstance(label, str) or not label.strip() or len(label) > MAX_LABEL:
         raise KeysError(f"A slot needs a name of 1 to {MAX_LABEL} characters.")
@@ -453,13 +469,14 @@ class KeyRing:
 
     @classmethod
     def load(cls, path: Path) -> KeyRing:
+        """Read the keys file; ``KeysError`` says whether it is missing, unreadable or damaged."""
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            raise KeysError(f"The enquiries' keys file {path} is missing.") from None
+            raise _UnreadableError(f"The enquiries' keys file {path} is missing.") from None
         except OSError as exc:
-            raise KeysError(
-                f"The enquiries' keys file {path} could not be read ({exc.strerror or exc})."
+            raise _UnreadableError(
+                f"The enquiries' keys file {path} could not be read ({_os_reason(exc)})."
             ) from None
         try:
             document = json.loads(raw.decode("utf-8"))
@@ -561,10 +578,15 @@ class KeyRing:
     ) -> tuple[KeyRing, list[str]]:
         """The kiosk's start-up: load the keys, or make them, and say what happened.
 
-        A keys file that cannot be read is moved aside (never deleted: the
-        enquiries sealed to its key need it back, repaired) and a new key pair
-        is made, so patients can go on leaving enquiries. The notes are for
-        the log, loudly; they never hold a secret.
+        A damaged keys file (not JSON, fields missing or malformed) is moved
+        aside (never deleted: the enquiries sealed to its key need it back,
+        repaired) and a new key pair is made, so patients can go on leaving
+        enquiries. A file the OS will not read (an I/O error, no permission,
+        too many open files, a link to a disk that is not there) is not
+        damaged: it is left alone and ``KeysError`` is raised, since new keys
+        would leave the staff slots on the old key; the caller runs without a
+        store and tries again later. The notes are for the log, loudly; they
+        never hold a secret.
         """
         notes: list[str] = []
         if os.path.lexists(path):
@@ -572,6 +594,11 @@ class KeyRing:
                 return cls.load(path), notes
             except _NewerFormatError:
                 raise
+            except _UnreadableError as exc:
+                raise KeysError(
+                    f"{exc} It was left alone and no new key was made: enquiries cannot be "
+                    f"saved until it can be read."
+                ) from None
             except KeysError as exc:
                 try:
                     aside = _move_aside(path, "broken")

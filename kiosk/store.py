@@ -16,6 +16,12 @@ raise, it records what went wrong in ``problems``; ``save()`` raises
 ``StoreError`` with a ``reason`` the form can turn into plain words, and the
 next save tries again (reopening the file if need be) once the fault is gone.
 A damaged database is moved aside, never deleted, and a new one is started.
+
+The checks that decide whether a file is damaged (its first bytes, its schema
+version, ``integrity_check``) run on a connection that cannot write: SQLite,
+closing a read-write connection, folds the -wal file into the database and
+deletes it, so checking on one would set aside something else than what was
+found. Only a file that passed is opened read-write.
 """
 
 from __future__ import annotations
@@ -24,8 +30,10 @@ import errno
 import json
 import logging
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +63,13 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # The files SQLite keeps next to a database, moved with it when it is set aside.
 _COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+# Set aside next to the copy made before a read-write open (see ``_keep_copy``):
+# the files as that open left them, which may have folded the -wal in.
+_AS_OPENED = ".as-opened"
+
+# How long ``foreign_key_ids`` waits for a writer's lock before giving up.
+_PEEK_TIMEOUT = 1.0
 
 # Forward migrations: MIGRATIONS[n] takes the schema from version n to n + 1
 # (``PRAGMA user_version``). Each runs in one transaction with the version
@@ -93,7 +108,15 @@ class StoreError(Exception):
 
 
 class _CorruptError(Exception):
-    """The file is not a (healthy) database: set it aside and start again."""
+    """The file is not a (healthy) database: set it aside and start again.
+
+    ``found`` is the copy made before a read-write open had to be risked
+    (``_keep_copy``): what was on disk before SQLite could change it.
+    """
+
+    def __init__(self, why: str, found: Path | None = None) -> None:
+        super().__init__(why)
+        self.found = found
 
 
 @dataclass(frozen=True)
@@ -211,6 +234,106 @@ def _fsync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """A connection that cannot write to ``path``, nor fold its -wal in, nor delete it.
+
+    SQLite reads a WAL database read-only if its -shm file exists or can be
+    made (https://www.sqlite.org/wal.html#readonly); if not, or if a hot
+    rollback journal is waiting, it refuses with SQLITE_READONLY or
+    SQLITE_CANTOPEN rather than change anything.
+    """
+    uri = f"{Path(path).absolute().as_uri()}?mode=ro"
+    return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
+
+
+def _needs_a_writer(exc: sqlite3.Error) -> bool:
+    """Whether SQLite refused to read the file read-only (it would read it read-write)."""
+    code = _primary_code(exc)
+    return code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)
+
+
+def _holds_data(name: str) -> bool:
+    """Whether a file is there and not empty; one that cannot be looked at counts as full."""
+    try:
+        return os.stat(name).st_size > 0
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+
+
+def _copy_private(source: str, target: str) -> None:
+    """Copy one file byte for byte into a new 0600 file, synced to disk."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    with open(source, "rb") as reader:
+        fd = os.open(target, flags, 0o600)
+        with open(fd, "wb") as writer:
+            if os.name == "posix":
+                os.fchmod(fd, 0o600)
+            shutil.copyfileobj(reader, writer)
+            writer.flush()
+            os.fsync(fd)
+
+
+def _remove_set(base: Path | None) -> None:
+    """Delete a copy made by ``_keep_copy`` (never the database itself)."""
+    if base is None:
+        return
+    for suffix in _COMPANIONS:
+        try:
+            os.unlink(f"{base}{suffix}")
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("A spare copy %s%s was left behind (%s).", base, suffix, _describe(exc))
+
+
+def _free_base(path: Path, tag: str, extras: tuple[str, ...] = ("",)) -> Path:
+    """``<name>.<tag>-<UTC time>``, numbered if any of its files (with ``extras``) exist."""
+    stamp = _utc_stamp()
+    base = path.with_name(f"{path.name}.{tag}-{stamp}")
+    n = 1
+    while any(
+        os.path.lexists(f"{base}{extra}{suffix}") for extra in extras for suffix in _COMPANIONS
+    ):
+        base = path.with_name(f"{path.name}.{tag}-{stamp}-{n}")
+        n += 1
+    return base
+
+
+def foreign_key_ids(store_path: Path, key_id: str) -> dict[str, int]:
+    """How many stored enquiries were sealed to each key id other than ``key_id``.
+
+    For the kiosk's start-up, after ``KeyRing.load_or_create`` made a new key
+    pair: if the database already holds enquiries sealed to an older key, the
+    keys file that opens them is missing, and only restoring it makes them
+    readable again. That has to be said loudly, and only the database knows.
+
+    The file is opened read-only (it is never changed, created or repaired
+    here) and nothing is raised: a database that is missing, damaged, locked
+    or not yet made answers ``{}``. Returns ``{key id: count}``, by key id.
+    """
+    path = Path(store_path)
+    try:
+        if not path.is_file():
+            return {}
+        conn = _connect_read_only(path, _PEEK_TIMEOUT)
+    except (sqlite3.Error, OSError, ValueError):
+        return {}
+    try:
+        rows = conn.execute(
+            "SELECT key_id, count(*) FROM enquiries WHERE key_id IS NOT ?"
+            " GROUP BY key_id ORDER BY key_id",
+            (key_id,),
+        ).fetchall()
+    except (sqlite3.Error, OSError, ValueError):
+        return {}
+    finally:
+        with suppress(sqlite3.Error):
+            conn.close()
+    return {str(other): int(n) for other, n in rows}
 
 
 def _plaintext(personal: Mapping[str, str]) -> bytes:
@@ -409,7 +532,7 @@ class EnquiryStore:
         try:
             conn = self._connect_checked()
         except _CorruptError as exc:
-            self._set_aside(str(exc))
+            self._set_aside(str(exc), exc.found)
             try:
                 conn = self._connect_checked()
             except _CorruptError as again:
@@ -420,6 +543,14 @@ class EnquiryStore:
         self.available = True
 
     def _connect_checked(self) -> sqlite3.Connection:
+        """Check the file without writing to it, then open it read-write and bring it up to date.
+
+        When SQLite will not read the file read-only (a hot rollback journal,
+        a -shm it cannot make), the checks run on the read-write connection
+        instead, and a non-empty -wal or -journal is first copied aside byte
+        for byte: if the file then turns out damaged, that copy is what is
+        kept as found.
+        """
         folder = self.path.parent
         self._check_header()
         try:
@@ -432,21 +563,88 @@ class EnquiryStore:
                 f"The enquiry database {self.path} could not be made ({_describe(exc)}): "
                 f"{_REASON_TEXT[reason]}.",
             ) from exc
+        checked = self._check_read_only()
+        found = None if checked else self._keep_copy()
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=self._busy_timeout)
         except sqlite3.Error as exc:
+            _remove_set(found)
             raise self._open_error(exc) from exc
         try:
-            self._check_and_migrate(conn)
+            self._check_and_migrate(conn, integrity=not checked)
+        except _CorruptError as exc:
+            conn.close()
+            raise _CorruptError(str(exc), found) from None
         except sqlite3.Error as exc:
             conn.close()
             if _is_corruption(exc):
-                raise _CorruptError(_describe(exc)) from None
+                raise _CorruptError(_describe(exc), found) from None
+            _remove_set(found)
             raise self._open_error(exc) from exc
         except BaseException:
             conn.close()
+            _remove_set(found)
             raise
+        _remove_set(found)
         return conn
+
+    def _check_read_only(self) -> bool:
+        """The version and integrity checks, on a connection that cannot write.
+
+        Raises ``_CorruptError`` for a damaged file (nothing of it changed),
+        ``StoreError`` for one from a newer kiosk or one SQLite cannot get at
+        (locked, I/O error). False when SQLite will not read it read-only, so
+        the checks must be made read-write.
+        """
+        try:
+            conn = _connect_read_only(self.path, self._busy_timeout)
+        except sqlite3.Error as exc:
+            if _needs_a_writer(exc):
+                return False
+            raise self._open_error(exc) from exc
+        try:
+            self._check_version(conn)
+            self._check_integrity(conn)
+        except sqlite3.Error as exc:
+            if _is_corruption(exc):
+                raise _CorruptError(_describe(exc)) from None
+            if _needs_a_writer(exc):
+                return False
+            raise self._open_error(exc) from exc
+        finally:
+            try:
+                conn.close()
+            except sqlite3.Error as exc:
+                log.warning("Closing a read-only check failed (%s).", _describe(exc))
+        return True
+
+    def _keep_copy(self) -> Path | None:
+        """Copy the database and its companions aside before a read-write open may change them.
+
+        Only when there is something such an open would fold in and delete: a
+        non-empty -wal (committed enquiries not yet in the main file) or
+        -journal. Returns the copy's base name (``None``: nothing to keep). If
+        the copy cannot be made, the file is not opened at all.
+        """
+        if not any(_holds_data(f"{self.path}{suffix}") for suffix in ("-wal", "-journal")):
+            return None
+        base = _free_base(self.path, "before-open")
+        try:
+            for suffix in _COMPANIONS:
+                source = f"{self.path}{suffix}"
+                if os.path.isfile(source):
+                    _copy_private(source, f"{base}{suffix}")
+            _fsync_folder(self.path.parent)
+        except OSError as exc:
+            _remove_set(base)
+            reason = _reason(exc, self.path.parent)
+            raise StoreError(
+                reason,
+                f"The enquiry database {self.path} could not be checked safely: SQLite would "
+                f"not read it without writing, and copying it aside first failed "
+                f"({_describe(exc)}): {_REASON_TEXT[reason]}.",
+            ) from exc
+        return base
 
     def _create_private_file(self) -> None:
         # An empty file is an empty database. Making it here, 0600, keeps the
@@ -495,10 +693,9 @@ class EnquiryStore:
             f"{_REASON_TEXT[reason]}.",
         )
 
-    def _check_and_migrate(self, conn: sqlite3.Connection) -> None:
+    def _check_version(self, conn: sqlite3.Connection) -> int:
+        """The schema version; a database from a newer kiosk is refused, untouched."""
         conn.execute(f"PRAGMA busy_timeout = {max(0, int(self._busy_timeout * 1000))}")
-        # The version first: a database from a newer kiosk is not touched at
-        # all, not even switched to WAL (that rewrites its header).
         (version,) = conn.execute("PRAGMA user_version").fetchone()
         if version > len(MIGRATIONS):
             raise StoreError(
@@ -507,10 +704,25 @@ class EnquiryStore:
                 f"(schema {version}; this version knows up to {len(MIGRATIONS)}). It was "
                 f"left untouched, and enquiries cannot be saved until the kiosk is updated.",
             )
+        return int(version)
+
+    def _check_integrity(self, conn: sqlite3.Connection) -> None:
         check = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
         if check != ["ok"]:
             first = str(check[0]) if check else "no answer"
             raise _CorruptError(f"integrity check: {first[:200]}")
+
+    def _check_and_migrate(self, conn: sqlite3.Connection, *, integrity: bool) -> None:
+        """Make a read-write connection durable and up to date.
+
+        ``integrity`` runs the full check here too: only when it could not run
+        read-only (``_check_read_only``), as it costs a read of the whole file.
+        """
+        # The version first: a database from a newer kiosk is not touched at
+        # all, not even switched to WAL (that rewrites its header).
+        version = self._check_version(conn)
+        if integrity:
+            self._check_integrity(conn)
         conn.execute("PRAGMA journal_mode = WAL").fetchone()
         (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
         if str(mode).lower() != "wal":
@@ -546,35 +758,49 @@ class EnquiryStore:
                 raise
             log.info("Enquiry database %s brought up to schema %d.", self.path, target)
 
-    def _set_aside(self, why: str) -> None:
-        """Move a damaged database and its companions to ``<name>.corrupt-<UTC time>``."""
-        stamp = _utc_stamp()
-        base = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        n = 1
-        while any(os.path.lexists(f"{base}{suffix}") for suffix in _COMPANIONS):
-            base = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
-            n += 1
-        moved: list[str] = []
+    def _set_aside(self, why: str, found: Path | None = None) -> None:
+        """Move a damaged database and its companions to ``<name>.corrupt-<UTC time>``.
+
+        ``found`` is a copy made before a read-write open (``_keep_copy``):
+        it becomes the ``.corrupt-`` set, as found, and the files that open
+        left behind are kept next to it as ``<that name>.as-opened``.
+        """
+        base = _free_base(self.path, "corrupt", ("", _AS_OPENED))
+        if found is None:
+            moves = [(self.path, base)]
+        else:
+            moves = [(found, base), (self.path, Path(f"{base}{_AS_OPENED}"))]
+        moved: list[str] = []  # the companions of the set kept as the damaged database
         try:
-            for suffix in _COMPANIONS:
-                source = f"{self.path}{suffix}"
-                if os.path.lexists(source):
-                    os.rename(source, f"{base}{suffix}")
-                    moved.append(suffix)
+            for n, (source_base, target_base) in enumerate(moves):
+                for suffix in _COMPANIONS:
+                    source = f"{source_base}{suffix}"
+                    if os.path.lexists(source):
+                        os.rename(source, f"{target_base}{suffix}")
+                        if n == 0:
+                            moved.append(suffix)
             _fsync_folder(self.path.parent)
         except OSError as exc:
+            # The main file goes first, so once anything moved, the copy is at ``base``.
+            kept = f" A copy of it as found is at {base if moved else found}." if found else ""
             message = (
                 f"ENQUIRY DATABASE DAMAGED: {self.path} ({why}) could not be moved aside "
                 f"({_describe(exc)}), so no enquiries can be saved until someone moves it."
+                f"{kept}"
             )
             self._problem(message, logging.CRITICAL)
             raise StoreError("unavailable", message) from exc
         also = [s for s in moved if s]
         with_files = f" (with its {', '.join(also)} files)" if also else ""
+        opened = (
+            f" The files as SQLite left them after opening it are at {base}{_AS_OPENED}."
+            if found
+            else ""
+        )
         self._problem(
             f"ENQUIRY DATABASE DAMAGED: {self.path} ({why}) was moved to {base}{with_files} "
             f"and a new, empty database was started. The enquiries saved before now are in "
-            f"the moved file: keep it for repair.",
+            f"the moved file: keep it for repair.{opened}",
             logging.ERROR,
         )
 

@@ -127,7 +127,12 @@ def make_window(qtbot, qapp, config: Config, shipped_library: Library) -> Iterat
         **kwargs,
     ) -> KioskWindow:
         use = cfg or config
-        qapp.setStyleSheet(style_sheet(use))
+        sheet = style_sheet(use)
+        if qapp.styleSheet() != sheet:
+            # Restyling the application while a kiosk window is active has
+            # crashed Qt's offscreen platform (QApplication::setStyle sends the
+            # focus widget's style a focus event); the kiosk itself styles once.
+            qapp.setStyleSheet(sheet)
         if lockdown:
             filt = LockdownFilter(qapp)
             qapp.installEventFilter(filt)

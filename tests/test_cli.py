@@ -71,9 +71,10 @@ def test_unusable_data_folder_is_a_clear_error(
 
 
 def test_core_imports_no_qt() -> None:
-    """The core (paths, config, content, logging, cli) loads without PySide6."""
+    """The core (paths, config, content, logging, cli, enquiry, keys, store) needs no PySide6."""
     code = (
         "import sys, kiosk.paths, kiosk.config, kiosk.content, kiosk.logging_setup, kiosk.cli;"
+        "import kiosk.enquiry, kiosk.keys, kiosk.store;"
         "from kiosk.content import load_library; from kiosk.paths import shipped_content_dir;"
         "load_library(shipped_content_dir());"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'kiosk.ui'))];"
@@ -116,7 +117,7 @@ def test_sigterm_stops_the_running_kiosk(tmp_path: Path) -> None:
     log_file = tmp_path / "logs" / "kiosk.log"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (
-        not log_file.exists() or "kiosk started" not in log_file.read_text(encoding="utf-8")
+        not log_file.exists() or "request form ready" not in log_file.read_text(encoding="utf-8")
     ):
         assert proc.poll() is None, "the kiosk exited before it started"
         time.sleep(0.1)
@@ -126,6 +127,12 @@ def test_sigterm_stops_the_running_kiosk(tmp_path: Path) -> None:
     finally:
         proc.kill()
     assert code == 0
+    # First run: the keys and the recovery code were made, and the log says where.
+    recovery = tmp_path / "RECOVERY-CODE.txt"
+    assert recovery.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "enquiry-keys.json").is_file()
+    assert (tmp_path / "enquiries.sqlite3").is_file()
+    assert str(recovery) in log_file.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

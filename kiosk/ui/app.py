@@ -9,13 +9,18 @@ import signal
 import socket
 import sys
 import traceback
+from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QMessageLogContext,
+    QObject,
     QSocketNotifier,
     Qt,
+    QTimer,
     QtMsgType,
     qInstallMessageHandler,
 )
@@ -25,12 +30,14 @@ from PySide6.QtWidgets import QApplication
 from kiosk import APP_NAME
 from kiosk.config import load_config
 from kiosk.content import load_library
-from kiosk.keys import KeyRing, KeysError
 from kiosk.paths import Paths
-from kiosk.store import EnquiryStore
 from kiosk.ui.lockdown import LockdownFilter
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
+
+if TYPE_CHECKING:
+    from kiosk.store import EnquiryStore
+    from kiosk.store_opener import StoreOpener
 
 log = logging.getLogger("kiosk")
 
@@ -98,6 +105,44 @@ def _quit_on_signals(app: QApplication) -> QSocketNotifier:
     return notifier
 
 
+class _FirstPaint(QObject):
+    """Runs ``then`` once, on the event loop's next pass after the first paint
+    of any widget (the kiosk's screen), and removes itself."""
+
+    def __init__(self, app: QApplication, then: Callable[[], None]) -> None:
+        super().__init__(app)
+        self._app = app
+        self._then = then
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._app.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+            self.deleteLater()
+        return False
+
+
+class _Stores:
+    """``StoreOpener`` imported and made on first use: its imports (libsodium,
+    sqlite3) are not on the way to the first painted screen."""
+
+    def __init__(self, paths: Paths) -> None:
+        self._paths = paths
+        self._opener: StoreOpener | None = None
+
+    def get(self) -> EnquiryStore | None:
+        if self._opener is None:
+            from kiosk.store_opener import StoreOpener
+
+            self._opener = StoreOpener(self._paths)
+        return self._opener.get()
+
+    def close(self) -> None:
+        if self._opener is not None:
+            self._opener.close()
+
+
 class Kiosk:
     """The running kiosk's parts, built and wired by ``build``."""
 
@@ -107,37 +152,19 @@ class Kiosk:
         window: KioskWindow,
         notifier: QSocketNotifier,
         lockdown: LockdownFilter | None,
+        stores: _Stores,
     ) -> None:
         self.app = app
         self.window = window
+        self.stores = stores
         self._notifier = notifier
         self._lockdown = lockdown
 
     def exec(self) -> int:
         code = self.app.exec()
         self.window.idle.stop()
-        if self.window.request.store is not None:
-            self.window.request.store.close()
+        self.stores.close()
         return int(code)
-
-
-def open_store(paths: Paths) -> EnquiryStore | None:
-    """The enquiry store, sealing to the kiosk's public key (made at first run).
-
-    None only if no key can be had at all: then the form says it cannot save,
-    and everything else works.
-    """
-    try:
-        ring, notes = KeyRing.load_or_create(paths.keys_file, paths.recovery_file)
-    except KeysError as exc:
-        log.critical("requests cannot be saved: %s", exc)
-        return None
-    for note in notes:
-        log.warning("keys: %s", note)
-    store = EnquiryStore(paths.store_file, ring.sealer())
-    for problem in store.problems:
-        log.error("enquiry store: %s", problem)
-    return store
 
 
 def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
@@ -167,15 +194,24 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     if lockdown is not None:
         app.installEventFilter(lockdown)
 
-    store = open_store(paths)
-    window = KioskWindow(config, library, kiosk_mode=not windowed, store=store)
+    stores = _Stores(paths)
+    window = KioskWindow(config, library, kiosk_mode=not windowed, open_store=stores.get)
     sys.excepthook = Recovery(window)
     notifier = _quit_on_signals(app)
     window.start()
+
+    def after_first_paint() -> None:
+        # Keys, database checks and the form are not on the way to the first
+        # screen; they are ready a moment later, before anyone can tap.
+        store = stores.get()
+        window.request  # noqa: B018  (builds the request screen)
+        log.info("request form ready; enquiry store %s", "open" if store else "NOT available")
+
+    _FirstPaint(app, after_first_paint)
     log.info(
         "kiosk started (%s mode), data in %s", "windowed" if windowed else "kiosk", paths.data_dir
     )
-    return Kiosk(app, window, notifier, lockdown)
+    return Kiosk(app, window, notifier, lockdown, stores)
 
 
 def run(paths: Paths, *, windowed: bool = False) -> int:

@@ -229,6 +229,7 @@ class OnScreenKeyboard(QWidget):
 
     next_field = Signal()  # the "Next" key
     done = Signal()  # the "Done" key
+    typed = Signal()  # a key was sent to the target (the form keeps it in view)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -276,6 +277,8 @@ class OnScreenKeyboard(QWidget):
         self._kind = KeyboardKind.TEXT
         self._symbols = False
         self._set_shift(False)
+        for page in self._pages.values():  # the hidden pages too: no capitals left over
+            self._relabel(page)
         self._show_page()
 
     def key(self, label: str) -> QPushButton:
@@ -409,3 +412,4 @@ class OnScreenKeyboard(QWidget):
             return
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(target, QKeyEvent(kind, code, modifiers, text))
+        self.typed.emit()

@@ -10,8 +10,9 @@ keyboard's state and the clipboard.
 from __future__ import annotations
 
 import logging
+import traceback
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication, QResizeEvent
@@ -37,6 +38,7 @@ from kiosk.enquiry import MAX_MESSAGE, BestTime, FormInput, Method, check
 from kiosk.store import EnquiryStore, StoreError
 from kiosk.ui import strings
 from kiosk.ui.keyboard import KeyboardKind, OnScreenKeyboard
+from kiosk.ui.screens import Overlay
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import button, plain_label
 
@@ -240,11 +242,19 @@ class RequestScreen(QWidget):
     home = Signal()
     finished = Signal()
 
-    def __init__(self, config: Config, store: EnquiryStore | None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: EnquiryStore | None,
+        open_store: Callable[[], EnquiryStore | None] | None = None,
+    ) -> None:
         super().__init__()
         self.setObjectName("requestScreen")
         self.config = config
         self.store = store
+        # Asked again at each Send while there is no store (keys could not be
+        # made at start: a full or read-only disk), so a fixed fault heals.
+        self._open_store = open_store
         self._form_key = uuid.uuid4().hex
         self._sending = False
         self._topic_preset = True  # the topic chosen is ours, not the patient's, until they tap
@@ -261,6 +271,7 @@ class RequestScreen(QWidget):
             self.keyboard.hide()
             self.keyboard.next_field.connect(self.focus_next_field)
             self.keyboard.done.connect(self.close_keyboard)
+            self.keyboard.typed.connect(self._keep_focus_in_view)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -272,6 +283,17 @@ class RequestScreen(QWidget):
         self._thanks_timer = QTimer(self)
         self._thanks_timer.setSingleShot(True)
         self._thanks_timer.timeout.connect(self.finished)
+
+        # Leaving a form with typing in it: clear it (the next patient must not
+        # find it) or keep writing (a Home tapped by mistake loses nothing).
+        self.leave_overlay = Overlay(self, strings.LEAVE_TITLE)
+        self.leave_overlay.body.setText(strings.LEAVE_BODY)
+        keep = button(strings.KEEP_WRITING, "quiet", "keepWriting")
+        keep.clicked.connect(self.leave_overlay.hide)
+        clear = button(strings.CLEAR_AND_LEAVE, None, "clearAndLeave")
+        clear.clicked.connect(self._clear_and_leave)
+        self.leave_overlay.add_button(keep)
+        self.leave_overlay.add_button(clear)
 
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -363,7 +385,7 @@ class RequestScreen(QWidget):
         self.notice = _text_label("", "formNotice")
         self.notice.hide()
         self.home_button = button(strings.HOME, "quiet", "requestHome")
-        self.home_button.clicked.connect(self.home)
+        self.home_button.clicked.connect(self.leave)
         self.send_button = button(strings.SEND, "big", "sendButton")
         self.send_button.clicked.connect(self.send)
         self.bottom = QWidget()
@@ -480,6 +502,15 @@ class RequestScreen(QWidget):
         scroll()
         QTimer.singleShot(0, self, scroll)
 
+    def _keep_focus_in_view(self) -> None:
+        focused = QApplication.focusWidget()
+        if focused is not None and focused in [w for w, _kind in self._text_fields()]:
+            self.keep_in_view(focused)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._keep_focus_in_view()  # the tablet was turned: the field stays in view
+
     def focus_next_field(self) -> None:
         order = [widget for widget, _kind in self._text_fields()]
         current = QApplication.focusWidget()
@@ -523,7 +554,7 @@ class RequestScreen(QWidget):
             self.methods.set_value(Method.EMAIL.value)  # the only way left: no need to ask
 
     def _update_count(self) -> None:
-        count = len(self.message_edit.toPlainText())
+        count = len(self.message_edit.toPlainText().strip(" \t\n"))  # as check() counts
         template = strings.MESSAGE_OVER if count > MAX_MESSAGE else strings.MESSAGE_COUNT
         text = template.format(count=count, limit=MAX_MESSAGE, over=count - MAX_MESSAGE)
         self.count_label.setText(text)
@@ -562,15 +593,19 @@ class RequestScreen(QWidget):
             log.info("request form: %d field(s) to fix", len(problems))
             return
         try:
+            if self.store is None and self._open_store is not None:
+                self.store = self._open_store()
             if self.store is None:
-                raise StoreError("unavailable", "there is no enquiry store")
+                raise StoreError("unavailable", "there is no enquiry store (see above)")
             saved = self.store.save(self._form_key, enquiry.topic, enquiry.personal())
         except StoreError as exc:
             log.error("request not saved (%s): %s", exc.reason, exc)
             self._show_notice(strings.SAVE_FAILED)
             return
-        except Exception:
-            log.exception("request not saved: unexpected error")
+        except Exception as exc:
+            # The type and where, not the message: a message could quote what was typed.
+            where = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("request not saved: unexpected %s\n%s", type(exc).__name__, where)
             self._show_notice(strings.SAVE_FAILED)
             return
         log.info("request %d saved%s", saved.id, "" if saved.new else " (already saved)")
@@ -581,11 +616,32 @@ class RequestScreen(QWidget):
         self.views.setCurrentWidget(self.thanks_view)
         self._thanks_timer.start(self.config.thank_you_seconds * 1000)
 
+    # -- leaving --------------------------------------------------------------
+    def has_typing(self) -> bool:
+        return any(
+            (edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()).strip()
+            for edit, _kind in self._text_fields()
+            if isinstance(edit, QLineEdit | QPlainTextEdit)
+        )
+
+    def leave(self) -> None:
+        """Home: straight there if nothing was typed; otherwise ask first."""
+        if self.has_typing() and self.views.currentWidget() is self.form_view:
+            self.close_keyboard()
+            self.leave_overlay.open()
+            return
+        self.home.emit()
+
+    def _clear_and_leave(self) -> None:
+        self.wipe()
+        self.home.emit()
+
     # -- forgetting -----------------------------------------------------------
     def wipe(self) -> None:
         """Forget the patient: fields, undo histories, choices, messages, the
         keyboard's state, the clipboard; a new form key for the next one."""
         self._thanks_timer.stop()
+        self.leave_overlay.hide()
         for edit in (self.name_edit, self.phone_edit, self.email_edit):
             edit.setText("")  # not clear(): clear() can be undone
         self.message_edit.setPlainText("")  # also empties its undo/redo stacks
@@ -603,6 +659,7 @@ class RequestScreen(QWidget):
         self.views.setCurrentWidget(self.form_view)
         self.scroller.stop()
         self.scroll_area.verticalScrollBar().setValue(0)
+        QGuiApplication.inputMethod().reset()  # a system keyboard's own suggestions
         clipboard = QGuiApplication.clipboard()
         clipboard.clear(QClipboard.Mode.Clipboard)
         if clipboard.supportsSelection():

@@ -56,8 +56,8 @@ MESSAGE_COUNT = "{count} of {limit} characters"
 MESSAGE_OVER = "{count} of {limit} characters: {over} too many"
 CONSENT = "The clinic may contact me about this request"
 PRIVACY_NOTE = (
-    "Your details are locked (encrypted) on this tablet the moment you send them. "
-    "Only the clinic's staff can open them, and only to contact you about this request."
+    "Your details are locked (encrypted) on this tablet the moment you send them, "
+    "and only the clinic's staff can open them, to contact you about this request."
 )
 SEND = "Send request"
 CHECK_FIELDS = "Some details need another look. Please see the messages above."
@@ -66,6 +66,10 @@ THANK_YOU_TITLE = "Your request is saved"
 THANK_YOU = "Thank you, we will contact you by {method}."
 THANK_YOU_BACK = "This screen goes back to the start in a few seconds."
 DONE = "Done"
+LEAVE_TITLE = "Leave this form?"
+LEAVE_BODY = "What you typed will be cleared, so the next person cannot see it."
+KEEP_WRITING = "Keep writing"
+CLEAR_AND_LEAVE = "Clear and go home"
 
 # -- the on-screen keyboard's special keys (kiosk/ui/keyboard.py) -------------------
 KEY_SHIFT = "Shift"

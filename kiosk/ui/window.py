@@ -8,6 +8,8 @@ link, the idle reset) goes through one place.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QScreen
@@ -21,14 +23,16 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.content import Library, Page
-from kiosk.store import EnquiryStore
 from kiosk.ui import strings
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import is_blocked_key
-from kiosk.ui.request import RequestScreen
 from kiosk.ui.screens import CrisisOverlay, HomeScreen, IdleOverlay, PageScreen
 from kiosk.ui.theme import document_css
 from kiosk.ui.widgets import ElidedLabel, button
+
+if TYPE_CHECKING:
+    from kiosk.store import EnquiryStore
+    from kiosk.ui.request import RequestScreen
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,7 @@ class KioskWindow(QWidget):
         *,
         kiosk_mode: bool = True,
         store: EnquiryStore | None = None,
+        open_store: Callable[[], EnquiryStore | None] | None = None,
         idle_ms: int | None = None,
         countdown_s: int | None = None,
         tick_ms: int = 1000,
@@ -89,8 +94,12 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         self.home = HomeScreen(config)
         self.page = PageScreen(config, document_css(config))
-        self.request = RequestScreen(config, store)
-        for screen in (self.home, self.page, self.request):
+        # The request screen is built when first needed (or just after the first
+        # paint, by app.build): it is not on the way to the home screen.
+        self._request: RequestScreen | None = None
+        self._store = store
+        self._open_store = open_store
+        for screen in (self.home, self.page):
             self.stack.addWidget(screen)
 
         layout = QVBoxLayout(self)
@@ -120,8 +129,20 @@ class KioskWindow(QWidget):
         )
         self._connect_signals()
         self.home.set_library(library)
-        self.request.set_library(library)
         self.show_home()
+
+    @property
+    def request(self) -> RequestScreen:
+        """The request form, built on first use."""
+        if self._request is None:
+            from kiosk.ui.request import RequestScreen  # (its imports cost start-up time)
+
+            self._request = RequestScreen(self.config, self._store, self._open_store)
+            self._request.set_library(self.library)
+            self._request.home.connect(self.show_home)
+            self._request.finished.connect(self.on_request_finished)
+            self.stack.addWidget(self._request)
+        return self._request
 
     def _connect_signals(self) -> None:
         # Navigation from the screens.
@@ -132,8 +153,6 @@ class KioskWindow(QWidget):
         self.page.next.connect(self.show_next)
         self.page.home.connect(self.show_home)
         self.page.page_link.connect(self.show_page)
-        self.request.home.connect(self.show_home)
-        self.request.finished.connect(self.reset)  # a sent request: forget it all
         # The bar.
         self.help_button.clicked.connect(self.show_crisis)
         self.request_button.clicked.connect(lambda: self.show_request(self._current_topic()))
@@ -150,7 +169,7 @@ class KioskWindow(QWidget):
         widget = self.stack.currentWidget()
         if widget is self.page and 0 <= self._index < len(self._pages):
             return f"page:{self._pages[self._index].key}"
-        return "request" if widget is self.request else "home"
+        return "request" if widget is not None and widget is self._request else "home"
 
     @property
     def current_page(self) -> Page | None:
@@ -220,10 +239,21 @@ class KioskWindow(QWidget):
     def set_library(self, library: Library) -> None:
         self.library = library
         self.home.set_library(library)
-        self.request.set_library(library)
+        if self._request is not None:
+            self._request.set_library(library)
         self.show_home()
 
     # -- idle, reset, recovery ------------------------------------------------
+    def on_request_finished(self) -> None:
+        """The thank-you has been read: forget everything, as after idle. If the
+        patient opened crisis help meanwhile, it stays open over home."""
+        if self.crisis.isVisible():
+            if self._request is not None:
+                self._request.wipe()
+            self.show_home()
+            return
+        self.reset()
+
     def on_idle_warning(self, seconds: int) -> None:
         self.idle_overlay.set_seconds(seconds)
         self.idle_overlay.open()
@@ -235,7 +265,8 @@ class KioskWindow(QWidget):
         self.notice.hide()
         self.page.reset()
         self.home.reset()
-        self.request.wipe()
+        if self._request is not None:
+            self._request.wipe()
         self._pages, self._index = (), -1
         self.show_home()
         # The window's own focus widget, not QApplication's: that one is None

@@ -7,6 +7,7 @@ setting; every other test uses ``KdfParams.fast_for_tests()``.
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import os
 import re
@@ -347,23 +348,29 @@ def _edit(document: dict[str, object], change: str) -> object:
         slot["kdf"] = "scrypt"
     elif change == "short-public-key":
         document["public_key"] = base64.b64encode(b"k" * 31).decode()
+    elif change == "no-public-key":
+        del document["public_key"]
+    elif change == "no-salt":
+        del slot["salt"]
     return document
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        "not-json",
-        "a-list",
-        "wrong-key-id",
-        "no-slots",
-        "short-salt",
-        "not-base64",
-        "tiny-mem",
-        "other-kdf",
-        "short-public-key",
-    ],
-)
+DAMAGE = [
+    "not-json",
+    "a-list",
+    "wrong-key-id",
+    "no-slots",
+    "short-salt",
+    "not-base64",
+    "tiny-mem",
+    "other-kdf",
+    "short-public-key",
+    "no-public-key",
+    "no-salt",
+]
+
+
+@pytest.mark.parametrize("change", DAMAGE)
 def test_load_says_a_damaged_file_is_damaged(
     paths: Paths, made: tuple[KeyRing, str], change: str
 ) -> None:
@@ -421,6 +428,81 @@ def test_a_corrupt_keys_file_is_moved_aside_and_a_new_ring_made(paths: Paths) ->
     assert new_code != old_code
     assert ring.unlock(new_code).key_id == ring.key_id
     assert KeyRing.load(paths.keys_file).key_id == ring.key_id
+
+
+@pytest.mark.parametrize("change", DAMAGE)
+def test_every_kind_of_damage_is_moved_aside(
+    paths: Paths, made: tuple[KeyRing, str], change: str
+) -> None:
+    """Bad JSON, missing fields, bad base64 or lengths: damage, so set aside and start again."""
+    old, _code = made
+    edited = _edit(json.loads(paths.keys_file.read_text()), change)
+    paths.keys_file.write_text(edited if isinstance(edited, str) else json.dumps(edited))
+    damaged = paths.keys_file.read_bytes()
+
+    ring, notes = KeyRing.load_or_create(paths.keys_file, paths.recovery_file, kdf=FAST)
+
+    assert ring.key_id != old.key_id
+    (broken,) = paths.data_dir.glob(f"{paths.keys_file.name}.broken-*")
+    assert broken.read_bytes() == damaged
+    assert any("BROKEN" in note and str(broken) in note for note in notes)
+
+
+def _read_fault(monkeypatch: pytest.MonkeyPatch, path: Path, error: int) -> None:
+    """Reading ``path`` (only) fails with the OS error ``error``, as a failing disk would."""
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == path:
+            raise OSError(error, os.strerror(error), str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+@pytest.mark.parametrize(
+    "error", [errno.EIO, errno.EMFILE, errno.EACCES, errno.ENFILE], ids=errno.errorcode.get
+)
+def test_a_keys_file_that_cannot_be_read_is_left_alone_and_no_key_is_made(
+    paths: Paths, made: tuple[KeyRing, str], monkeypatch: pytest.MonkeyPatch, error: int
+) -> None:
+    """An I/O error is not damage: new keys would leave the staff slots on the old key."""
+    ring, code = made
+    before = {p.name: p.read_bytes() for p in paths.data_dir.iterdir()}
+    _read_fault(monkeypatch, paths.keys_file, error)
+
+    with pytest.raises(KeysError) as caught:
+        KeyRing.load_or_create(paths.keys_file, paths.recovery_file, kdf=FAST)
+
+    message = str(caught.value)
+    assert str(paths.keys_file) in message
+    assert errno.errorcode[error] in message  # the reason, for whoever reads the log
+    assert os.strerror(error) in message
+    assert "no new key" in message
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in paths.data_dir.iterdir()} == before
+    # Once the fault is gone, the next try (the caller retries later) finds the same keys.
+    again, notes = KeyRing.load_or_create(paths.keys_file, paths.recovery_file, kdf=FAST)
+    assert again.key_id == ring.key_id
+    assert notes == []
+    assert again.unlock(code).key_id == ring.key_id
+
+
+@pytest.mark.parametrize("kind", ["a-folder", "a-link-to-an-absent-disk"])
+def test_a_keys_file_the_os_will_not_open_is_left_alone(paths: Paths, kind: str) -> None:
+    """Real files: a folder in its place (EISDIR), a link to a disk that is not mounted."""
+    paths.data_dir.mkdir(parents=True)
+    if kind == "a-folder":
+        paths.keys_file.mkdir()
+        (paths.keys_file / "inside").write_text("kept")
+    else:
+        paths.keys_file.symlink_to(paths.data_dir / "not-mounted" / "enquiry-keys.json")
+    with pytest.raises(KeysError, match="no new key"):
+        KeyRing.load_or_create(paths.keys_file, paths.recovery_file, kdf=FAST)
+    assert os.path.lexists(paths.keys_file)
+    assert sorted(p.name for p in paths.data_dir.iterdir()) == [paths.keys_file.name]
+    if kind == "a-folder":
+        assert (paths.keys_file / "inside").read_text() == "kept"
 
 
 def test_a_newer_keys_file_is_left_alone(paths: Paths, made: tuple[KeyRing, str]) -> None:

@@ -12,6 +12,7 @@ import errno
 import functools
 import logging
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -36,6 +37,7 @@ from kiosk.store import (
     Saved,
     StoredEnquiry,
     StoreError,
+    foreign_key_ids,
     open_personal,
 )
 
@@ -122,12 +124,14 @@ class Faults:
 
     A rule raises its exception when a statement contains its text, or
     rewrites the statement: the failure happens at the store's boundary,
-    exactly where SQLite's own would.
+    exactly where SQLite's own would. ``connections`` are the read-write
+    ones; ``readers`` those the store opens read-only to check a file.
     """
 
     raise_on: dict[str, Callable[[], BaseException]] = field(default_factory=dict)
     rewrite: dict[str, str] = field(default_factory=dict)
     connections: list[sqlite3.Connection] = field(default_factory=list)
+    readers: list[sqlite3.Connection] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -137,7 +141,8 @@ def faults(monkeypatch: pytest.MonkeyPatch) -> Faults:
     class FaultyConnection(sqlite3.Connection):
         def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-            rules.connections.append(self)
+            read_only = bool(kwargs.get("uri")) and "mode=ro" in str(args[0])
+            (rules.readers if read_only else rules.connections).append(self)
 
         def execute(self, sql: str, parameters: object = (), /) -> sqlite3.Cursor:  # type: ignore[override]
             for needle, make in rules.raise_on.items():
@@ -557,6 +562,229 @@ def test_a_damaged_database_that_cannot_be_moved_is_logged_critical(
     assert any(r.levelno == logging.CRITICAL for r in caplog.records)
 
 
+def _scribble(raw: bytearray, number: int, size: int) -> None:
+    raw[(number - 1) * size : number * size] = bytes([0x0D, 0xFF, 0xFF, 0xFF]) * (size // 4)
+
+
+def _pages_in_wal(wal: bytes, size: int) -> set[int]:
+    """The page numbers of a -wal file's frames (32-byte header; each frame 24 + a page)."""
+    return {int.from_bytes(wal[at : at + 4], "big") for at in range(32, len(wal) - 23, 24 + size)}
+
+
+def _crashed_with_a_live_wal(db_path: Path, keys: Keys, *, with_shm: bool) -> list[str]:
+    """db + -wal (+ -shm) as a power cut leaves them, then a main-file page not in the WAL damaged.
+
+    The files are copied while the writing store still holds them, so the
+    -wal keeps committed enquiries that are not in the main file yet. Returns
+    the form keys of those enquiries.
+    """
+    live = db_path.parent.parent / "live" / db_path.name
+    with EnquiryStore(live, keys.sealer) as store:
+        for n in range(40):
+            store.save(new_key(), "t", {**PERSONAL, "message": "m" * (50 * n)})
+    late = [new_key() for _ in range(3)]
+    with EnquiryStore(live, keys.sealer) as store:
+        for key in late:
+            store.save(key, "late", PERSONAL)
+        db_path.parent.mkdir(parents=True)
+        for suffix in ("", "-wal", "-shm") if with_shm else ("", "-wal"):
+            shutil.copyfile(f"{live}{suffix}", f"{db_path}{suffix}")
+    # The late enquiries are only in the -wal: the main file alone lacks them.
+    main_only = db_path.parent.parent / "main-only" / db_path.name
+    main_only.parent.mkdir()
+    shutil.copyfile(db_path, main_only)
+    assert pragma_query(main_only, "SELECT count(*) FROM enquiries WHERE topic = 'late'") == 0
+
+    raw = bytearray(db_path.read_bytes())
+    size = int.from_bytes(raw[16:18], "big")
+    in_wal = _pages_in_wal(Path(f"{db_path}-wal").read_bytes(), size)
+    _scribble(raw, max(set(range(2, len(raw) // size + 1)) - in_wal), size)
+    db_path.write_bytes(bytes(raw))
+    return late
+
+
+def pragma_query(path: Path, sql: str) -> object:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _set_aside_files(db_path: Path) -> tuple[Path, list[Path]]:
+    """The ``.corrupt-`` database (one, and only one) and everything set aside with it."""
+    aside = sorted(p for p in db_path.parent.iterdir() if ".corrupt-" in p.name)
+    main = [p for p in aside if p.name.endswith("Z")]
+    assert len(main) == 1, aside
+    return main[0], aside
+
+
+def _assert_a_new_database_works(
+    db_path: Path, keys: Keys, caplog: pytest.LogCaptureFixture
+) -> str:
+    with EnquiryStore(db_path, keys.sealer) as store:
+        assert store.available, store.problems
+        assert store.count() == 0
+        assert store.save(new_key(), "t", PERSONAL).new
+        assert store.integrity_ok()
+        (problem,) = store.problems
+    loud = [r for r in caplog.records if r.name == "kiosk.store" and r.levelno >= logging.ERROR]
+    assert [(r.levelno, r.getMessage()) for r in loud] == [(logging.ERROR, problem)]
+    assert "DAMAGED" in problem
+    return problem
+
+
+@pytest.mark.parametrize("with_shm", [True, False], ids=["with-shm", "shm-to-be-made"])
+def test_a_damaged_database_with_a_live_wal_is_kept_as_found(
+    db_path: Path, keys: Keys, caplog: pytest.LogCaptureFixture, with_shm: bool
+) -> None:
+    """The checks run read-only: the -wal is set aside as found, not folded in and deleted."""
+    late = _crashed_with_a_live_wal(db_path, keys, with_shm=with_shm)
+    main_before = db_path.read_bytes()
+    wal_before = Path(f"{db_path}-wal").read_bytes()
+    caplog.set_level(logging.INFO, logger="kiosk.store")
+
+    problem = _assert_a_new_database_works(db_path, keys, caplog)
+
+    main, aside = _set_aside_files(db_path)
+    assert main.read_bytes() == main_before
+    assert Path(f"{main}-wal").read_bytes() == wal_before
+    assert {p.name for p in aside} <= {f"{main.name}{s}" for s in ("", "-wal", "-shm")}
+    assert str(main) in problem and "-wal" in problem
+    # What was kept still holds the late enquiries, with their -wal beside it.
+    repair = db_path.parent.parent / "repair" / db_path.name
+    repair.parent.mkdir()
+    for suffix in ("", "-wal"):
+        shutil.copyfile(f"{main}{suffix}", f"{repair}{suffix}")
+    conn = sqlite3.connect(repair)
+    try:
+        keys_found = {r[0] for r in conn.execute("SELECT form_key FROM enquiries WHERE id > 40")}
+    finally:
+        conn.close()
+    assert keys_found == set(late)
+
+
+def test_a_damaged_database_that_cannot_be_read_read_only_is_copied_first(
+    db_path: Path, keys: Keys, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When SQLite will not read the file read-only, a copy as found is kept before opening it."""
+    _crashed_with_a_live_wal(db_path, keys, with_shm=True)
+    found = {s: Path(f"{db_path}{s}").read_bytes() for s in ("", "-wal", "-shm")}
+    caplog.set_level(logging.INFO, logger="kiosk.store")
+
+    def refuse(path: Path, timeout: float) -> sqlite3.Connection:
+        exc = sqlite3.OperationalError("unable to open database file")
+        exc.sqlite_errorcode = sqlite3.SQLITE_CANTOPEN  # type: ignore[attr-defined]
+        raise exc
+
+    monkeypatch.setattr(store_module, "_connect_read_only", refuse)
+    problem = _assert_a_new_database_works(db_path, keys, caplog)
+
+    main, aside = _set_aside_files(db_path)
+    for suffix, data in found.items():
+        assert Path(f"{main}{suffix}").read_bytes() == data, suffix
+    # The files as the read-write open left them are kept too, never deleted.
+    assert Path(f"{main}.as-opened") in aside
+    assert f"{main}.as-opened" in problem
+    assert not [p for p in db_path.parent.iterdir() if ".before-open-" in p.name]
+
+
+def test_the_copy_as_found_is_kept_when_the_damaged_file_cannot_be_moved(
+    db_path: Path, keys: Keys, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _crashed_with_a_live_wal(db_path, keys, with_shm=True)
+    found = {s: Path(f"{db_path}{s}").read_bytes() for s in ("", "-wal")}
+
+    def refuse(path: Path, timeout: float) -> sqlite3.Connection:
+        exc = sqlite3.OperationalError("attempt to write a readonly database")
+        exc.sqlite_errorcode = sqlite3.SQLITE_READONLY  # type: ignore[attr-defined]
+        raise exc
+
+    def no_rename(src: object, dst: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(store_module, "_connect_read_only", refuse)
+    monkeypatch.setattr(store_module.os, "rename", no_rename)
+    with EnquiryStore(db_path, keys.sealer) as store:
+        assert not store.available
+        (problem,) = store.problems
+    assert any(r.levelno == logging.CRITICAL for r in caplog.records)
+    (copy,) = [p for p in db_path.parent.iterdir() if p.name.endswith("Z")]
+    assert ".before-open-" in copy.name
+    assert f"A copy of it as found is at {copy}." in problem
+    for suffix, data in found.items():
+        assert Path(f"{copy}{suffix}").read_bytes() == data, suffix
+
+
+def _hot_journal_with_a_damaged_page(db_path: Path, keys: Keys) -> None:
+    """A rollback-mode database cut off mid-transaction (a hot -journal), one page damaged.
+
+    SQLite refuses to read this read-only (the journal must be rolled back
+    first), so the store has to open it read-write. The cut-off transaction
+    writes only to a table of its own (made last, so its root is the last
+    page) and page 1: the enquiries' pages are not in the journal, and the
+    damage to one of them survives the rollback.
+    """
+    live = db_path.parent.parent / "live" / db_path.name
+    with EnquiryStore(live, keys.sealer) as store:
+        for n in range(40):
+            store.save(new_key(), "t", {**PERSONAL, "message": "m" * (50 * n)})
+    conn = sqlite3.connect(live, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("CREATE TABLE scratch (x BLOB)")
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute("PRAGMA cache_size = 1")  # spill: the journal and the file are written
+        conn.execute("BEGIN IMMEDIATE")
+        for _ in range(20):
+            conn.execute("INSERT INTO scratch VALUES (randomblob(3000))")
+        db_path.parent.mkdir(parents=True)
+        for suffix in ("", "-journal"):
+            shutil.copyfile(f"{live}{suffix}", f"{db_path}{suffix}")
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    assert Path(f"{db_path}-journal").stat().st_size > 0
+    raw = bytearray(db_path.read_bytes())
+    _scribble(raw, pages - 1, size)
+    db_path.write_bytes(bytes(raw))
+
+
+def test_a_damaged_database_with_a_hot_journal_is_kept_as_found(
+    db_path: Path, keys: Keys, caplog: pytest.LogCaptureFixture
+) -> None:
+    _hot_journal_with_a_damaged_page(db_path, keys)
+    found = {s: Path(f"{db_path}{s}").read_bytes() for s in ("", "-journal")}
+    caplog.set_level(logging.INFO, logger="kiosk.store")
+
+    _assert_a_new_database_works(db_path, keys, caplog)
+
+    main, _aside = _set_aside_files(db_path)
+    for suffix, data in found.items():
+        assert Path(f"{main}{suffix}").read_bytes() == data, suffix
+    assert Path(f"{main}.as-opened").is_file()  # rolled back by SQLite, kept too
+
+
+def test_a_healthy_database_with_a_live_wal_is_opened_with_nothing_lost(
+    db_path: Path, keys: Keys, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The usual restart after a power cut: checked read-only, then opened, every enquiry there."""
+    live = db_path.parent.parent / "live" / db_path.name
+    with EnquiryStore(live, keys.sealer) as store:
+        _save_some(store)
+        db_path.parent.mkdir(parents=True)
+        for suffix in ("", "-wal", "-shm"):
+            shutil.copyfile(f"{live}{suffix}", f"{db_path}{suffix}")
+    caplog.set_level(logging.INFO, logger="kiosk.store")
+    with EnquiryStore(db_path, keys.sealer) as store:
+        assert store.available
+        assert store.problems == []
+        _intact(store, keys, 3)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]
+
+
 # -- faults -------------------------------------------------------------------------
 
 
@@ -786,6 +1014,104 @@ def test_a_closed_store_says_so(store: EnquiryStore) -> None:
         store.save(new_key(), "t", PERSONAL)
     assert caught.value.reason == "unavailable"
     store.close()  # twice is fine
+
+
+# -- enquiries sealed to a key this kiosk no longer has -------------------------------
+
+
+def _other_keys(tmp_path: Path, name: str) -> Sealer:
+    ring, _code = KeyRing.create(tmp_path / name / "k.json", tmp_path / name / "r.txt", kdf=FAST)
+    return ring.sealer()
+
+
+def _files(folder: Path) -> dict[str, bytes | None]:
+    return {p.name: p.read_bytes() if p.is_file() else None for p in sorted(folder.iterdir())}
+
+
+def test_foreign_key_ids_counts_enquiries_sealed_to_other_keys(
+    db_path: Path, keys: Keys, tmp_path: Path
+) -> None:
+    """After new keys were made next to an old database: how many the new key cannot open."""
+    old_key, older_key = _other_keys(tmp_path, "old"), _other_keys(tmp_path, "older")
+    with EnquiryStore(db_path, older_key) as store:
+        _save_some(store, 2)
+    with EnquiryStore(db_path, old_key) as store:
+        _save_some(store, 3)
+    new = keys.sealer.key_id
+    main_before = db_path.read_bytes()
+    assert foreign_key_ids(db_path, new) == {old_key.key_id: 3, older_key.key_id: 2}
+    assert foreign_key_ids(db_path, old_key.key_id) == {older_key.key_id: 2}
+    # Read-only: SQLite may make the empty -wal and -shm a WAL file is read
+    # with, but the database itself is not changed.
+    assert db_path.read_bytes() == main_before
+    assert Path(f"{db_path}-wal").stat().st_size == 0
+
+    # While the kiosk holds the file, enquiries still only in the -wal count too,
+    # and the peek changes nothing (read-only: no checkpoint, no -wal deleted).
+    with EnquiryStore(db_path, keys.sealer) as store:
+        _save_some(store, 4)
+        wal = Path(f"{db_path}-wal")
+        assert wal.stat().st_size > 0
+        main_before, wal_before = db_path.read_bytes(), wal.read_bytes()
+        assert foreign_key_ids(db_path, old_key.key_id) == {older_key.key_id: 2, new: 4}
+        assert foreign_key_ids(db_path, new) == {old_key.key_id: 3, older_key.key_id: 2}
+        assert (db_path.read_bytes(), wal.read_bytes()) == (main_before, wal_before)
+        assert store.save(new_key(), "t", PERSONAL).new  # and the store carries on
+
+
+def test_foreign_key_ids_is_empty_for_a_database_of_one_key(
+    store: EnquiryStore, db_path: Path, keys: Keys
+) -> None:
+    _save_some(store)
+    assert foreign_key_ids(db_path, keys.sealer.key_id) == {}
+
+
+def _nothing(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+
+
+def _empty_file(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"")
+
+
+def _no_enquiries_table(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE unrelated (x)")
+    conn.commit()
+    conn.close()
+
+
+def _garbage(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"SQLite format 3\x00" + os.urandom(4096 * 3))
+
+
+def _folder(db_path: Path) -> None:
+    (db_path / "inside").mkdir(parents=True)
+
+
+@pytest.mark.parametrize("make", [_nothing, _empty_file, _no_enquiries_table, _garbage, _folder])
+def test_foreign_key_ids_never_raises_and_never_writes(
+    db_path: Path, keys: Keys, make: Callable[[Path], None]
+) -> None:
+    """Missing, empty, foreign or damaged: ``{}``, and nothing made or changed."""
+    make(db_path)
+    before = _files(db_path.parent)
+    assert foreign_key_ids(db_path, keys.sealer.key_id) == {}
+    assert _files(db_path.parent) == before
+
+
+def test_foreign_key_ids_on_a_damaged_database_changes_nothing(
+    db_path: Path, keys: Keys, tmp_path: Path
+) -> None:
+    """A page scribbled over: whatever can be counted, or {}; never an exception or a write."""
+    _crashed_with_a_live_wal(db_path, keys, with_shm=True)
+    before = {s: Path(f"{db_path}{s}").read_bytes() for s in ("", "-wal")}
+    found = foreign_key_ids(db_path, _other_keys(tmp_path, "new").key_id)
+    assert found in ({}, {keys.sealer.key_id: 43})
+    assert {s: Path(f"{db_path}{s}").read_bytes() for s in ("", "-wal")} == before
 
 
 # -- no personal data anywhere in the clear -------------------------------------------
