@@ -1,7 +1,7 @@
 """Open the kiosk on a chosen screen, for screenshots and design review.
 
     python scripts/preview.py [home|page:N|request|request-typing|request-errors|
-                               request-failed|thanks|crisis|idle|notice] [--text-scale F]
+                               request-failed|request-leave|thanks|crisis|idle|notice] [--text-scale F]
 
 Runs like ``kiosk run`` (fullscreen, kiosk mode) with a throwaway data folder.
 """
@@ -75,6 +75,10 @@ def main() -> int:
             store.close()
             form.send()
             form.scroll_area.verticalScrollBar().setValue(10_000)
+        elif screen == "request-leave":
+            window.show_request()
+            form.name_edit.setText("Ana López")
+            form.leave()
         elif screen == "thanks":
             window.show_request()
             form.name_edit.setText("Ana López")
