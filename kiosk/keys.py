@@ -22,17 +22,17 @@ from __future__ import annotations
 import base64
 import binascii
 import errno
-import hashlib
 import json
 import os
-import secrets
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import nacl.encoding
 import nacl.exceptions
+import nacl.hash
 import nacl.public
 import nacl.pwhash.argon2id as argon2id
 import nacl.secret
@@ -100,9 +100,22 @@ class KdfParams:
         return cls(ops=argon2id.OPSLIMIT_MIN, mem=argon2id.MEMLIMIT_MIN)
 
 
+def _uniform(below: int) -> int:
+    """A uniformly random integer in [0, below), from libsodium's generator
+    (rejection sampling: no bias towards the first letters)."""
+    limit = 256 - 256 % below
+    while True:
+        byte = nacl.utils.random(1)[0]
+        if byte < limit:
+            return byte % below
+
+
 def key_id_of(public_key: bytes) -> str:
     """A short fingerprint of a public key: names the key in files and logs, reveals nothing."""
-    return hashlib.blake2b(public_key, digest_size=8).hexdigest()
+    # libsodium's BLAKE2b, not hashlib's: hashlib would load OpenSSL (about
+    # 4 MiB resident) into the kiosk for this one hash.
+    digest = nacl.hash.blake2b(public_key, digest_size=8, encoder=nacl.encoding.RawEncoder)
+    return digest.hex()
 
 
 class Sealer:
@@ -185,7 +198,7 @@ def _looks_like_recovery_code(normalised: str) -> bool:
 
 def new_recovery_code() -> str:
     """A fresh code of 120 random bits, grouped for reading aloud: ``ABCD-EFGH-...``."""
-    raw = "".join(secrets.choice(CROCKFORD) for _ in range(RECOVERY_CODE_CHARS))
+    raw = "".join(CROCKFORD[_uniform(len(CROCKFORD))] for _ in range(RECOVERY_CODE_CHARS))
     return "-".join(raw[i : i + RECOVERY_GROUP] for i in range(0, len(raw), RECOVERY_GROUP))
 
 
@@ -281,7 +294,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def _open_temp(path: Path) -> tuple[int, str]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
-        name = str(path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp"))
+        name = str(path.with_name(f".{path.name}.{nacl.utils.random(6).hex()}.tmp"))
         try:
             fd = os.open(name, flags, 0o600)
         except FileExistsError:
