@@ -1,7 +1,9 @@
 """Open the kiosk on a chosen screen, for screenshots and design review.
 
-    python scripts/preview.py [home|page:N|request|request-typing|request-errors|
-                               request-failed|request-leave|thanks|crisis|idle|notice] [--text-scale F]
+    python scripts/preview.py SCREEN [--text-scale F]
+
+SCREEN: home, page:N, request, request-typing, request-errors, request-failed,
+request-leave, thanks, crisis, idle or notice.
 
 Runs like ``kiosk run`` (fullscreen, kiosk mode) with a throwaway data folder.
 """
