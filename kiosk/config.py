@@ -37,6 +37,9 @@ class Config:
     clinic_name: str = "Our Clinic"
     clinic_phone: str = ""
     clinic_website: str = ""
+    clinic_hours: str = ""
+    logo: str = ""  # a picture file; relative paths are from the config file's folder
+    crisis_text: str = ""  # "" means the built-in text (988, 911, Crisis Text Line)
     welcome: str = "Welcome. Tap a topic to read more."
     colours: Colours = field(default_factory=Colours)
     idle_seconds: int = 90
@@ -94,6 +97,25 @@ def _text(max_len: int, *, required: bool = False) -> Callable[[Any], str | None
     return check
 
 
+def _paragraphs(max_len: int) -> Callable[[Any], str | None]:
+    """Text that may run over several lines (a TOML multi-line string)."""
+
+    def check(value: Any) -> str | None:
+        if len(value) > max_len:
+            return f"must be at most {max_len} characters, got {len(value)}"
+        if any(ord(ch) < 32 and ch != "\n" for ch in value):
+            return "must be plain text without control characters"
+        return None
+
+    return check
+
+
+def _picture_name(value: Any) -> str | None:
+    if value and not value.lower().endswith((".png", ".jpg", ".jpeg", ".svg")):
+        return f"must name a .png, .jpg or .svg picture, got {value!r}"
+    return None
+
+
 def _one_of(*choices: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if value not in choices:
@@ -130,7 +152,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "clinic", "phone", "clinic_phone", str, "The clinic's phone number, as shown.", _text(40)
     ),
-    Setting("clinic", "website", "clinic_website", str, "Shown as text; never opened.", _text(100)),
+    Setting(
+        "clinic",
+        "website",
+        "clinic_website",
+        str,
+        "Shown as text and as a QR code to scan; never opened on the kiosk.",
+        _text(100),
+    ),
+    Setting(
+        "clinic",
+        "hours",
+        "clinic_hours",
+        str,
+        'Opening hours, one line, shown on the home screen ("Mon-Fri 8am-5pm").',
+        _text(120),
+    ),
+    Setting(
+        "clinic",
+        "logo",
+        "logo",
+        str,
+        "A logo (.png, .jpg or .svg) shown beside the clinic's name; a path relative "
+        "to this file's folder, or absolute.",
+        _picture_name,
+    ),
     Setting(
         "clinic",
         "welcome",
@@ -177,6 +223,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Text size factor: 1.0 is 20 pt body text, 1.2 is 24 pt (the most every "
         "screen is tested at).",
         _between(1.0, 1.2),
+    ),
+    Setting(
+        "crisis",
+        "text",
+        "crisis_text",
+        str,
+        'The "Need help now?" card, in plain text; a blank line starts a new paragraph. '
+        "Empty: the built-in text (988 Suicide & Crisis Lifeline, 911, Crisis Text Line).",
+        _paragraphs(800),
     ),
     Setting(
         "form",
@@ -342,6 +397,77 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
                 )
                 continue
             config = _set(config, setting.attr, value)
+    config, contrast = _check_contrast(config, text, path)
+    return config, problems + contrast
+
+
+# -- contrast -------------------------------------------------------------------
+AA_TEXT = 4.5  # WCAG 2.x AA for body text
+WHITE = "#ffffff"
+#: Colour pairs the theme draws text in: (text colour, what it sits on, where).
+#: "white" is the theme's fixed text colour on buttons and the top bar.
+TEXT_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("text", "background", "body text"),
+    ("text", "surface", "text on tiles and cards"),
+    ("primary", "surface", "titles on tiles and quiet buttons"),
+    ("primary", "background", "page titles"),
+    ("accent", "surface", "the crisis card's title"),
+    ("white", "primary", "button labels and the clinic's name"),
+    ("white", "accent", 'the "Need help now?" button'),
+)
+
+
+def _luminance(colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_ratio(one: str, other: str) -> float:
+    """WCAG contrast ratio of two "#rrggbb" colours, 1.0 to 21.0."""
+    a, b = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def _check_contrast(config: Config, text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
+    """Each text colour pair at least 4.5:1; a failing pair's configured
+    colours go back to their defaults (and the pairs are checked again)."""
+    problems: list[ConfigProblem] = []
+    defaults = Colours()
+    for _round in range(len(TEXT_PAIRS)):
+        colours = config.colours
+        failing = None
+        for fore, back, where in TEXT_PAIRS:
+            fore_value = WHITE if fore == "white" else getattr(colours, fore)
+            ratio = contrast_ratio(fore_value, getattr(colours, back))
+            if ratio < AA_TEXT:
+                failing = (fore, back, where, fore_value, ratio)
+                break
+        if failing is None:
+            break
+        fore, back, where, fore_value, ratio = failing
+        changed = [
+            name
+            for name in (fore, back)
+            if name != "white" and getattr(colours, name) != getattr(defaults, name)
+        ]
+        if not changed:  # only defaults left: nothing of the clinic's to undo
+            break
+        for name in changed:
+            problems.append(
+                ConfigProblem(
+                    path,
+                    _line_of(text, "colours", name),
+                    f"colours.{name}",
+                    f"{fore_value} on {getattr(colours, back)} ({where}) has a contrast of "
+                    f"{ratio:.1f}:1, below the {AA_TEXT}:1 that WCAG AA asks for; using the "
+                    f"default {getattr(defaults, name)!r}",
+                )
+            )
+            config = _set(config, f"colours.{name}", getattr(defaults, name))
     return config, problems
 
 
@@ -384,9 +510,11 @@ def example_toml() -> str:
 
 __all__ = [
     "SETTINGS",
+    "TEXT_PAIRS",
     "Colours",
     "Config",
     "ConfigProblem",
+    "contrast_ratio",
     "example_toml",
     "load_config",
     "parse_config",

@@ -85,6 +85,12 @@ class Paths:
     def log_file(self) -> Path:
         return self.log_dir / "kiosk.log"
 
+    def logo_file(self, logo: str) -> Path | None:
+        """The config's logo: relative to the config file's folder, or absolute."""
+        if not logo:
+            return None
+        return (self.config_file.parent / Path(logo).expanduser()).resolve()
+
     def ensure(self) -> None:
         """Create the data and log folders, private to the kiosk's user.
 

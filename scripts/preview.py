@@ -33,12 +33,32 @@ def main() -> int:
     parser.add_argument("--text-scale", type=float, default=1.0)
     parser.add_argument("--content", type=Path, default=None)
     parser.add_argument("--clinic", default="Riverside Mental Health Clinic")
+    parser.add_argument("--branded", action="store_true", help="hours, website (QR), a logo")
     args = parser.parse_args()
     paths = Paths.resolve(Path(tempfile.mkdtemp()), args.content)
     config = replace(
         Config(), clinic_name=args.clinic, clinic_phone="(555) 010-0199", text_scale=args.text_scale
     )
+    logo = None
+    if args.branded:
+        config = replace(
+            config,
+            clinic_hours="Mon-Fri 8am-5pm, Sat 9am-noon",
+            clinic_website="riverside-clinic.example/ketamine",
+        )
     app = QApplication(sys.argv[:1])
+    if args.branded:
+        from PySide6.QtGui import QColor, QPainter, QPixmap
+
+        pixmap = QPixmap(160, 160)
+        pixmap.fill(QColor("#ffffff"))
+        painter = QPainter(pixmap)
+        painter.setBrush(QColor("#b4442c"))
+        painter.drawEllipse(20, 20, 120, 120)
+        painter.end()
+        logo = paths.data_dir / "logo.png"
+        paths.data_dir.mkdir(parents=True, exist_ok=True)
+        pixmap.save(str(logo))
     app.setStyleSheet(style_sheet(config))
     from kiosk.keys import KdfParams, KeyRing
     from kiosk.store import EnquiryStore
@@ -48,7 +68,7 @@ def main() -> int:
         paths.keys_file, paths.recovery_file, kdf=KdfParams.fast_for_tests()
     )
     store = EnquiryStore(paths.store_file, ring.sealer())
-    window = KioskWindow(config, load_library(paths.content_dir), store=store)
+    window = KioskWindow(config, load_library(paths.content_dir), store=store, logo=logo)
     window.start()
     form = window.request
 

@@ -178,3 +178,51 @@ def test_an_unclosed_multi_line_string_is_said_once() -> None:
     (problem,) = problems
     assert "using all defaults" in problem.message
     assert "Unterminated string" in problem.message
+
+
+def test_the_default_colours_pass_wcag_aa_for_every_text_pair() -> None:
+    from kiosk.config import TEXT_PAIRS, Colours, contrast_ratio
+
+    colours = Colours()
+    for fore, back, where in TEXT_PAIRS:
+        fore_value = "#ffffff" if fore == "white" else getattr(colours, fore)
+        assert contrast_ratio(fore_value, getattr(colours, back)) >= 4.5, where
+
+
+def test_contrast_ratio_matches_wcag_examples() -> None:
+    from kiosk.config import contrast_ratio
+
+    assert contrast_ratio("#ffffff", "#000000") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
+
+
+def test_a_colour_pair_below_aa_falls_back_to_the_default_and_is_reported() -> None:
+    text = '[colours]\nbackground = "#f6f3ee"\ntext = "#aaaaaa"\naccent = "#2a7ab0"\n'
+    config, problems = parse_config(text, HERE)
+    assert config.colours.text == Config().colours.text
+    assert config.colours.accent == "#2a7ab0"  # a good choice is kept
+    assert [str(p) for p in problems] == [
+        "kiosk.toml:3: [colours.text] #aaaaaa on #f6f3ee (body text) has a contrast of "
+        "2.1:1, below the 4.5:1 that WCAG AA asks for; using the default '#1b1f22'"
+    ]
+
+
+def test_a_pale_primary_is_caught_where_white_labels_sit_on_it() -> None:
+    config, problems = parse_config('[colours]\nprimary = "#9fd3c7"\n', HERE)
+    assert config.colours.primary == Config().colours.primary
+    assert len(problems) == 1 and problems[0].key == "colours.primary"
+    assert "4.5:1" in problems[0].message
+
+
+def test_branding_keys() -> None:
+    text = (
+        '[clinic]\nhours = "Mon-Fri 8am-5pm"\nlogo = "logo.png"\n'
+        '[crisis]\ntext = """Call 988.\n\nOr tell the front desk."""\n'
+    )
+    config, problems = parse_config(text, HERE)
+    assert problems == []
+    assert (config.clinic_hours, config.logo) == ("Mon-Fri 8am-5pm", "logo.png")
+    assert config.crisis_text == "Call 988.\n\nOr tell the front desk."
+    _config, problems = parse_config('[clinic]\nlogo = "logo.gif"\n', HERE)
+    assert "must name a .png, .jpg or .svg picture" in problems[0].message

@@ -195,7 +195,13 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         app.installEventFilter(lockdown)
 
     stores = _Stores(paths)
-    window = KioskWindow(config, library, kiosk_mode=not windowed, open_store=stores.get)
+    window = KioskWindow(
+        config,
+        library,
+        kiosk_mode=not windowed,
+        open_store=stores.get,
+        logo=paths.logo_file(config.logo),
+    )
     sys.excepthook = Recovery(window)
     notifier = _quit_on_signals(app)
     window.start()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QImage, QResizeEvent, QTextDocument
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -37,6 +37,57 @@ def _label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
+
+
+def qr_pixmap(text: str, size: int) -> QPixmap:
+    """A QR code for ``text`` (segno, no network), drawn crisp at ``size`` px."""
+    import io
+
+    import segno  # only when a website is configured
+
+    code = segno.make(text, error="m")
+    buffer = io.BytesIO()
+    modules = code.symbol_size(border=2)[0]
+    code.save(buffer, kind="png", scale=max(1, size // modules), border=2)
+    pixmap = QPixmap()
+    pixmap.loadFromData(buffer.getvalue(), "PNG")
+    return pixmap
+
+
+class ClinicInfo(QWidget):
+    """Phone, opening hours and website (as text and a QR code to scan), when
+    the config gives them; hidden when it gives none."""
+
+    QR_PX = 132
+
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.setObjectName("clinicInfo")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(20, 16, 20, 16)
+        row.setSpacing(GAP * 2)
+        column = QVBoxLayout()
+        column.setSpacing(6)
+        self.lines: list[QLabel] = []
+        for template, value in (
+            (strings.INFO_PHONE, config.clinic_phone),
+            (strings.INFO_HOURS, config.clinic_hours),
+            (strings.INFO_WEBSITE, config.clinic_website),
+        ):
+            if value:
+                line = _label(template.format(value), "clinicInfoLine")
+                self.lines.append(line)
+                column.addWidget(line)
+        column.addStretch(1)
+        row.addLayout(column, 1)
+        self.qr: QLabel | None = None
+        if config.clinic_website:
+            self.qr = plain_label("", "clinicQr")
+            self.qr.setPixmap(qr_pixmap(config.clinic_website, self.QR_PX))
+            self.qr.setAccessibleName(strings.INFO_QR.format(config.clinic_website))
+            row.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
+        self.setVisible(bool(self.lines))
 
 
 class HomeScreen(QWidget):
@@ -79,6 +130,8 @@ class HomeScreen(QWidget):
         column.addStretch(1)
         self.disclaimer = _label(strings.DISCLAIMER, "disclaimer")
         column.addWidget(self.disclaimer)
+        self.info = ClinicInfo(config)
+        column.addWidget(self.info)
         self.scroll_area.setWidget(inner)
 
         self.request_button = button(strings.REQUEST_INFO, "big", "homeRequest")
@@ -386,15 +439,23 @@ class Overlay(QWidget):
 
 
 class CrisisOverlay(Overlay):
-    """Crisis help: 988, 911, Crisis Text Line. One tap from every screen."""
+    """Crisis help: 988, 911, Crisis Text Line (or the clinic's own text, shown
+    as plain text). One tap from every screen."""
 
-    def __init__(self, parent: QWidget, body_html: str) -> None:
+    def __init__(self, parent: QWidget, body_html: str, clinic_text: str = "") -> None:
         super().__init__(parent, strings.CRISIS_TITLE, role="crisis")
-        self.body.setTextFormat(Qt.TextFormat.RichText)
-        self.body.setText(body_html)
+        self.set_text(body_html, clinic_text)
         self.close_button = button(strings.CLOSE, None, "crisisClose")
         self.close_button.clicked.connect(self.hide)
         self.add_button(self.close_button)
+
+    def set_text(self, body_html: str, clinic_text: str = "") -> None:
+        if clinic_text.strip():
+            self.body.setTextFormat(Qt.TextFormat.PlainText)  # config text: never markup
+            self.body.setText(clinic_text.strip())
+        else:
+            self.body.setTextFormat(Qt.TextFormat.RichText)  # ours
+            self.body.setText(body_html)
 
 
 class IdleOverlay(Overlay):

@@ -31,6 +31,10 @@ CRISIS_BODY = (
 
 REQUEST_TITLE = "Request information"
 DISCLAIMER = "This information is for education. It is not medical advice."
+INFO_PHONE = "Call us: {}"
+INFO_HOURS = "Open: {}"
+INFO_WEBSITE = "More online: {}"
+INFO_QR = "QR code for {}"
 
 # -- the request form ---------------------------------------------------------
 REQUEST_INTRO = "Leave your details and the clinic will contact you."

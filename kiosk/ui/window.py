@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QScreen
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QPixmap,
+    QResizeEvent,
+    QScreen,
+)
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QStackedWidget,
     QVBoxLayout,
@@ -28,7 +38,7 @@ from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import is_blocked_key
 from kiosk.ui.screens import CrisisOverlay, HomeScreen, IdleOverlay, PageScreen
 from kiosk.ui.theme import document_css
-from kiosk.ui.widgets import ElidedLabel, button
+from kiosk.ui.widgets import ElidedLabel, button, plain_label
 
 if TYPE_CHECKING:
     from kiosk.store import EnquiryStore
@@ -37,6 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOTICE_MS = 6000
+LOGO_PX = 56  # the logo's height in the top bar
 NARROW_PX = 1000  # below this width the top bar takes two rows
 
 
@@ -59,6 +70,7 @@ class KioskWindow(QWidget):
         kiosk_mode: bool = True,
         store: EnquiryStore | None = None,
         open_store: Callable[[], EnquiryStore | None] | None = None,
+        logo: Path | None = None,
         idle_ms: int | None = None,
         countdown_s: int | None = None,
         tick_ms: int = 1000,
@@ -81,6 +93,15 @@ class KioskWindow(QWidget):
         bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.clinic_name = ElidedLabel(config.clinic_name)
         self.clinic_name.setObjectName("clinicName")
+        self.logo = plain_label("", "clinicLogo")
+        self.logo.hide()
+        self.set_logo(logo)
+        self.brand = QWidget()  # the logo and the name, kept together in the bar
+        brand = QHBoxLayout(self.brand)
+        brand.setContentsMargins(0, 0, 0, 0)
+        brand.setSpacing(16)
+        brand.addWidget(self.logo)
+        brand.addWidget(self.clinic_name, 1)
         self.help_button = button(strings.NEED_HELP, "crisis", "helpButton")
         self.request_button = button(strings.REQUEST_INFO, "onbar", "barRequest")
         self._bar = QGridLayout(bar)
@@ -109,7 +130,7 @@ class KioskWindow(QWidget):
         layout.addWidget(self.stack, 1)
 
         # -- overlays, notices --
-        self.crisis = CrisisOverlay(self, strings.CRISIS_BODY)
+        self.crisis = CrisisOverlay(self, strings.CRISIS_BODY, config.crisis_text)
         self.idle_overlay = IdleOverlay(self)
         self.notice = QLabel(self)
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -143,6 +164,26 @@ class KioskWindow(QWidget):
             self._request.finished.connect(self.on_request_finished)
             self.stack.addWidget(self._request)
         return self._request
+
+    def set_logo(self, path: Path | None) -> None:
+        """The clinic's logo beside its name; a picture that does not load is
+        left out (and logged), never a broken image."""
+        if path is None:
+            self.logo.hide()
+            return
+        image = QImage(str(path))
+        if image.isNull():
+            log.error("config: the logo %s could not be read; showing the name only", path)
+            self.logo.hide()
+            return
+        pixmap = QPixmap.fromImage(image).scaledToHeight(
+            LOGO_PX, Qt.TransformationMode.SmoothTransformation
+        )
+        if pixmap.width() > 4 * LOGO_PX:  # a very wide logo: keep the name's room
+            pixmap = pixmap.scaledToWidth(4 * LOGO_PX, Qt.TransformationMode.SmoothTransformation)
+        self.logo.setPixmap(pixmap)
+        self.logo.setAccessibleName(self.config.clinic_name)
+        self.logo.show()
 
     def _connect_signals(self) -> None:
         # Navigation from the screens.
@@ -310,19 +351,19 @@ class KioskWindow(QWidget):
         if narrow == self._bar_narrow:
             return
         self._bar_narrow = narrow
-        for widget in (self.clinic_name, self.help_button, self.request_button):
+        for widget in (self.brand, self.help_button, self.request_button):
             self._bar.removeWidget(widget)
         if narrow:
             # Name on top; the two buttons share the row below.
             self._bar.setContentsMargins(16, 10, 16, 10)
-            self._bar.addWidget(self.clinic_name, 0, 0, 1, 2)
+            self._bar.addWidget(self.brand, 0, 0, 1, 2)
             self._bar.addWidget(self.help_button, 1, 0)
             self._bar.addWidget(self.request_button, 1, 1)
             for column, stretch in enumerate((0, 1, 0)):
                 self._bar.setColumnStretch(column, stretch)
         else:
             self._bar.setContentsMargins(24, 12, 24, 12)
-            self._bar.addWidget(self.clinic_name, 0, 0)
+            self._bar.addWidget(self.brand, 0, 0)
             self._bar.addWidget(self.help_button, 0, 1)
             self._bar.addWidget(self.request_button, 0, 2)
             for column, stretch in enumerate((1, 0, 0)):

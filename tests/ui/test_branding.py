@@ -1,0 +1,88 @@
+"""The clinic's branding on screen: logo, phone, hours, website with a QR code,
+its own crisis text; all of it fits every reference screen."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.conftest import SCREEN_SIZES, png_bytes
+from tests.ui.test_layout import SCALES, _check_controls, _check_text
+
+
+@pytest.fixture
+def branded(config):
+    return replace(
+        config,
+        clinic_phone="(555) 010-0199",
+        clinic_hours="Mon-Fri 8am-5pm, Sat 9am-noon",
+        clinic_website="riverside-clinic.example/ketamine",
+    )
+
+
+def test_home_shows_phone_hours_and_website_with_a_qr_code(make_window, branded) -> None:
+    window = make_window(cfg=branded)
+    info = window.home.info
+    assert info.isVisible()
+    assert [line.text() for line in info.lines] == [
+        "Call us: (555) 010-0199",
+        "Open: Mon-Fri 8am-5pm, Sat 9am-noon",
+        "More online: riverside-clinic.example/ketamine",
+    ]
+    assert info.qr is not None and not info.qr.pixmap().isNull()
+    assert info.qr.pixmap().width() >= 100  # big enough to scan from a phone
+    assert info.qr.accessibleName() == "QR code for riverside-clinic.example/ketamine"
+
+
+def test_no_details_no_box(make_window, config) -> None:
+    window = make_window(cfg=replace(config, clinic_phone="", clinic_website=""))
+    assert not window.home.info.isVisible()
+
+
+def test_the_logo_sits_beside_the_name(make_window, tmp_path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(png_bytes(200, 100))
+    window = make_window(logo=logo)
+    assert window.logo.isVisible()
+    assert window.logo.pixmap().height() == 56
+    assert window.logo.accessibleName() == "Riverside Clinic"
+
+
+def test_a_logo_that_does_not_load_is_left_out_and_logged(make_window, tmp_path, caplog):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"not a picture")
+    with caplog.at_level(logging.ERROR):
+        window = make_window(logo=logo)
+    assert not window.logo.isVisible()
+    assert any("could not be read" in r.getMessage() for r in caplog.records)
+    assert window.clinic_name.isVisible()
+
+
+def test_the_clinics_crisis_text_is_shown_as_plain_text(make_window, config) -> None:
+    text = "Call 988 <b>now</b>.\n\nOr tell the front desk."
+    window = make_window(cfg=replace(config, crisis_text=text))
+    window.show_crisis()
+    assert window.crisis.body.textFormat() == Qt.TextFormat.PlainText
+    assert window.crisis.body.text() == text
+
+
+def test_without_crisis_text_the_built_in_988_text_shows(make_window) -> None:
+    window = make_window()
+    window.show_crisis()
+    assert "988" in window.crisis.body.text()
+
+
+@pytest.mark.parametrize("scale", SCALES)
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_branded_home_fits_every_screen(make_window, branded, tmp_path, size, scale):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(png_bytes(300, 100))
+    window = make_window(size, cfg=replace(branded, text_scale=scale), logo=logo)
+    QApplication.processEvents()
+    _check_controls(window, window)
+    _check_text(window, window)
+    assert window.clinic_name.text() == window.clinic_name.full_text()
