@@ -37,6 +37,7 @@ from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
     from kiosk.store import EnquiryStore
+    from kiosk.ui.reload import LiveReload
     from kiosk.store_opener import StoreOpener
 
 log = logging.getLogger("kiosk")
@@ -157,6 +158,7 @@ class Kiosk:
         self.app = app
         self.window = window
         self.stores = stores
+        self.reload: LiveReload | None = None
         self._notifier = notifier
         self._lockdown = lockdown
 
@@ -206,6 +208,10 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     notifier = _quit_on_signals(app)
     window.start()
 
+    from kiosk.ui.reload import LiveReload
+
+    reload = LiveReload(window, paths)
+
     def after_first_paint() -> None:
         # Keys, database checks and the form are not on the way to the first
         # screen; they are ready a moment later, before anyone can tap.
@@ -217,7 +223,9 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     log.info(
         "kiosk started (%s mode), data in %s", "windowed" if windowed else "kiosk", paths.data_dir
     )
-    return Kiosk(app, window, notifier, lockdown, stores)
+    kiosk = Kiosk(app, window, notifier, lockdown, stores)
+    kiosk.reload = reload
+    return kiosk
 
 
 def run(paths: Paths, *, windowed: bool = False) -> int:

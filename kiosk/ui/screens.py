@@ -148,6 +148,16 @@ class HomeScreen(QWidget):
         layout.addWidget(self.scroll_area, 1)
         layout.addLayout(bottom)
 
+    def apply_config(self, config: Config) -> None:
+        self.welcome.setText(config.welcome)
+        holder = self.info.parentWidget()
+        layout = holder.layout() if holder is not None else None
+        fresh = ClinicInfo(config)
+        if layout is not None:
+            layout.replaceWidget(self.info, fresh)
+        self.info.deleteLater()
+        self.info = fresh
+
     @property
     def tiles(self) -> list[Tile]:
         return list(self._tiles)

@@ -57,10 +57,12 @@ class KioskWindow(QWidget):
     Signals:
         screen_changed(str): "home", "page:<key>" or "request", after each move.
         was_reset(): the idle reset (or a recovery) has wiped the screens.
+        crisis_closed(): the crisis card's Close was tapped.
     """
 
     screen_changed = Signal(str)
     was_reset = Signal()
+    crisis_closed = Signal()
 
     def __init__(
         self,
@@ -196,6 +198,7 @@ class KioskWindow(QWidget):
         self.page.page_link.connect(self.show_page)
         # The bar.
         self.help_button.clicked.connect(self.show_crisis)
+        self.crisis.close_button.clicked.connect(self.crisis_closed)
         self.request_button.clicked.connect(lambda: self.show_request(self._current_topic()))
         # The idle clock.
         self.idle.warning.connect(self.on_idle_warning)
@@ -217,6 +220,28 @@ class KioskWindow(QWidget):
         if self.stack.currentWidget() is self.page and 0 <= self._index < len(self._pages):
             return self._pages[self._index]
         return None
+
+    def is_at_rest(self) -> bool:
+        """Home, with nothing open over it: new content can be swapped in."""
+        return (
+            self.stack.currentWidget() is self.home
+            and not self.crisis.isVisible()
+            and not self.idle_overlay.isVisible()
+        )
+
+    def apply_config(self, config: Config, logo: Path | None = None) -> None:
+        """New branding, colours (the caller restyles the app), texts and timings."""
+        self.config = config
+        self.setWindowTitle(config.clinic_name)
+        self.clinic_name.set_full_text(config.clinic_name)
+        self.set_logo(logo)
+        self.home.apply_config(config)
+        self.page.body.document().setDefaultStyleSheet(document_css(config))
+        self.crisis.set_text(strings.CRISIS_BODY, config.crisis_text)
+        self.idle.idle_ms = config.idle_seconds * 1000
+        self.idle.countdown_s = config.countdown_seconds
+        if self._request is not None:
+            self._request.config = config  # region, thank-you time; the keyboard at restart
 
     def is_pristine(self) -> bool:
         """True when nothing has happened since the last reset that a next patient
