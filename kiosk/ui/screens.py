@@ -178,7 +178,8 @@ class HomeScreen(QWidget):
                 self._tiles.append(tile)
         else:
             for topic in library.topics:
-                tile = Tile(topic.title, topic.summary)
+                cover = QPixmap(str(topic.cover)) if topic.cover is not None else None
+                tile = Tile(topic.title, topic.summary, cover=cover)
                 tile.clicked.connect(
                     lambda _=False, tid=topic.topic_id: self.topic_chosen.emit(tid)
                 )

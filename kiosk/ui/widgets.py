@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -49,7 +49,15 @@ class Tile(QPushButton):
     target; ``accessibleName`` is the title, as shown.
     """
 
-    def __init__(self, title: str, summary: str = "", number: int | None = None) -> None:
+    COVER_PX = 88  # a topic's cover picture, square, beside its title
+
+    def __init__(
+        self,
+        title: str,
+        summary: str = "",
+        number: int | None = None,
+        cover: QPixmap | None = None,
+    ) -> None:
         super().__init__()
         self.setProperty("role", "tile")
         self.setAccessibleName(title)
@@ -65,6 +73,21 @@ class Tile(QPushButton):
             badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
             badge.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             row.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
+        self.cover: QLabel | None = None
+        if cover is not None and not cover.isNull():
+            self.cover = plain_label("", "tileCover")
+            self.cover.setPixmap(
+                cover.scaled(
+                    self.COVER_PX,
+                    self.COVER_PX,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+            self.cover.setFixedSize(self.COVER_PX, self.COVER_PX)
+            self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.cover.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            row.addWidget(self.cover, 0, Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout()
         column.setSpacing(6)
         self.title_label = plain_label(title, "tileTitle")

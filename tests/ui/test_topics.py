@@ -1,0 +1,73 @@
+"""More than one topic: home shows the topics (with a cover and a summary);
+pages link across topics; it all fits every reference screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QApplication
+
+from kiosk.content import Library, load_library
+from tests.conftest import SCREEN_SIZES, png_bytes, write_page
+from tests.ui.helpers import find_button, tap
+from tests.ui.test_layout import SCALES, _check_controls, _check_text
+
+
+@pytest.fixture
+def two_topics(tmp_path: Path) -> Library:
+    root = tmp_path / "content"
+    first = root / "ketamine"
+    second = root / "tms"
+    (first / "images").mkdir(parents=True)
+    second.mkdir(parents=True)
+    (first / "images" / "cover.png").write_bytes(png_bytes(120, 120))
+    (first / "topic.toml").write_text(
+        'title = "Ketamine and depression"\norder = 1\n'
+        'summary = "What it is and how it helps"\ncover = "images/cover.png"\n',
+        encoding="utf-8",
+    )
+    (second / "topic.toml").write_text(
+        'title = "TMS therapy"\norder = 2\nsummary = "Magnetic stimulation, explained"\n',
+        encoding="utf-8",
+    )
+    write_page(first, "01.md", "What is ketamine?", 1, "See also [TMS](../tms/01.md).")
+    write_page(first, "02.md", "How it works", 2)
+    write_page(second, "01.md", "What is TMS?", 1, "Back to [ketamine](../ketamine/02.md).")
+    library = load_library(root)
+    assert not library.errors, library.errors
+    return library
+
+
+def test_home_shows_the_topics_with_cover_and_summary(make_window, qtbot, two_topics) -> None:
+    window = make_window(library=two_topics)
+    titles = [t.label_text() for t in window.home.tiles]
+    assert titles == ["Ketamine and depression", "TMS therapy"]
+    first, second = window.home.tiles
+    assert first.cover is not None and not first.cover.pixmap().isNull()
+    assert second.cover is None
+    assert first.accessibleDescription() == "What it is and how it helps"
+    tap(qtbot, find_button(window, "TMS therapy"))
+    assert window.current_screen == "page:tms/01"
+
+
+def test_links_cross_topics(make_window, qtbot, two_topics) -> None:
+    window = make_window(library=two_topics)
+    window.show_page("ketamine/01")
+    window.page.body.anchorClicked.emit(QUrl("kiosk:page/tms/01"))
+    assert window.current_screen == "page:tms/01"
+    assert window.page.progress.text() == "1 of 1"  # now within the TMS topic
+    html = two_topics.page("tms/01").html
+    assert "kiosk:page/ketamine/02" in html
+
+
+@pytest.mark.parametrize("scale", SCALES)
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_topic_home_fits_every_screen(make_window, two_topics, config, size, scale) -> None:
+    from dataclasses import replace
+
+    window = make_window(size, library=two_topics, cfg=replace(config, text_scale=scale))
+    QApplication.processEvents()
+    _check_controls(window, window)
+    _check_text(window, window)
