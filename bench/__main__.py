@@ -10,6 +10,13 @@
    with synchronous=FULL), median and 95th percentile over 500 saves; a plain
    SQLite insert with the same durability settings in the same folder,
    interleaved, as the reference.
+5. A library of 200 pages (10 topics of 20 generated pages: paragraphs from
+   the shipped article, a list, a picture on every fifth page, a link to the
+   next page): loading it and checking it (``kiosk check-content``) against
+   loading the shipped 9 pages; loading it again after one page changed (what
+   live reload pays) against loading it unchanged; and start-up to the first
+   painted home with it against start-up with the shipped content, in child
+   processes started alternately.
 
 Results go to bench/results/latest.json and between the bench markers in README.md.
 """
@@ -24,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +44,13 @@ AIM_MEMORY = 1.6
 AIM_TURN_P95_MS = 8.0
 AIM_CPU_PER_MIN = 0.5
 AIM_SAVE_P95_MS = 25.0
+# Loading 200 pages reads headers only: rendering them all at load would cost
+# about 0.3 s here, so this aim fails if that comes back.
+AIM_LOAD_200_MS = 100.0
+AIM_CHECK_200_MS = 1000.0
+AIM_RELOAD = 1.2
+AIM_STARTUP_200 = 1.5
+LIBRARY_PAGES, LIBRARY_TOPICS = 200, 10
 
 
 def _prepared_data_dir() -> str:
@@ -58,10 +73,13 @@ def _prepared_data_dir() -> str:
 _DATA_DIR: list[str] = []
 
 
-def _child(mode: str, rest_s: float = 0.0) -> dict[str, float]:
+def _child(mode: str, rest_s: float = 0.0, content_dir: Path | None = None) -> dict[str, float]:
     if not _DATA_DIR:
         _DATA_DIR.append(_prepared_data_dir())
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BENCH_DATA_DIR=_DATA_DIR[0])
+    env.pop("BENCH_CONTENT_DIR", None)
+    if content_dir is not None:
+        env["BENCH_CONTENT_DIR"] = str(content_dir)
     began = time.monotonic()
     out = subprocess.run(
         [sys.executable, "-m", "bench.child", mode, str(rest_s)],
@@ -264,9 +282,163 @@ def enquiry_saves(count: int) -> dict[str, float]:
     }
 
 
+def _png(width: int, height: int) -> bytes:
+    """A small, valid PNG (no Qt in this process for that)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + bytes((90, 140, 150)) * width
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+_CONTENT_DIR: list[Path] = []
+
+
+def generated_library(pages: int = LIBRARY_PAGES, topics: int = LIBRARY_TOPICS) -> Path:
+    """A content folder that looks like a clinic's, ``pages`` pages in ``topics``
+    topics: each page a few paragraphs (from the shipped article), a list, a
+    link to the next page (across topics at a topic's end), a picture on every
+    fifth page. Made once per run, in a temporary folder."""
+    if _CONTENT_DIR:
+        return _CONTENT_DIR[0]
+    import random
+    import tempfile
+
+    from kiosk.paths import shipped_content_dir
+
+    paragraphs = []
+    for file in sorted(shipped_content_dir().glob("*/*.md")):
+        body = file.read_text(encoding="utf-8").split("---", 2)[2]
+        paragraphs += [
+            block.strip()
+            for block in body.split("\n\n")
+            if len(block.split()) > 12 and not block.lstrip().startswith(("-", "#", "*", "|"))
+        ]
+    items = ["dizziness", "nausea", "feeling sleepy", "a change in blood pressure", "headache"]
+    rng = random.Random(5)
+    root = Path(tempfile.mkdtemp(prefix="kiosk-bench-content-"))
+    per_topic = pages // topics
+    names: list[tuple[str, list[str]]] = [
+        (f"topic-{t + 1:02d}", [f"{n + 1:02d}-page-{n + 1}.md" for n in range(per_topic)])
+        for t in range(topics)
+    ]
+    for t, (topic, files) in enumerate(names):
+        folder = root / topic
+        (folder / "images").mkdir(parents=True)
+        (folder / "images" / "room.png").write_bytes(_png(480, 320))
+        (folder / "topic.toml").write_text(
+            f'title = "Topic {t + 1}"\norder = {t + 1}\nsummary = "About topic {t + 1}."\n',
+            encoding="utf-8",
+        )
+        for n, name in enumerate(files):
+            if n + 1 < len(files):
+                link = f"[Next: page {n + 2}]({files[n + 1]})"
+            elif t + 1 < len(names):
+                link = f"[Next: topic {t + 2}](../{names[t + 1][0]}/{names[t + 1][1][0]})"
+            else:
+                link = f"[Back to the start](../{names[0][0]}/{names[0][1][0]})"
+            text = rng.sample(paragraphs, 3)
+            listed = "\n".join(f"- {item}" for item in rng.sample(items, 3))
+            picture = "\n\n![A calm room in the clinic](images/room.png)" if n % 5 == 0 else ""
+            (folder / name).write_text(
+                f"---\ntitle: Topic {t + 1}, page {n + 1}\norder: {n + 1}\n"
+                f"summary: Page {n + 1} of topic {t + 1}.\n---\n\n"
+                f"{text[0]}\n\n{text[1]}\n\nThe most common side effects are:\n\n"
+                f"{listed}\n\n{text[2]}{picture}\n\n{link}\n",
+                encoding="utf-8",
+            )
+    _CONTENT_DIR.append(root)
+    return root
+
+
+def _ms(work: Callable[[], object]) -> float:
+    began = time.perf_counter()
+    work()
+    return (time.perf_counter() - began) * 1000
+
+
+def content_library(runs: int) -> dict[str, float]:
+    """Loading and checking 200 pages, and loading again after one changed."""
+    from kiosk.content import load_library
+    from kiosk.content.check import check_content
+    from kiosk.paths import shipped_content_dir
+
+    shipped, root = shipped_content_dir(), generated_library()
+    library = load_library(root)
+    assert len(library.pages) == LIBRARY_PAGES and not library.errors, library.errors
+    load_library(shipped)
+    reference, loads = [], []
+    for _ in range(runs):
+        reference.append(_ms(lambda: load_library(shipped)))
+        loads.append(_ms(lambda: load_library(root)))
+    checks = [_ms(lambda: check_content(root)) for _ in range(max(3, runs // 10))]
+
+    # Live reload: one page saved again with a change, then the library read
+    # again (and the changed page rendered, as when it is next shown); the
+    # reference is loading the unchanged library, alternately.
+    changed = root / "topic-05" / "07-page-7.md"
+    original = changed.read_text(encoding="utf-8")
+    unchanged, reloads, renders = [], [], []
+    for i in range(runs):
+        unchanged.append(_ms(lambda: load_library(root)))
+        changed.write_text(original.replace("\n\n", f"\n\nChanged {i}.\n\n", 1), "utf-8")
+        began = time.perf_counter()
+        reloaded = load_library(root)
+        reloads.append((time.perf_counter() - began) * 1000)
+        page = reloaded.page("topic-05/07-page-7")
+        assert page is not None and f"Changed {i}." in page.source.read_text("utf-8")
+        began = time.perf_counter()
+        assert f"Changed {i}." in page.html
+        renders.append((time.perf_counter() - began) * 1000)
+    changed.write_text(original, encoding="utf-8")
+    ref_ms, load_ms = statistics.median(reference), statistics.median(loads)
+    return {
+        "pages": LIBRARY_PAGES,
+        "topics": LIBRARY_TOPICS,
+        "load_shipped_ms": ref_ms,
+        "load_200_ms": load_ms,
+        "load_200_vs_shipped": load_ms / ref_ms,
+        "check_200_ms": statistics.median(checks),
+        "check_200_vs_load_shipped": statistics.median(checks) / ref_ms,
+        "first_load_ms": statistics.median(unchanged),
+        "reload_ms": statistics.median(reloads),
+        "reload_vs_first_load": statistics.median(reloads) / statistics.median(unchanged),
+        "reload_render_changed_page_ms": statistics.median(renders),
+        "runs": runs,
+    }
+
+
+def startup_with_200_pages(runs: int) -> dict[str, float]:
+    """Start-up to the first painted home: 200 pages against the shipped 9."""
+    root = generated_library()
+    _child("kiosk"), _child("kiosk", content_dir=root)  # warm the file cache for both
+    ratios, shipped_s, big_s = [], [], []
+    for _ in range(runs):
+        shipped = _child("kiosk")
+        big = _child("kiosk", content_dir=root)
+        ratios.append(big["startup_s"] / shipped["startup_s"])
+        shipped_s.append(shipped["startup_s"])
+        big_s.append(big["startup_s"])
+    return {
+        "startup_200_vs_shipped": statistics.median(ratios),
+        "startup_200_ms": statistics.median(big_s) * 1000,
+        "startup_shipped_ms": statistics.median(shipped_s) * 1000,
+        "runs": runs,
+    }
+
+
 def _table(results: dict[str, dict[str, float]]) -> str:
     s, t, c = results["startup"], results["turns"], results["idle"]
-    e = results["saves"]
+    e, lib, b = results["saves"], results["library"], results["startup_200"]
     mark = lambda ok: "yes" if ok else "**no**"  # noqa: E731
     rows = [
         "| what | measured | aim | met |",
@@ -293,6 +465,23 @@ def _table(results: dict[str, dict[str, float]]) -> str:
         f"{e['save_median_ms']:.1f} ms, p95 {e['save_p95_ms']:.1f} ms "
         f"({e['save_vs_plain_insert']:.2f}x a plain durable SQLite insert) | "
         f"p95 < {AIM_SAVE_P95_MS:.0f} ms | {mark(e['save_p95_ms'] < AIM_SAVE_P95_MS)} |",
+        f"| loading {lib['pages']:.0f} pages in {lib['topics']:.0f} topics (pages are "
+        f"rendered when first shown), vs the shipped 9 | {lib['load_200_ms']:.1f} ms "
+        f"({lib['load_200_vs_shipped']:.1f}x {lib['load_shipped_ms']:.1f} ms) | "
+        f"< {AIM_LOAD_200_MS:.0f} ms | {mark(lib['load_200_ms'] < AIM_LOAD_200_MS)} |",
+        f"| checking {lib['pages']:.0f} pages (`kiosk check-content`: renders every page) | "
+        f"{lib['check_200_ms']:.0f} ms ({lib['check_200_vs_load_shipped']:.0f}x loading the "
+        f"shipped 9) | < {AIM_CHECK_200_MS:.0f} ms | "
+        f"{mark(lib['check_200_ms'] < AIM_CHECK_200_MS)} |",
+        f"| reload of one changed page ({lib['pages']:.0f} pages read again) | "
+        f"{lib['reload_vs_first_load']:.2f}x the first load ({lib['reload_ms']:.1f} ms vs "
+        f"{lib['first_load_ms']:.1f} ms), then {lib['reload_render_changed_page_ms']:.1f} ms "
+        f"to render the changed page | <= {AIM_RELOAD}x | "
+        f"{mark(lib['reload_vs_first_load'] <= AIM_RELOAD)} |",
+        f"| start-up to first painted home with {lib['pages']:.0f} pages, vs the shipped "
+        f"content | {b['startup_200_vs_shipped']:.2f}x ({b['startup_200_ms']:.0f} ms vs "
+        f"{b['startup_shipped_ms']:.0f} ms) | <= {AIM_STARTUP_200}x | "
+        f"{mark(b['startup_200_vs_shipped'] <= AIM_STARTUP_200)} |",
     ]
     return "\n".join(rows)
 
@@ -311,6 +500,8 @@ def main() -> int:
         "turns": page_turns(200),
         "idle": idle_cpu(10 if args.quick else 60),
         "saves": enquiry_saves(500),
+        "library": content_library(10 if args.quick else 30),
+        "startup_200": startup_with_200_pages(3 if args.quick else 7),
     }
     results["machine"] = {
         "python": platform.python_version(),

@@ -1,5 +1,8 @@
 """One measured process: ``python -m bench.child bare|kiosk|idle SECONDS``.
 
+``BENCH_DATA_DIR`` names a prepared data folder and ``BENCH_CONTENT_DIR`` a
+content folder (default: the shipped content).
+
 Prints one JSON line: the CLOCK_MONOTONIC time of the first painted frame
 (comparable with the parent's clock on Linux), peak RSS 1.5 s after it (so
 the work deferred past the first paint counts), and for ``idle`` the CPU
@@ -56,7 +59,9 @@ def main() -> int:
         # A prepared data folder (keys made, database there): an ordinary
         # start, not the first run, which makes the keys once.
         data = os.environ.get("BENCH_DATA_DIR") or tempfile.mkdtemp(prefix="kiosk-bench-")
-        paths = Paths.resolve(Path(data))
+        # Another content folder (a generated library of 200 pages), or the shipped one.
+        content = os.environ.get("BENCH_CONTENT_DIR")
+        paths = Paths.resolve(Path(data), content_dir=Path(content) if content else None)
         kiosk = build(paths)
         app = kiosk.app
     # Any widget's first paint: a window covered by its children gets none itself.

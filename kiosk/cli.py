@@ -1,5 +1,6 @@
 """The ``kiosk`` command. ``kiosk run`` (the default, and ``python main.py``)
-starts the kiosk; more commands (content checks, staff) join it later.
+starts the kiosk; ``kiosk check-content [DIR]`` and ``kiosk check-config [FILE]``
+tell the clinic's admin what is wrong with their files, one ``file:line`` each.
 
 Qt is imported only when the kiosk really starts, so the commands that do not
 show a window work on a machine without a screen.
@@ -126,7 +127,59 @@ def _parser() -> argparse.ArgumentParser:
             help="a normal, closable window for development",
         )
     sub.add_parser("example-config", help="print a kiosk.toml with every key and its default")
+    content = sub.add_parser(
+        "check-content",
+        help="check a content folder: each problem as file:line, then each page's reading level",
+    )
+    content.add_argument(
+        "dir", nargs="?", type=Path, help="the content folder (default: the shipped content)"
+    )
+    content.add_argument("--strict", action="store_true", help="fail on warnings too")
+    config = sub.add_parser("check-config", help="check a config file (kiosk.toml)")
+    config.add_argument(
+        "file", nargs="?", type=Path, help="the config file (default: DATA_DIR/kiosk.toml)"
+    )
+    config.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help=f"data folder whose kiosk.toml to check; also ${DATA_DIR_ENV}",
+    )
     return parser
+
+
+def check_content(folder: Path | None, *, strict: bool = False) -> int:
+    """``kiosk check-content``: 0 when nothing is wrong, 1 with errors (or warnings if strict)."""
+    from kiosk.content.check import check, format_level, format_problem, summary
+    from kiosk.paths import shipped_content_dir
+
+    report = check(folder or shipped_content_dir())
+    for problem in report.problems:
+        print(format_problem(problem, report.root))
+    for level in report.levels:
+        print(format_level(level, report.root))
+    print(summary(report))
+    return 1 if report.errors or (strict and report.warnings) else 0
+
+
+def check_config(file: Path | None, data_dir: Path | None) -> int:
+    """``kiosk check-config``: each problem as ``file:line: error: message``."""
+    from kiosk.config import load_config
+
+    path = file or Paths.resolve(data_dir).config_file
+    if not path.is_file():
+        if file is not None:
+            print(f"{path}: error: no such file")
+            return 1
+        print(f"{path}: no config file here; the kiosk uses every default")
+        return 0
+    _config, problems = load_config(path)
+    for problem in problems:
+        where = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
+        key = f"[{problem.key}] " if problem.key else ""
+        print(f"{where}: error: {key}{problem.message}")
+    print(f"{path.name}: {len(problems)} error{'' if len(problems) == 1 else 's'}")
+    return 1 if problems else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(example_toml())
         return 0
+    if args.command == "check-content":
+        return check_content(args.dir or args.content, strict=args.strict)
+    if args.command == "check-config":
+        return check_config(args.file or args.config, args.data_dir)
     paths = Paths.resolve(args.data_dir, args.content, args.config)
     try:
         paths.ensure()

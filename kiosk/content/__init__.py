@@ -1,11 +1,13 @@
 """The content library: topics (folders) of pages (Markdown files).
 
-``load_library(folder)`` reads every topic and page, renders each page to
-sanitised HTML for Qt's rich-text engine and returns a ``Library``. A broken
-page is left out and described in ``Library.problems``; the rest still shows.
+``load_library(folder)`` reads every topic and page header and returns a
+``Library``; each page's Markdown is rendered to sanitised HTML for Qt's
+rich-text engine the first time it is shown (``Page.html``). A broken page is
+left out and described in ``Library.problems``; the rest still shows.
+``kiosk.content.check`` checks a folder for the admin (``kiosk check-content``).
 """
 
 from kiosk.content.loader import load_library
-from kiosk.content.model import Library, Page, Problem, Topic
+from kiosk.content.model import Library, Page, PageBody, Problem, Rendered, Topic
 
-__all__ = ["Library", "Page", "Problem", "Topic", "load_library"]
+__all__ = ["Library", "Page", "PageBody", "Problem", "Rendered", "Topic", "load_library"]

@@ -16,24 +16,35 @@ A page starts with a metadata header::
     summary: One line for the home screen.     (optional)
     picture: images/clinic.jpg                 (optional)
     ---
+
+Loading reads every file and does the cheap checks that decide whether a page
+can be shown (its header, UTF-8, its pictures exist), so the set of pages that
+will be shown, and so every link's fate, is known at load. A page's Markdown is
+rendered the first time its HTML is asked for (``PageBody``), once.
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import logging
 import re
+import threading
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from kiosk.content.model import Library, Page, Problem, Severity, Topic
+from kiosk.content.model import Library, Page, PageBody, Problem, Rendered, Severity, Topic
 from kiosk.content.render import (
     BrokenPageError,
     RenderContext,
     Renderer,
+    find_pictures,
     inside,
+    line_of,
     plain_text,
     resolve_picture,
 )
@@ -109,13 +120,13 @@ def _read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise MetadataError(
-            "is not valid UTF-8 text (save it as UTF-8); page left out", line
-        ) from None
+        raise MetadataError("is not valid UTF-8 text (save it as UTF-8)", line) from None
 
 
 @dataclass
-class _PendingPage:
+class PageSource:
+    """A page file that passed the cheap checks: it will be shown."""
+
     topic_id: str
     page_id: str
     path: Path
@@ -127,11 +138,102 @@ class _PendingPage:
         return f"{self.topic_id}/{self.page_id}"
 
 
-class _Loader:
-    def __init__(self, root: Path) -> None:
+Report = Callable[[Problem], None]
+
+
+class _LazyRenderer:
+    """Renders a library's pages when they are first asked for: one Markdown
+    instance for the library, one page at a time (a lock: Markdown keeps state)."""
+
+    def __init__(self, root: Path, keys: frozenset[str], report: Report | None) -> None:
+        self.root = root
+        self.keys = keys  # every page that can be shown: known before any render
+        self.report = report
+        self._renderer: Renderer | None = None
+        self._lock = threading.Lock()
+
+    def body(self, source: PageSource) -> PageBody:
+        inputs = (self.root, source.path, source.text, self.keys)
+        return PageBody(functools.partial(self.render, source), inputs)
+
+    def render(self, source: PageSource) -> Rendered:
+        """The page's body; never raises: a page that cannot be rendered is
+        shown as its text, escaped, and the error reported."""
+        with self._lock:
+            try:
+                rendered = self._render(source)
+            except Exception as exc:  # one odd page must never stop the kiosk
+                rendered = self._fallback(source, exc)
+        if self.report is not None:
+            for problem in rendered.problems:
+                self.report(problem)
+        return rendered
+
+    def _render(self, source: PageSource) -> Rendered:
+        path, header = source.path, source.header
+        problems: list[Problem] = []
+        body = header.body
+        context = RenderContext(self.root, path, self.keys, source.text)
+        if "picture" in header.values:
+            picture, _line = header.values["picture"]
+            file, _refused = resolve_picture(self.root, path.parent, picture)
+            if file is not None:  # refused ones were reported at load
+                body = f"![]({picture})\n\n{body}"
+        if self._renderer is None:
+            self._renderer = Renderer()
+        markup = self._renderer.render(body, context)
+        problems.extend(Problem(path, at, "warning", message) for at, message in context.warnings)
+        text = plain_text(markup)
+        if not text.strip() and not context.images:
+            problems.append(
+                Problem(
+                    path,
+                    header.body_line,
+                    "warning",
+                    "the page has no text; write some below the header, or remove the file",
+                )
+            )
+        return Rendered(
+            html=markup,
+            plain_text=text,
+            images=MappingProxyType(dict(context.images)),
+            problems=tuple(problems),
+            pictures=tuple(context.pictures),
+        )
+
+    def _fallback(self, source: PageSource, exc: Exception) -> Rendered:
+        if isinstance(exc, BrokenPageError):
+            line, why = exc.line, str(exc)
+        else:
+            log.debug("rendering %s failed", source.path, exc_info=True)
+            line, why = None, f"could not be shown ({type(exc).__name__}: {exc})"
+        paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", source.header.body) if p.strip()]
+        return Rendered(
+            html="".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
+            plain_text="\n\n".join(paragraphs),
+            problems=(Problem(source.path, line, "error", f"{why}; shown as plain text instead"),),
+        )
+
+
+class Loader:
+    """Reads a content folder: headers and the cheap checks that decide which
+    pages can be shown. Bodies are rendered later, on first use (``PageBody``).
+
+    ``report`` is told each problem a page's render finds, when it finds it
+    (``load_library`` logs them); the problems found here are in
+    ``Library.problems``.
+    """
+
+    def __init__(self, root: Path, report: Report | None = None) -> None:
         self.root = root.resolve()
+        self.report = report
         self.problems: list[Problem] = []
-        self.renderer = Renderer()
+        #: Every page file found (shown or not), and the ones that will be shown.
+        self.page_files: list[Path] = []
+        self.sources: list[PageSource] = []
+        #: Topic folders found (shown or not).
+        self.topic_folders: list[Path] = []
+        self._topic_orders: dict[str, tuple[int, int | None]] = {}
 
     def problem(self, path: Path, line: int | None, severity: Severity, message: str) -> None:
         self.problems.append(Problem(path, line, severity, message))
@@ -148,47 +250,38 @@ class _Loader:
                 self.problem(path, None, "warning", "links to outside the content folder; left out")
                 continue
             folders.append(path)
-        pending: dict[str, list[_PendingPage]] = {}
-        for folder in folders:
-            pending[folder.name] = self._read_pages(folder)
-        keys = frozenset(f"{t}/{p.page_id}" for t, pages in pending.items() for p in pages)
-        rendered = self._render_all(pending, keys)
+        self.topic_folders = folders
+        pending = {folder.name: self._read_pages(folder) for folder in folders}
+        self.sources = [source for folder in folders for source in pending[folder.name]]
+        # Every page that can be shown is known now, before any is rendered:
+        # links to a page left out become text when their page is rendered.
+        renderer = _LazyRenderer(
+            self.root, frozenset(source.key for source in self.sources), self.report
+        )
         topics = []
         for folder in folders:
-            pages = [page for p in pending[folder.name] if (page := rendered[p.key]) is not None]
+            pages = [self._page(source, renderer) for source in pending[folder.name]]
+            topic = self._topic(folder, pages)  # its topic.toml is checked all the same
             if not pages:
                 self.problem(
                     folder, None, "warning", "topic has no pages that can be shown; left out"
                 )
                 continue
-            topics.append(self._topic(folder, pages))
+            topics.append(topic)
+        self._check_topic_orders(topics)
         topics.sort(key=lambda t: (t.order, t.topic_id))
         if not topics:
             self.problem(self.root, None, "error", "no topic has a page that can be shown")
         return Library(self.root, tuple(topics), tuple(self.problems))
 
-    def _render_all(
-        self, pending: dict[str, list[_PendingPage]], keys: frozenset[str]
-    ) -> dict[str, Page | None]:
-        """Render every page. A page that cannot be shown is left out, so links
-        to it must not stay live: render again without it until nothing changes."""
-        while True:
-            problems: list[Problem] = []
-            rendered = {
-                p.key: self._render(p, keys, problems) for pages in pending.values() for p in pages
-            }
-            shown = keys & frozenset(key for key, page in rendered.items() if page is not None)
-            if shown == keys:
-                self.problems.extend(problems)
-                return rendered
-            keys = shown  # only ever shrinks, so this ends
-
-    def _read_pages(self, folder: Path) -> list[_PendingPage]:
+    def _read_pages(self, folder: Path) -> list[PageSource]:
         result = []
         for path in sorted(folder.glob("*.md")):
             if path.name.startswith((".", "_")) or not path.is_file():
                 continue
-            if not inside(self.root, path):
+            self.page_files.append(path)
+            # The folder is inside the content folder: only a symlink can lead out.
+            if path.is_symlink() and not inside(self.root, path):
                 self.problem(path, None, "warning", "links to outside the content folder; left out")
                 continue
             try:
@@ -197,6 +290,7 @@ class _Loader:
                 for line, message in warnings:
                     self.problem(path, line, "warning", message)
                 self._check_page_header(header)
+                self._check_pictures(path, text, header)
             except MetadataError as exc:
                 self.problem(
                     path,
@@ -208,7 +302,7 @@ class _Loader:
             except OSError as exc:
                 self.problem(path, None, "error", f"cannot be read ({exc.strerror}); page left out")
                 continue
-            result.append(_PendingPage(folder.name, path.stem, path, text, header))
+            result.append(PageSource(folder.name, path.stem, path, text, header))
         orders: dict[int, Path] = {}
         for page in result:
             order, line = page.header.values["order"]
@@ -237,55 +331,49 @@ class _Loader:
                 f'"summary" is longer than {MAX_SUMMARY} characters', header.values["summary"][1]
             )
 
-    def _render(
-        self, pending: _PendingPage, keys: frozenset[str], problems: list[Problem]
-    ) -> Page | None:
-        """The page, or None if it cannot be shown; what is wrong goes to ``problems``."""
-        path = pending.path
-
-        def problem(line: int | None, severity: Severity, message: str) -> None:
-            problems.append(Problem(path, line, severity, message))
-
-        header = pending.header
-        body = header.body
-        context = RenderContext(self.root, path, keys, pending.text)
+    def _check_pictures(self, path: Path, text: str, header: _Header) -> None:
+        """A page whose picture is missing is left out (raise MetadataError);
+        a picture from outside the content folder is only left out (warning),
+        by the render for those in the text."""
         if "picture" in header.values:
             picture, line = header.values["picture"]
             file, refused = resolve_picture(self.root, path.parent, picture)
             if file is None:
-                problem(line, "warning", refused or "picture left out")
+                self.problem(path, line, "warning", refused or "picture left out")
             elif not file.is_file():
-                problem(line, "error", f'picture "{picture}" not found; page left out')
-                return None
-            else:
-                body = f"![]({picture})\n\n{body}"
-        try:
-            html = self.renderer.render(body, context)
-        except BrokenPageError as exc:
-            problem(exc.line, "error", f"{exc}; page left out")
-            return None
-        except Exception as exc:  # one odd page must never stop the kiosk
-            log.debug("rendering %s failed", path, exc_info=True)
-            problem(
-                None, "error", f"could not be shown ({type(exc).__name__}: {exc}); page left out"
-            )
-            return None
-        for at, message in context.warnings:
-            problem(at, "warning", message)
-        text = plain_text(html)
-        if not text.strip() and not context.images:
-            problem(header.body_line, "warning", "the page has no text")
+                raise MetadataError(f'picture "{picture}" not found', line)
+        for src in find_pictures(header.body):
+            file, _refused = resolve_picture(self.root, path.parent, src)
+            if file is not None and not file.is_file():
+                raise MetadataError(f'picture "{src}" not found', line_of(text, src))
+
+    @staticmethod
+    def _page(source: PageSource, renderer: _LazyRenderer) -> Page:
+        header = source.header
         return Page(
-            topic_id=pending.topic_id,
-            page_id=pending.page_id,
+            topic_id=source.topic_id,
+            page_id=source.page_id,
             title=header.values["title"][0],
             order=header.values["order"][0],
             summary=header.values.get("summary", ("", 0))[0],
-            source=path,
-            html=html,
-            plain_text=text,
-            images=MappingProxyType(dict(context.images)),
+            source=source.path,
+            body=renderer.body(source),
         )
+
+    def _check_topic_orders(self, topics: list[Topic]) -> None:
+        used: dict[int, str] = {}
+        for topic in topics:
+            if topic.topic_id not in self._topic_orders:
+                continue
+            order, line = self._topic_orders[topic.topic_id]
+            if order in used:
+                self.problem(
+                    self.root / topic.topic_id / TOPIC_FILE,
+                    line,
+                    "warning",
+                    f'order {order} is also used by the topic "{used[order]}"',
+                )
+            used.setdefault(order, topic.topic_id)
 
     def _topic(self, folder: Path, pages: list[Page]) -> Topic:
         pages.sort(key=lambda p: (p.order, p.page_id))
@@ -316,48 +404,85 @@ class _Loader:
                     f"not valid TOML ({exc}); using defaults",
                 )
             except OSError as exc:
-                self.problem(meta_file, None, "error", f"cannot be read ({exc.strerror})")
+                self.problem(
+                    meta_file, None, "error", f"cannot be read ({exc.strerror}); using defaults"
+                )
+            else:
+                if "title" not in data:
+                    self.problem(
+                        meta_file,
+                        None,
+                        "warning",
+                        f'has no "title"; the topic is called "{title}" until it has one',
+                    )
 
-        def line_of(key: str) -> int | None:
-            for number, line in enumerate(text.split("\n"), start=1):
-                if re.match(rf"^\s*{re.escape(key)}\s*=", line):
-                    return number
-            return None
+        def key_line(key: str) -> int | None:
+            return topic_key_line(text, key)
 
         for key, value in data.items():
             kind = TOPIC_KEYS.get(key)
             if kind is None:
                 self.problem(
                     meta_file,
-                    line_of(key),
+                    key_line(key),
                     "warning",
                     f'unknown key "{key}", ignored{did_you_mean(key, TOPIC_KEYS)}',
                 )
             elif not _is_kind(value, kind):
                 self.problem(
                     meta_file,
-                    line_of(key),
+                    key_line(key),
                     "error",
                     f'"{key}" must be {"a whole number" if kind is int else "text"}; ignored',
                 )
-            elif key == "title" and str(value).strip():
-                title = str(value).strip()[:MAX_TITLE]
+            elif key == "title" and not str(value).strip():
+                self.problem(
+                    meta_file,
+                    key_line(key),
+                    "warning",
+                    f'"title" is empty; the topic is called "{title}" until it has one',
+                )
+            elif key in ("title", "summary") and len(value.strip()) > _TOPIC_LIMITS[key]:
+                self.problem(
+                    meta_file,
+                    key_line(key),
+                    "warning",
+                    f'"{key}" is longer than {_TOPIC_LIMITS[key]} characters; cut short',
+                )
+                if key == "title":
+                    title = value.strip()[: _TOPIC_LIMITS[key]]
+                else:
+                    summary = value.strip()[: _TOPIC_LIMITS[key]]
+            elif key == "title":
+                title = value.strip()
             elif key == "order":
                 order = int(value)
+                self._topic_orders[folder.name] = (order, key_line(key))
             elif key == "summary":
-                summary = str(value).strip()[:MAX_SUMMARY]
+                summary = value.strip()
             elif key == "cover":
                 file, refused = resolve_picture(self.root, folder, str(value))
                 if file is None or not file.is_file():
                     self.problem(
                         meta_file,
-                        line_of(key),
+                        key_line(key),
                         "warning",
                         refused or f'cover picture "{value}" not found; left out',
                     )
                 else:
                     cover = file
         return Topic(folder.name, title, order, summary, cover, tuple(pages))
+
+
+_TOPIC_LIMITS = {"title": MAX_TITLE, "summary": MAX_SUMMARY}
+
+
+def topic_key_line(text: str, key: str) -> int | None:
+    """The line of ``key = ...`` in a topic.toml's text."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
 
 
 def _is_kind(value: Any, kind: type) -> bool:
@@ -367,7 +492,11 @@ def _is_kind(value: Any, kind: type) -> bool:
 
 def load_library(root: Path) -> Library:
     """Load every topic under ``root``; log and keep each problem found."""
-    library = _Loader(root).load()
+    library = Loader(root, report=_log).load()
     for problem in library.problems:
-        (log.error if problem.severity == "error" else log.warning)("content: %s", problem)
+        _log(problem)
     return library
+
+
+def _log(problem: Problem) -> None:
+    (log.error if problem.severity == "error" else log.warning)("content: %s", problem)

@@ -107,6 +107,8 @@ class RenderContext:
     images: dict[str, Path] = field(default_factory=dict)
     links: set[str] = field(default_factory=set)
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
+    #: Every picture kept: (line, reference as written, file).
+    pictures: list[tuple[int | None, str, Path]] = field(default_factory=list)
 
     def warn(self, needle: str, message: str) -> None:
         # Python-Markdown's placeholders carry control characters: keep them
@@ -114,10 +116,17 @@ class RenderContext:
         self.warnings.append((self.line_of(needle), _CONTROL.sub("", message)))
 
     def line_of(self, needle: str) -> int | None:
-        for number, line in enumerate(self.source_text.split("\n"), start=1):
-            if needle and needle in line:
-                return number
+        return line_of(self.source_text, needle)
+
+
+def line_of(text: str, needle: str) -> int | None:
+    """The 1-based line of the first line of ``text`` that contains ``needle``."""
+    if not needle:
         return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if needle in line:
+            return number
+    return None
 
 
 def safe_resolve(path: Path) -> Path | None:
@@ -231,6 +240,7 @@ class _LinkPolicy(Treeprocessor):  # type: ignore[misc]  # Markdown has no type 
             raise BrokenPageError(f'picture "{src}" not found', ctx.line_of(src))
         name = IMAGE_PREFIX + file.relative_to(ctx.root.resolve()).as_posix()
         ctx.images[name] = file
+        ctx.pictures.append((ctx.line_of(src), src, file))
         element.attrib = {"src": name, "alt": element.get("alt", "")}
 
 
@@ -252,6 +262,70 @@ class _KioskExtension(Extension):  # type: ignore[misc]
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After "inline" (priority 20) so links and pictures exist; before prettify.
         md.treeprocessors.register(_LinkPolicy(md), "kiosk_links", 15)
+
+
+# What Python-Markdown (with the extensions above) takes for a picture, found
+# without rendering: the loader leaves a page with a missing picture out before
+# anything is rendered. The render still checks each picture it finds.
+_CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d+\.)[ \t]+")
+_BLOCK_SPLIT = re.compile(r"(\n[ \t]*\n(?:[ \t]*\n)*)")
+_BRACKETED = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
+_IMAGE_INLINE = re.compile(
+    rf"(?<!\\)!\[{_BRACKETED}\]\(\s*"
+    r"(?:<([^>\n]*)>|((?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*))"
+)
+_IMAGE_REFERENCE = re.compile(rf"(?<!\\)!\[({_BRACKETED})\](?:[ ]?(?:\n[ ]*)?\[([^\[\]]*)\])?")
+_REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*\n?[ ]*(\S+)", re.MULTILINE)
+
+
+def _blank(match: re.Match[str]) -> str:
+    """The match as spaces, its line breaks kept (so lines still count)."""
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def mask_code(body: str) -> str:
+    """``body`` with its code (indented code blocks, `code spans`) blanked out,
+    line for line: what is left is what Markdown reads as text, links and HTML."""
+    parts = _BLOCK_SPLIT.split(body)
+    in_list = in_code = False
+    for index in range(0, len(parts), 2):
+        block = parts[index]
+        if not block.strip():
+            continue
+        lead = block.lstrip("\n")  # the body's first block may follow a blank line
+        indented = lead.startswith(("    ", "\t"))
+        if indented and (in_code or not in_list):
+            in_code = True
+            parts[index] = re.sub(r"[^\n]", " ", block)
+            continue
+        in_code = False
+        if not indented:
+            in_list = bool(_LIST_ITEM.match(lead))
+        parts[index] = _CODE_SPAN.sub(_blank, block)
+    return "".join(parts)
+
+
+def find_pictures(body: str) -> list[str]:
+    """The pictures a Markdown page shows, as written (``![alt](src)`` and
+    ``![alt][ref]`` with ``[ref]: src``), without rendering it."""
+    if "![" not in body:
+        return []  # most pages: no picture at all
+    text = mask_code(body)
+    found: list[tuple[int, str]] = []
+    for match in _IMAGE_INLINE.finditer(text):
+        found.append((match.start(), (match.group(1) or match.group(2) or "").strip()))
+    text = _IMAGE_INLINE.sub(_blank, text)
+    references: dict[str, str] = {}
+    for match in _REFERENCE_DEFINITION.finditer(text):
+        key = " ".join(match.group(1).split()).lower()
+        references[key] = match.group(2).lstrip("<").rstrip(">")  # the last one counts
+    text = _REFERENCE_DEFINITION.sub(_blank, text)
+    for match in _IMAGE_REFERENCE.finditer(text):
+        key = " ".join((match.group(2) or match.group(1)).split()).lower()
+        if key in references:
+            found.append((match.start(), references[key]))
+    return [src for _at, src in sorted(found) if src]
 
 
 class _TextOnly(HTMLParser):

@@ -37,8 +37,8 @@ from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
     from kiosk.store import EnquiryStore
-    from kiosk.ui.reload import LiveReload
     from kiosk.store_opener import StoreOpener
+    from kiosk.ui.reload import LiveReload
 
 log = logging.getLogger("kiosk")
 

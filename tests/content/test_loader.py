@@ -170,4 +170,5 @@ def test_a_link_to_a_page_left_out_becomes_text(tmp_path: Path) -> None:
     page = library.page("t/01-a")
     assert page is not None and library.page("t/02-b") is None
     assert "href" not in page.html and "page B" in page.html
-    assert any('link to "02-b.md": no such page' in str(p) for p in library.problems)
+    # Found when the page is rendered (on first show), so it is the page's problem.
+    assert any('link to "02-b.md": no such page' in str(p) for p in page.problems)

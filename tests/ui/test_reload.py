@@ -179,7 +179,7 @@ def test_a_config_change_is_applied_and_a_bad_colour_falls_back(qtbot, live, cap
 
 def test_a_burst_of_changes_is_read_once(qtbot, live, monkeypatch) -> None:
     """Changes are read once the files are quiet, not on every event."""
-    window, reload, paths, events = live
+    window, _reload, paths, events = live
     loads = []
     import kiosk.ui.reload as module
 
