@@ -94,10 +94,13 @@ def _x_server_answers(display: str) -> bool:
     return not failed
 
 
+COMMANDS = ("run", "example-config", "check-content", "check-config")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Clinic waiting-room kiosk.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command")  # the names are COMMANDS
     run = sub.add_parser("run", help="start the kiosk (the default)")
     for target, default in ((parser, None), (run, argparse.SUPPRESS)):
         # On "run" the defaults are SUPPRESS, so "kiosk --windowed run" keeps

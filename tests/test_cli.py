@@ -181,3 +181,22 @@ def test_a_missing_wayland_socket_is_one_sentence(
         cli.display_problem({"WAYLAND_DISPLAY": "wayland-9", "XDG_RUNTIME_DIR": str(tmp_path)})
         is None
     )
+
+
+def test_main_py_runs_other_commands_too(tmp_path: Path) -> None:
+    """`python main.py check-content DIR` checks; `python main.py` alone would run."""
+    from tests.conftest import write_page
+
+    write_page(tmp_path / "t", "01.md", "One", 1, "Fine text here. It reads well.")
+    (tmp_path / "t" / "topic.toml").write_text('title = "T"\n', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "check-content", str(tmp_path)],
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "1 page in 1 topic: 0 errors, 0 warnings"
+    assert set(cli.COMMANDS) == set(cli._parser()._subparsers._group_actions[0].choices)
