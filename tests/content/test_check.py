@@ -3,6 +3,8 @@ fixture and the exact line the admin reads."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -40,10 +42,30 @@ def clean(root: Path) -> Path:
     return root
 
 
+GUIDE = " ".join(
+    (Path(__file__).resolve().parents[2] / "docs" / "authoring.md").read_text("utf-8").split()
+)
+
+
+def assert_documented(line: str) -> None:
+    """docs/authoring.md lists every message with its fix: each fixed run of
+    words in ``line``'s message (between quoted values and numbers) is there."""
+    message = line.split(": ", 2)[-1]
+    pieces = re.split(r'"[^"]*"|<[^>]*>|\b\d+x\d+\b|\b\d+(?:\.\d+)?\b|\([^)]*\)', message)
+    for piece in pieces:
+        words = " ".join(piece.replace("`", "").split()).strip(" ;,.:")
+        if len(words.split()) >= 2:
+            assert words in GUIDE, f"not in docs/authoring.md: {words!r} (from {line!r})"
+
+
 def lines(root: Path) -> list[str]:
-    """The problem lines `kiosk check-content` prints, paths relative to ``root``."""
+    """The problem lines `kiosk check-content` prints, paths relative to ``root``
+    (each one checked to be in the authoring guide)."""
     report = check(root)
-    return [format_problem(problem, report.root) for problem in report.problems]
+    printed = [format_problem(problem, report.root) for problem in report.problems]
+    for line in printed:
+        assert_documented(line)
+    return printed
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
