@@ -4,7 +4,6 @@ fixture and the exact line the admin reads."""
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import pytest
