@@ -207,12 +207,27 @@ class _LazyRenderer:
         else:
             log.debug("rendering %s failed", source.path, exc_info=True)
             line, why = None, f"could not be shown ({type(exc).__name__}: {exc})"
-        paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", source.header.body) if p.strip()]
+        paragraphs = [
+            _without_markdown(p.strip())
+            for p in re.split(r"\n[ \t]*\n", source.header.body)
+            if p.strip()
+        ]
         return Rendered(
             html="".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
             plain_text="\n\n".join(paragraphs),
             problems=(Problem(source.path, line, "error", f"{why}; shown as plain text instead"),),
         )
+
+
+def _without_markdown(text: str) -> str:
+    """The words of a Markdown paragraph without its syntax, for the fallback:
+    pictures dropped, links as their words, no heading marks, emphasis or
+    list bullets."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(?m)^\s{0,3}(#{1,6}\s+|[-*+]\s+|\d+\.\s+|>\s?)", "", text)
+    text = re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    return text.strip()
 
 
 class Loader:

@@ -237,7 +237,11 @@ class _LinkPolicy(Treeprocessor):  # type: ignore[misc]  # Markdown has no type 
             _remove(parent, element)
             return
         if not file.is_file():
-            raise BrokenPageError(f'picture "{src}" not found', ctx.line_of(src))
+            # Checked at load; gone since (a sync tool mid-copy): the page
+            # still shows, without the picture, never as a broken page.
+            ctx.warn(src, f'picture "{src}" not found; left out')
+            _remove(parent, element)
+            return
         name = IMAGE_PREFIX + file.relative_to(ctx.root.resolve()).as_posix()
         ctx.images[name] = file
         ctx.pictures.append((ctx.line_of(src), src, file))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
@@ -35,29 +36,34 @@ log = logging.getLogger("kiosk.reload")
 
 SETTLE_MS = 750  # quiet time after the last change before anything is read
 MAX_WATCHED = 5000  # inotify watches are a per-user resource: stay well inside it
+STATUS_FILE = "reload-status.txt"  # in the data folder: the last reload's outcome
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
 
-def fingerprint(paths: Paths) -> Fingerprint:
-    """Every content file's and the config file's (path, size, mtime in ns)."""
-    entries: list[tuple[str, int, int]] = []
-    roots = [paths.content_dir]
-    for root in roots:
-        for folder, dirs, files in os.walk(root):
-            dirs.sort()
-            for name in sorted(files):
-                full = os.path.join(folder, name)
-                try:
-                    info = os.stat(full)
-                except OSError:
-                    continue  # gone between the listing and the look: the next burst will tell
-                entries.append((full, info.st_size, info.st_mtime_ns))
+def _stat(path: str | Path) -> tuple[str, int, int]:
     try:
-        info = os.stat(paths.config_file)
-        entries.append((str(paths.config_file), info.st_size, info.st_mtime_ns))
+        info = os.stat(path)
     except OSError:
-        entries.append((str(paths.config_file), -1, -1))
+        return (str(path), -1, -1)
+    return (str(path), info.st_size, info.st_mtime_ns)
+
+
+def fingerprint(paths: Paths) -> Fingerprint:
+    """Every content file's (path, size, mtime in ns)."""
+    entries: list[tuple[str, int, int]] = []
+    for folder, dirs, files in os.walk(paths.content_dir):
+        dirs.sort()
+        entries.extend(_stat(os.path.join(folder, name)) for name in sorted(files))
+    return tuple(entries)
+
+
+def config_fingerprint(paths: Paths, config: Config | None) -> Fingerprint:
+    """The config file's, and its logo file's (a logo replaced under the same name)."""
+    entries = [_stat(paths.config_file)]
+    logo = paths.logo_file(config.logo) if config is not None else None
+    if logo is not None:
+        entries.append(_stat(logo))
     return tuple(entries)
 
 
@@ -88,25 +94,27 @@ class FolderWatcher(QObject):
         wanted = {str(content.parent), str(self.paths.config_file.parent)}
         if self.paths.config_file.exists():
             wanted.add(str(self.paths.config_file))
-        for folder, dirs, files in os.walk(content):
-            wanted.add(folder)
-            wanted.update(os.path.join(folder, name) for name in files)
+        files: list[str] = []
+        for folder, dirs, names in os.walk(content):
+            wanted.add(folder)  # every folder first: a new or renamed file shows there
+            files.extend(os.path.join(folder, name) for name in names)
             dirs[:] = [d for d in dirs if not d.startswith(".")]
-            if len(wanted) > MAX_WATCHED:
-                log.warning("more than %d content files: not all of them are watched", MAX_WATCHED)
-                break
+        room = MAX_WATCHED - len(wanted)
+        if len(files) > room:
+            log.warning("more than %d content files: edits in place to some go unseen", room)
+        wanted.update(files[: max(0, room)])
         return wanted
 
     def rewatch(self) -> None:
-        """Watch what is there now (a renamed-over file is a new file)."""
-        wanted = {p for p in self.wanted() if os.path.exists(p)}
-        current = set(self._watcher.files()) | set(self._watcher.directories())
-        stale = sorted(current - wanted)
-        fresh = sorted(wanted - current)
-        if stale:
-            self._watcher.removePaths(stale)
-        if fresh:
-            self._watcher.addPaths(fresh)
+        """Watch what is there now, from scratch: a renamed-over file is a new
+        file, and a folder swapped in by a sync tool has the old one's name
+        (a watch stays with the old folder, so names cannot tell them apart)."""
+        current = self._watcher.files() + self._watcher.directories()
+        if current:
+            self._watcher.removePaths(current)
+        wanted = sorted(p for p in self.wanted() if os.path.exists(p))
+        if wanted:
+            self._watcher.addPaths(wanted)
 
     def watched(self) -> set[str]:
         return set(self._watcher.files()) | set(self._watcher.directories())
@@ -143,8 +151,11 @@ class LiveReload(QObject):
         self.paths = paths
         self._restyle = restyle or _restyle_app
         self._seen = fingerprint(paths)
-        self._pending: tuple[Library, Config] | None = None
+        self._seen_config = config_fingerprint(paths, window.config)
+        self._library: Library | None = None  # checked, waiting for a safe moment
+        self._config: Config | None = None
         self.last_problems: tuple[str, ...] = ()
+        self.status_file = paths.data_dir / STATUS_FILE
         self.watcher = FolderWatcher(paths, settle_ms, self)
         self.watcher.settled.connect(self.check)
         window.screen_changed.connect(lambda _screen: self.apply_if_safe())
@@ -153,51 +164,95 @@ class LiveReload(QObject):
 
     @property
     def pending(self) -> bool:
-        return self._pending is not None
+        return self._library is not None or self._config is not None
 
     def check(self) -> None:
-        """Read the files again if they changed; keep a broken library out."""
+        """Read what changed again; content and config each on their own, so a
+        broken page does not hold back a new phone number, nor the reverse."""
+        refusals: list[str] = []
         now = fingerprint(self.paths)
-        if now == self._seen:
-            return
-        self._seen = now
+        if now != self._seen:
+            self._seen = now
+            refusals += self._check_content()
+        current = self._config or self.window.config
+        now_config = config_fingerprint(self.paths, current)
+        if now_config != self._seen_config:
+            self._seen_config = now_config
+            refusals += self._check_config()
+        if refusals:
+            self.last_problems = tuple(refusals)
+            self._write_status("NOT APPLIED: the last good content and settings stay on screen.")
+            self.refused.emit("\n".join(refusals))
+        self.apply_if_safe()
+
+    def _check_content(self) -> list[str]:
         library = load_library(self.paths.content_dir)
         if library.errors or not library.topics:
-            lines = tuple(str(p) for p in library.errors) or (
-                f"{self.paths.content_dir}: error: no readable topic or page",
-            )
-            self.last_problems = lines
+            lines = [str(p) for p in library.errors] or [
+                f"{self.paths.content_dir}: error: no readable topic or page"
+            ]
             log.error(
                 "content change NOT applied; the last good content stays on screen. "
                 "Fix these and save again:\n%s",
                 "\n".join(lines),
             )
-            self.refused.emit("\n".join(lines))
-            return
+            self._library = None
+            return lines
+        self._library = library
+        log.info("content changed; applying it when the kiosk is at home or idle")
+        return []
+
+    def _check_config(self) -> list[str]:
+        if not self.paths.config_file.exists():
+            # Deleted (or mid-way through a sync tool's delete and recreate):
+            # never fall back to "Our Clinic" and the default colours live.
+            line = (
+                f"{self.paths.config_file}: error: the file is gone; the settings stay as "
+                "they are (to go back to the defaults, empty the file instead)"
+            )
+            log.error("config change NOT applied: %s", line)
+            return [line]
         config, problems = load_config(self.paths.config_file)
         for problem in problems:
             log.error("config: %s", problem)
+        broken = [str(p) for p in problems if "not valid TOML" in p.message or not p.key]
+        if broken:
+            log.error("config change NOT applied; the settings stay as they are")
+            self._config = None
+            return broken
+        self._config = config
+        self._seen_config = config_fingerprint(self.paths, config)  # its logo, if new
         self.last_problems = tuple(str(p) for p in problems)
-        self._pending = (library, config)
-        log.info("content or config changed; applying it when the kiosk is at home or idle")
-        self.apply_if_safe()
+        return []
 
     def apply_if_safe(self) -> None:
-        if self._pending is None or not self.window.is_at_rest():
+        if not self.pending or not self.window.is_at_rest():
             return
-        library, config = self._pending
-        self._pending = None
-        if config != self.window.config:
+        config, library = self._config, self._library
+        self._config = self._library = None
+        if config is not None:
             self._restyle(config)
             self.window.apply_config(config, self.paths.logo_file(config.logo))
-        if library != self.window.library:
+        if library is not None and library != self.window.library:
             self.window.set_library(library)
+        shown = self.window.library
         log.info(
             "now showing %d topic(s), %d page(s)",
-            len(library.topics),
-            sum(len(t.pages) for t in library.topics),
+            len(shown.topics),
+            sum(len(t.pages) for t in shown.topics),
         )
+        self._write_status("Applied: the kiosk shows the content and settings saved last.")
         self.applied.emit()
+
+    def _write_status(self, headline: str) -> None:
+        """The last reload's outcome, where an admin can read it without the log."""
+        from datetime import datetime
+
+        lines = [f"{datetime.now():%Y-%m-%d %H:%M:%S} {headline}", *self.last_problems]
+        try:
+            self.status_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        except OSError as exc:
+            log.warning("could not write %s (%s)", self.status_file, exc.strerror)
 
 
 def _restyle_app(config: Config) -> None:

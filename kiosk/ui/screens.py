@@ -39,16 +39,27 @@ def _label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
     return label
 
 
+QR_QUIET_ZONE = 4  # modules of white around the code, as the standard asks
+QR_MIN_SCALE = 3  # px per module: smaller is hard for a phone's camera
+
+
+def qr_target(website: str) -> str:
+    """What the QR code holds: the address with https:// when none is given,
+    so a phone's camera offers to open it rather than show text."""
+    return website if "://" in website else f"https://{website}"
+
+
 def qr_pixmap(text: str, size: int) -> QPixmap:
-    """A QR code for ``text`` (segno, no network), drawn crisp at ``size`` px."""
+    """A QR code for ``text`` (segno, no network), drawn crisp near ``size`` px."""
     import io
 
     import segno  # only when a website is configured
 
     code = segno.make(text, error="m")
     buffer = io.BytesIO()
-    modules = code.symbol_size(border=2)[0]
-    code.save(buffer, kind="png", scale=max(1, size // modules), border=2)
+    modules = code.symbol_size(border=QR_QUIET_ZONE)[0]
+    scale = max(QR_MIN_SCALE, size // modules)
+    code.save(buffer, kind="png", scale=scale, border=QR_QUIET_ZONE)
     pixmap = QPixmap()
     pixmap.loadFromData(buffer.getvalue(), "PNG")
     return pixmap
@@ -84,10 +95,13 @@ class ClinicInfo(QWidget):
         self.qr: QLabel | None = None
         if config.clinic_website:
             self.qr = plain_label("", "clinicQr")
-            self.qr.setPixmap(qr_pixmap(config.clinic_website, self.QR_PX))
+            self.qr.setPixmap(qr_pixmap(qr_target(config.clinic_website), self.QR_PX))
             self.qr.setAccessibleName(strings.INFO_QR.format(config.clinic_website))
             row.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
-        self.setVisible(bool(self.lines))
+        if not self.lines:
+            # hide() only: show() on a widget with no parent yet would open it
+            # as a window of its own; a child is shown with its parent.
+            self.hide()
 
 
 class HomeScreen(QWidget):

@@ -237,6 +237,7 @@ class KioskWindow(QWidget):
         self.set_logo(logo)
         self.home.apply_config(config)
         self.page.body.document().setDefaultStyleSheet(document_css(config))
+        self.page.dots.set_colour(config.colours.primary)
         self.crisis.set_text(strings.CRISIS_BODY, config.crisis_text)
         self.idle.idle_ms = config.idle_seconds * 1000
         self.idle.countdown_s = config.countdown_seconds

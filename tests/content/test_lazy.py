@@ -118,19 +118,42 @@ def test_a_page_that_fails_to_render_shows_its_text(
 
 
 def test_a_picture_removed_after_load_does_not_break_the_page(tmp_path: Path) -> None:
-    """Checked at load, gone at first show (a sync tool): plain text, not a crash."""
+    """Checked at load, gone at first show (a sync tool): the page shows, as
+    formatted text, without the picture; never raw Markdown, never a crash."""
     root = tmp_path / "c"
     topic = root / "t"
     (topic / "img").mkdir(parents=True)
     (topic / "img" / "a.png").write_bytes(png_bytes())
-    page_file = write_page(topic, "01.md", "A", 1, "Look:\n\n![A room](img/a.png)")
+    page_file = write_page(
+        topic, "01.md", "A", 1, "## The room\n\nLook at **our** room:\n\n![A room](img/a.png)"
+    )
     (page,) = load_library(root).pages
     (topic / "img" / "a.png").unlink()
     assert "<img" not in page.html
-    assert "Look:" in page.html
+    assert "<strong>our</strong>" in page.html and "<h2>The room</h2>" in page.html
+    assert "**" not in page.plain_text and "##" not in page.plain_text
     assert [str(p) for p in page.problems] == [
-        f'{page_file}:8: error: picture "img/a.png" not found; shown as plain text instead'
+        f'{page_file}:10: warning: picture "img/a.png" not found; left out'
     ]
+
+
+def test_the_fallback_for_a_page_that_cannot_render_shows_words_not_markdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.content import render
+
+    root = tmp_path / "c"
+    write_page(root / "t", "01.md", "A", 1, "## Title\n\nSee **this** [page](02.md).\n\n- one")
+    write_page(root / "t", "02.md", "B", 2)
+    page = load_library(root).page("t/01")
+    assert page is not None
+
+    def boom(*_args: object, **_kwargs: object) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(render.Renderer, "render", boom)
+    assert page.plain_text == "Title\n\nSee this page.\n\none"
+    assert "**" not in page.html and "](" not in page.html
 
 
 def test_links_to_pages_left_out_are_decided_at_load(tmp_path: Path) -> None:

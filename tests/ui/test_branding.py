@@ -36,6 +36,33 @@ def test_home_shows_phone_hours_and_website_with_a_qr_code(make_window, branded)
     assert info.qr is not None and not info.qr.pixmap().isNull()
     assert info.qr.pixmap().width() >= 100  # big enough to scan from a phone
     assert info.qr.accessibleName() == "QR code for riverside-clinic.example/ketamine"
+    _assert_qr_holds(info.qr.pixmap(), "https://riverside-clinic.example/ketamine")
+
+
+def _assert_qr_holds(pixmap, text: str) -> None:
+    """Every module of the drawn code is dark exactly where segno's code for
+    ``text`` is: the picture holds that address (with its quiet zone)."""
+    import segno
+
+    from kiosk.ui.screens import QR_QUIET_ZONE
+
+    code = segno.make(text, error="m")
+    matrix = list(code.matrix_iter(border=QR_QUIET_ZONE))
+    image = pixmap.toImage()
+    scale = image.width() // len(matrix)
+    assert scale >= 3 and image.width() == scale * len(matrix)
+    for row, cells in enumerate(matrix):
+        for column, dark in enumerate(cells):
+            pixel = image.pixelColor(column * scale + scale // 2, row * scale + scale // 2)
+            assert (pixel.lightness() < 128) == bool(dark), (row, column)
+
+
+def test_a_long_address_still_makes_a_scannable_code(make_window, branded) -> None:
+    from dataclasses import replace as dc_replace
+
+    long = "riverside-clinic.example/patients/education/ketamine-therapy-for-depression-2026"
+    window = make_window(cfg=dc_replace(branded, clinic_website=long))
+    _assert_qr_holds(window.home.info.qr.pixmap(), "https://" + long)
 
 
 def test_no_details_no_box(make_window, config) -> None:

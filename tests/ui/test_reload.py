@@ -78,15 +78,19 @@ def test_atomic_renames(qtbot, live) -> None:
 
 
 def test_truncated_writes(qtbot, live) -> None:
-    """Saved in place: the file is empty, then half written, then whole."""
+    """Saved in place: the file is cut short and stays so long enough to be read
+    (an editor stalled mid-save), then written whole. The cut file is refused
+    and the last good page stays; the whole one is shown."""
     window, _reload, paths, events = live
     target = _page_file(paths)
     for n in range(ROUNDS):
         text = _page_text(f"Written {n}")
         with open(target, "w", encoding="utf-8") as handle:
-            handle.write(text[:9])  # "---\ntitle" : a broken header, for a moment
+            handle.write(text[:9])  # "---\ntitle": a broken header
             handle.flush()
-            time.sleep(0.002)
+            assert _settle(qtbot, events, len(events)) == "refused"
+            assert f"Written {n}" not in _titles(window)
+            _assert_valid_on_screen(window)
             handle.write(text[9:])
         assert _settle(qtbot, events, len(events)) == "applied"
         assert f"Written {n}" in _titles(window)
@@ -120,16 +124,20 @@ def test_invalid_files_keep_the_last_good_content(qtbot, live) -> None:
 
 
 def test_a_whole_folder_replaced_by_a_sync_tool(qtbot, live, tmp_path: Path) -> None:
+    """The folder swapped for a new one (old one kept), then edited in place:
+    both are seen, every time (a watch stays with the renamed-away folder)."""
     window, _reload, paths, events = live
-    for n in range(5):
+    for n in range(20):
         fresh = tmp_path / f"incoming-{n}"
         shutil.copytree(paths.content_dir, fresh)
         write_page(fresh / "ketamine-and-depression", "02-what-is-ketamine.md", f"Sync {n}", 2)
-        old = tmp_path / f"old-{n}"
-        os.rename(paths.content_dir, old)
+        os.rename(paths.content_dir, tmp_path / f"old-{n}")
         os.rename(fresh, paths.content_dir)
         assert _settle(qtbot, events, len(events)) == "applied"
         assert f"Sync {n}" in _titles(window)
+        _page_file(paths).write_text(_page_text(f"Edited after sync {n}"), encoding="utf-8")
+        assert _settle(qtbot, events, len(events)) == "applied"
+        assert f"Edited after sync {n}" in _titles(window)
         _assert_valid_on_screen(window)
 
 
@@ -166,15 +174,68 @@ def test_crisis_help_open_on_home_holds_the_change_until_closed(qtbot, live) -> 
     assert events == ["applied"]
 
 
-def test_a_config_change_is_applied_and_a_bad_colour_falls_back(qtbot, live, caplog) -> None:
-    window, _reload, paths, events = live
+def test_a_config_change_is_applied_and_a_bad_colour_falls_back(
+    qtbot, make_window, content_copy, data_tmpdir, caplog
+) -> None:
+    """Name, colours (the app restyled, the page's dots too), crisis text,
+    idle timings: live. A pale text colour falls back and is reported."""
+    data_tmpdir.mkdir(parents=True, exist_ok=True)
+    paths = Paths.resolve(data_tmpdir, content_copy)
+    window = make_window(library=load_library(content_copy))
+    events: list[str] = []
+    reload = LiveReload(window, paths, settle_ms=SETTLE_MS)  # the real restyle
+    reload.applied.connect(lambda: events.append("applied"))
     paths.config_file.write_text(
-        '[clinic]\nname = "Lakeside Clinic"\n[colours]\ntext = "#dddddd"\n', encoding="utf-8"
+        '[clinic]\nname = "Lakeside Clinic"\n[colours]\ntext = "#dddddd"\nprimary = "#5b2a86"\n'
+        '[crisis]\ntext = "Call 988."\n[idle]\nseconds = 45\n',
+        encoding="utf-8",
     )
     assert _settle(qtbot, events, 0) == "applied"
     assert window.clinic_name.full_text() == "Lakeside Clinic"
     assert window.config.colours.text == "#1b1f22"  # the default, not the pale grey
     assert any("WCAG AA" in r.getMessage() for r in caplog.records)
+    assert "#5b2a86" in QApplication.instance().styleSheet()
+    assert window.page.dots._colour.name() == "#5b2a86"
+    assert window.crisis.body.text() == "Call 988."
+    assert window.idle.idle_ms == 45_000
+    assert "Applied" in reload.status_file.read_text(encoding="utf-8")
+
+
+def test_a_broken_or_deleted_config_keeps_the_settings(qtbot, live) -> None:
+    window, reload, paths, events = live
+    paths.config_file.write_text('[clinic]\nname = "Lakeside Clinic"\n', encoding="utf-8")
+    assert _settle(qtbot, events, len(events)) == "applied"
+    paths.config_file.write_text('[clinic\nname = "Lakeside', encoding="utf-8")  # half saved
+    assert _settle(qtbot, events, len(events)) == "refused"
+    assert window.clinic_name.full_text() == "Lakeside Clinic"  # not "Our Clinic"
+    assert "NOT APPLIED" in reload.status_file.read_text(encoding="utf-8")
+    paths.config_file.unlink()
+    assert _settle(qtbot, events, len(events)) == "refused"
+    assert window.clinic_name.full_text() == "Lakeside Clinic"
+    assert "the file is gone" in reload.status_file.read_text(encoding="utf-8")
+
+
+def test_a_broken_page_does_not_hold_back_a_config_change(qtbot, live) -> None:
+    window, _reload, paths, events = live
+    (_page_file(paths).parent / "99-draft.md").write_text("no header here", encoding="utf-8")
+    paths.config_file.write_text('[clinic]\nname = "Lakeside Clinic"\n', encoding="utf-8")
+    qtbot.waitUntil(lambda: "applied" in events, timeout=5000)
+    assert window.clinic_name.full_text() == "Lakeside Clinic"
+    assert "refused" in events  # and the draft was reported
+
+
+def test_a_logo_replaced_under_the_same_name_is_shown(qtbot, live, data_tmpdir) -> None:
+    from tests.conftest import png_bytes
+
+    window, _reload, paths, events = live
+    logo = data_tmpdir / "logo.png"
+    logo.write_bytes(png_bytes(100, 100, (200, 0, 0)))
+    paths.config_file.write_text('[clinic]\nlogo = "logo.png"\n', encoding="utf-8")
+    assert _settle(qtbot, events, len(events)) == "applied"
+    assert window.logo.pixmap().toImage().pixelColor(10, 10).red() == 200
+    logo.write_bytes(png_bytes(120, 100, (0, 0, 200)))
+    assert _settle(qtbot, events, len(events)) == "applied"
+    assert window.logo.pixmap().toImage().pixelColor(10, 10).blue() == 200
 
 
 def test_a_burst_of_changes_is_read_once(qtbot, live, monkeypatch) -> None:
