@@ -420,17 +420,24 @@ def content_library(runs: int) -> dict[str, float]:
 def startup_with_200_pages(runs: int) -> dict[str, float]:
     """Start-up to the first painted home: 200 pages against the shipped 9."""
     root = generated_library()
-    _child("kiosk"), _child("kiosk", content_dir=root)  # warm the file cache for both
-    ratios, shipped_s, big_s = [], [], []
+    one_topic = generated_library(topics=1)  # 200 tiles on home: the harder case
+    for warm in (None, root, one_topic):  # warm the file cache for each
+        _child("kiosk", content_dir=warm)
+    ratios, one_ratios, shipped_s, big_s, one_s = [], [], [], [], []
     for _ in range(runs):
         shipped = _child("kiosk")
         big = _child("kiosk", content_dir=root)
+        one = _child("kiosk", content_dir=one_topic)
         ratios.append(big["startup_s"] / shipped["startup_s"])
+        one_ratios.append(one["startup_s"] / shipped["startup_s"])
         shipped_s.append(shipped["startup_s"])
         big_s.append(big["startup_s"])
+        one_s.append(one["startup_s"])
     return {
         "startup_200_vs_shipped": statistics.median(ratios),
         "startup_200_ms": statistics.median(big_s) * 1000,
+        "startup_200_one_topic_vs_shipped": statistics.median(one_ratios),
+        "startup_200_one_topic_ms": statistics.median(one_s) * 1000,
         "startup_shipped_ms": statistics.median(shipped_s) * 1000,
         "runs": runs,
     }
@@ -478,10 +485,15 @@ def _table(results: dict[str, dict[str, float]]) -> str:
         f"{lib['first_load_ms']:.1f} ms), then {lib['reload_render_changed_page_ms']:.1f} ms "
         f"to render the changed page | <= {AIM_RELOAD}x | "
         f"{mark(lib['reload_vs_first_load'] <= AIM_RELOAD)} |",
-        f"| start-up to first painted home with {lib['pages']:.0f} pages, vs the shipped "
-        f"content | {b['startup_200_vs_shipped']:.2f}x ({b['startup_200_ms']:.0f} ms vs "
+        f"| start-up to first painted home with {lib['pages']:.0f} pages in "
+        f"{lib['topics']:.0f} topics, vs the shipped content | "
+        f"{b['startup_200_vs_shipped']:.2f}x ({b['startup_200_ms']:.0f} ms vs "
         f"{b['startup_shipped_ms']:.0f} ms) | <= {AIM_STARTUP_200}x | "
         f"{mark(b['startup_200_vs_shipped'] <= AIM_STARTUP_200)} |",
+        f"| start-up to first painted home with {lib['pages']:.0f} pages in one topic "
+        f"(200 tiles), vs the shipped content | {b['startup_200_one_topic_vs_shipped']:.2f}x "
+        f"({b['startup_200_one_topic_ms']:.0f} ms) | <= {AIM_STARTUP_200}x | "
+        f"{mark(b['startup_200_one_topic_vs_shipped'] <= AIM_STARTUP_200)} |",
     ]
     return "\n".join(rows)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -17,13 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import Config
-from kiosk.content import Library, Page
+from kiosk.content import Library, Page, Topic
 from kiosk.content.model import PAGE_LINK_PREFIX
 from kiosk.ui import strings
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import ProgressDots, Tile, button, plain_label
 
 TILE_MIN_WIDTH = 360
+FIRST_TILES = 24  # built at once; a longer topic's other tiles follow in batches
+TILE_BATCH = 48
 MAX_COLUMNS = 4
 MARGIN = 24
 GAP = 16
@@ -122,6 +126,7 @@ class HomeScreen(QWidget):
         self.setObjectName("homeScreen")
         self._tiles: list[Tile] = []
         self._columns = 0
+        self._generation = 0  # which set_library the tiles being built belong to
 
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
@@ -181,28 +186,70 @@ class HomeScreen(QWidget):
             self.grid.removeWidget(tile)
             tile.deleteLater()
         self._tiles = []
+        self._generation += 1
+        specs: list[tuple[Callable[[], Tile], Callable[[], None]]] = []
         if len(library.topics) == 1:
             for number, page in enumerate(library.topics[0].pages, start=1):
-                # Pages: number and title only, so a topic fits on one screen;
-                # the summary is still there for a screen reader.
-                tile = Tile(page.title, number=number)
-                if page.summary:
-                    tile.setAccessibleDescription(page.summary)
-                tile.clicked.connect(lambda _=False, key=page.key: self.page_chosen.emit(key))
-                self._tiles.append(tile)
+                specs.append(
+                    (self._page_tile(page, number), self._emit(self.page_chosen, page.key))
+                )
         else:
             for topic in library.topics:
-                cover = QPixmap(str(topic.cover)) if topic.cover is not None else None
-                tile = Tile(topic.title, topic.summary, cover=cover)
-                tile.clicked.connect(
-                    lambda _=False, tid=topic.topic_id: self.topic_chosen.emit(tid)
+                specs.append(
+                    (self._topic_tile(topic), self._emit(self.topic_chosen, topic.topic_id))
                 )
-                self._tiles.append(tile)
-        for tile in self._tiles:
+        self._add_tiles(specs[:FIRST_TILES])
+        if len(specs) > FIRST_TILES:
+            # A long topic's other tiles come on the next passes of the event
+            # loop, after the first screenful is painted: start-up and a
+            # reload stay quick with hundreds of pages.
+            self._more_tiles(specs[FIRST_TILES:], self._generation)
+        self.empty.setVisible(not specs)
+
+    @staticmethod
+    def _emit(signal: SignalInstance, value: str) -> Callable[[], None]:
+        return lambda *_args: signal.emit(value)
+
+    @staticmethod
+    def _page_tile(page: Page, number: int) -> Callable[[], Tile]:
+        def make() -> Tile:
+            # Pages: number and title only, so a topic fits on one screen;
+            # the summary is still there for a screen reader.
+            tile = Tile(page.title, number=number)
+            if page.summary:
+                tile.setAccessibleDescription(page.summary)
+            return tile
+
+        return make
+
+    @staticmethod
+    def _topic_tile(topic: Topic) -> Callable[[], Tile]:
+        def make() -> Tile:
+            cover = QPixmap(str(topic.cover)) if topic.cover is not None else None
+            return Tile(topic.title, topic.summary, cover=cover)
+
+        return make
+
+    def _add_tiles(self, specs: list[tuple[Callable[[], Tile], Callable[[], None]]]) -> None:
+        for make, chosen in specs:
+            tile = make()
+            tile.clicked.connect(chosen)
             self.scroller.track(tile)
-        self.empty.setVisible(not self._tiles)
+            self._tiles.append(tile)
         self._columns = 0
         self._relayout()
+
+    def _more_tiles(
+        self, specs: list[tuple[Callable[[], Tile], Callable[[], None]]], generation: int
+    ) -> None:
+        def next_batch() -> None:
+            if generation != self._generation:
+                return  # a newer library came meanwhile
+            self._add_tiles(specs[:TILE_BATCH])
+            if len(specs) > TILE_BATCH:
+                self._more_tiles(specs[TILE_BATCH:], generation)
+
+        QTimer.singleShot(0, self, next_batch)
 
     def reset(self) -> None:
         self.scroller.stop()

@@ -71,3 +71,29 @@ def test_a_topic_home_fits_every_screen(make_window, two_topics, config, size, s
     QApplication.processEvents()
     _check_controls(window, window)
     _check_text(window, window)
+
+
+def test_a_very_long_topic_builds_its_tiles_after_the_first_screenful(
+    make_window, qtbot, tmp_path: Path
+) -> None:
+    """200 pages: 24 tiles at once, the rest on the next passes of the event
+    loop; all of them end up there, in order, and work; a newer library
+    replaces a half-built one cleanly."""
+    from kiosk.ui.screens import FIRST_TILES
+
+    root = tmp_path / "long"
+    for n in range(1, 201):
+        write_page(root / "t", f"{n:03d}.md", f"Page {n}", n)
+    library = load_library(root)
+    window = make_window(library=library)
+    qtbot.waitUntil(lambda: len(window.home.tiles) == 200, timeout=5000)
+    assert [t.label_text() for t in window.home.tiles] == [f"Page {n}" for n in range(1, 201)]
+    window.home.tiles[149].click()
+    assert window.current_screen == "page:t/150"
+    window.show_home()
+    window.set_library(library)
+    assert len(window.home.tiles) == FIRST_TILES  # the rest are still to come
+    window.set_library(load_library(root))  # and a reload lands meanwhile
+    qtbot.waitUntil(lambda: len(window.home.tiles) == 200, timeout=5000)
+    QApplication.processEvents()
+    assert len(window.home.tiles) == 200  # no tiles left over from the first one
