@@ -176,13 +176,37 @@ def check_config(file: Path | None, data_dir: Path | None) -> int:
             return 1
         print(f"{path}: no config file here; the kiosk uses every default")
         return 0
-    _config, problems = load_config(path)
+    config, problems = load_config(path)
+    lines = []
     for problem in problems:
         where = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
         key = f"[{problem.key}] " if problem.key else ""
-        print(f"{where}: error: {key}{problem.message}")
-    print(f"{path.name}: {len(problems)} error{'' if len(problems) == 1 else 's'}")
-    return 1 if problems else 0
+        lines.append(f"{where}: error: {key}{problem.message}")
+    logo = _logo_problem(path, config.logo)
+    if logo:
+        lines.append(logo)
+    if lines:
+        print("\n".join(lines))
+    print(f"{path.name}: {len(lines)} error{'' if len(lines) == 1 else 's'}")
+    return 1 if lines else 0
+
+
+def _logo_problem(config_file: Path, logo: str) -> str | None:
+    """The logo named in the config, if it is missing or not a picture."""
+    if not logo:
+        return None
+    file = (config_file.parent / Path(logo).expanduser()).resolve()
+    if not file.is_file():
+        return f'{config_file}: error: [clinic.logo] "{logo}" not found ({file})'
+    import imagesize  # type: ignore[import-untyped]
+
+    try:
+        width, height = imagesize.get(str(file))
+    except (OSError, ValueError):
+        width = height = -1
+    if file.suffix.lower() != ".svg" and (width <= 0 or height <= 0):
+        return f'{config_file}: error: [clinic.logo] "{logo}" is not a PNG or JPEG picture'
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -147,11 +147,14 @@ def _raw_html(source: PageSource) -> list[Problem]:
     """Raw HTML tags the sanitiser drops (or strips attributes from), by line."""
     problems = []
     first = source.header.body_line
-    for offset, line in enumerate(mask_code(source.header.body).split("\n")):
-        for match in _TAG.finditer(line):
-            message = _raw_html_message(match.group(1).lower(), match.group(2) or "")
-            if message:
-                problems.append(Problem(source.path, first + offset, "warning", message))
+    body = mask_code(source.header.body)
+    # Over the whole body, not line by line: a tag's attributes may run onto
+    # the next lines (<iframe\n src=...>), and the sanitiser drops it all the same.
+    for match in _TAG.finditer(body):
+        message = _raw_html_message(match.group(1).lower(), match.group(2) or "")
+        if message:
+            line = first + body.count("\n", 0, match.start())
+            problems.append(Problem(source.path, line, "warning", message))
     return problems
 
 

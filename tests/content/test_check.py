@@ -300,6 +300,15 @@ def test_raw_html_that_will_be_dropped(root: Path) -> None:
     ]
 
 
+def test_raw_html_over_several_lines_is_found_on_its_first_line(root: Path) -> None:
+    """A tag whose attributes run onto the next lines is dropped all the same."""
+    body = 'The cat sat on the mat. We like it.\n\n<iframe\n  src="https://x.example">\n</iframe>'
+    write_page(root / "t", "03-c.md", "C", 3, body)
+    assert lines(root) == [
+        "t/03-c.md:8: warning: raw HTML <iframe> is not shown, nor anything inside it; remove it",
+    ]
+
+
 def test_raw_html_single_attribute(root: Path) -> None:
     write_page(root / "t", "03-c.md", "C", 3, '<b title="tip">Bold</b>')
     assert lines(root) == ['t/03-c.md:6: warning: attribute "title" of <b> is dropped; remove it']
@@ -548,3 +557,22 @@ def test_check_config_defaults_to_the_data_folder(
     assert code == 1
     assert out[0].startswith(f"{data.resolve() / 'kiosk.toml'}:2: error: [idle.seconds] ")
     assert not (data / "logs").exists()  # checking creates nothing
+
+
+def test_check_config_names_a_missing_or_broken_logo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[clinic]\nlogo = "logo.png"\n', encoding="utf-8")
+    code, out = run(["check-config", str(config)], capsys)
+    assert code == 1
+    assert (
+        out[0] == f'{config}: error: [clinic.logo] "logo.png" not found ({tmp_path / "logo.png"})'
+    )
+    assert_documented(out[0])
+    (tmp_path / "logo.png").write_bytes(b"not a picture")
+    code, out = run(["check-config", str(config)], capsys)
+    assert out[0] == f'{config}: error: [clinic.logo] "logo.png" is not a PNG or JPEG picture'
+    (tmp_path / "logo.png").write_bytes(png_bytes())
+    code, out = run(["check-config", str(config)], capsys)
+    assert code == 0 and out == ["kiosk.toml: 0 errors"]
