@@ -26,7 +26,6 @@ import json
 import os
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,8 @@ import nacl.public
 import nacl.pwhash.argon2id as argon2id
 import nacl.secret
 import nacl.utils
+
+from kiosk.files import fsync_folder, utc_stamp
 
 FORMAT_VERSION = 1
 RECOVERY_LABEL = "recovery"
@@ -238,22 +239,6 @@ def _unb64(text: object, what: str, size: int | None = None) -> bytes:
     return data
 
 
-def utc_stamp() -> str:
-    """A UTC time for file names: sorts by time, no colons (Windows-safe)."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename or a new file in ``folder`` survive a power cut (POSIX only)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _move_aside(path: Path, tag: str) -> Path:
     """Rename ``path`` to ``<name>.<tag>-<UTC time>`` (never over an existing file)."""
     stamp = utc_stamp()
@@ -263,7 +248,7 @@ def _move_aside(path: Path, tag: str) -> Path:
         target = path.with_name(f"{path.name}.{tag}-{stamp}-{n}")
         n += 1
     os.rename(path, target)
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
     return target
 
 
@@ -288,7 +273,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
         with suppress(OSError):
             os.unlink(tmp_name)
         raise
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
 def _open_temp(path: Path) -> tuple[int, str]:
@@ -334,7 +319,7 @@ def _write_recovery_file(path: Path, code: str, key_id: str) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
 def _os_reason(exc: OSError) -> str:

@@ -40,6 +40,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
+from kiosk.files import fsync_folder, utc_stamp
+
 if TYPE_CHECKING:
     from kiosk.keys import Opener, Sealer
 
@@ -145,10 +147,6 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _utc_stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def _primary_code(exc: sqlite3.Error) -> int | None:
     # Errors raised by SQLite carry the (extended) result code; ones made in
     # Python (tests, wrappers) do not, so the message is read as well.
@@ -226,16 +224,6 @@ def _is_corruption(exc: sqlite3.Error) -> bool:
     return "not a database" in text or "malformed" in text
 
 
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
     """A connection that cannot write to ``path``, nor fold its -wal in, nor delete it.
 
@@ -292,7 +280,7 @@ def _remove_set(base: Path | None) -> None:
 
 def _free_base(path: Path, tag: str, extras: tuple[str, ...] = ("",)) -> Path:
     """``<name>.<tag>-<UTC time>``, numbered if any of its files (with ``extras``) exist."""
-    stamp = _utc_stamp()
+    stamp = utc_stamp()
     base = path.with_name(f"{path.name}.{tag}-{stamp}")
     n = 1
     while any(
@@ -634,7 +622,7 @@ class EnquiryStore:
                 source = f"{self.path}{suffix}"
                 if os.path.isfile(source):
                     _copy_private(source, f"{base}{suffix}")
-            _fsync_folder(self.path.parent)
+            fsync_folder(self.path.parent)
         except OSError as exc:
             _remove_set(base)
             reason = _reason(exc, self.path.parent)
@@ -779,7 +767,7 @@ class EnquiryStore:
                         os.rename(source, f"{target_base}{suffix}")
                         if n == 0:
                             moved.append(suffix)
-            _fsync_folder(self.path.parent)
+            fsync_folder(self.path.parent)
         except OSError as exc:
             # The main file goes first, so once anything moved, the copy is at ``base``.
             kept = f" A copy of it as found is at {base if moved else found}." if found else ""

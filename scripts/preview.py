@@ -72,6 +72,13 @@ def main() -> int:
     window.start()
     form = window.request
 
+    def fill_good_form() -> None:
+        window.show_request()
+        form.name_edit.setText("Ana López")
+        form.phone_edit.setText("(801) 555-0100")
+        form.methods.set_value("text")
+        form.consent.setChecked(True)
+
     def go() -> None:
         screen = args.screen
         if screen.startswith("page:"):
@@ -89,12 +96,8 @@ def main() -> int:
             form.email_edit.setText("ana@example")
             form.send()
         elif screen == "request-failed":
-            window.show_request()
-            form.name_edit.setText("Ana López")
-            form.phone_edit.setText("(801) 555-0100")
-            form.methods.set_value("text")
-            form.consent.setChecked(True)
-            store.close()
+            fill_good_form()
+            store.close()  # the next save fails as with a broken disk
             form.send()
             form.scroll_area.verticalScrollBar().setValue(10_000)
         elif screen == "request-leave":
@@ -102,11 +105,7 @@ def main() -> int:
             form.name_edit.setText("Ana López")
             form.leave()
         elif screen == "thanks":
-            window.show_request()
-            form.name_edit.setText("Ana López")
-            form.phone_edit.setText("(801) 555-0100")
-            form.methods.set_value("text")
-            form.consent.setChecked(True)
+            fill_good_form()
             form.send()
         elif screen == "crisis":
             window.show_crisis()
