@@ -210,6 +210,18 @@ def _logo_problem(config_file: Path, logo: str) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, where a closed pipe can be caught
+        return code
+    except BrokenPipeError:
+        # `kiosk check-content | head`: the reader has gone; not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "example-config":
         from kiosk.config import example_toml

@@ -200,3 +200,23 @@ def test_main_py_runs_other_commands_too(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "1 page in 1 topic: 0 errors, 0 warnings"
     assert set(cli.COMMANDS) == set(cli._parser()._subparsers._group_actions[0].choices)
+
+
+def test_a_closed_pipe_is_not_a_traceback() -> None:
+    """`kiosk check-content | head -1`: the rest is dropped quietly."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has already gone, as `head` does after its line
+    try:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "check-content"],
+            env=_clean_env(),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.stderr == ""
+    assert result.returncode == 0

@@ -105,7 +105,7 @@ def check(root: Path) -> ContentReport:
                 problems.append(
                     Problem(
                         page.source,
-                        None,
+                        _first_text_line(source),  # where the text to simplify starts
                         "warning",
                         f"reading level is grade {level.grade:.1f}, above "
                         f"{READING_GRADE_AIM:g}: use shorter sentences and everyday words "
@@ -127,6 +127,11 @@ def check(root: Path) -> ContentReport:
         pages_shown=len(library.pages),
         topic_folders=len(loader.topic_folders),
     )
+
+
+def _first_text_line(source: PageSource) -> int:
+    body = source.header.body
+    return source.header.body_line + body[: len(body) - len(body.lstrip())].count("\n")
 
 
 def _sorted(problems: Iterable[Problem]) -> list[Problem]:

@@ -365,7 +365,7 @@ HARD = (
 def test_reading_level_above_grade_8_is_a_warning(root: Path) -> None:
     write_page(root / "t", "03-c.md", "C", 3, HARD)
     assert lines(root) == [
-        "t/03-c.md: warning: reading level is grade 14.6, above 8: use shorter sentences and "
+        "t/03-c.md:6: warning: reading level is grade 14.6, above 8: use shorter sentences and "
         "everyday words (now 20 words a sentence, 1.9 syllables a word)"
     ]
     report = check(root)
