@@ -32,8 +32,8 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -391,7 +391,7 @@ class EnquiryStore:
             raise StoreError("failed", f"A form key must be 1 to {MAX_FORM_KEY} characters.")
         if not isinstance(topic, str) or len(topic) > MAX_TOPIC:
             raise StoreError("failed", f"A topic must be text of at most {MAX_TOPIC} characters.")
-        conn = self._connection()
+        self._connection()  # a closed or unavailable store says so before any work
         plaintext = _plaintext(personal)
         try:
             sealed = self._sealer.seal(plaintext)
@@ -402,13 +402,11 @@ class EnquiryStore:
                 "failed", f"Sealing an enquiry failed ({type(exc).__name__}); it was not saved."
             ) from None
         created_at = self._now()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+        with self._writing("An enquiry was not saved") as conn:
             row = conn.execute(
                 "SELECT id, created_at FROM enquiries WHERE form_key = ?", (form_key,)
             ).fetchone()
-            if row is not None:
-                conn.execute("ROLLBACK")
+            if row is not None:  # a retry: nothing to write (the commit ends the read)
                 return Saved(id=row[0], created_at=row[1], new=False)
             cursor = conn.execute(
                 "INSERT INTO enquiries (form_key, created_at, status, topic, key_id, sealed)"
@@ -416,12 +414,6 @@ class EnquiryStore:
                 (form_key, created_at, topic, self._sealer.key_id, sealed),
             )
             new_id = cursor.lastrowid
-            conn.execute("COMMIT")
-        except (sqlite3.Error, OSError) as exc:
-            raise self._failure(conn, exc, "An enquiry was not saved") from exc
-        except BaseException:
-            self._rollback(conn)
-            raise
         assert new_id is not None
         return Saved(id=new_id, created_at=created_at, new=True)
 
@@ -462,20 +454,29 @@ class EnquiryStore:
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         unique = list(dict.fromkeys(int(i) for i in ids))
-        conn = self._connection()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+        with self._writing("The enquiries' status was not changed") as conn:
             cursor = conn.executemany(
                 "UPDATE enquiries SET status = ? WHERE id = ?", [(status, i) for i in unique]
             )
             changed = cursor.rowcount
+        return max(changed, 0)
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction: ``BEGIN IMMEDIATE`` (this process is the one
+        writer; another holder of the lock waits up to the busy timeout), then
+        COMMIT when the block ends, however it ends but by an exception.
+        Failures become ``StoreError`` saying ``what`` did not happen."""
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
             conn.execute("COMMIT")
         except (sqlite3.Error, OSError) as exc:
-            raise self._failure(conn, exc, "The enquiries' status was not changed") from exc
+            raise self._failure(conn, exc, what) from exc
         except BaseException:
             self._rollback(conn)
             raise
-        return max(changed, 0)
 
     def integrity_ok(self) -> bool:
         """SQLite's full integrity check, now; False when the store is not open."""
