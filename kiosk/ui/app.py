@@ -208,13 +208,15 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     notifier = _quit_on_signals(app)
     window.start()
 
-    from kiosk.ui.reload import LiveReload
-
-    reload = LiveReload(window, paths)
+    kiosk = Kiosk(app, window, notifier, lockdown, stores)
 
     def after_first_paint() -> None:
-        # Keys, database checks and the form are not on the way to the first
-        # screen; they are ready a moment later, before anyone can tap.
+        # Keys, database checks, the form and the content watcher (a walk of
+        # every content folder) are not on the way to the first screen; they
+        # are ready a moment later, before anyone can tap.
+        from kiosk.ui.reload import LiveReload
+
+        kiosk.reload = LiveReload(window, paths)
         store = stores.get()
         window.request  # noqa: B018  (builds the request screen)
         log.info("request form ready; enquiry store %s", "open" if store else "NOT available")
@@ -223,8 +225,6 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     log.info(
         "kiosk started (%s mode), data in %s", "windowed" if windowed else "kiosk", paths.data_dir
     )
-    kiosk = Kiosk(app, window, notifier, lockdown, stores)
-    kiosk.reload = reload
     return kiosk
 
 

@@ -185,9 +185,7 @@ class ConsentBox(QCheckBox):
         return layout.sizeHint().expandedTo(QSize(0, 56))
 
     def minimumSizeHint(self) -> QSize:
-        layout = self.layout()
-        assert layout is not None
-        return QSize(self.INDICATOR_ROOM + 120, 56)
+        return QSize(self.INDICATOR_ROOM + 120, 56)  # the text wraps: narrow is fine
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -206,7 +204,8 @@ class Field(QWidget):
         self.control = control
         self.label = _text_label(label, "fieldLabel")
         self.label.setBuddy(control)
-        control.setAccessibleName(label)
+        if label:  # a control that shows its own text (the consent box) keeps its name
+            control.setAccessibleName(label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -337,7 +336,6 @@ class RequestScreen(QWidget):
             "consent": Field("", self.consent, "consentField"),
         }
         self.fields["consent"].label.hide()
-        self.consent.setAccessibleName(strings.CONSENT)  # Field set it to its (empty) label
         self.count_label = _text_label("", "messageCount")
         message_layout = self.fields["message"].layout()
         assert isinstance(message_layout, QVBoxLayout)
