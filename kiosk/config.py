@@ -48,6 +48,11 @@ class Config:
     region: str = "US"
     keyboard: str = "built-in"
     thank_you_seconds: int = 8
+    staff_gesture: str = "hold-name"
+    staff_hold_seconds: int = 3
+    staff_lock_seconds: int = 120
+    export_folder: str = ""  # "" means the "exports" folder in the data folder
+    retention_days: int = 90
 
 
 @dataclass(frozen=True)
@@ -249,6 +254,49 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "Seconds the thank-you shows after a request is saved, before the kiosk goes home.",
         _between(3, 60),
+    ),
+    Setting(
+        "staff",
+        "gesture",
+        "staff_gesture",
+        str,
+        'How staff open the PIN pad: "hold-name" (hold the clinic\'s name) or '
+        '"corner-taps" (five taps in the top-left corner within three seconds).',
+        _one_of("hold-name", "corner-taps"),
+    ),
+    Setting(
+        "staff",
+        "hold_seconds",
+        "staff_hold_seconds",
+        int,
+        "Seconds to hold the clinic's name before the PIN pad opens.",
+        _between(2, 10),
+    ),
+    Setting(
+        "staff",
+        "lock_seconds",
+        "staff_lock_seconds",
+        int,
+        "Seconds without a touch before the staff panel locks itself.",
+        _between(30, 900),
+    ),
+    Setting(
+        "staff",
+        "export_folder",
+        "export_folder",
+        str,
+        'Where exports are written when no USB drive is chosen; "" is the "exports" '
+        "folder in the kiosk's data folder. Relative paths are from this file's folder.",
+        _text(300),
+    ),
+    Setting(
+        "staff",
+        "retention_days",
+        "retention_days",
+        int,
+        "Exported enquiries older than this many days can be deleted from the staff "
+        "panel or with `kiosk purge`.",
+        _between(1, 3650),
     ),
 )
 

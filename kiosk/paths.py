@@ -78,6 +78,27 @@ class Paths:
         return self.data_dir / "RECOVERY-CODE.txt"
 
     @property
+    def staff_file(self) -> Path:
+        """Staff accounts: names, PIN hashes (argon2id) and the sign-in failure count."""
+        return self.data_dir / "staff.json"
+
+    @property
+    def audit_file(self) -> Path:
+        """The hash-chained audit log of staff actions (JSON lines)."""
+        return self.data_dir / "audit.log"
+
+    @property
+    def stats_file(self) -> Path:
+        """Page-view counts per day (no link to any person)."""
+        return self.data_dir / "page-views.sqlite3"
+
+    def export_dir(self, export_folder: str) -> Path:
+        """The config's export folder: relative to the config file's folder; "" is DATA/exports."""
+        if not export_folder:
+            return self.data_dir / "exports"
+        return (self.config_file.parent / Path(export_folder).expanduser()).resolve()
+
+    @property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
 
