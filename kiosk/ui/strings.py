@@ -81,3 +81,23 @@ KEY_NUMBERS = "123"
 KEY_LETTERS = "ABC"
 KEY_SPACE = "Space"
 KEY_DELETE = "Delete"
+KEY_NEXT = "Next"
+KEY_DONE = "Done"
+
+# -- reaching every patient: text size, contrast, read aloud, language ------------
+TEXT_SIZE = "Aa"
+DISPLAY_TITLE = "Text size and contrast"
+TEXT_SIZE_LABEL = "Text size"
+SIZE_NAMES = {"default": "Default", "large": "Large", "largest": "Largest"}
+CONTRAST_LABEL = "Contrast"
+CONTRAST_STANDARD = "Standard"
+CONTRAST_HIGH = "High contrast"
+LISTEN = "Listen"
+PAUSE = "Pause"
+RESUME = "Resume"
+STOP_READING = "Stop"
+LANGUAGE_LABEL = "Language"
+# Shown on a page that has no translation in the chosen language (never in English).
+NOT_TRANSLATED = "This page is not translated yet, so it is shown in English."
+# The home screen's welcome, used when the clinic has not written its own.
+DEFAULT_WELCOME = "Welcome. Tap a topic to read more."

@@ -49,7 +49,7 @@ def theme_values(config: Config) -> dict[str, str]:
     }
 
 
-STYLE_FILES = ("kiosk.qss", "form.qss", "keyboard.qss")
+STYLE_FILES = ("kiosk.qss", "form.qss", "keyboard.qss", "staff.qss")
 
 
 def style_sheet(config: Config) -> str:
