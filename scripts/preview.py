@@ -3,7 +3,8 @@
     python scripts/preview.py SCREEN [--text-scale F]
 
 SCREEN: home, page:N, request, request-typing, request-errors, request-failed,
-request-leave, thanks, crisis, idle or notice.
+request-leave, thanks, crisis, idle or notice; staff screens (staff-pin,
+staff-panel, ...: see scripts/preview_staff.py).
 
 Runs like ``kiosk run`` (fullscreen, kiosk mode) with a throwaway data folder.
 """
@@ -34,6 +35,9 @@ def main() -> int:
     parser.add_argument("--content", type=Path, default=None)
     parser.add_argument("--clinic", default="Riverside Mental Health Clinic")
     parser.add_argument("--branded", action="store_true", help="hours, website (QR), a logo")
+    parser.add_argument("--size", default="default", help="default, large or largest")
+    parser.add_argument("--contrast", default="standard", help="standard or high")
+    parser.add_argument("--language", default="en", help="en or es")
     args = parser.parse_args()
     paths = Paths.resolve(Path(tempfile.mkdtemp()), args.content)
     config = replace(
@@ -70,6 +74,9 @@ def main() -> int:
     store = EnquiryStore(paths.store_file, ring.sealer())
     window = KioskWindow(config, load_library(paths.content_dir), store=store, logo=logo)
     window.start()
+    window.set_language(args.language)
+    window.set_text_size(args.size)
+    window.set_contrast(args.contrast)
     form = window.request
 
     def fill_good_form() -> None:
@@ -109,11 +116,19 @@ def main() -> int:
             form.send()
         elif screen == "crisis":
             window.show_crisis()
+        elif screen == "display":
+            window.show_display()
         elif screen == "idle":
             window.show_page(window.library.topics[0].pages[2].key)
             window.on_idle_warning(12)
         elif screen == "notice":
             window.show_notice(strings.APOLOGY)
+        elif screen.startswith("staff"):
+            import preview_staff  # the PIN pad and the staff panel (scripts/preview_staff.py)
+
+            kept.append(preview_staff.show(screen, window, paths, ring, _code))
+
+    kept: list[object] = []
 
     QTimer.singleShot(300, go)
     return app.exec()

@@ -12,20 +12,17 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QButtonGroup,
     QCheckBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -40,14 +37,13 @@ from kiosk.ui import strings
 from kiosk.ui.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.screens import Overlay
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import button, plain_label
+from kiosk.ui.widgets import Choices, button, plain_label
 
 log = logging.getLogger(__name__)
 
 MARGIN = 24
 GAP = 12
 FORM_WIDTH = 900  # px: the form's column on a wide screen
-CHOICE_MIN_WIDTH = 190  # px: a choice button narrower than this wraps to the next row
 OTHER_TOPIC = "_other"  # topic folders never start with "_" (the loader skips them)
 VISIBLE_MARGIN = 24  # px kept between a focused field and the keyboard
 
@@ -60,99 +56,6 @@ def _text_label(text: str, object_name: str) -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
-
-
-class Choices(QWidget):
-    """A set of large, exclusive toggle buttons (how to contact, best time,
-    topic) that wraps onto more rows on a narrow screen.
-
-    Signals:
-        picked(str): the patient tapped a choice (not emitted for ``set_value``).
-    """
-
-    picked = Signal(str)
-
-    def __init__(self, options: Iterable[tuple[str, str]], object_name: str) -> None:
-        super().__init__()
-        self.setObjectName(object_name)
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setSpacing(GAP)
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(True)
-        self._group.buttonClicked.connect(lambda _button: self.picked.emit(self.value()))
-        self._buttons: dict[str, QPushButton] = {}
-        self._columns = 0
-        self.set_options(options)
-
-    def set_options(self, options: Iterable[tuple[str, str]]) -> None:
-        for old in self._buttons.values():
-            self._group.removeButton(old)
-            self._grid.removeWidget(old)
-            old.deleteLater()
-        self._buttons = {}
-        for value, label in options:
-            choice = button(label, "choice")
-            choice.setCheckable(True)
-            self._group.addButton(choice)
-            self._buttons[value] = choice
-        self._columns = 0
-        self._relayout()
-
-    def buttons(self) -> list[QPushButton]:
-        return list(self._buttons.values())
-
-    def button_for(self, value: str) -> QPushButton:
-        return self._buttons[value]
-
-    def value(self) -> str:
-        for value, choice in self._buttons.items():
-            if choice.isChecked():
-                return value
-        return ""
-
-    def set_value(self, value: str) -> None:
-        """Choose ``value``; "" (or a value not offered) chooses nothing."""
-        chosen = self._buttons.get(value)
-        if chosen is not None:
-            chosen.setChecked(True)
-            return
-        # An exclusive group cannot be emptied by unchecking: lift it briefly.
-        self._group.setExclusive(False)
-        for choice in self._buttons.values():
-            choice.setChecked(False)
-        self._group.setExclusive(True)
-
-    def set_offered(self, value: str, offered: bool) -> None:
-        """Enable or disable one choice; a disabled choice is never left chosen."""
-        choice = self._buttons[value]
-        choice.setEnabled(offered)
-        if not offered and choice.isChecked():
-            self.set_value("")
-
-    def _relayout(self) -> None:
-        count = len(self._buttons)
-        if not count:
-            return
-        columns = max(1, min(count, (self.width() + GAP) // (CHOICE_MIN_WIDTH + GAP)))
-        widest = max(b.sizeHint().width() for b in self._buttons.values())
-        while columns > 1 and columns * (widest + GAP) - GAP > self.width():
-            columns -= 1
-        rows = -(-count // columns)
-        columns = -(-count // rows)  # even rows: 4 choices as 2 + 2, not 3 + 1
-        if columns == self._columns:
-            return
-        self._columns = columns
-        for choice in self._buttons.values():
-            self._grid.removeWidget(choice)
-        for index, choice in enumerate(self._buttons.values()):
-            self._grid.addWidget(choice, index // columns, index % columns)
-        for column in range(count):
-            self._grid.setColumnStretch(column, 1 if column < columns else 0)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._relayout()
 
 
 class ConsentBox(QCheckBox):

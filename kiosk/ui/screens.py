@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal, SignalInstance
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent, QTextDocument
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -22,8 +22,10 @@ from kiosk.config import Config
 from kiosk.content import Library, Page, Topic
 from kiosk.content.model import PAGE_LINK_PREFIX
 from kiosk.ui import strings
+from kiosk.ui.i18n import LANGUAGE_NAMES, LANGUAGES
+from kiosk.ui.theme import CONTRASTS, TEXT_SIZES
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import ProgressDots, Tile, button, plain_label
+from kiosk.ui.widgets import CHOICE_GAP, Choices, ProgressDots, Tile, button, plain_label, relabel
 
 TILE_MIN_WIDTH = 360
 FIRST_TILES = 24  # built at once; a longer topic's other tiles follow in batches
@@ -120,12 +122,15 @@ class HomeScreen(QWidget):
     page_chosen = Signal(str)
     topic_chosen = Signal(str)
     request_info = Signal()
+    language_chosen = Signal(str)
 
     def __init__(self, config: Config) -> None:
         super().__init__()
         self.setObjectName("homeScreen")
+        self.config = config
         self._tiles: list[Tile] = []
         self._columns = 0
+        self.tile_min_width = TILE_MIN_WIDTH
         self._generation = 0  # which set_library the tiles being built belong to
 
         self.scroll_area = QScrollArea()
@@ -137,8 +142,20 @@ class HomeScreen(QWidget):
         column = QVBoxLayout(inner)
         column.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
         column.setSpacing(GAP)
-        self.welcome = _label(config.welcome, "welcome")
-        column.addWidget(self.welcome)
+        # English / Español, each named in its own language; the patient's
+        # choice lasts until the idle reset.
+        self.languages = Choices(
+            [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES], "languageChoices"
+        )
+        self.languages.min_choice_width = 0  # side by side whenever they fit
+        self.languages.set_value(LANGUAGES[0])
+        self.languages.picked.connect(self.language_chosen)
+        self.welcome = _label(self._welcome_text(config), "welcome")
+        top = QHBoxLayout()
+        top.setSpacing(GAP)
+        top.addWidget(self.welcome, 1)
+        top.addWidget(self.languages, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(top)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(GAP)
         self.grid.setVerticalSpacing(GAP)
@@ -167,8 +184,37 @@ class HomeScreen(QWidget):
         layout.addWidget(self.scroll_area, 1)
         layout.addLayout(bottom)
 
+    @staticmethod
+    def _welcome_text(config: Config) -> str:
+        """The clinic's own welcome as written; the built-in one in the patient's language."""
+        if config.welcome == Config.welcome:
+            return strings.DEFAULT_WELCOME
+        return config.welcome
+
+    def retranslate(self) -> None:
+        """The kiosk's own words again, after ``i18n.use`` (tiles come with the library)."""
+        self.welcome.setText(self._welcome_text(self.config))
+        self.empty.setText(strings.NO_CONTENT)
+        self.disclaimer.setText(strings.DISCLAIMER)
+        relabel(self.request_button, strings.REQUEST_INFO)
+        self.apply_config(self.config)
+
+    def set_tile_width(self, width: int) -> None:
+        """Wider tiles for larger text: fewer columns, titles that still fit."""
+        self.tile_min_width = width
+        self._columns = 0
+        self._relayout()
+        self._fit_languages()
+
+    def _fit_languages(self) -> None:
+        """English and Español side by side, however large the text."""
+        buttons = self.languages.buttons()
+        widest = max(b.sizeHint().width() for b in buttons)
+        self.languages.setMinimumWidth(len(buttons) * (widest + CHOICE_GAP) - CHOICE_GAP)
+
     def apply_config(self, config: Config) -> None:
-        self.welcome.setText(config.welcome)
+        self.config = config
+        self.welcome.setText(self._welcome_text(config))
         holder = self.info.parentWidget()
         layout = holder.layout() if holder is not None else None
         fresh = ClinicInfo(config)
@@ -261,7 +307,7 @@ class HomeScreen(QWidget):
 
     def _relayout(self) -> None:
         usable = max(1, self.width() - 2 * MARGIN)
-        columns = max(1, min(MAX_COLUMNS, (usable + GAP) // (TILE_MIN_WIDTH + GAP)))
+        columns = max(1, min(MAX_COLUMNS, (usable + GAP) // (self.tile_min_width + GAP)))
         if columns == self._columns:
             return
         self._columns = columns
@@ -343,6 +389,9 @@ class PageScreen(QWidget):
         super().__init__()
         self.setObjectName("pageScreen")
         self.title = _label("", "pageTitle")
+        # "Not translated yet": a page shown in English in another language's view.
+        self.note = _label(strings.NOT_TRANSLATED, "pageNote")
+        self.note.hide()
         self.body = PageBrowser(css)
         self.body.page_link.connect(self.page_link)
         self.scroller = TouchScroller(self.body, swipes=True)
@@ -386,6 +435,11 @@ class PageScreen(QWidget):
         reading.setContentsMargins(MARGIN, MARGIN, MARGIN, 0)
         reading.setSpacing(8)
         reading.addWidget(self.title)
+        self.tools = QHBoxLayout()  # read aloud sits here
+        self.tools.setContentsMargins(0, 0, 0, 0)
+        self.tools.setSpacing(GAP)
+        reading.addLayout(self.tools)
+        reading.addWidget(self.note)
         reading.addWidget(self.body, 1)
         centre = QHBoxLayout()
         centre.setContentsMargins(0, 0, 0, 0)
@@ -401,6 +455,7 @@ class PageScreen(QWidget):
         self.title.setAccessibleName(page.title)
         self.body.show_page(page)
         self.body.setAccessibleName(page.title)
+        self.note.setVisible(bool(getattr(page, "fallback", False)))
         self.dots.set_position(index, count)
         self._fit_dots()
         self.progress.setText(strings.PAGE_OF.format(index=index + 1, count=count))
@@ -409,6 +464,12 @@ class PageScreen(QWidget):
         )
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < count - 1)
+
+    def retranslate(self) -> None:
+        relabel(self.previous_button, strings.PREVIOUS)
+        relabel(self.home_button, strings.HOME)
+        relabel(self.next_button, strings.NEXT)
+        self.note.setText(strings.NOT_TRANSLATED)
 
     def _fit_dots(self) -> None:
         """Dots only where they fit: on a narrow screen, with large text or a long
@@ -429,6 +490,7 @@ class PageScreen(QWidget):
 
     def reset(self) -> None:
         self.scroller.stop()
+        self.note.hide()
         self.body.clear()
         self.body.forget_images()
         self.title.clear()
@@ -521,6 +583,11 @@ class CrisisOverlay(Overlay):
         self.close_button.clicked.connect(self.hide)
         self.add_button(self.close_button)
 
+    def retranslate(self, clinic_text: str = "") -> None:
+        self.title.setText(strings.CRISIS_TITLE)
+        self.set_text(strings.CRISIS_BODY, clinic_text)
+        relabel(self.close_button, strings.CLOSE)
+
     def set_text(self, body_html: str, clinic_text: str = "") -> None:
         if clinic_text.strip():
             self.body.setTextFormat(Qt.TextFormat.PlainText)  # config text: never markup
@@ -547,3 +614,55 @@ class IdleOverlay(Overlay):
 
     def set_seconds(self, seconds: int) -> None:
         self.body.setText(strings.STILL_THERE_BODY.format(seconds=seconds))
+
+    def retranslate(self) -> None:
+        self.title.setText(strings.STILL_THERE_TITLE)
+        relabel(self.still_button, strings.STILL_HERE)
+
+
+class DisplayOverlay(Overlay):
+    """The "Aa" card: text size (default, large, largest) and contrast.
+
+    Signals:
+        size_chosen(str): one of ``theme.TEXT_SIZES``.
+        contrast_chosen(str): one of ``theme.CONTRASTS``.
+    """
+
+    size_chosen = Signal(str)
+    contrast_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent, strings.DISPLAY_TITLE)
+        self.body.hide()
+        self.size_label = _label(strings.TEXT_SIZE_LABEL, "overlayBody")
+        self.sizes = Choices(
+            [(name, strings.SIZE_NAMES[name]) for name in TEXT_SIZES], "sizeChoices"
+        )
+        self.contrast_label = _label(strings.CONTRAST_LABEL, "overlayBody")
+        self.contrasts = Choices(self._contrast_options(), "contrastChoices")
+        for widget in (self.size_label, self.sizes, self.contrast_label, self.contrasts):
+            self.card_layout.insertWidget(self.card_layout.count() - 1, widget)
+        self.sizes.picked.connect(self.size_chosen)
+        self.contrasts.picked.connect(self.contrast_chosen)
+        self.close_button = button(strings.CLOSE, None, "displayClose")
+        self.close_button.clicked.connect(self.hide)
+        self.add_button(self.close_button)
+
+    @staticmethod
+    def _contrast_options() -> list[tuple[str, str]]:
+        names = {"standard": strings.CONTRAST_STANDARD, "high": strings.CONTRAST_HIGH}
+        return [(name, names[name]) for name in CONTRASTS]
+
+    def set_state(self, size: str, contrast: str) -> None:
+        self.sizes.set_value(size)
+        self.contrasts.set_value(contrast)
+
+    def retranslate(self) -> None:
+        size, contrast = self.sizes.value(), self.contrasts.value()
+        self.title.setText(strings.DISPLAY_TITLE)
+        self.size_label.setText(strings.TEXT_SIZE_LABEL)
+        self.contrast_label.setText(strings.CONTRAST_LABEL)
+        self.sizes.set_options([(name, strings.SIZE_NAMES[name]) for name in TEXT_SIZES])
+        self.contrasts.set_options(self._contrast_options())
+        self.set_state(size, contrast)
+        relabel(self.close_button, strings.CLOSE)

@@ -1,5 +1,12 @@
 """The app-wide style sheet: the files in ``resources/theme/`` (``STYLE_FILES``)
-with the clinic's colours and the text-size factor filled in."""
+with the clinic's colours and the text-size factor filled in.
+
+Two things a patient can change from the "Aa" card also land here: the text
+size (``TEXT_SIZES``: about 20, 26 and 32 pt body text) and the contrast. High
+contrast is a theme of its own: fixed colours (``HIGH_CONTRAST``, every text
+pair at least 7:1, WCAG AAA) in place of the clinic's, plus its own style
+sheet (``high-contrast.qss``: thicker borders, a focus ring no one can miss).
+"""
 
 from __future__ import annotations
 
@@ -22,9 +29,54 @@ def _mix(colour: str, other: str, amount: float) -> str:
     return "#" + "".join(f"{v:02x}" for v in mixed)
 
 
-def theme_values(config: Config) -> dict[str, str]:
+#: The patient's text sizes: the body text's factor over 20 pt. "default" is
+#: the clinic's own ``[text] scale`` (1.0 to 1.2).
+TEXT_SIZES: dict[str, float | None] = {"default": None, "large": 1.3, "largest": 1.6}
+DEFAULT_SIZE = "default"
+CONTRASTS = ("standard", "high")
+DEFAULT_CONTRAST = "standard"
+
+#: The high-contrast theme's colours: white and yellow on black. Every pair in
+#: ``text_pairs`` is at least 7:1 (tests compute them all).
+HIGH_CONTRAST = {
+    "primary": "#ffff00",
+    "primary_dark": "#c8c800",
+    "accent": "#ff9d7a",
+    "accent_dark": "#ffc4ad",
+    "background": "#000000",
+    "surface": "#000000",
+    "text": "#ffffff",
+    "on_primary": "#000000",
+    "on_accent": "#000000",
+    "border": "#ffffff",
+    "muted": "#ffffff",
+    "disabled_bg": "#000000",
+    "disabled_text": "#c8c8c8",
+    "focus": "#00ffff",
+    "highlight": "#ffff00",
+    "on_highlight": "#000000",
+}
+AAA_TEXT = 7.0
+
+
+def text_factor(config: Config, size: str = DEFAULT_SIZE) -> float:
+    """The body text's factor over 20 pt for one of ``TEXT_SIZES``."""
+    factor = TEXT_SIZES[size]
+    return config.text_scale if factor is None else max(factor, config.text_scale)
+
+
+def _grown(base: float, factor: float, share: float) -> str:
+    """``base`` pt grown by ``share`` of the body text's growth: buttons and
+    headings grow less than the reading text, so a bar of buttons still fits
+    an 800 px wide screen at the largest size."""
+    return f"{base * (1 + (factor - 1) * share):.1f}"
+
+
+def colours(config: Config, contrast: str = DEFAULT_CONTRAST) -> dict[str, str]:
+    """The theme's named colours: the clinic's, or the high-contrast theme's."""
+    if contrast == "high":
+        return dict(HIGH_CONTRAST)
     c = config.colours
-    scale = config.text_scale
     return {
         "primary": c.primary,
         "primary_dark": _mix(c.primary, "#000000", 0.25),
@@ -39,38 +91,71 @@ def theme_values(config: Config) -> dict[str, str]:
         "muted": _mix(c.background, c.text, 0.35),
         "disabled_bg": _mix(c.background, c.text, 0.12),
         "disabled_text": _mix(c.background, c.text, 0.55),
-        "body_pt": f"{BODY_PT * scale:.1f}",
-        "button_pt": f"{BODY_PT * scale:.1f}",
-        "small_pt": f"{SMALL_PT * scale:.1f}",
-        "title_pt": f"{TITLE_PT * scale:.1f}",
-        "heading_pt": f"{HEADING_PT * scale:.1f}",
+        "focus": c.accent,
+        "highlight": _mix(c.background, c.accent, 0.3),
+        "on_highlight": c.text,
+    }
+
+
+#: Every pair of colours the theme draws text in: (text, background, where).
+TEXT_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("text", "background", "body text"),
+    ("text", "surface", "text on tiles and cards"),
+    ("primary", "surface", "titles on tiles, quiet buttons"),
+    ("primary", "background", "page titles, links"),
+    ("accent", "surface", "the crisis card's title"),
+    ("accent_dark", "surface", "mistakes in the form"),
+    ("on_primary", "primary", "button labels, the clinic's name"),
+    ("on_primary", "primary_dark", "a button while pressed"),
+    ("on_accent", "accent", '"Need help now?"'),
+    ("background", "text", "notices"),
+    ("on_highlight", "highlight", "the word being read aloud"),
+)
+
+
+def theme_values(
+    config: Config, size: str = DEFAULT_SIZE, contrast: str = DEFAULT_CONTRAST
+) -> dict[str, str]:
+    factor = text_factor(config, size)
+    return {
+        **colours(config, contrast),
+        "body_pt": f"{BODY_PT * factor:.1f}",
+        "button_pt": _grown(BODY_PT, factor, 0.5),
+        # The top bar's buttons grow least: two of them share a portrait row.
+        "bar_pt": _grown(BODY_PT, factor, 0.25),
+        "small_pt": f"{SMALL_PT * factor:.1f}",
+        "title_pt": _grown(TITLE_PT, factor, 0.6),
+        "heading_pt": _grown(HEADING_PT, factor, 0.6),
         # A file path for url(): forward slashes work on every platform.
         "check_mark": (theme_dir() / "check.svg").as_posix(),
     }
 
 
 STYLE_FILES = ("kiosk.qss", "form.qss", "keyboard.qss", "staff.qss")
+HIGH_CONTRAST_FILE = "high-contrast.qss"
 
 
-def style_sheet(config: Config) -> str:
-    """All of the theme's style files, in order, with the config's values filled in."""
-    values = theme_values(config)
+def style_sheet(config: Config, size: str = DEFAULT_SIZE, contrast: str = DEFAULT_CONTRAST) -> str:
+    """All of the theme's style files, in order, with the values filled in; the
+    high-contrast theme adds its own sheet last."""
+    values = theme_values(config, size, contrast)
+    names = STYLE_FILES + ((HIGH_CONTRAST_FILE,) if contrast == "high" else ())
     parts = []
-    for name in STYLE_FILES:
+    for name in names:
         path = theme_dir() / name
         if path.exists():
             parts.append(Template(path.read_text(encoding="utf-8")).substitute(values))
     return "\n".join(parts)
 
 
-def document_css(config: Config) -> str:
+def document_css(config: Config, contrast: str = DEFAULT_CONTRAST) -> str:
     """Default CSS for page bodies in Qt's rich-text engine (a CSS 2.1 subset)."""
-    c = config.colours
+    c = colours(config, contrast)
     return (
-        f"p, li {{ line-height: 140%; color: {c.text}; }}"
+        f"p, li {{ line-height: 140%; color: {c['text']}; }}"
         "p { margin-top: 0px; margin-bottom: 18px; }"
         "li { margin-bottom: 8px; }"
-        f"h1, h2, h3, h4 {{ color: {c.primary}; margin-top: 12px; margin-bottom: 12px; }}"
-        f"a {{ color: {c.primary}; text-decoration: underline; font-weight: 600; }}"
+        f"h1, h2, h3, h4 {{ color: {c['primary']}; margin-top: 12px; margin-bottom: 12px; }}"
+        f"a {{ color: {c['primary']}; text-decoration: underline; font-weight: 600; }}"
         "img { margin: 12px; }"
     )

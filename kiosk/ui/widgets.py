@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from collections.abc import Iterable
+
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -17,6 +21,8 @@ from PySide6.QtWidgets import (
 #: from a tap: a focus ring left on the tile a patient tapped would tell the
 #: next patient what they read.
 BUTTON_FOCUS = Qt.FocusPolicy.TabFocus
+CHOICE_GAP = 12
+CHOICE_MIN_WIDTH = 190  # px: a choice button narrower than this wraps to the next row
 
 
 def plain_label(text: str = "", object_name: str | None = None) -> QLabel:
@@ -27,6 +33,12 @@ def plain_label(text: str = "", object_name: str | None = None) -> QLabel:
     if object_name:
         label.setObjectName(object_name)
     return label
+
+
+def relabel(widget: QPushButton | QLabel, text: str) -> None:
+    """New words on a control (another language): its accessible name follows."""
+    widget.setText(text)
+    widget.setAccessibleName(text)
 
 
 def button(text: str, role: str | None = None, object_name: str | None = None) -> QPushButton:
@@ -196,3 +208,97 @@ class ProgressDots(QWidget):
             painter.setBrush(self._colour if i == self._index else Qt.GlobalColor.transparent)
             painter.drawEllipse(int(x) + 1, int(y) + 1, self.DOT - 2, self.DOT - 2)
         painter.end()
+
+
+class Choices(QWidget):
+    """A set of large, exclusive toggle buttons (how to contact, best time,
+    topic) that wraps onto more rows on a narrow screen.
+
+    Signals:
+        picked(str): the patient tapped a choice (not emitted for ``set_value``).
+    """
+
+    picked = Signal(str)
+
+    def __init__(self, options: Iterable[tuple[str, str]], object_name: str) -> None:
+        super().__init__()
+        self.setObjectName(object_name)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(CHOICE_GAP)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        self._group.buttonClicked.connect(lambda _button: self.picked.emit(self.value()))
+        self._buttons: dict[str, QPushButton] = {}
+        self._columns = 0
+        self.min_choice_width = CHOICE_MIN_WIDTH
+        self.set_options(options)
+
+    def set_options(self, options: Iterable[tuple[str, str]]) -> None:
+        for old in self._buttons.values():
+            self._group.removeButton(old)
+            self._grid.removeWidget(old)
+            old.deleteLater()
+        self._buttons = {}
+        for value, label in options:
+            choice = button(label, "choice")
+            choice.setCheckable(True)
+            self._group.addButton(choice)
+            self._buttons[value] = choice
+        self._columns = 0
+        self._relayout()
+
+    def buttons(self) -> list[QPushButton]:
+        return list(self._buttons.values())
+
+    def button_for(self, value: str) -> QPushButton:
+        return self._buttons[value]
+
+    def value(self) -> str:
+        for value, choice in self._buttons.items():
+            if choice.isChecked():
+                return value
+        return ""
+
+    def set_value(self, value: str) -> None:
+        """Choose ``value``; "" (or a value not offered) chooses nothing."""
+        chosen = self._buttons.get(value)
+        if chosen is not None:
+            chosen.setChecked(True)
+            return
+        # An exclusive group cannot be emptied by unchecking: lift it briefly.
+        self._group.setExclusive(False)
+        for choice in self._buttons.values():
+            choice.setChecked(False)
+        self._group.setExclusive(True)
+
+    def set_offered(self, value: str, offered: bool) -> None:
+        """Enable or disable one choice; a disabled choice is never left chosen."""
+        choice = self._buttons[value]
+        choice.setEnabled(offered)
+        if not offered and choice.isChecked():
+            self.set_value("")
+
+    def _relayout(self) -> None:
+        count = len(self._buttons)
+        if not count:
+            return
+        columns = max(1, min(count, (self.width() + CHOICE_GAP) // (self.min_choice_width + CHOICE_GAP)))
+        widest = max(b.sizeHint().width() for b in self._buttons.values())
+        while columns > 1 and columns * (widest + CHOICE_GAP) - CHOICE_GAP > self.width():
+            columns -= 1
+        rows = -(-count // columns)
+        columns = -(-count // rows)  # even rows: 4 choices as 2 + 2, not 3 + 1
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for choice in self._buttons.values():
+            self._grid.removeWidget(choice)
+        for index, choice in enumerate(self._buttons.values()):
+            self._grid.addWidget(choice, index // columns, index % columns)
+        for column in range(count):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout()

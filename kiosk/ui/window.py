@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QScreen,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -33,12 +34,26 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.content import Library, Page
-from kiosk.ui import strings
+from kiosk.ui import i18n, strings
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import is_blocked_key
-from kiosk.ui.screens import CrisisOverlay, HomeScreen, IdleOverlay, PageScreen
-from kiosk.ui.theme import document_css
-from kiosk.ui.widgets import ElidedLabel, button, plain_label
+from kiosk.ui.screens import (
+    TILE_MIN_WIDTH,
+    CrisisOverlay,
+    DisplayOverlay,
+    HomeScreen,
+    IdleOverlay,
+    PageScreen,
+)
+from kiosk.ui.theme import (
+    DEFAULT_CONTRAST,
+    DEFAULT_SIZE,
+    colours,
+    document_css,
+    style_sheet,
+    text_factor,
+)
+from kiosk.ui.widgets import ElidedLabel, button, plain_label, relabel
 
 if TYPE_CHECKING:
     from kiosk.store import EnquiryStore
@@ -88,6 +103,11 @@ class KioskWindow(QWidget):
         self._pages: tuple[Page, ...] = ()
         self._index = -1
         self._used = False  # anything opened since the last reset?
+        # The patient's choices, until the idle reset: text size, contrast, language.
+        self.text_size = DEFAULT_SIZE
+        self.contrast = DEFAULT_CONTRAST
+        self.language = i18n.DEFAULT
+        self._view = library  # the library in the patient's language
 
         # -- the bar on top of every screen --
         bar = QWidget()
@@ -106,17 +126,20 @@ class KioskWindow(QWidget):
         brand.addWidget(self.clinic_name, 1)
         self.help_button = button(strings.NEED_HELP, "crisis", "helpButton")
         self.request_button = button(strings.REQUEST_INFO, "onbar", "barRequest")
+        self.display_button = button(strings.TEXT_SIZE, "onbar", "displayButton")
+        self.display_button.setAccessibleDescription(strings.DISPLAY_TITLE)
         self._bar = QGridLayout(bar)
         self._bar.setContentsMargins(24, 12, 24, 12)
         self._bar.setHorizontalSpacing(16)
         self._bar.setVerticalSpacing(8)
-        self._bar_narrow: bool | None = None
+        self._bar_shape: tuple[bool, bool] | None = None
         self._layout_bar(narrow=False)
 
         # -- screens --
         self.stack = QStackedWidget()
         self.home = HomeScreen(config)
         self.page = PageScreen(config, document_css(config))
+        self.page.dots.set_colour(colours(config)["primary"])
         # The request screen is built when first needed (or just after the first
         # paint, by app.build): it is not on the way to the home screen.
         self._request: RequestScreen | None = None
@@ -134,6 +157,8 @@ class KioskWindow(QWidget):
         # -- overlays, notices --
         self.crisis = CrisisOverlay(self, strings.CRISIS_BODY, config.crisis_text)
         self.idle_overlay = IdleOverlay(self)
+        self.display = DisplayOverlay(self)
+        self.display.set_state(self.text_size, self.contrast)
         self.notice = QLabel(self)
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setObjectName("notice")
@@ -151,7 +176,7 @@ class KioskWindow(QWidget):
             parent=self,
         )
         self._connect_signals()
-        self.home.set_library(library)
+        self.home.set_library(self._view)
         self.show_home()
 
     @property
@@ -161,7 +186,7 @@ class KioskWindow(QWidget):
             from kiosk.ui.request import RequestScreen  # (its imports cost start-up time)
 
             self._request = RequestScreen(self.config, self._store, self._open_store)
-            self._request.set_library(self.library)
+            self._request.set_library(self._view)
             self._request.home.connect(self.show_home)
             self._request.finished.connect(self.on_request_finished)
             self.stack.addWidget(self._request)
@@ -192,6 +217,7 @@ class KioskWindow(QWidget):
         self.home.page_chosen.connect(self.show_page)
         self.home.topic_chosen.connect(self.show_topic)
         self.home.request_info.connect(self.show_request)
+        self.home.language_chosen.connect(self.set_language)
         self.page.previous.connect(self.show_previous)
         self.page.next.connect(self.show_next)
         self.page.home.connect(self.show_home)
@@ -200,6 +226,9 @@ class KioskWindow(QWidget):
         self.help_button.clicked.connect(self.show_crisis)
         self.crisis.close_button.clicked.connect(self.crisis_closed)
         self.request_button.clicked.connect(lambda: self.show_request(self._current_topic()))
+        self.display_button.clicked.connect(self.show_display)
+        self.display.size_chosen.connect(self.set_text_size)
+        self.display.contrast_chosen.connect(self.set_contrast)
         # The idle clock.
         self.idle.warning.connect(self.on_idle_warning)
         self.idle.tick.connect(self.idle_overlay.set_seconds)
@@ -227,6 +256,7 @@ class KioskWindow(QWidget):
             self.stack.currentWidget() is self.home
             and not self.crisis.isVisible()
             and not self.idle_overlay.isVisible()
+            and not self.display.isVisible()
         )
 
     def apply_config(self, config: Config, logo: Path | None = None) -> None:
@@ -236,9 +266,8 @@ class KioskWindow(QWidget):
         self.clinic_name.set_full_text(config.clinic_name)
         self.set_logo(logo)
         self.home.apply_config(config)
-        self.page.body.document().setDefaultStyleSheet(document_css(config))
-        self.page.dots.set_colour(config.colours.primary)
         self.crisis.set_text(strings.CRISIS_BODY, config.crisis_text)
+        self.restyle()
         self.idle.idle_ms = config.idle_seconds * 1000
         self.idle.countdown_s = config.countdown_seconds
         if self._request is not None:
@@ -266,18 +295,18 @@ class KioskWindow(QWidget):
         self._switch(self.home)
 
     def show_topic(self, topic_id: str) -> None:
-        for topic in self.library.topics:
+        for topic in self._view.topics:
             if topic.topic_id == topic_id and topic.pages:
                 self.show_page(topic.pages[0].key)
                 return
         log.warning("no topic %r to show", topic_id)
 
     def show_page(self, key: str) -> None:
-        page = self.library.page(key)
+        page = self._view.page(key)
         if page is None:
             log.warning("no page %r to show", key)
             return
-        self._pages = self.library.topic_of(page).pages
+        self._pages = self._view.topic_of(page).pages
         self._index = self._pages.index(page)
         self.page.show_page(page, self._index, len(self._pages))
         self._switch(self.page)
@@ -305,10 +334,82 @@ class KioskWindow(QWidget):
 
     def set_library(self, library: Library) -> None:
         self.library = library
-        self.home.set_library(library)
+        self._view = self._translated(library, self.language)
+        self.home.set_library(self._view)
         if self._request is not None:
-            self._request.set_library(library)
+            self._request.set_library(self._view)
         self.show_home()
+
+    @staticmethod
+    def _translated(library: Library, language: str) -> Library:
+        translated = getattr(library, "translated", None)
+        return library if translated is None else translated(language)
+
+    # -- the patient's choices: text size, contrast, language -----------------
+    def show_display(self) -> None:
+        self._used = True
+        self.display.set_state(self.text_size, self.contrast)
+        self.display.open()
+
+    def set_text_size(self, size: str) -> None:
+        if size != self.text_size:
+            self.text_size = size
+            self._used = True
+            self.restyle()
+
+    def set_contrast(self, contrast: str) -> None:
+        if contrast != self.contrast:
+            self.contrast = contrast
+            self._used = True
+            self.restyle()
+
+    def restyle(self) -> None:
+        """The app's style sheet, page CSS and dots for the config and the
+        patient's text size and contrast; then layouts that depend on them."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setStyleSheet(style_sheet(self.config, self.text_size, self.contrast))
+        self.page.body.document().setDefaultStyleSheet(document_css(self.config, self.contrast))
+        self.page.dots.set_colour(colours(self.config, self.contrast)["primary"])
+        factor = text_factor(self.config, self.text_size)
+        self.home.set_tile_width(round(TILE_MIN_WIDTH * max(1.0, factor) ** 1.5))
+        page = self.current_page
+        if page is not None:  # re-lay the text out under the new sizes
+            self.page.show_page(page, self._index, len(self._pages))
+        self.display.set_state(self.text_size, self.contrast)
+        self._layout_bar()
+
+    def set_language(self, language: str) -> None:
+        """Every word of the kiosk's own in ``language``, and the content's
+        translations where there are any. The form is built again, empty."""
+        if language == self.language:
+            return
+        self.language = language
+        self._used = True
+        i18n.use(language)
+        self._retranslate()
+        self._view = self._translated(self.library, language)
+        self.home.set_library(self._view)
+        self.home.languages.set_value(language)
+        if self._request is not None:
+            self._request.wipe()
+            self.stack.removeWidget(self._request)
+            self._request.deleteLater()
+            self._request = None
+        if self.stack.currentWidget() is not self.home:
+            self.show_home()
+
+    def _retranslate(self) -> None:
+        relabel(self.help_button, strings.NEED_HELP)
+        relabel(self.request_button, strings.REQUEST_INFO)
+        relabel(self.display_button, strings.TEXT_SIZE)
+        self.display_button.setAccessibleDescription(strings.DISPLAY_TITLE)
+        self.home.retranslate()
+        self.page.retranslate()
+        self.crisis.retranslate(self.config.crisis_text)
+        self.idle_overlay.retranslate()
+        self.display.retranslate()
+        self._layout_bar()
 
     # -- idle, reset, recovery ------------------------------------------------
     def on_request_finished(self) -> None:
@@ -329,7 +430,12 @@ class KioskWindow(QWidget):
         """Forget everything: overlays, page, scroll positions; back home."""
         self.idle_overlay.hide()
         self.crisis.hide()
+        self.display.hide()
         self.notice.hide()
+        self.set_language(i18n.DEFAULT)
+        if (self.text_size, self.contrast) != (DEFAULT_SIZE, DEFAULT_CONTRAST):
+            self.text_size, self.contrast = DEFAULT_SIZE, DEFAULT_CONTRAST
+            self.restyle()
         self.page.reset()
         self.home.reset()
         if self._request is not None:
@@ -371,33 +477,52 @@ class KioskWindow(QWidget):
         self._notice_timer.start(NOTICE_MS)
 
     # -- layout ---------------------------------------------------------------
-    def _layout_bar(self, *, narrow: bool) -> None:
+    def _layout_bar(self, *, narrow: bool | None = None) -> None:
         """Wide screens: name and buttons on one row. Narrow (portrait): the
-        name gets a row of its own, so it is never cut to a few letters."""
-        if narrow == self._bar_narrow:
+        name and "Aa" get a row of their own, so the name is never cut to a few
+        letters; "Need help now?" and "Request information" share the next row,
+        or take a row each when large text or a long translation needs it."""
+        if narrow is None:
+            narrow = self.width() < NARROW_PX
+        stacked = narrow and self._bar_buttons_overflow()
+        if (narrow, stacked) == self._bar_shape:
             return
-        self._bar_narrow = narrow
-        for widget in (self.brand, self.help_button, self.request_button):
+        self._bar_shape = (narrow, stacked)
+        for widget in (self.brand, self.help_button, self.request_button, self.display_button):
             self._bar.removeWidget(widget)
         if narrow:
-            # Name on top; the two buttons share the row below.
             self._bar.setContentsMargins(16, 10, 16, 10)
             self._bar.addWidget(self.brand, 0, 0, 1, 2)
-            self._bar.addWidget(self.help_button, 1, 0)
-            self._bar.addWidget(self.request_button, 1, 1)
-            for column, stretch in enumerate((0, 1, 0)):
+            self._bar.addWidget(self.display_button, 0, 2)
+            if stacked:
+                self._bar.addWidget(self.help_button, 1, 0, 1, 3)
+                self._bar.addWidget(self.request_button, 2, 0, 1, 3)
+            else:
+                self._bar.addWidget(self.help_button, 1, 0)
+                self._bar.addWidget(self.request_button, 1, 1, 1, 2)
+            for column, stretch in enumerate((0, 1, 0, 0)):
                 self._bar.setColumnStretch(column, stretch)
         else:
             self._bar.setContentsMargins(24, 12, 24, 12)
             self._bar.addWidget(self.brand, 0, 0)
             self._bar.addWidget(self.help_button, 0, 1)
             self._bar.addWidget(self.request_button, 0, 2)
-            for column, stretch in enumerate((1, 0, 0)):
+            self._bar.addWidget(self.display_button, 0, 3)
+            for column, stretch in enumerate((1, 0, 0, 0)):
                 self._bar.setColumnStretch(column, stretch)
+
+    def _bar_buttons_overflow(self) -> bool:
+        needed = (
+            self.help_button.sizeHint().width()
+            + self.request_button.sizeHint().width()
+            + self._bar.horizontalSpacing()
+            + 2 * 16
+        )
+        return needed > self.width()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._layout_bar(narrow=self.width() < NARROW_PX)
+        self._layout_bar()
 
     # -- lockdown -------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
