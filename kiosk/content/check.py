@@ -14,6 +14,12 @@ is shown, but not as well as it could be (an unknown key, two pages with the
 same order, a link shown as text, a big picture, raw HTML dropped, a reading
 level above grade 8). Two pages with the same ``order`` are a warning: both
 show, in file-name order, which is what the admin most likely meant.
+
+Translations (``name.es.md``) are checked like pages (their reading level is
+not measured: the Flesch-Kincaid grade is a formula for English). A draft
+translation (``translation: draft``) is an **info** note, not a warning: it is
+shown as intended and nothing in the file is wrong, and a warning would make
+``--strict`` fail until a translator has been found. The summary counts them.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.content.loader import TOPIC_FILE, Loader, PageSource, topic_key_line
-from kiosk.content.model import Page, Problem
+from kiosk.content.model import TRANSLATION_LANGUAGES, Page, Problem, split_language
 from kiosk.content.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, DROP_WITH_CONTENT, mask_code
 
 #: Reading level above which a page gets a warning (Flesch-Kincaid grade).
@@ -72,6 +78,12 @@ class ContentReport:
     page_files: int
     pages_shown: int
     topic_folders: int
+    #: Translation files found (``name.es.md``, and any other language suffix).
+    translation_files: int = 0
+    #: Translations shown, by language code.
+    translations_shown: tuple[tuple[str, int], ...] = ()
+    #: Translations marked ``translation: draft``.
+    drafts: tuple[Path, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -94,6 +106,23 @@ def check(root: Path) -> ContentReport:
     problems = list(library.render_all())
     sources = {source.key: source for source in loader.sources}
     levels = []
+    drafts = []
+    shown: dict[str, int] = {}
+    for source, page in zip(loader.translation_sources, library.translations, strict=True):
+        problems.extend(_raw_html(source))
+        problems.extend(_page_pictures(page))
+        shown[page.language] = shown.get(page.language, 0) + 1
+        if page.translation == "draft":
+            drafts.append(page.source)
+            problems.append(
+                Problem(
+                    page.source,
+                    source.header.values.get("translation", (None, None))[1],
+                    "info",
+                    "draft translation: have it reviewed (by a qualified medical translator), "
+                    'then write "translation: reviewed"',
+                )
+            )
     for page in library.pages:
         source = sources[page.key]
         problems.extend(_raw_html(source))
@@ -126,6 +155,9 @@ def check(root: Path) -> ContentReport:
         page_files=len(loader.page_files),
         pages_shown=len(library.pages),
         topic_folders=len(loader.topic_folders),
+        translation_files=len(loader.translation_files),
+        translations_shown=tuple(sorted(shown.items())),
+        drafts=tuple(drafts),
     )
 
 
@@ -135,9 +167,19 @@ def _first_text_line(source: PageSource) -> int:
 
 
 def _sorted(problems: Iterable[Problem]) -> list[Problem]:
-    """By file, then line (a problem with no line first); the same problem once."""
+    """By file, then line (a problem with no line first); the same problem once.
+    A translation's lines come right after its English page's."""
     unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: (p.path.parts, p.line or 0))
+    return sorted(unique, key=lambda p: (_file_order(p.path), p.line or 0))
+
+
+def _file_order(path: Path) -> tuple[str, ...]:
+    """``t/01-a.md`` -> ``("t", "01-a.md", "")``; ``t/01-a.es.md`` -> ``("t", "01-a.md", "es")``."""
+    if path.suffix == ".md":
+        stem, code = split_language(path.stem)
+        if code is not None:
+            return (*path.parts[:-1], f"{stem}.md", code)
+    return (*path.parts, "")
 
 
 def _toml_string(text: str, key: str) -> str | None:
@@ -347,13 +389,33 @@ def format_level(level: ReadingLevel, root: Path) -> str:
 
 
 def summary(report: ContentReport) -> str:
-    """``9 pages in 1 topic: 0 errors, 2 warnings``."""
+    """``9 pages in 1 topic: 0 errors, 2 warnings``; with translations, a line
+    before it: ``9 translations: 9 in Spanish; 9 drafts for the clinic to review``."""
     left_out = report.page_files - report.pages_shown
-    return (
+    last = (
         f"{_count(report.page_files, 'page')} in {_count(report.topic_folders, 'topic')}"
         + (f" ({left_out} left out)" if left_out else "")
         + f": {_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}"
     )
+    if not report.translation_files:
+        return last
+    shown = sum(count for _code, count in report.translations_shown)
+    left_out = report.translation_files - shown
+    by_language = ", ".join(
+        f"{count} in {TRANSLATION_LANGUAGES.get(code, code)}"
+        for code, count in report.translations_shown
+    )
+    translations = (
+        _count(report.translation_files, "translation")
+        + (f" ({left_out} left out)" if left_out else "")
+        + (f": {by_language}" if by_language else "")
+        + (
+            f"; {_count(len(report.drafts), 'draft')} for the clinic to review"
+            if report.drafts
+            else ""
+        )
+    )
+    return f"{translations}\n{last}"
 
 
 def _count(n: int, noun: str) -> str:

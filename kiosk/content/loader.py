@@ -6,6 +6,7 @@ Layout::
       ketamine-and-depression/      a topic (folders starting with _ or . are skipped)
         topic.toml                  title, order, summary, cover
         01-ketamine-and-depression.md
+        01-ketamine-and-depression.es.md   its Spanish translation (optional)
         images/...
 
 A page starts with a metadata header::
@@ -21,6 +22,14 @@ Loading reads every file and does the cheap checks that decide whether a page
 can be shown (its header, UTF-8, its pictures exist), so the set of pages that
 will be shown, and so every link's fate, is known at load. A page's Markdown is
 rendered the first time its HTML is asked for (``PageBody``), once.
+
+A translation is the English page's file name with a language suffix
+(``03-how-it-works.es.md``); it shares the English page's key, so links and the
+page order are the English ones, and its header needs only a ``title`` (plus
+``translation: draft|reviewed``, ``summary``, ``picture``). A translation that
+cannot be read is an error and the English page shows in its place; one without
+an English page, or in a language the kiosk does not offer, is a warning.
+A topic's title and summary in Spanish go in topic.toml's ``[es]`` table.
 """
 
 from __future__ import annotations
@@ -37,7 +46,20 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from kiosk.content.model import Library, Page, PageBody, Problem, Rendered, Severity, Topic
+from kiosk.content.model import (
+    DEFAULT_LANGUAGE,
+    TRANSLATION_LANGUAGES,
+    TRANSLATION_STATES,
+    Library,
+    Page,
+    PageBody,
+    Problem,
+    Rendered,
+    Severity,
+    Topic,
+    TopicText,
+    split_language,
+)
 from kiosk.content.render import (
     BrokenPageError,
     RenderContext,
@@ -53,9 +75,13 @@ from kiosk.hints import did_you_mean
 log = logging.getLogger(__name__)
 
 TOPIC_FILE = "topic.toml"
-PAGE_KEYS = {"title": str, "order": int, "summary": str, "picture": str}
+PAGE_KEYS = {"title": str, "order": int, "summary": str, "picture": str, "translation": str}
 REQUIRED_PAGE_KEYS = ("title", "order")
+#: A translation takes its order from its English page.
+REQUIRED_TRANSLATION_KEYS = ("title",)
 TOPIC_KEYS = {"title": str, "order": int, "summary": str, "cover": str}
+#: What a language's table in topic.toml (``[es]``) may hold.
+TOPIC_TEXT_KEYS = ("title", "summary")
 MAX_TITLE = 120
 MAX_SUMMARY = 200
 
@@ -132,6 +158,8 @@ class PageSource:
     path: Path
     text: str
     header: _Header
+    #: The page's language; a translation's ``page_id`` is its English page's.
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def key(self) -> str:
@@ -246,6 +274,11 @@ class Loader:
         #: Every page file found (shown or not), and the ones that will be shown.
         self.page_files: list[Path] = []
         self.sources: list[PageSource] = []
+        #: The same for translations (``name.es.md``; also those in a language
+        #: the kiosk does not offer), apart: the English pages are the library's shape.
+        self.translation_files: list[Path] = []
+        self.translation_sources: list[PageSource] = []
+        self._pending_translations: list[tuple[Path, str, str]] = []  # path, English stem, code
         #: Topic folders found (shown or not).
         self.topic_folders: list[Path] = []
         self._topic_orders: dict[str, tuple[int, int | None]] = {}
@@ -270,12 +303,14 @@ class Loader:
         self.sources = [source for folder in folders for source in pending[folder.name]]
         # Every page that can be shown is known now, before any is rendered:
         # links to a page left out become text when their page is rendered.
-        renderer = _LazyRenderer(
-            self.root, frozenset(source.key for source in self.sources), self.report
-        )
+        keys = frozenset(source.key for source in self.sources)
+        self.translation_sources = self._read_translations(keys)
+        renderer = _LazyRenderer(self.root, keys, self.report)
         topics = []
+        english: dict[str, Page] = {}
         for folder in folders:
             pages = [self._page(source, renderer) for source in pending[folder.name]]
+            english.update((page.key, page) for page in pages)
             topic = self._topic(folder, pages)  # its topic.toml is checked all the same
             if not pages:
                 self.problem(
@@ -287,37 +322,44 @@ class Loader:
         topics.sort(key=lambda t: (t.order, t.topic_id))
         if not topics:
             self.problem(self.root, None, "error", "no topic has a page that can be shown")
-        return Library(self.root, tuple(topics), tuple(self.problems))
+        translations = tuple(
+            self._translated_page(source, english[source.key], renderer)
+            for source in self.translation_sources
+        )
+        return Library(self.root, tuple(topics), tuple(self.problems), translations)
 
     def _read_pages(self, folder: Path) -> list[PageSource]:
         result = []
         for path in sorted(folder.glob("*.md")):
             if path.name.startswith((".", "_")) or not path.is_file():
                 continue
+            stem, code = split_language(path.stem)
+            if code is not None:
+                self.translation_files.append(path)
+                if code in TRANSLATION_LANGUAGES:
+                    self._pending_translations.append((path, stem, code))
+                elif code.lower() == DEFAULT_LANGUAGE:
+                    self.problem(
+                        path,
+                        None,
+                        "warning",
+                        f'pages in English need no language suffix: name it "{stem}.md"; left out',
+                    )
+                else:
+                    offered = ", ".join(
+                        f'{name}: ".{c}"' for c, name in TRANSLATION_LANGUAGES.items()
+                    )
+                    self.problem(
+                        path,
+                        None,
+                        "warning",
+                        f'".{code}" is not a language the kiosk offers ({offered}); left out',
+                    )
+                continue
             self.page_files.append(path)
-            # The folder is inside the content folder: only a symlink can lead out.
-            if path.is_symlink() and not inside(self.root, path):
-                self.problem(path, None, "warning", "links to outside the content folder; left out")
-                continue
-            try:
-                text = _read_text(path)
-                header, warnings = parse_header(text)
-                for line, message in warnings:
-                    self.problem(path, line, "warning", message)
-                self._check_page_header(header)
-                self._check_pictures(path, text, header)
-            except MetadataError as exc:
-                self.problem(
-                    path,
-                    exc.line,
-                    "error",
-                    f"{exc}; page left out" if "left out" not in str(exc) else str(exc),
-                )
-                continue
-            except OSError as exc:
-                self.problem(path, None, "error", f"cannot be read ({exc.strerror}); page left out")
-                continue
-            result.append(PageSource(folder.name, path.stem, path, text, header))
+            source = self._read_source(path, folder.name, path.stem, DEFAULT_LANGUAGE)
+            if source is not None:
+                result.append(source)
         orders: dict[int, Path] = {}
         for page in result:
             order, line = page.header.values["order"]
@@ -331,9 +373,78 @@ class Loader:
             orders.setdefault(order, page.path)
         return result
 
+    def _read_source(
+        self, path: Path, topic_id: str, page_id: str, language: str
+    ) -> PageSource | None:
+        """The page at ``path`` if it passes the cheap checks; else None, the
+        problem noted (a translation's English page shows in its place)."""
+        translated = language != DEFAULT_LANGUAGE
+        instead = "the English page shows instead" if translated else "page left out"
+        # The folder is inside the content folder: only a symlink can lead out.
+        if path.is_symlink() and not inside(self.root, path):
+            self.problem(path, None, "warning", "links to outside the content folder; left out")
+            return None
+        try:
+            text = _read_text(path)
+            header, warnings = parse_header(text)
+            for line, message in warnings:
+                self.problem(path, line, "warning", message)
+            self._check_page_header(header, translated)
+            self._check_pictures(path, text, header)
+        except MetadataError as exc:
+            self.problem(
+                path,
+                exc.line,
+                "error",
+                f"{exc}; {instead}" if "left out" not in str(exc) else str(exc),
+            )
+            return None
+        except OSError as exc:
+            self.problem(path, None, "error", f"cannot be read ({exc.strerror}); {instead}")
+            return None
+        if "translation" in header.values:
+            value, line = header.values["translation"]
+            if not translated:
+                self.problem(
+                    path,
+                    line,
+                    "warning",
+                    '"translation" is only for translated pages (name.es.md); ignored',
+                )
+            elif value not in TRANSLATION_STATES:
+                states = " or ".join(f'"{state}"' for state in TRANSLATION_STATES)
+                self.problem(
+                    path,
+                    line,
+                    "warning",
+                    f'"translation" must be {states}, got "{value}"; taken as "draft"',
+                )
+        return PageSource(topic_id, page_id, path, text, header, language)
+
+    def _read_translations(self, keys: frozenset[str]) -> list[PageSource]:
+        """The translations that can be shown: each needs its English page
+        (``keys``: the pages that will be shown) and the same cheap checks."""
+        result = []
+        for path, stem, code in self._pending_translations:
+            folder = path.parent
+            if f"{folder.name}/{stem}" not in keys:
+                english = f"{stem}.md"
+                if (folder / english).is_file():
+                    message = (
+                        f'the English page "{english}" is left out, so this translation is too'
+                    )
+                else:
+                    message = f'no English page "{english}" for this translation; left out'
+                self.problem(path, None, "warning", message)
+                continue
+            source = self._read_source(path, folder.name, stem, code)
+            if source is not None:
+                result.append(source)
+        return result
+
     @staticmethod
-    def _check_page_header(header: _Header) -> None:
-        for key in REQUIRED_PAGE_KEYS:
+    def _check_page_header(header: _Header, translated: bool = False) -> None:
+        for key in REQUIRED_TRANSLATION_KEYS if translated else REQUIRED_PAGE_KEYS:
             if key not in header.values:
                 raise MetadataError(f'the metadata header has no "{key}"', 1)
         title, line = header.values["title"]
@@ -373,6 +484,23 @@ class Loader:
             summary=header.values.get("summary", ("", 0))[0],
             source=source.path,
             body=renderer.body(source),
+        )
+
+    @staticmethod
+    def _translated_page(source: PageSource, english: Page, renderer: _LazyRenderer) -> Page:
+        header = source.header
+        state = header.values.get("translation", (None, 0))[0]
+        return Page(
+            topic_id=source.topic_id,
+            page_id=source.page_id,
+            title=header.values["title"][0],
+            order=english.order,
+            summary=header.values.get("summary", ("", 0))[0],
+            source=source.path,
+            body=renderer.body(source),
+            language=source.language,
+            # An unknown value was reported at load; until fixed, assume not reviewed.
+            translation=state if state is None or state in TRANSLATION_STATES else "draft",
         )
 
     def _check_topic_orders(self, topics: list[Topic]) -> None:
@@ -434,9 +562,14 @@ class Loader:
         def key_line(key: str) -> int | None:
             return topic_key_line(text, key)
 
+        translations: list[TopicText] = []
         for key, value in data.items():
             kind = TOPIC_KEYS.get(key)
-            if kind is None:
+            if key in TRANSLATION_LANGUAGES:
+                found = self._topic_text(meta_file, text, key, value)
+                if found is not None:
+                    translations.append(found)
+            elif kind is None:
                 self.problem(
                     meta_file,
                     key_line(key),
@@ -486,16 +619,73 @@ class Loader:
                     )
                 else:
                     cover = file
-        return Topic(folder.name, title, order, summary, cover, tuple(pages))
+        return Topic(folder.name, title, order, summary, cover, tuple(pages), tuple(translations))
+
+    def _topic_text(self, meta_file: Path, text: str, code: str, table: Any) -> TopicText | None:
+        """A topic's title and summary in language ``code`` (topic.toml's ``[es]``)."""
+        if not isinstance(table, dict):
+            self.problem(
+                meta_file,
+                topic_key_line(text, code),
+                "error",
+                f'"{code}" must be a table: a line [{code}], then title and summary; ignored',
+            )
+            return None
+        values = {"title": "", "summary": ""}
+        for key, value in table.items():
+            line = table_key_line(text, code, key)
+            if key not in TOPIC_TEXT_KEYS:
+                self.problem(
+                    meta_file,
+                    line,
+                    "warning",
+                    f'unknown key "{key}" in [{code}], ignored; [{code}] takes only title '
+                    f"and summary (other keys go above [{code}])",
+                )
+            elif not isinstance(value, str):
+                self.problem(meta_file, line, "error", f'"{key}" in [{code}] must be text; ignored')
+            elif len(value.strip()) > _TOPIC_LIMITS[key]:
+                self.problem(
+                    meta_file,
+                    line,
+                    "warning",
+                    f'"{key}" in [{code}] is longer than {_TOPIC_LIMITS[key]} characters; '
+                    "cut short",
+                )
+                values[key] = value.strip()[: _TOPIC_LIMITS[key]]
+            else:
+                values[key] = value.strip()
+        if not values["title"] and not values["summary"]:
+            return None
+        return TopicText(code, values["title"], values["summary"])
 
 
 _TOPIC_LIMITS = {"title": MAX_TITLE, "summary": MAX_SUMMARY}
 
 
-def topic_key_line(text: str, key: str) -> int | None:
-    """The line of ``key = ...`` in a topic.toml's text."""
+def table_key_line(text: str, table: str, key: str) -> int | None:
+    """The line of ``key = ...`` inside ``[table]`` in a topic.toml's text."""
+    inside_table = False
     for number, line in enumerate(text.split("\n"), start=1):
-        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+        header = re.match(r"^\s*\[\s*([^\]]*?)\s*\]", line)
+        if header:
+            inside_table = header.group(1) == table
+        elif inside_table and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def topic_key_line(text: str, key: str) -> int | None:
+    """The line of the top-level ``key = ...`` (or of the table ``[key]``) in a
+    topic.toml's text."""
+    at_top = True  # until the first [table]: keys below one are the table's
+    for number, line in enumerate(text.split("\n"), start=1):
+        table = re.match(r"^\s*\[\s*([^\]]*?)\s*\]", line)
+        if table:
+            if table.group(1) == key:
+                return number
+            at_top = False
+        elif at_top and re.match(rf"^\s*{re.escape(key)}\s*=", line):
             return number
     return None
 

@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+#: The loader's problems are errors or warnings; ``kiosk check-content`` adds
+#: notes ("info") that are neither, such as a draft translation.
+Severity = Literal["error", "warning", "info"]
+
+#: Pages without a language suffix are in this language.
+DEFAULT_LANGUAGE = "en"
+#: The languages a page can be translated into (``name.es.md``): code -> the
+#: language's name in English, for the admin's messages. The kiosk's own words
+#: have a catalogue for each (``kiosk/ui/catalogues/``); a test keeps the two lists equal.
+TRANSLATION_LANGUAGES = MappingProxyType({"es": "Spanish"})
+#: The values of a translated page's ``translation:`` header.
+TRANSLATION_STATES = ("draft", "reviewed")
+
+# "03-how-it-works.es" -> ("03-how-it-works", "es"); two letters, or a region
+# too ("es-MX"), so "notes.v2" is a page called "notes.v2", not a language.
+_LANGUAGE_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<code>[A-Za-z]{2}(?:[-_][A-Za-z]{2})?)$")
+
+
+def split_language(stem: str) -> tuple[str, str | None]:
+    """A page file's stem without its language suffix, and the suffix as written
+    (``None`` when the stem has none): the key a translation shares with its
+    English page comes from the first."""
+    match = _LANGUAGE_SUFFIX.match(stem)
+    if match is None:
+        return stem, None
+    return match.group("stem"), match.group("code")
+
 
 #: Internal links in rendered HTML use this scheme: ``kiosk:page/<topic>/<page>``.
 PAGE_LINK_PREFIX = "kiosk:page/"
@@ -113,6 +140,14 @@ class Page:
     summary: str
     source: Path
     body: PageBody = field(repr=False)
+    #: The language the page is written in (``source`` is ``name.es.md`` for "es").
+    language: str = DEFAULT_LANGUAGE
+    #: The English page, shown in another language's view because that language
+    #: has no translation of it (or one that could not be read): the UI says so.
+    fallback: bool = False
+    #: A translation's review state from its header ("draft" or "reviewed");
+    #: None for a page in English.
+    translation: str | None = None
 
     @property
     def key(self) -> str:
@@ -139,6 +174,15 @@ class Page:
 
 
 @dataclass(frozen=True)
+class TopicText:
+    """A topic's title and summary in another language (``[es]`` in topic.toml)."""
+
+    language: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class Topic:
     topic_id: str
     title: str
@@ -146,6 +190,14 @@ class Topic:
     summary: str
     cover: Path | None
     pages: tuple[Page, ...]
+    #: Title and summary in other languages; ``Library.translated`` uses them.
+    translations: tuple[TopicText, ...] = ()
+
+    def text_in(self, code: str) -> TopicText | None:
+        for text in self.translations:
+            if text.language == code:
+                return text
+        return None
 
 
 @dataclass(frozen=True)
@@ -155,6 +207,58 @@ class Library:
     root: Path
     topics: tuple[Topic, ...]
     problems: tuple[Problem, ...] = ()
+    #: Every translated page that can be shown, in every language: each has the
+    #: key of its English page (links and the page order are the English ones).
+    translations: tuple[Page, ...] = ()
+    #: The language of ``topics`` (see ``translated``); the library as loaded is English.
+    language: str = DEFAULT_LANGUAGE
+    _english: Library | None = field(default=None, repr=False, compare=False)
+    _views: dict[str, Library] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages (codes, sorted) with at least one translated page."""
+        return tuple(sorted({page.language for page in self.translations}))
+
+    def translated(self, code: str) -> Library:
+        """This library in language ``code``: each page's translation where it
+        has one, else the English page marked ``fallback``; topic titles and
+        summaries from topic.toml's ``[code]`` table, else English. Keys do not
+        change, so a link or the page on screen finds its counterpart. "en"
+        gives the library as loaded. Pages are not rendered here (a view shares
+        the English library's lazily rendered bodies); the view is kept, so
+        switching back and forth builds it once.
+        """
+        english = self._english or self
+        if code == DEFAULT_LANGUAGE:
+            return english
+        if code not in TRANSLATION_LANGUAGES:
+            raise ValueError(f"no translations can be in language {code!r}")
+        view = english._views.get(code)
+        if view is None:
+            view = english._view(code)
+            english._views[code] = view
+        return view
+
+    def _view(self, code: str) -> Library:
+        by_key = {page.key: page for page in self.translations if page.language == code}
+        topics = []
+        for topic in self.topics:
+            pages = tuple(
+                by_key.get(page.key) or replace(page, fallback=True) for page in topic.pages
+            )
+            text = topic.text_in(code)
+            topics.append(
+                replace(
+                    topic,
+                    title=text.title if text and text.title else topic.title,
+                    summary=text.summary if text and text.summary else topic.summary,
+                    pages=pages,
+                )
+            )
+        return Library(self.root, tuple(topics), self.problems, self.translations, code, self)
 
     def page(self, key: str) -> Page | None:
         for topic in self.topics:
@@ -179,9 +283,11 @@ class Library:
         return tuple(page for topic in self.topics for page in topic.pages)
 
     def render_all(self) -> tuple[Problem, ...]:
-        """Render every page now; return the problems found at load and then
-        those each page's render found, in page order."""
+        """Render every page and translation now; return the problems found at
+        load and then those each page's render found, in page order, then the
+        translations'."""
+        english = self._english or self
         found = list(self.problems)
-        for page in self.pages:
+        for page in english.pages + english.translations:
             found.extend(page.problems)
         return tuple(found)

@@ -32,7 +32,12 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import Treeprocessor
 
-from kiosk.content.model import IMAGE_PREFIX, PAGE_LINK_PREFIX
+from kiosk.content.model import (
+    IMAGE_PREFIX,
+    PAGE_LINK_PREFIX,
+    TRANSLATION_LANGUAGES,
+    split_language,
+)
 
 ALLOWED_TAGS = {
     "p",
@@ -224,7 +229,11 @@ class _LinkPolicy(Treeprocessor):  # type: ignore[misc]  # Markdown has no type 
         relative = target.relative_to(ctx.root.resolve())
         if len(relative.parts) != 2:
             return None
-        key = f"{relative.parts[0]}/{relative.stem}"
+        stem, code = split_language(relative.stem)
+        # A link to a translation ("02-b.es.md") goes to the page's key like a
+        # link to the English file: the reader's language view picks the file.
+        page_id = stem if code in TRANSLATION_LANGUAGES else relative.stem
+        key = f"{relative.parts[0]}/{page_id}"
         return key if key in ctx.page_keys else None
 
     def _picture(self, parent: ET.Element, element: ET.Element) -> None:

@@ -26,7 +26,9 @@ LANGUAGES = ("en", "es")
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 ENGLISH: dict[str, Any] = {
-    name: value for name, value in vars(strings).items() if name.isupper() and not name.startswith("_")
+    name: value
+    for name, value in vars(strings).items()
+    if name.isupper() and not name.startswith("_")
 }
 _current = DEFAULT
 
@@ -63,7 +65,12 @@ def placeholders(text: str) -> set[str]:
 
 def problems(code: str) -> list[str]:
     """What is missing or wrong in a catalogue, one sentence each (empty when complete)."""
-    found = catalogue(code)
+    return check_catalogue(code, catalogue(code))
+
+
+def check_catalogue(code: str, found: dict[str, Any]) -> list[str]:
+    """What is missing or wrong in ``found``, the catalogue for ``code`` (kept
+    apart from loading it, so a test can check a broken one)."""
     out = []
     for name, english in ENGLISH.items():
         if name not in found:
@@ -76,6 +83,8 @@ def problems(code: str) -> list[str]:
             if set(value) != set(english):
                 out.append(f"{code}: {name} should have the keys {sorted(english)}")
         elif isinstance(english, str) and placeholders(value) != placeholders(english):
-            out.append(f"{code}: {name} should use the placeholders {sorted(placeholders(english))}")
+            out.append(
+                f"{code}: {name} should use the placeholders {sorted(placeholders(english))}"
+            )
     out += [f"{code}: {name} is not a word the kiosk uses" for name in found if name not in ENGLISH]
     return out
