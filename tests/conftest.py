@@ -127,6 +127,11 @@ def make_window(qtbot, qapp, config: Config, shipped_library: Library) -> Iterat
         **kwargs,
     ) -> KioskWindow:
         use = cfg or config
+        # Widgets an earlier test's window left for deleteLater() go now, not
+        # in the middle of this test's restyle.
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         sheet = style_sheet(use)
         if qapp.styleSheet() != sheet:
             # Restyling the application while a kiosk window is active has
@@ -169,3 +174,14 @@ def no_leftover_windows(request: pytest.FixtureRequest) -> Iterator[None]:
     QApplication.processEvents()
     left = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert not left, f"windows left open: {left}"
+
+
+@pytest.fixture(autouse=True)
+def english_again() -> Iterator[None]:
+    """The kiosk's words are module state (kiosk.ui.i18n): a test that switched
+    to Spanish must not leave the next test in Spanish."""
+    yield
+    import sys
+
+    if "kiosk.ui.i18n" in sys.modules:
+        sys.modules["kiosk.ui.i18n"].use("en")

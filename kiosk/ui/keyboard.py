@@ -27,15 +27,32 @@ from shiboken6 import isValid
 
 from kiosk.ui import strings
 
-# The special keys, in words: a key's accessible name is its visible label.
-SHIFT = strings.KEY_SHIFT
-NUMBERS = strings.KEY_NUMBERS
-LETTERS = strings.KEY_LETTERS
-SPACE = strings.KEY_SPACE
-DELETE = strings.KEY_DELETE
-NEXT = strings.NEXT
-DONE = strings.DONE
+# The special keys, by what they do. What a key shows (and its accessible
+# name) is the patient's language's word for it (``shown``), read when the
+# keyboard is built, so a Spanish form has "Mayús" where English has "Shift".
+SHIFT = "Shift"
+NUMBERS = "123"
+LETTERS = "ABC"
+SPACE = "Space"
+DELETE = "Delete"
+NEXT = "Next"
+DONE = "Done"
 DOT_COM = ".com"
+
+
+def shown(identity: str) -> str:
+    """The label a key shows in the current language (a character shows itself)."""
+    words = {
+        SHIFT: strings.KEY_SHIFT,
+        NUMBERS: strings.KEY_NUMBERS,
+        LETTERS: strings.KEY_LETTERS,
+        SPACE: strings.KEY_SPACE,
+        DELETE: strings.KEY_DELETE,
+        NEXT: strings.KEY_NEXT,
+        DONE: strings.KEY_DONE,
+    }
+    return words.get(identity, identity)
+
 
 KEY_HEIGHT = 60  # at least 56 px: a fingertip, not a stylus
 MIN_KEY_WIDTH = 48
@@ -158,7 +175,9 @@ class Key(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAutoDefault(False)
         self._label = ""
-        self.set_label(label)
+        #: What the key does: its character, or SHIFT, NEXT, ... for the others.
+        self.identity = label
+        self.set_label(shown(label) if label in ACTION_KEYS else label)
         if label == SHIFT:
             self.setCheckable(True)
         if label == DELETE:
@@ -171,6 +190,8 @@ class Key(QPushButton):
         return self._label
 
     def set_label(self, label: str) -> None:
+        if self.identity not in ACTION_KEYS:
+            self.identity = label  # a letter shifted to its capital
         self._label = label
         self.setText(label.replace("&", "&&"))
         self.setAccessibleName(label)
@@ -282,9 +303,10 @@ class OnScreenKeyboard(QWidget):
         self._show_page()
 
     def key(self, label: str) -> QPushButton:
-        """The key on the page now showing whose visible label is ``label``."""
+        """The key on the page now showing whose visible label (or, for Shift,
+        Next and the like, whose job) is ``label``."""
         for key in self._current().keys:
-            if key.label_text() == label:
+            if label in (key.label_text(), key.identity):
                 return key
         raise KeyError(f"no key labelled {label!r} on the {self._page().value} page")
 
@@ -314,7 +336,7 @@ class OnScreenKeyboard(QWidget):
             DONE: self.done.emit,
         }
         for key in widget.keys:
-            action = actions.get(key.label_text())
+            action = actions.get(key.identity)
             if action is None:
                 key.clicked.connect(partial(self._on_character, key))
             else:
@@ -353,7 +375,7 @@ class OnScreenKeyboard(QWidget):
     def _relabel(self, page: _KeyPage) -> None:
         """Letter keys show (and are named by) the case they will type."""
         for key in page.keys:
-            label = key.label_text()
+            label = key.identity
             if _is_letter(label):
                 new = label.upper() if self._shift else label.lower()
                 if new != label:

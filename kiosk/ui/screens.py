@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -220,6 +221,7 @@ class HomeScreen(QWidget):
         fresh = ClinicInfo(config)
         if layout is not None:
             layout.replaceWidget(self.info, fresh)
+        self.info.hide()
         self.info.deleteLater()
         self.info = fresh
 
@@ -230,6 +232,7 @@ class HomeScreen(QWidget):
     def set_library(self, library: Library) -> None:
         for tile in self._tiles:
             self.grid.removeWidget(tile)
+            tile.hide()  # gone now, not when the event loop gets round to deleting it
             tile.deleteLater()
         self._tiles = []
         self._generation += 1
@@ -304,6 +307,10 @@ class HomeScreen(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._relayout()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_languages()  # size hints are known once the style sheet applies
 
     def _relayout(self) -> None:
         usable = max(1, self.width() - 2 * MARGIN)
@@ -407,22 +414,21 @@ class PageScreen(QWidget):
         self.dots.set_colour(config.colours.primary)
         self.progress = _label("", "pageProgress", wrap=False)
         self.progress.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        where = QVBoxLayout()
+        self.where = QWidget()  # the dots and "3 of 9"
+        where = QVBoxLayout(self.where)
+        where.setContentsMargins(0, 0, 0, 0)
         where.setSpacing(4)
         where.addWidget(self.dots, 0, Qt.AlignmentFlag.AlignHCenter)
         where.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignHCenter)
 
         nav = QWidget()
         nav.setObjectName("navBar")
-        row = QHBoxLayout(nav)
-        row.setContentsMargins(MARGIN, 12, MARGIN, 12)
-        row.setSpacing(GAP)
-        row.addWidget(self.previous_button)
-        row.addWidget(self.home_button)
-        row.addStretch(1)
-        row.addLayout(where)
-        row.addStretch(1)
-        row.addWidget(self.next_button)
+        self._nav = QGridLayout(nav)
+        self._nav.setContentsMargins(MARGIN, 12, MARGIN, 12)
+        self._nav.setHorizontalSpacing(GAP)
+        self._nav.setVerticalSpacing(8)
+        self._nav_stacked: bool | None = None
+        self._layout_nav(stacked=False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -471,18 +477,37 @@ class PageScreen(QWidget):
         relabel(self.next_button, strings.NEXT)
         self.note.setText(strings.NOT_TRANSLATED)
 
+    def _layout_nav(self, *, stacked: bool) -> None:
+        """Previous, Home, where you are, Next in one row; where you are on a
+        row of its own above the buttons when the text is too large for one."""
+        if stacked == self._nav_stacked:
+            return
+        self._nav_stacked = stacked
+        for widget in (self.previous_button, self.home_button, self.where, self.next_button):
+            self._nav.removeWidget(widget)
+        centre = Qt.AlignmentFlag.AlignHCenter
+        if stacked:
+            self._nav.addWidget(self.where, 0, 0, 1, 4, centre)
+            row = 1
+        else:
+            self._nav.addWidget(self.where, 0, 2, centre)
+            row = 0
+        self._nav.addWidget(self.previous_button, row, 0)
+        self._nav.addWidget(self.home_button, row, 1)
+        self._nav.addWidget(self.next_button, row, 3)
+        for column, stretch in enumerate((0, 0, 1, 0)):
+            self._nav.setColumnStretch(column, stretch)
+
     def _fit_dots(self) -> None:
         """Dots only where they fit: on a narrow screen, with large text or a long
-        topic they would push Previous / Next off the screen; "12 of 30" says it."""
+        topic they would push Previous / Next off the screen; "12 of 30" says it.
+        When even that does not fit beside the buttons, it goes above them."""
         _index, count = self.dots.position()
         buttons = (self.previous_button, self.home_button, self.next_button)
-        needed = (
-            2 * MARGIN
-            + 4 * GAP
-            + sum(b.minimumSizeHint().width() for b in buttons)
-            + max(self.dots.sizeHint().width(), self.progress.sizeHint().width())
-        )
-        self.dots.setVisible(count <= MAX_DOTS and needed <= self.width())
+        room = self.width() - 2 * MARGIN - 3 * GAP - sum(b.sizeHint().width() for b in buttons)
+        self._layout_nav(stacked=room < self.progress.sizeHint().width())
+        dots_room = self.width() - 2 * MARGIN if self._nav_stacked else room
+        self.dots.setVisible(count <= MAX_DOTS and self.dots.sizeHint().width() <= dots_room)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -518,6 +543,38 @@ class _FillParent(QObject):
         return False
 
 
+class _FitScrollArea(QScrollArea):
+    """A scroll area as tall as its content wants (height for width), so a
+    short text needs no scrolling; the layout may squeeze it, and then it scrolls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setObjectName("overlayBodyArea")
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        content = self.widget()
+        return content.heightForWidth(width) if content is not None else 0
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().sizeHint()
+        hint = content.sizeHint()
+        return QSize(hint.width(), self.heightForWidth(max(hint.width(), self.width())))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, 96)
+
+
 class Overlay(QWidget):
     """A card over a dimmed screen, inside the kiosk's own window (no dialog
     window the operating system could show elsewhere)."""
@@ -540,8 +597,19 @@ class Overlay(QWidget):
         self.title = _label(title, "overlayTitle")
         self.card_layout.addWidget(self.title)
         self.body = _label("", "overlayBody")
-        self.card_layout.addWidget(self.body)
-        self.buttons = QHBoxLayout()
+        # The body scrolls when it is taller than the screen leaves room for
+        # (crisis help at the largest text size); otherwise it is simply shown.
+        self.body_area = _FitScrollArea()
+        holder = QWidget()
+        holder.setObjectName("overlayBodyHolder")
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.body)
+        self.body_area.setWidget(holder)
+        self._body_scroller = TouchScroller(self.body_area)
+        self.card_layout.addWidget(self.body_area, 1)
+        # Buttons side by side, or one above the other when they do not fit.
+        self.buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.buttons.setSpacing(GAP)
         self.card_layout.addLayout(self.buttons)
         # Stretches around the card rather than an alignment flag: an aligned
@@ -564,12 +632,34 @@ class Overlay(QWidget):
         self.buttons.addWidget(widget)
         self.buttons.addStretch(1)
 
+    def _fit_buttons(self) -> None:
+        shown: list[QWidget] = []
+        for index in range(self.buttons.count()):
+            item = self.buttons.itemAt(index)
+            widget = item.widget() if item is not None else None
+            if widget is not None and not widget.isHidden():
+                shown.append(widget)
+        margins = self.card_layout.contentsMargins()
+        room = self.card.width() - margins.left() - margins.right()
+        needed = sum(w.sizeHint().width() for w in shown) + GAP * max(0, len(shown) - 1)
+        direction = (
+            QBoxLayout.Direction.TopToBottom if needed > room else QBoxLayout.Direction.LeftToRight
+        )
+        if self.buttons.direction() != direction:
+            self.buttons.setDirection(direction)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_buttons()
+
     def open(self) -> None:
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
+        self.body_area.verticalScrollBar().setValue(0)
         self.show()
         self.raise_()
+        self._fit_buttons()
 
 
 class CrisisOverlay(Overlay):

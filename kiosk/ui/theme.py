@@ -121,6 +121,9 @@ def theme_values(
         **colours(config, contrast),
         "body_pt": f"{BODY_PT * factor:.1f}",
         "button_pt": _grown(BODY_PT, factor, 0.5),
+        # Keys have a fixed size (60 px tall, ten to a row): their labels grow
+        # as the buttons do, up to what still fits "Mayús" on a portrait screen.
+        "key_pt": f"{min(float(_grown(BODY_PT, factor, 0.5)), 24.0):.1f}",
         # The top bar's buttons grow least: two of them share a portrait row.
         "bar_pt": _grown(BODY_PT, factor, 0.25),
         "small_pt": f"{SMALL_PT * factor:.1f}",

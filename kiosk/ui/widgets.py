@@ -238,6 +238,7 @@ class Choices(QWidget):
         for old in self._buttons.values():
             self._group.removeButton(old)
             self._grid.removeWidget(old)
+            old.hide()
             old.deleteLater()
         self._buttons = {}
         for value, label in options:
@@ -283,7 +284,9 @@ class Choices(QWidget):
         count = len(self._buttons)
         if not count:
             return
-        columns = max(1, min(count, (self.width() + CHOICE_GAP) // (self.min_choice_width + CHOICE_GAP)))
+        columns = max(
+            1, min(count, (self.width() + CHOICE_GAP) // (self.min_choice_width + CHOICE_GAP))
+        )
         widest = max(b.sizeHint().width() for b in self._buttons.values())
         while columns > 1 and columns * (widest + CHOICE_GAP) - CHOICE_GAP > self.width():
             columns -= 1

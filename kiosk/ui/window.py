@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.content import Library, Page
-from kiosk.ui import i18n, strings
+from kiosk.ui import i18n, keynav, strings
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import is_blocked_key
 from kiosk.ui.screens import (
@@ -110,7 +110,7 @@ class KioskWindow(QWidget):
         self._view = library  # the library in the patient's language
 
         # -- the bar on top of every screen --
-        bar = QWidget()
+        self.bar = bar = QWidget()
         bar.setObjectName("topBar")
         bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.clinic_name = ElidedLabel(config.clinic_name)
@@ -176,6 +176,7 @@ class KioskWindow(QWidget):
             parent=self,
         )
         self._connect_signals()
+        self._keys = keynav.install(self, self.open_overlays)
         self.home.set_library(self._view)
         self.show_home()
 
@@ -272,6 +273,25 @@ class KioskWindow(QWidget):
         self.idle.countdown_s = config.countdown_seconds
         if self._request is not None:
             self._request.config = config  # region, thank-you time; the keyboard at restart
+
+    def open_overlays(self) -> list[QWidget]:
+        """What is open over the screens, the topmost last: the form's "Leave
+        this form?", then the window's own overlays (and staff screens) in
+        stacking order. Keyboard focus stays in the topmost."""
+        shown: list[QWidget] = []
+        leave = getattr(self._request, "leave_overlay", None)
+        if isinstance(leave, QWidget) and leave.isVisible():
+            shown.append(leave)
+        base = (self.bar, self.stack, self.notice)
+        shown += [
+            child
+            for child in self.children()
+            if isinstance(child, QWidget)
+            and child not in base
+            and not child.isWindow()
+            and child.isVisible()
+        ]
+        return shown
 
     def is_pristine(self) -> bool:
         """True when nothing has happened since the last reset that a next patient

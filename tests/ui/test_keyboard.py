@@ -372,9 +372,9 @@ def test_keys_are_large_apart_named_and_whole(
         assert key.height() >= MIN_HEIGHT and key.width() >= MIN_WIDTH, (label, key.size())
         assert key.minimumSizeHint().width() <= key.width(), f"{label!r} is cut off"
         assert key.minimumSizeHint().height() <= key.height(), f"{label!r} is cut off"
-        # Keys grow with the text, by the theme's button size (never under 20 pt).
-        button_pt = float(theme_values(Config(text_scale=scale))["button_pt"])
-        assert key.font().pointSizeF() >= max(MIN_PT, button_pt) - 0.1, (label, key.font())
+        # Keys grow with the text, by the theme's key size (never under 20 pt).
+        key_pt = float(theme_values(Config(text_scale=scale))["key_pt"])
+        assert key.font().pointSizeF() >= max(MIN_PT, key_pt) - 0.1, (label, key.font())
         rect = _rect_in(keyboard, key)
         assert area.contains(rect), (label, rect, area)
         rects[key] = rect

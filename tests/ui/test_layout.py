@@ -39,7 +39,18 @@ SCREENS = [
     "leave form",
     "crisis",
     "idle",
+    "text size",
 ]
+
+#: The patient's choices that change the layout: (config scale, text size,
+#: contrast, language). Spanish runs longer than English; high contrast draws
+#: thicker borders.
+VARIANTS = {
+    "largest": (1.0, "largest", "standard", "en"),
+    "large-es": (1.0, "large", "standard", "es"),
+    "largest-high-es": (1.0, "largest", "high", "es"),
+    "high": (1.0, "default", "high", "en"),
+}
 
 
 def _open(window, screen: str, library: Library) -> QWidget:
@@ -77,6 +88,9 @@ def _open(window, screen: str, library: Library) -> QWidget:
         window.show_page(pages[2].key)
         window.on_idle_warning(15)
         return window.idle_overlay
+    elif screen == "text size":
+        window.show_display()
+        return window.display
     return window
 
 
@@ -163,6 +177,34 @@ def test_every_screen_at_every_size(
     QApplication.processEvents()
     _check_controls(window, root)
     _check_text(window, root)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_screen_at_every_patient_choice(
+    make_window,
+    qtbot,
+    config,
+    size: tuple[int, int],
+    screen: str,
+    variant: str,
+) -> None:
+    """The same rules at the patient's larger text sizes (26 and 32 pt body
+    text), in high contrast and in Spanish."""
+    scale, text_size, contrast, language = VARIANTS[variant]
+    window = make_window(size, cfg=replace(config, text_scale=scale))
+    window.set_language(language)
+    window.set_text_size(text_size)
+    window.set_contrast(contrast)
+    root = _open(window, screen, window._view)
+    QApplication.processEvents()
+    _check_controls(window, root)
+    _check_text(window, root)
+    body = window.page.body
+    if body.isVisible():
+        expected = {"default": 20.0, "large": 26.0, "largest": 32.0}[text_size]
+        assert body.font().pointSizeF() == pytest.approx(expected, abs=0.1)
 
 
 def test_clinic_name_is_not_elided_on_the_reference_screens(

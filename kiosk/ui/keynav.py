@@ -1,0 +1,143 @@
+"""The kiosk without a touch: Tab, Enter and the arrow keys alone.
+
+A switch or keypad accessory (or a keyboard under the counter) sends Tab,
+Shift+Tab, Enter and arrows. Qt already moves the focus with Tab; this filter
+adds what a kiosk needs on top:
+
+- Enter (or Return) presses the focused button, tile or check box; in a
+  one-line field it moves on to the next control.
+- The arrow keys move the focus like Tab and Shift+Tab, except where they
+  already mean something: inside a text field, and Up/Down in the page's text
+  (they scroll it).
+- While an overlay (crisis help, "Are you still there?", the "Aa" card) is
+  open, the focus stays inside it, as in a dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextBrowser,
+    QWidget,
+)
+
+_FORWARD = {Qt.Key.Key_Down, Qt.Key.Key_Right}
+_BACKWARD = {Qt.Key.Key_Up, Qt.Key.Key_Left}
+_ENTER = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
+
+
+def _focusable(widget: QWidget) -> bool:
+    return (
+        widget.isVisible()
+        and widget.isEnabled()
+        and bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+    )
+
+
+class KeyNavigation(QObject):
+    """Installed on the application for one window; ``overlays`` says which of
+    the window's overlays are open (the topmost last)."""
+
+    def __init__(self, window: QWidget, overlays: Callable[[], list[QWidget]]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._overlays = overlays
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if not isinstance(watched, QWidget) or watched.window() is not self._window:
+            return False
+        if event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
+        ):
+            return False
+        return self._handle(event)
+
+    def _handle(self, event: QKeyEvent) -> bool:
+        key = Qt.Key(event.key())
+        focused = self._window.focusWidget()
+        overlay = self._top_overlay()
+        if overlay is not None and (focused is None or not overlay.isAncestorOf(focused)):
+            # An overlay just opened over the control that opened it: go in.
+            if key in _ENTER | _FORWARD | _BACKWARD | {Qt.Key.Key_Tab, Qt.Key.Key_Backtab}:
+                self._move(overlay, None, forward=True)
+                return True
+            return False
+        if key in _ENTER:
+            if isinstance(focused, QAbstractButton) and focused.isEnabled():
+                focused.animateClick()
+                return True
+            if isinstance(focused, QLineEdit):
+                self._step(overlay, focused, forward=True)
+                return True
+            return False
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            if overlay is None:
+                return False  # Qt's own order
+            backward = key == Qt.Key.Key_Backtab or bool(
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
+            self._move(overlay, focused, forward=not backward)
+            return True
+        if key in _FORWARD | _BACKWARD:
+            if isinstance(focused, (QLineEdit, QPlainTextEdit)):
+                return False  # the cursor moves in the text
+            if isinstance(focused, QTextBrowser) and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                return False  # scrolls the page's text
+            self._step(overlay, focused, forward=key in _FORWARD)
+            return True
+        return False
+
+    def _top_overlay(self) -> QWidget | None:
+        shown = self._overlays()
+        return shown[-1] if shown else None
+
+    def _step(self, overlay: QWidget | None, focused: QWidget | None, *, forward: bool) -> None:
+        if overlay is not None:
+            self._move(overlay, focused, forward=forward)
+            return
+        start = focused or self._window
+        target = start.nextInFocusChain() if forward else start.previousInFocusChain()
+        for _ in range(1000):  # the chain is a ring; stop at the first control we can use
+            if target is None or target is start:
+                return
+            if _focusable(target) and target.window() is self._window:
+                target.setFocus(
+                    Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+                )
+                return
+            target = target.nextInFocusChain() if forward else target.previousInFocusChain()
+
+    @staticmethod
+    def _move(overlay: QWidget, focused: QWidget | None, *, forward: bool) -> None:
+        """Round the overlay's own controls, in their order on screen."""
+        controls = [w for w in overlay.findChildren(QWidget) if _focusable(w)]
+        if not controls:
+            return
+        controls.sort(
+            key=lambda w: (
+                w.mapTo(overlay, w.rect().topLeft()).y(),
+                w.mapTo(overlay, w.rect().topLeft()).x(),
+            )
+        )
+        if focused in controls:
+            index = controls.index(focused) + (1 if forward else -1)
+        else:
+            index = 0 if forward else -1
+        controls[index % len(controls)].setFocus(Qt.FocusReason.TabFocusReason)
+
+
+def install(window: QWidget, overlays: Callable[[], list[QWidget]]) -> KeyNavigation:
+    nav = KeyNavigation(window, overlays)
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(nav)
+    return nav
