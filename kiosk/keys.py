@@ -96,6 +96,18 @@ class KdfParams:
         return cls(ops=argon2id.OPSLIMIT_MODERATE, mem=argon2id.MEMLIMIT_MODERATE)
 
     @classmethod
+    def interactive(cls) -> KdfParams:
+        """libsodium's "interactive" setting (64 MiB, about 0.1 s): for staff PINs.
+
+        A PIN of 6 digits has a million values; no setting a tablet can afford
+        makes that safe against someone holding the files (they are private to
+        the kiosk's user, and the disk should be encrypted). What guards a PIN
+        is the sign-in lock. Sign-in runs argon2id twice (the PIN's hash, then
+        its key slot), so "moderate" would keep staff waiting 2 to 5 s.
+        """
+        return cls(ops=argon2id.OPSLIMIT_INTERACTIVE, mem=argon2id.MEMLIMIT_INTERACTIVE)
+
+    @classmethod
     def fast_for_tests(cls) -> KdfParams:
         """The smallest setting libsodium allows: for tests only, never for real secrets."""
         return cls(ops=argon2id.OPSLIMIT_MIN, mem=argon2id.MEMLIMIT_MIN)

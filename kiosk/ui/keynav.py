@@ -9,6 +9,7 @@ adds what a kiosk needs on top:
 - The arrow keys move the focus like Tab and Shift+Tab, except where they
   already mean something: inside a text field, and Up/Down in the page's text
   (they scroll it).
+- Tab reaches every control, the unchosen one of a pair of choices too.
 - While an overlay (crisis help, "Are you still there?", the "Aa" card) is
   open, the focus stays inside it, as in a dialog.
 """
@@ -34,11 +35,14 @@ _ENTER = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
 
 
 def _focusable(widget: QWidget) -> bool:
-    return (
-        widget.isVisible()
-        and widget.isEnabled()
-        and bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
-    )
+    """A control the keyboard may reach. Qt takes the focus policy away from
+    the unchosen buttons of an exclusive group (as for radio buttons), so a
+    switch user with Tab alone could never reach "Español": they count too."""
+    if not (widget.isVisible() and widget.isEnabled()):
+        return False
+    if isinstance(widget, QAbstractButton) and widget.group() is not None:
+        return True
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
 
 
 class KeyNavigation(QObject):
@@ -80,12 +84,14 @@ class KeyNavigation(QObject):
                 return True
             return False
         if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
-            if overlay is None:
-                return False  # Qt's own order
+            if isinstance(focused, (QTextBrowser, QPlainTextEdit)):
+                return False  # Tab goes through the page's links, then on
             backward = key == Qt.Key.Key_Backtab or bool(
                 event.modifiers() & Qt.KeyboardModifier.ShiftModifier
             )
-            self._move(overlay, focused, forward=not backward)
+            # Our own walk of the focus chain: Qt's skips the unchosen buttons
+            # of a group (English / Español), which Tab alone could then not reach.
+            self._step(overlay, focused, forward=not backward)
             return True
         if key in _FORWARD | _BACKWARD:
             if isinstance(focused, (QLineEdit, QPlainTextEdit)):

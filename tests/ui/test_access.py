@@ -1,0 +1,289 @@
+"""Reaching every patient: text size, high contrast, Spanish, the keyboard alone.
+
+Driven as a patient (or a switch accessory) would: taps on controls found by
+their labels, or key presses only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.config import Config, contrast_ratio
+from kiosk.content import load_library
+from kiosk.ui import i18n, strings, theme
+from kiosk.ui.catalogues.es import STRINGS as ES
+from tests.ui.helpers import find_button, tap
+
+FAST = {"idle_ms": 150, "countdown_s": 1, "tick_ms": 40}
+
+
+def _pixel(widget: QWidget, x: int, y: int) -> QColor:
+    return widget.grab().toImage().pixelColor(x, y)
+
+
+# -- text size ------------------------------------------------------------------
+
+
+def test_the_aa_card_sets_three_text_sizes(make_window, qtbot, shipped_library) -> None:
+    """ "Aa" on the bar opens the card; Large and Largest make the page's text
+    about 26 and 32 pt; the choice shows as chosen, and stays across pages."""
+    window = make_window()
+    page = shipped_library.topics[0].pages[1]
+    window.show_page(page.key)
+    assert window.page.body.font().pointSizeF() == pytest.approx(20, abs=0.1)
+    default_title = window.page.title.font().pointSizeF()
+    tap(qtbot, find_button(window, "Aa"))
+    assert window.display.isVisible()
+    for label, points in (("Large", 26), ("Largest", 32), ("Default", 20)):
+        choice = find_button(window.display, label)
+        tap(qtbot, choice)
+        assert choice.isChecked()
+        assert window.page.body.font().pointSizeF() == pytest.approx(points, abs=0.1)
+        if points > 20:
+            assert window.page.title.font().pointSizeF() > default_title  # headings grow too
+    tap(qtbot, find_button(window.display, "Largest"))
+    tap(qtbot, find_button(window.display, "Close"))
+    assert not window.display.isVisible()
+    window.show_next()
+    assert window.page.body.font().pointSizeF() == pytest.approx(32, abs=0.1)
+    assert window.home.welcome.font().pointSizeF() > theme.TITLE_PT
+
+
+def test_larger_text_means_fewer_tile_columns(make_window, qtbot) -> None:
+    """Tiles reflow: three columns at 1280 px become two, then one."""
+    window = make_window((1280, 800))
+    QApplication.processEvents()
+
+    def columns() -> int:
+        lefts = {tile.x() for tile in window.home.tiles}
+        return len(lefts)
+
+    assert columns() == 3
+    window.set_text_size("large")
+    QApplication.processEvents()
+    assert columns() == 2
+    window.set_text_size("largest")
+    QApplication.processEvents()
+    assert columns() == 1
+
+
+# -- high contrast --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fore,back,where", theme.TEXT_PAIRS)
+def test_high_contrast_is_aaa_for_every_text_pair(fore: str, back: str, where: str) -> None:
+    colours = theme.colours(Config(), "high")
+    ratio = contrast_ratio(colours[fore], colours[back])
+    assert ratio >= theme.AAA_TEXT, (where, ratio)
+
+
+@pytest.mark.parametrize("fore,back,where", theme.TEXT_PAIRS)
+def test_standard_theme_is_aa_for_every_text_pair(fore: str, back: str, where: str) -> None:
+    colours = theme.colours(Config(), "standard")
+    assert contrast_ratio(colours[fore], colours[back]) >= 4.5, where
+
+
+def test_high_contrast_repaints_the_whole_app(make_window, qtbot) -> None:
+    """From the card: black background, white text, its own style sheet; back again."""
+    window = make_window()
+    background = QColor(Config().colours.background)
+    assert _pixel(window.home, 4, window.home.height() // 2) == background
+    tap(qtbot, find_button(window, "Aa"))
+    tap(qtbot, find_button(window.display, "High contrast"))
+    assert window.contrast == "high"
+    sheet = QApplication.instance().styleSheet()
+    assert "every control outlined" in sheet  # high-contrast.qss is in
+    assert _pixel(window.home, 4, window.home.height() // 2) == QColor("#000000")
+    assert window.home.welcome.palette().color(window.home.welcome.foregroundRole()) == QColor(
+        "#ffffff"
+    )
+    tap(qtbot, find_button(window.display, "Standard"))
+    assert "every control outlined" not in QApplication.instance().styleSheet()
+    assert _pixel(window.home, 4, window.home.height() // 2) == background
+
+
+def test_page_text_follows_the_contrast(make_window, qtbot, shipped_library) -> None:
+    """The page body's own CSS (links, headings) switches with the theme."""
+    window = make_window()
+    window.show_page(shipped_library.topics[0].pages[0].key)
+    window.set_contrast("high")
+    css = window.page.body.document().defaultStyleSheet()
+    assert theme.HIGH_CONTRAST["primary"] in css and theme.HIGH_CONTRAST["text"] in css
+    window.set_contrast("standard")
+    assert Config().colours.primary in window.page.body.document().defaultStyleSheet()
+
+
+# -- Spanish --------------------------------------------------------------------
+
+
+def test_espanol_switches_every_word_and_the_pages(make_window, qtbot, shipped_library) -> None:
+    window = make_window()
+    tap(qtbot, find_button(window, "Español"))
+    QApplication.processEvents()  # the new tiles show on the next pass of the event loop
+    assert window.language == "es"
+    spanish = shipped_library.translated("es")
+    assert find_button(window, ES["NEED_HELP"]).accessibleName() == ES["NEED_HELP"]
+    assert find_button(window, ES["REQUEST_INFO"])
+    assert window.home.disclaimer.text() == ES["DISCLAIMER"]
+    titles = [tile.label_text() for tile in window.home.tiles]
+    assert titles == [page.title for page in spanish.topics[0].pages]
+    tap(qtbot, window.home.tiles[0])
+    assert window.page.title.text() == spanish.topics[0].pages[0].title
+    assert find_button(window, ES["NEXT"])
+    assert not window.page.note.isVisible()  # the shipped pages are all translated
+    # The crisis card names 988's Spanish option.
+    tap(qtbot, find_button(window, ES["NEED_HELP"]))
+    assert "988" in window.crisis.body.text() and "2" in window.crisis.body.text()
+    tap(qtbot, find_button(window.crisis, ES["CLOSE"]))
+    # The form, built again in Spanish, keyboard included.
+    tap(qtbot, find_button(window, ES["REQUEST_INFO"]))
+    form = window.request
+    assert ES["SEND"] in [b.text() for b in form.findChildren(type(form.send_button))]
+    form.name_edit.setFocus()
+    QApplication.processEvents()
+    assert form.keyboard.key("Shift").text() == ES["KEY_SHIFT"]
+
+
+def test_a_page_without_translation_shows_in_english_with_a_note(
+    make_window, qtbot, content_copy: Path
+) -> None:
+    topic = next(p for p in content_copy.iterdir() if p.is_dir())
+    missing = sorted(topic.glob("*.es.md"))[2]
+    missing.unlink()
+    library = load_library(content_copy)
+    window = make_window(library=library)
+    window.set_language("es")
+    QApplication.processEvents()
+    english_title = library.topics[0].pages[2].title
+    tap(qtbot, find_button(window, english_title))
+    assert window.page.title.text() == english_title
+    assert window.page.note.isVisible()
+    assert window.page.note.text() == ES["NOT_TRANSLATED"]
+    window.show_next()
+    assert not window.page.note.isVisible()
+
+
+# -- the idle reset puts everything back -----------------------------------------
+
+
+def test_idle_reset_returns_size_contrast_and_language(make_window, qtbot, config) -> None:
+    window = make_window(**FAST)
+    tap(qtbot, find_button(window, "Español"))
+    window.set_text_size("largest")
+    window.set_contrast("high")
+    QApplication.processEvents()
+    tap(qtbot, window.home.tiles[1])
+    with qtbot.waitSignal(window.was_reset, timeout=3000):
+        pass
+    assert (window.text_size, window.contrast, window.language) == ("default", "standard", "en")
+    assert i18n.current() == "en" and strings.NEED_HELP == "Need help now?"
+    assert window.help_button.text() == "Need help now?"
+    assert QApplication.instance().styleSheet() == theme.style_sheet(config)
+    assert window.home.tiles[0].label_text() == (window.library.topics[0].pages[0].title)
+    assert window.home.languages.value() == "en"
+    assert window.is_pristine()
+
+
+def test_an_untouched_choice_costs_no_restyle(make_window, qtbot) -> None:
+    """Choosing what is already chosen changes nothing (no restyle, still pristine)."""
+    window = make_window()
+    sheet = QApplication.instance().styleSheet()
+    window.set_text_size("default")
+    window.set_contrast("standard")
+    window.set_language("en")
+    assert QApplication.instance().styleSheet() == sheet
+    assert window.is_pristine()
+
+
+# -- the keyboard alone -------------------------------------------------------------
+
+
+def _press(window: QWidget, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    target = window.focusWidget() or window
+    QTest.keyClick(target, key, modifier)
+    QApplication.processEvents()
+
+
+def _focus_on(window: QWidget, label: str, key: Qt.Key = Qt.Key.Key_Tab, limit: int = 60) -> None:
+    for _ in range(limit):
+        focused = window.focusWidget()
+        if focused is not None and focused.accessibleName() == label:
+            return
+        _press(window, key)
+    raise AssertionError(f"{label!r} never took the focus; last: {window.focusWidget()}")
+
+
+def test_keyboard_only_walk_through_every_page_to_the_request(
+    make_window, qtbot, shipped_library
+) -> None:
+    """Tab to the first tile, Enter; Next (reached with the arrow keys) on
+    every page; then "Request information" from the bar."""
+    window = make_window(lockdown=True)
+    pages = shipped_library.topics[0].pages
+    _focus_on(window, pages[0].title)
+    _press(window, Qt.Key.Key_Return)  # pressed as if tapped: down, then up a moment later
+    qtbot.waitUntil(lambda: window.current_screen == f"page:{pages[0].key}", timeout=2000)
+    for page in pages[1:]:
+        _focus_on(window, "Next", Qt.Key.Key_Right)
+        _press(window, Qt.Key.Key_Enter)
+        qtbot.waitUntil(lambda page=page: window.current_screen == f"page:{page.key}", timeout=2000)
+    _focus_on(window, "Request information", Qt.Key.Key_Left)
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_screen == "request", timeout=2000)
+    # In the form, Enter in a field moves on; arrows move the cursor in the text.
+    window.request.name_edit.setFocus()
+    QTest.keyClicks(window.request.name_edit, "Ana")
+    _press(window, Qt.Key.Key_Left)
+    assert window.request.name_edit.hasFocus()
+    assert window.request.name_edit.cursorPosition() == 2
+    _press(window, Qt.Key.Key_Return)
+    assert not window.request.name_edit.hasFocus()
+    window.reset()
+
+
+def test_an_open_overlay_keeps_the_keyboard_focus(make_window, qtbot) -> None:
+    """Crisis help opened with Enter: Tab and arrows stay on its Close; Enter closes."""
+    window = make_window()
+    _focus_on(window, "Need help now?")
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.crisis.isVisible, timeout=1000)
+    for key in (Qt.Key.Key_Tab, Qt.Key.Key_Down, Qt.Key.Key_Tab):
+        _press(window, key)
+        assert window.focusWidget() is window.crisis.close_button
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.crisis.isVisible(), timeout=1000)
+
+
+def test_the_aa_card_works_from_the_keyboard(make_window, qtbot) -> None:
+    window = make_window()
+    _focus_on(window, "Aa")
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.display.isVisible, timeout=1000)
+    _focus_on(window, "Largest", Qt.Key.Key_Down, limit=10)
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.text_size == "largest", timeout=1000)
+    _focus_on(window, "High contrast", Qt.Key.Key_Down, limit=10)
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.contrast == "high", timeout=1000)
+
+
+def test_every_control_can_take_the_keyboard_focus(make_window, qtbot) -> None:
+    """Home's controls are all in the Tab order, each named as labelled."""
+    window = make_window()
+    seen: list[str] = []
+    for _ in range(40):
+        _press(window, Qt.Key.Key_Tab)
+        focused = window.focusWidget()
+        if focused is not None and focused is not window:
+            name = focused.accessibleName()
+            if name in seen:
+                break
+            seen.append(name)
+    expected = {"Need help now?", "Aa", "English", "Español", "Request information"}
+    expected |= {tile.accessibleName() for tile in window.home.tiles}
+    assert expected <= set(seen), expected - set(seen)
