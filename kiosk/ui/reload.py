@@ -24,12 +24,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, load_config
 from kiosk.content import Library, load_library
 from kiosk.paths import Paths
-from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger("kiosk.reload")
@@ -149,7 +147,9 @@ class LiveReload(QObject):
         super().__init__(window)
         self.window = window
         self.paths = paths
-        self._restyle = restyle or _restyle_app
+        # The window restyles itself in apply_config (with the patient's text
+        # size and contrast); tests may add a hook here.
+        self._restyle = restyle or (lambda _config: None)
         self._seen = fingerprint(paths)
         self._seen_config = config_fingerprint(paths, window.config)
         self._library: Library | None = None  # checked, waiting for a safe moment
@@ -253,9 +253,3 @@ class LiveReload(QObject):
             self.status_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
         except OSError as exc:
             log.warning("could not write %s (%s)", self.status_file, exc.strerror)
-
-
-def _restyle_app(config: Config) -> None:
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        app.setStyleSheet(style_sheet(config))
