@@ -17,6 +17,10 @@
    live reload pays) against loading it unchanged; and start-up to the first
    painted home with it against start-up with the shipped content, in child
    processes started alternately.
+6. Exporting enquiries (decrypt and write, ``kiosk.export``): 10,000 to CSV
+   and to XLSX, and 2,500 and 5,000 to show the time grows linearly (time
+   per 1,000 enquiries, as a ratio between sizes); the reference, in the same
+   run, is writing the same rows, already opened, with the csv module.
 
 Results go to bench/results/latest.json and between the bench markers in README.md.
 """
@@ -51,6 +55,10 @@ AIM_CHECK_200_MS = 1000.0
 AIM_RELOAD = 1.2
 AIM_STARTUP_200 = 1.5
 LIBRARY_PAGES, LIBRARY_TOPICS = 200, 10
+AIM_EXPORT_CSV_10K_S = 2.0
+# Time per 1,000 enquiries at 10,000 against at 2,500: linear growth is 1.0.
+AIM_EXPORT_LINEAR = 1.25
+EXPORT_SIZES = (2_500, 5_000, 10_000)
 
 
 def _prepared_data_dir() -> str:
@@ -443,6 +451,182 @@ def startup_with_200_pages(runs: int) -> dict[str, float]:
     }
 
 
+_FIRST_NAMES = ("Ana", "Jo", "Zoë", "Mohammed", "Li", "Sam", "Ngozi", "Pat", "Olúwa", "Kim")
+_LAST_NAMES = ("López", "O'Brien", "Smith", "Nguyen", "Kowalski", "Haddad", "Cohen", "Okafor")
+_MESSAGE = (
+    "Is ketamine covered by my insurance? I have tried two antidepressants already, "
+    "and my doctor said I could ask you. Please call after five, I work days. "
+    "Can my partner come with me to the first appointment? Thank you."
+)
+_MESSAGE_WORDS = _MESSAGE.split()
+
+
+def _enquiry(n: int) -> dict[str, str]:
+    """The personal fields of enquiry ``n``: varied names, methods and message lengths
+    (0 to about 500 characters, 150 on average), like a clinic's."""
+    words = _MESSAGE_WORDS[: (n * 7) % len(_MESSAGE_WORDS)] * (1 + n % 3)
+    return {
+        "name": f"{_FIRST_NAMES[n % 10]} {_LAST_NAMES[n % 8]}-{n}",
+        "phone": f"+1801555{n % 10_000:04d}",
+        "email": f"person{n}@example.org" if n % 3 else "",
+        "method": ("call", "text", "email")[n % 3] if n % 3 else "call",
+        "best_time": ("morning", "afternoon", "evening", "any")[n % 4],
+        "message": " ".join(words)[:500],
+    }
+
+
+def _store_with(folder: Path, count: int, sealer: object) -> Path:
+    """A real enquiry database holding ``count`` sealed enquiries, made in one
+    transaction (saving them one by one, each synced, would take minutes)."""
+    import sqlite3
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.keys import Sealer
+    from kiosk.store import EnquiryStore
+
+    assert isinstance(sealer, Sealer)
+    path = folder / f"enquiries-{count}.sqlite3"
+    EnquiryStore(path, sealer).close()  # the real schema
+    start = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    rows = []
+    for n in range(count):
+        plaintext = json.dumps(_enquiry(n), ensure_ascii=False, sort_keys=True).encode()
+        created = (start + timedelta(minutes=17 * n)).isoformat(timespec="seconds")
+        topic = ("ketamine-and-depression", "psilocybin-therapy", "")[n % 3]
+        rows.append((uuid.uuid4().hex, created, topic, sealer.key_id, sealer.seal(plaintext)))
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "INSERT INTO enquiries (form_key, created_at, status, topic, key_id, sealed)"
+            " VALUES (?, ?, 'new', ?, ?, ?)",
+            rows,
+        )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return path
+
+
+def _plain_csv(out: Path, rows: list[list[str]]) -> None:
+    """The reference: the same cells, already opened, written with csv and synced."""
+    import csv
+
+    with open(out, "w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerows(rows)
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def exports(runs: int) -> dict[str, float]:
+    """Seconds to export 2,500, 5,000 and 10,000 enquiries to CSV and XLSX (decrypt
+    and write, the file synced and renamed), and the reference, all interleaved
+    run by run so a busy machine slows every size alike. Wall-clock time for the
+    aim; CPU time of this process as well, which other processes on a shared
+    machine disturb much less, for the growth from size to size."""
+    import csv
+    import shutil
+    import tempfile
+
+    from kiosk.export import COLUMNS, export_enquiries
+    from kiosk.keys import KdfParams, KeyRing
+    from kiosk.store import EnquiryStore
+
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-export-"))
+    ring, code = KeyRing.create(
+        folder / "keys.json", folder / "code.txt", kdf=KdfParams.fast_for_tests()
+    )
+    opener = ring.unlock(code)
+    titles = {"ketamine-and-depression": "Ketamine and depression"}
+    out_dir = folder / "out"
+    out_dir.mkdir()
+    stores: dict[int, EnquiryStore] = {}
+    cells: dict[int, list[list[str]]] = {}
+    for size in EXPORT_SIZES:
+        stores[size] = EnquiryStore(_store_with(folder, size, ring.sealer()), ring.sealer())
+        # The reference's rows: exactly what the export writes, made beforehand.
+        first = export_enquiries(
+            stores[size],
+            opener,
+            out_dir / "rows.csv",
+            "csv",
+            mark_exported=False,
+            topic_titles=titles,
+        )
+        with open(first.path, encoding="utf-8-sig", newline="") as file:
+            cells[size] = list(csv.reader(file))
+        assert cells[size][0] == list(COLUMNS) and len(cells[size]) == size + 1
+    wall: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+
+    def measure(key: str, work: Callable[[], object]) -> None:
+        began, began_cpu = time.perf_counter(), time.process_time()
+        work()
+        wall.setdefault(key, []).append(time.perf_counter() - began)
+        cpu.setdefault(key, []).append(time.process_time() - began_cpu)
+
+    for run in range(runs):
+        for size in EXPORT_SIZES:
+            for fmt in ("csv", "xlsx"):
+                out = out_dir / f"run{run}-{size}.{fmt}"
+                measure(
+                    f"{fmt}_{size}",
+                    lambda s=size, f=fmt, o=out: export_enquiries(
+                        stores[s], opener, o, f, mark_exported=False, topic_titles=titles
+                    ),
+                )
+                assert out.is_file()
+            plain = out_dir / f"plain{run}-{size}.csv"
+            measure(f"reference_{size}", lambda s=size, p=plain: _plain_csv(p, cells[s]))
+    for store in stores.values():
+        store.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+    result: dict[str, float] = {"runs": runs}
+    for key in wall:
+        result[f"{key}_s"] = statistics.median(wall[key])
+        result[f"{key}_cpu_s"] = statistics.median(cpu[key])
+    big, small = EXPORT_SIZES[-1], EXPORT_SIZES[0]
+    for fmt in ("csv", "xlsx", "reference"):
+        for size in EXPORT_SIZES:
+            result[f"{fmt}_{size}_ms_per_1000"] = result[f"{fmt}_{size}_s"] * 1e6 / size
+            result[f"{fmt}_{size}_cpu_ms_per_1000"] = result[f"{fmt}_{size}_cpu_s"] * 1e6 / size
+        for kind in ("", "cpu_"):
+            result[f"{fmt}_{kind}linearity"] = (
+                result[f"{fmt}_{big}_{kind}ms_per_1000"]
+                / result[f"{fmt}_{small}_{kind}ms_per_1000"]
+            )
+    for fmt in ("csv", "xlsx"):
+        result[f"{fmt}_vs_reference"] = result[f"{fmt}_{big}_s"] / result[f"reference_{big}_s"]
+    return result
+
+
+def _export_rows(x: dict[str, float]) -> list[str]:
+    mark = lambda ok: "yes" if ok else "**no**"  # noqa: E731
+    sizes = ", ".join(f"{n:,}" for n in EXPORT_SIZES)
+    big = EXPORT_SIZES[-1]
+    rows = []
+    for fmt, title in (("csv", "CSV"), ("xlsx", "XLSX")):
+        per = " / ".join(f"{x[f'{fmt}_{n}_cpu_ms_per_1000']:.0f}" for n in EXPORT_SIZES)
+        linear = x[f"{fmt}_cpu_linearity"] <= AIM_EXPORT_LINEAR
+        if fmt == "csv":
+            aim = f"< {AIM_EXPORT_CSV_10K_S:.0f} s; linear"
+            met = linear and x[f"csv_{big}_s"] < AIM_EXPORT_CSV_10K_S
+        else:
+            aim, met = "linear", linear
+        rows.append(
+            f"| exporting {big:,} enquiries to {title} (decrypt, write, sync) | "
+            f"{x[f'{fmt}_{big}_s']:.2f} s, {x[f'{fmt}_{big}_cpu_s']:.2f} s of CPU "
+            f"({x[f'{fmt}_vs_reference']:.0f}x writing the same "
+            f"rows, already opened, with csv: {x[f'reference_{big}_s'] * 1000:.0f} ms); "
+            f"CPU ms per 1,000 at {sizes}: {per} ({x[f'{fmt}_cpu_linearity']:.2f}x "
+            f"largest to smallest) | {aim} (per 1,000 <= {AIM_EXPORT_LINEAR}x) | {mark(met)} |"
+        )
+    return rows
+
+
 def _table(results: dict[str, dict[str, float]]) -> str:
     s, t, c = results["startup"], results["turns"], results["idle"]
     e, lib, b = results["saves"], results["library"], results["startup_200"]
@@ -495,6 +679,8 @@ def _table(results: dict[str, dict[str, float]]) -> str:
         f"({b['startup_200_one_topic_ms']:.0f} ms) | <= {AIM_STARTUP_200}x | "
         f"{mark(b['startup_200_one_topic_vs_shipped'] <= AIM_STARTUP_200)} |",
     ]
+    if "export" in results:
+        rows += _export_rows(results["export"])
     return "\n".join(rows)
 
 
@@ -503,9 +689,15 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs, 10 s at rest")
     parser.add_argument("--no-readme", action="store_true", help="do not update README.md")
     parser.add_argument("--startup-only", action="store_true", help="only start-up and memory")
+    parser.add_argument("--export-only", action="store_true", help="only the export benchmark")
     args = parser.parse_args()
     if args.startup_only:
         print(json.dumps(startup_and_memory(3 if args.quick else 7), indent=2))
+        return 0
+    if args.export_only:
+        figures = exports(1 if args.quick else 5)
+        print(json.dumps(figures, indent=2))
+        print("\n".join(_export_rows(figures)))
         return 0
     results = {
         "startup": startup_and_memory(3 if args.quick else 7),
@@ -514,6 +706,7 @@ def main() -> int:
         "saves": enquiry_saves(500),
         "library": content_library(10 if args.quick else 30),
         "startup_200": startup_with_200_pages(3 if args.quick else 7),
+        "export": exports(1 if args.quick else 5),
     }
     results["machine"] = {
         "python": platform.python_version(),

@@ -32,13 +32,13 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk.files import fsync_folder, utc_stamp
 
@@ -427,18 +427,29 @@ class EnquiryStore:
             ).fetchall()
         except (sqlite3.Error, OSError) as exc:
             raise self._failure(conn, exc, "The enquiries could not be read") from exc
-        return [
-            StoredEnquiry(
-                id=r[0],
-                form_key=r[1],
-                created_at=r[2],
-                status=r[3],
-                topic=r[4],
-                key_id=r[5],
-                sealed=bytes(r[6]),
-            )
-            for r in rows
-        ]
+        return [_stored(r) for r in rows]
+
+    def get(self, enquiry_id: int) -> StoredEnquiry | None:
+        """One enquiry by its id, or None when there is none (never was, or purged)."""
+        conn = self._connection()
+        try:
+            row = conn.execute(
+                f"SELECT {_COLUMNS} FROM enquiries WHERE id = ?", (int(enquiry_id),)
+            ).fetchone()
+        except (sqlite3.Error, OSError) as exc:
+            raise self._failure(conn, exc, "The enquiry could not be read") from exc
+        return None if row is None else _stored(row)
+
+    def counts(self) -> dict[str, int]:
+        """How many enquiries have each status: every status in ``STATUSES`` is a key,
+        0 when there are none (no "all" key: ``sum(counts().values())`` is that)."""
+        conn = self._connection()
+        try:
+            rows = conn.execute("SELECT status, count(*) FROM enquiries GROUP BY status").fetchall()
+        except (sqlite3.Error, OSError) as exc:
+            raise self._failure(conn, exc, "The enquiries could not be counted") from exc
+        found = {str(status): int(n) for status, n in rows}
+        return {status: found.get(status, 0) for status in STATUSES}
 
     def count(self, status: str | None = None) -> int:
         where, params = self._where(status)
@@ -460,6 +471,98 @@ class EnquiryStore:
             )
             changed = cursor.rowcount
         return max(changed, 0)
+
+    def mark_exported(self, ids: Iterable[int]) -> int:
+        """Mark the given enquiries "exported", but only those still "new".
+
+        An enquiry marked contacted in the meantime (the kiosk's panel while the
+        office exports from the command line) stays contacted: the status is
+        checked in the same statement that changes it. Returns how many changed.
+        """
+        unique = list(dict.fromkeys(int(i) for i in ids))
+        with self._writing("The enquiries were not marked exported") as conn:
+            cursor = conn.executemany(
+                "UPDATE enquiries SET status = 'exported' WHERE id = ? AND status = 'new'",
+                [(i,) for i in unique],
+            )
+            changed = cursor.rowcount
+        return max(changed, 0)
+
+    def purge(self, older_than_days: int) -> int:
+        """Delete the exported and contacted enquiries received more than
+        ``older_than_days`` days ago (by the store's clock); returns how many.
+
+        New enquiries are never deleted, however old: nobody has seen them yet.
+        SQLite's ``secure_delete`` overwrites the deleted rows in the file, and
+        the WAL is checkpointed and truncated afterwards, so the sealed data
+        does not linger in free pages or in the -wal file.
+        """
+        if isinstance(older_than_days, bool) or not isinstance(older_than_days, int):
+            raise ValueError(f"older_than_days must be a whole number, not {older_than_days!r}")
+        if older_than_days < 0:
+            raise ValueError(f"older_than_days must be 0 or more, not {older_than_days}")
+        cutoff = self._stamp(self._aware_now() - timedelta(days=older_than_days))
+        conn = self._connection()
+        try:
+            conn.execute("PRAGMA secure_delete = ON").fetchall()
+        except (sqlite3.Error, OSError) as exc:
+            raise self._failure(conn, exc, "Old enquiries were not deleted") from exc
+        try:
+            with self._writing("Old enquiries were not deleted") as conn:
+                cursor = conn.execute(
+                    "DELETE FROM enquiries WHERE status IN ('exported', 'contacted')"
+                    " AND created_at < ?",
+                    (cutoff,),
+                )
+                deleted = max(cursor.rowcount, 0)
+        finally:
+            if self._conn is not None:
+                with suppress(sqlite3.Error, OSError):
+                    self._conn.execute("PRAGMA secure_delete = OFF").fetchall()
+        if deleted and self._conn is not None:
+            try:
+                # TRUNCATE: the deleted rows' pages are gone from the -wal too.
+                # A reader holding the WAL makes this a no-op; the next
+                # checkpoint overwrites them then.
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except (sqlite3.Error, OSError) as exc:
+                log.warning("A checkpoint after deleting enquiries failed (%s).", _describe(exc))
+        return deleted
+
+    def weekly_counts(self, weeks: int = 12, *, tz: tzinfo | None = None) -> list[tuple[date, int]]:
+        """Enquiries received per week, for the last ``weeks`` weeks including this one.
+
+        One ``(Monday, count)`` per week, oldest first, weeks with none
+        included as 0. Weeks run Monday to Sunday in ``tz`` (default: this
+        machine's time zone, the clinic's), "now" is the store's clock.
+        """
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+            raise ValueError(f"weeks must be a whole number of 1 or more, not {weeks!r}")
+        now = self._aware_now().astimezone(tz)
+        this_monday = now.date() - timedelta(days=now.weekday())
+        mondays = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+        start = datetime.combine(mondays[0], time(0), tzinfo=now.tzinfo)
+        conn = self._connection()
+        try:
+            rows = conn.execute(
+                "SELECT created_at FROM enquiries WHERE created_at >= ?",
+                (self._stamp(start - timedelta(days=1)),),  # a day's slack for zone changes
+            ).fetchall()
+        except (sqlite3.Error, OSError) as exc:
+            raise self._failure(conn, exc, "The enquiries could not be counted") from exc
+        tally = dict.fromkeys(mondays, 0)
+        for (created_at,) in rows:
+            try:
+                when = datetime.fromisoformat(str(created_at))
+            except ValueError:
+                continue
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            day = when.astimezone(now.tzinfo).date()
+            monday = day - timedelta(days=day.weekday())
+            if monday in tally:
+                tally[monday] += 1
+        return list(tally.items())
 
     @contextmanager
     def _writing(self, what: str) -> Iterator[sqlite3.Connection]:
@@ -835,11 +938,20 @@ class EnquiryStore:
             self.problems.append(message)
         log.log(level, "%s", message)
 
-    def _now(self) -> str:
+    def _aware_now(self) -> datetime:
+        """The store's clock, a naive time taken as UTC."""
         now = self._clock()
         if now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
-        return now.astimezone(UTC).isoformat(timespec="seconds")
+        return now
+
+    @staticmethod
+    def _stamp(when: datetime) -> str:
+        """A time as stored in ``created_at``: UTC ISO 8601, to the second (sorts as text)."""
+        return when.astimezone(UTC).isoformat(timespec="seconds")
+
+    def _now(self) -> str:
+        return self._stamp(self._aware_now())
 
     @staticmethod
     def _where(status: str | None) -> tuple[str, tuple[str, ...]]:
@@ -848,6 +960,19 @@ class EnquiryStore:
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         return " WHERE status = ?", (status,)
+
+
+def _stored(r: Sequence[Any]) -> StoredEnquiry:
+    """A row of ``_COLUMNS`` as a StoredEnquiry."""
+    return StoredEnquiry(
+        id=int(r[0]),
+        form_key=str(r[1]),
+        created_at=str(r[2]),
+        status=str(r[3]),
+        topic=str(r[4]),
+        key_id=str(r[5]),
+        sealed=bytes(r[6]),
+    )
 
 
 def open_personal(opener: Opener, stored: StoredEnquiry) -> dict[str, str]:
