@@ -1,6 +1,8 @@
 """The ``kiosk`` command. ``kiosk run`` (the default, and ``python main.py``)
 starts the kiosk; ``kiosk check-content [DIR]`` and ``kiosk check-config [FILE]``
 tell the clinic's admin what is wrong with their files, one ``file:line`` each.
+The staff's commands (``staff``, ``audit``, ``export``, ``enquiries``,
+``purge``) are in ``kiosk.staff_cli``.
 
 Qt is imported only when the kiosk really starts, so the commands that do not
 show a window work on a machine without a screen.
@@ -15,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk import __version__
+from kiosk import __version__, staff_cli
 from kiosk.logging_setup import configure
 from kiosk.paths import DATA_DIR_ENV, Paths
 
@@ -94,7 +96,7 @@ def _x_server_answers(display: str) -> bool:
     return not failed
 
 
-COMMANDS = ("run", "example-config", "check-content", "check-config")
+COMMANDS = ("run", "example-config", "check-content", "check-config", *staff_cli.COMMANDS)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -148,6 +150,7 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help=f"data folder whose kiosk.toml to check; also ${DATA_DIR_ENV}",
     )
+    staff_cli.add_parsers(sub)
     return parser
 
 
@@ -232,6 +235,8 @@ def _main(argv: list[str] | None = None) -> int:
         return check_content(args.dir or args.content, strict=args.strict)
     if args.command == "check-config":
         return check_config(args.file or args.config, args.data_dir)
+    if args.command in staff_cli.COMMANDS:
+        return staff_cli.run(args)
     paths = Paths.resolve(args.data_dir, args.content, args.config)
     try:
         paths.ensure()
