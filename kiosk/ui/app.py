@@ -36,9 +36,11 @@ from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
+    from kiosk.stats import PageViews
     from kiosk.store import EnquiryStore
     from kiosk.store_opener import StoreOpener
     from kiosk.ui.reload import LiveReload
+    from kiosk.ui.staff_mode import StaffMode
 
 log = logging.getLogger("kiosk")
 
@@ -159,13 +161,19 @@ class Kiosk:
         self.window = window
         self.stores = stores
         self.reload: LiveReload | None = None
+        self.staff: StaffMode | None = None
+        self.page_views: PageViews | None = None
         self._notifier = notifier
         self._lockdown = lockdown
 
     def exec(self) -> int:
         code = self.app.exec()
+        if self.staff is not None:
+            self.staff.shutdown()
         self.window.idle.stop()
         self.stores.close()
+        if self.page_views is not None:
+            self.page_views.close()
         return int(code)
 
 
@@ -220,12 +228,44 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         store = stores.get()
         window.request  # noqa: B018  (builds the request screen)
         log.info("request form ready; enquiry store %s", "open" if store else "NOT available")
+        _start_staff_mode(kiosk, paths)
 
     _FirstPaint(app, after_first_paint)
     log.info(
         "kiosk started (%s mode), data in %s", "windowed" if windowed else "kiosk", paths.data_dir
     )
     return kiosk
+
+
+def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:
+    """Page-view counts and staff mode (the hidden gesture, the PIN pad, the
+    panel). A fault here is logged and leaves the patients' kiosk running."""
+    from kiosk.stats import PageViews
+
+    views = PageViews(paths.stats_file)
+    kiosk.page_views = views
+
+    def count_page(screen: str) -> None:
+        if screen.startswith("page:"):
+            views.record(screen.removeprefix("page:"))  # never raises
+
+    kiosk.window.screen_changed.connect(count_page)
+    try:
+        from kiosk.ui.staff_mode import StaffMode
+
+        kiosk.staff = StaffMode(
+            kiosk.window,
+            paths,
+            stores=kiosk.stores.get,
+            reload=lambda: kiosk.reload,
+            page_views=views,
+        )
+    except Exception:
+        log.exception("staff mode could not be started; the kiosk runs without it")
+        return
+    if kiosk.reload is not None:
+        # A reloaded config may name another gesture or hold time.
+        kiosk.reload.applied.connect(kiosk.staff.install_gesture)
 
 
 def run(paths: Paths, *, windowed: bool = False) -> int:

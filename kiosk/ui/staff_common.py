@@ -1,0 +1,253 @@
+"""Pieces the staff screens share: the full-window overlay they sit in, an
+inactivity clock, durations in words, labels, rows of choices."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
+
+from kiosk.ui import staff_strings as s
+from kiosk.ui.idle import INPUT_EVENTS
+from kiosk.ui.widgets import button, plain_label
+
+GAP = 12  # px between controls: more than the 8 px minimum
+MARGIN = 24
+
+
+def in_words(seconds: float) -> str:
+    """A wait as people say it: "4 seconds", "1 second", "4 min 58 s"."""
+    whole = max(0, math.ceil(seconds))
+    if whole == 1:
+        return s.ONE_SECOND
+    if whole < 60:
+        return s.SECONDS.format(n=whole)
+    minutes, rest = divmod(whole, 60)
+    return s.MIN_SEC.format(m=minutes, s=rest) if rest else s.MINUTES.format(m=minutes)
+
+
+def local_time(stamp: str, fmt: str = "%a %d %b %H:%M") -> str:
+    """A stored UTC time (ISO 8601) in the kiosk's local time; as stored if unreadable."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return when.astimezone().strftime(fmt)
+
+
+def text_label(text: str = "", object_name: str = "staffText", *, wrap: bool = True) -> QLabel:
+    """Plain text, wrapped, not selectable: what a patient typed is shown as typed."""
+    label = plain_label(text, object_name)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return label
+
+
+def staff_button(text: str, role: str | None = None, object_name: str | None = None) -> QPushButton:
+    """A button whose accessible name is its visible label (as ``widgets.button``)."""
+    return button(text, role, object_name)
+
+
+def relabel(widget: QPushButton, text: str) -> None:
+    widget.setText(text)
+    widget.setAccessibleName(text)
+
+
+class Inactivity(QObject):
+    """Emits ``expired`` after ``timeout_ms`` without any input anywhere in the
+    application. As the patients' idle clock, a touch costs a timestamp: the
+    one single-shot timer re-arms itself for what is left when it fires.
+
+    Signals:
+        expired(): nobody has touched the screen for ``timeout_ms``.
+    """
+
+    expired = Signal()
+
+    def __init__(
+        self,
+        timeout_ms: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.timeout_ms = max(1, timeout_ms)
+        self._clock = clock
+        self._last = clock()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.on_timeout)
+        self._watching = False
+
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    def start(self) -> None:
+        app = QApplication.instance()
+        if app is not None and not self._watching:
+            app.installEventFilter(self)
+            self._watching = True
+        self.touch()
+
+    def stop(self) -> None:
+        app = QApplication.instance()
+        if app is not None and self._watching:
+            app.removeEventFilter(self)
+        self._watching = False
+        self._timer.stop()
+
+    def touch(self) -> None:
+        self._last = self._clock()
+        if not self._timer.isActive():
+            self._timer.start(self.timeout_ms)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in INPUT_EVENTS or (
+            kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent) and event.buttons()
+        ):
+            self.touch()
+        return False
+
+    def on_timeout(self) -> None:
+        left_ms = self.timeout_ms - (self._clock() - self._last) * 1000
+        if left_ms >= 1:
+            self._timer.start(int(left_ms))
+            return
+        self.stop()
+        self.expired.emit()
+
+
+class StaffOverlay(QWidget):
+    """A full-window layer over everything, the top bar included: a child of
+    the kiosk's window (no window of its own for the system to move), kept at
+    the window's size and raised when shown."""
+
+    def __init__(self, parent: QWidget, object_name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setAutoFillBackground(True)
+        self.setGeometry(parent.rect())
+        parent.installEventFilter(self)
+
+    def open(self) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
+        self.show()
+        self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Resize
+            and watched is self.parentWidget()
+            and isinstance(watched, QWidget)
+        ):
+            self.setGeometry(watched.rect())
+        return False
+
+    def detach(self) -> None:
+        """Stop following the window (before the layer is deleted)."""
+        parent = self.parentWidget()
+        if parent is not None:
+            parent.removeEventFilter(self)
+
+
+class ChoiceRow(QWidget):
+    """Large exclusive toggle buttons that wrap onto more rows when narrow.
+
+    Signals:
+        picked(str): a choice was tapped.
+    """
+
+    picked = Signal(str)
+
+    MIN_WIDTH = 220  # px: a choice narrower than this moves to the next row
+
+    def __init__(self, options: Iterable[tuple[str, str]], object_name: str) -> None:
+        super().__init__()
+        self.setObjectName(object_name)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(GAP)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        self._group.buttonClicked.connect(lambda _b: self.picked.emit(self.value()))
+        self._buttons: dict[str, QPushButton] = {}
+        self._columns = 0
+        self.set_options(options)
+
+    def set_options(self, options: Iterable[tuple[str, str]]) -> None:
+        chosen = self.value()
+        for old in self._buttons.values():
+            self._group.removeButton(old)
+            self._grid.removeWidget(old)
+            old.hide()
+            old.deleteLater()
+        self._buttons = {}
+        for value, label in options:
+            choice = staff_button(label, "choice")
+            choice.setCheckable(True)
+            self._group.addButton(choice)
+            self._buttons[value] = choice
+        self._columns = 0
+        self._relayout()
+        if chosen in self._buttons:
+            self._buttons[chosen].setChecked(True)
+        elif self._buttons:
+            next(iter(self._buttons.values())).setChecked(True)
+
+    def buttons(self) -> list[QPushButton]:
+        return list(self._buttons.values())
+
+    def button_for(self, value: str) -> QPushButton:
+        return self._buttons[value]
+
+    def value(self) -> str:
+        for value, choice in self._buttons.items():
+            if choice.isChecked():
+                return value
+        return ""
+
+    def set_value(self, value: str) -> None:
+        if value in self._buttons:
+            self._buttons[value].setChecked(True)
+
+    def relabel(self, value: str, text: str) -> None:
+        relabel(self._buttons[value], text)
+        self._columns = 0
+        self._relayout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        widest = max((b.sizeHint().width() for b in self._buttons.values()), default=self.MIN_WIDTH)
+        cell = max(self.MIN_WIDTH, widest)
+        width = self.width() if self.width() > 0 else cell
+        columns = max(1, min(len(self._buttons) or 1, (width + GAP) // (cell + GAP)))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for choice in self._buttons.values():
+            self._grid.removeWidget(choice)
+        for index, choice in enumerate(self._buttons.values()):
+            self._grid.addWidget(choice, index // columns, index % columns)
+        for column in range(self._grid.columnCount()):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)

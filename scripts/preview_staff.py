@@ -1,0 +1,149 @@
+"""Staff screens for ``scripts/preview.py``: the PIN pad and the staff panel.
+
+    python scripts/preview.py staff-pin | staff-pin-digits | staff-pin-wrong |
+        staff-pin-locked | staff-pin-empty | staff-panel | staff-detail |
+        staff-export | staff-exported | staff-purge | staff-summary | staff-log |
+        staff-kiosk
+
+Makes staff accounts (fast key derivation: a preview, never a real kiosk),
+a few enquiries and page views in the preview's throwaway data folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from kiosk.drives import Drive
+from kiosk.keys import KdfParams, KeyRing
+from kiosk.paths import Paths
+from kiosk.staff import StaffAccounts, StaffError
+from kiosk.stats import PageViews
+from kiosk.store import EnquiryStore
+from kiosk.ui import staff_strings as s
+from kiosk.ui.window import KioskWindow
+
+PIN = "246810"
+PEOPLE = [
+    ("Ana López", "+18015550100", "", "call", "morning", "Is it safe with my other medicines?"),
+    ("Ben Okafor", "", "ben@example.com", "email", "any", ""),
+    ("Chloé Martin", "+18015550111", "", "text", "evening", '=HYPERLINK("x") test'),
+    (
+        "Dmitri Ivanov",
+        "+18015550122",
+        "dmitri@example.org",
+        "call",
+        "afternoon",
+        "How many visits?",
+    ),
+    ("Esther Cohen", "+18015550133", "", "call", "morning", ""),
+]
+
+
+def _seed(paths: Paths, ring: KeyRing, window: KioskWindow) -> None:
+    topic = window.library.topics[0].topic_id
+    now = datetime.now(UTC)
+    people = list(enumerate(PEOPLE * 3))
+    for n, (name, phone, email, method, best, message) in reversed(people):  # oldest first
+        when = now - timedelta(days=n * 9, hours=n)
+        store = EnquiryStore(paths.store_file, ring.sealer(), clock=lambda w=when: w)
+        personal = {
+            "name": name,
+            "phone": phone,
+            "email": email,
+            "method": method,
+            "best_time": best,
+            "message": message,
+        }
+        saved = store.save(f"preview-{n}", topic if n % 3 else "", personal)
+        if n > 9:
+            store.set_status([saved.id], "exported")
+        elif n > 7:
+            store.set_status([saved.id], "contacted")
+        store.close()
+
+
+def show(screen: str, window: KioskWindow, paths: Paths, ring: KeyRing, code: str) -> object:
+    """Open staff ``screen`` in ``window``; returns what must be kept alive."""
+    from kiosk.ui.staff_mode import StaffMode
+
+    frozen = [time.time()]  # the wrong-PIN waits stand still for the picture
+    accounts = StaffAccounts(
+        paths.staff_file, paths.keys_file, kdf=KdfParams.fast_for_tests(), clock=lambda: frozen[0]
+    )
+    if screen != "staff-pin-empty":
+        accounts.add("Ana", PIN, recovery_code=code)
+        first = accounts.sign_in("Ana", PIN)
+        for name in ("Marcus", "Priya Raman"):
+            accounts.add(name, PIN, by=first)
+    _seed(paths, ring, window)
+    views = PageViews(paths.stats_file)
+    for index, page in enumerate(window.library.topics[0].pages):
+        for _ in range(max(1, 12 - 2 * index)):
+            views.record(page.key)
+    store = EnquiryStore(paths.store_file, ring.sealer())
+
+    def drives() -> list[Drive]:
+        return [Drive("KINGSTON", Path("/media/kiosk/KINGSTON"), 14_200_000_000)]
+
+    mode = StaffMode(
+        window,
+        paths,
+        stores=lambda: store,
+        page_views=views,
+        accounts=accounts,
+        drives=drives,
+        quit_app=lambda: None,
+    )
+    mode.open_pad()
+    pad = mode.pad
+    assert pad is not None
+    if screen in ("staff-pin", "staff-pin-empty"):
+        return mode
+    pad.choose("Ana")
+    if screen == "staff-pin-digits":
+        for digit in PIN[:4]:
+            pad.add_digit(digit)
+        return mode
+    if screen in ("staff-pin-wrong", "staff-pin-locked"):
+        tries = 3 if screen == "staff-pin-wrong" else 5
+        for _ in range(tries):
+            frozen[0] += 60
+            with contextlib.suppress(StaffError):
+                accounts.sign_in("Ana", "000000")
+        frozen[0] += 2  # part of the wait has passed
+        pad._check_wait()
+        if screen == "staff-pin-wrong":
+            pad._wait_text = s.WRONG_PIN_WAIT
+            pad.on_tick()
+        return mode
+    session = accounts.sign_in("Ana", PIN)
+    for actor, action, details in (
+        ("Marcus", "sign-in-failed", {"reason": "wrong PIN", "failures": 1}),
+        ("Marcus", "sign-in", {}),
+        ("Marcus", "export", {"count": 4, "to": "/media/kiosk/KINGSTON/enquiries.csv"}),
+        ("Marcus", "lock", {"reason": "idle"}),
+        ("Ana", "sign-in", {}),
+    ):
+        mode._audit(actor, action, **details)
+    mode.open_panel(session)
+    panel = mode.panel
+    assert panel is not None
+    if screen == "staff-detail":
+        panel.enquiries.open_enquiry(panel.enquiries.list._stored[2].id)
+    elif screen in ("staff-export", "staff-exported", "staff-purge"):
+        panel.show_tab("export")
+        tab = panel.tab("export")
+        if screen == "staff-exported":
+            tab.export()  # type: ignore[attr-defined]
+        elif screen == "staff-purge":
+            tab.ask_purge()  # type: ignore[attr-defined]
+    elif screen == "staff-summary":
+        panel.show_tab("summary")
+    elif screen == "staff-log":
+        panel.show_tab("log")
+    elif screen == "staff-kiosk":
+        panel.show_tab("kiosk")
+    return mode

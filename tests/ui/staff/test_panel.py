@@ -1,0 +1,412 @@
+"""The staff panel: counts and list, one enquiry, contacted, export, purge,
+reload, the audit list, the chart; locking (by hand, after idle, at the patient
+reset) leaves nothing of it behind."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+
+from kiosk.drives import Drive
+from kiosk.ui import staff_strings as s
+from kiosk.ui.pinpad import PinPad
+from kiosk.ui.staff_panel import StaffPanel
+from kiosk.ui.staff_summary import BarChart
+from tests.ui.helpers import find_button, tap
+from tests.ui.staff.conftest import PIN, StaffEnv
+
+SECRET_NAME = "Zebulon Quixotic-Marsh"
+SECRET_PHONE = "+18015550177"
+SECRET_MESSAGE = "Please call after my shift at the bakery"
+
+
+def open_panel(mode, staff_env: StaffEnv) -> StaffPanel:
+    """Signed in as Ana (the PIN pad is tested on its own): the panel."""
+    mode.open_panel(staff_env.accounts.sign_in("Ana", PIN))
+    assert mode.panel is not None
+    QApplication.processEvents()  # rows added to a shown list show on the next pass
+    return mode.panel
+
+
+def flush() -> None:
+    """Run deleteLater()s now."""
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    QApplication.processEvents()
+
+
+def all_texts() -> list[str]:
+    """Every text any widget of the application holds: labels, buttons, names."""
+    texts: list[str] = []
+    for widget in QApplication.allWidgets():
+        texts += [widget.accessibleName(), widget.accessibleDescription(), widget.toolTip()]
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+    return texts
+
+
+def tab(qtbot, panel: StaffPanel, label: str) -> QWidget:
+    tap(qtbot, find_button(panel, label))
+    QApplication.processEvents()
+    return panel.pages.currentWidget()
+
+
+def test_counts_and_list_match_the_store_newest_first(make_staff, staff_env, qtbot) -> None:
+    """New / exported / contacted as the store counts them; rows newest first, with the name."""
+    first = staff_env.save("Old Person", days_ago=3)
+    second = staff_env.save("Middle Person", days_ago=2, topic="ketamine-and-depression")
+    third = staff_env.save("New Person", days_ago=1)
+    staff_env.store.set_status([first], "exported")
+    staff_env.store.set_status([second], "contacted")
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    listing = panel.enquiries.list
+    assert listing.count_new.text() == "New: 1"
+    assert listing.count_exported.text() == "Exported: 1"
+    assert listing.count_contacted.text() == "Contacted: 1"
+    rows = listing.rows
+    assert [r.property("enquiry_id") for r in rows] == [third, second, first]
+    assert rows[0].text().endswith("New · New Person")
+    assert "Ketamine and depression" in rows[1].text()
+    assert rows[1].text().endswith("Contacted · Middle Person")
+    assert rows[2].text().endswith("Exported · Old Person")
+    assert all(r.accessibleName() == r.text() for r in rows)
+
+
+def test_a_long_list_shows_50_then_more(make_staff, staff_env, qtbot) -> None:
+    """Only the rows on screen are opened; "Show 10 more" brings the rest."""
+    for n in range(60):
+        staff_env.save(f"Person {n}")
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    listing = panel.enquiries.list
+    assert len(listing.rows) == 50
+    tap(qtbot, find_button(panel, "Show 10 more"))
+    assert len(listing.rows) == 60
+    assert listing.rows[-1].text().endswith("Person 0")
+
+
+def test_opening_an_enquiry_shows_every_field_and_is_logged(make_staff, staff_env, qtbot) -> None:
+    """Tap a row: all fields, opened with the session's key; the audit log says which id."""
+    enquiry = staff_env.save(
+        SECRET_NAME,
+        phone=SECRET_PHONE,
+        email="z@example.com",
+        method="text",
+        best_time="evening",
+        message=SECRET_MESSAGE,
+        topic="ketamine-and-depression",
+    )
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    tap(qtbot, panel.enquiries.list.rows[0])
+    detail = panel.enquiries.detail
+    assert panel.enquiries.currentWidget() is detail
+    shown = {key: label.text() for key, label in detail.values.items()}
+    assert shown["reference"] == str(enquiry)
+    assert shown["name"] == SECRET_NAME
+    assert shown["phone"] == SECRET_PHONE
+    assert shown["email"] == "z@example.com"
+    assert shown["method"] == "Text message"
+    assert shown["best_time"] == "Evening"
+    assert shown["message"] == SECRET_MESSAGE
+    assert shown["topic"] == "Ketamine and depression"
+    assert shown["status"] == "New"
+    assert ("Ana", "view", {"enquiry": enquiry}) in staff_env.actions()
+    # Nothing personal in the log.
+    assert SECRET_NAME not in staff_env.paths.audit_file.read_text(encoding="utf-8")
+
+
+def test_mark_contacted_and_back_to_the_list(make_staff, staff_env, qtbot) -> None:
+    """Mark contacted changes the status (logged); Back shows the list with new counts."""
+    enquiry = staff_env.save("Call Me")
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    tap(qtbot, panel.enquiries.list.rows[0])
+    tap(qtbot, find_button(panel, s.MARK_CONTACTED))
+    assert staff_env.store.get(enquiry).status == "contacted"
+    assert ("Ana", "contacted", {"enquiry": enquiry}) in staff_env.actions()
+    assert panel.enquiries.detail.values["status"].text() == "Contacted"
+    assert not find_button(panel, s.MARK_CONTACTED).isEnabled()
+    tap(qtbot, find_button(panel, s.BACK_TO_LIST))
+    listing = panel.enquiries.list
+    assert panel.enquiries.currentWidget() is listing
+    assert listing.count_contacted.text() == "Contacted: 1"
+    assert listing.count_new.text() == "New: 0"
+
+
+def test_an_enquiry_that_will_not_open_says_so(make_staff, staff_env, qtbot) -> None:
+    """A row sealed to another key: the list and the detail say it could not be opened."""
+    from kiosk.keys import KdfParams, KeyRing
+    from kiosk.store import EnquiryStore
+
+    other, _code = KeyRing.create(
+        staff_env.paths.data_dir / "other.json",
+        staff_env.paths.data_dir / "other-code.txt",
+        kdf=KdfParams.fast_for_tests(),
+    )
+    foreign = EnquiryStore(staff_env.paths.store_file, other.sealer())
+    foreign.save("foreign-1", "", {"name": "Elsewhere"})
+    foreign.close()
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    row = panel.enquiries.list.rows[0]
+    assert row.text().endswith(s.NOT_OPENED)
+    tap(qtbot, row)
+    assert panel.enquiries.detail.note.text().startswith("This enquiry could not be opened.")
+    assert not find_button(panel, s.MARK_CONTACTED).isEnabled()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_to_the_folder_writes_a_file_and_marks_exported(
+    make_staff, staff_env, qtbot, fmt: str
+) -> None:
+    """Export the new ones: the file is in the export folder, the path is shown,
+    they are marked exported, and the audit log says who, how many, where."""
+    ids = [staff_env.save("=1+2"), staff_env.save("Plain Name")]
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    export = tab(qtbot, panel, s.TAB_EXPORT)
+    assert find_button(panel, "New only (2)").isChecked()
+    tap(qtbot, find_button(panel, s.FORMAT_NAMES[fmt]))
+    tap(qtbot, find_button(panel, s.EXPORT_START))
+    files = list(staff_env.paths.export_dir("").glob(f"enquiries-*.{fmt}"))
+    assert len(files) == 1
+    result = export.result.text().replace("\u200b", "")
+    assert result == f"Exported 2 enquiries to:\n{files[0]}"
+    assert {staff_env.store.get(i).status for i in ids} == {"exported"}
+    assert staff_env.actions()[-1] == (
+        "Ana",
+        "export",
+        {"count": 2, "to": str(files[0]), "format": fmt, "which": "new"},
+    )
+    if fmt == "csv":
+        with files[0].open(encoding="utf-8-sig", newline="") as handle:
+            names = [row[3] for row in csv.reader(handle)][1:]
+    else:
+        import openpyxl
+
+        book = openpyxl.load_workbook(files[0], read_only=True)
+        names = [row[3] for row in book.active.iter_rows(min_row=2, values_only=True)]
+        book.close()
+    assert sorted(names) == ["'=1+2", "Plain Name"]
+    assert find_button(panel, "New only (0)")
+
+
+def test_export_onto_a_usb_drive(make_staff, staff_env, qtbot, tmp_path: Path) -> None:
+    """A plugged-in drive is offered (listed afresh when the tab opens) and written to."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    plugged: list[Drive] = []
+    staff_env.save("Driven Person")
+    _window, mode = make_staff(drives=lambda: list(plugged))
+    panel = open_panel(mode, staff_env)
+    tab(qtbot, panel, s.TAB_EXPORT)
+    assert panel.tab("export").drive_note.text() == s.NO_DRIVES
+    plugged.append(Drive("STICK", stick, 2_500_000_000))
+    tap(qtbot, find_button(panel, s.LOOK_AGAIN))
+    QApplication.processEvents()
+    tap(qtbot, find_button(panel, "USB drive STICK (2.5 GB free)"))
+    tap(qtbot, find_button(panel, s.EXPORT_START))
+    assert len(list(stick.glob("enquiries-*.csv"))) == 1
+    assert not staff_env.paths.export_dir("").exists()
+
+
+def test_an_export_that_cannot_be_written_says_why_and_marks_nothing(
+    make_staff, staff_env, staff_config, qtbot, tmp_path: Path
+) -> None:
+    """An export folder inside a file: the ExportError's sentence, nothing marked or logged."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    enquiry = staff_env.save("Kept New")
+    _window, mode = make_staff(cfg=replace(staff_config, export_folder=str(blocker / "sub")))
+    panel = open_panel(mode, staff_env)
+    export = tab(qtbot, panel, s.TAB_EXPORT)
+    tap(qtbot, find_button(panel, s.EXPORT_START))
+    assert export.result.text().startswith("Nothing was exported.")
+    assert staff_env.store.get(enquiry).status == "new"
+    assert "export" not in [a[1] for a in staff_env.actions()]
+
+
+def test_purge_asks_first_and_says_how_many(make_staff, staff_env, qtbot) -> None:
+    """Delete old: the question names the count; Keep them keeps them; Delete them deletes them."""
+    old = [staff_env.save(f"Old {n}", days_ago=100) for n in range(2)]
+    old_new = staff_env.save("Old but new", days_ago=100)
+    recent = staff_env.save("Recent", days_ago=5)
+    staff_env.store.set_status([*old, recent], "exported")
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    export = tab(qtbot, panel, s.TAB_EXPORT)
+    tap(qtbot, find_button(panel, s.PURGE_START))
+    assert export.purge_text.text() == (
+        "Delete 2 enquiries older than 90 days? This cannot be undone."
+    )
+    tap(qtbot, find_button(panel, s.PURGE_NO))
+    assert staff_env.store.count() == 4
+    tap(qtbot, find_button(panel, s.PURGE_START))
+    tap(qtbot, find_button(panel, s.PURGE_YES))
+    assert export.purge_result.text() == "Deleted 2 enquiries."
+    assert {e.id for e in staff_env.store.enquiries()} == {old_new, recent}
+    assert staff_env.actions()[-1] == ("Ana", "purge", {"count": 2, "older_than_days": 90})
+    assert not find_button(panel, s.PURGE_START).isEnabled()  # nothing old is left
+
+
+def test_the_chart_matches_the_counts(make_staff, staff_env, qtbot) -> None:
+    """Enquiries per week as the store counts them; page views per page, by title."""
+    for days in (0, 1, 8, 8, 20):
+        staff_env.save(f"Week {days}", days_ago=days)
+    window, mode = make_staff()
+    pages = window.library.topics[0].pages
+    for page, times in ((pages[0], 3), (pages[2], 5)):
+        for _ in range(times):
+            staff_env.page_views.record(page.key)
+    panel = open_panel(mode, staff_env)
+    summary = tab(qtbot, panel, s.TAB_SUMMARY)
+    charts = summary.findChildren(BarChart)
+    weekly = summary.weekly.bars()
+    expected = [(s.WEEK_OF.format(date=m), n) for m, n in staff_env.store.weekly_counts(12)]
+    assert weekly == expected and len(weekly) == 12
+    assert sum(n for _label, n in weekly) == 5
+    assert summary.pages.bars() == [(pages[2].title, 5), (pages[0].title, 3)]
+    assert len(charts) == 2
+    assert f"{pages[2].title}: 5" in summary.pages.accessibleDescription()
+
+
+def test_the_log_tab_lists_the_latest_entries(make_staff, staff_env, qtbot) -> None:
+    """The newest audit entries, newest first, with who and what."""
+    staff_env.save("Someone")
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    mode._audit("Ana", "sign-in")
+    tap(qtbot, panel.enquiries.list.rows[0])
+    log_tab = tab(qtbot, panel, s.TAB_LOG)
+    texts = [label.text() for label in log_tab.entries]
+    assert " · Ana · view" in texts[0]
+    assert " · Ana · sign-in" in texts[1]
+
+
+def test_reload_content_tells_staff_what_is_wrong(
+    make_staff, staff_env, qtbot, content_copy: Path
+) -> None:
+    """Reload now: a broken page is refused and its problem shown; logged as "reload"."""
+    from kiosk.paths import Paths
+    from kiosk.ui.reload import LiveReload
+
+    window, mode = make_staff()
+    paths = Paths.resolve(staff_env.paths.data_dir, content_copy, staff_env.paths.config_file)
+    reload = LiveReload(window, paths, settle_ms=10_000)
+    mode._reload = lambda: reload
+    (content_copy / "ketamine-and-depression" / "02-what-is-ketamine.md").write_text(
+        "no header at all\n", encoding="utf-8"
+    )
+    panel = open_panel(mode, staff_env)
+    kiosk_tab = tab(qtbot, panel, s.TAB_KIOSK)
+    tap(qtbot, find_button(panel, s.RELOAD))
+    shown = kiosk_tab.reload_result.text().replace("\u200b", "")
+    assert shown.startswith(s.RELOAD_REFUSED)
+    assert "02-what-is-ketamine.md" in shown
+    assert "02-what-is-ketamine.md" in kiosk_tab.problems.text().replace("\u200b", "")
+    assert staff_env.actions()[-1] == ("Ana", "reload", {"result": "refused"})
+    assert panel.banner.isVisible()
+    assert panel.banner.text() == "The content or settings have problems (1): see the Kiosk tab."
+    tap(qtbot, find_button(panel, s.RELOAD))
+    assert kiosk_tab.reload_result.text() == s.RELOAD_UNCHANGED
+
+
+def test_leave_kiosk_mode_asks_logs_locks_and_quits(make_staff, staff_env, qtbot) -> None:
+    """Leave kiosk mode: asked once more; "exit" logged, the panel locked, the app quits."""
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    tab(qtbot, panel, s.TAB_KIOSK)
+    tap(qtbot, find_button(panel, s.EXIT))
+    tap(qtbot, find_button(panel, s.EXIT_NO))
+    assert mode.quits == []
+    tap(qtbot, find_button(panel, s.EXIT))
+    tap(qtbot, find_button(panel, s.EXIT_YES))
+    assert mode.quits == [1]
+    assert mode.panel is None
+    assert [a[1] for a in staff_env.actions()][-2:] == ["exit", "lock"]
+
+
+def test_lock_leaves_nothing_behind(make_staff, staff_env, qtbot) -> None:
+    """Lock: the panel and its widgets are gone, no decrypted text is left in any
+    widget, the opener is dropped, the window is home and the idle clock runs."""
+    staff_env.save(SECRET_NAME, phone=SECRET_PHONE, message=SECRET_MESSAGE)
+    window, mode = make_staff()
+    window.show_page(window.library.topics[0].pages[1].key)
+    panel = open_panel(mode, staff_env)
+    assert window.current_screen == "home"  # what a patient left is reset first
+    assert not window.idle.armed  # no patient reset under the panel
+    tap(qtbot, panel.enquiries.list.rows[0])
+    assert any(SECRET_MESSAGE in t for t in all_texts())
+    context = panel.context
+    QApplication.clipboard().setText(SECRET_PHONE)
+    tap(qtbot, find_button(panel, s.LOCK))
+    flush()
+    assert mode.panel is None and mode.session is None and context.session is None
+    assert not window.findChildren(StaffPanel)
+    texts = all_texts()
+    for secret in (SECRET_NAME, SECRET_PHONE, SECRET_MESSAGE):
+        assert not any(secret in t for t in texts), secret
+    assert QApplication.clipboard().text() == ""
+    assert window.current_screen == "home" and window.is_at_rest()
+    assert window.idle.armed
+    assert staff_env.actions()[-1] == ("Ana", "lock", {"reason": "staff"})
+
+
+def test_the_panel_locks_itself_after_idle(make_staff, staff_env, staff_config, qtbot) -> None:
+    """Untouched for staff_lock_seconds (1 s here), the panel locks and is gone."""
+    staff_env.save(SECRET_NAME)
+    window, mode = make_staff(cfg=replace(staff_config, staff_lock_seconds=1))
+    open_panel(mode, staff_env)
+    qtbot.waitUntil(lambda: mode.panel is None, timeout=5000)
+    flush()
+    assert not window.findChildren(StaffPanel)
+    assert not any(SECRET_NAME in t for t in all_texts())
+    assert staff_env.actions()[-1] == ("Ana", "lock", {"reason": "idle"})
+
+
+def test_after_the_patient_reset_nothing_leads_back_into_the_panel(
+    make_staff, staff_env, qtbot
+) -> None:
+    """A reset while the panel is open locks it; afterwards Home, pages, Previous
+    and the idle reset never show it again: only the gesture and a PIN do."""
+    window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    tab(qtbot, panel, s.TAB_EXPORT)
+    window.reset()  # the idle reset, or a recovery after an error
+    flush()
+    assert mode.panel is None
+    assert not window.findChildren(StaffPanel) and not window.findChildren(PinPad)
+    assert staff_env.actions()[-1] == ("Ana", "lock", {"reason": "reset"})
+    pages = window.library.topics[0].pages
+    window.show_page(pages[1].key)
+    tap(qtbot, find_button(window, "Previous"))
+    tap(qtbot, find_button(window, "Home"))
+    window.reset()
+    flush()
+    staff_labels = {s.LOCK, s.TAB_ENQUIRIES, s.TAB_EXPORT, s.SIGN_IN, s.MARK_CONTACTED}
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, QAbstractButton) and widget.isVisible():
+            assert widget.text() not in staff_labels, widget.text()
+    assert mode.panel is None and mode.pad is None
+
+
+def test_the_lock_button_and_tabs_follow_the_touch_rules(make_staff, staff_env, qtbot) -> None:
+    """Every tab is reached by a tap and comes up with its own contents."""
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    for key, label in (
+        ("export", s.TAB_EXPORT),
+        ("summary", s.TAB_SUMMARY),
+        ("log", s.TAB_LOG),
+        ("kiosk", s.TAB_KIOSK),
+        ("enquiries", s.TAB_ENQUIRIES),
+    ):
+        tab(qtbot, panel, label)
+        assert panel.current_tab == key
+        assert panel.tab_buttons[key].isChecked()

@@ -1,0 +1,104 @@
+"""The staff screens follow the kiosk's touch rules at 1280x800, 800x1280 and
+1920x1080: controls at least 48 x 48 px and 8 px apart, whole, named as they
+read; text at least 18 pt and not cut off; PIN keys at least 72 px."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.drives import Drive
+from kiosk.staff import WrongPin
+from tests.conftest import SCREEN_SIZES
+from tests.ui.staff.conftest import PIN
+from tests.ui.test_layout import _check_controls, _check_text
+
+PAD_SCREENS = ["names", "digits", "wrong", "no accounts"]
+PANEL_SCREENS = ["list", "detail", "export", "exported", "purge", "summary", "log", "kiosk"]
+
+
+def _check(window, root: QWidget, screen: str) -> None:
+    # Rows added to a shown list are shown on the next pass of the event loop,
+    # and the list's layout makes room for them on the pass after.
+    for _ in range(3):
+        QApplication.processEvents()
+    try:
+        _check_controls(window, root)
+        _check_text(window, root)
+    except AssertionError as exc:
+        raise AssertionError(f"on {screen!r}: {exc}") from exc
+
+
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_pin_pad_at_every_size(make_staff, staff_env, qtbot, size: tuple[int, int]) -> None:
+    """The PIN pad (names, digits, a wrong PIN, no accounts): large, apart, whole
+    and named; digit keys at least 72 px."""
+    window, mode = make_staff(size)
+    mode.open_pad()
+    pad = mode.pad
+    _check(window, pad, "names")
+    pad.choose("Ana")
+    for digit in "2468":
+        pad.add_digit(digit)
+    _check(window, pad, "digits")
+    for key in pad.digit_buttons.values():
+        assert key.height() >= 72 and key.width() >= 72, key.size()
+    with pytest.raises(WrongPin) as wrong:
+        staff_env.accounts.sign_in("Ana", "135799")
+    pad._attempt = 7  # as if the pad had sent it (the check is tested on its own)
+    pad.on_checked(7, wrong.value)
+    assert pad.message.text() == "Wrong PIN. Try again in 1 second."
+    _check(window, pad, "wrong")
+    mode.close_pad()
+    staff_env.paths.staff_file.unlink()
+    mode.open_pad()
+    _check(window, mode.pad, "no accounts")
+
+
+def _seed(staff_env) -> None:
+    for n in range(8):
+        staff_env.save(
+            f"Person Number {n}",
+            days_ago=100 - n * 10,
+            message="A longer message, so that the field wraps onto a second line. " * 3,
+        )
+    staff_env.store.set_status([1, 2], "exported")
+
+
+@pytest.mark.parametrize(
+    ("size", "scale"),
+    [(size, 1.0) for size in SCREEN_SIZES] + [(size, 1.2) for size in SCREEN_SIZES],
+    ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else f"scale {v}",
+)
+def test_panel_at_every_size(
+    make_staff, staff_env, staff_config, qtbot, tmp_path: Path, size, scale: float
+) -> None:
+    """Every tab of the panel: controls large, apart, whole and named; text large
+    and not cut off; at both ends of the clinic's text scale."""
+    stick = tmp_path / "KINGSTON"
+    stick.mkdir()
+    _seed(staff_env)
+    window, mode = make_staff(
+        size,
+        cfg=replace(staff_config, text_scale=scale),
+        drives=lambda: [Drive("KINGSTON", stick, 14_200_000_000)],
+    )
+    mode.open_panel(staff_env.accounts.sign_in("Ana", PIN))
+    panel = mode.panel
+    _check(window, panel, "list")
+    panel.enquiries.open_enquiry(panel.enquiries.list.rows[0].property("enquiry_id"))
+    _check(window, panel, "detail")
+    panel.show_tab("export")
+    export = panel.tab("export")
+    _check(window, panel, "export")
+    export.export()
+    _check(window, panel, "exported")
+    export.ask_purge()
+    assert export.confirming
+    _check(window, panel, "purge")
+    for key in ("summary", "log", "kiosk"):
+        panel.show_tab(key)
+        _check(window, panel, key)

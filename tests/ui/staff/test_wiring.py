@@ -1,0 +1,62 @@
+"""Staff mode in the running kiosk: what ``app.build`` wires after the first
+paint (page-view counts, the gesture), and a kiosk without its store or log."""
+
+from __future__ import annotations
+
+from kiosk.ui import staff_strings as s
+from kiosk.ui.app import Kiosk, _start_staff_mode, _Stores
+from kiosk.ui.staff_entry import HoldGesture
+from kiosk.ui.staff_mode import StaffMode
+from tests.ui.helpers import find_button, tap
+from tests.ui.staff.conftest import PIN
+
+
+def test_page_views_are_counted_and_staff_mode_is_ready(make_window, staff_env, qapp) -> None:
+    """Each page opened is counted (its key and the day, nothing else); the hold gesture is on."""
+    window = make_window()
+    stores = _Stores(staff_env.paths)
+    kiosk = Kiosk(qapp, window, None, None, stores)  # type: ignore[arg-type]
+    _start_staff_mode(kiosk, staff_env.paths)
+    try:
+        assert isinstance(kiosk.staff, StaffMode)
+        assert isinstance(kiosk.staff.gesture, HoldGesture)
+        pages = window.library.topics[0].pages
+        window.show_page(pages[0].key)
+        window.show_next()
+        window.show_page(pages[0].key)
+        window.show_home()
+        assert kiosk.page_views is not None
+        assert kiosk.page_views.totals() == [(pages[0].key, 2), (pages[1].key, 1)]
+    finally:
+        kiosk.staff.shutdown()
+        kiosk.page_views.close()
+        stores.close()
+
+
+def test_a_kiosk_whose_store_cannot_open_says_so(make_staff, staff_env, qtbot) -> None:
+    """No store (keys unreadable): the panel says so in words; export is not offered."""
+    _window, mode = make_staff()
+    mode._stores = lambda: None
+    mode.open_panel(staff_env.accounts.sign_in("Ana", PIN))
+    panel = mode.panel
+    assert panel.enquiries.list.note.text() == s.STORE_UNAVAILABLE
+    assert panel.enquiries.list.rows == []
+    tap(qtbot, find_button(panel, s.TAB_EXPORT))
+    assert not find_button(panel, s.EXPORT_START).isEnabled()
+    tap(qtbot, find_button(panel, s.TAB_SUMMARY))
+    assert panel.tab("summary").weekly_note.text() == s.STORE_UNAVAILABLE
+
+
+def test_an_audit_log_that_cannot_be_written_is_said_in_the_panel(
+    make_staff, staff_env, qtbot
+) -> None:
+    """The audit file cannot be written: staff see the sentence in the Log tab."""
+    staff_env.paths.audit_file.mkdir()  # a folder where the file should be
+    _window, mode = make_staff()
+    mode.open_panel(staff_env.accounts.sign_in("Ana", PIN))
+    mode._audit("Ana", "sign-in")
+    panel = mode.panel
+    tap(qtbot, find_button(panel, s.TAB_LOG))
+    problem = panel.tab("log").problem
+    assert problem.isVisible()
+    assert problem.accessibleName().startswith(f"The audit log {staff_env.paths.audit_file}")
