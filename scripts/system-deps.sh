@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The system libraries Qt needs on Linux, installed if missing.
-#   scripts/system-deps.sh test   what the tests need (Qt's offscreen platform)
-#   scripts/system-deps.sh run    that, plus what a window on X11 needs
+#   scripts/system-deps.sh test   what the tests need (Qt's offscreen platform, and
+#                                 the library QtTextToSpeech needs to import: its mock
+#                                 engine is all the tests use)
+#   scripts/system-deps.sh run    that, plus what a window on X11 needs, plus real
+#                                 speech for "Listen": speech-dispatcher (Qt's speechd
+#                                 engine) and one voice (espeak-ng), unless a voice
+#                                 module is there already
 # As root (or with password-less sudo) it runs apt-get; otherwise it prints the
 # exact command and fails. Each library is looked up by its file, not its
 # package name, so it works across Debian and Ubuntu releases.
@@ -33,6 +38,9 @@ test_libs=(
   "libfontconfig.so.1 libfontconfig1" "libfreetype.so.6 libfreetype6"
   "libxkbcommon.so.0 libxkbcommon0" "libdbus-1.so.3 libdbus-1-3"
   "libglib-2.0.so.0 libglib2.0-0"
+  # QtTextToSpeech links QtMultimedia, which links PulseAudio's client library:
+  # without it "import PySide6.QtTextToSpeech" fails, even for the mock engine.
+  "libpulse.so.0 libpulse0"
 )
 run_libs=(
   "libxcb-cursor.so.0 libxcb-cursor0" "libxcb-icccm.so.4 libxcb-icccm4"
@@ -41,6 +49,8 @@ run_libs=(
   "libxcb-shape.so.0 libxcb-shape0" "libxcb-xinerama.so.0 libxcb-xinerama0"
   "libxcb-randr.so.0 libxcb-randr0" "libxcb-xfixes.so.0 libxcb-xfixes0"
   "libxcb-xkb.so.1 libxcb-xkb1" "libX11-xcb.so.1 libx11-xcb1"
+  # Qt's speechd engine plugin; without it "Listen" is hidden (and the log says so).
+  "libspeechd.so.2 libspeechd2"
 )
 missing=("$@")
 if [ "$mode" != python ]; then
@@ -53,6 +63,15 @@ if [ "$mode" != python ]; then
   done
   fonts=$(fc-list 2>/dev/null | head -n 1 || true)
   [ -n "$fonts" ] || missing+=(fonts-dejavu-core fontconfig)
+fi
+if [ "$mode" = run ]; then
+  # The speech daemon (started on demand by libspeechd) and a voice: with
+  # --no-install-recommends, speech-dispatcher alone has only its dummy module,
+  # which says "speech synthesizer not available" instead of the page.
+  command -v speech-dispatcher >/dev/null || missing+=(speech-dispatcher)
+  voices=$(find /usr/lib/*/speech-dispatcher-modules /usr/lib/speech-dispatcher-modules \
+    -name 'sd_*' ! -name sd_dummy ! -name sd_generic 2>/dev/null | head -n 1 || true)
+  [ -n "$voices" ] || missing+=(speech-dispatcher-espeak-ng)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -1,0 +1,678 @@
+"""Read aloud: the page's title and text through Qt's text-to-speech.
+
+Three parts, so the page screen needs only a few lines:
+
+- ``Reader`` wraps ``QTextToSpeech``: which engine, which voice for the
+  patient's language, and the speaking / paused / idle state. ``Reader.create``
+  returns None (and logs why, once) when there is no engine to speak with, so
+  the kiosk simply has no "Listen" control rather than one that does nothing.
+- ``ListenControls`` is the row of buttons: "Listen"; while speaking "Pause"
+  and "Stop"; while paused "Resume" and "Stop".
+- ``PageReader`` joins a reader and the controls to the page's text browser:
+  it reads the title and the document's plain text and highlights the word
+  being spoken (when the engine reports words), keeping it in view.
+
+``QtTextToSpeech`` is imported on first use, not with this module: it drags in
+QtMultimedia (and PulseAudio's client library, which a bare machine may lack),
+none of which is needed before someone can tap "Listen".
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QLocale,
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    Signal,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QBrush, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextEdit, QWidget
+
+from kiosk.ui import strings
+from kiosk.ui.widgets import button
+
+if TYPE_CHECKING:
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
+log = logging.getLogger(__name__)
+
+#: Names the engine when no name is passed to ``Reader.create`` ("mock",
+#: "speechd", "flite", "sapi", ...); empty or unset: Qt's default engine;
+#: "off": no reading aloud (a clinic that does not want it, a benchmark).
+ENGINE_ENV = "KIOSK_SPEECH_ENGINE"
+OFF = "off"
+#: Qt's engine for tests: it reports words and states, and makes no sound.
+MOCK_ENGINE = "mock"
+#: Between the title and the text: a pause in the voice.
+SEPARATOR = "\n\n"
+#: What ``QTextDocument.toPlainText()`` keeps where a picture sits. Spoken as
+#: a space (same length, so the offsets still match the document).
+OBJECT_CHAR = "\ufffc"
+#: The territories preferred among a language's voices, best first: the clinic
+#: is in the US (988, 911), so American English, and US or Latin American Spanish.
+TERRITORIES = (
+    QLocale.Country.UnitedStates,
+    QLocale.Country.LatinAmerica,
+    QLocale.Country.Mexico,
+)
+SPEECHD_HINT = (
+    "on Debian/Ubuntu install speech-dispatcher and a voice "
+    "(speech-dispatcher-espeak-ng), or run scripts/system-deps.sh run"
+)
+
+
+class SpeechState(StrEnum):
+    """What the reader is doing; the value is what ``state_changed`` carries."""
+
+    IDLE = "idle"
+    SPEAKING = "speaking"
+    PAUSED = "paused"
+
+
+def utf16_len(text: str) -> int:
+    """The length of ``text`` as Qt counts it (UTF-16 code units).
+
+    Qt's word offsets and QTextCursor positions count in UTF-16, so a symbol
+    outside the Basic Multilingual Plane (an emoji) counts twice.
+    """
+    return len(text.encode("utf-16-le")) // 2
+
+
+@contextmanager
+def _qt_messages() -> Iterator[list[tuple[str, str]]]:
+    """Collect Qt's messages while probing for an engine, instead of letting
+    them through as warnings and errors.
+
+    A machine without a speech engine is a normal setup, not a fault: Qt says
+    so with a qCritical ("Error loading text-to-speech plug-in") and
+    QtMultimedia warns about PipeWire on import. ``Reader.create`` reports the
+    outcome in one line of its own; the collected (category, message) pairs
+    give the reason.
+    """
+    heard: list[tuple[str, str]] = []
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        heard.append((str(context.category or ""), message))
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield heard
+    finally:
+        # Restores a Python handler (the kiosk's, or pytest-qt's) exactly; with
+        # None, Qt's default handler. A C++ handler cannot be handed back.
+        qInstallMessageHandler(previous)
+
+
+def speechd_socket() -> Path | None:
+    """Where libspeechd will look for speech-dispatcher: ``$SPEECHD_ADDRESS``
+    (``unix_socket:<path>``), else ``speech-dispatcher/speechd.sock`` in the
+    user's runtime folder (GLib falls back to the cache folder). None for a
+    network address (not probed)."""
+    address = os.environ.get("SPEECHD_ADDRESS", "").strip()
+    if address:
+        kind, _, rest = address.partition(":")
+        return Path(rest) if kind == "unix_socket" and rest else None
+    folder = (
+        os.environ.get("XDG_RUNTIME_DIR")
+        or os.environ.get("XDG_CACHE_HOME")
+        or os.path.join(os.path.expanduser("~"), ".cache")
+    )
+    return Path(folder) / "speech-dispatcher" / "speechd.sock"
+
+
+def speechd_not_answering(timeout_s: float) -> str | None:
+    """Why a running speech-dispatcher cannot be used, or None.
+
+    libspeechd connects to a listening daemon and waits for its greeting with
+    no time limit: a daemon stuck mid-shutdown (seen with 0.11.4) would freeze
+    the kiosk at start. So say hello first, with a time limit. No socket, or
+    nobody listening on it, is fine: libspeechd starts a daemon itself.
+    """
+    path = speechd_socket()
+    if path is None or not path.exists():
+        return None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(timeout_s)
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return None
+        try:
+            probe.sendall(b"SET SELF CLIENT_NAME kiosk:kiosk:probe\r\n")
+            reply = probe.recv(256)
+            probe.sendall(b"QUIT\r\n")
+        except TimeoutError:
+            return f"speech-dispatcher ({path}) does not answer within {timeout_s:g} s"
+        except OSError:
+            return None
+    if not reply.startswith(b"2"):
+        shown = reply[:60].decode("ascii", "replace").strip()
+        return f"speech-dispatcher ({path}) answered {shown!r}"
+    return None
+
+
+class Reader(QObject):
+    """Speaks a page through ``QTextToSpeech``; made by ``Reader.create``.
+
+    Signals:
+        state_changed(str): a ``SpeechState`` value, after each change.
+        word(int, int): start and length of the word being spoken, in UTF-16
+            code units (as Qt counts) of the spoken string: ``title +
+            SEPARATOR + text`` (just one of them when the other is empty).
+            Only from engines that report words (``reports_words``).
+    """
+
+    state_changed = Signal(str)
+    word = Signal(int, int)
+
+    def __init__(self, tts: QTextToSpeech, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        self._tts = tts
+        tts.setParent(self)
+        self._states = {
+            QTextToSpeech.State.Ready: SpeechState.IDLE,
+            QTextToSpeech.State.Speaking: SpeechState.SPEAKING,
+            QTextToSpeech.State.Synthesizing: SpeechState.SPEAKING,
+            QTextToSpeech.State.Paused: SpeechState.PAUSED,
+            QTextToSpeech.State.Error: SpeechState.IDLE,
+        }
+        self._error_state = QTextToSpeech.State.Error
+        self._ready_state = QTextToSpeech.State.Ready
+        self._at_rest = (QTextToSpeech.State.Ready, QTextToSpeech.State.Error)
+        capabilities = tts.engineCapabilities()
+        self.can_pause = bool(capabilities & QTextToSpeech.Capability.PauseResume)
+        self.reports_words = bool(capabilities & QTextToSpeech.Capability.WordByWordProgress)
+        self._default_locale = tts.locale()
+        self._default_voice = tts.voice()
+        self._state = SpeechState.IDLE
+        self._body_offset = 0
+        tts.stateChanged.connect(self.on_engine_state)
+        tts.sayingWord.connect(self.on_saying_word)
+        tts.errorOccurred.connect(self.on_engine_error)
+
+    # -- making one -------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        engine: str | None = None,
+        parent: QObject | None = None,
+        *,
+        language: str = "en",
+        answer_timeout_s: float = 2.0,
+    ) -> Reader | None:
+        """A reader on ``engine`` (else ``$KIOSK_SPEECH_ENGINE``, else Qt's
+        default engine) speaking ``language``, or None when there is nothing to
+        speak with. The reason is logged in one line: the kiosk then shows no
+        "Listen".
+
+        Qt's mock engine (silent, for tests) is used only when named: never
+        as the default, or "Listen" would read in silence.
+
+        Slow with speech-dispatcher (2.4 to 6.8 s measured with espeak-ng:
+        Qt lists every voice of every module, and the first call starts the
+        daemon), holding the GUI thread and Python's GIL meanwhile (a worker
+        thread would not help): call it after the first paint, not before.
+        """
+        name = engine if engine is not None else os.environ.get(ENGINE_ENV, "").strip()
+        if name.casefold() == OFF:
+            log.info("read aloud is off: %s=%s", ENGINE_ENV, name)
+            return None
+        label = name or "(Qt's default)"
+        began = time.monotonic()
+        with _qt_messages() as heard:
+            try:
+                from PySide6.QtTextToSpeech import QTextToSpeech
+            except (ImportError, OSError) as exc:
+                # e.g. "libpulse.so.0: cannot open shared object file".
+                log.warning(
+                    "read aloud is off: Qt's text-to-speech cannot be loaded (%s); "
+                    "on Debian/Ubuntu run scripts/system-deps.sh test (libpulse0)",
+                    exc,
+                )
+                return None
+            engines = list(QTextToSpeech.availableEngines())
+            usable = engines if name else [e for e in engines if e != MOCK_ENGINE]
+            if not usable or (name and name not in engines):
+                log.warning(
+                    "read aloud is off: no text-to-speech engine %s (installed: %s)",
+                    repr(name) if name else "that speaks aloud is installed",
+                    ", ".join(engines) or "none",
+                )
+                return None
+            speechd = sys.platform.startswith("linux") and name in ("", "speechd")
+            if speechd and "speechd" in engines:
+                stuck = speechd_not_answering(answer_timeout_s)
+                if stuck:
+                    # libspeechd would wait for it for ever, and the kiosk with it.
+                    log.warning("read aloud is off: %s", stuck)
+                    return None
+            tts = QTextToSpeech(name) if name else QTextToSpeech()
+            state = tts.state()
+            voices = len(tts.availableVoices()) if state != QTextToSpeech.State.Error else 0
+        silent = not name and tts.engine() == MOCK_ENGINE
+        if state == QTextToSpeech.State.Error or voices == 0 or silent:
+            why = (
+                tts.errorString()
+                if state == QTextToSpeech.State.Error
+                else "it is Qt's silent test engine"
+                if silent
+                else "it has no voices"
+            )
+            # Not QtMultimedia's PipeWire notes: they are not why speech failed.
+            qt_said = "; ".join(
+                dict.fromkeys(
+                    m for c, m in heard if m.strip() and not c.startswith("qt.multimedia")
+                )
+            )
+            log.warning(
+                "read aloud is off: text-to-speech engine %s did not start: %s%s%s",
+                tts.engine() or label,
+                why,
+                f" (Qt: {qt_said})" if qt_said else "",
+                f"; {SPEECHD_HINT}" if speechd else "",
+            )
+            return None  # the engine goes with this frame
+        for category, message in heard:
+            log.debug("read aloud: Qt (%s) said while starting: %s", category, message)
+        reader = cls(tts, parent)
+        reader.set_language(language)
+        log.info(
+            "read aloud: engine %s ready in %.1f s%s",
+            reader.engine or label,
+            time.monotonic() - began,
+            "" if reader.reports_words else "; it does not report words, so none are highlighted",
+        )
+        return reader
+
+    # -- what it is doing -----------------------------------------------------------
+    @property
+    def engine(self) -> str:
+        return str(self._tts.engine())
+
+    @property
+    def state(self) -> SpeechState:
+        return self._state
+
+    @property
+    def body_offset(self) -> int:
+        """Where the text starts in the last spoken string (UTF-16 units)."""
+        return self._body_offset
+
+    def locale_name(self) -> str:
+        """The voice's locale, e.g. "en_US" (for the log and tests)."""
+        return str(self._tts.locale().name())
+
+    def voice_name(self) -> str:
+        return str(self._tts.voice().name())
+
+    # -- what it is asked to do -----------------------------------------------------
+    def set_language(self, language: str) -> bool:
+        """A voice for ``language`` ("en", "es"): American first (the clinic
+        is in the US), then Latin American, then the language's usual one,
+        then any. None at all: the engine's default voice, and the log says
+        so. True when the language matched."""
+        wanted = QLocale(language).language()
+        locales = []
+        if wanted not in (QLocale.Language.C, QLocale.Language.AnyLanguage):
+            locales = [loc for loc in self._tts.availableLocales() if loc.language() == wanted]
+        if not locales:
+            self._tts.setLocale(self._default_locale)
+            self._tts.setVoice(self._default_voice)
+            log.info(
+                "read aloud: engine %s has no voice for language %r; using its default, %s (%s)",
+                self.engine,
+                language,
+                self.voice_name() or "?",
+                self.locale_name(),
+            )
+            return False
+        order = [*TERRITORIES, QLocale(language).territory()]
+
+        def rank(locale: QLocale) -> int:
+            where = locale.territory()
+            return order.index(where) if where in order else len(order)
+
+        self._tts.setLocale(min(locales, key=rank))
+        log.info(
+            "read aloud: %s voice %s (%s)", language, self.voice_name() or "?", self.locale_name()
+        )
+        return True
+
+    def say(self, title: str, text: str) -> None:
+        """Read ``title``, a pause, then ``text`` (anything being read stops first)."""
+        title, text = title.strip(), text.rstrip()
+        if title and text:
+            spoken = title + SEPARATOR + text
+            self._body_offset = utf16_len(title + SEPARATOR)
+        else:
+            spoken = title or text
+            self._body_offset = 0 if text else utf16_len(spoken)
+        if not spoken.strip():
+            return
+        self._tts.say(spoken.replace(OBJECT_CHAR, " "))
+
+    def pause(self) -> None:
+        """Pause at the end of the word (how Qt's engines pause)."""
+        if self._state == SpeechState.SPEAKING:
+            self._tts.pause()
+
+    def resume(self) -> None:
+        if self._state == SpeechState.PAUSED:
+            self._tts.resume()
+
+    def stop(self) -> None:
+        """Stop now; the state is idle when this returns.
+
+        Not left to the engine's report: speech-dispatcher with no working
+        sound output says "speaking" for ever and never reports the stop, and
+        the controls must not stay on Pause / Stop for the next patient.
+        """
+        # Only when something is going on: with speech-dispatcher each stop is
+        # a round trip to the daemon, and the window stops at every page turn.
+        if self._state != SpeechState.IDLE or self._tts.state() not in self._at_rest:
+            self._tts.stop()
+        self.on_engine_state(self._ready_state)
+
+    # -- the engine's reports ------------------------------------------------------
+    def on_engine_state(self, engine_state: Any) -> None:
+        state = self._states.get(engine_state, SpeechState.IDLE)
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state.value)
+
+    def on_saying_word(self, _word: str, _id: int, start: int, length: int) -> None:
+        # A text that starts with no letters gives an empty first "word".
+        if length > 0:
+            self.word.emit(start, length)
+
+    def on_engine_error(self, reason: Any, message: str) -> None:
+        # Never the page text: only what the engine says went wrong.
+        log.warning("read aloud: engine %s: %s (%s)", self.engine, message, reason)
+        if self._tts.state() == self._error_state:
+            self.on_engine_state(self._error_state)
+
+
+def _labels(given: Mapping[str, str] | None) -> dict[str, str]:
+    """The controls' words: those given, else the catalogue's, else English."""
+    words = {
+        "listen": getattr(strings, "LISTEN", "Listen"),
+        "pause": getattr(strings, "PAUSE", "Pause"),
+        "resume": getattr(strings, "RESUME", "Resume"),
+        "stop": getattr(strings, "STOP_READING", "Stop"),
+    }
+    words.update(given or {})
+    return words
+
+
+class ListenControls(QWidget):
+    """Listen; while speaking Pause and Stop; while paused Resume and Stop.
+
+    Pause and Resume are left out for an engine that cannot pause. The
+    controls hide themselves when there is no reader (``set_available``).
+
+    Signals:
+        listen_requested(), pause_requested(), resume_requested(),
+        stop_requested(): a tap on the button of that name.
+    """
+
+    listen_requested = Signal()
+    pause_requested = Signal()
+    resume_requested = Signal()
+    stop_requested = Signal()
+
+    def __init__(
+        self, labels: Mapping[str, str] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("listenControls")
+        self._given = dict(labels) if labels else None
+        words = _labels(self._given)
+        self.listen_button = button(words["listen"], "quiet", "listenButton")
+        self.pause_button = button(words["pause"], "quiet", "pauseButton")
+        self.resume_button = button(words["resume"], "quiet", "resumeButton")
+        self.stop_button = button(words["stop"], "quiet", "stopReadingButton")
+        self.listen_button.clicked.connect(self.listen_requested)
+        self.pause_button.clicked.connect(self.pause_requested)
+        self.resume_button.clicked.connect(self.resume_requested)
+        self.stop_button.clicked.connect(self.stop_requested)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)  # the guide's gap between touch targets
+        for widget in self.buttons():
+            row.addWidget(widget)
+        row.addStretch(1)
+        self._can_pause = True
+        self._state = SpeechState.IDLE
+        self.set_state(SpeechState.IDLE)
+
+    def buttons(self) -> tuple[QPushButton, ...]:
+        return (self.listen_button, self.pause_button, self.resume_button, self.stop_button)
+
+    def visible_labels(self) -> list[str]:
+        """The labels a patient sees now, left to right (for tests and logs)."""
+        return [b.text() for b in self.buttons() if not b.isHidden()]
+
+    def set_available(self, available: bool, can_pause: bool = True) -> None:
+        """Shown only with a reader; Pause / Resume only if its engine can pause."""
+        self._can_pause = can_pause
+        self.set_state(self._state)
+        self.setHidden(not available)
+
+    def set_state(self, state: str) -> None:
+        self._state = SpeechState(state)
+        busy = self._state != SpeechState.IDLE
+        self.listen_button.setHidden(busy)
+        self.pause_button.setHidden(not (self._can_pause and self._state == SpeechState.SPEAKING))
+        self.resume_button.setHidden(not (self._can_pause and self._state == SpeechState.PAUSED))
+        self.stop_button.setHidden(not busy)
+
+    def relabel(self, labels: Mapping[str, str] | None = None) -> None:
+        """New words (another language): from ``labels``, else those given at
+        construction, else ``kiosk.ui.strings`` as it is now."""
+        if labels is not None:
+            self._given = dict(labels)
+        words = _labels(self._given)
+        for key, widget in zip(("listen", "pause", "resume", "stop"), self.buttons(), strict=True):
+            widget.setText(words[key])
+            widget.setAccessibleName(words[key])
+
+
+class PageReader(QObject):
+    """Reads the page in ``browser`` aloud when "Listen" is tapped, and shows
+    the word being read.
+
+    The word is highlighted with ``setExtraSelections`` in the browser's
+    palette's Highlight / HighlightedText colours (a style sheet's
+    ``selection-background-color`` sets them, so a high-contrast theme
+    restyles it) and scrolled into view when it leaves it. Reading stops, and
+    the highlight goes, when ``stop()`` is called (page change, reset), when
+    the page's text changes under it (``setHtml``, ``clear``) and when the
+    controls are hidden (another screen shows).
+
+    Signals:
+        active(): someone is listening: at the start, at each word, and every
+            ``ACTIVE_EVERY_MS`` while speaking (speech-dispatcher reports no
+            words). A patient who listens does not touch the screen: feed it
+            to the idle clock. Not while paused: a pause may be someone
+            walking away.
+    """
+
+    active = Signal()
+    ACTIVE_EVERY_MS = 10_000
+
+    def __init__(
+        self,
+        reader: Reader | None,
+        controls: ListenControls,
+        browser: QTextEdit,
+        title: str | Callable[[], str] = "",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controls = controls
+        self.browser = browser
+        self._title = title
+        self.reader: Reader | None = None
+        # Runs only while speaking, so an idle kiosk has no timer ticking.
+        self.active_timer = QTimer(self)
+        self.active_timer.setInterval(self.ACTIVE_EVERY_MS)
+        self.active_timer.timeout.connect(self.active)
+        self._document = browser.document()
+        self._document.contentsChanged.connect(self.on_document_changed)
+        controls.listen_requested.connect(self.read)
+        controls.pause_requested.connect(self.pause)
+        controls.resume_requested.connect(self.resume)
+        controls.stop_requested.connect(self.stop)
+        controls.installEventFilter(self)
+        self.set_reader(reader)
+
+    def set_reader(self, reader: Reader | None) -> None:
+        """Use ``reader`` (None: no engine, so no controls). Lets the window
+        make the reader after the first paint rather than before it."""
+        if self.reader is not None:
+            self.reader.stop()
+            self.reader.state_changed.disconnect(self.on_state_changed)
+            self.reader.word.disconnect(self.on_word)
+        self.reader = reader
+        if reader is not None:
+            reader.state_changed.connect(self.on_state_changed)
+            reader.word.connect(self.on_word)
+        self.controls.set_state(SpeechState.IDLE)
+        self.controls.set_available(reader is not None, reader.can_pause if reader else True)
+        self.clear_highlight()
+
+    def set_title(self, title: str | Callable[[], str]) -> None:
+        self._title = title
+
+    def title(self) -> str:
+        return self._title() if callable(self._title) else self._title
+
+    def set_language(self, language: str, labels: Mapping[str, str] | None = None) -> None:
+        """The patient chose another language: stop, new voice, new words."""
+        self.stop()
+        if self.reader is not None:
+            self.reader.set_language(language)
+        self.controls.relabel(labels)
+
+    @property
+    def state(self) -> SpeechState:
+        return self.reader.state if self.reader is not None else SpeechState.IDLE
+
+    # -- the controls ---------------------------------------------------------------
+    def read(self) -> None:
+        """Read the title and the document's text (what the patient sees)."""
+        if self.reader is None:
+            return
+        if self.browser.document() is not self._document:
+            self._document.contentsChanged.disconnect(self.on_document_changed)
+            self._document = self.browser.document()
+            self._document.contentsChanged.connect(self.on_document_changed)
+        self.clear_highlight()
+        self.reader.say(self.title(), self._document.toPlainText())
+
+    def pause(self) -> None:
+        if self.reader is not None:
+            self.reader.pause()
+
+    def resume(self) -> None:
+        if self.reader is not None:
+            self.reader.resume()
+
+    def stop(self) -> None:
+        """Stop reading and clear the highlight (page change, reset, language)."""
+        if self.reader is not None:
+            self.reader.stop()
+        self.clear_highlight()
+
+    # -- what happens -------------------------------------------------------------------
+    def on_state_changed(self, state: str) -> None:
+        self.controls.set_state(state)
+        if state == SpeechState.SPEAKING:
+            self.active_timer.start()
+            self.active.emit()
+        else:
+            self.active_timer.stop()
+        if state == SpeechState.IDLE:
+            self.clear_highlight()
+
+    def on_word(self, start: int, length: int) -> None:
+        if self.reader is None:
+            return
+        self.active.emit()
+        begin = start - self.reader.body_offset
+        end = begin + length
+        size = self._document.characterCount() - 1  # less the final paragraph mark
+        if begin < 0 or end > size:
+            self.clear_highlight()  # a word of the title: it is not in the document
+            return
+        self.highlight(begin, end)
+
+    def on_document_changed(self) -> None:
+        # New text under a reading (another page, a reset, a live reload):
+        # the offsets no longer match what is shown.
+        if self.state != SpeechState.IDLE:
+            self.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.controls and event.type() == QEvent.Type.Hide:
+            self.stop()  # another screen is showing: nobody is reading this page
+        return False
+
+    # -- the highlight --------------------------------------------------------------
+    def highlight(self, begin: int, end: int) -> None:
+        """Mark document positions ``begin``..``end`` and keep them in view."""
+        cursor = QTextCursor(self._document)
+        cursor.setPosition(begin)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        palette = self.browser.palette()
+        mark = QTextCharFormat()
+        mark.setBackground(QBrush(palette.color(QPalette.ColorRole.Highlight)))
+        mark.setForeground(QBrush(palette.color(QPalette.ColorRole.HighlightedText)))
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = cursor
+        selection.format = mark
+        self.browser.setExtraSelections([selection])
+        self._scroll_to(cursor)
+
+    def highlighted(self) -> tuple[int, int] | None:
+        """The highlighted span as document positions, or None."""
+        selections = self.browser.extraSelections()
+        if not selections:
+            return None
+        cursor = selections[0].cursor
+        return cursor.selectionStart(), cursor.selectionEnd()
+
+    def clear_highlight(self) -> None:
+        if self.browser.extraSelections():
+            self.browser.setExtraSelections([])
+
+    def _scroll_to(self, cursor: QTextCursor) -> None:
+        """Bring the word into view when it is not: a third of the way down,
+        so the lines after it show too. The browser's own text cursor is not
+        moved (``ensureCursorVisible`` would need it)."""
+        end = QTextCursor(cursor)
+        end.setPosition(cursor.selectionEnd())
+        top = self.browser.cursorRect(cursor).top()
+        bottom = self.browser.cursorRect(end).bottom()
+        height = self.browser.viewport().height()
+        if top >= 0 and bottom <= height:
+            return
+        bar = self.browser.verticalScrollBar()
+        bar.setValue(bar.value() + top - height // 3)
