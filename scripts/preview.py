@@ -38,6 +38,7 @@ def main() -> int:
     parser.add_argument("--size", default="default", help="default, large or largest")
     parser.add_argument("--contrast", default="standard", help="standard or high")
     parser.add_argument("--language", default="en", help="en or es")
+    parser.add_argument("--listen", action="store_true", help="read the page aloud (mock engine)")
     args = parser.parse_args()
     paths = Paths.resolve(Path(tempfile.mkdtemp()), args.content)
     config = replace(
@@ -78,6 +79,10 @@ def main() -> int:
     window.set_text_size(args.size)
     window.set_contrast(args.contrast)
     form = window.request
+    if args.listen:
+        from kiosk.ui.speech import Reader
+
+        window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
 
     def fill_good_form() -> None:
         window.show_request()
@@ -91,6 +96,8 @@ def main() -> int:
         if screen.startswith("page:"):
             topic = window.library.topics[0]
             window.show_page(topic.pages[int(screen.split(":")[1]) - 1].key)
+            if args.listen:
+                window.page.read_aloud.read()
         elif screen == "request":
             window.show_request()
         elif screen == "request-typing":

@@ -31,9 +31,12 @@ from kiosk import APP_NAME
 from kiosk.config import load_config
 from kiosk.content import load_library
 from kiosk.paths import Paths
+from kiosk.ui import i18n
 from kiosk.ui.lockdown import LockdownFilter
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
+
+SPEECH_DELAY_MS = 3000  # after the first paint: speech-dispatcher can take seconds to answer
 
 if TYPE_CHECKING:
     from kiosk.stats import PageViews
@@ -229,6 +232,15 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         window.request  # noqa: B018  (builds the request screen)
         log.info("request form ready; enquiry store %s", "open" if store else "NOT available")
         _start_staff_mode(kiosk, paths)
+        # A speech engine can take seconds to start (speech-dispatcher holds
+        # the GUI thread while it connects): a moment later, not in the way of
+        # the first screen or the first taps.
+        QTimer.singleShot(SPEECH_DELAY_MS, window, start_speech)
+
+    def start_speech() -> None:
+        from kiosk.ui.speech import Reader
+
+        window.page.read_aloud.set_reader(Reader.create(parent=window, language=i18n.current()))
 
     _FirstPaint(app, after_first_paint)
     log.info(

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 from kiosk.config import Config
 from kiosk.content import Library, Page, Topic
 from kiosk.content.model import PAGE_LINK_PREFIX
-from kiosk.ui import strings
+from kiosk.ui import i18n, strings
 from kiosk.ui.i18n import LANGUAGE_NAMES, LANGUAGES
+from kiosk.ui.speech import ListenControls, PageReader
 from kiosk.ui.theme import CONTRASTS, TEXT_SIZES
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import CHOICE_GAP, Choices, ProgressDots, Tile, button, plain_label, relabel
@@ -441,10 +442,13 @@ class PageScreen(QWidget):
         reading.setContentsMargins(MARGIN, MARGIN, MARGIN, 0)
         reading.setSpacing(8)
         reading.addWidget(self.title)
-        self.tools = QHBoxLayout()  # read aloud sits here
-        self.tools.setContentsMargins(0, 0, 0, 0)
-        self.tools.setSpacing(GAP)
-        reading.addLayout(self.tools)
+        # Read aloud: hidden until app.py gives it a speech engine (after the
+        # first paint; none on a machine without one).
+        self.listen = ListenControls()
+        self.read_aloud = PageReader(
+            None, self.listen, self.body, title=self.title.text, parent=self
+        )
+        reading.addWidget(self.listen)
         reading.addWidget(self.note)
         reading.addWidget(self.body, 1)
         centre = QHBoxLayout()
@@ -456,6 +460,7 @@ class PageScreen(QWidget):
         layout.addWidget(nav)
 
     def show_page(self, page: Page, index: int, count: int) -> None:
+        self.read_aloud.stop()
         self.scroller.stop()
         self.title.setText(page.title)
         self.title.setAccessibleName(page.title)
@@ -476,6 +481,7 @@ class PageScreen(QWidget):
         relabel(self.home_button, strings.HOME)
         relabel(self.next_button, strings.NEXT)
         self.note.setText(strings.NOT_TRANSLATED)
+        self.read_aloud.set_language(i18n.current())
 
     def _layout_nav(self, *, stacked: bool) -> None:
         """Previous, Home, where you are, Next in one row; where you are on a
@@ -514,6 +520,7 @@ class PageScreen(QWidget):
         self._fit_dots()
 
     def reset(self) -> None:
+        self.read_aloud.stop()
         self.scroller.stop()
         self.note.hide()
         self.body.clear()

@@ -236,6 +236,8 @@ class KioskWindow(QWidget):
         self.idle.resumed.connect(self.idle_overlay.hide)
         self.idle.expired.connect(self.reset)
         self.idle_overlay.still_here.connect(self.idle.touch)
+        # Someone listening to a page does not touch the screen.
+        self.page.read_aloud.active.connect(self.idle.touch)
 
     # -- where we are ---------------------------------------------------------
     @property

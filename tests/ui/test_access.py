@@ -287,3 +287,33 @@ def test_every_control_can_take_the_keyboard_focus(make_window, qtbot) -> None:
     expected = {"Need help now?", "Aa", "English", "Español", "Request information"}
     expected |= {tile.accessibleName() for tile in window.home.tiles}
     assert expected <= set(seen), expected - set(seen)
+
+
+# -- read aloud on the page screen ----------------------------------------------------
+
+
+def test_listen_reads_the_page_and_stops_on_page_change_and_reset(
+    make_window, qtbot, shipped_library
+) -> None:
+    """With Qt's mock engine: Listen on a page speaks and highlights a word of
+    the page; turning the page stops it; so does the idle reset."""
+    from kiosk.ui.speech import Reader
+
+    window = make_window()
+    assert not window.page.listen.isVisibleTo(window.page)  # no engine: no control
+    window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
+    pages = shipped_library.topics[0].pages
+    window.show_page(pages[1].key)
+    tap(qtbot, find_button(window, "Listen"))
+    qtbot.waitUntil(lambda: window.page.read_aloud.highlighted() is not None, timeout=5000)
+    start, end = window.page.read_aloud.highlighted()
+    word = window.page.body.toPlainText()[start:end]
+    assert word.strip() and word in window.page.body.toPlainText()
+    assert find_button(window, "Stop")
+    window.show_next()
+    assert window.page.read_aloud.state == "idle"
+    assert window.page.read_aloud.highlighted() is None
+    tap(qtbot, find_button(window, "Listen"))
+    qtbot.waitUntil(lambda: window.page.read_aloud.state == "speaking", timeout=2000)
+    window.reset()
+    assert window.page.read_aloud.state == "idle"
