@@ -37,10 +37,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.staff")
 
 
+#: The kiosk's exit status when staff leave kiosk mode on purpose: the systemd
+#: units say `RestartPreventExitStatus=75`, so the kiosk is not started again.
+LEFT_KIOSK_MODE = 75
+
+
 def _quit_app() -> None:
     # exit(), not quit(): since Qt 6, quit() first asks every window to close,
     # and the kiosk window refuses.
-    QCoreApplication.exit(0)
+    QCoreApplication.exit(LEFT_KIOSK_MODE)
 
 
 def _drives() -> list[Drive]:

@@ -60,3 +60,18 @@ def test_an_audit_log_that_cannot_be_written_is_said_in_the_panel(
     problem = panel.tab("log").problem
     assert problem.isVisible()
     assert problem.accessibleName().startswith(f"The audit log {staff_env.paths.audit_file}")
+
+
+def test_leaving_kiosk_mode_ends_the_app_with_the_status_systemd_leaves_alone(qapp) -> None:
+    """The units say RestartPreventExitStatus=75: the kiosk stays left."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QTimer
+
+    from kiosk.ui import staff_mode
+
+    QTimer.singleShot(0, staff_mode._quit_app)
+    assert qapp.exec() == staff_mode.LEFT_KIOSK_MODE == 75
+    deploy = Path(__file__).resolve().parents[3] / "resources" / "deploy"
+    for unit in ("clinic-kiosk.service", "clinic-kiosk-xorg.service"):
+        assert "RestartPreventExitStatus=75" in (deploy / unit).read_text(encoding="utf-8")
