@@ -92,6 +92,10 @@ MIGRATIONS: list[tuple[str, ...]] = [
         """,
         "CREATE INDEX enquiries_by_status ON enquiries (status, id)",
     ),
+    # 1 -> 2: when the status last changed (exported, contacted), so the
+    # retention period counts from the export, not from the day the patient
+    # asked. Rows from before have NULL and fall back to created_at.
+    ("ALTER TABLE enquiries ADD COLUMN status_at TEXT",),
 ]
 
 _COLUMNS = "id, form_key, created_at, status, topic, key_id, sealed"
@@ -465,9 +469,11 @@ class EnquiryStore:
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         unique = list(dict.fromkeys(int(i) for i in ids))
+        now = self._now()
         with self._writing("The enquiries' status was not changed") as conn:
             cursor = conn.executemany(
-                "UPDATE enquiries SET status = ? WHERE id = ?", [(status, i) for i in unique]
+                "UPDATE enquiries SET status = ?, status_at = ? WHERE id = ?",
+                [(status, now, i) for i in unique],
             )
             changed = cursor.rowcount
         return max(changed, 0)
@@ -480,17 +486,37 @@ class EnquiryStore:
         checked in the same statement that changes it. Returns how many changed.
         """
         unique = list(dict.fromkeys(int(i) for i in ids))
+        now = self._now()
         with self._writing("The enquiries were not marked exported") as conn:
             cursor = conn.executemany(
-                "UPDATE enquiries SET status = 'exported' WHERE id = ? AND status = 'new'",
-                [(i,) for i in unique],
+                "UPDATE enquiries SET status = 'exported', status_at = ?"
+                " WHERE id = ? AND status = 'new'",
+                [(now, i) for i in unique],
             )
             changed = cursor.rowcount
         return max(changed, 0)
 
+    def purgeable(self, older_than_days: int) -> int:
+        """How many enquiries ``purge(older_than_days)`` would delete now (for
+        the confirmation that says how many will go)."""
+        cutoff = self._stamp(self._aware_now() - timedelta(days=older_than_days))
+        conn = self._connection()
+        try:
+            (n,) = conn.execute(
+                "SELECT count(*) FROM enquiries WHERE status IN ('exported', 'contacted')"
+                " AND coalesce(status_at, created_at) < ?",
+                (cutoff,),
+            ).fetchone()
+        except (sqlite3.Error, OSError) as exc:
+            raise self._failure(conn, exc, "The enquiries could not be counted") from exc
+        return int(n)
+
     def purge(self, older_than_days: int) -> int:
-        """Delete the exported and contacted enquiries received more than
-        ``older_than_days`` days ago (by the store's clock); returns how many.
+        """Delete the exported and contacted enquiries exported (or marked
+        contacted) more than ``older_than_days`` days ago, by the store's
+        clock; returns how many. Counting from the export, not from the day the
+        patient asked: an enquiry left "new" for months and exported today
+        stays for the whole retention period, long enough to be called.
 
         New enquiries are never deleted, however old: nobody has seen them yet.
         SQLite's ``secure_delete`` overwrites the deleted rows in the file, and
@@ -511,7 +537,7 @@ class EnquiryStore:
             with self._writing("Old enquiries were not deleted") as conn:
                 cursor = conn.execute(
                     "DELETE FROM enquiries WHERE status IN ('exported', 'contacted')"
-                    " AND created_at < ?",
+                    " AND coalesce(status_at, created_at) < ?",
                     (cutoff,),
                 )
                 deleted = max(cursor.rowcount, 0)

@@ -298,8 +298,20 @@ def test_only_what_identifies_nobody_is_in_the_clear(
         columns = [row[1] for row in conn.execute("PRAGMA table_info(enquiries)")]
     finally:
         conn.close()
-    assert columns == ["id", "form_key", "created_at", "status", "topic", "key_id", "sealed"]
-    ((row_id, form_key, created_at, status, topic, key_id, sealed),) = raw_rows(db_path)
+    assert columns == [
+        "id",
+        "form_key",
+        "created_at",
+        "status",
+        "topic",
+        "key_id",
+        "sealed",
+        "status_at",
+    ]
+    ((row_id, form_key, created_at, status, topic, key_id, sealed, status_at),) = raw_rows(
+        db_path
+    )
+    assert status_at is None  # set when staff export it or mark it contacted
     assert (form_key, status, topic, key_id) == (
         key,
         "new",

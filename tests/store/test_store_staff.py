@@ -147,6 +147,51 @@ def test_purge_deletes_only_old_exported_and_contacted(store: EnquiryStore, cloc
     assert store.purge(90) == 0  # nothing more to do
 
 
+def test_the_retention_period_counts_from_the_export(store: EnquiryStore, clock: Clock) -> None:
+    """An enquiry left "new" for 120 days and exported today is not deleted a
+    minute later: nobody has called the person yet."""
+    late = save_at(store, clock, START - timedelta(days=120), "new")
+    clock.set(START)
+    assert store.mark_exported([late]) == 1
+    clock.set(START + timedelta(minutes=1))
+    assert store.purgeable(90) == 0
+    assert store.purge(90) == 0
+    clock.set(START + timedelta(days=90, seconds=1))
+    assert store.purgeable(90) == 1
+    assert store.purge(90) == 1
+    assert store.get(late) is None
+
+
+def test_rows_from_before_the_export_time_was_kept_go_by_their_age(
+    tmp_path: Path, opener: Opener, clock: Clock
+) -> None:
+    """A database from the first schema (no status_at) is migrated; its exported
+    rows are purged by the time they were received."""
+    import sqlite3
+
+    from kiosk import store as store_module
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for statement in store_module.MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO enquiries (form_key, created_at, status, topic, key_id, sealed)"
+        " VALUES ('k1', ?, 'exported', 't', ?, x'00')",
+        ((START - timedelta(days=100)).isoformat(timespec="seconds"), opener.key_id),
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    clock.set(START)
+    old = EnquiryStore(path, opener.sealer(), clock=clock)
+    try:
+        assert old.pragmas()["user_version"] == len(store_module.MIGRATIONS) == 2
+        assert old.purge(90) == 1
+    finally:
+        old.close()
+
+
 def test_purge_follows_the_clock(store: EnquiryStore, clock: Clock) -> None:
     """The same enquiry is kept today and deleted once the clock passes the period."""
     kept = save_at(store, clock, START, "contacted")
