@@ -96,6 +96,24 @@ MESSAGE_TOO_LONG = f"Please shorten your message to at most {MAX_MESSAGE} charac
 MESSAGE_ODD = "Please remove the unusual characters from your message."
 CONSENT_MISSING = "Please tick this box, so the clinic may contact you."
 
+#: Every message by name: the UI shows them in the patient's language
+#: (``kiosk.ui.strings.FORM_PROBLEMS`` has the same names).
+PROBLEMS = {
+    "NAME_MISSING": NAME_MISSING,
+    "NAME_TOO_LONG": NAME_TOO_LONG,
+    "NAME_ODD": NAME_ODD,
+    "REACH_MISSING": REACH_MISSING,
+    "PHONE_BAD": PHONE_BAD,
+    "PHONE_ODD": PHONE_ODD,
+    "EMAIL_BAD": EMAIL_BAD,
+    "METHOD_MISSING": METHOD_MISSING,
+    "METHOD_NEEDS_PHONE": METHOD_NEEDS_PHONE,
+    "METHOD_NEEDS_EMAIL": METHOD_NEEDS_EMAIL,
+    "MESSAGE_TOO_LONG": MESSAGE_TOO_LONG,
+    "MESSAGE_ODD": MESSAGE_ODD,
+    "CONSENT_MISSING": CONSENT_MISSING,
+}
+
 _PHONE_CHARS = frozenset("0123456789+-() .")
 
 

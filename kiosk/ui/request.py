@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.content import Library
-from kiosk.enquiry import MAX_MESSAGE, BestTime, FormInput, Method, check
+from kiosk.enquiry import MAX_MESSAGE, PROBLEMS, BestTime, FormInput, Method, check
 from kiosk.store import EnquiryStore, StoreError
 from kiosk.ui import strings
 from kiosk.ui.keyboard import KeyboardKind, OnScreenKeyboard
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 MARGIN = 24
 GAP = 12
 FORM_WIDTH = 900  # px: the form's column on a wide screen
+#: The core's English message → its name in ``strings.FORM_PROBLEMS``.
+PROBLEM_NAMES = {message: name for name, message in PROBLEMS.items()}
 OTHER_TOPIC = "_other"  # topic folders never start with "_" (the loader skips them)
 VISIBLE_MARGIN = 24  # px kept between a focused field and the keyboard
 
@@ -70,6 +73,11 @@ class ConsentBox(QCheckBox):
         self.setObjectName("consent")
         self.setAccessibleName(text)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        # Narrower than its one-line text: it wraps (a check box's own policy
+        # would keep the whole sentence on one line and widen the form).
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self._label = _text_label(text, "consentText")
         self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         layout = QHBoxLayout(self)
@@ -387,6 +395,14 @@ class RequestScreen(QWidget):
                     self.bottom.hide()  # Done brings Send back; the field gets the room
                 self.keep_in_view(widget)
                 return
+        if new is not None and self.isAncestorOf(new):
+            # The focus moved on to a choice, the consent box or Send (Tab, or
+            # a switch accessory): the keyboard goes, and Home / Send come back.
+            if self.keyboard is not None and self.keyboard.isVisible():
+                self.keyboard.hide()
+                self.keyboard.set_target(None, KeyboardKind.TEXT)
+            self.bottom.show()
+            self.keep_in_view(new)
 
     def keep_in_view(self, widget: QWidget) -> None:
         """Scroll so ``widget``'s whole field (label, box, message) is in view;
@@ -461,7 +477,14 @@ class RequestScreen(QWidget):
         self.count_label.setText(text)
         self.count_label.setProperty("over", count > MAX_MESSAGE)
 
+    @staticmethod
+    def _in_words(message: str) -> str:
+        """A check's message in the patient's language (the core's are English)."""
+        name = PROBLEM_NAMES.get(message)
+        return strings.FORM_PROBLEMS.get(name, message) if name else message
+
     def show_problems(self, problems: dict[str, str]) -> None:
+        problems = {key: self._in_words(message) for key, message in problems.items()}
         for key, field in self.fields.items():
             field.set_error(problems.get(key, ""))
         if problems:

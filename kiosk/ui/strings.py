@@ -73,6 +73,24 @@ DONE = "Done"
 LEAVE_TITLE = "Leave this form?"
 LEAVE_BODY = "What you typed will be cleared, so the next person cannot see it."
 KEEP_WRITING = "Keep writing"
+#: The form's mistakes, by the names kiosk.enquiry.PROBLEMS gives them.
+FORM_PROBLEMS = {
+    "NAME_MISSING": "Please enter your name.",
+    "NAME_TOO_LONG": "Please shorten your name to at most 100 characters.",
+    "NAME_ODD": "Please remove the unusual characters from your name.",
+    "REACH_MISSING": "Please give a phone number or an email address, so we can reach you.",
+    "PHONE_BAD": "This doesn't look like a phone number. Please check it, with the area code.",
+    "PHONE_ODD": "A phone number can only have digits, spaces, +, -, ( and ).",
+    "EMAIL_BAD": (
+        "This doesn't look like an email address. Please check it (like name@example.com)."
+    ),
+    "METHOD_MISSING": "Please choose how we should contact you.",
+    "METHOD_NEEDS_PHONE": "To get a call or a text, please give a phone number.",
+    "METHOD_NEEDS_EMAIL": "To get an email, please give an email address.",
+    "MESSAGE_TOO_LONG": "Please shorten your message to at most 500 characters.",
+    "MESSAGE_ODD": "Please remove the unusual characters from your message.",
+    "CONSENT_MISSING": "Please tick this box, so the clinic may contact you.",
+}
 CLEAR_AND_LEAVE = "Clear and go home"
 
 # -- the on-screen keyboard's special keys (kiosk/ui/keyboard.py) -------------------

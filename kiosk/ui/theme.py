@@ -91,7 +91,7 @@ def colours(config: Config, contrast: str = DEFAULT_CONTRAST) -> dict[str, str]:
         "muted": _mix(c.background, c.text, 0.35),
         "disabled_bg": _mix(c.background, c.text, 0.12),
         "disabled_text": _mix(c.background, c.text, 0.55),
-        "focus": c.accent,
+        "focus": c.text,  # the focus ring: the darkest colour there is
         "highlight": _mix(c.background, c.accent, 0.3),
         "on_highlight": c.text,
     }
@@ -105,7 +105,7 @@ TEXT_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("primary", "background", "page titles, links"),
     ("accent", "surface", "the crisis card's title"),
     ("accent_dark", "surface", "mistakes in the form"),
-    ("on_primary", "primary", "button labels, the clinic's name"),
+    ("on_primary", "primary", "button labels, the clinic's name, the consent tick, a pressed key"),
     ("on_primary", "primary_dark", "a button while pressed"),
     ("on_accent", "accent", '"Need help now?"'),
     ("background", "text", "notices"),
@@ -130,11 +130,15 @@ def theme_values(
         "title_pt": _grown(TITLE_PT, factor, 0.6),
         "heading_pt": _grown(HEADING_PT, factor, 0.6),
         # A file path for url(): forward slashes work on every platform.
-        "check_mark": (theme_dir() / "check.svg").as_posix(),
+        # The tick is drawn in on_primary: white on the clinic's colour, black
+        # on high contrast's yellow.
+        "check_mark": (
+            theme_dir() / ("check-dark.svg" if contrast == "high" else "check.svg")
+        ).as_posix(),
     }
 
 
-STYLE_FILES = ("kiosk.qss", "form.qss", "keyboard.qss", "staff.qss")
+STYLE_FILES = ("kiosk.qss", "form.qss", "keyboard.qss", "staff.qss", "focus.qss")
 HIGH_CONTRAST_FILE = "high-contrast.qss"
 
 

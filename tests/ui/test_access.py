@@ -317,3 +317,114 @@ def test_listen_reads_the_page_and_stops_on_page_change_and_reset(
     qtbot.waitUntil(lambda: window.page.read_aloud.state == "speaking", timeout=2000)
     window.reset()
     assert window.page.read_aloud.state == "idle"
+
+
+# -- found in review: the form by keyboard, in Spanish, at the largest size -----------
+
+
+def test_the_request_form_can_be_filled_in_and_sent_by_keyboard_alone(
+    make_window, qtbot, store
+) -> None:
+    """Tab into each field and type; Tab on to a choice closes the on-screen
+    keyboard and brings Send back; Enter chooses, ticks and sends."""
+    window = make_window(store=store)
+    _focus_on(window, "Request information")
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_screen == "request", timeout=2000)
+    form = window.request
+    _focus_on(window, "Your name", limit=20)
+    QTest.keyClicks(window.focusWidget(), "Ana Lopez")
+    assert form.keyboard.isVisible() and not form.bottom.isVisible()
+    _press(window, Qt.Key.Key_Return)  # Enter in a field moves on: the phone
+    QTest.keyClicks(window.focusWidget(), "8015550100")
+    assert form.phone_edit.text() == "8015550100"
+    _focus_on(window, "Text", limit=20)
+    assert not form.keyboard.isVisible() and form.bottom.isVisible()
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.methods.value() == "text", timeout=2000)
+    _focus_on(window, strings.CONSENT, limit=40)
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(form.consent.isChecked, timeout=2000)
+    _focus_on(window, strings.SEND, limit=20)
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.views.currentWidget() is form.thanks_view, timeout=3000)
+    assert store.count() == 1
+    window.reset()
+
+
+def test_the_forms_mistakes_are_in_spanish(make_window, qtbot) -> None:
+    from kiosk.enquiry import PROBLEMS
+
+    window = make_window()
+    window.set_language("es")
+    window.show_request()
+    window.request.send()
+    shown = [f.error.text() for f in window.request.fields.values() if f.error.isVisible()]
+    assert shown, "an empty form has mistakes to show"
+    assert set(shown) <= set(ES["FORM_PROBLEMS"].values())
+    assert not set(shown) & set(PROBLEMS.values())
+
+
+def test_every_form_message_has_a_name_in_the_catalogue() -> None:
+    """The core's messages and the catalogue's English agree, name for name."""
+    from kiosk.enquiry import PROBLEMS
+
+    assert i18n.ENGLISH["FORM_PROBLEMS"] == PROBLEMS
+
+
+@pytest.mark.parametrize("text_size", ["large", "largest"])
+def test_the_form_never_runs_off_a_portrait_screen(make_window, qtbot, text_size) -> None:
+    window = make_window((800, 1280))
+    window.set_language("es")
+    window.set_text_size(text_size)
+    window.show_request()
+    window.request.send()  # messages under the fields
+    window.request.name_edit.setFocus()
+    QApplication.processEvents()
+    area = window.request.scroll_area
+    assert area.widget().width() <= area.viewport().width()
+    assert area.horizontalScrollBar().value() == 0
+
+
+def _changed_share(before, after) -> float:
+    """The share of pixels that visibly differ between two grabs of a control."""
+    a, b = before.toImage(), after.toImage()
+    assert a.size() == b.size()
+    step = 2
+    total = changed = 0
+    for y in range(0, a.height(), step):
+        for x in range(0, a.width(), step):
+            total += 1
+            p, q = a.pixelColor(x, y), b.pixelColor(x, y)
+            if abs(p.red() - q.red()) + abs(p.green() - q.green()) + abs(p.blue() - q.blue()) > 90:
+                changed += 1
+    return changed / total
+
+
+@pytest.mark.parametrize("contrast", ["standard", "high"])
+def test_keyboard_focus_is_plain_to_see_in_both_themes(
+    make_window, qtbot, shipped_library, contrast
+) -> None:
+    """Each kind of button looks clearly different when it has the focus (the
+    fill turns over, not just a border a shade away)."""
+    window = make_window()
+    window.set_contrast(contrast)
+    window.show_page(shipped_library.topics[0].pages[1].key)
+    QApplication.processEvents()
+    for label in ("Next", "Previous", "Aa", "Request information", "Need help now?"):
+        control = find_button(window, label)
+        window.setFocus()
+        QApplication.processEvents()
+        before = control.grab()
+        control.setFocus(Qt.FocusReason.TabFocusReason)
+        QApplication.processEvents()
+        assert _changed_share(before, control.grab()) > 0.3, (contrast, label)
+    window.show_home()
+    QApplication.processEvents()
+    tile = window.home.tiles[0]
+    window.setFocus()
+    QApplication.processEvents()
+    before = tile.grab()
+    tile.setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()
+    assert _changed_share(before, tile.grab()) > 0.03, contrast

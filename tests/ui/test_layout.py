@@ -50,6 +50,8 @@ VARIANTS = {
     "large-es": (1.0, "large", "standard", "es"),
     "largest-high-es": (1.0, "largest", "high", "es"),
     "high": (1.0, "default", "high", "en"),
+    "large-high": (1.0, "large", "high", "en"),
+    "es": (1.0, "default", "standard", "es"),
 }
 
 
@@ -197,6 +199,7 @@ def test_every_screen_at_every_patient_choice(
     window.set_language(language)
     window.set_text_size(text_size)
     window.set_contrast(contrast)
+    qtbot.wait(50)  # new tiles and relabelled buttons settle over a few passes of the loop
     root = _open(window, screen, window._view)
     QApplication.processEvents()
     _check_controls(window, root)

@@ -115,4 +115,29 @@ STRINGS: dict[str, object] = {
     "LANGUAGE_LABEL": "Idioma",
     "NOT_TRANSLATED": "Esta página aún no está traducida, por eso se muestra en inglés.",
     "DEFAULT_WELCOME": "Le damos la bienvenida. Toque un tema para leer más.",
+    "FORM_PROBLEMS": {
+        "NAME_MISSING": "Escriba su nombre, por favor.",
+        "NAME_TOO_LONG": "Acorte su nombre a 100 caracteres como máximo, por favor.",
+        "NAME_ODD": "Quite los caracteres poco comunes de su nombre, por favor.",
+        "REACH_MISSING": (
+            "Escriba un número de teléfono o un correo electrónico para que podamos "
+            "comunicarnos con usted."
+        ),
+        "PHONE_BAD": (
+            "Esto no parece un número de teléfono. Revíselo, con el código de área, por favor."
+        ),
+        "PHONE_ODD": "Un número de teléfono solo puede tener dígitos, espacios, +, -, ( y ).",
+        "EMAIL_BAD": (
+            "Esto no parece un correo electrónico. Revíselo, por favor "
+            "(por ejemplo, nombre@ejemplo.com)."
+        ),
+        "METHOD_MISSING": "Elija cómo quiere que nos comuniquemos con usted, por favor.",
+        "METHOD_NEEDS_PHONE": (
+            "Para recibir una llamada o un mensaje de texto, escriba un número de teléfono."
+        ),
+        "METHOD_NEEDS_EMAIL": "Para recibir un correo, escriba un correo electrónico.",
+        "MESSAGE_TOO_LONG": "Acorte su mensaje a 500 caracteres como máximo, por favor.",
+        "MESSAGE_ODD": "Quite los caracteres poco comunes de su mensaje, por favor.",
+        "CONSENT_MISSING": "Marque esta casilla para que la clínica pueda comunicarse con usted.",
+    },
 }
