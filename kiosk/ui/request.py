@@ -133,6 +133,11 @@ class Field(QWidget):
         self.error.setText(message)
         self.error.setVisible(bool(message))
         self.control.setAccessibleDescription(message)
+        if isinstance(self.control, Choices):
+            # The buttons take the focus, not their row: a screen reader reads
+            # the mistake with whichever choice it lands on.
+            for choice in self.control.buttons():
+                choice.setAccessibleDescription(message)
         self.control.setProperty("invalid", bool(message))
         # A dynamic property takes effect in the style sheet only after a re-polish.
         style = self.control.style()
@@ -284,6 +289,7 @@ class RequestScreen(QWidget):
 
         self.scroll_area = QScrollArea()
         self.scroll_area.setObjectName("requestScroll")
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(outer)
@@ -362,6 +368,13 @@ class RequestScreen(QWidget):
         self.topics.set_options(options)
         for choice in self.topics.buttons():
             self.scroller.track(choice)
+        # The topic buttons are made after the rest of the form: put them back
+        # in the Tab order where they are on screen, before the message.
+        previous: QWidget = self.best_times.buttons()[-1]
+        for choice in self.topics.buttons():
+            QWidget.setTabOrder(previous, choice)
+            previous = choice
+        QWidget.setTabOrder(previous, self.message_edit)
 
     def open(self, topic_id: str = "") -> None:
         """Show the form (as the patient left it), with ``topic_id`` chosen

@@ -150,6 +150,7 @@ class HomeScreen(QWidget):
             [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES], "languageChoices"
         )
         self.languages.min_choice_width = 0  # side by side whenever they fit
+        self.languages.setAccessibleName(strings.LANGUAGE_LABEL)
         self.languages.set_value(LANGUAGES[0])
         self.languages.picked.connect(self.language_chosen)
         self.welcome = _label(self._welcome_text(config), "welcome")
@@ -198,6 +199,7 @@ class HomeScreen(QWidget):
         self.welcome.setText(self._welcome_text(self.config))
         self.empty.setText(strings.NO_CONTENT)
         self.disclaimer.setText(strings.DISCLAIMER)
+        self.languages.setAccessibleName(strings.LANGUAGE_LABEL)
         relabel(self.request_button, strings.REQUEST_INFO)
         self.apply_config(self.config)
 
@@ -445,6 +447,7 @@ class PageScreen(QWidget):
         # Read aloud: hidden until app.py gives it a speech engine (after the
         # first paint; none on a machine without one).
         self.listen = ListenControls()
+        self._voice = i18n.DEFAULT
         self.read_aloud = PageReader(
             None, self.listen, self.body, title=self.title.text, parent=self
         )
@@ -461,6 +464,13 @@ class PageScreen(QWidget):
 
     def show_page(self, page: Page, index: int, count: int) -> None:
         self.read_aloud.stop()
+        # The voice of the page's own language: an English page shown for
+        # want of a translation is read in English.
+        voice = getattr(page, "language", "en")
+        reader = self.read_aloud.reader
+        if reader is not None and voice != self._voice:
+            reader.set_language(voice)
+            self._voice = voice
         self.scroller.stop()
         self.title.setText(page.title)
         self.title.setAccessibleName(page.title)
@@ -482,6 +492,7 @@ class PageScreen(QWidget):
         relabel(self.next_button, strings.NEXT)
         self.note.setText(strings.NOT_TRANSLATED)
         self.read_aloud.set_language(i18n.current())
+        self._voice = i18n.current()
 
     def _layout_nav(self, *, stacked: bool) -> None:
         """Previous, Home, where you are, Next in one row; where you are on a
@@ -738,6 +749,8 @@ class DisplayOverlay(Overlay):
         )
         self.contrast_label = _label(strings.CONTRAST_LABEL, "overlayBody")
         self.contrasts = Choices(self._contrast_options(), "contrastChoices")
+        self.sizes.setAccessibleName(strings.TEXT_SIZE_LABEL)
+        self.contrasts.setAccessibleName(strings.CONTRAST_LABEL)
         for widget in (self.size_label, self.sizes, self.contrast_label, self.contrasts):
             self.card_layout.insertWidget(self.card_layout.count() - 1, widget)
         self.sizes.picked.connect(self.size_chosen)
@@ -762,5 +775,7 @@ class DisplayOverlay(Overlay):
         self.contrast_label.setText(strings.CONTRAST_LABEL)
         self.sizes.set_options([(name, strings.SIZE_NAMES[name]) for name in TEXT_SIZES])
         self.contrasts.set_options(self._contrast_options())
+        self.sizes.setAccessibleName(strings.TEXT_SIZE_LABEL)
+        self.contrasts.setAccessibleName(strings.CONTRAST_LABEL)
         self.set_state(size, contrast)
         relabel(self.close_button, strings.CLOSE)

@@ -35,6 +35,7 @@ from PySide6.QtCore import (
     QLocale,
     QMessageLogContext,
     QObject,
+    Qt,
     QTimer,
     QtMsgType,
     Signal,
@@ -478,10 +479,17 @@ class ListenControls(QWidget):
     def set_state(self, state: str) -> None:
         self._state = SpeechState(state)
         busy = self._state != SpeechState.IDLE
+        had_focus = next((b for b in self.buttons() if b.hasFocus()), None)
         self.listen_button.setHidden(busy)
         self.pause_button.setHidden(not (self._can_pause and self._state == SpeechState.SPEAKING))
         self.resume_button.setHidden(not (self._can_pause and self._state == SpeechState.PAUSED))
         self.stop_button.setHidden(not busy)
+        if had_focus is not None and had_focus.isHidden():
+            # A keyboard user pressed Listen (or Pause): the focus goes to the
+            # button that took its place, not into the page.
+            shown = next((b for b in self.buttons() if not b.isHidden()), None)
+            if shown is not None:
+                shown.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def relabel(self, labels: Mapping[str, str] | None = None) -> None:
         """New words (another language): from ``labels``, else those given at

@@ -187,7 +187,9 @@ class ProgressDots(QWidget):
 
     def set_position(self, index: int, count: int) -> None:
         self._index, self._count = index, count
-        self.setAccessibleName(f"Page {index + 1} of {count}")
+        from kiosk.ui import strings  # the patient's language, as the label beside it
+
+        self.setAccessibleName(strings.PAGE_OF_ACCESSIBLE.format(index=index + 1, count=count))
         self.updateGeometry()
         self.update()
 

@@ -428,3 +428,66 @@ def test_keyboard_focus_is_plain_to_see_in_both_themes(
     tile.setFocus(Qt.FocusReason.TabFocusReason)
     QApplication.processEvents()
     assert _changed_share(before, tile.grab()) > 0.03, contrast
+
+
+def test_screen_reader_names_follow_the_language(make_window, qtbot, shipped_library) -> None:
+    """The dots, and the groups of choices, are named in the patient's language."""
+    window = make_window()
+    window.set_language("es")
+    window.show_page(shipped_library.topics[0].pages[1].key)
+    assert window.page.dots.accessibleName() == ES["PAGE_OF_ACCESSIBLE"].format(index=2, count=9)
+    assert window.home.languages.accessibleName() == ES["LANGUAGE_LABEL"]
+    assert window.display.sizes.accessibleName() == ES["TEXT_SIZE_LABEL"]
+    assert window.display.contrasts.accessibleName() == ES["CONTRAST_LABEL"]
+
+
+def test_listen_by_keyboard_keeps_the_focus_on_the_controls(
+    make_window, qtbot, shipped_library
+) -> None:
+    from kiosk.ui.speech import Reader
+
+    window = make_window()
+    window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
+    window.show_page(shipped_library.topics[0].pages[1].key)
+    _focus_on(window, "Listen")
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.page.read_aloud.state == "speaking", timeout=3000)
+    assert window.focusWidget().accessibleName() in ("Pause", "Stop")
+    _focus_on(window, "Stop", Qt.Key.Key_Right, limit=5)
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.page.read_aloud.state == "idle", timeout=3000)
+    assert window.focusWidget().accessibleName() == "Listen"
+
+
+def test_an_english_page_in_the_spanish_kiosk_is_read_in_english(
+    make_window, qtbot, content_copy: Path
+) -> None:
+    from kiosk.ui.speech import Reader
+
+    topic = next(p for p in content_copy.iterdir() if p.is_dir())
+    sorted(topic.glob("*.es.md"))[2].unlink()
+    library = load_library(content_copy)
+    window = make_window(library=library)
+    reader = Reader.create("mock", parent=window)
+    window.page.read_aloud.set_reader(reader)
+    window.set_language("es")
+    window.show_page(library.topics[0].pages[1].key)
+    assert reader.locale_name().startswith("es") or reader.locale_name().startswith("en")
+    window.show_page(library.topics[0].pages[2].key)  # no Spanish: shown and read in English
+    assert reader.locale_name().startswith("en")
+
+
+def test_the_topic_choices_come_before_the_message_in_the_tab_order(make_window, qtbot) -> None:
+    window = make_window()
+    window.show_request()
+    form = window.request
+    from kiosk.ui.keynav import _focusable
+
+    chain = []
+    widget = form.best_times.buttons()[-1]
+    while len(chain) < len(form.topics.buttons()) + 1:
+        widget = widget.nextInFocusChain()
+        if _focusable(widget):
+            chain.append(widget)
+    assert chain[:-1] == form.topics.buttons()
+    assert chain[-1] is form.message_edit
