@@ -53,10 +53,19 @@ class KeyNavigation(QObject):
         super().__init__(window)
         self._window = window
         self._overlays = overlays
+        #: Was the last thing the patient did a key press (not a tap)? An
+        #: overlay opened from the keyboard takes the focus; one opened by a
+        #: tap must not (a focus ring would be left for the next patient).
+        self.by_keyboard = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self.by_keyboard = False
             return False
+        if kind != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        self.by_keyboard = True
         if not isinstance(watched, QWidget) or watched.window() is not self._window:
             return False
         if event.modifiers() & ~(

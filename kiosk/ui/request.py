@@ -38,7 +38,7 @@ from kiosk.ui import strings
 from kiosk.ui.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.screens import Overlay
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import Choices, button, plain_label
+from kiosk.ui.widgets import Choices, announce, button, plain_label
 
 log = logging.getLogger(__name__)
 
@@ -510,6 +510,7 @@ class RequestScreen(QWidget):
     def _show_notice(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
+        announce(self, text)
 
     def send(self) -> None:
         """Check the form; save it; thank the patient only once it is saved."""
@@ -551,6 +552,7 @@ class RequestScreen(QWidget):
             strings.THANK_YOU.format(method=strings.METHOD_PHRASES[enquiry.method.value])
         )
         self.views.setCurrentWidget(self.thanks_view)
+        announce(self, f"{strings.THANK_YOU_TITLE}. {self.thanks_text.text()}")
         self._thanks_timer.start(self.config.thank_you_seconds * 1000)
 
     # -- leaving --------------------------------------------------------------

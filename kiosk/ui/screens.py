@@ -27,7 +27,16 @@ from kiosk.ui.i18n import LANGUAGE_NAMES, LANGUAGES
 from kiosk.ui.speech import ListenControls, PageReader
 from kiosk.ui.theme import CONTRASTS, TEXT_SIZES
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import CHOICE_GAP, Choices, ProgressDots, Tile, button, plain_label, relabel
+from kiosk.ui.widgets import (
+    CHOICE_GAP,
+    Choices,
+    ProgressDots,
+    Tile,
+    announce,
+    button,
+    plain_label,
+    relabel,
+)
 
 TILE_MIN_WIDTH = 360
 FIRST_TILES = 24  # built at once; a longer topic's other tiles follow in batches
@@ -671,7 +680,9 @@ class Overlay(QWidget):
         super().resizeEvent(event)
         self._fit_buttons()
 
-    def open(self) -> None:
+    def open(self, *, take_focus: bool = False) -> None:
+        """Show the card; ``take_focus`` (opened from the keyboard) puts the
+        focus on its first button."""
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
@@ -679,6 +690,12 @@ class Overlay(QWidget):
         self.show()
         self.raise_()
         self._fit_buttons()
+        if take_focus:
+            # Opened from the keyboard: the focus goes in, on the first button.
+            first = next((b for b in self.findChildren(QPushButton) if b.isVisible()), None)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
+        announce(self, f"{self.title.text()}. {self.body.text() if self.body.isVisible() else ''}")
 
 
 class CrisisOverlay(Overlay):
@@ -694,7 +711,19 @@ class CrisisOverlay(Overlay):
 
     def retranslate(self, clinic_text: str = "") -> None:
         self.title.setText(strings.CRISIS_TITLE)
-        self.set_text(strings.CRISIS_BODY, clinic_text)
+        if clinic_text.strip() and i18n.current() != i18n.DEFAULT:
+            # The clinic wrote its crisis text in its own language: a patient
+            # who chose another still gets the built-in lines in theirs (988's
+            # Spanish option), then the clinic's.
+            import html
+
+            paragraphs = [p.strip() for p in clinic_text.strip().split("\n\n") if p.strip()]
+            clinic_html = "".join(
+                f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs
+            )
+            self.set_text(strings.CRISIS_BODY + clinic_html)
+        else:
+            self.set_text(strings.CRISIS_BODY, clinic_text)
         relabel(self.close_button, strings.CLOSE)
 
     def set_text(self, body_html: str, clinic_text: str = "") -> None:

@@ -10,7 +10,6 @@ Where the file went, or why nothing was written, is said in words.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,13 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from kiosk.export import ExportError, ExportResult, export_to_folder
+from kiosk.export import (
+    ExportError,
+    ExportResult,
+    export_to_folder,
+    old_exports,
+    remove_old_exports,
+)
 from kiosk.store import StoreError
 from kiosk.ui import staff_strings as s
 from kiosk.ui.staff_common import (
@@ -33,13 +38,25 @@ from kiosk.ui.staff_panel import PanelContext, scroll_page, topic_titles
 
 if TYPE_CHECKING:
     from kiosk.drives import Drive
-    from kiosk.store import EnquiryStore
 
 log = logging.getLogger(__name__)
 
 FOLDER = "folder"
 WIDE_PX = 900  # from this width, "which" and "file type" side by side
-PURGE_STATUSES = ("exported", "contacted")
+
+# Old export files go with old enquiries. (These belong in staff_strings.py;
+# kept here until that file's owner moves them.)
+FILES_EXPLAIN = "Export files older than {days} days in the export folder are deleted too."
+FILES_CONFIRM = (
+    "Delete {n} export files older than {days} days from the export folder? This cannot be undone."
+)
+FILES_CONFIRM_ONE = (
+    "Delete 1 export file older than {days} days from the export folder? This cannot be undone."
+)
+FILES_TOO = "The {n} export files older than {days} days in the export folder go too."
+FILES_TOO_ONE = "The 1 export file older than {days} days in the export folder goes too."
+FILES_DONE = "Deleted {n} old export files."
+FILES_DONE_ONE = "Deleted 1 old export file."
 
 
 def size_in_words(count: int) -> str:
@@ -58,24 +75,6 @@ def breakable(path: str) -> str:
     return path.replace("/", "/\u200b")
 
 
-def purgeable(store: EnquiryStore, days: int, now: datetime | None = None) -> int:
-    """How many enquiries ``store.purge(days)`` would delete now: exported or
-    contacted, received more than ``days`` days ago."""
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
-    count = 0
-    for status in PURGE_STATUSES:
-        for stored in store.enquiries(status):
-            try:
-                when = datetime.fromisoformat(stored.created_at)
-            except ValueError:
-                continue
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=UTC)
-            if when < cutoff:
-                count += 1
-    return count
-
-
 class ExportTab(QWidget):
     """Which enquiries, which file type, where to; Export; then delete old ones."""
 
@@ -87,6 +86,7 @@ class ExportTab(QWidget):
         self.drives: list[Drive] = []
         self.last_result: ExportResult | None = None
         self._purge_count = 0
+        self._old_files = 0
 
         self.area, column, self.scroller = scroll_page()
         layout = QHBoxLayout(self)
@@ -286,12 +286,12 @@ class ExportTab(QWidget):
             self.progress.hide()
             self.idle.touch()
         self.last_result = result
-        self.context.audit(
+        self.context.audit(  # the same keys as ``kiosk export`` writes
             "export",
             count=result.count,
-            to=str(result.path),
+            path=str(result.path),
             format=fmt,
-            which="all" if include_all else "new",
+            scope="all" if include_all else "new",
         )
         done = (
             s.EXPORT_DONE_ONE.format(path=breakable(str(result.path)))
@@ -338,40 +338,65 @@ class ExportTab(QWidget):
     def days(self) -> int:
         return int(self.context.window.config.retention_days)
 
+    def _count_old_files(self) -> int:
+        """Old export files in the configured export folder (never a USB drive's)."""
+        self._old_files = len(old_exports(self._folder(), self.days))
+        return self._old_files
+
     def _update_purge_text(self) -> None:
         store = self.context.store
         self._purge_count = 0
+        files = self._count_old_files()
         if store is not None and store.available:
             try:
-                self._purge_count = purgeable(store, self.days)
+                self._purge_count = store.purgeable(self.days)
             except StoreError as exc:
                 self.purge_text.setText(str(exc))
                 self.purge_button.setEnabled(False)
                 return
         if self._purge_count:
-            self.purge_text.setText(s.PURGE_EXPLAIN.format(days=self.days))
+            text = s.PURGE_EXPLAIN.format(days=self.days)
         else:
-            self.purge_text.setText(s.PURGE_NONE.format(days=self.days))
-        self.purge_button.setEnabled(self._purge_count > 0)
+            text = s.PURGE_NONE.format(days=self.days)
+        if files:
+            text += " " + FILES_EXPLAIN.format(days=self.days)
+        self.purge_text.setText(text)
+        self.purge_button.setEnabled(self._purge_count > 0 or files > 0)
 
     def ask_purge(self) -> None:
-        """The confirmation, saying how many will go."""
+        """The confirmation, saying how many will go (enquiries, and old export files)."""
         store = self.context.store
         if store is None:
             return
         try:
-            self._purge_count = purgeable(store, self.days)
+            # The store's own count: the same rule (and clock) as its purge.
+            self._purge_count = store.purgeable(self.days)
         except StoreError as exc:
             self._show(self.purge_result, s.PURGE_FAILED.format(reason=str(exc)))
             return
-        if not self._purge_count:
+        files = self._count_old_files()
+        if not self._purge_count and not files:
             self._update_purge_text()
             return
-        question = (
-            s.PURGE_CONFIRM_ONE.format(days=self.days)
-            if self._purge_count == 1
-            else s.PURGE_CONFIRM.format(n=self._purge_count, days=self.days)
-        )
+        days = self.days
+        if not self._purge_count:
+            question = (
+                FILES_CONFIRM_ONE.format(days=days)
+                if files == 1
+                else FILES_CONFIRM.format(n=files, days=days)
+            )
+        else:
+            question = (
+                s.PURGE_CONFIRM_ONE.format(days=days)
+                if self._purge_count == 1
+                else s.PURGE_CONFIRM.format(n=self._purge_count, days=days)
+            )
+            if files:
+                question += " " + (
+                    FILES_TOO_ONE.format(days=days)
+                    if files == 1
+                    else FILES_TOO.format(n=files, days=days)
+                )
         self.purge_text.setText(question)
         self.purge_button.hide()
         self.purge_no.show()
@@ -399,9 +424,14 @@ class ExportTab(QWidget):
             self.cancel_purge()
             self._show(self.purge_result, s.PURGE_FAILED.format(reason=str(exc)))
             return
-        self.context.audit("purge", count=deleted, older_than_days=self.days)
+        # The configured export folder only: a USB drive is the staff's.
+        files = remove_old_exports(self._folder(), self.days)
+        self.context.audit("purge", count=deleted, older_than_days=self.days, files=files)
         self.cancel_purge()
-        self._show(self.purge_result, s.PURGE_DONE.format(n=deleted))
+        done = [s.PURGE_DONE.format(n=deleted)] if deleted or not files else []
+        if files:
+            done.append(FILES_DONE_ONE if files == 1 else FILES_DONE.format(n=files))
+        self._show(self.purge_result, " ".join(done))
         self.refresh_counts()
 
     def _bring_into_view(self, widget: QWidget) -> None:

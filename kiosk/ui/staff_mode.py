@@ -94,7 +94,7 @@ class StaffMode(QObject):
         self._pad_idle_ms = pad_idle_ms
         self._tick_ms = tick_ms
         self.audit_problem = ""  # the last failure to write the audit log, for the panel
-        self.service = SignInService(self.accounts, self._audit, self)
+        self.service = SignInService(self.accounts, self._sign_in_audit, self)
         self.pad: PinPad | None = None
         self.panel: StaffPanel | None = None
         self._context: PanelContext | None = None
@@ -216,6 +216,12 @@ class StaffMode(QObject):
         context = self._context
         name = context.session.name if context and context.session else ""
         self._audit(name, action, **details)
+
+    def _sign_in_audit(self, actor: str, action: str, **details: str | int) -> None:
+        """A sign-in's entry, its actor named as the account is (or "(unknown name)"):
+        an account removed from a terminal while its button was on the pad is no
+        account now, and a name that matches none is never written down."""
+        self._audit(self.accounts.actor_for(actor), action, **details)
 
     def _audit(self, actor: str, action: str, **details: str | int) -> None:
         """Write one entry; a failure is logged and shown in the panel, never raised."""

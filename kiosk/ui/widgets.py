@@ -35,6 +35,18 @@ def plain_label(text: str = "", object_name: str | None = None) -> QLabel:
     return label
 
 
+def announce(widget: QWidget, text: str) -> None:
+    """Have a screen reader say ``text`` now (a notice, a new page, the
+    thank-you) without moving the focus. Nothing happens when no assistive
+    technology is listening."""
+    if not text:
+        return
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
+    if QAccessible.isActive():
+        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, text))
+
+
 def relabel(widget: QPushButton | QLabel, text: str) -> None:
     """New words on a control (another language): its accessible name follows."""
     widget.setText(text)

@@ -53,7 +53,7 @@ from kiosk.ui.theme import (
     style_sheet,
     text_factor,
 )
-from kiosk.ui.widgets import ElidedLabel, button, plain_label, relabel
+from kiosk.ui.widgets import ElidedLabel, announce, button, plain_label, relabel
 
 if TYPE_CHECKING:
     from kiosk.store import EnquiryStore
@@ -332,6 +332,7 @@ class KioskWindow(QWidget):
         self._index = self._pages.index(page)
         self.page.show_page(page, self._index, len(self._pages))
         self._switch(self.page)
+        announce(self, f"{page.title}. {self.page.progress.accessibleName()}")
 
     def show_next(self) -> None:
         if self.current_page is not None and self._index + 1 < len(self._pages):
@@ -352,7 +353,7 @@ class KioskWindow(QWidget):
 
     def show_crisis(self) -> None:
         self._used = True
-        self.crisis.open()
+        self.crisis.open(take_focus=self._keys.by_keyboard)
 
     def set_library(self, library: Library) -> None:
         self.library = library
@@ -371,7 +372,7 @@ class KioskWindow(QWidget):
     def show_display(self) -> None:
         self._used = True
         self.display.set_state(self.text_size, self.contrast)
-        self.display.open()
+        self.display.open(take_focus=self._keys.by_keyboard)
 
     def set_text_size(self, size: str) -> None:
         if size != self.text_size:
@@ -446,7 +447,7 @@ class KioskWindow(QWidget):
 
     def on_idle_warning(self, seconds: int) -> None:
         self.idle_overlay.set_seconds(seconds)
-        self.idle_overlay.open()
+        self.idle_overlay.open(take_focus=self._keys.by_keyboard)
 
     def reset(self) -> None:
         """Forget everything: overlays, page, scroll positions; back home."""
@@ -496,6 +497,7 @@ class KioskWindow(QWidget):
         )
         self.notice.show()
         self.notice.raise_()
+        announce(self, text)
         self._notice_timer.start(NOTICE_MS)
 
     # -- layout ---------------------------------------------------------------

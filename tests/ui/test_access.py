@@ -491,3 +491,49 @@ def test_the_topic_choices_come_before_the_message_in_the_tab_order(make_window,
             chain.append(widget)
     assert chain[:-1] == form.topics.buttons()
     assert chain[-1] is form.message_edit
+
+
+def test_what_appears_without_the_focus_is_announced(
+    make_window, qtbot, shipped_library, monkeypatch
+) -> None:
+    """A new page, a notice, an overlay and the form's verdict are said to a
+    screen reader (QAccessibleAnnouncementEvent) when one is listening."""
+    from PySide6.QtGui import QAccessible
+
+    said: list[str] = []
+    monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
+    monkeypatch.setattr(
+        QAccessible, "updateAccessibility", staticmethod(lambda event: said.append(event.message()))
+    )
+    window = make_window()
+    page = shipped_library.topics[0].pages[1]
+    window.show_page(page.key)
+    assert said[-1] == f"{page.title}. Page 2 of 9"
+    window.show_crisis()
+    assert said[-1].startswith("Need help now?. ") and "988" in said[-1]
+    window.crisis.hide()
+    window.show_request()
+    window.request.send()
+    assert said[-1] == strings.CHECK_FIELDS
+
+
+def test_an_overlay_opened_from_the_keyboard_takes_the_focus(make_window, qtbot) -> None:
+    window = make_window()
+    _focus_on(window, "Aa")
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.display.isVisible, timeout=1000)
+    assert window.display.isAncestorOf(window.focusWidget())
+
+
+def test_the_clinics_own_crisis_text_keeps_the_spanish_lines(make_window, qtbot, config) -> None:
+    """A clinic's crisis text is in its own language; a Spanish reader still gets
+    988's Spanish option first, then the clinic's words."""
+    from dataclasses import replace
+
+    window = make_window(cfg=replace(config, crisis_text="Call our on-call nurse: 555-0100."))
+    assert window.crisis.body.text() == "Call our on-call nurse: 555-0100."
+    window.set_language("es")
+    body = window.crisis.body.text()
+    assert body.startswith(ES["CRISIS_BODY"]) and "555-0100" in body
+    window.set_language("en")
+    assert window.crisis.body.text() == "Call our on-call nurse: 555-0100."
