@@ -365,8 +365,14 @@ def _lock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX)
 
 
-def verify(path: Path) -> AuditCheck:
-    """Check the whole chain and the head file; say whether it is intact and where it breaks."""
+def verify(path: Path, *, accounts_exist: bool = False) -> AuditCheck:
+    """Check the whole chain and the head file; say whether it is intact and where it breaks.
+
+    ``accounts_exist``: there are staff accounts. Adding one is always logged,
+    so then a log that is missing or empty (with no head file to say how long
+    it was) was deleted, not never written: that is a break, not "nothing to
+    check".
+    """
     path = Path(path)
     head_file = head_path(path)
     try:
@@ -390,6 +396,14 @@ def verify(path: Path) -> AuditCheck:
                 1,
                 f"The audit log {path} is missing, but its head file says {head[0]} entries "
                 f"were written: it was deleted.",
+            )
+        if accounts_exist:
+            return AuditCheck(
+                False,
+                0,
+                1,
+                f"The audit log {path} is missing, although there are staff accounts (adding "
+                f"one is logged): it was deleted, with its head file.",
             )
         return AuditCheck(True, 0, None, "There is no audit log yet: nothing to check.")
     seq, prev, before = 0, GENESIS, GENESIS
@@ -451,6 +465,14 @@ def verify(path: Path) -> AuditCheck:
             f"entry {head_seq}, but it goes on to entry {seq}: entries were added without it.",
         )
     if seq == 0:
+        if accounts_exist:
+            return AuditCheck(
+                False,
+                0,
+                1,
+                f"The audit log {path} is empty, although there are staff accounts (adding "
+                f"one is logged): its entries were deleted, with its head file.",
+            )
         return AuditCheck(True, 0, None, "The audit log is empty: nothing to check.")
     note = (
         " (the head file is one entry behind: the kiosk stopped between writing the "

@@ -16,6 +16,10 @@ The file is written to a temporary name in the target folder, synced, renamed
 into place and the folder synced; only then are the enquiries in it marked
 "exported". A full disk, a read-only or missing folder raise ``ExportError``
 with a plain sentence, leave no partial file and mark nothing.
+
+Exports hold what patients typed, in the clear: ``remove_old_exports`` deletes
+the kiosk's own export files from the export folder once they are past the
+retention period (``kiosk purge`` and the panel's "Delete old" call it).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -89,6 +94,12 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Our temporary names next to an export, so leftovers of a crash can be found.
 _TEMP_RE = re.compile(r"^\.kiosk-export-[0-9a-f]{16}\.(part|parts)$")
 _STALE_SECONDS = 3600.0
+# The names export_to_folder gives (export_file_name, and -2, -3 ... after it).
+_EXPORT_NAME_RE = re.compile(r"^enquiries-\d{4}-\d{2}-\d{2}-\d{4}(-\d+)?\.(csv|xlsx)$")
+# Where removable drives are mounted: only there may a missing folder be a pulled-out stick.
+_DRIVE_ROOTS = (Path("/media"), Path("/run/media"), Path("/mnt"))
+# A folder that cannot hold a second name for a file (FAT and exFAT sticks).
+_NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 
 def inert(value: str) -> str:
@@ -101,8 +112,9 @@ class ExportError(Exception):
     """An export did not happen; ``message`` says why, for people (no personal data).
 
     ``reason`` is ``"missing"`` (no such folder), ``"read-only"``, ``"full"``,
-    ``"format"`` (not csv or xlsx), ``"store"`` (the enquiries could not be
-    read) or ``"failed"``. Nothing was written and nothing marked exported.
+    ``"exists"`` (the file is there and was not to be replaced), ``"format"``
+    (not csv or xlsx), ``"store"`` (the enquiries could not be read) or
+    ``"failed"``. Nothing was written and nothing marked exported.
     """
 
     def __init__(self, message: str, reason: str = "failed") -> None:
@@ -180,6 +192,7 @@ def export_to_folder(
         topic_titles=topic_titles,
         mark_exported=mark_exported,
         tz=tz,
+        replace=False,
     )
 
 
@@ -194,11 +207,15 @@ def export_enquiries(
     topic_titles: Mapping[str, str] | None = None,
     mark_exported: bool = True,
     tz: tzinfo | None = None,
+    replace: bool = True,
 ) -> ExportResult:
     """Write the new enquiries (``include_all``: every one) to ``out``, then mark them exported.
 
     Rows are oldest first (call-backs in the order people asked). ``out`` is
-    replaced if it exists. ``progress(done, total)`` is called with (0,
+    replaced if it exists; with ``replace=False`` an existing ``out`` (there
+    before, or made meanwhile) is an ``ExportError`` ("exists") and is left as
+    it was: the file it would replace may be the only list of enquiries already
+    marked exported. ``progress(done, total)`` is called with (0,
     total) first, at least every 100 rows, and with (total, total) once the
     file is in place. Times are shown in ``tz`` (default: this machine's time
     zone, the clinic's), topics by their title in ``topic_titles``.
@@ -213,6 +230,8 @@ def export_enquiries(
     out = Path(out)
     folder = out.parent
     _check_folder(folder, out)
+    if not replace and os.path.lexists(out):
+        raise _exists_error(out)
     _sweep_leftovers(folder)
     try:
         stored = store.enquiries(None if include_all else "new")
@@ -240,7 +259,7 @@ def export_enquiries(
                 progress(n, total)
 
     writer = _write_csv if fmt == "csv" else _write_xlsx
-    _write_atomically(out, lambda file, parts: writer(file, parts, rows()))
+    _write_atomically(out, lambda file, parts: writer(file, parts, rows()), replace=replace)
     if progress is not None:
         progress(total, total)
 
@@ -391,10 +410,13 @@ def _write_xlsx(file: IO[bytes], parts: Path, rows: Iterator[list[str]]) -> None
 # -- writing the file safely ----------------------------------------------------------
 
 
-def _write_atomically(out: Path, write: Callable[[IO[bytes], Path], None]) -> None:
+def _write_atomically(
+    out: Path, write: Callable[[IO[bytes], Path], None], *, replace: bool = True
+) -> None:
     """Write through ``write(file, scratch folder)`` to a temporary file next to ``out``,
     sync it, rename it into place and sync the folder. On any failure nothing is
-    left: not the temporary file, not the scratch folder, not a half ``out``."""
+    left: not the temporary file, not the scratch folder, not a half ``out``.
+    Without ``replace`` a file at ``out`` is never replaced (``_place_new``)."""
     folder = out.parent
     token = secrets.token_hex(8)
     temp = folder / f".kiosk-export-{token}.part"
@@ -408,7 +430,10 @@ def _write_atomically(out: Path, write: Callable[[IO[bytes], Path], None]) -> No
                 write(file, parts)
                 file.flush()
                 os.fsync(file.fileno())
-            os.replace(temp, out)
+            if replace:
+                os.replace(temp, out)
+            else:
+                _place_new(temp, out)
             renamed = True
             _sync_folder(folder)
         except OSError as exc:
@@ -434,6 +459,29 @@ def _write_atomically(out: Path, write: Callable[[IO[bytes], Path], None]) -> No
 
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _place_new(temp: Path, out: Path) -> None:
+    """Put ``temp`` at ``out`` only if nothing is there: a hard link fails if ``out``
+    exists, even one made a moment ago. A file system without hard links (a FAT
+    stick) gets a check, then the rename."""
+    try:
+        os.link(temp, out)
+    except FileExistsError:
+        raise _exists_error(out) from None
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+        if os.path.lexists(out):
+            raise _exists_error(out) from None
+        os.replace(temp, out)
+        return
+    with contextlib.suppress(OSError):  # a leftover .part is swept later
+        os.unlink(temp)
+
+
+def _exists_error(out: Path) -> ExportError:
+    return ExportError(f"There is a file {out} already; nothing was exported.", "exists")
 
 
 def _sync_folder(folder: Path) -> None:
@@ -477,8 +525,7 @@ def _check_folder(folder: Path, out: Path) -> None:
     try:
         if not folder.is_dir():
             raise ExportError(
-                f"The folder {folder} does not exist (is the drive still plugged in?); "
-                f"nothing was exported.",
+                f"The folder {folder} does not exist{_drive_hint(folder)}; nothing was exported.",
                 "missing",
             )
         if out.is_dir():
@@ -502,8 +549,13 @@ def _os_error(exc: OSError, folder: Path) -> ExportError:
             "read-only",
         )
     if code in (errno.ENOENT, errno.ENOTDIR, errno.ENODEV, errno.ENXIO):
+        if _on_a_drive(folder):
+            return ExportError(
+                f"The folder {folder} does not exist{_drive_hint(folder)}; nothing was exported.",
+                "missing",
+            )
         return ExportError(
-            f"The folder {folder} does not exist (is the drive still plugged in?); "
+            f"The folder {folder} cannot be written to (it is not there, or not a folder); "
             f"nothing was exported.",
             "missing",
         )
@@ -513,6 +565,67 @@ def _os_error(exc: OSError, folder: Path) -> ExportError:
         f"nothing was exported.",
         "failed",
     )
+
+
+def _on_a_drive(folder: Path) -> bool:
+    """Whether ``folder`` is where removable drives are mounted (/media, /run/media, /mnt)."""
+    where = Path(os.path.abspath(folder))
+    return any(where.is_relative_to(root) for root in _DRIVE_ROOTS)
+
+
+def _drive_hint(folder: Path) -> str:
+    return " (is the drive still plugged in?)" if _on_a_drive(folder) else ""
+
+
+def old_exports(folder: Path, days: int, now: float | None = None) -> list[Path]:
+    """The kiosk's own files in ``folder`` last changed more than ``days`` days ago:
+    exports by the name ``export_to_folder`` gives (``enquiries-*.csv|xlsx``) and
+    ``.kiosk-export-*`` scratch a crash left. Nothing else, ever: not a file
+    staff named with ``--out``, not a link, not a folder of another name."""
+    cutoff = (time.time() if now is None else now) - days * 86400.0
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return []  # no export folder yet: nothing to delete
+    found: list[Path] = []
+    for entry in entries:
+        scratch = _TEMP_RE.match(entry.name) is not None
+        if not scratch and _EXPORT_NAME_RE.match(entry.name) is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        kind_ok = stat.S_ISREG(info.st_mode) or (
+            scratch and entry.name.endswith(".parts") and stat.S_ISDIR(info.st_mode)
+        )
+        if kind_ok and info.st_mtime < cutoff:
+            found.append(Path(entry.path))
+    return found
+
+
+def remove_old_exports(folder: Path, days: int, now: float | None = None) -> int:
+    """Delete ``old_exports(folder, days, now)``; returns how many went.
+
+    Exports hold patients' details in the clear: left in the export folder
+    they would outlive the enquiries' own retention. Call it on the configured
+    export folder only, never on a USB drive (the stick is the staff's). A
+    file that cannot be deleted is logged (its name only) and skipped.
+    """
+    removed = 0
+    for path in old_exports(folder, days, now):
+        try:
+            if path.name.endswith(".parts"):
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError as exc:
+            log.warning("An old export %s could not be deleted (%s).", path, exc.strerror or exc)
+            continue
+        removed += 1
+    if removed:
+        log.info("Deleted %d old export files from %s.", removed, folder)
+    return removed
 
 
 def _sweep_leftovers(folder: Path) -> None:

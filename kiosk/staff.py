@@ -71,6 +71,11 @@ LOCK_SECONDS = 300.0
 
 WRONG_PIN = "That name and PIN do not match."
 
+#: The audit log's actor for a sign-in with a name that matches no account:
+#: whatever was typed there may be a PIN or the recovery code, typed one line
+#: too early, so it is never written down.
+UNKNOWN_NAME = "(unknown name)"
+
 _PIN = re.compile(r"[0-9]+")
 _NAME_PUNCTUATION = frozenset(" .-'_")
 
@@ -334,9 +339,12 @@ class StaffAccounts:
         kdf: KdfParams | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """``kdf`` is how hard new PIN hashes and key slots are: by default
+        ``KdfParams.interactive()`` (why: its docstring); tests pass the fastest.
+        ``clock`` (seconds since the epoch) times the waits and the lock."""
         self.staff_file = Path(staff_file)
         self.keys_file = Path(keys_file)
-        self._kdf = kdf or KdfParams.interactive()  # see KdfParams.interactive
+        self._kdf = kdf or KdfParams.interactive()
         self._clock = clock
 
     def __repr__(self) -> str:
@@ -350,6 +358,16 @@ class StaffAccounts:
 
     def names(self) -> list[str]:
         return [a.name for a in self._load().accounts]
+
+    def actor_for(self, name: str) -> str:
+        """``name`` as the audit log may show it: the account's own spelling, or
+        ``UNKNOWN_NAME`` when it matches no account (or the staff file cannot be
+        read). Never raises: it names the actor of a refusal being reported."""
+        try:
+            account = self._load().find(name) if isinstance(name, str) else None
+        except StaffError:
+            return UNKNOWN_NAME
+        return account.name if account is not None else UNKNOWN_NAME
 
     def wait_seconds(self) -> float:
         """Seconds before another PIN is taken (0 when now): for the PIN pad to count down."""

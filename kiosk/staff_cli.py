@@ -48,6 +48,7 @@ EXIT_REFUSED = (
     7  # a rule says no: the PIN or name breaks a rule, PINs differ, name taken or unknown
 )
 EXIT_DAMAGED = 8  # the staff file or the keys file is damaged or unreadable
+EXIT_EXISTS = 9  # the export file is there already (--force replaces it)
 
 COMMANDS = ("staff", "audit", "export", "enquiries", "purge")
 RECOVERY_ACTOR = "recovery-code"  # the audit log's actor for what the recovery code did
@@ -56,18 +57,21 @@ WHERE = "terminal"
 EXIT_HELP = """\
 exit status:
   0  done
-  1  failed (the audit chain is broken; the enquiries or the audit log could not be used)
+  1  failed (the audit chain is broken, or its log deleted; the enquiries or the
+     audit log could not be used)
   2  usage: a mistake in the command, or standard input ended before a secret
   3  wrong PIN, unknown staff name or wrong recovery code
   4  locked: too many wrong PINs (5 minutes), or the short wait after one
   5  no enquiry keys yet: start the kiosk once first
-  6  the export file cannot be written there
+  6  the export file cannot be written there (or it is in the data folder)
   7  refused: a PIN or name that breaks the rules, two PINs that differ,
      a name that is taken or unknown
   8  the staff file or the keys file is damaged or unreadable
+  9  the export file exists already: choose another name, or --force
 
 Secrets are read from the terminal without echo, or one per line from
-standard input when it is not a terminal (for scripts). See docs/staff.md."""
+standard input when it is not a terminal (for scripts). Never keep a PIN in
+a file on the kiosk: it would open the encrypted enquiries. See docs/staff.md."""
 
 
 class _StopError(Exception):
@@ -183,9 +187,19 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "export enquiries to a CSV or XLSX file (needs a staff name and PIN)",
         "Export the new enquiries (with --all: every one) to FILE, then mark the new ones "
         "exported. CSV is UTF-8 with a byte-order mark; cells that a spreadsheet would run as "
-        "a formula are made inert.",
+        "a formula are made inert. An existing FILE is never replaced without --force; with "
+        "nothing to export, no file is written.",
     )
-    export.add_argument("--out", type=Path, required=True, metavar="FILE", help="the file to write")
+    export.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the file to write (a new name, e.g. calls-$(date +%%F).csv)",
+    )
+    export.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (never a kiosk file)"
+    )
     export.add_argument(
         "--format",
         choices=("csv", "xlsx"),
@@ -220,7 +234,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "purge",
         "delete exported and contacted enquiries past the retention period",
         "Delete the exported and contacted enquiries older than [staff] retention_days of "
-        "the config (default 90). New enquiries are never deleted. Needs a staff name and PIN.",
+        "the config (default 90), and the kiosk's own export files (enquiries-*.csv, "
+        "enquiries-*.xlsx) older than that in the configured export folder. New enquiries "
+        "are never deleted. Needs a staff name and PIN.",
     )
 
 
@@ -326,38 +342,46 @@ class _Command:
 
     def sign_in(self) -> Session:
         """Ask for a staff name and PIN and sign in; every outcome goes to the audit log."""
-        from kiosk.staff import MAX_FAILURES, Locked, StaffError, TooSoon, WrongPin
+        from kiosk.staff import StaffError
 
         self.require_keys()
         name = self.answers.text("Staff name: ", "a staff name").strip()
         pin = self.answers.secret("PIN: ", "a PIN")
         try:
             session = self.accounts.sign_in(name, pin)
-        except Locked as exc:
-            raise self.audit_refusal(
-                name,
+        except StaffError as exc:
+            # A name that matches no account is not written down: it may be a
+            # PIN or the recovery code, typed one line too early.
+            raise self._refused_sign_in(self.accounts.actor_for(name), exc) from None
+        self.audit(session.name, "sign-in")
+        return session
+
+    def _refused_sign_in(self, actor: str, exc: BaseException) -> _StopError:
+        """Write down a refused sign-in; the stop the command ends with."""
+        from kiosk.staff import MAX_FAILURES, Locked, TooSoon, WrongPin
+
+        if isinstance(exc, Locked):
+            return self.audit_refusal(
+                actor,
                 "sign-in-locked",
                 _StopError(EXIT_LOCKED, exc.message),
                 seconds_left=round(exc.seconds_left),
-            ) from None
-        except TooSoon as exc:
-            raise self.audit_refusal(
-                name, "sign-in-failed", _StopError(EXIT_LOCKED, exc.message), reason="too soon"
-            ) from None
-        except WrongPin as exc:
-            raise self.audit_refusal(
-                name,
+            )
+        if isinstance(exc, TooSoon):
+            return self.audit_refusal(
+                actor, "sign-in-failed", _StopError(EXIT_LOCKED, exc.message), reason="too soon"
+            )
+        if isinstance(exc, WrongPin):
+            return self.audit_refusal(
+                actor,
                 "sign-in-failed",
                 _StopError(EXIT_WRONG_PIN, exc.message),
                 reason="locked" if exc.failures >= MAX_FAILURES else "wrong PIN",
                 failures=exc.failures,
-            ) from None
-        except StaffError as exc:
-            raise self.audit_refusal(
-                name, "sign-in-failed", _staff_stop(exc), reason=type(exc).__name__
-            ) from None
-        self.audit(session.name, "sign-in")
-        return session
+            )
+        return self.audit_refusal(
+            actor, "sign-in-failed", _staff_stop(exc), reason=type(exc).__name__
+        )
 
     def recovery_code(self) -> str:
         """Ask for the recovery code; one that cannot be a code is refused before any work."""
@@ -564,8 +588,14 @@ def _staff_list(cmd: _Command) -> int:
 
 def _audit_verify(cmd: _Command) -> int:
     from kiosk.audit import verify
+    from kiosk.staff import StaffError
 
-    check = verify(cmd.paths.audit_file)
+    try:
+        accounts = bool(cmd.accounts.names())
+    except StaffError:
+        accounts = True  # a damaged staff file may well have had accounts in it
+    # Adding an account writes to the log: with accounts, no log means a deleted one.
+    check = verify(cmd.paths.audit_file, accounts_exist=accounts)
     if check.ok:
         print(check.message)
         return EXIT_OK
@@ -574,13 +604,28 @@ def _audit_verify(cmd: _Command) -> int:
 
 
 def _export(cmd: _Command) -> int:
+    from kiosk.config import load_config
     from kiosk.export import ExportError, export_enquiries
+    from kiosk.store import StoreError
 
     out: Path = cmd.args.out.expanduser()
     fmt = cmd.args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
-    _check_out(cmd.paths, out)
+    config, problems = load_config(cmd.paths.config_file)
+    for problem in problems:
+        print(f"kiosk: config: {problem}", file=sys.stderr)
+    exports = cmd.paths.export_dir(config.export_folder)
+    _check_out(cmd.paths, out, exports, force=cmd.args.force)
     session = cmd.sign_in()
+    which = "" if cmd.args.all else "new "
     with cmd.store(session) as store:
+        try:
+            counts = store.counts()
+        except StoreError as exc:
+            raise _StopError(EXIT_FAILED, f"The enquiries could not be read ({exc}).") from None
+        if (sum(counts.values()) if cmd.args.all else counts.get("new", 0)) == 0:
+            # An empty file would only stand where a real one is expected.
+            print(f"There are no {which}enquiries to export; no file was written.")
+            return EXIT_OK
         try:
             result = export_enquiries(
                 store,
@@ -589,8 +634,11 @@ def _export(cmd: _Command) -> int:
                 fmt,
                 include_all=cmd.args.all,
                 topic_titles=cmd.topic_titles(),
+                replace=cmd.args.force,
             )
         except ExportError as exc:
+            if exc.reason == "exists":
+                raise _exists(out) from None
             code = (
                 EXIT_UNWRITABLE if exc.reason in ("missing", "read-only", "full") else EXIT_FAILED
             )
@@ -606,15 +654,31 @@ def _export(cmd: _Command) -> int:
     )
     for warning in result.warnings:
         print(f"kiosk: {warning}", file=sys.stderr)
-    which = "" if cmd.args.all else "new "
     count = f"1 {which}enquiry" if result.count == 1 else f"{result.count} {which}enquiries"
     print(f"Wrote {count} to {result.path}.")
     return EXIT_OK
 
 
-def _check_out(paths: Paths, out: Path) -> None:
-    """Refuse, before asking for a PIN, a file that cannot be written or must not be replaced."""
+def _exists(out: Path) -> _StopError:
+    return _StopError(
+        EXIT_EXISTS,
+        f"{out} exists already; nothing was exported. Choose a new name (say with the date "
+        f"in it), or add --force to replace it.",
+    )
+
+
+def _check_out(paths: Paths, out: Path, exports: Path, *, force: bool) -> None:
+    """Refuse, before asking for a PIN, a file that cannot be written or must not be replaced.
+
+    Inside the data folder only the export folder (``exports``) is open:
+    the logs, ``audit.head``, the page views and the lock files are the
+    kiosk's too. An existing file is replaced only with ``force``: the one
+    it would replace may be the only list of enquiries already marked exported.
+    """
     target = out.resolve()
+    data = paths.data_dir.resolve()
+    exports = exports.resolve()
+    in_exports = target.is_relative_to(exports) and not data.is_relative_to(exports)
     own = {
         p.resolve()
         for p in (
@@ -630,6 +694,12 @@ def _check_out(paths: Paths, out: Path) -> None:
         raise _StopError(
             EXIT_UNWRITABLE, f"{out} is one of the kiosk's own files; choose another name."
         )
+    if target.is_relative_to(data) and not in_exports:
+        raise _StopError(
+            EXIT_UNWRITABLE,
+            f"{out} is in the kiosk's data folder {data}, where only the export folder "
+            f"{exports} may be written; nothing was exported.",
+        )
     folder = target.parent
     if not folder.is_dir():
         raise _StopError(
@@ -643,6 +713,8 @@ def _check_out(paths: Paths, out: Path) -> None:
         raise _StopError(
             EXIT_UNWRITABLE, f"The folder {folder} cannot be written to; nothing was exported."
         )
+    if not force and (os.path.lexists(out) or os.path.lexists(target)):
+        raise _exists(out)  # ``out`` too: a dangling link there would be replaced
 
 
 def _check_owner(data_dir: Path) -> None:
@@ -671,6 +743,14 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
+def _patient_text(text: str, *, to_file: bool) -> str:
+    """A field a patient typed, for one line of ``enquiries list``. Going to a file
+    (``> list.tsv``, opened in a spreadsheet) it is also made inert, as in an export."""
+    from kiosk.export import inert
+
+    return _printable(inert(text) if to_file else text)
+
+
 def _enquiries_list(cmd: _Command) -> int:
     from kiosk.export import NO_TOPIC, received_text
     from kiosk.keys import KeysError
@@ -678,6 +758,7 @@ def _enquiries_list(cmd: _Command) -> int:
 
     session = cmd.sign_in()
     titles = cmd.topic_titles()
+    to_file = not (sys.stdout is not None and sys.stdout.isatty())
     lines: list[str] = []
     with cmd.store(session) as store:
         try:
@@ -687,14 +768,16 @@ def _enquiries_list(cmd: _Command) -> int:
         for enquiry in stored:
             topic = titles.get(enquiry.topic, enquiry.topic) if enquiry.topic else NO_TOPIC
             fields = [str(enquiry.id), received_text(enquiry.created_at), topic, enquiry.status]
+            fields = [_printable(field) for field in fields]
             try:
                 personal = open_personal(session.opener, enquiry)
             except (KeysError, StoreError):
                 fields += ["(does not open with this key)", ""]
             else:
                 reach = [personal.get("phone", ""), personal.get("email", "")]
-                fields += [personal.get("name", ""), " / ".join(r for r in reach if r)]
-            lines.append("\t".join(_printable(field) for field in fields))
+                typed = [personal.get("name", ""), " / ".join(r for r in reach if r)]
+                fields += [_patient_text(field, to_file=to_file) for field in typed]
+            lines.append("\t".join(fields))
     cmd.audit(session.name, "view", count=len(lines), what="enquiries list")
     for line in lines:
         print(line)
@@ -705,6 +788,7 @@ def _enquiries_list(cmd: _Command) -> int:
 
 def _purge(cmd: _Command) -> int:
     from kiosk.config import load_config
+    from kiosk.export import remove_old_exports
     from kiosk.store import StoreError
 
     config, problems = load_config(cmd.paths.config_file)
@@ -717,16 +801,26 @@ def _purge(cmd: _Command) -> int:
             deleted = store.purge(days)
         except StoreError as exc:
             raise _StopError(EXIT_FAILED, f"Nothing was deleted: {exc}") from None
+    # Only the configured export folder: a file given to --out elsewhere, or on
+    # a USB drive, is the staff's to keep or delete.
+    exports = cmd.paths.export_dir(config.export_folder)
+    files = remove_old_exports(exports, days)
+    which = "1 enquiry" if deleted == 1 else f"{deleted} enquiries"
     cmd.audit(
         session.name,
         "purge",
-        done=f"{deleted} enquiries were deleted",
+        done=f"{which} and {_files(files)} were deleted",
         count=deleted,
         older_than_days=days,
+        files=files,
     )
-    which = "1 enquiry" if deleted == 1 else f"{deleted} enquiries"
     print(f"Deleted {which} exported or contacted more than {days} days ago.")
+    print(f"Deleted {_files(files)} older than {days} days from {exports}.")
     return EXIT_OK
+
+
+def _files(n: int) -> str:
+    return "1 export file" if n == 1 else f"{n} export files"
 
 
 _HANDLERS: dict[tuple[str, str | None], Callable[[_Command], int]] = {
@@ -749,8 +843,9 @@ def run(
 ) -> int:
     """Run one of ``COMMANDS`` (parsed by ``kiosk.cli``); returns the exit status.
 
-    ``kdf`` is how hard new PIN hashes and key slots are (default: moderate);
-    tests pass the fastest, and a fake ``clock``.
+    ``kdf`` is how hard new PIN hashes and key slots are (default:
+    ``KdfParams.interactive()``, see its docstring); tests pass the fastest,
+    and a fake ``clock``.
     """
     action = getattr(args, f"{args.command}_command", None)
     handler = _HANDLERS[(args.command, action)]

@@ -30,6 +30,8 @@ from kiosk.export import (
     export_file_name,
     export_to_folder,
     inert,
+    old_exports,
+    remove_old_exports,
 )
 from kiosk.keys import KeyRing
 from kiosk.store import EnquiryStore, StoreError
@@ -318,8 +320,8 @@ def test_contacted_meanwhile_is_not_downgraded(
     first, second = save(store), save(store)
     original = export_module._write_atomically
 
-    def and_meanwhile(out: Path, write: Callable[..., None]) -> None:
-        original(out, write)
+    def and_meanwhile(out: Path, write: Callable[..., None], *, replace: bool = True) -> None:
+        original(out, write, replace=replace)
         store.set_status([first], "contacted")  # the panel, during the export
 
     monkeypatch.setattr(export_module, "_write_atomically", and_meanwhile)
@@ -453,14 +455,78 @@ def test_export_to_folder_makes_the_configured_folder_only_when_asked(
     assert result.path.parent == folder and result.count == 1
 
 
-def test_an_existing_file_named_on_the_command_line_is_replaced(
+def test_an_existing_file_is_kept_without_replace(
+    store: EnquiryStore, keys: Keys, tmp_path: Path, fmt: str
+) -> None:
+    """``replace=False`` (``kiosk export`` without --force): an existing file is an
+    ExportError "exists", left as it was; nothing is marked, nothing left behind."""
+    save(store)
+    out = tmp_path / f"x.{fmt}"
+    out.write_text("last night's call-backs")
+    with pytest.raises(ExportError) as caught:
+        export_enquiries(store, keys.opener, out, fmt, replace=False)
+    assert caught.value.reason == "exists"
+    assert str(out) in caught.value.message and "nothing was exported" in caught.value.message
+    assert out.read_text() == "last night's call-backs"
+    _nothing_happened(store, tmp_path, folder_listing(tmp_path), 1)
+
+
+def test_a_file_made_while_exporting_is_kept_without_replace(
+    store: EnquiryStore, keys: Keys, tmp_path: Path, fmt: str
+) -> None:
+    """Another program writes the same name while the rows are written: that file stays,
+    the export fails "exists", its temporary file is gone, nothing is marked."""
+    save(store)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / f"x.{fmt}"
+
+    def someone_else(done: int, total: int) -> None:
+        if done == 0:
+            out.write_text("theirs")
+
+    with pytest.raises(ExportError) as caught:
+        export_enquiries(store, keys.opener, out, fmt, replace=False, progress=someone_else)
+    assert caught.value.reason == "exists"
+    assert out.read_text() == "theirs"
+    _nothing_happened(store, folder, [f"x.{fmt}"], 1)
+
+
+@pytest.mark.parametrize("errno_code", [errno.EPERM, errno.ENOTSUP])
+def test_without_hard_links_a_new_name_is_still_never_replaced(
+    store: EnquiryStore,
+    keys: Keys,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errno_code: int,
+) -> None:
+    """A FAT stick cannot link (EPERM): the file is checked for, then renamed in."""
+    save(store)
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(errno_code, os.strerror(errno_code))
+
+    monkeypatch.setattr(os, "link", no_links)
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    out = folder / "x.csv"
+    result = export_enquiries(store, keys.opener, out, "csv", replace=False)
+    assert result.count == 1 and read_csv(out)[1][0] == str(result.ids[0])
+    assert folder_listing(folder) == ["x.csv"]
+    out.write_text("kept")
+    with pytest.raises(ExportError) as caught:
+        export_enquiries(store, keys.opener, out, "csv", replace=False, include_all=True)
+    assert caught.value.reason == "exists" and out.read_text() == "kept"
+
+
+def test_an_existing_file_is_replaced_when_asked(
     store: EnquiryStore, keys: Keys, tmp_path: Path
 ) -> None:
-    """``--out FILE`` replaces FILE, as a shell redirection would."""
+    """``replace=True`` (the default; ``kiosk export --force``) replaces the file."""
     save(store)
     out = tmp_path / "x.csv"
     out.write_text("old")
-    export_enquiries(store, keys.opener, out, "csv")
+    export_enquiries(store, keys.opener, out, "csv", replace=True)
     assert read_csv(out)[0] == list(COLUMNS)
 
 
@@ -473,14 +539,45 @@ def _nothing_happened(store: EnquiryStore, folder: Path, before: list[str], new:
 
 
 def test_a_missing_folder(store: EnquiryStore, keys: Keys, tmp_path: Path, fmt: str) -> None:
-    """The drive was pulled out: a sentence that says so, nothing marked."""
+    """A folder that is not there: a sentence that says so (no word of a drive: this
+    is not where drives are mounted), nothing marked."""
     save(store)
     with pytest.raises(ExportError) as caught:
         export_enquiries(store, keys.opener, tmp_path / "gone" / f"x.{fmt}", fmt)
     assert caught.value.reason == "missing"
     assert "does not exist" in caught.value.message
+    assert "drive" not in caught.value.message
     assert str(tmp_path / "gone") in caught.value.message
     assert store.counts()["new"] == 1
+
+
+@pytest.mark.parametrize("root", ["/media", "/run/media", "/mnt"])
+def test_a_missing_folder_where_drives_are_mounted(
+    store: EnquiryStore, keys: Keys, root: str
+) -> None:
+    """Under /media, /run/media or /mnt a missing folder is likely a pulled-out stick."""
+    save(store)
+    folder = Path(root) / "kiosk-test-no-such-user" / "STICK"
+    with pytest.raises(ExportError) as caught:
+        export_enquiries(store, keys.opener, folder / "x.csv", "csv")
+    assert caught.value.reason == "missing"
+    assert "(is the drive still plugged in?)" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("folder", "words"),
+    [
+        ("/media/kiosk/STICK", "does not exist (is the drive still plugged in?)"),
+        ("/var/lib/clinic-kiosk/exports", "cannot be written to"),
+    ],
+)
+def test_a_vanishing_folder_is_said_for_where_it_is(folder: str, words: str) -> None:
+    """ENOENT while writing: a drive's hint only where drives are mounted."""
+    error = export_module._os_error(OSError(errno.ENOENT, "gone"), Path(folder))
+    assert error.reason == "missing"
+    assert words in error.message and folder in error.message
+    if "drive" not in words:
+        assert "drive" not in error.message
 
 
 def test_a_folder_as_the_file_name(store: EnquiryStore, keys: Keys, tmp_path: Path) -> None:
@@ -586,6 +683,98 @@ def test_read_only_file_system(store: EnquiryStore, keys: Keys, tmpfs: Path, fmt
     remount(tmpfs, "rw")
     result = export_enquiries(store, keys.opener, tmpfs / f"x.{fmt}", fmt)
     assert result.count == 1 and folder_listing(tmpfs) == [f"x.{fmt}"]
+
+
+DAY = 86400.0
+NOW = 1_800_000_000.0
+
+
+def _aged(path: Path, days: float, *, folder: bool = False, text: str = "x") -> Path:
+    """A real file (or folder) last changed ``days`` days before NOW."""
+    if folder:
+        path.mkdir()
+        (path / "scratch").write_text(text)
+    else:
+        path.write_text(text)
+    when = NOW - days * DAY
+    os.utime(path, (when, when))
+    return path
+
+
+def test_remove_old_exports_deletes_only_the_kiosks_own_old_files(tmp_path: Path) -> None:
+    """Old exports by the kiosk's names and old scratch go; everything else stays:
+    recent exports, other names, look-alikes, folders, links, files in sub-folders."""
+    gone = [
+        _aged(tmp_path / "enquiries-2026-01-05-0930.csv", 91),
+        _aged(tmp_path / "enquiries-2026-01-05-0930-2.csv", 91),
+        _aged(tmp_path / "enquiries-2026-01-05-0931.xlsx", 200),
+        _aged(tmp_path / ".kiosk-export-0123456789abcdef.part", 91),
+        _aged(tmp_path / ".kiosk-export-0123456789abcdef.parts", 91, folder=True),
+    ]
+    target = _aged(tmp_path / "precious.csv", 400)
+    link = tmp_path / "enquiries-2026-01-01-0000.csv"
+    link.symlink_to(target)
+    os.utime(link, (NOW - 400 * DAY,) * 2, follow_symlinks=False)
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    kept = [
+        _aged(tmp_path / "enquiries-2026-04-01-0930.csv", 89),  # within the period
+        _aged(tmp_path / "calls-2026-01-05.csv", 400),  # a name staff chose
+        _aged(tmp_path / "enquiries-notes.csv", 400),
+        _aged(tmp_path / "enquiries-2026-01-05-0930.csv.bak", 400),
+        _aged(tmp_path / "enquiries-2026-01-05-0930.ods", 400),
+        _aged(tmp_path / "Enquiries-2026-01-05-0930.csv", 400),
+        _aged(tmp_path / "enquiries-2026-01-06-0930.csv.d", 400, folder=True),
+        _aged(tmp_path / ".kiosk-export-notours.part", 400),
+        _aged(sub / "enquiries-2026-01-05-0930.csv", 400),
+        target,
+        link,
+    ]
+    assert sorted(old_exports(tmp_path, 90, now=NOW)) == sorted(gone)
+    assert remove_old_exports(tmp_path, 90, now=NOW) == len(gone)
+    assert not any(os.path.lexists(p) for p in gone)
+    assert all(os.path.lexists(p) for p in kept)
+    assert target.read_text() == "x"
+    assert remove_old_exports(tmp_path, 90, now=NOW) == 0
+
+
+def test_remove_old_exports_of_no_folder_is_none(tmp_path: Path) -> None:
+    """No export folder yet (nothing ever exported): nothing to delete, no error."""
+    assert remove_old_exports(tmp_path / "exports", 90, now=NOW) == 0
+
+
+def test_remove_old_exports_after_a_real_export(
+    store: EnquiryStore, keys: Keys, tmp_path: Path
+) -> None:
+    """What export_to_folder wrote is what remove_old_exports finds, once it is old."""
+    save(store)
+    result = export_to_folder(store, keys.opener, tmp_path, "xlsx", include_all=True)
+    written = result.path.stat().st_mtime
+    assert remove_old_exports(tmp_path, 90, now=written + 89 * DAY) == 0
+    assert remove_old_exports(tmp_path, 90, now=written + 91 * DAY) == 1
+    assert not result.path.exists()
+
+
+def test_a_file_that_cannot_be_deleted_is_skipped_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OS refuses one deletion (EACCES): that file stays with a warning naming it,
+    the others still go, no exception."""
+    stuck = _aged(tmp_path / "enquiries-2026-01-05-0930.csv", 100)
+    other = _aged(tmp_path / "enquiries-2026-01-06-0930.csv", 100)
+    real = Path.unlink
+
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        if self.name == stuck.name:
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+        real(self, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    with caplog.at_level(logging.WARNING, logger="kiosk.export"):
+        assert remove_old_exports(tmp_path, 90, now=NOW) == 1
+    monkeypatch.undo()
+    assert stuck.exists() and not other.exists()
+    assert stuck.name in caplog.text
 
 
 def test_leftovers_of_a_crashed_export_are_swept(

@@ -293,6 +293,33 @@ def test_a_deleted_log_is_found(five: AuditLog, log_file: Path) -> None:
     assert not check.ok and "deleted" in check.message
 
 
+def test_a_log_deleted_with_its_head_is_found_when_there_are_accounts(
+    five: AuditLog, log_file: Path
+) -> None:
+    """Both files gone while staff accounts exist: adding one was logged, so this is a
+    deletion, not "no log yet"; without accounts it is still a fresh kiosk."""
+    log_file.unlink()
+    head_path(log_file).unlink()
+    check = verify(log_file, accounts_exist=True)
+    assert (check.ok, check.entries, check.line) == (False, 0, 1)
+    assert "missing, although there are staff accounts" in check.message
+    assert verify(log_file).ok
+
+
+def test_a_log_emptied_with_its_head_deleted_is_found_when_there_are_accounts(
+    five: AuditLog, log_file: Path
+) -> None:
+    log_file.write_bytes(b"")
+    head_path(log_file).unlink()
+    check = verify(log_file, accounts_exist=True)
+    assert not check.ok and "empty, although there are staff accounts" in check.message
+    assert verify(log_file).ok
+
+
+def test_an_intact_log_is_intact_with_accounts_too(five: AuditLog, log_file: Path) -> None:
+    assert verify(log_file, accounts_exist=True).ok
+
+
 def test_a_damaged_head_file_is_said(five: AuditLog, log_file: Path) -> None:
     head_path(log_file).write_text("{oops")
     check = verify(log_file)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,11 +19,12 @@ import pytest
 
 from kiosk import cli, staff_cli
 from kiosk.audit import verify
-from kiosk.keys import KeyRing
+from kiosk.keys import KeyRing, normalise_recovery_code
 from kiosk.paths import Paths
-from kiosk.staff import DELAYS, LOCK_SECONDS, MAX_FAILURES, StaffAccounts
+from kiosk.staff import DELAYS, LOCK_SECONDS, MAX_FAILURES, UNKNOWN_NAME, StaffAccounts
 from kiosk.staff_cli import (
     EXIT_DAMAGED,
+    EXIT_EXISTS,
     EXIT_FAILED,
     EXIT_LOCKED,
     EXIT_NO_KEYS,
@@ -190,6 +193,46 @@ def test_an_unknown_name_reads_like_a_wrong_pin(
     unknown = run("enquiries", "list", stdin=f"Zed\n{ALICE_PIN}\n")
     assert wrong.code == unknown.code == EXIT_WRONG_PIN
     assert one_sentence(wrong.err).split(".")[0] == one_sentence(unknown.err).split(".")[0]
+
+
+def test_a_pin_or_recovery_code_typed_as_the_name_is_never_written_down(
+    run: Run,
+    paths: Paths,
+    with_alice: None,
+    code: str,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A PIN, or the recovery code, typed at "Staff name:" (one line too early) is
+    logged as "(unknown name)": wrong, too soon and locked alike, never the secret."""
+    caplog.set_level(logging.DEBUG)
+    assert run("enquiries", "list", stdin="135791\n135791\n").code == EXIT_WRONG_PIN
+    assert run("enquiries", "list", stdin=f"{ALICE_PIN}\n{ALICE_PIN}\n").code == EXIT_LOCKED
+    clock.advance(max(DELAYS))
+    assert run("enquiries", "list", stdin=f"{code}\n{ALICE_PIN}\n").code == EXIT_WRONG_PIN
+    for _ in range(MAX_FAILURES):
+        clock.advance(max(DELAYS))
+        run("enquiries", "list", stdin="Alice\n000111\n")
+    locked = run("enquiries", "list", stdin="135791\n135791\n")
+    assert locked.code == EXIT_LOCKED
+    refusals = [e for e in audit_entries(paths) if e["action"] != "staff-add"]
+    assert {e["action"] for e in refusals} == {"sign-in-failed", "sign-in-locked"}
+    assert [e["actor"] for e in refusals[:3]] == [UNKNOWN_NAME] * 3
+    assert refusals[-1]["actor"] == UNKNOWN_NAME
+    assert {e["actor"] for e in refusals[3:-1]} == {"Alice"}  # a real name is kept
+    written = paths.audit_file.read_text()
+    if paths.log_file.exists():
+        written += paths.log_file.read_text()
+    written += caplog.text
+    for secret in ("135791", ALICE_PIN, code, normalise_recovery_code(code)):
+        assert secret not in written
+
+
+def test_a_name_in_other_capitals_is_logged_as_the_account_is(
+    run: Run, paths: Paths, with_alice: None
+) -> None:
+    assert run("enquiries", "list", stdin="aLiCe\n000111\n").code == EXIT_WRONG_PIN
+    assert audit_entries(paths)[-1]["actor"] == "Alice"
 
 
 def test_locked_is_exit_4_and_holds_across_runs(
@@ -370,6 +413,80 @@ def test_an_unwritable_export_path_is_exit_6_before_the_pin(
     assert len(audit_entries(paths)) == entries
 
 
+def test_an_existing_export_file_is_kept_unless_forced(
+    run: Run,
+    paths: Paths,
+    with_alice: None,
+    saved: int,
+    store: EnquiryStore,
+    tmp_path: Path,
+) -> None:
+    """The night after: the same --out is refused (exit 9, before the PIN), so the first
+    call-back list, whose enquiries are marked exported, is not lost. --force replaces."""
+    out = tmp_path / "callbacks.csv"
+    assert run("export", "--out", str(out), stdin=f"Alice\n{ALICE_PIN}\n").code == EXIT_OK
+    first = out.read_bytes()
+    entries = len(audit_entries(paths))
+    again = run("export", "--out", str(out), "--all")  # nothing on stdin: no PIN asked for
+    assert again.code == EXIT_EXISTS
+    sentence = one_sentence(again.err)
+    assert "exists already" in sentence and "--force" in sentence
+    assert out.read_bytes() == first
+    assert len(audit_entries(paths)) == entries
+    forced = run("export", "--out", str(out), "--all", "--force", stdin=f"Alice\n{ALICE_PIN}\n")
+    assert forced.code == EXIT_OK, forced.err
+    assert out.read_bytes() != first  # the status column now says Exported
+    assert read_rows(out)[1][0] == str(saved)
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as file:
+        return list(csv.reader(file))
+
+
+def test_nothing_to_export_writes_no_file(
+    run: Run, paths: Paths, with_alice: None, saved: int, tmp_path: Path
+) -> None:
+    """No new enquiries: no file (not an empty one), a sentence saying so, exit 0."""
+    assert run("export", "--out", str(tmp_path / "a.csv"), stdin=f"Alice\n{ALICE_PIN}\n").code == 0
+    out = tmp_path / "b.csv"
+    result = run("export", "--out", str(out), stdin=f"Alice\n{ALICE_PIN}\n")
+    assert result.code == EXIT_OK
+    assert result.out.strip() == "There are no new enquiries to export; no file was written."
+    assert not out.exists()
+    assert audit_entries(paths)[-1]["action"] == "sign-in"  # no export was made
+
+
+@pytest.mark.parametrize("name", ["logs/kiosk.log", "audit.head", "page-views.sqlite3"])
+def test_export_never_writes_into_the_data_folder(
+    run: Run, with_alice: None, saved: int, paths: Paths, name: str
+) -> None:
+    """The kiosk's log, the audit head, the page views: refused (exit 6) before the PIN,
+    with --force too; the file is as it was."""
+    target = paths.data_dir / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        target.write_text("the kiosk's\n")
+    before = target.read_bytes()
+    for extra in ((), ("--force",)):
+        result = run("export", "--out", str(target), *extra)
+        assert result.code == EXIT_UNWRITABLE
+        assert "data folder" in one_sentence(result.err)
+        assert target.read_bytes() == before
+
+
+def test_export_into_the_export_folder_inside_the_data_folder(
+    run: Run, with_alice: None, saved: int, paths: Paths
+) -> None:
+    """DATA/exports (the default export folder) is the one place in the data folder open."""
+    folder = paths.export_dir("")
+    folder.mkdir()
+    out = folder / "calls.csv"
+    result = run("export", "--out", str(out), stdin=f"Alice\n{ALICE_PIN}\n")
+    assert result.code == EXIT_OK, result.err
+    assert read_rows(out)[1][0] == str(saved)
+
+
 def test_export_never_overwrites_the_kiosks_own_files(
     run: Run, with_alice: None, paths: Paths
 ) -> None:
@@ -400,6 +517,38 @@ def test_enquiries_list_one_per_line_newest_first(
     assert last["details"]["count"] == 2  # type: ignore[index]
 
 
+FORMULAS = dict(
+    PATIENT, name='=HYPERLINK("http://x","y")', phone="+18015550100", email="a@example.org"
+)
+
+
+def test_enquiries_list_to_a_file_is_inert_for_spreadsheets(
+    run: Run, with_alice: None, store: EnquiryStore
+) -> None:
+    """stdout not a terminal (``> list.tsv``): the name and phone cells begin with ',
+    as in an export; control characters are spaces."""
+    store.save("form-f", "", dict(FORMULAS, name="\t=1+2\x1b[2J"))
+    result = run("enquiries", "list", stdin=f"Alice\n{ALICE_PIN}\n")
+    assert result.code == EXIT_OK, result.err
+    (line,) = result.out.splitlines()
+    fields = line.split("\t")
+    assert len(fields) == 6
+    assert fields[4] == "' =1+2 [2J"
+    assert fields[5] == "'+18015550100 / a@example.org"
+    assert "\x1b" not in result.out
+
+
+def test_enquiries_list_on_a_terminal_shows_the_text_as_typed(
+    run: Run, with_alice: None, store: EnquiryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.save("form-f", "", FORMULAS)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    result = run("enquiries", "list", stdin=f"Alice\n{ALICE_PIN}\n")
+    assert result.code == EXIT_OK, result.err
+    fields = result.out.splitlines()[0].split("\t")
+    assert fields[4:] == ['=HYPERLINK("http://x","y")', "+18015550100 / a@example.org"]
+
+
 def test_purge_applies_the_retention_period(
     run: Run,
     paths: Paths,
@@ -422,7 +571,46 @@ def test_purge_applies_the_retention_period(
     assert store.count() == 2 and store.count("exported") == 0
     last = audit_entries(paths)[-1]
     assert last["action"] == "purge"
-    assert last["details"] == {"where": "terminal", "count": 1, "older_than_days": 30}
+    assert last["details"] == {
+        "where": "terminal",
+        "count": 1,
+        "older_than_days": 30,
+        "files": 0,
+    }
+
+
+def test_purge_deletes_old_export_files_from_the_export_folder_only(
+    run: Run, paths: Paths, with_alice: None, tmp_path: Path
+) -> None:
+    """The kiosk's own export names older than retention_days go from DATA/exports;
+    recent ones, other names, and exports elsewhere stay. The count is said and logged."""
+    paths.config_file.write_text("[staff]\nretention_days = 30\n")
+    folder = paths.export_dir("")
+    folder.mkdir()
+    elsewhere = tmp_path / "office"
+    elsewhere.mkdir()
+    old = datetime.now(UTC).timestamp() - 31 * 86400
+    names = {
+        folder / "enquiries-2026-01-05-0930.csv": old,
+        folder / "enquiries-2026-01-05-0930-2.xlsx": old,
+        folder / "enquiries-2026-03-01-1200.csv": None,  # recent
+        folder / "calls-2026-01-05.csv": old,  # staff's own --out name
+        elsewhere / "enquiries-2026-01-05-0930.csv": old,
+    }
+    for path, mtime in names.items():
+        path.write_text("x")
+        if mtime is not None:
+            os.utime(path, (mtime, mtime))
+    result = run("purge", stdin=f"Alice\n{ALICE_PIN}\n")
+    assert result.code == EXIT_OK, result.err
+    assert f"Deleted 2 export files older than 30 days from {folder}." in result.out
+    left = {p for p in names if p.exists()}
+    assert left == {
+        folder / "enquiries-2026-03-01-1200.csv",
+        folder / "calls-2026-01-05.csv",
+        elsewhere / "enquiries-2026-01-05-0930.csv",
+    }
+    assert audit_entries(paths)[-1]["details"]["files"] == 2  # type: ignore[index]
 
 
 def test_an_unwritable_audit_log_stops_the_command(
@@ -454,6 +642,18 @@ def test_audit_verify_intact_and_broken(run: Run, paths: Paths, with_alice: None
     assert bad.code == EXIT_FAILED
     assert "breaks at line 2" in one_sentence(bad.err)
     assert not verify(paths.audit_file).ok
+
+
+def test_audit_verify_a_deleted_log_with_accounts_is_broken(
+    run: Run, paths: Paths, with_alice: None
+) -> None:
+    """audit.log and audit.head both deleted while staff accounts exist: exit 1, not
+    "no audit log yet"."""
+    paths.audit_file.unlink()
+    paths.audit_file.with_suffix(".head").unlink()
+    result = run("audit", "verify")
+    assert result.code == EXIT_FAILED
+    assert "missing, although there are staff accounts" in one_sentence(result.err)
 
 
 def test_staff_core_imports_no_qt() -> None:

@@ -65,6 +65,15 @@ class StaffEnv:
         finally:
             store.close()
 
+    def mark(self, ids: list[int], status: str, *, days_ago: float = 0) -> None:
+        """Set the status as staff did ``days_ago`` (the retention counts from then)."""
+        when = datetime.now(UTC) - timedelta(days=days_ago)
+        store = EnquiryStore(self.paths.store_file, self.ring.sealer(), clock=lambda: when)
+        try:
+            store.set_status(ids, status)
+        finally:
+            store.close()
+
     def actions(self) -> list[tuple[str, str, dict[str, str | int]]]:
         """Every audit entry, oldest first: (actor, action, details)."""
         return [(e.actor, e.action, e.details) for e in reversed(self.audit.latest(1000))]

@@ -5,6 +5,8 @@ reset) leaves nothing of it behind."""
 from __future__ import annotations
 
 import csv
+import os
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -182,7 +184,7 @@ def test_export_to_the_folder_writes_a_file_and_marks_exported(
     assert staff_env.actions()[-1] == (
         "Ana",
         "export",
-        {"count": 2, "to": str(files[0]), "format": fmt, "which": "new"},
+        {"count": 2, "path": str(files[0]), "format": fmt, "scope": "new"},
     )
     if fmt == "csv":
         with files[0].open(encoding="utf-8-sig", newline="") as handle:
@@ -237,7 +239,8 @@ def test_purge_asks_first_and_says_how_many(make_staff, staff_env, qtbot) -> Non
     old = [staff_env.save(f"Old {n}", days_ago=100) for n in range(2)]
     old_new = staff_env.save("Old but new", days_ago=100)
     recent = staff_env.save("Recent", days_ago=5)
-    staff_env.store.set_status([*old, recent], "exported")
+    staff_env.mark(old, "exported", days_ago=95)
+    staff_env.mark([recent], "exported", days_ago=5)
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     export = tab(qtbot, panel, s.TAB_EXPORT)
@@ -251,8 +254,78 @@ def test_purge_asks_first_and_says_how_many(make_staff, staff_env, qtbot) -> Non
     tap(qtbot, find_button(panel, s.PURGE_YES))
     assert export.purge_result.text() == "Deleted 2 enquiries."
     assert {e.id for e in staff_env.store.enquiries()} == {old_new, recent}
-    assert staff_env.actions()[-1] == ("Ana", "purge", {"count": 2, "older_than_days": 90})
+    assert staff_env.actions()[-1] == (
+        "Ana",
+        "purge",
+        {"count": 2, "older_than_days": 90, "files": 0},
+    )
     assert not find_button(panel, s.PURGE_START).isEnabled()  # nothing old is left
+
+
+def _aged(path: Path, days: float) -> Path:
+    path.write_text("Name,Phone\n", encoding="utf-8")
+    when = time.time() - days * 86400
+    os.utime(path, (when, when))
+    return path
+
+
+def test_purge_deletes_old_export_files_from_the_export_folder_only(
+    make_staff, staff_env, qtbot, tmp_path: Path
+) -> None:
+    """Old export files in the export folder go with the old enquiries (said, and logged
+    as files=); recent ones, other names and a USB drive's files stay."""
+    folder = staff_env.paths.export_dir("")
+    folder.mkdir()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    old = [
+        _aged(folder / "enquiries-2026-01-05-0930.csv", 100),
+        _aged(folder / "enquiries-2026-01-05-0930-2.xlsx", 100),
+    ]
+    kept = [
+        _aged(folder / "enquiries-2026-04-05-0930.csv", 10),
+        _aged(folder / "calls.csv", 100),
+        _aged(stick / "enquiries-2026-01-05-0930.csv", 100),
+    ]
+    gone = staff_env.save("Old One", days_ago=100)
+    staff_env.mark([gone], "exported", days_ago=95)
+    _window, mode = make_staff(drives=lambda: [Drive("STICK", stick, 1_000_000)])
+    panel = open_panel(mode, staff_env)
+    export = tab(qtbot, panel, s.TAB_EXPORT)
+    tap(qtbot, find_button(panel, "USB drive STICK (1 MB free)"))  # the drive chosen: still
+    tap(qtbot, find_button(panel, s.PURGE_START))
+    assert export.purge_text.text() == (
+        "Delete 1 enquiry older than 90 days? This cannot be undone. "
+        "The 2 export files older than 90 days in the export folder go too."
+    )
+    tap(qtbot, find_button(panel, s.PURGE_YES))
+    assert export.purge_result.text() == "Deleted 1 enquiries. Deleted 2 old export files."
+    assert not any(p.exists() for p in old)
+    assert all(p.exists() for p in kept)
+    assert staff_env.actions()[-1] == (
+        "Ana",
+        "purge",
+        {"count": 1, "older_than_days": 90, "files": 2},
+    )
+
+
+def test_old_export_files_alone_can_be_deleted(make_staff, staff_env, qtbot) -> None:
+    """No old enquiries, one old export file: Delete is offered for the file."""
+    folder = staff_env.paths.export_dir("")
+    folder.mkdir()
+    old = _aged(folder / "enquiries-2026-01-05-0930.csv", 100)
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    export = tab(qtbot, panel, s.TAB_EXPORT)
+    assert find_button(panel, s.PURGE_START).isEnabled()
+    tap(qtbot, find_button(panel, s.PURGE_START))
+    assert export.purge_text.text() == (
+        "Delete 1 export file older than 90 days from the export folder? This cannot be undone."
+    )
+    tap(qtbot, find_button(panel, s.PURGE_YES))
+    assert export.purge_result.text() == "Deleted 1 old export file."
+    assert not old.exists()
+    assert not find_button(panel, s.PURGE_START).isEnabled()
 
 
 def test_the_chart_matches_the_counts(make_staff, staff_env, qtbot) -> None:

@@ -4,12 +4,13 @@ thread, wrong PINs, the delay, the lock (also after a restart), the audit log.""
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk.keys import KdfParams
-from kiosk.staff import Locked, StaffAccounts
+from kiosk.staff import UNKNOWN_NAME, Locked, StaffAccounts
 from kiosk.ui import staff_strings as s
 from kiosk.ui.pinpad import PinPad
 from kiosk.ui.staff_panel import StaffPanel
@@ -248,3 +249,28 @@ def test_no_pin_is_written_anywhere(make_staff, staff_env, qtbot) -> None:
             assert PIN.encode() not in data and WRONG.encode() not in data, path
     entries = [json.loads(line) for line in staff_env.paths.audit_file.read_text().splitlines()]
     assert [e["action"] for e in entries] == ["sign-in-failed", "sign-in"]
+
+
+def test_a_name_that_matches_no_account_is_logged_as_unknown(
+    make_staff, staff_env, qtbot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A sign-in with a name no account has (one removed from a terminal while its
+    button was on the pad; or anything else) is logged as "(unknown name)", never
+    as typed; a real name keeps its own spelling."""
+    caplog.set_level(logging.DEBUG)
+    _window, mode = make_staff()
+    for name in ("135791", "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01"):
+        mode.service.start(name, "135791")
+        qtbot.waitUntil(lambda: not mode.service.busy, timeout=5000)
+        staff_env.clock.advance(60)
+    mode.service.start("ana", WRONG)
+    qtbot.waitUntil(lambda: not mode.service.busy, timeout=5000)
+    assert [(a, b) for a, b, _d in staff_env.actions()] == [
+        (UNKNOWN_NAME, "sign-in-failed"),
+        (UNKNOWN_NAME, "sign-in-failed"),
+        ("Ana", "sign-in-failed"),
+    ]
+    written = staff_env.paths.audit_file.read_text() + caplog.text
+    if staff_env.paths.log_file.exists():
+        written += staff_env.paths.log_file.read_text()
+    assert "135791" not in written and "ABCD" not in written

@@ -65,7 +65,7 @@ def _seed(staff_env) -> None:
             days_ago=100 - n * 10,
             message="A longer message, so that the field wraps onto a second line. " * 3,
         )
-    staff_env.store.set_status([1, 2], "exported")
+    staff_env.mark([1, 2], "exported", days_ago=95)
 
 
 @pytest.mark.parametrize(
