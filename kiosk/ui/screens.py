@@ -634,7 +634,9 @@ class Overlay(QWidget):
         holder_layout.setContentsMargins(0, 0, 0, 0)
         holder_layout.addWidget(self.body)
         self.body_area.setWidget(holder)
-        self._body_scroller = TouchScroller(self.body_area)
+        # Its finger scrolling is set up on first open: three overlays' worth
+        # of QScroller is not on the way to the first screen.
+        self._body_scroller: TouchScroller | None = None
         self.card_layout.addWidget(self.body_area, 1)
         # Buttons side by side, or one above the other when they do not fit.
         self.buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -687,6 +689,8 @@ class Overlay(QWidget):
         if parent is not None:
             self.setGeometry(parent.rect())
         self.body_area.verticalScrollBar().setValue(0)
+        if self._body_scroller is None:
+            self._body_scroller = TouchScroller(self.body_area)
         self.show()
         self.raise_()
         self._fit_buttons()

@@ -9,11 +9,9 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QButtonGroup,
-    QGridLayout,
     QLabel,
     QPushButton,
     QWidget,
@@ -21,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui import staff_strings as s
 from kiosk.ui.idle import INPUT_EVENTS
-from kiosk.ui.widgets import button, plain_label
+from kiosk.ui.widgets import Choices, button, plain_label
 
 GAP = 12  # px between controls: more than the 8 px minimum
 MARGIN = 24
@@ -168,86 +166,34 @@ class StaffOverlay(QWidget):
             parent.removeEventFilter(self)
 
 
-class ChoiceRow(QWidget):
-    """Large exclusive toggle buttons that wrap onto more rows when narrow.
+class ChoiceRow(Choices):
+    """The patients' ``Choices`` (exclusive toggle buttons that wrap), for the
+    staff panel: something is always chosen (the first, or what was chosen
+    before new options came), and wider cells.
 
     Signals:
         picked(str): a choice was tapped.
     """
 
-    picked = Signal(str)
-
     MIN_WIDTH = 220  # px: a choice narrower than this moves to the next row
 
     def __init__(self, options: Iterable[tuple[str, str]], object_name: str) -> None:
-        super().__init__()
-        self.setObjectName(object_name)
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setSpacing(GAP)
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(True)
-        self._group.buttonClicked.connect(lambda _b: self.picked.emit(self.value()))
-        self._buttons: dict[str, QPushButton] = {}
-        self._columns = 0
-        self.set_options(options)
+        super().__init__(options, object_name)
+        self.min_choice_width = self.MIN_WIDTH
+        self._choose_one()
 
     def set_options(self, options: Iterable[tuple[str, str]]) -> None:
         chosen = self.value()
-        for old in self._buttons.values():
-            self._group.removeButton(old)
-            self._grid.removeWidget(old)
-            old.hide()
-            old.deleteLater()
-        self._buttons = {}
-        for value, label in options:
-            choice = staff_button(label, "choice")
-            choice.setCheckable(True)
-            self._group.addButton(choice)
-            self._buttons[value] = choice
-        self._columns = 0
-        self._relayout()
+        super().set_options(options)
+        self._choose_one(chosen)
+
+    def _choose_one(self, chosen: str = "") -> None:
         if chosen in self._buttons:
-            self._buttons[chosen].setChecked(True)
-        elif self._buttons:
-            next(iter(self._buttons.values())).setChecked(True)
-
-    def buttons(self) -> list[QPushButton]:
-        return list(self._buttons.values())
-
-    def button_for(self, value: str) -> QPushButton:
-        return self._buttons[value]
-
-    def value(self) -> str:
-        for value, choice in self._buttons.items():
-            if choice.isChecked():
-                return value
-        return ""
-
-    def set_value(self, value: str) -> None:
-        if value in self._buttons:
-            self._buttons[value].setChecked(True)
+            self.set_value(chosen)
+        elif not self.value() and self._buttons:
+            self.buttons()[0].setChecked(True)
 
     def relabel(self, value: str, text: str) -> None:
-        relabel(self._buttons[value], text)
+        relabel(self.button_for(value), text)
         self._columns = 0
         self._relayout()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._relayout()
-
-    def _relayout(self) -> None:
-        widest = max((b.sizeHint().width() for b in self._buttons.values()), default=self.MIN_WIDTH)
-        cell = max(self.MIN_WIDTH, widest)
-        width = self.width() if self.width() > 0 else cell
-        columns = max(1, min(len(self._buttons) or 1, (width + GAP) // (cell + GAP)))
-        if columns == self._columns:
-            return
-        self._columns = columns
-        for choice in self._buttons.values():
-            self._grid.removeWidget(choice)
-        for index, choice in enumerate(self._buttons.values()):
-            self._grid.addWidget(choice, index // columns, index % columns)
-        for column in range(self._grid.columnCount()):
-            self._grid.setColumnStretch(column, 1 if column < columns else 0)

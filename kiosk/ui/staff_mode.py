@@ -19,19 +19,21 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
-from kiosk.audit import AuditError, AuditLog
-from kiosk.staff import Session, StaffAccounts
-from kiosk.ui.pinpad import IDLE_MS, TICK_MS, PinPad, SignInService
 from kiosk.ui.staff_entry import StaffGesture, make_gesture
-from kiosk.ui.staff_panel import PanelContext, StaffPanel
 
+# The accounts, the audit log, the PIN pad and the panel are imported when the
+# gesture is first made: none of it is needed, or held in memory, for patients.
 if TYPE_CHECKING:
+    from kiosk.audit import AuditLog
     from kiosk.drives import Drive
     from kiosk.keys import KdfParams
     from kiosk.paths import Paths
+    from kiosk.staff import Session, StaffAccounts
     from kiosk.stats import PageViews
     from kiosk.store import EnquiryStore
+    from kiosk.ui.pinpad import PinPad, SignInService
     from kiosk.ui.reload import LiveReload
+    from kiosk.ui.staff_panel import PanelContext, StaffPanel
     from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger("kiosk.staff")
@@ -78,8 +80,8 @@ class StaffMode(QObject):
         kdf: KdfParams | None = None,
         drives: Callable[[], list[Drive]] = _drives,
         quit_app: Callable[[], None] = _quit_app,
-        pad_idle_ms: int = IDLE_MS,
-        tick_ms: int = TICK_MS,
+        pad_idle_ms: int | None = None,
+        tick_ms: int | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -87,14 +89,15 @@ class StaffMode(QObject):
         self._stores = stores
         self._reload = reload
         self.page_views = page_views
-        self.accounts = accounts or StaffAccounts(paths.staff_file, paths.keys_file, kdf=kdf)
-        self.audit_log = audit_log or AuditLog(paths.audit_file)
+        self._accounts = accounts
+        self._audit_log = audit_log
+        self._kdf = kdf
+        self._service: SignInService | None = None
         self._drives = drives
         self._quit_app = quit_app
         self._pad_idle_ms = pad_idle_ms
         self._tick_ms = tick_ms
         self.audit_problem = ""  # the last failure to write the audit log, for the panel
-        self.service = SignInService(self.accounts, self._sign_in_audit, self)
         self.pad: PinPad | None = None
         self.panel: StaffPanel | None = None
         self._context: PanelContext | None = None
@@ -103,6 +106,32 @@ class StaffMode(QObject):
         self._gesture_key: tuple[str, float] | None = None
         self.install_gesture()
         window.was_reset.connect(self.on_patient_reset)
+
+    @property
+    def accounts(self) -> StaffAccounts:
+        if self._accounts is None:
+            from kiosk.staff import StaffAccounts
+
+            self._accounts = StaffAccounts(
+                self.paths.staff_file, self.paths.keys_file, kdf=self._kdf
+            )
+        return self._accounts
+
+    @property
+    def audit_log(self) -> AuditLog:
+        if self._audit_log is None:
+            from kiosk.audit import AuditLog
+
+            self._audit_log = AuditLog(self.paths.audit_file)
+        return self._audit_log
+
+    @property
+    def service(self) -> SignInService:
+        if self._service is None:
+            from kiosk.ui.pinpad import SignInService
+
+            self._service = SignInService(self.accounts, self._sign_in_audit, self)
+        return self._service
 
     # -- the way in -----------------------------------------------------------------
     def install_gesture(self) -> None:
@@ -122,7 +151,14 @@ class StaffMode(QObject):
         """The PIN pad, unless it or the panel is already open."""
         if self.pad is not None or self.panel is not None:
             return
-        pad = PinPad(self.window, self.service, idle_ms=self._pad_idle_ms, tick_ms=self._tick_ms)
+        from kiosk.ui.pinpad import IDLE_MS, TICK_MS, PinPad
+
+        pad = PinPad(
+            self.window,
+            self.service,
+            idle_ms=self._pad_idle_ms or IDLE_MS,
+            tick_ms=self._tick_ms or TICK_MS,
+        )
         pad.signed_in.connect(self.open_panel)
         pad.closed.connect(self.close_pad)
         self.pad = pad
@@ -143,6 +179,8 @@ class StaffMode(QObject):
         # in the clinic's theme. (was_reset comes back here with nothing open.)
         self.window.reset()
         store = self._stores()
+        from kiosk.ui.staff_panel import PanelContext, StaffPanel
+
         self._context = PanelContext(
             window=self.window,
             paths=self.paths,
@@ -225,6 +263,8 @@ class StaffMode(QObject):
 
     def _audit(self, actor: str, action: str, **details: str | int) -> None:
         """Write one entry; a failure is logged and shown in the panel, never raised."""
+        from kiosk.audit import AuditError
+
         try:
             self.audit_log.append(actor, action, **details)
         except AuditError as exc:
@@ -251,7 +291,8 @@ class StaffMode(QObject):
         if self.gesture is not None:
             self.gesture.uninstall()
             self.gesture = None
-        self.service.wait(5.0)
+        if self._service is not None:
+            self._service.wait(5.0)
 
 
 def _clear_clipboard() -> None:
