@@ -308,9 +308,7 @@ def test_only_what_identifies_nobody_is_in_the_clear(
         "sealed",
         "status_at",
     ]
-    ((row_id, form_key, created_at, status, topic, key_id, sealed, status_at),) = raw_rows(
-        db_path
-    )
+    ((row_id, form_key, created_at, status, topic, key_id, sealed, status_at),) = raw_rows(db_path)
     assert status_at is None  # set when staff export it or mark it contacted
     assert (form_key, status, topic, key_id) == (
         key,
