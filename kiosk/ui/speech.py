@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -147,6 +146,8 @@ def speechd_not_answering(timeout_s: float) -> str | None:
     path = speechd_socket()
     if path is None or not path.exists():
         return None
+    import socket  # here: it is not on the way to the first screen
+
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         probe.settimeout(timeout_s)
         try:
