@@ -44,20 +44,6 @@ log = logging.getLogger(__name__)
 FOLDER = "folder"
 WIDE_PX = 900  # from this width, "which" and "file type" side by side
 
-# Old export files go with old enquiries. (These belong in staff_strings.py;
-# kept here until that file's owner moves them.)
-FILES_EXPLAIN = "Export files older than {days} days in the export folder are deleted too."
-FILES_CONFIRM = (
-    "Delete {n} export files older than {days} days from the export folder? This cannot be undone."
-)
-FILES_CONFIRM_ONE = (
-    "Delete 1 export file older than {days} days from the export folder? This cannot be undone."
-)
-FILES_TOO = "The {n} export files older than {days} days in the export folder go too."
-FILES_TOO_ONE = "The 1 export file older than {days} days in the export folder goes too."
-FILES_DONE = "Deleted {n} old export files."
-FILES_DONE_ONE = "Deleted 1 old export file."
-
 
 def size_in_words(count: int) -> str:
     """Free space as people read it: "14.2 GB", "820 MB"."""
@@ -359,7 +345,7 @@ class ExportTab(QWidget):
         else:
             text = s.PURGE_NONE.format(days=self.days)
         if files:
-            text += " " + FILES_EXPLAIN.format(days=self.days)
+            text += " " + s.FILES_EXPLAIN.format(days=self.days)
         self.purge_text.setText(text)
         self.purge_button.setEnabled(self._purge_count > 0 or files > 0)
 
@@ -381,9 +367,9 @@ class ExportTab(QWidget):
         days = self.days
         if not self._purge_count:
             question = (
-                FILES_CONFIRM_ONE.format(days=days)
+                s.FILES_CONFIRM_ONE.format(days=days)
                 if files == 1
-                else FILES_CONFIRM.format(n=files, days=days)
+                else s.FILES_CONFIRM.format(n=files, days=days)
             )
         else:
             question = (
@@ -393,9 +379,9 @@ class ExportTab(QWidget):
             )
             if files:
                 question += " " + (
-                    FILES_TOO_ONE.format(days=days)
+                    s.FILES_TOO_ONE.format(days=days)
                     if files == 1
-                    else FILES_TOO.format(n=files, days=days)
+                    else s.FILES_TOO.format(n=files, days=days)
                 )
         self.purge_text.setText(question)
         self.purge_button.hide()
@@ -428,9 +414,11 @@ class ExportTab(QWidget):
         files = remove_old_exports(self._folder(), self.days)
         self.context.audit("purge", count=deleted, older_than_days=self.days, files=files)
         self.cancel_purge()
-        done = [s.PURGE_DONE.format(n=deleted)] if deleted or not files else []
+        done = []
+        if deleted or not files:
+            done.append(s.PURGE_DONE_ONE if deleted == 1 else s.PURGE_DONE.format(n=deleted))
         if files:
-            done.append(FILES_DONE_ONE if files == 1 else FILES_DONE.format(n=files))
+            done.append(s.FILES_DONE_ONE if files == 1 else s.FILES_DONE.format(n=files))
         self._show(self.purge_result, " ".join(done))
         self.refresh_counts()
 

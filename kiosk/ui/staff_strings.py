@@ -123,6 +123,19 @@ PURGE_START = "Delete old enquiries…"
 PURGE_YES = "Delete them"
 PURGE_NO = "Keep them"
 PURGE_DONE = "Deleted {n} enquiries."
+PURGE_DONE_ONE = "Deleted 1 enquiry."
+# Old export files go with old enquiries.
+FILES_EXPLAIN = "Export files older than {days} days in the export folder are deleted too."
+FILES_CONFIRM = (
+    "Delete {n} export files older than {days} days from the export folder? This cannot be undone."
+)
+FILES_CONFIRM_ONE = (
+    "Delete 1 export file older than {days} days from the export folder? This cannot be undone."
+)
+FILES_TOO = "The {n} export files older than {days} days in the export folder go too."
+FILES_TOO_ONE = "The 1 export file older than {days} days in the export folder goes too."
+FILES_DONE = "Deleted {n} old export files."
+FILES_DONE_ONE = "Deleted 1 old export file."
 PURGE_FAILED = "Nothing was deleted. {reason}"
 
 # -- the kiosk ---------------------------------------------------------------

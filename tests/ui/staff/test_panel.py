@@ -299,7 +299,7 @@ def test_purge_deletes_old_export_files_from_the_export_folder_only(
         "The 2 export files older than 90 days in the export folder go too."
     )
     tap(qtbot, find_button(panel, s.PURGE_YES))
-    assert export.purge_result.text() == "Deleted 1 enquiries. Deleted 2 old export files."
+    assert export.purge_result.text() == "Deleted 1 enquiry. Deleted 2 old export files."
     assert not any(p.exists() for p in old)
     assert all(p.exists() for p in kept)
     assert staff_env.actions()[-1] == (
