@@ -51,10 +51,10 @@ from kiosk.ui.staff_common import (
     Inactivity,
     StaffOverlay,
     in_words,
-    staff_button,
     text_label,
 )
 from kiosk.ui.touch import TouchScroller
+from kiosk.ui.widgets import button
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +229,7 @@ class PinPad(StaffOverlay):
         self.names_area.setWidget(holder)
         layout.addWidget(self.names_area, 1)
         self.name_buttons: list[QPushButton] = []
-        self.close_button = staff_button(s.CLOSE, "quiet", "pinClose")
+        self.close_button = button(s.CLOSE, "quiet", "pinClose")
         self.close_button.clicked.connect(self.close_pad)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
@@ -261,9 +261,9 @@ class PinPad(StaffOverlay):
         self.sign_in_button.clicked.connect(self.sign_in)
         grid.addWidget(self.sign_in_button, 3, 2)
         grid.setRowStretch(4, 1)  # spare height below the keys, not between them
-        self.other_button = staff_button(s.OTHER_NAME, "quiet", "pinOther")
+        self.other_button = button(s.OTHER_NAME, "quiet", "pinOther")
         self.other_button.clicked.connect(self.show_names)
-        self.cancel_button = staff_button(s.CANCEL, "quiet", "pinCancel")
+        self.cancel_button = button(s.CANCEL, "quiet", "pinCancel")
         self.cancel_button.clicked.connect(self.close_pad)
         self._bottom = QWidget()
         bottom = QHBoxLayout(self._bottom)
@@ -312,7 +312,7 @@ class PinPad(StaffOverlay):
         self._layout_digits(wide=self.width() >= WIDE_MIN and self.width() > self.height())
 
     def _key(self, text: str, object_name: str = "pinKey", *, digit: bool = True) -> QPushButton:
-        key = staff_button(text, "pinKey", object_name)
+        key = button(text, "pinKey", object_name)
         key.setMinimumHeight(KEY_HEIGHT)
         key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         if digit:
@@ -347,7 +347,7 @@ class PinPad(StaffOverlay):
         if names:
             self.who.setText(s.WHO_PROMPT)
             for name in names:
-                choice = staff_button(name, "staffName", "pinName")
+                choice = button(name, "staffName", "pinName")
                 choice.clicked.connect(lambda *_a, n=name: self.choose(n))
                 self._names_scroller.track(choice)
                 self.names_layout.addWidget(choice)

@@ -13,13 +13,12 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
-    QPushButton,
     QWidget,
 )
 
 from kiosk.ui import staff_strings as s
 from kiosk.ui.idle import INPUT_EVENTS
-from kiosk.ui.widgets import Choices, button, plain_label
+from kiosk.ui.widgets import Choices, plain_label, relabel
 
 GAP = 12  # px between controls: more than the 8 px minimum
 MARGIN = 24
@@ -51,16 +50,6 @@ def text_label(text: str = "", object_name: str = "staffText", *, wrap: bool = T
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
-
-
-def staff_button(text: str, role: str | None = None, object_name: str | None = None) -> QPushButton:
-    """A button whose accessible name is its visible label (as ``widgets.button``)."""
-    return button(text, role, object_name)
-
-
-def relabel(widget: QPushButton, text: str) -> None:
-    widget.setText(text)
-    widget.setAccessibleName(text)
 
 
 class Inactivity(QObject):

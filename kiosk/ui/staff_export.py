@@ -31,10 +31,10 @@ from kiosk.ui.staff_common import (
     MARGIN,
     ChoiceRow,
     Inactivity,
-    staff_button,
     text_label,
 )
 from kiosk.ui.staff_panel import PanelContext, scroll_page, topic_titles
+from kiosk.ui.widgets import button
 
 if TYPE_CHECKING:
     from kiosk.drives import Drive
@@ -101,9 +101,9 @@ class ExportTab(QWidget):
         column.addWidget(self.where_path)
         self.drive_note = text_label("", "staffNote")
         column.addWidget(self.drive_note)
-        self.look_again = staff_button(s.LOOK_AGAIN, "quiet", "exportLookAgain")
+        self.look_again = button(s.LOOK_AGAIN, "quiet", "exportLookAgain")
         self.look_again.clicked.connect(self.find_drives)
-        self.export_button = staff_button(s.EXPORT_START, None, "exportStart")
+        self.export_button = button(s.EXPORT_START, None, "exportStart")
         self.export_button.clicked.connect(self.export)
         for control in (*self.which.buttons(), *self.format.buttons(), self.look_again):
             self.scroller.track(control)
@@ -128,11 +128,11 @@ class ExportTab(QWidget):
         column.addWidget(text_label(s.PURGE_TITLE, "staffSubheading"))
         self.purge_text = text_label("", "staffText")
         column.addWidget(self.purge_text)
-        self.purge_button = staff_button(s.PURGE_START, "quiet", "purgeStart")
+        self.purge_button = button(s.PURGE_START, "quiet", "purgeStart")
         self.purge_button.clicked.connect(self.ask_purge)
-        self.purge_no = staff_button(s.PURGE_NO, "quiet", "purgeNo")
+        self.purge_no = button(s.PURGE_NO, "quiet", "purgeNo")
         self.purge_no.clicked.connect(self.cancel_purge)
-        self.purge_yes = staff_button(s.PURGE_YES, "danger", "purgeYes")
+        self.purge_yes = button(s.PURGE_YES, "danger", "purgeYes")
         self.purge_yes.clicked.connect(self.purge)
         purge_row = QHBoxLayout()
         purge_row.setSpacing(GAP)

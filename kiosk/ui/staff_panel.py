@@ -42,11 +42,10 @@ from kiosk.ui.staff_common import (
     Inactivity,
     StaffOverlay,
     local_time,
-    relabel,
-    staff_button,
     text_label,
 )
 from kiosk.ui.touch import TouchScroller
+from kiosk.ui.widgets import button, relabel
 
 if TYPE_CHECKING:
     from kiosk.audit import AuditLog
@@ -169,7 +168,7 @@ class EnquiryList(QWidget):
         layout.addWidget(self.note)
         self.area, self.rows_layout, self.scroller = scroll_page()
         layout.addWidget(self.area, 1)
-        self.more_button = staff_button(s.SHOW_MORE.format(n=PAGE_ROWS), "quiet", "staffMore")
+        self.more_button = button(s.SHOW_MORE.format(n=PAGE_ROWS), "quiet", "staffMore")
         self.more_button.clicked.connect(self.show_more)
 
     @property
@@ -239,7 +238,7 @@ class EnquiryList(QWidget):
         self.rows_layout.removeWidget(self.more_button)
         titles = topic_titles(self.context.window)
         for stored in self._stored[self._shown : self._shown + PAGE_ROWS]:
-            row = staff_button(self._row_text(stored, titles), "staffRow", "enquiryRow")
+            row = button(self._row_text(stored, titles), "staffRow", "enquiryRow")
             row.setProperty("enquiry_id", stored.id)
             row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
             row.clicked.connect(lambda *_a, i=stored.id: self.opened.emit(i))
@@ -319,9 +318,9 @@ class EnquiryDetail(QWidget):
         self.note = text_label("", "staffNote")
         self.note.hide()
         layout.addWidget(self.note)
-        self.back_button = staff_button(s.BACK_TO_LIST, "quiet", "staffBack")
+        self.back_button = button(s.BACK_TO_LIST, "quiet", "staffBack")
         self.back_button.clicked.connect(self.back)
-        self.contacted_button = staff_button(s.MARK_CONTACTED, None, "staffContacted")
+        self.contacted_button = button(s.MARK_CONTACTED, None, "staffContacted")
         self.contacted_button.clicked.connect(self.mark_contacted)
         buttons = QHBoxLayout()
         buttons.setSpacing(GAP)
@@ -492,7 +491,7 @@ class StaffPanel(StaffOverlay):
         bar.setSpacing(GAP * 2)
         self.heading = text_label(s.PANEL_TITLE.format(name=session.name), "staffTitle")
         bar.addWidget(self.heading, 1)
-        self.lock_button = staff_button(s.LOCK, "onbar", "staffLock")
+        self.lock_button = button(s.LOCK, "onbar", "staffLock")
         self.lock_button.clicked.connect(lambda: self.lock_requested.emit("staff"))
         bar.addWidget(self.lock_button)
 
@@ -503,7 +502,7 @@ class StaffPanel(StaffOverlay):
         self._tab_grid.setSpacing(GAP)
         self._tab_columns = 0
         for key, label in TABS:
-            tab = staff_button(label, "tab", "staffTab")
+            tab = button(label, "tab", "staffTab")
             tab.setCheckable(True)
             tab.clicked.connect(lambda *_a, k=key: self.show_tab(k))
             self._tab_group.addButton(tab)

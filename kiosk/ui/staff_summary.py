@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from kiosk.store import StoreError
 from kiosk.ui import staff_strings as s
-from kiosk.ui.staff_common import GAP, local_time, staff_button, text_label
+from kiosk.ui.staff_common import GAP, local_time, text_label
 from kiosk.ui.staff_panel import PanelContext, clear_layout, scroll_page
+from kiosk.ui.widgets import button
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +235,7 @@ class KioskTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.area)
 
-        self.reload_button = staff_button(s.RELOAD, None, "staffReload")
+        self.reload_button = button(s.RELOAD, None, "staffReload")
         self.reload_button.clicked.connect(self.reload)
         row = QHBoxLayout()
         row.addWidget(self.reload_button)
@@ -250,11 +251,11 @@ class KioskTab(QWidget):
         self.exit_text = text_label(s.EXIT_CONFIRM, "staffText")
         self.exit_text.hide()
         column.addWidget(self.exit_text)
-        self.exit_button = staff_button(s.EXIT, "quiet", "staffExit")
+        self.exit_button = button(s.EXIT, "quiet", "staffExit")
         self.exit_button.clicked.connect(self.ask_exit)
-        self.exit_no = staff_button(s.EXIT_NO, "quiet", "staffExitNo")
+        self.exit_no = button(s.EXIT_NO, "quiet", "staffExitNo")
         self.exit_no.clicked.connect(self.cancel_exit)
-        self.exit_yes = staff_button(s.EXIT_YES, "danger", "staffExitYes")
+        self.exit_yes = button(s.EXIT_YES, "danger", "staffExitYes")
         self.exit_yes.clicked.connect(self.exit_confirmed)
         exit_row = QHBoxLayout()
         exit_row.setSpacing(GAP)
