@@ -37,7 +37,7 @@ from typing import Any
 import nacl.encoding
 import nacl.hash
 
-from kiosk.keys import _write_atomic
+from kiosk.files import write_atomic
 
 log = logging.getLogger("kiosk.audit")
 
@@ -291,7 +291,7 @@ class AuditLog:
                 data = data[os.write(fd, data) :]
             os.fsync(fd)
             head = json.dumps({"seq": entry.seq, "hash": entry.hash}) + "\n"
-            _write_atomic(self.head, head.encode("ascii"))
+            write_atomic(self.head, head.encode("ascii"))
             return entry
         finally:
             os.close(fd)  # closing releases the lock

@@ -37,7 +37,7 @@ import nacl.pwhash.argon2id as argon2id
 import nacl.secret
 import nacl.utils
 
-from kiosk.files import fsync_folder, utc_stamp
+from kiosk.files import fsync_folder, utc_stamp, write_atomic
 
 FORMAT_VERSION = 1
 RECOVERY_LABEL = "recovery"
@@ -264,44 +264,6 @@ def _move_aside(path: Path, tag: str) -> Path:
     return target
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so a crash leaves the old file or the new, never half.
-
-    The temporary file is made in the same folder (``os.replace`` is atomic
-    only within one file system) with mode 0600 from the start.
-    """
-    fd, tmp_name = _open_temp(path)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    fsync_folder(path.parent)
-
-
-def _open_temp(path: Path) -> tuple[int, str]:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(100):
-        name = str(path.with_name(f".{path.name}.{nacl.utils.random(6).hex()}.tmp"))
-        try:
-            fd = os.open(name, flags, 0o600)
-        except FileExistsError:
-            continue
-        if os.name == "posix":
-            os.fchmod(fd, 0o600)  # exactly 0600, whatever the umask
-        return fd, name
-    raise FileExistsError(f"no free temporary name next to {path}")
-
-
 def _recovery_text(code: str, key_id: str) -> str:
     return (
         "Recovery code for the enquiries saved on this kiosk\n"
@@ -467,7 +429,7 @@ class KeyRing:
         }
         data = (json.dumps(document, indent=2) + "\n").encode("utf-8")
         try:
-            _write_atomic(self.path, data)
+            write_atomic(self.path, data)
         except OSError as exc:
             raise KeysError(
                 f"The enquiries' keys file {self.path} could not be written "

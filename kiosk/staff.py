@@ -47,13 +47,13 @@ from typing import Any
 import nacl.exceptions
 import nacl.pwhash.argon2id as argon2id
 
+from kiosk.files import write_atomic
 from kiosk.keys import (
     RECOVERY_LABEL,
     KdfParams,
     KeyRing,
     KeysError,
     Opener,
-    _write_atomic,
 )
 
 FORMAT_VERSION = 1
@@ -658,7 +658,7 @@ class StaffAccounts:
     def _save(self, state: _State) -> None:
         data = (json.dumps(state.to_json(), indent=2, ensure_ascii=False) + "\n").encode()
         try:
-            _write_atomic(self.staff_file, data)
+            write_atomic(self.staff_file, data)
         except OSError as exc:
             raise StaffFileError(
                 f"The staff file {self.staff_file} could not be written ({exc.strerror or exc})."
