@@ -185,3 +185,11 @@ def english_again() -> Iterator[None]:
 
     if "kiosk.ui.i18n" in sys.modules:
         sys.modules["kiosk.ui.i18n"].use("en")
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A real 512 KiB file system, to fill up and to make read-only (tests/disks.py)."""
+    from tests.disks import mounted_tmpfs
+
+    yield from mounted_tmpfs(tmp_path)

@@ -15,7 +15,6 @@ import os
 import shutil
 import sqlite3
 import stat
-import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -40,6 +39,7 @@ from kiosk.store import (
     foreign_key_ids,
     open_personal,
 )
+from tests.disks import fill, remount
 
 FAST = KdfParams.fast_for_tests()
 
@@ -155,51 +155,6 @@ def faults(monkeypatch: pytest.MonkeyPatch) -> Faults:
         sqlite3, "connect", functools.partial(sqlite3.connect, factory=FaultyConnection)
     )
     return rules
-
-
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A real 512 KiB file system, to fill up and to make read-only. Always unmounted."""
-    mnt = tmp_path / "tmpfs"
-    mnt.mkdir()
-    try:
-        made = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=512k,mode=0700", "tmpfs", str(mnt)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        pytest.skip("no `mount` command here, so no real small disk to fill")
-    if made.returncode != 0:
-        pytest.skip(f"mounting a tmpfs is not permitted here ({made.stderr.strip()})")
-    try:
-        yield mnt
-    finally:
-        remount(mnt, "rw")
-        done = subprocess.run(["umount", str(mnt)], capture_output=True, check=False)
-        if done.returncode != 0:
-            subprocess.run(["umount", "-l", str(mnt)], capture_output=True, check=False)
-
-
-def remount(mnt: Path, mode: str) -> None:
-    subprocess.run(["mount", "-o", f"remount,{mode}", str(mnt)], check=True, capture_output=True)
-
-
-def fill(folder: Path) -> Path:
-    """Write a file until the disk says it is full."""
-    filler = folder / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        with pytest.raises(OSError) as full:
-            while True:
-                os.write(fd, b"\0" * 4096)
-        assert full.value.errno == errno.ENOSPC
-        with pytest.raises(OSError):
-            os.write(fd, b"\0")  # not even a byte
-    finally:
-        os.close(fd)
-    return filler
 
 
 # -- opening and settings ---------------------------------------------------------
