@@ -475,7 +475,7 @@ class PageScreen(QWidget):
         self.read_aloud.stop()
         # The voice of the page's own language: an English page shown for
         # want of a translation is read in English.
-        voice = getattr(page, "language", "en")
+        voice = page.language
         reader = self.read_aloud.reader
         if reader is not None and voice != self._voice:
             reader.set_language(voice)
@@ -485,7 +485,7 @@ class PageScreen(QWidget):
         self.title.setAccessibleName(page.title)
         self.body.show_page(page)
         self.body.setAccessibleName(page.title)
-        self.note.setVisible(bool(getattr(page, "fallback", False)))
+        self.note.setVisible(page.fallback)
         self.dots.set_position(index, count)
         self._fit_dots()
         self.progress.setText(strings.PAGE_OF.format(index=index + 1, count=count))

@@ -281,9 +281,8 @@ class KioskWindow(QWidget):
         this form?", then the window's own overlays (and staff screens) in
         stacking order. Keyboard focus stays in the topmost."""
         shown: list[QWidget] = []
-        leave = getattr(self._request, "leave_overlay", None)
-        if isinstance(leave, QWidget) and leave.isVisible():
-            shown.append(leave)
+        if self._request is not None and self._request.leave_overlay.isVisible():
+            shown.append(self._request.leave_overlay)
         base = (self.bar, self.stack, self.notice)
         shown += [
             child
@@ -357,16 +356,11 @@ class KioskWindow(QWidget):
 
     def set_library(self, library: Library) -> None:
         self.library = library
-        self._view = self._translated(library, self.language)
+        self._view = library.translated(self.language)
         self.home.set_library(self._view)
         if self._request is not None:
             self._request.set_library(self._view)
         self.show_home()
-
-    @staticmethod
-    def _translated(library: Library, language: str) -> Library:
-        translated = getattr(library, "translated", None)
-        return library if translated is None else translated(language)
 
     # -- the patient's choices: text size, contrast, language -----------------
     def show_display(self) -> None:
@@ -411,7 +405,7 @@ class KioskWindow(QWidget):
         self._used = True
         i18n.use(language)
         self._retranslate()
-        self._view = self._translated(self.library, language)
+        self._view = self.library.translated(language)
         self.home.set_library(self._view)
         self.home.languages.set_value(language)
         if self._request is not None:
