@@ -537,3 +537,27 @@ def test_the_clinics_own_crisis_text_keeps_the_spanish_lines(make_window, qtbot,
     assert body.startswith(ES["CRISIS_BODY"]) and "555-0100" in body
     window.set_language("en")
     assert window.crisis.body.text() == "Call our on-call nurse: 555-0100."
+
+
+@pytest.mark.parametrize("contrast", ["standard", "high"])
+def test_an_overlays_text_sits_on_its_cards_colour(make_window, qtbot, contrast) -> None:
+    """The crisis card's scrolling text shows the card through it: no grey
+    viewport behind white high-contrast text (found by looking at it)."""
+    from collections import Counter
+
+    window = make_window()
+    window.set_text_size("largest")
+    window.set_contrast(contrast)
+    window.show_crisis()
+    QApplication.processEvents()
+    from PySide6.QtCore import QPoint, QRect
+
+    area = window.crisis.body_area
+    image = window.grab(QRect(area.mapTo(window, QPoint(0, 0)), area.size())).toImage()
+    seen = Counter(
+        image.pixelColor(x, y).name()
+        for y in range(0, image.height(), 3)
+        for x in range(0, image.width(), 3)
+    )
+    card = theme.colours(Config(), contrast)["surface"]
+    assert seen.most_common(1)[0][0] == card, seen.most_common(3)
