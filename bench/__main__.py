@@ -17,7 +17,7 @@
    live reload pays) against loading it unchanged; and start-up to the first
    painted home with it against start-up with the shipped content, in child
    processes started alternately.
-6. Exporting enquiries (decrypt and write, ``kiosk.export``): 10,000 to CSV
+6. Exporting enquiries (decrypt and write, ``kiosk.enquiries.export``): 10,000 to CSV
    and to XLSX, and 2,500 and 5,000 to show the time grows linearly (time
    per 1,000 enquiries, as a ratio between sizes); the reference, in the same
    run, is writing the same rows, already opened, with the csv module.
@@ -65,9 +65,9 @@ def _prepared_data_dir() -> str:
     """A data folder as after the first run: keys made, database created."""
     import tempfile
 
-    from kiosk.keys import KdfParams, KeyRing
+    from kiosk.enquiries.keys import KdfParams, KeyRing
+    from kiosk.enquiries.store import EnquiryStore
     from kiosk.paths import Paths
-    from kiosk.store import EnquiryStore
 
     paths = Paths.resolve(Path(tempfile.mkdtemp(prefix="kiosk-bench-data-")))
     paths.ensure()
@@ -253,8 +253,8 @@ def enquiry_saves(count: int) -> dict[str, float]:
     import tempfile
     import uuid
 
-    from kiosk.keys import KdfParams, KeyRing
-    from kiosk.store import EnquiryStore
+    from kiosk.enquiries.keys import KdfParams, KeyRing
+    from kiosk.enquiries.store import EnquiryStore
 
     folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-saves-"))
     ring, _code = KeyRing.create(
@@ -491,8 +491,8 @@ def _store_with(folder: Path, count: int, sealer: object) -> Path:
     import uuid
     from datetime import UTC, datetime, timedelta
 
-    from kiosk.keys import Sealer
-    from kiosk.store import EnquiryStore
+    from kiosk.enquiries.keys import Sealer
+    from kiosk.enquiries.store import EnquiryStore
 
     assert isinstance(sealer, Sealer)
     path = folder / f"enquiries-{count}.sqlite3"
@@ -539,9 +539,9 @@ def exports(runs: int) -> dict[str, float]:
     import shutil
     import tempfile
 
-    from kiosk.export import COLUMNS, export_enquiries
-    from kiosk.keys import KdfParams, KeyRing
-    from kiosk.store import EnquiryStore
+    from kiosk.enquiries.export import COLUMNS, export_enquiries
+    from kiosk.enquiries.keys import KdfParams, KeyRing
+    from kiosk.enquiries.store import EnquiryStore
 
     folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-export-"))
     ring, code = KeyRing.create(

@@ -2,7 +2,7 @@
 starts the kiosk; ``kiosk check-content [DIR]`` and ``kiosk check-config [FILE]``
 tell the clinic's admin what is wrong with their files, one ``file:line`` each.
 The staff's commands (``staff``, ``audit``, ``export``, ``enquiries``,
-``purge``) are in ``kiosk.staff_cli``.
+``purge``) are in ``kiosk.staff.cli``.
 
 Qt is imported only when the kiosk really starts, so the commands that do not
 show a window work on a machine without a screen.
@@ -17,9 +17,10 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk import __version__, staff_cli
+from kiosk import __version__
 from kiosk.logging_setup import configure
 from kiosk.paths import DATA_DIR_ENV, Paths
+from kiosk.staff import cli as staff_cli
 
 log = logging.getLogger("kiosk")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.hints import did_you_mean
+from kiosk.support.hints import did_you_mean
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_BROKEN_LINES = 10

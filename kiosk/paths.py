@@ -64,7 +64,7 @@ class Paths:
 
     @property
     def store_file(self) -> Path:
-        """The enquiry database (SQLite; personal fields sealed, see kiosk.store)."""
+        """The enquiry database (SQLite; personal fields sealed, see kiosk.enquiries.store)."""
         return self.data_dir / "enquiries.sqlite3"
 
     @property

@@ -65,8 +65,8 @@ def main() -> int:
         paths.data_dir.mkdir(parents=True, exist_ok=True)
         pixmap.save(str(logo))
     app.setStyleSheet(style_sheet(config))
-    from kiosk.keys import KdfParams, KeyRing
-    from kiosk.store import EnquiryStore
+    from kiosk.enquiries.keys import KdfParams, KeyRing
+    from kiosk.enquiries.store import EnquiryStore
 
     paths.ensure()
     ring, _code = KeyRing.create(
@@ -80,7 +80,7 @@ def main() -> int:
     window.set_contrast(args.contrast)
     form = window.request
     if args.listen:
-        from kiosk.ui.speech import Reader
+        from kiosk.ui.patient.speech import Reader
 
         window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
 

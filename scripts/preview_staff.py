@@ -16,12 +16,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kiosk.drives import Drive
-from kiosk.keys import KdfParams, KeyRing
+from kiosk.enquiries.drives import Drive
+from kiosk.enquiries.keys import KdfParams, KeyRing
+from kiosk.enquiries.store import EnquiryStore
+from kiosk.page_views import PageViews
 from kiosk.paths import Paths
-from kiosk.staff import StaffAccounts, StaffError
-from kiosk.stats import PageViews
-from kiosk.store import EnquiryStore
+from kiosk.staff.accounts import StaffAccounts, StaffError
 from kiosk.ui import staff_strings as s
 from kiosk.ui.window import KioskWindow
 
@@ -67,7 +67,7 @@ def _seed(paths: Paths, ring: KeyRing, window: KioskWindow) -> None:
 
 def show(screen: str, window: KioskWindow, paths: Paths, ring: KeyRing, code: str) -> object:
     """Open staff ``screen`` in ``window``; returns what must be kept alive."""
-    from kiosk.ui.staff_mode import StaffMode
+    from kiosk.ui.staff.mode import StaffMode
 
     frozen = [time.time()]  # the wrong-PIN waits stand still for the picture
     accounts = StaffAccounts(

@@ -81,7 +81,7 @@ def write_page(
 def keyring(data_tmpdir: Path):
     """The enquiries' keys in the test's data folder (fast key derivation) and
     the recovery code that opens them."""
-    from kiosk.keys import KdfParams, KeyRing
+    from kiosk.enquiries.keys import KdfParams, KeyRing
 
     data_tmpdir.mkdir(parents=True, exist_ok=True)
     return KeyRing.create(
@@ -94,7 +94,7 @@ def keyring(data_tmpdir: Path):
 @pytest.fixture
 def store(keyring, data_tmpdir: Path):
     """A real enquiry store (SQLite file) in the test's data folder."""
-    from kiosk.store import EnquiryStore
+    from kiosk.enquiries.store import EnquiryStore
 
     ring, _code = keyring
     enquiries = EnquiryStore(data_tmpdir / "enquiries.sqlite3", ring.sealer(), busy_timeout=0.2)

@@ -74,7 +74,7 @@ def test_core_imports_no_qt() -> None:
     """The core (paths, config, content, logging, cli, enquiry, keys, store) needs no PySide6."""
     code = (
         "import sys, kiosk.paths, kiosk.config, kiosk.content, kiosk.logging_setup, kiosk.cli;"
-        "import kiosk.enquiry, kiosk.keys, kiosk.store;"
+        "import kiosk.enquiries.form, kiosk.enquiries.keys, kiosk.enquiries.store;"
         "from kiosk.content import load_library; from kiosk.paths import shipped_content_dir;"
         "load_library(shipped_content_dir());"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'kiosk.ui'))];"

@@ -70,7 +70,7 @@ from kiosk.content.render import (
     plain_text,
     resolve_picture,
 )
-from kiosk.hints import did_you_mean
+from kiosk.support.hints import did_you_mean
 
 log = logging.getLogger(__name__)
 

@@ -39,11 +39,11 @@ from kiosk.ui.window import KioskWindow
 SPEECH_DELAY_MS = 3000  # after the first paint: speech-dispatcher can take seconds to answer
 
 if TYPE_CHECKING:
-    from kiosk.stats import PageViews
-    from kiosk.store import EnquiryStore
-    from kiosk.store_opener import StoreOpener
+    from kiosk.enquiries.opener import StoreOpener
+    from kiosk.enquiries.store import EnquiryStore
+    from kiosk.page_views import PageViews
     from kiosk.ui.reload import LiveReload
-    from kiosk.ui.staff_mode import StaffMode
+    from kiosk.ui.staff.mode import StaffMode
 
 log = logging.getLogger("kiosk")
 
@@ -139,7 +139,7 @@ class _Stores:
 
     def get(self) -> EnquiryStore | None:
         if self._opener is None:
-            from kiosk.store_opener import StoreOpener
+            from kiosk.enquiries.opener import StoreOpener
 
             self._opener = StoreOpener(self._paths)
         return self._opener.get()
@@ -238,7 +238,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         QTimer.singleShot(SPEECH_DELAY_MS, window, start_speech)
 
     def start_speech() -> None:
-        from kiosk.ui.speech import Reader
+        from kiosk.ui.patient.speech import Reader
 
         window.page.read_aloud.set_reader(Reader.create(parent=window, language=i18n.current()))
 
@@ -252,7 +252,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
 def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:
     """Page-view counts and staff mode (the hidden gesture, the PIN pad, the
     panel). A fault here is logged and leaves the patients' kiosk running."""
-    from kiosk.stats import PageViews
+    from kiosk.page_views import PageViews
 
     views = PageViews(paths.stats_file)
     kiosk.page_views = views
@@ -263,7 +263,7 @@ def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:
 
     kiosk.window.screen_changed.connect(count_page)
     try:
-        from kiosk.ui.staff_mode import StaffMode
+        from kiosk.ui.staff.mode import StaffMode
 
         kiosk.staff = StaffMode(
             kiosk.window,

@@ -73,7 +73,7 @@ DONE = "Done"
 LEAVE_TITLE = "Leave this form?"
 LEAVE_BODY = "What you typed will be cleared, so the next person cannot see it."
 KEEP_WRITING = "Keep writing"
-#: The form's mistakes, by the names kiosk.enquiry.PROBLEMS gives them.
+#: The form's mistakes, by the names kiosk.enquiries.form.PROBLEMS gives them.
 FORM_PROBLEMS = {
     "NAME_MISSING": "Please enter your name.",
     "NAME_TOO_LONG": "Please shorten your name to at most 100 characters.",
@@ -93,7 +93,7 @@ FORM_PROBLEMS = {
 }
 CLEAR_AND_LEAVE = "Clear and go home"
 
-# -- the on-screen keyboard's special keys (kiosk/ui/keyboard.py) -------------------
+# -- the on-screen keyboard's special keys (kiosk/ui/patient/keyboard.py) -------------------
 KEY_SHIFT = "Shift"
 KEY_NUMBERS = "123"
 KEY_LETTERS = "ABC"

@@ -37,14 +37,9 @@ from kiosk.content import Library, Page
 from kiosk.ui import i18n, keynav, strings
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import is_blocked_key
-from kiosk.ui.screens import (
-    TILE_MIN_WIDTH,
-    CrisisOverlay,
-    DisplayOverlay,
-    HomeScreen,
-    IdleOverlay,
-    PageScreen,
-)
+from kiosk.ui.patient.home import TILE_MIN_WIDTH, HomeScreen
+from kiosk.ui.patient.overlays import CrisisOverlay, DisplayOverlay, IdleOverlay
+from kiosk.ui.patient.page import PageScreen
 from kiosk.ui.theme import (
     DEFAULT_CONTRAST,
     DEFAULT_SIZE,
@@ -56,8 +51,8 @@ from kiosk.ui.theme import (
 from kiosk.ui.widgets import ElidedLabel, announce, button, plain_label, relabel
 
 if TYPE_CHECKING:
-    from kiosk.store import EnquiryStore
-    from kiosk.ui.request import RequestScreen
+    from kiosk.enquiries.store import EnquiryStore
+    from kiosk.ui.patient.request import RequestScreen
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +179,7 @@ class KioskWindow(QWidget):
     def request(self) -> RequestScreen:
         """The request form, built on first use."""
         if self._request is None:
-            from kiosk.ui.request import RequestScreen  # (its imports cost start-up time)
+            from kiosk.ui.patient.request import RequestScreen  # (its imports cost start-up time)
 
             self._request = RequestScreen(self.config, self._store, self._open_store)
             self._request.set_library(self._view)

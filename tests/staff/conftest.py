@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.keys import KdfParams, KeyRing
+from kiosk.enquiries.keys import KdfParams, KeyRing
 from kiosk.paths import Paths
-from kiosk.staff import Session, StaffAccounts
+from kiosk.staff.accounts import Session, StaffAccounts
 
 FAST = KdfParams.fast_for_tests()
 ALICE_PIN = "482916"

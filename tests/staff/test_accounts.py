@@ -1,4 +1,4 @@
-"""Staff accounts (kiosk.staff): real keys and staff files, fast argon2id, a fake clock."""
+"""Staff accounts (kiosk.staff.accounts): real keys and staff files, fast argon2id, a fake clock."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.keys import KeyRing, KeysError
+from kiosk.enquiries.keys import KeyRing, KeysError
+from kiosk.enquiries.store import EnquiryStore, open_personal
 from kiosk.paths import Paths
-from kiosk.staff import (
+from kiosk.staff.accounts import (
     DELAYS,
     LOCK_SECONDS,
     MAX_FAILURES,
@@ -33,7 +34,6 @@ from kiosk.staff import (
     name_problem,
     pin_problem,
 )
-from kiosk.store import EnquiryStore, open_personal
 
 from .conftest import ALICE_PIN, BOB_PIN, FAST, FakeClock, reopen
 

@@ -1,4 +1,4 @@
-"""The audit log (kiosk.audit): a real file, tampered with the way a person would."""
+"""The audit log (kiosk.staff.audit): a real file, tampered with the way a person would."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.audit import (
+from kiosk.staff.audit import (
     ACTIONS,
     GENESIS,
     AuditError,

@@ -297,7 +297,7 @@ def test_listen_reads_the_page_and_stops_on_page_change_and_reset(
 ) -> None:
     """With Qt's mock engine: Listen on a page speaks and highlights a word of
     the page; turning the page stops it; so does the idle reset."""
-    from kiosk.ui.speech import Reader
+    from kiosk.ui.patient.speech import Reader
 
     window = make_window()
     assert not window.page.listen.isVisibleTo(window.page)  # no engine: no control
@@ -353,7 +353,7 @@ def test_the_request_form_can_be_filled_in_and_sent_by_keyboard_alone(
 
 
 def test_the_forms_mistakes_are_in_spanish(make_window, qtbot) -> None:
-    from kiosk.enquiry import PROBLEMS
+    from kiosk.enquiries.form import PROBLEMS
 
     window = make_window()
     window.set_language("es")
@@ -367,7 +367,7 @@ def test_the_forms_mistakes_are_in_spanish(make_window, qtbot) -> None:
 
 def test_every_form_message_has_a_name_in_the_catalogue() -> None:
     """The core's messages and the catalogue's English agree, name for name."""
-    from kiosk.enquiry import PROBLEMS
+    from kiosk.enquiries.form import PROBLEMS
 
     assert i18n.ENGLISH["FORM_PROBLEMS"] == PROBLEMS
 
@@ -444,7 +444,7 @@ def test_screen_reader_names_follow_the_language(make_window, qtbot, shipped_lib
 def test_listen_by_keyboard_keeps_the_focus_on_the_controls(
     make_window, qtbot, shipped_library
 ) -> None:
-    from kiosk.ui.speech import Reader
+    from kiosk.ui.patient.speech import Reader
 
     window = make_window()
     window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
@@ -462,7 +462,7 @@ def test_listen_by_keyboard_keeps_the_focus_on_the_controls(
 def test_an_english_page_in_the_spanish_kiosk_is_read_in_english(
     make_window, qtbot, content_copy: Path
 ) -> None:
-    from kiosk.ui.speech import Reader
+    from kiosk.ui.patient.speech import Reader
 
     topic = next(p for p in content_copy.iterdir() if p.is_dir())
     sorted(topic.glob("*.es.md"))[2].unlink()

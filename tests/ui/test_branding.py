@@ -44,7 +44,7 @@ def _assert_qr_holds(pixmap, text: str) -> None:
     ``text`` is: the picture holds that address (with its quiet zone)."""
     import segno
 
-    from kiosk.ui.screens import QR_QUIET_ZONE
+    from kiosk.ui.patient.home import QR_QUIET_ZONE
 
     code = segno.make(text, error="m")
     matrix = list(code.matrix_iter(border=QR_QUIET_ZONE))

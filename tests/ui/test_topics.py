@@ -79,7 +79,7 @@ def test_a_very_long_topic_builds_its_tiles_after_the_first_screenful(
     """200 pages: 24 tiles at once, the rest on the next passes of the event
     loop; all of them end up there, in order, and work; a newer library
     replaces a half-built one cleanly."""
-    from kiosk.ui.screens import FIRST_TILES
+    from kiosk.ui.patient.home import FIRST_TILES
 
     root = tmp_path / "long"
     for n in range(1, 201):

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.audit import AuditLog
 from kiosk.config import Config
-from kiosk.keys import KdfParams, KeyRing
+from kiosk.enquiries.keys import KdfParams, KeyRing
+from kiosk.enquiries.store import EnquiryStore
+from kiosk.page_views import PageViews
 from kiosk.paths import Paths
-from kiosk.staff import StaffAccounts
-from kiosk.stats import PageViews
-from kiosk.store import EnquiryStore
+from kiosk.staff.accounts import StaffAccounts
+from kiosk.staff.audit import AuditLog
 
 PIN = "246810"
 OTHER_PIN = "975319"
@@ -104,7 +104,7 @@ def staff_config(config: Config) -> Config:
 @pytest.fixture
 def make_staff(make_window, staff_env: StaffEnv, staff_config: Config, qtbot) -> Iterator[Callable]:
     """A real kiosk window with staff mode wired in as ``app.build`` does."""
-    from kiosk.ui.staff_mode import StaffMode
+    from kiosk.ui.staff.mode import StaffMode
 
     made: list[StaffMode] = []
     quits: list[int] = []

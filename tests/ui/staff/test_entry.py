@@ -8,8 +8,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.ui.pinpad import PinPad
-from kiosk.ui.staff_entry import CornerTaps, HoldGesture
+from kiosk.ui.staff.entry import CornerTaps, HoldGesture
+from kiosk.ui.staff.pinpad import PinPad
 from tests.ui.helpers import tap
 from tests.ui.staff.conftest import FakeClock
 

@@ -14,11 +14,11 @@ import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
-from kiosk.drives import Drive
+from kiosk.enquiries.drives import Drive
 from kiosk.ui import staff_strings as s
-from kiosk.ui.pinpad import PinPad
-from kiosk.ui.staff_panel import StaffPanel
-from kiosk.ui.staff_summary import BarChart
+from kiosk.ui.staff.panel import StaffPanel
+from kiosk.ui.staff.pinpad import PinPad
+from kiosk.ui.staff.tabs.summary import BarChart
 from tests.ui.helpers import find_button, tap
 from tests.ui.staff.conftest import PIN, StaffEnv
 
@@ -143,8 +143,8 @@ def test_mark_contacted_and_back_to_the_list(make_staff, staff_env, qtbot) -> No
 
 def test_an_enquiry_that_will_not_open_says_so(make_staff, staff_env, qtbot) -> None:
     """A row sealed to another key: the list and the detail say it could not be opened."""
-    from kiosk.keys import KdfParams, KeyRing
-    from kiosk.store import EnquiryStore
+    from kiosk.enquiries.keys import KdfParams, KeyRing
+    from kiosk.enquiries.store import EnquiryStore
 
     other, _code = KeyRing.create(
         staff_env.paths.data_dir / "other.json",

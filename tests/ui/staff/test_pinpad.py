@@ -9,11 +9,11 @@ import logging
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.keys import KdfParams
-from kiosk.staff import UNKNOWN_NAME, Locked, StaffAccounts
+from kiosk.enquiries.keys import KdfParams
+from kiosk.staff.accounts import UNKNOWN_NAME, Locked, StaffAccounts
 from kiosk.ui import staff_strings as s
-from kiosk.ui.pinpad import PinPad
-from kiosk.ui.staff_panel import StaffPanel
+from kiosk.ui.staff.panel import StaffPanel
+from kiosk.ui.staff.pinpad import PinPad
 from tests.ui.helpers import find_button, tap
 from tests.ui.staff.conftest import OTHER_PIN, PIN
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.drives import Drive
-from kiosk.staff import WrongPin
+from kiosk.enquiries.drives import Drive
+from kiosk.staff.accounts import WrongPin
 from tests.conftest import SCREEN_SIZES
 from tests.ui.staff.conftest import PIN
 from tests.ui.test_layout import _check_controls, _check_text

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from kiosk.ui import staff_strings as s
 from kiosk.ui.app import Kiosk, _start_staff_mode, _Stores
-from kiosk.ui.staff_entry import HoldGesture
-from kiosk.ui.staff_mode import StaffMode
+from kiosk.ui.staff.entry import HoldGesture
+from kiosk.ui.staff.mode import StaffMode
 from tests.ui.helpers import find_button, tap
 from tests.ui.staff.conftest import PIN
 
@@ -68,7 +68,7 @@ def test_leaving_kiosk_mode_ends_the_app_with_the_status_systemd_leaves_alone(qa
 
     from PySide6.QtCore import QTimer
 
-    from kiosk.ui import staff_mode
+    from kiosk.ui.staff import mode as staff_mode
 
     QTimer.singleShot(0, staff_mode._quit_app)
     assert qapp.exec() == staff_mode.LEFT_KIOSK_MODE == 75

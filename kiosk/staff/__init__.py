@@ -1,0 +1,1 @@
+"""Staff accounts, the audit log and the staff commands."""

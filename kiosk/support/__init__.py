@@ -1,0 +1,1 @@
+"""Small helpers the core shares: private files, atomic writes, "did you mean"."""

@@ -1,0 +1,1 @@
+"""What patients see: home, pages, overlays, the request form, the keyboard, speech."""

@@ -1,0 +1,260 @@
+"""The page screen: one page of a topic, its dots, Previous / Next and Listen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QImage, QResizeEvent, QTextDocument
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import Config
+from kiosk.content import Page
+from kiosk.content.model import PAGE_LINK_PREFIX
+from kiosk.ui import i18n, strings
+from kiosk.ui.patient.speech import ListenControls, PageReader
+from kiosk.ui.touch import TouchScroller
+from kiosk.ui.widgets import (
+    ProgressDots,
+    button,
+    plain_label,
+    relabel,
+)
+
+TILE_MIN_WIDTH = 360
+FIRST_TILES = 24  # built at once; a longer topic's other tiles follow in batches
+TILE_BATCH = 48
+MAX_COLUMNS = 4
+MARGIN = 24
+GAP = 16
+MAX_DOTS = 12
+READING_WIDTH = 1100  # px: about 80 characters of 20 pt text
+
+
+def _label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
+    """A label for text from content or config (plain text: markup is shown as typed)."""
+    label = plain_label(text, object_name)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return label
+
+
+class PageBrowser(QTextBrowser):
+    """A page's text: read-only, no selection, no context menu, nothing loaded
+    from outside the page's own verified pictures, links handled by the kiosk.
+
+    Signals:
+        page_link(str): a link to another page was tapped (its key).
+    """
+
+    page_link = Signal(str)
+
+    def __init__(self, css: str) -> None:
+        super().__init__()
+        # Set once: the document keeps it across setHtml() and clear().
+        self.document().setDefaultStyleSheet(css)
+        self.setObjectName("pageBody")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.setAcceptDrops(False)
+        self.viewport().setAcceptDrops(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.anchorClicked.connect(self.on_anchor_clicked)
+        self._images: dict[str, QImage] = {}
+
+    def show_page(self, page: Page) -> None:
+        self._images = {name: QImage(str(path)) for name, path in page.images.items()}
+        self.setHtml(page.html)
+        self.verticalScrollBar().setValue(0)
+
+    def forget_images(self) -> None:
+        self._images = {}
+
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
+        # Only the pictures the content loader verified; never a file: or http: URL.
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            image = self._images.get(name.toString() if isinstance(name, QUrl) else name)
+            if image is not None and not image.isNull():
+                return image
+        return None
+
+    def on_anchor_clicked(self, url: QUrl) -> None:
+        target = url.toString()
+        if target.startswith(PAGE_LINK_PREFIX):
+            self.page_link.emit(target.removeprefix(PAGE_LINK_PREFIX))
+
+
+class PageScreen(QWidget):
+    """One page: title, text, where you are, Previous / Home / Next, swipes.
+
+    Signals:
+        previous(), next(), home(): the navigation buttons or a swipe.
+        page_link(str): a link inside the text to another page.
+    """
+
+    previous = Signal()
+    next = Signal()
+    home = Signal()
+    page_link = Signal(str)
+
+    def __init__(self, config: Config, css: str) -> None:
+        super().__init__()
+        self.setObjectName("pageScreen")
+        self.title = _label("", "pageTitle")
+        # "Not translated yet": a page shown in English in another language's view.
+        self.note = _label(strings.NOT_TRANSLATED, "pageNote")
+        self.note.hide()
+        self.body = PageBrowser(css)
+        self.body.page_link.connect(self.page_link)
+        self.scroller = TouchScroller(self.body, swipes=True)
+        self.scroller.swiped.connect(self.on_swiped)
+
+        self.previous_button = button(strings.PREVIOUS, "quiet", "previousButton")
+        self.home_button = button(strings.HOME, "quiet", "homeButton")
+        self.next_button = button(strings.NEXT, None, "nextButton")
+        self.previous_button.clicked.connect(self.previous)
+        self.home_button.clicked.connect(self.home)
+        self.next_button.clicked.connect(self.next)
+        self.dots = ProgressDots()
+        self.dots.set_colour(config.colours.primary)
+        self.progress = _label("", "pageProgress", wrap=False)
+        self.progress.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.where = QWidget()  # the dots and "3 of 9"
+        where = QVBoxLayout(self.where)
+        where.setContentsMargins(0, 0, 0, 0)
+        where.setSpacing(4)
+        where.addWidget(self.dots, 0, Qt.AlignmentFlag.AlignHCenter)
+        where.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignHCenter)
+
+        nav = QWidget()
+        nav.setObjectName("navBar")
+        self._nav = QGridLayout(nav)
+        self._nav.setContentsMargins(MARGIN, 12, MARGIN, 12)
+        self._nav.setHorizontalSpacing(GAP)
+        self._nav.setVerticalSpacing(8)
+        self._nav_stacked: bool | None = None
+        self._layout_nav(stacked=False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        # The title and text in one column of at most READING_WIDTH, centred:
+        # lines across a 1920 px screen are too long to read.
+        column = QWidget()
+        column.setMaximumWidth(READING_WIDTH)
+        reading = QVBoxLayout(column)
+        reading.setContentsMargins(MARGIN, MARGIN, MARGIN, 0)
+        reading.setSpacing(8)
+        reading.addWidget(self.title)
+        # Read aloud: hidden until app.py gives it a speech engine (after the
+        # first paint; none on a machine without one).
+        self.listen = ListenControls()
+        self._voice = i18n.DEFAULT
+        self.read_aloud = PageReader(
+            None, self.listen, self.body, title=self.title.text, parent=self
+        )
+        reading.addWidget(self.listen)
+        reading.addWidget(self.note)
+        reading.addWidget(self.body, 1)
+        centre = QHBoxLayout()
+        centre.setContentsMargins(0, 0, 0, 0)
+        centre.addStretch(1)
+        centre.addWidget(column, 100)
+        centre.addStretch(1)
+        layout.addLayout(centre, 1)
+        layout.addWidget(nav)
+
+    def show_page(self, page: Page, index: int, count: int) -> None:
+        self.read_aloud.stop()
+        # The voice of the page's own language: an English page shown for
+        # want of a translation is read in English.
+        voice = page.language
+        reader = self.read_aloud.reader
+        if reader is not None and voice != self._voice:
+            reader.set_language(voice)
+            self._voice = voice
+        self.scroller.stop()
+        self.title.setText(page.title)
+        self.title.setAccessibleName(page.title)
+        self.body.show_page(page)
+        self.body.setAccessibleName(page.title)
+        self.note.setVisible(page.fallback)
+        self.dots.set_position(index, count)
+        self._fit_dots()
+        self.progress.setText(strings.PAGE_OF.format(index=index + 1, count=count))
+        self.progress.setAccessibleName(
+            strings.PAGE_OF_ACCESSIBLE.format(index=index + 1, count=count)
+        )
+        self.previous_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < count - 1)
+
+    def retranslate(self) -> None:
+        relabel(self.previous_button, strings.PREVIOUS)
+        relabel(self.home_button, strings.HOME)
+        relabel(self.next_button, strings.NEXT)
+        self.note.setText(strings.NOT_TRANSLATED)
+        self.read_aloud.set_language(i18n.current())
+        self._voice = i18n.current()
+
+    def _layout_nav(self, *, stacked: bool) -> None:
+        """Previous, Home, where you are, Next in one row; where you are on a
+        row of its own above the buttons when the text is too large for one."""
+        if stacked == self._nav_stacked:
+            return
+        self._nav_stacked = stacked
+        for widget in (self.previous_button, self.home_button, self.where, self.next_button):
+            self._nav.removeWidget(widget)
+        centre = Qt.AlignmentFlag.AlignHCenter
+        if stacked:
+            self._nav.addWidget(self.where, 0, 0, 1, 4, centre)
+            row = 1
+        else:
+            self._nav.addWidget(self.where, 0, 2, centre)
+            row = 0
+        self._nav.addWidget(self.previous_button, row, 0)
+        self._nav.addWidget(self.home_button, row, 1)
+        self._nav.addWidget(self.next_button, row, 3)
+        for column, stretch in enumerate((0, 0, 1, 0)):
+            self._nav.setColumnStretch(column, stretch)
+
+    def _fit_dots(self) -> None:
+        """Dots only where they fit: on a narrow screen, with large text or a long
+        topic they would push Previous / Next off the screen; "12 of 30" says it.
+        When even that does not fit beside the buttons, it goes above them."""
+        _index, count = self.dots.position()
+        buttons = (self.previous_button, self.home_button, self.next_button)
+        room = self.width() - 2 * MARGIN - 3 * GAP - sum(b.sizeHint().width() for b in buttons)
+        self._layout_nav(stacked=room < self.progress.sizeHint().width())
+        dots_room = self.width() - 2 * MARGIN if self._nav_stacked else room
+        self.dots.setVisible(count <= MAX_DOTS and self.dots.sizeHint().width() <= dots_room)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_dots()
+
+    def reset(self) -> None:
+        self.read_aloud.stop()
+        self.scroller.stop()
+        self.note.hide()
+        self.body.clear()
+        self.body.forget_images()
+        self.title.clear()
+
+    def on_swiped(self, direction: int) -> None:
+        if direction > 0 and self.next_button.isEnabled():
+            self.next.emit()
+        elif direction < 0 and self.previous_button.isEnabled():
+            self.previous.emit()

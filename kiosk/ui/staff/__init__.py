@@ -1,0 +1,1 @@
+"""Staff mode on the tablet: the gesture, the PIN pad and the panel."""

@@ -1,0 +1,1 @@
+"""The staff panel's tabs, one module each."""

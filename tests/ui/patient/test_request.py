@@ -1,0 +1,538 @@
+"""The request form, used the way a patient uses it: by tapping, on a real
+window, saving to a real (encrypted) SQLite store."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from kiosk.enquiries import form as enquiry
+from kiosk.enquiries.store import StoreError, open_personal
+from kiosk.ui import strings
+from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
+from tests.conftest import SCREEN_SIZES
+from tests.ui.helpers import find_button, tap
+
+NAME = "Ana López"
+
+
+def type_by_taps(qtbot, keyboard: OnScreenKeyboard, text: str) -> None:
+    """Type ``text`` by tapping the on-screen keys, switching pages as a person would."""
+    for ch in text:
+        label = "Space" if ch == " " else ch
+        for switch in (None, "Shift", "123", "ABC", "Shift"):
+            if switch is not None:
+                try:
+                    tap(qtbot, keyboard.key(switch))
+                except LookupError:
+                    continue
+            try:
+                key = keyboard.key(label)
+            except LookupError:
+                continue
+            if key.isVisible():
+                tap(qtbot, key)
+                break
+        else:
+            raise AssertionError(f"no key for {ch!r}")
+
+
+def open_form(qtbot, window):
+    tap(qtbot, find_button(window, strings.REQUEST_INFO))
+    assert window.current_screen == "request"
+    return window.request
+
+
+def fill_by_taps(qtbot, form, name: str = NAME, phone: str = "8015550100") -> None:
+    tap(qtbot, form.name_edit)
+    assert form.keyboard.isVisible() and form.keyboard.kind() is KeyboardKind.NAME
+    type_by_taps(qtbot, form.keyboard, name)
+    tap(qtbot, form.keyboard.key("Next"))
+    assert QApplication.focusWidget() is form.phone_edit
+    assert form.keyboard.kind() is KeyboardKind.PHONE
+    type_by_taps(qtbot, form.keyboard, phone)
+    tap(qtbot, form.keyboard.key("Done"))
+    assert not form.keyboard.isVisible()
+    tap(qtbot, form.methods.button_for("call"))
+    tap(qtbot, form.consent)
+
+
+@pytest.fixture
+def window(make_window, store):
+    return make_window(store=store)
+
+
+def test_reached_from_home_and_from_every_page_with_the_topic_chosen(
+    qtbot, window, shipped_library
+) -> None:
+    form = open_form(qtbot, window)
+    assert form.topics.value() == "_other"  # from home: no topic yet
+    topic = shipped_library.topics[0]
+    for page in topic.pages:
+        window.show_page(page.key)
+        tap(qtbot, find_button(window, strings.REQUEST_INFO))
+        assert window.current_screen == "request"
+        assert form.topics.value() == topic.topic_id
+        assert form.topics.button_for(topic.topic_id).isChecked()
+
+
+def test_a_request_typed_on_the_keyboard_is_saved_sealed_and_thanked(
+    qtbot, make_window, store, keyring, config
+) -> None:
+    window = make_window(store=store, cfg=replace(config, thank_you_seconds=3))
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form)
+    assert form.name_edit.text() == NAME
+    tap(qtbot, find_button(window, strings.SEND))
+    # Thanked only once it is on disk: read with a separate connection.
+    assert form.views.currentWidget() is form.thanks_view
+    assert form.thanks_text.text() == "Thank you, we will contact you by phone call."
+    with sqlite3.connect(store.path) as other:
+        assert other.execute("SELECT count(*) FROM enquiries").fetchone() == (1,)
+    ring, code = keyring
+    stored = store.enquiries()[0]
+    assert stored.topic == ""
+    assert open_personal(ring.unlock(code), stored) == {
+        "name": NAME,
+        "phone": "+18015550100",
+        "email": "",
+        "method": "call",
+        "best_time": "any",
+        "message": "",
+    }
+    # A few seconds later: home, and the form wiped.
+    qtbot.waitUntil(lambda: window.current_screen == "home", timeout=6000)
+    assert form.name_edit.text() == "" and form.views.currentWidget() is form.form_view
+
+
+def test_mistakes_are_explained_in_words_next_to_their_fields(qtbot, window, store) -> None:
+    form = open_form(qtbot, window)
+    tap(qtbot, find_button(window, strings.SEND))
+    shown = {k: f.error.text() for k, f in form.fields.items() if f.error.isVisible()}
+    assert shown == {
+        "name": enquiry.NAME_MISSING,
+        "phone": enquiry.REACH_MISSING,
+        "method": enquiry.METHOD_MISSING,
+        "consent": enquiry.CONSENT_MISSING,
+    }
+    assert form.name_edit.accessibleDescription() == enquiry.NAME_MISSING
+    assert form.notice.text() == strings.CHECK_FIELDS
+    assert store.count() == 0
+    # Fixing one field and sending again clears its message.
+    form.name_edit.setText("Ana")
+    tap(qtbot, find_button(window, strings.SEND))
+    assert not form.fields["name"].error.isVisible()
+    assert form.fields["phone"].error.isVisible()
+
+
+def test_contact_methods_offer_only_what_was_given(qtbot, window) -> None:
+    form = open_form(qtbot, window)
+    call, text, email = (form.methods.button_for(m) for m in ("call", "text", "email"))
+    assert not any(b.isEnabled() for b in (call, text, email))
+    form.email_edit.setText("ana@example.com")
+    assert email.isEnabled() and email.isChecked()  # the only way: chosen for them
+    assert not call.isEnabled()
+    form.phone_edit.setText("801 555 0100")
+    assert call.isEnabled() and text.isEnabled()
+    tap(qtbot, text)
+    form.phone_edit.setText("")
+    assert not text.isChecked() and not text.isEnabled()
+
+
+def test_the_message_counts_its_characters(qtbot, window) -> None:
+    form = open_form(qtbot, window)
+    form.message_edit.setPlainText("x" * 12)
+    assert form.count_label.text() == "12 of 500 characters"
+    form.message_edit.setPlainText("x" * 510)
+    assert form.count_label.text() == "510 of 500 characters: 10 too many"
+
+
+def test_a_double_tap_or_a_retry_saves_one_enquiry(qtbot, window, store) -> None:
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form)
+    send = find_button(window, strings.SEND)
+    qtbot.mouseDClick(send, Qt.MouseButton.LeftButton)
+    form.send()  # and once more, as a retry would
+    assert store.count() == 1
+    # The same form key saved again (a retry after a lost answer) adds nothing.
+    assert store.save(form.form_key, "", {"name": "x"}).new is False
+    assert store.count() == 1
+
+
+def _assert_failure_keeps_typing(qtbot, window, form) -> None:
+    tap(qtbot, find_button(window, strings.SEND))
+    assert form.notice.isVisible() and form.notice.text() == strings.SAVE_FAILED
+    assert form.views.currentWidget() is form.form_view
+    assert form.name_edit.text() == NAME  # the patient's typing is still there
+    assert form.consent.isChecked()
+
+
+def test_a_locked_database_says_so_keeps_the_typing_and_the_next_save_works(
+    qtbot, window, store
+) -> None:
+    store.save(uuid.uuid4().hex, "", {"name": "earlier"})
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form)
+    blocker = sqlite3.connect(store.path, timeout=0, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        _assert_failure_keeps_typing(qtbot, window, form)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    tap(qtbot, find_button(window, strings.SEND))
+    assert form.views.currentWidget() is form.thanks_view
+    assert store.count() == 2  # the earlier one is still there, and one more
+
+
+@pytest.mark.parametrize(
+    "fault", [StoreError("full", "disk full"), RuntimeError("boom"), OSError(28, "No space")]
+)
+def test_any_fault_while_saving_says_so_and_keeps_the_typing(
+    qtbot, window, store, monkeypatch, fault
+) -> None:
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form)
+    real_save = store.save
+
+    def failing(*args, **kwargs):
+        raise fault
+
+    monkeypatch.setattr(store, "save", failing)
+    _assert_failure_keeps_typing(qtbot, window, form)
+    monkeypatch.setattr(store, "save", real_save)
+    tap(qtbot, find_button(window, strings.SEND))
+    assert form.views.currentWidget() is form.thanks_view
+    assert store.count() == 1
+
+
+def test_without_a_store_the_form_says_it_cannot_save(qtbot, make_window) -> None:
+    window = make_window(store=None)
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form)
+    tap(qtbot, find_button(window, strings.SEND))
+    assert form.notice.text() == strings.SAVE_FAILED
+
+
+def _everything_said(widget: QWidget) -> list[str]:
+    texts = [widget.accessibleName(), widget.accessibleDescription(), widget.toolTip()]
+    if isinstance(widget, QLineEdit):
+        texts.append(widget.text())
+    if isinstance(widget, QPlainTextEdit):
+        texts.append(widget.toPlainText())
+    if isinstance(widget, QLabel | QAbstractButton):
+        texts.append(widget.text())
+    return texts
+
+
+def _assert_nothing_remembers(window, form, *secrets: str) -> None:
+    for widget in [window, *window.findChildren(QWidget)]:
+        said = [*_everything_said(widget), widget.whatsThis(), widget.statusTip()]
+        for secret in secrets:
+            assert not any(secret in t for t in said), (secret, widget.objectName())
+        if isinstance(widget, QLineEdit):
+            assert not widget.isUndoAvailable() and not widget.isRedoAvailable()
+            assert widget.text() == ""
+        if isinstance(widget, QPlainTextEdit):
+            assert not widget.document().isUndoAvailable()
+            assert not widget.document().isRedoAvailable()
+    assert form.methods.value() == "" and not form.consent.isChecked()
+    assert form.keyboard.target() is None and form.keyboard.kind() is KeyboardKind.TEXT
+    assert not form.keyboard.isVisible()
+    for page in form.keyboard._pages.values():  # the hidden pages too
+        for key in page.keys:
+            if key.label_text() == "Shift":
+                assert not key.isChecked()
+            elif len(key.label_text()) == 1 and key.label_text().isalpha():
+                assert key.label_text().islower() or not key.label_text().isascii()
+    clipboard = QGuiApplication.clipboard()
+    for secret in secrets:
+        assert secret not in clipboard.text()
+        if clipboard.supportsSelection():
+            assert secret not in clipboard.text(QClipboard.Mode.Selection)
+    assert not any(f.error.isVisible() for f in form.fields.values())
+
+
+SECRETS = {"name": "Zyxwvu Qrst", "phone": "8015550177", "email": "qwzx@example.com"}
+MESSAGE_SECRET = "Plorkish"
+
+
+def _fill_every_field(qtbot, form) -> None:
+    fill_by_taps(qtbot, form, name=SECRETS["name"], phone=SECRETS["phone"])
+    tap(qtbot, form.email_edit)
+    type_by_taps(qtbot, form.keyboard, SECRETS["email"])
+    tap(qtbot, form.keyboard.key("Next"))
+    type_by_taps(qtbot, form.keyboard, f"Call me {MESSAGE_SECRET}")
+    tap(qtbot, form.keyboard.key("Delete"))  # an undo history with a deletion in it
+    form.name_edit.selectAll()
+    form.name_edit.copy()  # a physical keyboard's Ctrl+C
+    form.email_edit.selectAll()  # the X selection holds it too
+    form.name_edit.setFocus()
+    tap(qtbot, form.keyboard.key("Shift"))  # leaves the NAME page in capitals
+    assert form.keyboard.key("Q").isChecked() is False  # capital labels showing
+
+
+@pytest.mark.parametrize("how", ["idle expiry", "reset"])
+def test_the_idle_reset_forgets_every_keystroke(qtbot, make_window, store, how: str) -> None:
+    window = make_window(store=store, idle_ms=400, countdown_s=1, tick_ms=50)
+    form = open_form(qtbot, window)
+    _fill_every_field(qtbot, form)
+    assert form.name_edit.isUndoAvailable()  # the walk below can fail
+    if how == "reset":
+        window.reset()
+    else:
+        qtbot.waitUntil(lambda: window.current_screen == "home", timeout=5000)
+    _assert_nothing_remembers(window, form, *SECRETS.values(), "801) 555", MESSAGE_SECRET[:-1])
+    assert window.current_screen == "home"
+
+
+def test_the_thank_you_timeout_forgets_every_keystroke(qtbot, make_window, store, config) -> None:
+    window = make_window(store=store, cfg=replace(config, thank_you_seconds=3))
+    form = open_form(qtbot, window)
+    _fill_every_field(qtbot, form)
+    tap(qtbot, form.keyboard.key("Done"))
+    tap(qtbot, find_button(window, strings.SEND))
+    assert form.views.currentWidget() is form.thanks_view
+    qtbot.waitUntil(lambda: window.current_screen == "home", timeout=6000)
+    _assert_nothing_remembers(window, form, *SECRETS.values(), MESSAGE_SECRET[:-1])
+    # A next patient gets a new form key: their request is a new enquiry.
+    form2 = open_form(qtbot, window)
+    fill_by_taps(qtbot, form2, name="Bea")
+    tap(qtbot, find_button(window, strings.SEND))
+    assert store.count() == 2
+
+
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_focused_field_stays_in_view_above_the_keyboard(qtbot, make_window, store, size):
+    window = make_window(size, store=store)
+    form = open_form(qtbot, window)
+    viewport = form.scroll_area.viewport()
+    for edit in (form.message_edit, form.name_edit, form.email_edit, form.phone_edit):
+        edit.setFocus()  # as a tap on it, or the keyboard's Next, would
+        qtbot.waitUntil(lambda e=edit: _inside(viewport, e))
+        keyboard_top = form.keyboard.mapTo(window, form.keyboard.rect().topLeft()).y()
+        bottom = edit.mapTo(window, edit.rect().bottomLeft()).y()
+        assert form.keyboard.isVisible() and bottom < keyboard_top
+        for key in form.keyboard.findChildren(QAbstractButton):
+            if key.isVisible():
+                assert key.width() >= 48 and key.height() >= 48, key.text()
+
+
+def _inside(viewport: QWidget, widget: QWidget) -> bool:
+    top_left = widget.mapTo(viewport, widget.rect().topLeft())
+    return QRect(viewport.rect()).contains(QRect(top_left, widget.size()))
+
+
+def test_the_system_keyboard_setting_leaves_the_built_in_one_out(
+    qtbot, make_window, store, config
+) -> None:
+    window = make_window(store=store, cfg=replace(config, keyboard="system"))
+    form = open_form(qtbot, window)
+    tap(qtbot, form.name_edit)
+    assert form.keyboard is None
+    assert not window.findChildren(OnScreenKeyboard)
+    assert form.send_button.isVisible()
+
+
+def _field_in_view(form, edit) -> bool:
+    """The whole field (label, box and any message) inside the visible form."""
+    field = next(f for f in form.fields.values() if f.control is edit)
+    return _inside(form.scroll_area.viewport(), field)
+
+
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_next_and_typing_keep_the_field_in_view_with_messages_showing(
+    qtbot, make_window, store, size
+) -> None:
+    window = make_window(size, store=store)
+    form = open_form(qtbot, window)
+    tap(qtbot, find_button(window, strings.SEND))  # every message showing: taller fields
+    tap(qtbot, form.name_edit)
+    for edit in (form.phone_edit, form.email_edit, form.message_edit):
+        tap(qtbot, form.keyboard.key("Next"))
+        assert QApplication.focusWidget() is edit
+        qtbot.waitUntil(lambda e=edit: _field_in_view(form, e))
+    # Scrolled away by a finger while the keyboard is up, typing brings it back.
+    form.scroll_area.verticalScrollBar().setValue(0)
+    assert not _field_in_view(form, form.message_edit)
+    type_by_taps(qtbot, form.keyboard, "hi")
+    qtbot.waitUntil(lambda: _field_in_view(form, form.message_edit))
+    assert form.message_edit.toPlainText() == "hi"
+
+
+def test_turning_the_tablet_keeps_the_field_in_view(qtbot, make_window, store) -> None:
+    window = make_window((800, 1280), store=store)
+    form = open_form(qtbot, window)
+    tap(qtbot, form.name_edit)
+    for _ in range(3):
+        tap(qtbot, form.keyboard.key("Next"))
+    assert QApplication.focusWidget() is form.message_edit
+    qtbot.waitUntil(lambda: _field_in_view(form, form.message_edit))
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: _field_in_view(form, form.message_edit))
+    keyboard_top = form.keyboard.mapTo(window, form.keyboard.rect().topLeft()).y()
+    bottom = form.message_edit.mapTo(window, form.message_edit.rect().bottomLeft()).y()
+    assert bottom < keyboard_top
+
+
+def test_a_save_that_committed_but_failed_to_answer_is_one_enquiry_on_retry(
+    qtbot, window, store, monkeypatch
+) -> None:
+    """The commit happened, then an error (say, the disk filled on the next
+    write): the patient taps Send again and the form key makes it one row."""
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form)
+    real_save = store.save
+    calls = []
+
+    def commit_then_fail(*args, **kwargs):
+        saved = real_save(*args, **kwargs)
+        calls.append(saved)
+        if len(calls) == 1:
+            raise StoreError("failed", "lost the answer")
+        return saved
+
+    monkeypatch.setattr(store, "save", commit_then_fail)
+    tap(qtbot, find_button(window, strings.SEND))
+    assert form.notice.text() == strings.SAVE_FAILED
+    tap(qtbot, find_button(window, strings.SEND))
+    assert form.views.currentWidget() is form.thanks_view
+    assert store.count() == 1
+    assert [c.new for c in calls] == [True, False]
+
+
+def test_crisis_help_stays_open_when_the_thank_you_times_out(
+    qtbot, make_window, store, config
+) -> None:
+    window = make_window(store=store, cfg=replace(config, thank_you_seconds=3))
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form, name="Zyxwvu")
+    tap(qtbot, find_button(window, strings.SEND))
+    tap(qtbot, find_button(window, strings.NEED_HELP))
+    assert window.crisis.isVisible()
+    qtbot.waitUntil(lambda: window.current_screen == "home", timeout=6000)
+    assert window.crisis.isVisible()  # not closed under a patient in crisis
+    assert form.name_edit.text() == ""  # but the form is forgotten
+
+
+def test_a_store_that_could_not_be_opened_at_start_is_tried_again_at_send(
+    qtbot, make_window, store
+) -> None:
+    """No keys at start (a full or read-only disk): the kiosk runs, Send says it
+    cannot save, and once the fault is gone the next Send saves."""
+    available: list = []
+    window = make_window(store=None, open_store=lambda: available[0] if available else None)
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form)
+    tap(qtbot, find_button(window, strings.SEND))
+    assert form.notice.text() == strings.SAVE_FAILED
+    available.append(store)  # the fault is gone
+    tap(qtbot, find_button(window, strings.SEND))
+    assert form.views.currentWidget() is form.thanks_view
+    assert store.count() == 1
+
+
+def test_home_from_a_form_with_typing_asks_before_clearing(qtbot, window) -> None:
+    form = open_form(qtbot, window)
+    tap(qtbot, find_button(window, strings.HOME))  # nothing typed: straight home
+    assert window.current_screen == "home"
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form, name="Zyxwvu")
+    tap(qtbot, find_button(window, strings.HOME))
+    assert form.leave_overlay.isVisible() and window.current_screen == "request"
+    tap(qtbot, find_button(form.leave_overlay, strings.KEEP_WRITING))
+    assert not form.leave_overlay.isVisible()
+    assert form.name_edit.text() == "Zyxwvu"  # a Home tapped by mistake loses nothing
+    tap(qtbot, find_button(window, strings.HOME))
+    tap(qtbot, find_button(form.leave_overlay, strings.CLEAR_AND_LEAVE))
+    assert window.current_screen == "home"
+    assert form.name_edit.text() == "" and not form.name_edit.isUndoAvailable()
+    assert not form.consent.isChecked()
+
+
+def test_nothing_typed_reaches_the_log(qtbot, window, store, caplog, monkeypatch) -> None:
+    """Sends that fail (locked, an exception quoting the name) and one that
+    succeeds: no log record holds what was typed."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form, name="Zyxwvu Qrst", phone="8015550177")
+    real_save = store.save
+
+    def quoting(form_key, topic, personal):
+        raise ValueError(f"bad value {personal['name']!r}")  # as a careless library might
+
+    monkeypatch.setattr(store, "save", quoting)
+    tap(qtbot, find_button(window, strings.SEND))
+    monkeypatch.setattr(store, "save", real_save)
+    tap(qtbot, find_button(window, strings.SEND))
+    assert store.count() == 1
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "request not saved" in logged and "request 1 saved" in logged  # the log was seen
+    for secret in ("Zyxwvu", "Qrst", "5550177", "555-0177"):
+        assert secret not in logged
+
+
+_HOSTILE = st.one_of(
+    st.text(max_size=40),
+    st.lists(
+        st.sampled_from(
+            ["\x00", "\x1b", "\x1f", "\x85", "\r", "\n", "\t", "\u202e", "\u2066", "\u2028",
+             "\u00a0", "\ufeff", "😀", "👩‍⚕️", "é", "李", "<b>", "=1+2", "'", "Ana"]
+        ),
+        max_size=12,
+    ).map("".join),
+)  # fmt: skip
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(name=_HOSTILE, message=_HOSTILE)
+@example(name="Paste " * 1667, message="x")  # a 10,000-character paste
+@example(name="\x1fAna\x85", message="\u2028hi\r")
+def test_hostile_text_pasted_into_the_widgets_is_stored_as_shown_or_refused(
+    qtbot, window, store, keyring, name: str, message: str
+) -> None:
+    """Through the real widgets: what staff read back is exactly what the
+    patient's fields showed (ends trimmed), or Send says what to fix."""
+    window.reset()
+    form = open_form(qtbot, window)
+    form.name_edit.insert(name)  # as a paste lands
+    form.phone_edit.insert("801 555 0100")
+    form.methods.set_value("call")
+    form.consent.setChecked(True)
+    form.message_edit.insertPlainText(message)
+    shown_name = form.name_edit.text()
+    shown_message = form.message_edit.toPlainText()
+    before = store.count()
+    form.send()
+    if form.views.currentWidget() is form.thanks_view:
+        ring, code = keyring
+        stored = open_personal(ring.unlock(code), store.enquiries()[0])
+        assert stored["name"] == shown_name.strip(" \t\n")
+        assert stored["message"] == shown_message.strip(" \t\n")
+        assert store.count() == before + 1
+    else:
+        shown = [f.error.text() for f in form.fields.values() if f.error.isVisible()]
+        assert shown, "refused without a message"
+        assert form.fields["name"].error.isVisible() or form.fields["message"].error.isVisible()
+        assert store.count() == before
