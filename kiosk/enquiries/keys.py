@@ -37,7 +37,7 @@ import nacl.pwhash.argon2id as argon2id
 import nacl.secret
 import nacl.utils
 
-from kiosk.support.files import fsync_folder, utc_stamp, write_atomic
+from kiosk.support.files import create_private, fsync_folder, utc_stamp, write_atomic
 
 FORMAT_VERSION = 1
 RECOVERY_LABEL = "recovery"
@@ -282,11 +282,8 @@ def _recovery_text(code: str, key_id: str) -> str:
 
 def _write_recovery_file(path: Path, code: str, key_id: str) -> None:
     """Write the code, private to the kiosk's user from the first byte (never world-readable)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags, 0o600)
+    fd = create_private(path)
     try:
-        if os.name == "posix":
-            os.fchmod(fd, 0o600)  # exactly 0600, whatever the umask
         data = _recovery_text(code, key_id).encode("utf-8")
         while data:
             data = data[os.write(fd, data) :]
