@@ -87,24 +87,14 @@ class KdfParams:
 
     @classmethod
     def moderate(cls) -> KdfParams:
-        """libsodium's "moderate" setting: the default for real secrets.
-
-        A guessed PIN costs an attacker with the keys file the same as it costs
-        the kiosk to check one (about a second, 256 MiB), which is what makes
-        short PINs tolerable at all.
-        """
+        """libsodium's "moderate" setting: the default for real secrets (why, and what it
+        costs: docs/architecture.md, "Decisions worth knowing")."""
         return cls(ops=argon2id.OPSLIMIT_MODERATE, mem=argon2id.MEMLIMIT_MODERATE)
 
     @classmethod
     def interactive(cls) -> KdfParams:
-        """libsodium's "interactive" setting (64 MiB, about 0.1 s): for staff PINs.
-
-        A PIN of 6 digits has a million values; no setting a tablet can afford
-        makes that safe against someone holding the files (they are private to
-        the kiosk's user, and the disk should be encrypted). What guards a PIN
-        is the sign-in lock. Sign-in runs argon2id twice (the PIN's hash, then
-        its key slot), so "moderate" would keep staff waiting 2 to 5 s.
-        """
+        """libsodium's "interactive" setting: for staff PINs (why not "moderate":
+        docs/architecture.md, "Decisions worth knowing")."""
         return cls(ops=argon2id.OPSLIMIT_INTERACTIVE, mem=argon2id.MEMLIMIT_INTERACTIVE)
 
     @classmethod
