@@ -539,7 +539,7 @@ def exports(runs: int) -> dict[str, float]:
     import shutil
     import tempfile
 
-    from kiosk.enquiries.export import COLUMNS, export_enquiries
+    from kiosk.enquiries.export import COLUMNS, ExportOptions, export_enquiries
     from kiosk.enquiries.keys import KdfParams, KeyRing
     from kiosk.enquiries.store import EnquiryStore
 
@@ -561,8 +561,7 @@ def exports(runs: int) -> dict[str, float]:
             opener,
             out_dir / "rows.csv",
             "csv",
-            mark_exported=False,
-            topic_titles=titles,
+            ExportOptions(mark_exported=False, topic_titles=titles),
         )
         with open(first.path, encoding="utf-8-sig", newline="") as file:
             cells[size] = list(csv.reader(file))
@@ -583,7 +582,11 @@ def exports(runs: int) -> dict[str, float]:
                 measure(
                     f"{fmt}_{size}",
                     lambda s=size, f=fmt, o=out: export_enquiries(
-                        stores[s], opener, o, f, mark_exported=False, topic_titles=titles
+                        stores[s],
+                        opener,
+                        o,
+                        f,
+                        ExportOptions(mark_exported=False, topic_titles=titles),
                     ),
                 )
                 assert out.is_file()

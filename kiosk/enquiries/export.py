@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import errno
 import io
 import logging
@@ -39,11 +40,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 from kiosk.enquiries.keys import KeysError
 from kiosk.enquiries.store import StoredEnquiry, StoreError, open_personal
-from kiosk.support.files import fsync_folder
+from kiosk.support.files import TargetExistsError, fsync_folder, write_atomic
 
 if TYPE_CHECKING:
     from kiosk.enquiries.keys import Opener
@@ -98,8 +99,6 @@ _STALE_SECONDS = 3600.0
 _EXPORT_NAME_RE = re.compile(r"^enquiries-\d{4}-\d{2}-\d{2}-\d{4}(-\d+)?\.(csv|xlsx)$")
 # Where removable drives are mounted: only there may a missing folder be a pulled-out stick.
 _DRIVE_ROOTS = (Path("/media"), Path("/run/media"), Path("/mnt"))
-# A folder that cannot hold a second name for a file (FAT and exFAT sticks).
-_NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 
 def inert(value: str) -> str:
@@ -147,17 +146,37 @@ def export_file_name(fmt: str, now: datetime) -> str:
     return f"enquiries-{now:%Y-%m-%d-%H%M}.{fmt}"
 
 
+@dataclass(frozen=True)
+class ExportOptions:
+    """How an export is made; the defaults are the usual call-back list.
+
+    ``include_all``: every enquiry, not only the new ones. ``progress(done,
+    total)`` is called with (0, total) first, at least every 100 rows, and with
+    (total, total) once the file is in place. ``topic_titles`` shows topics by
+    their title. ``mark_exported=False`` (a copy for someone) changes no status.
+    ``tz``: the time zone times are shown in (default: this machine's, the
+    clinic's). ``replace=False``: an existing file is never replaced
+    (``export_to_folder`` always picks a new name, whatever this says).
+    """
+
+    include_all: bool = False
+    progress: Callable[[int, int], None] | None = None
+    topic_titles: Mapping[str, str] | None = None
+    mark_exported: bool = True
+    tz: tzinfo | None = None
+    replace: bool = True
+
+
+_DEFAULTS = ExportOptions()
+
+
 def export_to_folder(
     store: EnquiryStore,
     opener: Opener,
     folder: Path,
     fmt: str,
+    options: ExportOptions = _DEFAULTS,
     *,
-    include_all: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    topic_titles: Mapping[str, str] | None = None,
-    mark_exported: bool = True,
-    tz: tzinfo | None = None,
     make_folder: bool = False,
     now: datetime | None = None,
 ) -> ExportResult:
@@ -175,25 +194,14 @@ def export_to_folder(
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise _os_error(exc, folder) from None
-    stamp = (now or datetime.now()).astimezone(tz)
+    stamp = (now or datetime.now()).astimezone(options.tz)
     base = export_file_name(fmt, stamp).removesuffix(f".{fmt}")
     out = folder / f"{base}.{fmt}"
     n = 2
     while os.path.lexists(out):
         out = folder / f"{base}-{n}.{fmt}"
         n += 1
-    return export_enquiries(
-        store,
-        opener,
-        out,
-        fmt,
-        include_all=include_all,
-        progress=progress,
-        topic_titles=topic_titles,
-        mark_exported=mark_exported,
-        tz=tz,
-        replace=False,
-    )
+    return export_enquiries(store, opener, out, fmt, dataclasses.replace(options, replace=False))
 
 
 def export_enquiries(
@@ -201,24 +209,16 @@ def export_enquiries(
     opener: Opener,
     out: Path,
     fmt: str,
-    *,
-    include_all: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    topic_titles: Mapping[str, str] | None = None,
-    mark_exported: bool = True,
-    tz: tzinfo | None = None,
-    replace: bool = True,
+    options: ExportOptions = _DEFAULTS,
 ) -> ExportResult:
-    """Write the new enquiries (``include_all``: every one) to ``out``, then mark them exported.
+    """Write the new enquiries (``options.include_all``: every one) to ``out``, then mark
+    them exported.
 
     Rows are oldest first (call-backs in the order people asked). ``out`` is
     replaced if it exists; with ``replace=False`` an existing ``out`` (there
     before, or made meanwhile) is an ``ExportError`` ("exists") and is left as
     it was: the file it would replace may be the only list of enquiries already
-    marked exported. ``progress(done, total)`` is called with (0,
-    total) first, at least every 100 rows, and with (total, total) once the
-    file is in place. Times are shown in ``tz`` (default: this machine's time
-    zone, the clinic's), topics by their title in ``topic_titles``.
+    marked exported. The rest of ``options`` is described at ``ExportOptions``.
 
     Only enquiries that were "new" are marked "exported", and only after the
     file is durably on disk: an exported or contacted one keeps its status.
@@ -226,22 +226,23 @@ def export_enquiries(
     but its enquiries are still "new": they are exported again next time,
     which is the safe way round (a call-back listed twice, never one lost).
     """
+    progress, tz = options.progress, options.tz
     _check_format(fmt)
     out = Path(out)
     folder = out.parent
     _check_folder(folder, out)
-    if not replace and os.path.lexists(out):
+    if not options.replace and os.path.lexists(out):
         raise _exists_error(out)
     _sweep_leftovers(folder)
     try:
-        stored = store.enquiries(None if include_all else "new")
+        stored = store.enquiries(None if options.include_all else "new")
     except StoreError as exc:
         raise ExportError(
             f"The enquiries could not be read ({exc}); nothing was exported.", "store"
         ) from None
     stored.reverse()  # the store gives newest first
     total = len(stored)
-    titles = dict(topic_titles or {})
+    titles = dict(options.topic_titles or {})
     skipped: list[int] = []
     written: list[int] = []
 
@@ -259,7 +260,7 @@ def export_enquiries(
                 progress(n, total)
 
     writer = _write_csv if fmt == "csv" else _write_xlsx
-    _write_atomically(out, lambda file, parts: writer(file, parts, rows()), replace=replace)
+    _write_atomically(out, lambda file, parts: writer(file, parts, rows()), replace=options.replace)
     if progress is not None:
         progress(total, total)
 
@@ -276,7 +277,7 @@ def export_enquiries(
             f"key, or damaged) and were left out: {_id_list(skipped)}."
         )
     marked = 0
-    if mark_exported:
+    if options.mark_exported:
         in_file = set(written)
         new_ids = [e.id for e in stored if e.status == "new" and e.id in in_file]
         try:
@@ -413,71 +414,55 @@ def _write_xlsx(file: IO[bytes], parts: Path, rows: Iterator[list[str]]) -> None
 def _write_atomically(
     out: Path, write: Callable[[IO[bytes], Path], None], *, replace: bool = True
 ) -> None:
-    """Write through ``write(file, scratch folder)`` to a temporary file next to ``out``,
-    sync it, rename it into place and sync the folder. On any failure nothing is
-    left: not the temporary file, not the scratch folder, not a half ``out``.
-    Without ``replace`` a file at ``out`` is never replaced (``_place_new``)."""
+    """``write_atomic`` through ``write(file, scratch folder)``, with the export's own
+    temporary names (``_sweep_leftovers`` finds them) and its failures as ``ExportError``.
+
+    On any failure nothing is left: not the temporary file, not the scratch
+    folder, not ``out`` (even renamed into place, a file whose folder would not
+    sync is removed: its enquiries are not marked, so they are exported again).
+    Without ``replace`` a file at ``out`` is never replaced ("exists")."""
     folder = out.parent
     token = secrets.token_hex(8)
-    temp = folder / f".kiosk-export-{token}.part"
     parts = folder / f".kiosk-export-{token}.parts"
-    renamed = False
-    try:
+
+    def write_with_parts(file: BinaryIO) -> None:
+        os.mkdir(parts, 0o700)  # after the temporary file: a refused one leaves nothing
+        write(file, parts)
+
+    def sync_or_remove(where: Path) -> None:
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o600)
-            with open(fd, "wb") as file:
-                os.mkdir(parts, 0o700)
-                write(file, parts)
-                file.flush()
-                os.fsync(file.fileno())
-            if replace:
-                os.replace(temp, out)
-            else:
-                _place_new(temp, out)
-            renamed = True
-            _sync_folder(folder)
-        except OSError as exc:
-            raise _os_error(exc, folder) from None
-        except Exception as exc:
-            # XlsxWriter wraps the OS's errors in its own; anything else (a
-            # progress callback that raised, say) goes to the caller as it is.
-            if not _from_a_writer(exc):
-                raise
-            cause = _os_cause(exc)
-            if cause is not None:
-                raise _os_error(cause, folder) from None
-            log.error("Export to %s failed (%s).", out, type(exc).__name__)
-            raise ExportError(
-                f"The export to {folder} failed ({type(exc).__name__}); nothing was exported."
-            ) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(out if renamed else temp)
-        raise
-    finally:
-        shutil.rmtree(parts, ignore_errors=True)
+            _sync_folder(where)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(out)
+            raise
 
-
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-
-
-def _place_new(temp: Path, out: Path) -> None:
-    """Put ``temp`` at ``out`` only if nothing is there: a hard link fails if ``out``
-    exists, even one made a moment ago. A file system without hard links (a FAT
-    stick) gets a check, then the rename."""
     try:
-        os.link(temp, out)
-    except FileExistsError:
+        write_atomic(
+            out,
+            write_with_parts,
+            replace=replace,
+            temp=folder / f".kiosk-export-{token}.part",
+            sync_folder=sync_or_remove,
+        )
+    except TargetExistsError:
         raise _exists_error(out) from None
     except OSError as exc:
-        if exc.errno not in _NO_LINKS:
+        raise _os_error(exc, folder) from None
+    except Exception as exc:
+        # XlsxWriter wraps the OS's errors in its own; anything else (a
+        # progress callback that raised, say) goes to the caller as it is.
+        if not _from_a_writer(exc):
             raise
-        if os.path.lexists(out):
-            raise _exists_error(out) from None
-        os.replace(temp, out)
-        return
-    with contextlib.suppress(OSError):  # a leftover .part is swept later
-        os.unlink(temp)
+        cause = _os_cause(exc)
+        if cause is not None:
+            raise _os_error(cause, folder) from None
+        log.error("Export to %s failed (%s).", out, type(exc).__name__)
+        raise ExportError(
+            f"The export to {folder} failed ({type(exc).__name__}); nothing was exported."
+        ) from None
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
 
 
 def _exists_error(out: Path) -> ExportError:

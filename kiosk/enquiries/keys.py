@@ -37,7 +37,7 @@ import nacl.pwhash.argon2id as argon2id
 import nacl.secret
 import nacl.utils
 
-from kiosk.support.files import fsync_folder, utc_stamp, write_atomic
+from kiosk.support.files import create_private, fsync_folder, utc_stamp, write_atomic
 
 FORMAT_VERSION = 1
 RECOVERY_LABEL = "recovery"
@@ -87,24 +87,14 @@ class KdfParams:
 
     @classmethod
     def moderate(cls) -> KdfParams:
-        """libsodium's "moderate" setting: the default for real secrets.
-
-        A guessed PIN costs an attacker with the keys file the same as it costs
-        the kiosk to check one (about a second, 256 MiB), which is what makes
-        short PINs tolerable at all.
-        """
+        """libsodium's "moderate" setting: the default for real secrets (why, and what it
+        costs: docs/architecture.md, "Decisions worth knowing")."""
         return cls(ops=argon2id.OPSLIMIT_MODERATE, mem=argon2id.MEMLIMIT_MODERATE)
 
     @classmethod
     def interactive(cls) -> KdfParams:
-        """libsodium's "interactive" setting (64 MiB, about 0.1 s): for staff PINs.
-
-        A PIN of 6 digits has a million values; no setting a tablet can afford
-        makes that safe against someone holding the files (they are private to
-        the kiosk's user, and the disk should be encrypted). What guards a PIN
-        is the sign-in lock. Sign-in runs argon2id twice (the PIN's hash, then
-        its key slot), so "moderate" would keep staff waiting 2 to 5 s.
-        """
+        """libsodium's "interactive" setting: for staff PINs (why not "moderate":
+        docs/architecture.md, "Decisions worth knowing")."""
         return cls(ops=argon2id.OPSLIMIT_INTERACTIVE, mem=argon2id.MEMLIMIT_INTERACTIVE)
 
     @classmethod
@@ -282,11 +272,8 @@ def _recovery_text(code: str, key_id: str) -> str:
 
 def _write_recovery_file(path: Path, code: str, key_id: str) -> None:
     """Write the code, private to the kiosk's user from the first byte (never world-readable)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags, 0o600)
+    fd = create_private(path)
     try:
-        if os.name == "posix":
-            os.fchmod(fd, 0o600)  # exactly 0600, whatever the umask
         data = _recovery_text(code, key_id).encode("utf-8")
         while data:
             data = data[os.write(fd, data) :]

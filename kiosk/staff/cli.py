@@ -605,7 +605,7 @@ def _audit_verify(cmd: _Command) -> int:
 
 def _export(cmd: _Command) -> int:
     from kiosk.config import load_config
-    from kiosk.enquiries.export import ExportError, export_enquiries
+    from kiosk.enquiries.export import ExportError, ExportOptions, export_enquiries
     from kiosk.enquiries.store import StoreError
 
     out: Path = cmd.args.out.expanduser()
@@ -632,9 +632,11 @@ def _export(cmd: _Command) -> int:
                 session.opener,
                 out,
                 fmt,
-                include_all=cmd.args.all,
-                topic_titles=cmd.topic_titles(),
-                replace=cmd.args.force,
+                ExportOptions(
+                    include_all=cmd.args.all,
+                    topic_titles=cmd.topic_titles(),
+                    replace=cmd.args.force,
+                ),
             )
         except ExportError as exc:
             if exc.reason == "exists":

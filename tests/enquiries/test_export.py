@@ -26,6 +26,7 @@ from kiosk.enquiries.export import (
     COLUMNS,
     FORMATS,
     ExportError,
+    ExportOptions,
     export_enquiries,
     export_file_name,
     export_to_folder,
@@ -127,7 +128,7 @@ def test_formula_examples_are_inert_in_both_formats(
     save(store, name=value, message=value, email=value, phone=value)
     for fmt in FORMATS:
         out = tmp_path / f"out.{fmt}"
-        export_enquiries(store, keys.opener, out, fmt, include_all=True)
+        export_enquiries(store, keys.opener, out, fmt, ExportOptions(include_all=True))
         rows = read_back(out)
         assert len(rows) == 2
         for row in rows:
@@ -189,7 +190,9 @@ def test_any_text_comes_back_as_inert_of_itself(
     save(store, name=text, message=text)
     for fmt in FORMATS:
         out = tmp_path / f"any.{fmt}"
-        export_enquiries(store, keys.opener, out, fmt, include_all=True, mark_exported=False)
+        export_enquiries(
+            store, keys.opener, out, fmt, ExportOptions(include_all=True, mark_exported=False)
+        )
         last = read_back(out)[-1]
         expected = inert(text)
         assert last[COLUMNS.index("Name")] == expected, fmt
@@ -244,8 +247,9 @@ def test_a_row_in_words_for_staff(
         keys.opener,
         out,
         fmt,
-        topic_titles={"ketamine-and-depression": "Ketamine and depression"},
-        tz=DENVER,
+        ExportOptions(
+            topic_titles={"ketamine-and-depression": "Ketamine and depression"}, tz=DENVER
+        ),
     )
     rows = [dict(zip(COLUMNS, row, strict=True)) for row in read_back(out)[1:]]
     assert [r["Reference"] for r in rows] == [str(first), str(second), str(third)]
@@ -267,7 +271,7 @@ def test_oldest_first(store: EnquiryStore, keys: Keys, tmp_path: Path, clock: Cl
         ids.append(save(store, name=f"Person {n}"))
         clock.advance(minutes=5)
     out = tmp_path / "out.csv"
-    export_enquiries(store, keys.opener, out, "csv", tz=UTC)
+    export_enquiries(store, keys.opener, out, "csv", ExportOptions(tz=UTC))
     rows = read_csv(out)[1:]
     assert [r[0] for r in rows] == [str(i) for i in ids]
     assert [r[1] for r in rows] == ["2026-11-27 16:30", "2026-11-27 16:35", "2026-11-27 16:40"]
@@ -304,7 +308,9 @@ def test_all_includes_exported_and_contacted_and_never_downgrades(
     contacted, exported, new = save(store), save(store), save(store)
     store.set_status([contacted], "contacted")
     store.set_status([exported], "exported")
-    result = export_enquiries(store, keys.opener, tmp_path / "all.csv", "csv", include_all=True)
+    result = export_enquiries(
+        store, keys.opener, tmp_path / "all.csv", "csv", ExportOptions(include_all=True)
+    )
     assert result.ids == (contacted, exported, new)
     assert result.marked == 1
     statuses = [r[COLUMNS.index("Status")] for r in read_csv(result.path)[1:]]
@@ -336,7 +342,9 @@ def test_contacted_meanwhile_is_not_downgraded(
 def test_without_marking_they_stay_new(store: EnquiryStore, keys: Keys, tmp_path: Path) -> None:
     """mark_exported=False (a copy for someone) changes no status."""
     save(store)
-    result = export_enquiries(store, keys.opener, tmp_path / "x.csv", "csv", mark_exported=False)
+    result = export_enquiries(
+        store, keys.opener, tmp_path / "x.csv", "csv", ExportOptions(mark_exported=False)
+    )
     assert result.count == 1 and result.marked == 0
     assert store.counts()["new"] == 1
 
@@ -386,7 +394,11 @@ def test_progress_at_least_every_hundred_rows_and_at_the_end(
         save(store)
     calls: list[tuple[int, int]] = []
     export_enquiries(
-        store, keys.opener, tmp_path / f"x.{fmt}", fmt, progress=lambda d, t: calls.append((d, t))
+        store,
+        keys.opener,
+        tmp_path / f"x.{fmt}",
+        fmt,
+        ExportOptions(progress=lambda d, t: calls.append((d, t))),
     )
     assert calls[0] == (0, 230)
     assert calls[-1] == (230, 230)
@@ -411,7 +423,7 @@ def test_an_exception_from_progress_leaves_nothing(
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        export_enquiries(store, keys.opener, folder / f"x.{fmt}", fmt, progress=stop)
+        export_enquiries(store, keys.opener, folder / f"x.{fmt}", fmt, ExportOptions(progress=stop))
     assert folder_listing(folder) == []
     assert store.counts()["new"] == 150
 
@@ -430,12 +442,16 @@ def test_export_to_folder_never_overwrites(store: EnquiryStore, keys: Keys, tmp_
     """A second export in the same minute gets -2, a third -3; the first is untouched."""
     save(store)
     now = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
-    first = export_to_folder(store, keys.opener, tmp_path, "csv", now=now, tz=UTC, include_all=True)
+    first = export_to_folder(
+        store, keys.opener, tmp_path, "csv", ExportOptions(tz=UTC, include_all=True), now=now
+    )
     before = first.path.read_bytes()
     second = export_to_folder(
-        store, keys.opener, tmp_path, "csv", now=now, tz=UTC, include_all=True
+        store, keys.opener, tmp_path, "csv", ExportOptions(tz=UTC, include_all=True), now=now
     )
-    third = export_to_folder(store, keys.opener, tmp_path, "csv", now=now, tz=UTC, include_all=True)
+    third = export_to_folder(
+        store, keys.opener, tmp_path, "csv", ExportOptions(tz=UTC, include_all=True), now=now
+    )
     assert first.path.name == "enquiries-2026-11-27-0930.csv"
     assert second.path.name == "enquiries-2026-11-27-0930-2.csv"
     assert third.path.name == "enquiries-2026-11-27-0930-3.csv"
@@ -465,7 +481,7 @@ def test_an_existing_file_is_kept_without_replace(
     out = tmp_path / f"x.{fmt}"
     out.write_text("last night's call-backs")
     with pytest.raises(ExportError) as caught:
-        export_enquiries(store, keys.opener, out, fmt, replace=False)
+        export_enquiries(store, keys.opener, out, fmt, ExportOptions(replace=False))
     assert caught.value.reason == "exists"
     assert str(out) in caught.value.message and "nothing was exported" in caught.value.message
     assert out.read_text() == "last night's call-backs"
@@ -487,7 +503,9 @@ def test_a_file_made_while_exporting_is_kept_without_replace(
             out.write_text("theirs")
 
     with pytest.raises(ExportError) as caught:
-        export_enquiries(store, keys.opener, out, fmt, replace=False, progress=someone_else)
+        export_enquiries(
+            store, keys.opener, out, fmt, ExportOptions(replace=False, progress=someone_else)
+        )
     assert caught.value.reason == "exists"
     assert out.read_text() == "theirs"
     _nothing_happened(store, folder, [f"x.{fmt}"], 1)
@@ -511,12 +529,14 @@ def test_without_hard_links_a_new_name_is_still_never_replaced(
     folder = tmp_path / "stick"
     folder.mkdir()
     out = folder / "x.csv"
-    result = export_enquiries(store, keys.opener, out, "csv", replace=False)
+    result = export_enquiries(store, keys.opener, out, "csv", ExportOptions(replace=False))
     assert result.count == 1 and read_csv(out)[1][0] == str(result.ids[0])
     assert folder_listing(folder) == ["x.csv"]
     out.write_text("kept")
     with pytest.raises(ExportError) as caught:
-        export_enquiries(store, keys.opener, out, "csv", replace=False, include_all=True)
+        export_enquiries(
+            store, keys.opener, out, "csv", ExportOptions(replace=False, include_all=True)
+        )
     assert caught.value.reason == "exists" and out.read_text() == "kept"
 
 
@@ -527,7 +547,7 @@ def test_an_existing_file_is_replaced_when_asked(
     save(store)
     out = tmp_path / "x.csv"
     out.write_text("old")
-    export_enquiries(store, keys.opener, out, "csv", replace=True)
+    export_enquiries(store, keys.opener, out, "csv", ExportOptions(replace=True))
     assert read_csv(out)[0] == list(COLUMNS)
 
 
@@ -749,7 +769,7 @@ def test_remove_old_exports_after_a_real_export(
 ) -> None:
     """What export_to_folder wrote is what remove_old_exports finds, once it is old."""
     save(store)
-    result = export_to_folder(store, keys.opener, tmp_path, "xlsx", include_all=True)
+    result = export_to_folder(store, keys.opener, tmp_path, "xlsx", ExportOptions(include_all=True))
     written = result.path.stat().st_mtime
     assert remove_old_exports(tmp_path, 90, now=written + 89 * DAY) == 0
     assert remove_old_exports(tmp_path, 90, now=written + 91 * DAY) == 1
@@ -811,14 +831,18 @@ def test_no_personal_data_in_logs_or_errors(
     secret = {"name": "Xavier Secretname", "email": "xavier@secret.example", "message": "Private"}
     save(store, **secret)
     caplog.set_level(logging.DEBUG)
-    export_enquiries(store, keys.opener, tmp_path / "ok.xlsx", "xlsx", include_all=True)
+    export_enquiries(
+        store, keys.opener, tmp_path / "ok.xlsx", "xlsx", ExportOptions(include_all=True)
+    )
 
     def full(*args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(ExportError) as caught:
-        export_enquiries(store, keys.opener, tmp_path / "x.csv", "csv", include_all=True)
+        export_enquiries(
+            store, keys.opener, tmp_path / "x.csv", "csv", ExportOptions(include_all=True)
+        )
     for value in (*secret.values(), PERSONAL["phone"]):
         assert value not in caplog.text
         assert value not in caught.value.message

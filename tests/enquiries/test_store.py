@@ -27,10 +27,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk import logging_setup
-from kiosk.enquiries import store as store_module
+from kiosk.enquiries import database as database_module
+from kiosk.enquiries.database import MIGRATIONS
 from kiosk.enquiries.keys import KdfParams, KeyRing, KeysError, Opener, Sealer
 from kiosk.enquiries.store import (
-    MIGRATIONS,
     EnquiryStore,
     Saved,
     StoredEnquiry,
@@ -370,7 +370,7 @@ def test_migrations_run_in_order_and_a_failed_one_changes_nothing(
     version = len(MIGRATIONS)
 
     broken = [*MIGRATIONS, ("ALTER TABLE enquiries ADD COLUMN half TEXT", "NOT SQL AT ALL")]
-    monkeypatch.setattr(store_module, "MIGRATIONS", broken)
+    monkeypatch.setattr(database_module, "MIGRATIONS", broken)
     with EnquiryStore(db_path, keys.sealer) as store:
         assert not store.available
         assert any("could not be opened" in p for p in store.problems)
@@ -387,7 +387,7 @@ def test_migrations_run_in_order_and_a_failed_one_changes_nothing(
         ("ALTER TABLE enquiries ADD COLUMN extra TEXT",),
         ("UPDATE enquiries SET extra = 'filled by the second'",),
     ]
-    monkeypatch.setattr(store_module, "MIGRATIONS", two_more)
+    monkeypatch.setattr(database_module, "MIGRATIONS", two_more)
     with EnquiryStore(db_path, keys.sealer) as store:
         assert store.available, store.problems
         assert store.count() == 1
@@ -523,7 +523,7 @@ def test_a_damaged_database_that_cannot_be_moved_is_logged_critical(
     def no_rename(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(store_module.os, "rename", no_rename)
+    monkeypatch.setattr(database_module.os, "rename", no_rename)
     with EnquiryStore(db_path, keys.sealer) as store:
         assert not store.available
         assert any("could not be moved aside" in p for p in store.problems)
@@ -650,7 +650,7 @@ def test_a_damaged_database_that_cannot_be_read_read_only_is_copied_first(
         exc.sqlite_errorcode = sqlite3.SQLITE_CANTOPEN  # type: ignore[attr-defined]
         raise exc
 
-    monkeypatch.setattr(store_module, "_connect_read_only", refuse)
+    monkeypatch.setattr(database_module, "connect_read_only", refuse)
     problem = _assert_a_new_database_works(db_path, keys, caplog)
 
     main, aside = _set_aside_files(db_path)
@@ -676,8 +676,8 @@ def test_the_copy_as_found_is_kept_when_the_damaged_file_cannot_be_moved(
     def no_rename(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(store_module, "_connect_read_only", refuse)
-    monkeypatch.setattr(store_module.os, "rename", no_rename)
+    monkeypatch.setattr(database_module, "connect_read_only", refuse)
+    monkeypatch.setattr(database_module.os, "rename", no_rename)
     with EnquiryStore(db_path, keys.sealer) as store:
         assert not store.available
         (problem,) = store.problems
@@ -850,6 +850,96 @@ def test_errors_at_the_boundary_map_to_a_reason_and_lose_nothing(
         _intact(store, keys, 3)  # rolled back: the failed one is not there
         assert store.save(new_key(), "t", PERSONAL).new
         _intact(store, keys, 4)
+
+
+# Every read goes through EnquiryStore._reading: (what it does, the statement it
+# runs, the words its StoreError starts with).
+READS = [
+    pytest.param(
+        lambda s: s.enquiries(), "FROM enquiries", "The enquiries could not be read", id="enquiries"
+    ),
+    pytest.param(lambda s: s.get(1), "FROM enquiries", "The enquiry could not be read", id="get"),
+    pytest.param(
+        lambda s: s.counts(), "FROM enquiries", "The enquiries could not be counted", id="counts"
+    ),
+    pytest.param(
+        lambda s: s.count("new"), "FROM enquiries", "The enquiries could not be counted", id="count"
+    ),
+    pytest.param(
+        lambda s: s.purgeable(0),
+        "FROM enquiries",
+        "The enquiries could not be counted",
+        id="purgeable",
+    ),
+    pytest.param(
+        lambda s: s.weekly_counts(2),
+        "FROM enquiries",
+        "The enquiries could not be counted",
+        id="weekly",
+    ),
+    pytest.param(
+        lambda s: s.pragmas(),
+        "PRAGMA user_version",
+        "The database settings could not be read",
+        id="pragmas",
+    ),
+    pytest.param(
+        lambda s: s.purge(0),
+        "PRAGMA secure_delete = ON",
+        "Old enquiries were not deleted",
+        id="purge",
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "reason"), BOUNDARY)
+@pytest.mark.parametrize(("read", "statement", "words"), READS)
+def test_read_errors_map_to_a_reason_and_the_next_read_works(
+    faults: Faults,
+    db_path: Path,
+    keys: Keys,
+    read: Callable[[EnquiryStore], object],
+    statement: str,
+    words: str,
+    make: Callable[[], BaseException],
+    reason: str,
+) -> None:
+    """A read that fails is a StoreError with the reason a save would give, saying what
+    was not done (no SQLite or OS exception escapes); the next read works."""
+    with EnquiryStore(db_path, keys.sealer) as store:
+        _save_some(store)
+        faults.raise_on[statement] = make
+        with pytest.raises(StoreError) as caught:
+            read(store)
+        assert caught.value.reason == reason
+        assert str(caught.value).startswith(words + " (")
+        faults.raise_on.clear()
+        read(store)
+        _intact(store, keys, 3)
+
+
+def test_a_damaged_page_met_while_reading_drops_the_connection(
+    faults: Faults, db_path: Path, keys: Keys
+) -> None:
+    """SQLITE_CORRUPT mid-read: "failed", and the next read reopens (and so rechecks)
+    the file instead of going on with a connection that may be damaged."""
+
+    def corrupt() -> BaseException:
+        exc = sqlite3.DatabaseError("database disk image is malformed")
+        exc.sqlite_errorcode = sqlite3.SQLITE_CORRUPT  # type: ignore[attr-defined]
+        return exc
+
+    with EnquiryStore(db_path, keys.sealer) as store:
+        _save_some(store)
+        faults.raise_on["FROM enquiries"] = corrupt
+        with pytest.raises(StoreError) as caught:
+            store.enquiries()
+        assert caught.value.reason == "failed"
+        assert "malformed" in str(caught.value)
+        assert not store.available
+        faults.raise_on.clear()
+        assert len(store.enquiries()) == 3
+        assert store.available and len(faults.connections) == 2
 
 
 def test_read_only_file_system_then_writable_again(tmpfs: Path, keys: Keys) -> None:

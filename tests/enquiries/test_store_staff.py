@@ -169,11 +169,11 @@ def test_rows_from_before_the_export_time_was_kept_go_by_their_age(
     rows are purged by the time they were received."""
     import sqlite3
 
-    from kiosk.enquiries import store as store_module
+    from kiosk.enquiries import database
 
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path)
-    for statement in store_module.MIGRATIONS[0]:
+    for statement in database.MIGRATIONS[0]:
         conn.execute(statement)
     conn.execute(
         "INSERT INTO enquiries (form_key, created_at, status, topic, key_id, sealed)"
@@ -186,7 +186,7 @@ def test_rows_from_before_the_export_time_was_kept_go_by_their_age(
     clock.set(START)
     old = EnquiryStore(path, opener.sealer(), clock=clock)
     try:
-        assert old.pragmas()["user_version"] == len(store_module.MIGRATIONS) == 2
+        assert old.pragmas()["user_version"] == len(database.MIGRATIONS) == 2
         assert old.purge(90) == 1
     finally:
         old.close()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QW
 
 from kiosk.enquiries.export import (
     ExportError,
+    ExportOptions,
     ExportResult,
     export_to_folder,
     old_exports,
@@ -257,9 +258,11 @@ class ExportTab(QWidget):
                 self.context.opener(),
                 folder,
                 fmt,
-                include_all=include_all,
-                progress=self.on_progress,
-                topic_titles=topic_titles(self.context.window),
+                ExportOptions(
+                    include_all=include_all,
+                    progress=self.on_progress,
+                    topic_titles=topic_titles(self.context.window),
+                ),
                 make_folder=make_folder,
             )
         except ExportError as exc:
