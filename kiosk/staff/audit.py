@@ -39,6 +39,9 @@ import nacl.hash
 
 from kiosk.support.files import write_atomic
 
+if sys.platform != "win32":  # flock is POSIX; on Windows no lock is taken
+    import fcntl
+
 log = logging.getLogger("kiosk.staff.audit")
 
 ACTIONS = (
@@ -360,8 +363,6 @@ def _count_lines(fd: int, size: int) -> int:
 
 def _lock(fd: int) -> None:
     if sys.platform != "win32":
-        import fcntl
-
         fcntl.flock(fd, fcntl.LOCK_EX)
 
 
