@@ -1,35 +1,15 @@
 """Reading a content folder into a ``Library``.
 
-Layout::
-
-    content/
-      ketamine-and-depression/      a topic (folders starting with _ or . are skipped)
-        topic.toml                  title, order, summary, cover
-        01-ketamine-and-depression.md
-        01-ketamine-and-depression.es.md   its Spanish translation (optional)
-        images/...
-
-A page starts with a metadata header::
-
-    ---
-    title: What is ketamine?
-    order: 2
-    summary: One line for the home screen.     (optional)
-    picture: images/clinic.jpg                 (optional)
-    ---
+What a content folder holds (topics, pages and their headers, pictures,
+translations, topic.toml) is written for the clinic's admin in
+docs/authoring.md; the keys are ``PAGE_KEYS`` and ``TOPIC_KEYS`` here.
 
 Loading reads every file and does the cheap checks that decide whether a page
 can be shown (its header, UTF-8, its pictures exist), so the set of pages that
 will be shown, and so every link's fate, is known at load. A page's Markdown is
-rendered the first time its HTML is asked for (``PageBody``), once.
-
-A translation is the English page's file name with a language suffix
-(``03-how-it-works.es.md``); it shares the English page's key, so links and the
-page order are the English ones, and its header needs only a ``title`` (plus
-``translation: draft|reviewed``, ``summary``, ``picture``). A translation that
-cannot be read is an error and the English page shows in its place; one without
-an English page, or in a language the kiosk does not offer, is a warning.
-A topic's title and summary in Spanish go in topic.toml's ``[es]`` table.
+rendered the first time its HTML is asked for (``PageBody``), once. A
+translation (``name.es.md``) shares its English page's key, so links and the
+page order are the English ones.
 """
 
 from __future__ import annotations
