@@ -44,14 +44,19 @@ from kiosk.enquiries.keys import (
 )
 from kiosk.enquiries.store import EnquiryStore, StoreError, open_personal
 from kiosk.paths import Paths
-from kiosk.staff import accounts as staff
 from kiosk.staff.accounts import (
     MAX_FAILURES,
     PIN_MAX,
     PIN_MIN,
+    KeysProblem,
+    Locked,
+    NoKeys,
     Session,
     StaffAccounts,
     StaffError,
+    StaffFileError,
+    TooSoon,
+    WrongPin,
     WrongRecoveryCode,
     name_problem,
     pin_problem,
@@ -74,13 +79,13 @@ class Stop(Exception):  # noqa: N818 (it stops the command; it is not an error o
 
 def refusal(exc: StaffError) -> Stop:
     """A StaffError as the command line says it: its sentence, and the exit status."""
-    if isinstance(exc, staff.WrongPin | staff.WrongRecoveryCode):
+    if isinstance(exc, WrongPin | WrongRecoveryCode):
         return Stop(ExitStatus.WRONG_PIN, exc.message)
-    if isinstance(exc, staff.Locked | staff.TooSoon):
+    if isinstance(exc, Locked | TooSoon):
         return Stop(ExitStatus.LOCKED, exc.message)
-    if isinstance(exc, staff.NoKeys):
+    if isinstance(exc, NoKeys):
         return Stop(ExitStatus.NO_KEYS, exc.message)
-    if isinstance(exc, staff.StaffFileError | staff.KeysProblem):
+    if isinstance(exc, StaffFileError | KeysProblem):
         return Stop(ExitStatus.DAMAGED, exc.message)
     return Stop(ExitStatus.REFUSED, exc.message)
 
@@ -204,18 +209,18 @@ class _Command:
 
     def _refused_sign_in(self, actor: str, exc: StaffError) -> Stop:
         """Write down a refused sign-in; the stop the command ends with."""
-        if isinstance(exc, staff.Locked):
+        if isinstance(exc, Locked):
             return self.audit_refusal(
                 actor,
                 "sign-in-locked",
                 Stop(ExitStatus.LOCKED, exc.message),
                 seconds_left=round(exc.seconds_left),
             )
-        if isinstance(exc, staff.TooSoon):
+        if isinstance(exc, TooSoon):
             return self.audit_refusal(
                 actor, "sign-in-failed", Stop(ExitStatus.LOCKED, exc.message), reason="too soon"
             )
-        if isinstance(exc, staff.WrongPin):
+        if isinstance(exc, WrongPin):
             return self.audit_refusal(
                 actor,
                 "sign-in-failed",
