@@ -2,7 +2,7 @@
 starts the kiosk; ``kiosk check-content [DIR]`` and ``kiosk check-config [FILE]``
 tell the clinic's admin what is wrong with their files, one ``file:line`` each.
 The staff's commands (``staff``, ``audit``, ``export``, ``enquiries``,
-``purge``) are in ``kiosk.staff.cli``.
+``purge``) are parsed as ``kiosk.staff.cli`` says and run by ``kiosk.staff.commands``.
 
 Qt is imported only when the kiosk really starts, so the commands that do not
 show a window work on a machine without a screen.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.logging_setup import configure
-from kiosk.paths import DATA_DIR_ENV, Paths
+from kiosk.paths import DATA_DIR_ENV, Paths, shipped_content_dir
 from kiosk.staff import cli as staff_cli
 
 log = logging.getLogger("kiosk")
@@ -100,7 +100,7 @@ def _x_server_answers(display: str) -> bool:
 COMMANDS = ("run", "example-config", "check-content", "check-config", *staff_cli.COMMANDS)
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Clinic waiting-room kiosk.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command")  # the names are COMMANDS
@@ -157,8 +157,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def check_content(folder: Path | None, *, strict: bool = False) -> int:
     """``kiosk check-content``: 0 when nothing is wrong, 1 with errors (or warnings if strict)."""
+    # Markdown, the sanitiser and the hyphenation dictionaries: only for this command.
     from kiosk.content.check import check, format_level, format_problem, summary
-    from kiosk.paths import shipped_content_dir
 
     report = check(folder or shipped_content_dir())
     for problem in report.problems:
@@ -171,7 +171,7 @@ def check_content(folder: Path | None, *, strict: bool = False) -> int:
 
 def check_config(file: Path | None, data_dir: Path | None) -> int:
     """``kiosk check-config``: each problem as ``file:line: error: message``."""
-    from kiosk.config import load_config
+    from kiosk.config import load_config  # its table of settings: only when a config is read
 
     path = file or Paths.resolve(data_dir).config_file
     if not path.is_file():
@@ -202,7 +202,7 @@ def _logo_problem(config_file: Path, logo: str) -> str | None:
     file = (config_file.parent / Path(logo).expanduser()).resolve()
     if not file.is_file():
         return f'{config_file}: error: [clinic.logo] "{logo}" not found ({file})'
-    import imagesize  # type: ignore[import-untyped]
+    import imagesize  # type: ignore[import-untyped]  # slow to import: only for a logo
 
     try:
         width, height = imagesize.get(str(file))
@@ -226,9 +226,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     if args.command == "example-config":
-        from kiosk.config import example_toml
+        from kiosk.config import example_toml  # its table of settings: only for this command
 
         sys.stdout.write(example_toml())
         return 0
@@ -237,7 +237,9 @@ def _main(argv: list[str] | None = None) -> int:
     if args.command == "check-config":
         return check_config(args.file or args.config, args.data_dir)
     if args.command in staff_cli.COMMANDS:
-        return staff_cli.run(args)
+        from kiosk.staff import commands  # the crypto, the store, export: only for these
+
+        return commands.run(args)
     paths = Paths.resolve(args.data_dir, args.content, args.config)
     try:
         paths.ensure()
@@ -252,6 +254,6 @@ def _main(argv: list[str] | None = None) -> int:
         log.error("%s", problem)
         print(f"kiosk: {problem}", file=sys.stderr)
         return 2
-    from kiosk.ui.app import run
+    from kiosk.ui.app import run  # Qt: only when a window opens (see the docstring)
 
     return run(paths, windowed=args.windowed)

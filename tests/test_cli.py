@@ -146,7 +146,7 @@ def test_sigterm_stops_the_running_kiosk(tmp_path: Path) -> None:
 )
 def test_options_before_or_after_run(argv: list[str], windowed: bool, data_dir) -> None:
     """`kiosk --windowed run` is as windowed as `kiosk run --windowed`."""
-    args = cli._parser().parse_args(argv)
+    args = cli.build_parser().parse_args(argv)
     assert (args.windowed, args.data_dir) == (windowed, data_dir)
 
 
@@ -199,7 +199,7 @@ def test_main_py_runs_other_commands_too(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "1 page in 1 topic: 0 errors, 0 warnings"
-    assert set(cli.COMMANDS) == set(cli._parser()._subparsers._group_actions[0].choices)
+    assert set(cli.COMMANDS) == set(cli.build_parser()._subparsers._group_actions[0].choices)
 
 
 def test_a_closed_pipe_is_not_a_traceback() -> None:

@@ -4,22 +4,11 @@ The checker loads the folder with the kiosk's own loader (so it finds exactly
 what the running kiosk would leave out), renders every page as the kiosk would
 on first show (links to no page, pictures refused, empty pages), then adds what
 only an admin needs to hear about: pictures too big for a tablet, raw HTML the
-sanitiser will drop, and each page's reading level.
+sanitiser will drop, and each page's reading level (English pages only).
 
-Every problem is a ``Problem``: ``file:line: error|warning: message``.
-
-Severities: an **error** is something the kiosk does not show as written (a
-page left out, a setting ignored, a page shown as plain text); a **warning**
-is shown, but not as well as it could be (an unknown key, two pages with the
-same order, a link shown as text, a big picture, raw HTML dropped, a reading
-level above grade 8). Two pages with the same ``order`` are a warning: both
-show, in file-name order, which is what the admin most likely meant.
-
-Translations (``name.es.md``) are checked like pages (their reading level is
-not measured: the Flesch-Kincaid grade is a formula for English). A draft
-translation (``translation: draft``) is an **info** note, not a warning: it is
-shown as intended and nothing in the file is wrong, and a warning would make
-``--strict`` fail until a translator has been found. The summary counts them.
+Every problem is a ``Problem``: ``file:line: error|warning|info: message``. What
+each severity means, and every message, is in docs/authoring.md ("Check your
+changes", "Every message, and what to do"); a new check follows it.
 """
 
 from __future__ import annotations

@@ -1,35 +1,15 @@
 """Reading a content folder into a ``Library``.
 
-Layout::
-
-    content/
-      ketamine-and-depression/      a topic (folders starting with _ or . are skipped)
-        topic.toml                  title, order, summary, cover
-        01-ketamine-and-depression.md
-        01-ketamine-and-depression.es.md   its Spanish translation (optional)
-        images/...
-
-A page starts with a metadata header::
-
-    ---
-    title: What is ketamine?
-    order: 2
-    summary: One line for the home screen.     (optional)
-    picture: images/clinic.jpg                 (optional)
-    ---
+What a content folder holds (topics, pages and their headers, pictures,
+translations, topic.toml) is written for the clinic's admin in
+docs/authoring.md; the keys are ``PAGE_KEYS`` and ``TOPIC_KEYS`` here.
 
 Loading reads every file and does the cheap checks that decide whether a page
 can be shown (its header, UTF-8, its pictures exist), so the set of pages that
 will be shown, and so every link's fate, is known at load. A page's Markdown is
-rendered the first time its HTML is asked for (``PageBody``), once.
-
-A translation is the English page's file name with a language suffix
-(``03-how-it-works.es.md``); it shares the English page's key, so links and the
-page order are the English ones, and its header needs only a ``title`` (plus
-``translation: draft|reviewed``, ``summary``, ``picture``). A translation that
-cannot be read is an error and the English page shows in its place; one without
-an English page, or in a language the kiosk does not offer, is a warning.
-A topic's title and summary in Spanish go in topic.toml's ``[es]`` table.
+rendered the first time its HTML is asked for (``PageBody``), once. A
+translation (``name.es.md``) shares its English page's key, so links and the
+page order are the English ones.
 """
 
 from __future__ import annotations
@@ -79,7 +59,6 @@ PAGE_KEYS = {"title": str, "order": int, "summary": str, "picture": str, "transl
 REQUIRED_PAGE_KEYS = ("title", "order")
 #: A translation takes its order from its English page.
 REQUIRED_TRANSLATION_KEYS = ("title",)
-TOPIC_KEYS = {"title": str, "order": int, "summary": str, "cover": str}
 #: What a language's table in topic.toml (``[es]``) may hold.
 TOPIC_TEXT_KEYS = ("title", "summary")
 MAX_TITLE = 120
@@ -521,105 +500,93 @@ class Loader:
     def _topic(self, folder: Path, pages: list[Page]) -> Topic:
         pages.sort(key=lambda p: (p.order, p.page_id))
         meta_file = folder / TOPIC_FILE
-        title = folder.name.replace("-", " ").replace("_", " ").capitalize()
-        order, summary, cover = 999, "", None
-        data: dict[str, Any] = {}
-        text = ""
+        where = TopicFolder(
+            self.root, folder, folder.name.replace("-", " ").replace("_", " ").capitalize()
+        )
+        text, data = self._read_topic_file(meta_file, where.fallback_title)
+        values = {key.name: key.default for key in TOPIC_KEYS}
+        accepted: set[str] = set()
+        translations: list[TopicText] = []
+        for name, value in data.items():
+            key = _TOPIC_KEYS_BY_NAME.get(name)
+            if name in TRANSLATION_LANGUAGES:
+                found = self._topic_text(meta_file, text, name, value)
+                if found is not None:
+                    translations.append(found)
+            elif key is None:
+                hint = did_you_mean(name, _TOPIC_KEYS_BY_NAME)
+                self.problem(
+                    meta_file,
+                    topic_key_line(text, name),
+                    "warning",
+                    f'unknown key "{name}", ignored{hint}',
+                )
+            elif not _is_kind(value, key.kind):
+                self.problem(
+                    meta_file,
+                    topic_key_line(text, name),
+                    "error",
+                    f'"{name}" must be {_KIND_NAMES[key.kind]}; ignored',
+                )
+            else:
+                checked = key.check(name, value, where)
+                if checked.severity is not None:
+                    self.problem(
+                        meta_file, topic_key_line(text, name), checked.severity, checked.message
+                    )
+                if checked.value is not None:
+                    values[name] = checked.value
+                    accepted.add(name)
+        if "order" in accepted:
+            self._topic_orders[folder.name] = (values["order"], topic_key_line(text, "order"))
+        return Topic(
+            folder.name,
+            values["title"] or where.fallback_title,
+            values["order"],
+            values["summary"],
+            values["cover"],
+            tuple(pages),
+            tuple(translations),
+        )
+
+    def _read_topic_file(self, meta_file: Path, fallback_title: str) -> tuple[str, dict[str, Any]]:
+        """topic.toml's text and its keys; each reason it cannot be read is a problem, and
+        then the topic has every default."""
         if not meta_file.is_file():
             self.problem(
                 meta_file,
                 None,
                 "warning",
-                f'missing; the topic is called "{title}" until it has one',
+                f'missing; the topic is called "{fallback_title}" until it has one',
+            )
+            return "", {}
+        try:
+            text = _read_text(meta_file)
+            data = tomllib.loads(text)
+        except MetadataError as exc:
+            self.problem(meta_file, exc.line, "error", f"{exc}; using defaults")
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"line (\d+)", str(exc))
+            self.problem(
+                meta_file,
+                int(match.group(1)) if match else None,
+                "error",
+                f"not valid TOML ({exc}); using defaults",
+            )
+        except OSError as exc:
+            self.problem(
+                meta_file, None, "error", f"cannot be read ({exc.strerror}); using defaults"
             )
         else:
-            try:
-                text = _read_text(meta_file)
-                data = tomllib.loads(text)
-            except MetadataError as exc:
-                self.problem(meta_file, exc.line, "error", f"{exc}; using defaults")
-            except tomllib.TOMLDecodeError as exc:
-                match = re.search(r"line (\d+)", str(exc))
+            if "title" not in data:
                 self.problem(
                     meta_file,
-                    int(match.group(1)) if match else None,
-                    "error",
-                    f"not valid TOML ({exc}); using defaults",
-                )
-            except OSError as exc:
-                self.problem(
-                    meta_file, None, "error", f"cannot be read ({exc.strerror}); using defaults"
-                )
-            else:
-                if "title" not in data:
-                    self.problem(
-                        meta_file,
-                        None,
-                        "warning",
-                        f'has no "title"; the topic is called "{title}" until it has one',
-                    )
-
-        def key_line(key: str) -> int | None:
-            return topic_key_line(text, key)
-
-        translations: list[TopicText] = []
-        for key, value in data.items():
-            kind = TOPIC_KEYS.get(key)
-            if key in TRANSLATION_LANGUAGES:
-                found = self._topic_text(meta_file, text, key, value)
-                if found is not None:
-                    translations.append(found)
-            elif kind is None:
-                self.problem(
-                    meta_file,
-                    key_line(key),
+                    None,
                     "warning",
-                    f'unknown key "{key}", ignored{did_you_mean(key, TOPIC_KEYS)}',
+                    f'has no "title"; the topic is called "{fallback_title}" until it has one',
                 )
-            elif not _is_kind(value, kind):
-                self.problem(
-                    meta_file,
-                    key_line(key),
-                    "error",
-                    f'"{key}" must be {"a whole number" if kind is int else "text"}; ignored',
-                )
-            elif key == "title" and not str(value).strip():
-                self.problem(
-                    meta_file,
-                    key_line(key),
-                    "warning",
-                    f'"title" is empty; the topic is called "{title}" until it has one',
-                )
-            elif key in ("title", "summary") and len(value.strip()) > _TOPIC_LIMITS[key]:
-                self.problem(
-                    meta_file,
-                    key_line(key),
-                    "warning",
-                    f'"{key}" is longer than {_TOPIC_LIMITS[key]} characters; cut short',
-                )
-                if key == "title":
-                    title = value.strip()[: _TOPIC_LIMITS[key]]
-                else:
-                    summary = value.strip()[: _TOPIC_LIMITS[key]]
-            elif key == "title":
-                title = value.strip()
-            elif key == "order":
-                order = int(value)
-                self._topic_orders[folder.name] = (order, key_line(key))
-            elif key == "summary":
-                summary = value.strip()
-            elif key == "cover":
-                file, refused = resolve_picture(self.root, folder, str(value))
-                if file is None or not file.is_file():
-                    self.problem(
-                        meta_file,
-                        key_line(key),
-                        "warning",
-                        refused or f'cover picture "{value}" not found; left out',
-                    )
-                else:
-                    cover = file
-        return Topic(folder.name, title, order, summary, cover, tuple(pages), tuple(translations))
+            return text, data
+        return "", {}
 
     def _topic_text(self, meta_file: Path, text: str, code: str, table: Any) -> TopicText | None:
         """A topic's title and summary in language ``code`` (topic.toml's ``[es]``)."""
@@ -661,6 +628,110 @@ class Loader:
 
 
 _TOPIC_LIMITS = {"title": MAX_TITLE, "summary": MAX_SUMMARY}
+
+
+@dataclass(frozen=True)
+class TopicFolder:
+    """What checking a topic.toml value may need: where the topic is, and what it is
+    called when topic.toml gives no title (its folder's name)."""
+
+    root: Path
+    folder: Path
+    fallback_title: str
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    """A topic.toml value, checked: what the topic takes (``None``: the key's default)
+    and, when something is wrong with it, the problem's severity and message."""
+
+    value: Any
+    severity: Severity | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class TopicKey:
+    """One key of topic.toml, a row of ``TOPIC_KEYS``."""
+
+    name: str
+    kind: type  # a value of another type is an error, and ignored
+    default: Any  # when the key is missing, or its value is ignored
+    check: Callable[[str, Any, TopicFolder], KeyCheck]  # (name, value of ``kind``, topic)
+    doc: str
+
+
+_KIND_NAMES: dict[type, str] = {int: "a whole number", str: "text"}
+
+
+def _short_text(
+    limit: int, *, required: bool = False
+) -> Callable[[str, Any, TopicFolder], KeyCheck]:
+    """Text, trimmed, cut to ``limit`` characters; if ``required``, an empty one is ignored."""
+
+    def check(name: str, value: Any, topic: TopicFolder) -> KeyCheck:
+        text = str(value).strip()
+        if required and not text:
+            return KeyCheck(
+                None,
+                "warning",
+                f'"{name}" is empty; the topic is called "{topic.fallback_title}" until it has one',
+            )
+        if len(text) > limit:
+            return KeyCheck(
+                text[:limit], "warning", f'"{name}" is longer than {limit} characters; cut short'
+            )
+        return KeyCheck(text)
+
+    return check
+
+
+def _any_number(_name: str, value: Any, _topic: TopicFolder) -> KeyCheck:
+    return KeyCheck(int(value))
+
+
+def _cover_picture(_name: str, value: Any, topic: TopicFolder) -> KeyCheck:
+    """A picture file inside the content folder, named from the topic's folder."""
+    file, refused = resolve_picture(topic.root, topic.folder, str(value))
+    if file is None or not file.is_file():
+        return KeyCheck(None, "warning", refused or f'cover picture "{value}" not found; left out')
+    return KeyCheck(file)
+
+
+#: The keys of topic.toml (besides a language's table, ``[es]``): the one list
+#: the loader reads them by, and the words of its messages. docs/authoring.md
+#: shows them to the clinic's admin.
+TOPIC_KEYS: tuple[TopicKey, ...] = (
+    TopicKey(
+        "title",
+        str,
+        "",
+        _short_text(MAX_TITLE, required=True),
+        "The topic's name on its tile and above its pages; without one, the folder's name.",
+    ),
+    TopicKey(
+        "order",
+        int,
+        999,
+        _any_number,
+        "Where the topic's tile goes: lower numbers first; without one, after the others.",
+    ),
+    TopicKey(
+        "summary",
+        str,
+        "",
+        _short_text(MAX_SUMMARY),
+        "One line under the title on the topic's tile.",
+    ),
+    TopicKey(
+        "cover",
+        str,
+        None,
+        _cover_picture,
+        "A picture on the topic's tile, a path from the topic's folder.",
+    ),
+)
+_TOPIC_KEYS_BY_NAME = MappingProxyType({key.name: key for key in TOPIC_KEYS})
 
 
 def table_key_line(text: str, table: str, key: str) -> int | None:

@@ -88,29 +88,19 @@ class PageBody:
 
     __slots__ = ("_inputs", "_lock", "_render", "_result")
 
-    def __init__(self, render: Callable[[], Rendered], inputs: Hashable = None) -> None:
+    def __init__(self, render: Callable[[], Rendered], inputs: Hashable) -> None:
         self._render: Callable[[], Rendered] | None = render
         self._result: Rendered | None = None
         self._lock = threading.Lock()
         self._inputs = inputs
 
-    @classmethod
-    def ready(cls, rendered: Rendered) -> PageBody:
-        """A body rendered already (for tests, or a page made in code)."""
-        inputs = (rendered.html, rendered.plain_text, tuple(rendered.images.items()))
-        body = cls(lambda: rendered, inputs)
-        body.get()
-        return body
-
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PageBody):
             return NotImplemented
-        if self._inputs is None or other._inputs is None:
-            return self is other
         return bool(self._inputs == other._inputs)
 
     def __hash__(self) -> int:
-        return id(self) if self._inputs is None else hash(self._inputs)
+        return hash(self._inputs)
 
     @property
     def rendered(self) -> bool:

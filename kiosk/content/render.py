@@ -22,7 +22,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -349,7 +348,7 @@ class _TextOnly(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.chunks.append(data)
 
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
+    def handle_starttag(self, tag: str, _attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"p", "li", "br", "h1", "h2", "h3", "h4", "tr"}:
             self.chunks.append("\n")
 

@@ -56,6 +56,9 @@ from kiosk.enquiries.keys import (
 )
 from kiosk.support.files import write_atomic
 
+if sys.platform != "win32":  # flock is POSIX; on Windows no lock is taken
+    import fcntl
+
 FORMAT_VERSION = 1
 SLOT_PREFIX = "staff:"
 
@@ -673,8 +676,6 @@ class StaffAccounts:
         if sys.platform == "win32":
             yield
             return
-        import fcntl
-
         lock_path = self.staff_file.with_name(f".{self.staff_file.name}.lock")
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)

@@ -39,6 +39,9 @@ import nacl.hash
 
 from kiosk.support.files import write_atomic
 
+if sys.platform != "win32":  # flock is POSIX; on Windows no lock is taken
+    import fcntl
+
 log = logging.getLogger("kiosk.staff.audit")
 
 ACTIONS = (
@@ -360,8 +363,6 @@ def _count_lines(fd: int, size: int) -> int:
 
 def _lock(fd: int) -> None:
     if sys.platform != "win32":
-        import fcntl
-
         fcntl.flock(fd, fcntl.LOCK_EX)
 
 
@@ -372,11 +373,39 @@ def verify(path: Path, *, accounts_exist: bool = False) -> AuditCheck:
     so then a log that is missing or empty (with no head file to say how long
     it was) was deleted, not never written: that is a break, not "nothing to
     check".
+
+    Three steps: read the head file, walk the chain line by line, then compare
+    where the chain ends with where the head file says it ended.
     """
     path = Path(path)
-    head_file = head_path(path)
+    head = _read_head_file(head_path(path))
+    if isinstance(head, AuditCheck):
+        return head
+    if not path.exists():
+        return _no_log(path, head, accounts_exist=accounts_exist)
+    end = _walk_chain(path)
+    if isinstance(end, AuditCheck):
+        return end
+    return _compare_head(path, head, end, accounts_exist=accounts_exist)
+
+
+@dataclass(frozen=True)
+class _ChainEnd:
+    """Where an unbroken chain ends: its last entry's number, hash and time, the
+    hash of the entry before that one, and how many lines were read."""
+
+    seq: int = 0
+    hash: str = GENESIS
+    before: str = GENESIS
+    time: str = ""
+    lines: int = 0
+
+
+def _read_head_file(head_file: Path) -> tuple[int, str] | AuditCheck | None:
+    """Step 1: the head file's (seq, hash), None when there is none, or the check's
+    answer when it cannot be read."""
     try:
-        head = _read_head(head_file)
+        return _read_head(head_file)
     except ValueError as exc:
         return AuditCheck(
             False, 0, None, f"The audit log's head file {head_file} is damaged ({exc})."
@@ -388,46 +417,60 @@ def verify(path: Path, *, accounts_exist: bool = False) -> AuditCheck:
             None,
             f"The audit log's head file {head_file} could not be read ({exc.strerror}).",
         )
-    if not path.exists():
-        if head is not None and head[0] > 0:
-            return AuditCheck(
-                False,
-                0,
-                1,
-                f"The audit log {path} is missing, but its head file says {head[0]} entries "
-                f"were written: it was deleted.",
-            )
-        if accounts_exist:
-            return AuditCheck(
-                False,
-                0,
-                1,
-                f"The audit log {path} is missing, although there are staff accounts (adding "
-                f"one is logged): it was deleted, with its head file.",
-            )
-        return AuditCheck(True, 0, None, "There is no audit log yet: nothing to check.")
-    seq, prev, before = 0, GENESIS, GENESIS
-    line_no = 0
-    last_time = ""
+
+
+def _no_log(path: Path, head: tuple[int, str] | None, *, accounts_exist: bool) -> AuditCheck:
+    """There is no log file: never written, or deleted (the head file or the accounts say)."""
+    if head is not None and head[0] > 0:
+        return AuditCheck(
+            False,
+            0,
+            1,
+            f"The audit log {path} is missing, but its head file says {head[0]} entries "
+            f"were written: it was deleted.",
+        )
+    if accounts_exist:
+        return AuditCheck(
+            False,
+            0,
+            1,
+            f"The audit log {path} is missing, although there are staff accounts (adding "
+            f"one is logged): it was deleted, with its head file.",
+        )
+    return AuditCheck(True, 0, None, "There is no audit log yet: nothing to check.")
+
+
+def _walk_chain(path: Path) -> _ChainEnd | AuditCheck:
+    """Step 2: follow every line from the first; where the chain ends, or the check's
+    answer at the first line that breaks it."""
+    end = _ChainEnd()
     try:
         with open(path, "rb") as file:
             for raw in file:
-                line_no += 1
-                entry, problem = _follows(raw, seq, prev)
+                entry, problem = _follows(raw, end.seq, end.hash)
                 if entry is None:
-                    return _broken(seq, line_no, problem)
-                before, prev, seq, last_time = prev, entry.hash, entry.seq, entry.time
+                    return _broken(end.seq, end.lines + 1, problem)
+                end = _ChainEnd(entry.seq, entry.hash, end.hash, entry.time, end.lines + 1)
     except OSError as exc:
         return AuditCheck(
-            False, seq, None, f"The audit log {path} could not be read ({exc.strerror})."
+            False, end.seq, None, f"The audit log {path} could not be read ({exc.strerror})."
         )
+    return end
+
+
+def _compare_head(
+    path: Path, head: tuple[int, str] | None, end: _ChainEnd, *, accounts_exist: bool
+) -> AuditCheck:
+    """Step 3: the whole chain against the head file, which catches its last entries
+    deleted (the chain alone would still be whole) or changed."""
+    seq, line_no = end.seq, end.lines
     if head is None and seq > 1:
         return AuditCheck(
             False,
             seq,
             None,
-            f"The audit log's head file {head_file} is missing, so whether its last entries "
-            f"were deleted cannot be told; the {seq} entries there are chained correctly.",
+            f"The audit log's head file {head_path(path)} is missing, so whether its last "
+            f"entries were deleted cannot be told; the {seq} entries there are chained correctly.",
         )
     head_seq, head_hash = head if head is not None else (0, GENESIS)
     if head_seq > seq:
@@ -440,7 +483,7 @@ def verify(path: Path, *, accounts_exist: bool = False) -> AuditCheck:
             f"file says entry {head_seq} was written: the last "
             f"{'entry was' if lost == 1 else f'{lost} entries were'} deleted.",
         )
-    if head_seq == seq and head_hash != prev:
+    if head_seq == seq and head_hash != end.hash:
         return AuditCheck(
             False,
             seq,
@@ -448,7 +491,7 @@ def verify(path: Path, *, accounts_exist: bool = False) -> AuditCheck:
             f"The audit log breaks at line {line_no}: entry {seq} is not the one its head file "
             f"recorded: it was changed or replaced.",
         )
-    if head_seq == seq - 1 and head_hash != before:
+    if head_seq == seq - 1 and head_hash != end.before:
         return AuditCheck(
             False,
             seq,
@@ -485,7 +528,7 @@ def verify(path: Path, *, accounts_exist: bool = False) -> AuditCheck:
         seq,
         None,
         f"The audit log is intact: {seq} entr{'y' if seq == 1 else 'ies'}, the last at "
-        f"{last_time}, hash {prev}{note}.",
+        f"{end.time}, hash {end.hash}{note}.",
     )
 
 

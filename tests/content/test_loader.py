@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import load_library
+from kiosk.content.loader import TOPIC_KEYS
 from tests.conftest import write_page
 
 
@@ -172,3 +173,60 @@ def test_a_link_to_a_page_left_out_becomes_text(tmp_path: Path) -> None:
     assert "href" not in page.html and "page B" in page.html
     # Found when the page is rendered (on first show), so it is the page's problem.
     assert any('link to "02-b.md": no such page' in str(p) for p in page.problems)
+
+
+def test_every_topic_key_has_its_default_without_a_topic_toml(tmp_path: Path) -> None:
+    """A topic with no topic.toml takes each key's default from TOPIC_KEYS (its title
+    from the folder's name)."""
+    root = tmp_path / "c"
+    write_page(root / "tms-therapy", "01.md", "A page", 1)
+    (topic,) = load_library(root).topics
+    for key in TOPIC_KEYS:
+        expected = "Tms therapy" if key.name == "title" else key.default
+        assert getattr(topic, key.name) == expected, key.name
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("title = 2", '"title" must be text; ignored'),
+        ('order = "two"', '"order" must be a whole number; ignored'),
+        ("order = true", '"order" must be a whole number; ignored'),
+        ("summary = [1]", '"summary" must be text; ignored'),
+        ("cover = 3", '"cover" must be text; ignored'),
+        ('title = "  "', '"title" is empty; the topic is called "T topic" until it has one'),
+        (f'title = "{"x" * 121}"', '"title" is longer than 120 characters; cut short'),
+        (f'summary = "{"x" * 201}"', '"summary" is longer than 200 characters; cut short'),
+        ('cover = "nope.png"', 'cover picture "nope.png" not found; left out'),
+        ('covers = "a.png"', 'unknown key "covers", ignored; did you mean "cover"?'),
+    ],
+)
+def test_each_topic_key_is_checked_by_its_row(tmp_path: Path, line: str, message: str) -> None:
+    """A value of the wrong kind, or one its check refuses, is one problem on its line,
+    in the words the admin's guide lists; the topic still shows."""
+    root = tmp_path / "c"
+    write_page(root / "t-topic", "01.md", "A page", 1)
+    meta = root / "t-topic" / "topic.toml"
+    meta.write_text(f'title = "T"\n{line}\n' if "title" not in line else f"{line}\n", "utf-8")
+    library = load_library(root)
+    assert len(library.topics) == 1
+    at = 1 if "title" in line else 2
+    assert f"{meta}:{at}: " in "\n".join(str(p) for p in library.problems)
+    assert [p.message for p in library.problems if p.line == at] == [message]
+
+
+def test_a_long_title_and_summary_are_cut_short(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    write_page(root / "t", "01.md", "A page", 1)
+    (root / "t" / "topic.toml").write_text(
+        f'title = " {"T" * 130} "\nsummary = "{"s" * 250}"\norder = 4\n', encoding="utf-8"
+    )
+    (topic,) = load_library(root).topics
+    assert (topic.title, topic.summary, topic.order) == ("T" * 120, "s" * 200, 4)
+
+
+def test_the_admins_guide_names_every_topic_key() -> None:
+    """docs/authoring.md lists the topic keys that TOPIC_KEYS reads, no more, no fewer."""
+    guide = (Path(__file__).parents[2] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    listed = guide.split("Topic keys: ", 1)[1].split(".", 1)[0]
+    assert [name.strip("` ") for name in listed.split(",")] == [k.name for k in TOPIC_KEYS]

@@ -10,6 +10,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,20 +23,28 @@ from kiosk.enquiries.keys import KeyRing, normalise_recovery_code
 from kiosk.enquiries.store import EnquiryStore
 from kiosk.paths import Paths
 from kiosk.staff import cli as staff_cli
-from kiosk.staff.accounts import DELAYS, LOCK_SECONDS, MAX_FAILURES, UNKNOWN_NAME, StaffAccounts
-from kiosk.staff.audit import verify
-from kiosk.staff.cli import (
-    EXIT_DAMAGED,
-    EXIT_EXISTS,
-    EXIT_FAILED,
-    EXIT_LOCKED,
-    EXIT_NO_KEYS,
-    EXIT_OK,
-    EXIT_REFUSED,
-    EXIT_UNWRITABLE,
-    EXIT_USAGE,
-    EXIT_WRONG_PIN,
+from kiosk.staff import commands
+from kiosk.staff.accounts import (
+    DELAYS,
+    LOCK_SECONDS,
+    MAX_FAILURES,
+    UNKNOWN_NAME,
+    KeysProblem,
+    Locked,
+    NeedsStaffPin,
+    NoKeys,
+    NoSuchStaff,
+    Refused,
+    StaffAccounts,
+    StaffError,
+    StaffFileError,
+    TooSoon,
+    UnknownStaff,
+    WrongPin,
+    WrongRecoveryCode,
 )
+from kiosk.staff.audit import verify
+from kiosk.staff.cli import ExitStatus
 
 from .conftest import ALICE_PIN, BOB_PIN, FAST, FakeClock
 
@@ -47,6 +56,13 @@ PATIENT = {
     "best_time": "morning",
     "message": '=HYPERLINK("http://x")',
 }
+
+
+def staff_main(argv: list[str], clock: Callable[[], float] = time.time) -> int:
+    """``kiosk ARGV`` for a staff command, with the fastest argon2id (and a fake clock)."""
+    args = cli.build_parser().parse_args(argv)
+    assert args.command in staff_cli.COMMANDS, args.command
+    return commands.run(args, kdf=FAST, clock=clock)
 
 
 @dataclass
@@ -68,7 +84,7 @@ def run(
     def call(*argv: str, stdin: str = "") -> Result:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
         capsys.readouterr()
-        code = staff_cli.main(list(argv), kdf=FAST, clock=clock)
+        code = staff_main(list(argv), clock=clock)
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
@@ -126,6 +142,67 @@ def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "3  wrong PIN" in out and "4  locked" in out and "6  the export file" in out
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["staff", "--help"],
+        ["staff", "add", "--help"],
+        ["audit", "verify", "--help"],
+        ["export", "--help"],
+        ["enquiries", "list", "--help"],
+        ["purge", "--help"],
+    ],
+)
+def test_help_lists_every_exit_status(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Every ExitStatus, with its number and its whole meaning, in the table of each --help."""
+    with pytest.raises(SystemExit):
+        cli.main(argv)
+    table = capsys.readouterr().out.split("exit status:\n", 1)[1]
+    for status in ExitStatus:
+        first, *rest = status.meaning.split("\n")
+        assert f"\n  {status.value}  {first}\n" in "\n" + table
+        for line in rest:
+            assert f"\n     {line}\n" in table
+    numbers = [int(line.split()[0]) for line in table.splitlines() if line[:3].strip().isdigit()]
+    assert numbers == sorted(numbers) == list(range(len(ExitStatus)))
+
+
+@pytest.mark.parametrize(
+    ("refused", "status"),
+    [
+        (WrongPin(1, 1.0), ExitStatus.WRONG_PIN),
+        (UnknownStaff(1, 1.0), ExitStatus.WRONG_PIN),
+        (WrongRecoveryCode("That recovery code does not open the keys."), ExitStatus.WRONG_PIN),
+        (Locked(300), ExitStatus.LOCKED),
+        (TooSoon(2), ExitStatus.LOCKED),
+        (NoKeys("No keys here yet."), ExitStatus.NO_KEYS),
+        (StaffFileError("The staff file is damaged."), ExitStatus.DAMAGED),
+        (KeysProblem("The keys file is damaged."), ExitStatus.DAMAGED),
+        (Refused("That name is taken."), ExitStatus.REFUSED),
+        (NoSuchStaff("There is no Zed."), ExitStatus.REFUSED),
+        (NeedsStaffPin("A staff member must sign in."), ExitStatus.REFUSED),
+    ],
+)
+def test_a_refusal_inside_refusals_stops_with_its_sentence_and_status(
+    refused: StaffError, status: ExitStatus
+) -> None:
+    """What a StaffError says is the command's one sentence; its kind picks the status."""
+    with pytest.raises(commands.Stop) as stop, commands.refusals():
+        raise refused
+    assert (stop.value.code, stop.value.message) == (status, refused.message)
+    assert stop.value.__suppress_context__  # no "during handling" traceback chained on
+
+
+def test_refusals_lets_other_errors_through() -> None:
+    """Only a StaffError is a refusal: a bug stays a bug, and a Stop stays itself."""
+    with pytest.raises(KeyError), commands.refusals():
+        raise KeyError("x")
+    usage = commands.Stop(ExitStatus.USAGE, "no")
+    with pytest.raises(commands.Stop) as stop, commands.refusals():
+        raise usage
+    assert stop.value is usage
+
+
 def test_first_account_with_the_recovery_code(
     run: Run, code: str, paths: Paths, with_alice: None
 ) -> None:
@@ -145,7 +222,7 @@ def test_a_wrong_recovery_code_is_exit_3_and_audited(
     result = run(
         "staff", "add", "Alice", stdin=f"ABCD-EFGH-JKMN-PQRS-TVWX-YZ01\n{ALICE_PIN}\n{ALICE_PIN}\n"
     )
-    assert result.code == EXIT_WRONG_PIN
+    assert result.code == ExitStatus.WRONG_PIN
     assert "recovery code does not open" in one_sentence(result.err)
     assert run("staff", "list").out == ""
     assert audit_entries(paths)[-1]["action"] == "sign-in-failed"
@@ -156,7 +233,7 @@ def test_something_that_is_not_a_recovery_code_is_refused_at_once(
 ) -> None:
     """A code of the wrong shape is refused before the new PIN is asked for."""
     result = run("staff", "add", "Alice", stdin="123456\n")
-    assert result.code == EXIT_WRONG_PIN
+    assert result.code == ExitStatus.WRONG_PIN
     assert "not a recovery code" in one_sentence(result.err)
 
 
@@ -165,7 +242,7 @@ def test_a_second_account_needs_a_staff_name_and_pin(
 ) -> None:
     """Alice signs in, then Bob's PIN twice; the audit log says Alice added Bob."""
     result = run("staff", "add", "Bob", stdin=f"Alice\n{ALICE_PIN}\n{BOB_PIN}\n{BOB_PIN}\n")
-    assert result.code == EXIT_OK, result.err
+    assert result.code == ExitStatus.OK, result.err
     assert "Added Bob" in result.out
     assert run("staff", "list").out.count("\n") == 2
     actions = [(e["actor"], e["action"]) for e in audit_entries(paths)]
@@ -176,7 +253,7 @@ def test_wrong_pin_is_exit_3_and_audited_with_the_name(
     run: Run, paths: Paths, with_alice: None
 ) -> None:
     result = run("staff", "add", "Bob", stdin=f"Alice\n000111\n{BOB_PIN}\n{BOB_PIN}\n")
-    assert result.code == EXIT_WRONG_PIN
+    assert result.code == ExitStatus.WRONG_PIN
     assert "name and PIN do not match" in one_sentence(result.err)
     last = audit_entries(paths)[-1]
     assert (last["actor"], last["action"]) == ("Alice", "sign-in-failed")
@@ -192,7 +269,7 @@ def test_an_unknown_name_reads_like_a_wrong_pin(
     wrong = run("enquiries", "list", stdin="Alice\n000111\n")
     clock.advance(DELAYS[0])
     unknown = run("enquiries", "list", stdin=f"Zed\n{ALICE_PIN}\n")
-    assert wrong.code == unknown.code == EXIT_WRONG_PIN
+    assert wrong.code == unknown.code == ExitStatus.WRONG_PIN
     assert one_sentence(wrong.err).split(".")[0] == one_sentence(unknown.err).split(".")[0]
 
 
@@ -207,15 +284,15 @@ def test_a_pin_or_recovery_code_typed_as_the_name_is_never_written_down(
     """A PIN, or the recovery code, typed at "Staff name:" (one line too early) is
     logged as "(unknown name)": wrong, too soon and locked alike, never the secret."""
     caplog.set_level(logging.DEBUG)
-    assert run("enquiries", "list", stdin="135791\n135791\n").code == EXIT_WRONG_PIN
-    assert run("enquiries", "list", stdin=f"{ALICE_PIN}\n{ALICE_PIN}\n").code == EXIT_LOCKED
+    assert run("enquiries", "list", stdin="135791\n135791\n").code == ExitStatus.WRONG_PIN
+    assert run("enquiries", "list", stdin=f"{ALICE_PIN}\n{ALICE_PIN}\n").code == ExitStatus.LOCKED
     clock.advance(max(DELAYS))
-    assert run("enquiries", "list", stdin=f"{code}\n{ALICE_PIN}\n").code == EXIT_WRONG_PIN
+    assert run("enquiries", "list", stdin=f"{code}\n{ALICE_PIN}\n").code == ExitStatus.WRONG_PIN
     for _ in range(MAX_FAILURES):
         clock.advance(max(DELAYS))
         run("enquiries", "list", stdin="Alice\n000111\n")
     locked = run("enquiries", "list", stdin="135791\n135791\n")
-    assert locked.code == EXIT_LOCKED
+    assert locked.code == ExitStatus.LOCKED
     refusals = [e for e in audit_entries(paths) if e["action"] != "staff-add"]
     assert {e["action"] for e in refusals} == {"sign-in-failed", "sign-in-locked"}
     assert [e["actor"] for e in refusals[:3]] == [UNKNOWN_NAME] * 3
@@ -232,7 +309,7 @@ def test_a_pin_or_recovery_code_typed_as_the_name_is_never_written_down(
 def test_a_name_in_other_capitals_is_logged_as_the_account_is(
     run: Run, paths: Paths, with_alice: None
 ) -> None:
-    assert run("enquiries", "list", stdin="aLiCe\n000111\n").code == EXIT_WRONG_PIN
+    assert run("enquiries", "list", stdin="aLiCe\n000111\n").code == ExitStatus.WRONG_PIN
     assert audit_entries(paths)[-1]["actor"] == "Alice"
 
 
@@ -242,20 +319,20 @@ def test_locked_is_exit_4_and_holds_across_runs(
     """Five wrong PINs (each run a new process's worth of objects): the right PIN is then
     refused with exit 4 until the five minutes are over."""
     for _ in range(MAX_FAILURES):
-        assert run("enquiries", "list", stdin="Alice\n000111\n").code == EXIT_WRONG_PIN
+        assert run("enquiries", "list", stdin="Alice\n000111\n").code == ExitStatus.WRONG_PIN
         clock.advance(max(DELAYS))
     locked = run("enquiries", "list", stdin=f"Alice\n{ALICE_PIN}\n")
-    assert locked.code == EXIT_LOCKED
+    assert locked.code == ExitStatus.LOCKED
     assert "locked" in one_sentence(locked.err)
     assert audit_entries(paths)[-1]["action"] == "sign-in-locked"
     clock.advance(LOCK_SECONDS)
-    assert run("enquiries", "list", stdin=f"Alice\n{ALICE_PIN}\n").code == EXIT_OK
+    assert run("enquiries", "list", stdin=f"Alice\n{ALICE_PIN}\n").code == ExitStatus.OK
 
 
 def test_too_soon_after_a_wrong_pin_is_exit_4(run: Run, with_alice: None) -> None:
-    assert run("enquiries", "list", stdin="Alice\n000111\n").code == EXIT_WRONG_PIN
+    assert run("enquiries", "list", stdin="Alice\n000111\n").code == ExitStatus.WRONG_PIN
     again = run("enquiries", "list", stdin=f"Alice\n{ALICE_PIN}\n")
-    assert again.code == EXIT_LOCKED
+    assert again.code == ExitStatus.LOCKED
     assert "Wait 1 second" in one_sentence(again.err)
 
 
@@ -271,7 +348,7 @@ def test_a_new_pin_that_breaks_a_rule_is_exit_7(
     run: Run, with_alice: None, pins: str, words: str
 ) -> None:
     result = run("staff", "add", "Bob", stdin=f"Alice\n{ALICE_PIN}\n{pins}")
-    assert result.code == EXIT_REFUSED
+    assert result.code == ExitStatus.REFUSED
     assert words in one_sentence(result.err)
     assert "Bob" not in run("staff", "list").out
 
@@ -279,16 +356,16 @@ def test_a_new_pin_that_breaks_a_rule_is_exit_7(
 def test_names_are_checked_before_any_secret(run: Run, with_alice: None) -> None:
     """A taken or malformed name, or removing nobody: exit 7 without reading stdin."""
     taken = run("staff", "add", "alice")
-    assert taken.code == EXIT_REFUSED and "already" in taken.err
+    assert taken.code == ExitStatus.REFUSED and "already" in taken.err
     odd = run("staff", "add", "Bob<script>")
-    assert odd.code == EXIT_REFUSED and "only letters" in odd.err
+    assert odd.code == ExitStatus.REFUSED and "only letters" in odd.err
     nobody = run("staff", "remove", "Zed")
-    assert nobody.code == EXIT_REFUSED and "no staff member called 'Zed'" in nobody.err
+    assert nobody.code == ExitStatus.REFUSED and "no staff member called 'Zed'" in nobody.err
 
 
 def test_standard_input_that_ends_early_is_exit_2(run: Run, with_alice: None) -> None:
     result = run("staff", "add", "Bob", stdin=f"Alice\n{ALICE_PIN}\n{BOB_PIN}\n")
-    assert result.code == EXIT_USAGE
+    assert result.code == ExitStatus.USAGE
     assert "standard input" in one_sentence(result.err)
 
 
@@ -296,11 +373,11 @@ def test_remove_and_reset_pin(run: Run, paths: Paths, with_alice: None, code: st
     """Remove Bob with Alice's PIN; reset Alice's PIN with the recovery code; all audited."""
     run("staff", "add", "Bob", stdin=f"Alice\n{ALICE_PIN}\n{BOB_PIN}\n{BOB_PIN}\n")
     removed = run("staff", "remove", "bob", stdin=f"Alice\n{ALICE_PIN}\n")
-    assert removed.code == EXIT_OK and "Removed Bob" in removed.out
+    assert removed.code == ExitStatus.OK and "Removed Bob" in removed.out
     reset = run("staff", "reset-pin", "Alice", "--recovery-code", stdin=f"{code}\n561730\n561730\n")
-    assert reset.code == EXIT_OK, reset.err
+    assert reset.code == ExitStatus.OK, reset.err
     by_pin = run("staff", "reset-pin", "Alice", stdin="Alice\n561730\n402817\n402817\n")
-    assert by_pin.code == EXIT_OK, by_pin.err
+    assert by_pin.code == ExitStatus.OK, by_pin.err
     actions = [(e["actor"], e["action"]) for e in audit_entries(paths)]
     assert ("Alice", "staff-remove") in actions
     assert ("recovery-code", "staff-reset-pin") in actions
@@ -313,16 +390,16 @@ def test_remove_and_reset_pin(run: Run, paths: Paths, with_alice: None, code: st
 def test_no_keys_yet_is_exit_5(run: Run) -> None:
     """The kiosk never ran with this data folder: say so before asking for anything."""
     result = run("staff", "add", "Alice")
-    assert result.code == EXIT_NO_KEYS
+    assert result.code == ExitStatus.NO_KEYS
     assert "start the kiosk once" in one_sentence(result.err)
-    assert run("enquiries", "list").code == EXIT_NO_KEYS
+    assert run("enquiries", "list").code == ExitStatus.NO_KEYS
 
 
 def test_a_damaged_staff_file_is_exit_8(run: Run, paths: Paths, with_alice: None) -> None:
     paths.staff_file.write_text("{broken")
     for argv in (("staff", "list"), ("staff", "add", "Bob")):
         result = run(*argv, stdin=f"Alice\n{ALICE_PIN}\n")
-        assert result.code == EXIT_DAMAGED
+        assert result.code == ExitStatus.DAMAGED
         assert "damaged" in one_sentence(result.err)
     assert paths.staff_file.read_text() == "{broken"
 
@@ -345,8 +422,8 @@ def test_secrets_come_from_getpass_on_a_terminal(
 
     monkeypatch.setattr("getpass.getpass", fake_getpass)
     monkeypatch.setattr(sys, "stdin", Terminal("Alice\n"))
-    code = staff_cli.main(["staff", "add", "Bob"], kdf=FAST)
-    assert code == EXIT_OK
+    code = staff_main(["staff", "add", "Bob"])
+    assert code == ExitStatus.OK
     assert prompts == ["PIN: ", "New PIN for Bob (6 to 12 digits): ", "The same PIN again: "]
     assert "Bob" in StaffAccounts(paths.staff_file, paths.keys_file).names()
 
@@ -361,7 +438,7 @@ def test_export_writes_csv_and_marks_exported(
     exported; the audit log says who, how many and where, and nothing a patient typed."""
     out = tmp_path / "callbacks.csv"
     result = run("export", "--out", str(out), stdin=f"Alice\n{ALICE_PIN}\n")
-    assert result.code == EXIT_OK, result.err
+    assert result.code == ExitStatus.OK, result.err
     assert f"Wrote 1 new enquiry to {out}" in result.out
     with open(out, encoding="utf-8-sig", newline="") as file:
         header, row = list(csv.reader(file))
@@ -391,7 +468,7 @@ def test_export_xlsx_from_the_file_name(
     assert run("export", "--out", str(first), stdin=f"Alice\n{ALICE_PIN}\n").code == 0
     out = tmp_path / "all.xlsx"
     result = run("export", "--out", str(out), "--all", stdin=f"Alice\n{ALICE_PIN}\n")
-    assert result.code == EXIT_OK, result.err
+    assert result.code == ExitStatus.OK, result.err
     workbook = openpyxl.load_workbook(out, read_only=True)
     try:
         rows = [list(r) for r in workbook.active.iter_rows(values_only=True)]
@@ -409,7 +486,7 @@ def test_an_unwritable_export_path_is_exit_6_before_the_pin(
     (tmp_path / "afile").write_text("x")
     entries = len(audit_entries(paths))
     result = run("export", "--out", str(tmp_path / where))
-    assert result.code == EXIT_UNWRITABLE
+    assert result.code == ExitStatus.UNWRITABLE
     assert "nothing was exported" in one_sentence(result.err)
     assert len(audit_entries(paths)) == entries
 
@@ -425,17 +502,17 @@ def test_an_existing_export_file_is_kept_unless_forced(
     """The night after: the same --out is refused (exit 9, before the PIN), so the first
     call-back list, whose enquiries are marked exported, is not lost. --force replaces."""
     out = tmp_path / "callbacks.csv"
-    assert run("export", "--out", str(out), stdin=f"Alice\n{ALICE_PIN}\n").code == EXIT_OK
+    assert run("export", "--out", str(out), stdin=f"Alice\n{ALICE_PIN}\n").code == ExitStatus.OK
     first = out.read_bytes()
     entries = len(audit_entries(paths))
     again = run("export", "--out", str(out), "--all")  # nothing on stdin: no PIN asked for
-    assert again.code == EXIT_EXISTS
+    assert again.code == ExitStatus.FILE_EXISTS
     sentence = one_sentence(again.err)
     assert "exists already" in sentence and "--force" in sentence
     assert out.read_bytes() == first
     assert len(audit_entries(paths)) == entries
     forced = run("export", "--out", str(out), "--all", "--force", stdin=f"Alice\n{ALICE_PIN}\n")
-    assert forced.code == EXIT_OK, forced.err
+    assert forced.code == ExitStatus.OK, forced.err
     assert out.read_bytes() != first  # the status column now says Exported
     assert read_rows(out)[1][0] == str(saved)
 
@@ -452,7 +529,7 @@ def test_nothing_to_export_writes_no_file(
     assert run("export", "--out", str(tmp_path / "a.csv"), stdin=f"Alice\n{ALICE_PIN}\n").code == 0
     out = tmp_path / "b.csv"
     result = run("export", "--out", str(out), stdin=f"Alice\n{ALICE_PIN}\n")
-    assert result.code == EXIT_OK
+    assert result.code == ExitStatus.OK
     assert result.out.strip() == "There are no new enquiries to export; no file was written."
     assert not out.exists()
     assert audit_entries(paths)[-1]["action"] == "sign-in"  # no export was made
@@ -471,7 +548,7 @@ def test_export_never_writes_into_the_data_folder(
     before = target.read_bytes()
     for extra in ((), ("--force",)):
         result = run("export", "--out", str(target), *extra)
-        assert result.code == EXIT_UNWRITABLE
+        assert result.code == ExitStatus.UNWRITABLE
         assert "data folder" in one_sentence(result.err)
         assert target.read_bytes() == before
 
@@ -484,7 +561,7 @@ def test_export_into_the_export_folder_inside_the_data_folder(
     folder.mkdir()
     out = folder / "calls.csv"
     result = run("export", "--out", str(out), stdin=f"Alice\n{ALICE_PIN}\n")
-    assert result.code == EXIT_OK, result.err
+    assert result.code == ExitStatus.OK, result.err
     assert read_rows(out)[1][0] == str(saved)
 
 
@@ -493,7 +570,7 @@ def test_export_never_overwrites_the_kiosks_own_files(
 ) -> None:
     before = paths.keys_file.read_bytes()
     result = run("export", "--out", str(paths.keys_file))
-    assert result.code == EXIT_UNWRITABLE
+    assert result.code == ExitStatus.UNWRITABLE
     assert "kiosk's own files" in one_sentence(result.err)
     assert paths.keys_file.read_bytes() == before
 
@@ -506,7 +583,7 @@ def test_enquiries_list_one_per_line_newest_first(
     second = dict(PATIENT, name="Eve\x1b[2J\x07", email="", phone="(555) 010-0199")
     newer = store.save("form-2", "", second).id
     result = run("enquiries", "list", stdin=f"Alice\n{ALICE_PIN}\n")
-    assert result.code == EXIT_OK, result.err
+    assert result.code == ExitStatus.OK, result.err
     first_line, second_line = result.out.splitlines()
     fields = first_line.split("\t")
     assert fields[0] == str(newer) and fields[2] == "Something else" and fields[3] == "new"
@@ -530,7 +607,7 @@ def test_enquiries_list_to_a_file_is_inert_for_spreadsheets(
     as in an export; control characters are spaces."""
     store.save("form-f", "", dict(FORMULAS, name="\t=1+2\x1b[2J"))
     result = run("enquiries", "list", stdin=f"Alice\n{ALICE_PIN}\n")
-    assert result.code == EXIT_OK, result.err
+    assert result.code == ExitStatus.OK, result.err
     (line,) = result.out.splitlines()
     fields = line.split("\t")
     assert len(fields) == 6
@@ -545,7 +622,7 @@ def test_enquiries_list_on_a_terminal_shows_the_text_as_typed(
     store.save("form-f", "", FORMULAS)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     result = run("enquiries", "list", stdin=f"Alice\n{ALICE_PIN}\n")
-    assert result.code == EXIT_OK, result.err
+    assert result.code == ExitStatus.OK, result.err
     fields = result.out.splitlines()[0].split("\t")
     assert fields[4:] == ['=HYPERLINK("http://x","y")', "+18015550100 / a@example.org"]
 
@@ -567,7 +644,7 @@ def test_purge_applies_the_retention_period(
     old.close()
     store.save("recent", "", PATIENT)
     result = run("purge", stdin=f"Alice\n{ALICE_PIN}\n")
-    assert result.code == EXIT_OK, result.err
+    assert result.code == ExitStatus.OK, result.err
     assert "Deleted 1 enquiry" in result.out and "30 days" in result.out
     assert store.count() == 2 and store.count("exported") == 0
     last = audit_entries(paths)[-1]
@@ -603,7 +680,7 @@ def test_purge_deletes_old_export_files_from_the_export_folder_only(
         if mtime is not None:
             os.utime(path, (mtime, mtime))
     result = run("purge", stdin=f"Alice\n{ALICE_PIN}\n")
-    assert result.code == EXIT_OK, result.err
+    assert result.code == ExitStatus.OK, result.err
     assert f"Deleted 2 export files older than 30 days from {folder}." in result.out
     left = {p for p in names if p.exists()}
     assert left == {
@@ -622,7 +699,7 @@ def test_an_unwritable_audit_log_stops_the_command(
     paths.audit_file.mkdir()
     out = tmp_path / "callbacks.csv"
     result = run("export", "--out", str(out), stdin=f"Alice\n{ALICE_PIN}\n")
-    assert result.code == EXIT_FAILED
+    assert result.code == ExitStatus.FAILED
     assert "audit log" in one_sentence(result.err)
     assert not out.exists()
     assert store.count("new") == 1
@@ -635,12 +712,12 @@ def test_audit_verify_intact_and_broken(run: Run, paths: Paths, with_alice: None
     """Intact: exit 0, the count on stdout. An edited entry: exit 1 and the line."""
     run("enquiries", "list", stdin=f"Alice\n{ALICE_PIN}\n")
     good = run("audit", "verify")
-    assert good.code == EXIT_OK and "intact: 3 entries" in good.out
+    assert good.code == ExitStatus.OK and "intact: 3 entries" in good.out
     lines = paths.audit_file.read_text().splitlines(keepends=True)
     lines[1] = lines[1].replace('"Alice"', '"Mallory"')
     paths.audit_file.write_text("".join(lines))
     bad = run("audit", "verify")
-    assert bad.code == EXIT_FAILED
+    assert bad.code == ExitStatus.FAILED
     assert "breaks at line 2" in one_sentence(bad.err)
     assert not verify(paths.audit_file).ok
 
@@ -653,14 +730,15 @@ def test_audit_verify_a_deleted_log_with_accounts_is_broken(
     paths.audit_file.unlink()
     paths.audit_file.with_suffix(".head").unlink()
     result = run("audit", "verify")
-    assert result.code == EXIT_FAILED
+    assert result.code == ExitStatus.FAILED
     assert "missing, although there are staff accounts" in one_sentence(result.err)
 
 
 def test_staff_core_imports_no_qt() -> None:
     """The staff accounts, audit log and commands run on a machine without a screen."""
     code = (
-        "import sys, kiosk.staff.accounts, kiosk.staff.audit, kiosk.staff.cli, kiosk.cli;"
+        "import sys, kiosk.staff.accounts, kiosk.staff.audit, kiosk.staff.cli,"
+        " kiosk.staff.commands, kiosk.cli;"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'kiosk.ui'))];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
@@ -678,7 +756,7 @@ def test_another_user_than_the_data_folders_owner_is_refused(
     before = paths.audit_file.read_bytes()
     monkeypatch.setattr("os.geteuid", lambda: paths.data_dir.stat().st_uid + 1)
     result = run("enquiries", "list", stdin=f"Alice\n{ALICE_PIN}\n")
-    assert result.code == EXIT_USAGE
+    assert result.code == ExitStatus.USAGE
     assert "sudo -u kiosk" in one_sentence(result.err)
     assert paths.audit_file.read_bytes() == before
-    assert run("staff", "list").code == EXIT_OK
+    assert run("staff", "list").code == ExitStatus.OK
