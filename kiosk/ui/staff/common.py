@@ -1,5 +1,5 @@
 """Pieces the staff screens share: the full-window overlay they sit in, an
-inactivity clock, durations in words, labels, rows of choices."""
+inactivity clock, durations and times in words, labels, rows of choices."""
 
 from __future__ import annotations
 
@@ -44,6 +44,12 @@ def local_time(stamp: str, fmt: str = "%a %d %b %H:%M") -> str:
     return when.astimezone().strftime(fmt)
 
 
+def breakable(text: str) -> str:
+    """Text that may wrap after each "/" (a zero-width space there): a long
+    path must not push the panel wider than the screen."""
+    return text.replace("/", "/\u200b")
+
+
 def text_label(text: str = "", object_name: str = "staffText", *, wrap: bool = True) -> QLabel:
     """Plain text, wrapped, not selectable: what a patient typed is shown as typed."""
     label = plain_label(text, object_name)
@@ -78,10 +84,6 @@ class Inactivity(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.on_timeout)
         self._watching = False
-
-    @property
-    def running(self) -> bool:
-        return self._timer.isActive()
 
     def start(self) -> None:
         app = QApplication.instance()

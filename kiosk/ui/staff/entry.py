@@ -1,16 +1,6 @@
-"""The hidden ways into staff mode: gestures no patient makes by accident.
-
-``HoldGesture``: press and hold the clinic's name in the top bar for a few
-seconds; a finger that moves more than ``SLOP_PX`` or lifts early cancels.
-``CornerTaps``: five taps within three seconds in the window's top-left
-corner. Both are event filters installed from outside the window (nothing in
-``window.py`` knows about staff mode) and neither shows any feedback: the
-name does not change when pressed, a tap in the corner does nothing visible,
-and the events go on to where they were going.
-
-Touches reach widgets as synthesised mouse events unless a widget accepts
-touch itself; the hold gesture takes both, so it works either way.
-"""
+"""The hidden ways into staff mode, gestures no patient makes by accident:
+``HoldGesture`` (hold the clinic's name) and ``CornerTaps`` (tap the top-left
+corner); how they behave: docs/architecture.md, "Staff mode on the tablet"."""
 
 from __future__ import annotations
 

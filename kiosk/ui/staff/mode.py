@@ -1,14 +1,6 @@
-"""Staff mode in the running kiosk: the hidden gesture, the PIN pad, the panel.
-
-``StaffMode`` is made by ``app.build`` after the first paint. It installs the
-gesture the config names on the window, opens the PIN pad when it is made,
-and on a right PIN opens the staff panel with the session. It is also the
-one place that ends staff mode (``lock``): the panel and every widget in it
-are deleted, the opener is dropped, the clipboard is cleared, the window is
-reset to home, and the patients' idle clock runs again. A patient reset (or
-a recovery after an error) while the pad or panel is open ends it too, so
-nothing of staff mode survives into the patients' screens.
-"""
+"""Staff mode in the running kiosk: the hidden gesture → the PIN pad → the
+panel, and ``lock()``, the one way out (docs/architecture.md, "Staff mode on
+the tablet")."""
 
 from __future__ import annotations
 
@@ -19,12 +11,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
+from kiosk.enquiries.drives import Drive, removable_drives
 from kiosk.ui.staff.entry import StaffGesture, make_gesture
 
 # The accounts, the audit log, the PIN pad and the panel are imported when the
 # gesture is first made: none of it is needed, or held in memory, for patients.
 if TYPE_CHECKING:
-    from kiosk.enquiries.drives import Drive
     from kiosk.enquiries.keys import KdfParams
     from kiosk.enquiries.store import EnquiryStore
     from kiosk.page_views import PageViews
@@ -32,7 +24,8 @@ if TYPE_CHECKING:
     from kiosk.staff.accounts import Session, StaffAccounts
     from kiosk.staff.audit import AuditLog
     from kiosk.ui.reload import LiveReload
-    from kiosk.ui.staff.panel import PanelContext, StaffPanel
+    from kiosk.ui.staff.context import PanelContext
+    from kiosk.ui.staff.panel import StaffPanel
     from kiosk.ui.staff.pinpad import PinPad, SignInService
     from kiosk.ui.window import KioskWindow
 
@@ -48,12 +41,6 @@ def _quit_app() -> None:
     # exit(), not quit(): since Qt 6, quit() first asks every window to close,
     # and the kiosk window refuses.
     QCoreApplication.exit(LEFT_KIOSK_MODE)
-
-
-def _drives() -> list[Drive]:
-    from kiosk.enquiries.drives import removable_drives
-
-    return removable_drives()
 
 
 class StaffMode(QObject):
@@ -78,7 +65,7 @@ class StaffMode(QObject):
         accounts: StaffAccounts | None = None,
         audit_log: AuditLog | None = None,
         kdf: KdfParams | None = None,
-        drives: Callable[[], list[Drive]] = _drives,
+        drives: Callable[[], list[Drive]] = removable_drives,
         quit_app: Callable[[], None] = _quit_app,
         pad_idle_ms: int | None = None,
         tick_ms: int | None = None,
@@ -110,7 +97,7 @@ class StaffMode(QObject):
     @property
     def accounts(self) -> StaffAccounts:
         if self._accounts is None:
-            from kiosk.staff.accounts import StaffAccounts
+            from kiosk.staff.accounts import StaffAccounts  # staff-only: on the first gesture
 
             self._accounts = StaffAccounts(
                 self.paths.staff_file, self.paths.keys_file, kdf=self._kdf
@@ -120,7 +107,7 @@ class StaffMode(QObject):
     @property
     def audit_log(self) -> AuditLog:
         if self._audit_log is None:
-            from kiosk.staff.audit import AuditLog
+            from kiosk.staff.audit import AuditLog  # staff-only: on the first gesture
 
             self._audit_log = AuditLog(self.paths.audit_file)
         return self._audit_log
@@ -128,7 +115,7 @@ class StaffMode(QObject):
     @property
     def service(self) -> SignInService:
         if self._service is None:
-            from kiosk.ui.staff.pinpad import SignInService
+            from kiosk.ui.staff.pinpad import SignInService  # staff-only: on the first gesture
 
             self._service = SignInService(self.accounts, self._sign_in_audit, self)
         return self._service
@@ -151,7 +138,7 @@ class StaffMode(QObject):
         """The PIN pad, unless it or the panel is already open."""
         if self.pad is not None or self.panel is not None:
             return
-        from kiosk.ui.staff.pinpad import IDLE_MS, TICK_MS, PinPad
+        from kiosk.ui.staff.pinpad import IDLE_MS, TICK_MS, PinPad  # staff-only: on the gesture
 
         pad = PinPad(
             self.window,
@@ -179,7 +166,9 @@ class StaffMode(QObject):
         # in the clinic's theme. (was_reset comes back here with nothing open.)
         self.window.reset()
         store = self._stores()
-        from kiosk.ui.staff.panel import PanelContext, StaffPanel
+        # Staff-only, and the tabs with it: imported on the first sign-in.
+        from kiosk.ui.staff.context import PanelContext
+        from kiosk.ui.staff.panel import StaffPanel
 
         self._context = PanelContext(
             window=self.window,
@@ -214,18 +203,11 @@ class StaffMode(QObject):
             return
         self._ending = True
         try:
-            self.close_pad()
-            panel, self.panel = self.panel, None
-            context, self._context = self._context, None
-            if panel is not None:
-                name = context.session.name if context and context.session else ""
-                self._audit(name, "lock", reason=reason)
-                panel.dispose()
+            was_open = self._end_panel(reason)
+            if was_open:
                 log.info("staff panel locked (%s)", reason)
-            if context is not None:
-                context.session = None
             _clear_clipboard()
-            if panel is not None:
+            if was_open:
                 self.window.reset()
                 self.window.idle.start()
                 self.locked.emit()
@@ -242,18 +224,27 @@ class StaffMode(QObject):
 
     def exit_kiosk(self) -> None:
         """Leave kiosk mode: log it, lock, then end the application cleanly."""
-        context = self._context
-        name = context.session.name if context and context.session else ""
-        self._audit(name, "exit")
+        self._audit(_member_name(self._context), "exit")
         self.lock("exit")
         log.info("leaving kiosk mode at a staff member's request")
         self._quit_app()
 
+    def _end_panel(self, reason: str) -> bool:
+        """Close the pad; audit, delete and forget the panel and its session.
+        Returns whether a panel was open."""
+        self.close_pad()
+        panel, self.panel = self.panel, None
+        context, self._context = self._context, None
+        if panel is not None:
+            self._audit(_member_name(context), "lock", reason=reason)
+            panel.dispose()
+        if context is not None:
+            context.session = None
+        return panel is not None
+
     # -- the audit log ---------------------------------------------------------------
     def _panel_audit(self, action: str, **details: str | int) -> None:
-        context = self._context
-        name = context.session.name if context and context.session else ""
-        self._audit(name, action, **details)
+        self._audit(_member_name(self._context), action, **details)
 
     def _sign_in_audit(self, actor: str, action: str, **details: str | int) -> None:
         """A sign-in's entry, its actor named as the account is (or "(unknown name)"):
@@ -263,7 +254,7 @@ class StaffMode(QObject):
 
     def _audit(self, actor: str, action: str, **details: str | int) -> None:
         """Write one entry; a failure is logged and shown in the panel, never raised."""
-        from kiosk.staff.audit import AuditError
+        from kiosk.staff.audit import AuditError  # staff-only: on the first gesture
 
         try:
             self.audit_log.append(actor, action, **details)
@@ -279,20 +270,17 @@ class StaffMode(QObject):
     def shutdown(self) -> None:
         """At exit (the window is going): end staff mode without touching the
         window, stop watching for the gesture, wait for a PIN check still running."""
-        self.close_pad()
-        panel, self.panel = self.panel, None
-        context, self._context = self._context, None
-        if panel is not None:
-            name = context.session.name if context and context.session else ""
-            self._audit(name, "lock", reason="shutdown")
-            panel.dispose()
-        if context is not None:
-            context.session = None
+        self._end_panel("shutdown")
         if self.gesture is not None:
             self.gesture.uninstall()
             self.gesture = None
         if self._service is not None:
             self._service.wait(5.0)
+
+
+def _member_name(context: PanelContext | None) -> str:
+    """The signed-in member's name, for the audit log ("" when none is)."""
+    return context.session.name if context and context.session else ""
 
 
 def _clear_clipboard() -> None:

@@ -1,17 +1,6 @@
-"""The staff PIN pad: a full-window layer over the kiosk, name first, then PIN.
-
-The PIN is checked by ``StaffAccounts.sign_in`` (argon2id, about a second
-with real parameters) on a worker thread, so the screen keeps painting
-"Checking…"; the outcome comes back to the GUI thread through a queued
-signal (``SignInService``). Digits show as dots, never as digits, and live
-only in this object until the check starts. Every attempt is written to the
-audit log with the name tried, never the PIN.
-
-Wrong PINs: the pad says so in words with the wait ("Try again in 4
-seconds.") and stays disabled until the wait is over; after the fifth, the
-five-minute lock counts down on screen. The pad closes itself after
-``IDLE_MS`` without a touch.
-"""
+"""The staff PIN pad: a full-window layer over the kiosk, name first, then
+PIN, checked on a worker thread (``SignInService``); how it checks, waits and
+forgets: docs/architecture.md, "Staff mode on the tablet"."""
 
 from __future__ import annotations
 
@@ -365,10 +354,6 @@ class PinPad(StaffOverlay):
         self.pin_title.setAccessibleName(self.pin_title.text())
         self.views.setCurrentIndex(1)
         self._update_keys()
-
-    @property
-    def chosen_name(self) -> str:
-        return self._name
 
     @property
     def typed(self) -> int:

@@ -1,11 +1,6 @@
-"""The staff panel's Export tab: enquiries to a CSV or XLSX file in the export
-folder or on a USB drive, with a progress bar; and deleting old ones.
-
-The export runs on the GUI thread (the store's SQLite connection belongs to
-it) and lets the screen paint between batches of rows
-(``processEvents`` without user input: a tap waits until the export is done).
-Where the file went, or why nothing was written, is said in words.
-"""
+"""The Export tab: enquiries to a CSV or XLSX file in the export folder or on
+a USB drive, with a progress bar; and deleting old ones. Why the export runs
+on the GUI thread: docs/architecture.md, "Staff mode on the tablet"."""
 
 from __future__ import annotations
 
@@ -15,7 +10,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.enquiries.export import (
     ExportError,
@@ -27,18 +29,13 @@ from kiosk.enquiries.export import (
 )
 from kiosk.enquiries.store import StoreError
 from kiosk.ui import staff_strings as s
-from kiosk.ui.staff.common import (
-    GAP,
-    MARGIN,
-    ChoiceRow,
-    Inactivity,
-    text_label,
-)
-from kiosk.ui.staff.panel import PanelContext, scroll_page, topic_titles
+from kiosk.ui.staff.common import GAP, MARGIN, ChoiceRow, Inactivity, breakable, text_label
+from kiosk.ui.staff.context import PanelContext, scroll_page, topic_titles
 from kiosk.ui.widgets import button
 
 if TYPE_CHECKING:
     from kiosk.enquiries.drives import Drive
+    from kiosk.enquiries.store import EnquiryStore
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +53,6 @@ def size_in_words(count: int) -> str:
     return f"{value:.1f} TB"
 
 
-def breakable(path: str) -> str:
-    """A path that may wrap after each "/" (a zero-width space there): a long
-    folder name must not push the panel wider than the screen."""
-    return path.replace("/", "/\u200b")
-
-
 class ExportTab(QWidget):
     """Which enquiries, which file type, where to; Export; then delete old ones."""
 
@@ -71,15 +62,21 @@ class ExportTab(QWidget):
         self.idle = idle
         self.busy = False
         self.drives: list[Drive] = []
-        self.last_result: ExportResult | None = None
         self._purge_count = 0
-        self._old_files = 0
 
         self.area, column, self.scroller = scroll_page()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.area)
+        self._build_choices(column)
+        self._build_start(column)
+        column.addSpacing(GAP * 2)
+        self._build_purge(column)
+        column.addStretch(1)
 
+    # -- building ---------------------------------------------------------------------
+    def _build_choices(self, column: QVBoxLayout) -> None:
+        """Which enquiries, which file type, where to."""
         # Which and what type: side by side on a wide screen, so Export shows
         # without scrolling at 1280 x 800.
         self._choices = QGridLayout()
@@ -102,6 +99,9 @@ class ExportTab(QWidget):
         column.addWidget(self.where_path)
         self.drive_note = text_label("", "staffNote")
         column.addWidget(self.drive_note)
+
+    def _build_start(self, column: QVBoxLayout) -> None:
+        """Look again and Export now; the progress bar and the result under them."""
         self.look_again = button(s.LOOK_AGAIN, "quiet", "exportLookAgain")
         self.look_again.clicked.connect(self.find_drives)
         self.export_button = button(s.EXPORT_START, None, "exportStart")
@@ -124,8 +124,8 @@ class ExportTab(QWidget):
         self.result.hide()
         column.addWidget(self.result)
 
-        # -- delete old ones --
-        column.addSpacing(GAP * 2)
+    def _build_purge(self, column: QVBoxLayout) -> None:
+        """Delete old ones: the sentence, then the button (or the question's two)."""
         column.addWidget(text_label(s.PURGE_TITLE, "staffSubheading"))
         self.purge_text = text_label("", "staffText")
         column.addWidget(self.purge_text)
@@ -147,7 +147,6 @@ class ExportTab(QWidget):
         self.purge_result = text_label("", "staffResult")
         self.purge_result.hide()
         column.addWidget(self.purge_result)
-        column.addStretch(1)
 
     # -- reading what there is ---------------------------------------------------------
     def _folder(self) -> Path:
@@ -238,14 +237,8 @@ class ExportTab(QWidget):
         include_all = self.which.value() == "all"
         fmt = self.format.value() or "csv"
         folder, make_folder = self.destination()
-        if not include_all:
-            try:
-                if store.counts().get("new", 0) == 0:
-                    self._show(self.result, s.EXPORT_NOTHING)
-                    return
-            except StoreError as exc:
-                self._show(self.result, s.EXPORT_FAILED.format(reason=str(exc)))
-                return
+        if not include_all and not self._anything_new(store):
+            return
         self.busy = True
         self._set_enabled(False)
         self.result.hide()
@@ -274,7 +267,6 @@ class ExportTab(QWidget):
             self._set_enabled(True)
             self.progress.hide()
             self.idle.touch()
-        self.last_result = result
         self.context.audit(  # the same keys as ``kiosk export`` writes
             "export",
             count=result.count,
@@ -282,6 +274,21 @@ class ExportTab(QWidget):
             format=fmt,
             scope="all" if include_all else "new",
         )
+        self._say_done(result)
+
+    def _anything_new(self, store: EnquiryStore) -> bool:
+        """Whether there are new ones to export; if not, the result says why not."""
+        try:
+            if store.counts().get("new", 0) == 0:
+                self._show(self.result, s.EXPORT_NOTHING)
+                return False
+        except StoreError as exc:
+            self._show(self.result, s.EXPORT_FAILED.format(reason=str(exc)))
+            return False
+        return True
+
+    def _say_done(self, result: ExportResult) -> None:
+        """Where the file went (and any warnings); the counts read again."""
         done = (
             s.EXPORT_DONE_ONE.format(path=breakable(str(result.path)))
             if result.count == 1
@@ -329,8 +336,7 @@ class ExportTab(QWidget):
 
     def _count_old_files(self) -> int:
         """Old export files in the configured export folder (never a USB drive's)."""
-        self._old_files = len(old_exports(self._folder(), self.days))
-        return self._old_files
+        return len(old_exports(self._folder(), self.days))
 
     def _update_purge_text(self) -> None:
         store = self.context.store
@@ -439,4 +445,3 @@ class ExportTab(QWidget):
 
     def wipe(self) -> None:
         self.scroller.stop()
-        self.last_result = None
