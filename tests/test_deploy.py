@@ -321,3 +321,53 @@ def test_install_script_tells_shell_launcher_to_leave_75_alone() -> None:
     assert '<ReturnCodeAction ReturnCode="75" Action="DoNothing"/>' in text
     assert "Remove-ItemProperty -LiteralPath $WinlogonKey -Name 'ForceAutoLogon'" in text
     assert "'ForceAutoLogon' '1'" not in text
+
+
+# -- the guides --------------------------------------------------------------------
+
+
+def _guide(name: str) -> str:
+    return (ROOT / "docs" / name).read_text(encoding="utf-8")
+
+
+def test_deploy_guide_has_nothing_left_for_a_later_release() -> None:
+    assert "later release" not in _guide("deploy.md")
+
+
+def test_every_install_line_brings_the_speech_packages() -> None:
+    """Both apt-get lines (cage, bare X): without these, Listen is hidden."""
+    lines = re.findall(r"apt-get install [^`]*?```", _guide("deploy.md"), flags=re.S)
+    kiosk_lines = [line for line in lines if "python3-venv" in line]
+    assert len(kiosk_lines) == 2
+    for line in kiosk_lines:
+        for package in ("speech-dispatcher", "speech-dispatcher-espeak-ng", "libspeechd2"):
+            assert re.search(rf"\s{re.escape(package)}\s", line), package
+        assert "libpulse0" in line
+
+
+def test_deploy_guide_installs_the_session_script_and_covers_first_run() -> None:
+    guide = _guide("deploy.md")
+    assert "install -m 755 /opt/clinic-kiosk/resources/deploy/clinic-kiosk-session" in guide
+    assert "install -m 755 $D/clinic-kiosk-session /usr/local/bin/clinic-kiosk-session" in guide
+    for needed in ("RECOVERY-CODE.txt", "Set up staff access", "staff add", "Ubuntu 24.04"):
+        assert needed in guide, needed
+    # Every ExecStart= the guide suggests keeps the session script in front.
+    for line in re.findall(r"ExecStart=/\S.*", guide):
+        assert "clinic-kiosk-session run /var/lib/clinic-kiosk" in line, line
+
+
+def test_the_three_guides_use_one_set_of_example_paths() -> None:
+    """The deployed kiosk's full command paths; no other example folders."""
+    for name in ("deploy.md", "staff.md", "authoring.md"):
+        text = _guide(name)
+        assert "/opt/clinic-kiosk/.venv/bin/kiosk" in text, name
+        assert "C:\\clinic-kiosk\\.venv\\Scripts\\kiosk.exe" in text, name
+        assert "/srv/kiosk/" not in text and "C:\\kiosk\\" not in text, name
+    assert "C:\\Users\\kiosk\\AppData\\Local\\clinic-kiosk" in _guide("staff.md")
+
+
+def test_the_crisis_text_example_keeps_the_text_line_and_spanish() -> None:
+    example = re.search(r'\[crisis\]\ntext = """(.*?)"""', _guide("authoring.md"), flags=re.S)
+    assert example is not None
+    assert "741741" in example.group(1)
+    assert "988 also offers help in Spanish" in example.group(1)
