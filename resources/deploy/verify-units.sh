@@ -18,17 +18,19 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 mkdir "$tmp/bin"
-for exe in cage kiosk xinit Xorg clinic-kiosk-xsession; do
+for exe in cage kiosk xinit Xorg clinic-kiosk-xsession clinic-kiosk-session; do
     printf '#!/bin/sh\nexit 0\n' >"$tmp/bin/$exe"
     chmod 0755 "$tmp/bin/$exe"
 done
 
 sed -e "s#/usr/bin/cage#$tmp/bin/cage#g" \
+    -e "s#/usr/local/bin/clinic-kiosk-session#$tmp/bin/clinic-kiosk-session#g" \
     -e "s#/opt/clinic-kiosk/.venv/bin/kiosk#$tmp/bin/kiosk#g" \
     "$here/clinic-kiosk.service" >"$tmp/clinic-kiosk.service"
 sed -e "s#/usr/bin/xinit#$tmp/bin/xinit#g" \
     -e "s#/usr/bin/Xorg#$tmp/bin/Xorg#g" \
     -e "s#/usr/local/bin/clinic-kiosk-xsession#$tmp/bin/clinic-kiosk-xsession#g" \
+    -e "s#/usr/local/bin/clinic-kiosk-session#$tmp/bin/clinic-kiosk-session#g" \
     "$here/clinic-kiosk-xorg.service" >"$tmp/clinic-kiosk-xorg.service"
 
 # verify exits 0 even for unknown keys or bad values (it only warns), so any

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.staff.accounts")
 
 
-#: The kiosk's exit status when staff leave kiosk mode on purpose: the systemd
-#: units say `RestartPreventExitStatus=75`, so the kiosk is not started again.
+#: The kiosk's exit status when staff leave kiosk mode on purpose (as
+#: kiosk.support.leave.LEFT_KIOSK_MODE). cage 0.1.x does not pass it on, so the
+#: flag file that exit_kiosk writes is what keeps the kiosk from starting again.
 LEFT_KIOSK_MODE = 75
 
 
@@ -227,6 +228,12 @@ class StaffMode(QObject):
         self._audit(_member_name(self._context), "exit")
         self.lock("exit")
         log.info("leaving kiosk mode at a staff member's request")
+        from kiosk.support import leave  # like the rest of staff mode: loaded when used
+
+        try:
+            leave.mark_left(self.paths.data_dir)
+        except OSError:
+            log.exception("the left-kiosk-mode flag was not written: the kiosk may start again")
         self._quit_app()
 
     def _end_panel(self, reason: str) -> bool:

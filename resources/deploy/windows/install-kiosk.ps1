@@ -12,8 +12,8 @@
       1. creates the local STANDARD user "kiosk", or resets its password
          (asked here; nobody needs to remember it);
       2. limits what that user's Ctrl+Alt+Del screen offers (no Task Manager,
-         no lock, no password change, no shut down) and, for everybody, hides
-         "Switch user";                                          [all editions]
+         no lock, no password change, no shut down, no sign out) and, for
+         everybody, hides "Switch user";                         [all editions]
       3. turns off edge swipes, sleep, screen blanking and the power button;
                                                                  [all editions]
       4. sets up automatic sign-in of "kiosk": with Sysinternals Autologon if
@@ -23,10 +23,12 @@
       5. makes the kiosk that user's shell:
            Shell Launcher (explorer.exe replaced by the kiosk for "kiosk"
            only; administrators and everybody else keep explorer.exe; the
-           kiosk is restarted whenever it exits).
+           kiosk is restarted whenever it exits, except with status 75:
+           "Leave kiosk mode", after which kiosk-launch.pyw signs "kiosk" out).
                             [Enterprise, Education, IoT Enterprise ONLY]
            Otherwise a scheduled task at the logon of "kiosk" that starts the
-           kiosk and restarts it 2 s after it exits, over the normal desktop.
+           kiosk and restarts it 2 s after it exits (until "Leave kiosk mode"),
+           over the normal desktop.
                             [Pro fallback: weaker, see docs/deploy.md]
       6. with -EnableKeyboardFilter, blocks Ctrl+Alt+Del, Win, Alt+Tab and
          similar keys for non-administrators with Keyboard Filter.
@@ -36,8 +38,12 @@
     Turning on Shell Launcher or Keyboard Filter may need a restart; the
     script says so, and is then run again (it can be run any number of times).
 
-    To service the machine later: hold Shift while Windows signs "kiosk" out
-    or starts (this skips automatic sign-in), then sign in as an administrator.
+    Automatic sign-in happens when Windows starts, not after a sign-out: after
+    "Leave kiosk mode" the sign-in screen stays until the next restart, or
+    until someone signs in as "kiosk" with its password (keep it).
+    To service the machine later: "Leave kiosk mode" in the staff panel, or
+    hold Shift while Windows starts (this skips automatic sign-in); then sign
+    in as an administrator.
 
 .PARAMETER KioskUser
     Name of the kiosk account. Default: kiosk.
@@ -66,7 +72,9 @@
 .PARAMETER UseKioskExe
     Use "kiosk.exe run" as the shell instead of pythonw.exe + kiosk-launch.pyw.
     kiosk.exe is a console program: Windows opens a console window behind the
-    kiosk, and closing it kills the kiosk. Not recommended.
+    kiosk, and closing it kills the kiosk. Nothing then signs the kiosk user
+    out after "Leave kiosk mode": Shell Launcher restarts the kiosk instead.
+    Not recommended.
 
 .EXAMPLE
     powershell.exe -ExecutionPolicy Bypass -File .\install-kiosk.ps1
@@ -283,7 +291,12 @@ if ($null -eq $userProfile) {
         Set-RegistryValue $system 'DisableLockWorkstation' 1  # a locked kiosk needs the password
         Set-RegistryValue $system 'DisableChangePassword' 1   # a changed password breaks auto sign-in
         Set-RegistryValue $explorer 'NoClose' 1               # no Shut down / Restart / Sleep
-        Write-Host 'Task Manager, Lock, Change password and Shut down removed for the kiosk user.'
+        # No Sign out (Ctrl+Alt+Del screen, Start menu): a sign-out leaves the
+        # sign-in screen until the next restart (no ForceAutoLogon, step 4).
+        # "Leave kiosk mode" signs out through the ExitWindowsEx call instead.
+        Set-RegistryValue $explorer 'NoLogoff' 1
+        Set-RegistryValue $explorer 'StartMenuLogOff' 1
+        Write-Host 'Task Manager, Lock, Change password, Shut down and Sign out removed for the kiosk user.'
     } finally {
         if ($loadedHere) {
             [GC]::Collect()
@@ -358,8 +371,10 @@ if ($autologonExe) {
         'this script and run it again (recommended), or run Autologon by hand for ' +
         "user '$KioskUser', domain '$env:COMPUTERNAME', or run this script with -UseRegistryAutoLogon (plain-text password).")
 }
-# Sign "kiosk" in again after a sign-out, not only at start-up.
-Set-RegistryValue $WinlogonKey 'ForceAutoLogon' '1' 'String'
+# Sign "kiosk" in automatically when Windows starts, but NOT after a sign-out:
+# "Leave kiosk mode" signs out, and the sign-in screen must then stay.
+# (Earlier versions of this script set ForceAutoLogon = 1.)
+Remove-ItemProperty -LiteralPath $WinlogonKey -Name 'ForceAutoLogon' -ErrorAction SilentlyContinue
 $plainPassword = $null
 
 # ---------------------------------------------------------------------------
@@ -384,12 +399,20 @@ if ($Mode -eq 'ShellLauncher') {
             Invoke-CimMethod -Namespace $EmbeddedNamespace -ClassName WESL_UserSetting -MethodName RemoveCustomShell `
                 -Arguments @{ Sid = $sid } -ErrorAction SilentlyContinue | Out-Null
         }
-        # DefaultAction: 0 restart the shell, 1 restart the device, 2 shut down, 3 do nothing.
-        Invoke-ShellLauncher 'SetCustomShell' @{ Sid = $KioskSid; Shell = $KioskCommand; DefaultAction = [int] 0 }
+        # Actions: 0 restart the shell, 1 restart the device, 2 shut down, 3 do nothing.
+        # Exit status 75 is "Leave kiosk mode": kiosk-launch.pyw has signed the
+        # kiosk user out, so do nothing. kiosk.exe (-UseKioskExe) does not sign
+        # out: there 75 restarts the kiosk like any other exit.
+        if ($UseKioskExe) {
+            Invoke-ShellLauncher 'SetCustomShell' @{ Sid = $KioskSid; Shell = $KioskCommand; DefaultAction = [int] 0 }
+        } else {
+            Invoke-ShellLauncher 'SetCustomShell' @{ Sid = $KioskSid; Shell = $KioskCommand;
+                CustomReturnCodes = [int[]] @(75); CustomReturnCodesAction = [int[]] @(3); DefaultAction = [int] 0 }
+        }
         Invoke-ShellLauncher 'SetCustomShell' @{ Sid = $SidAdministrators; Shell = 'explorer.exe'; DefaultAction = [int] 0 }
         Invoke-ShellLauncher 'SetDefaultShell' @{ Shell = 'explorer.exe'; DefaultAction = [int] 0 }
         Invoke-ShellLauncher 'SetEnabled' @{ Enabled = $true }
-        Write-Host "Shell for '$KioskUser': the kiosk, restarted whenever it exits. Administrators and others: explorer.exe."
+        Write-Host "Shell for '$KioskUser': the kiosk, restarted whenever it exits except after 'Leave kiosk mode'. Administrators and others: explorer.exe."
         if (Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue) {
             Unregister-ScheduledTask -TaskName $TaskName -Confirm:$false
             Write-Host "Removed the scheduled task '$TaskName' (Shell Launcher starts the kiosk now)."
@@ -404,6 +427,9 @@ if ($Mode -eq 'ShellLauncher') {
     $profileId = '{6D1E2A8C-4B1F-4E7A-9C3D-5F0B8A2E7C41}'
     $shellXml = [Security.SecurityElement]::Escape($KioskCommand)
     $accountXml = [Security.SecurityElement]::Escape($KioskUser)
+    # 75 is "Leave kiosk mode" (kiosk-launch.pyw has signed out): do nothing.
+    $returnCodeActions = '<ReturnCodeActions><ReturnCodeAction ReturnCode="75" Action="DoNothing"/></ReturnCodeActions>'
+    if ($UseKioskExe) { $returnCodeActions = '' }
     $configuration = @"
 <?xml version="1.0" encoding="utf-8"?>
 <ShellLauncherConfiguration xmlns="http://schemas.microsoft.com/ShellLauncher/2018/Configuration" xmlns:V2="http://schemas.microsoft.com/ShellLauncher/2019/Configuration">
@@ -413,6 +439,7 @@ if ($Mode -eq 'ShellLauncher') {
     </DefaultProfile>
     <Profile Id="$profileId">
       <Shell Shell="$shellXml" V2:AppType="Desktop" V2:AllAppsFullScreen="true">
+        $returnCodeActions
         <DefaultAction Action="RestartShell"/>
       </Shell>
     </Profile>
@@ -443,8 +470,8 @@ if ($Mode -eq 'ShellLauncher') {
         -RestartCount 999 -RestartInterval (New-TimeSpan -Minutes 1) `
         -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries -MultipleInstances IgnoreNew
     Register-ScheduledTask -TaskName $TaskName -Action $action -Trigger $trigger -Principal $principal `
-        -Settings $settings -Description 'Starts the waiting-room kiosk at logon and restarts it 2 s after it exits.' -Force | Out-Null
-    Write-Host "At each logon of '$KioskUser' the kiosk starts; it restarts 2 s after it exits."
+        -Settings $settings -Description 'Starts the waiting-room kiosk at logon and restarts it 2 s after it exits, until staff leave kiosk mode.' -Force | Out-Null
+    Write-Host "At each logon of '$KioskUser' the kiosk starts; it restarts 2 s after it exits, until 'Leave kiosk mode' signs '$KioskUser' out."
     Write-Warning ('Without Shell Launcher the normal desktop (Start, taskbar) runs behind the kiosk. ' +
         'See docs/deploy.md, "Windows Pro", for what this leaves open.')
 }

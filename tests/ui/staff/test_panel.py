@@ -398,9 +398,12 @@ def test_leave_kiosk_mode_asks_logs_locks_and_quits(make_staff, staff_env, qtbot
     tap(qtbot, find_button(panel, s.EXIT))
     tap(qtbot, find_button(panel, s.EXIT_NO))
     assert mode.quits == []
+    assert not (staff_env.paths.data_dir / "left-kiosk-mode").exists()
     tap(qtbot, find_button(panel, s.EXIT))
     tap(qtbot, find_button(panel, s.EXIT_YES))
     assert mode.quits == [1]
+    # The flag the session wrappers honour (cage does not pass the exit status on).
+    assert (staff_env.paths.data_dir / "left-kiosk-mode").is_file()
     assert mode.panel is None
     assert [a[1] for a in staff_env.actions()][-2:] == ["exit", "lock"]
 
