@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.support.hints import did_you_mean
+from kiosk.support.nesting import deepest_line, parser_failure
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_BROKEN_LINES = 10
@@ -379,14 +380,21 @@ def _load_toml_skipping_broken_lines(
     for _attempt in range(MAX_BROKEN_LINES + 1):
         try:
             return tomllib.loads("\n".join(lines) + "\n"), skipped, first_error
-        except tomllib.TOMLDecodeError as exc:
-            match = re.search(r"line (\d+)", str(exc))
-            line = int(match.group(1)) if match else None
+        except Exception as exc:
+            # Not only TOMLDecodeError: tomllib recurses on nested arrays and
+            # tables, so 3,000 "[" raise RecursionError. Whatever the parser
+            # raises costs the line it happened on (for a RecursionError, the
+            # line nested deepest), set aside like any other broken line.
+            if isinstance(exc, tomllib.TOMLDecodeError):
+                match = re.search(r"line (\d+)", str(exc))
+                line, why = (int(match.group(1)) if match else None), str(exc)
+            else:
+                line, why = deepest_line("\n".join(lines)), parser_failure(exc)
             if not skipped:
-                first_error = (line, str(exc))
+                first_error = (line, why)
             if line is None or not 1 <= line <= len(lines) or lines[line - 1].startswith("#!"):
                 break
-            skipped.append((line, str(exc)))
+            skipped.append((line, why))
             lines[line - 1] = "#!" + lines[line - 1]
     return None, skipped, first_error
 

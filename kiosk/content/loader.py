@@ -26,6 +26,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from kiosk.content.budget import (
+    COULD_NOT_SHOW,
+    MAX_PAGE_BYTES,
+    OverBudget,
+    check_output,
+    check_size,
+    check_source,
+)
 from kiosk.content.model import (
     DEFAULT_LANGUAGE,
     TRANSLATION_LANGUAGES,
@@ -51,6 +59,7 @@ from kiosk.content.render import (
     resolve_picture,
 )
 from kiosk.support.hints import did_you_mean
+from kiosk.support.nesting import deepest_line, parser_failure
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +127,17 @@ def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
     raise MetadataError('the metadata header has no closing "---"', 1)
 
 
-def _read_text(path: Path) -> str:
-    """UTF-8 text of ``path``; raise MetadataError naming the line of a bad byte."""
-    raw = path.read_bytes()
+def _read_text(path: Path, limit: int | None = None) -> str:
+    """UTF-8 text of ``path``; raise MetadataError naming the line of a bad byte.
+    With ``limit``, at most that many bytes are read (a 50 MB page is never read
+    whole), the last character possibly cut: enough for its header."""
+    if limit is not None:
+        with path.open("rb") as file:
+            raw = file.read(limit)
+        if len(raw) == limit:
+            return raw.decode("utf-8-sig", errors="replace")
+    else:
+        raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -139,6 +156,8 @@ class PageSource:
     header: _Header
     #: The page's language; a translation's ``page_id`` is its English page's.
     language: str = DEFAULT_LANGUAGE
+    #: Set when the page asks too much of the renderer: it is never rendered.
+    over_budget: OverBudget | None = None
 
     @property
     def key(self) -> str:
@@ -178,6 +197,8 @@ class _LazyRenderer:
 
     def _render(self, source: PageSource) -> Rendered:
         path, header = source.path, source.header
+        if source.over_budget is not None:  # reported at load; Markdown never sees it
+            return _could_not_show()
         problems: list[Problem] = []
         body = header.body
         context = RenderContext(self.root, path, self.keys, source.text)
@@ -189,6 +210,9 @@ class _LazyRenderer:
         if self._renderer is None:
             self._renderer = Renderer()
         markup = self._renderer.render(body, context)
+        too_deep = check_output(markup)
+        if too_deep is not None:  # Qt's layout of deep nesting takes minutes
+            return _could_not_show(Problem(path, too_deep.line, "error", too_deep.message))
         problems.extend(Problem(path, at, "warning", message) for at, message in context.warnings)
         text = plain_text(markup)
         if not text.strip() and not context.images:
@@ -224,6 +248,14 @@ class _LazyRenderer:
             plain_text="\n\n".join(paragraphs),
             problems=(Problem(source.path, line, "error", f"{why}; shown as plain text instead"),),
         )
+
+
+def _could_not_show(*problems: Problem) -> Rendered:
+    return Rendered(
+        html=f"<p>{html.escape(COULD_NOT_SHOW)}</p>",
+        plain_text=COULD_NOT_SHOW,
+        problems=problems,
+    )
 
 
 def _without_markdown(text: str) -> str:
@@ -364,12 +396,21 @@ class Loader:
             self.problem(path, None, "warning", "links to outside the content folder; left out")
             return None
         try:
-            text = _read_text(path)
+            # The budget is checked on the file's size and text, before any
+            # regular expression or Markdown runs over it (kiosk.content.budget).
+            over = check_size(path.stat().st_size)
+            if over is not None:  # named at the line where the page passes the budget
+                text = _read_text(path, MAX_PAGE_BYTES)
+                over = OverBudget(text.count("\n") + 1, over.message)
+            else:
+                text = _read_text(path)
+                over = check_source(text)
             header, warnings = parse_header(text)
             for line, message in warnings:
                 self.problem(path, line, "warning", message)
             self._check_page_header(header, translated)
-            self._check_pictures(path, text, header)
+            if over is None:
+                self._check_pictures(path, text, header)
         except MetadataError as exc:
             self.problem(
                 path,
@@ -398,7 +439,9 @@ class Loader:
                     "warning",
                     f'"translation" must be {states}, got "{value}"; taken as "draft"',
                 )
-        return PageSource(topic_id, page_id, path, text, header, language)
+        if over is not None:
+            self.problem(path, over.line, "error", f'{over.message}; it shows "{COULD_NOT_SHOW}"')
+        return PageSource(topic_id, page_id, path, text, header, language, over)
 
     def _read_translations(self, keys: frozenset[str]) -> list[PageSource]:
         """The translations that can be shown: each needs its English page
@@ -560,6 +603,12 @@ class Loader:
                 f'missing; the topic is called "{fallback_title}" until it has one',
             )
             return "", {}
+        if meta_file.is_symlink() and not inside(self.root, meta_file):
+            self.problem(
+                meta_file, None, "error", "links to outside the content folder; using defaults"
+            )
+            return "", {}
+        text = ""
         try:
             text = _read_text(meta_file)
             data = tomllib.loads(text)
@@ -576,6 +625,15 @@ class Loader:
         except OSError as exc:
             self.problem(
                 meta_file, None, "error", f"cannot be read ({exc.strerror}); using defaults"
+            )
+        except Exception as exc:
+            # tomllib recurses on nested arrays (3,000 "[": RecursionError): whatever
+            # the parser raises is a problem with the file, never a stopped kiosk
+            self.problem(
+                meta_file,
+                deepest_line(text),
+                "error",
+                f"not valid TOML ({parser_failure(exc)}); using defaults",
             )
         else:
             if "title" not in data:
