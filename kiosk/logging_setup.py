@@ -1,14 +1,34 @@
-"""Logging to a rotating file in the data folder, and to stderr."""
+"""Logging to a rotating file in the data folder (0600), and to stderr."""
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
+import os
 from pathlib import Path
+from typing import cast
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
+
+
+class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
+    """The log file and each one it rotates to are 0600, like every other file
+    in the data folder (names and errors are in it); an existing one is
+    tightened too."""
+
+    def _open(self) -> io.TextIOWrapper:
+        def private(path: str, flags: int) -> int:
+            fd = os.open(path, flags, 0o600)
+            os.fchmod(fd, 0o600)  # a file made 0644 by an older kiosk
+            return fd
+
+        # The handler owns and closes the stream; the mode is a str, not a
+        # literal, so typeshed says IO[Any].
+        stream = open(self.baseFilename, self.mode, encoding=self.encoding, opener=private)  # noqa: SIM115
+        return cast(io.TextIOWrapper, stream)
 
 
 def configure(log_file: Path | None, level: int = logging.INFO) -> None:
@@ -24,15 +44,27 @@ def configure(log_file: Path | None, level: int = logging.INFO) -> None:
             handler.close()
     formatter = logging.Formatter(LOG_FORMAT)
     handlers: list[logging.Handler] = [logging.StreamHandler()]
+    unwritable: OSError | None = None
     if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(
-            logging.handlers.RotatingFileHandler(
-                log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            handlers.append(
+                _PrivateRotatingFile(
+                    log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+                )
             )
-        )
+        except OSError as exc:
+            # A disk remounted read-only must not stop the kiosk: crisis help
+            # and the pages need no log file. Standard error (the journal) it is.
+            unwritable = exc
     for handler in handlers:
         handler.setFormatter(formatter)
         handler._kiosk = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)
+    if unwritable is not None:
+        logging.getLogger(__name__).error(
+            "cannot write the log file %s (%s); logging to standard error only",
+            log_file,
+            unwritable.strerror or unwritable,
+        )

@@ -22,7 +22,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -258,6 +258,9 @@ class DatabaseFile:
     path: Path
     busy_timeout: float
     problem: Callable[[str, int], None]
+    #: (device, inode) of the empty files this object made: the only empty
+    #: database file that is new rather than damaged.
+    _made: set[tuple[int, int]] = field(default_factory=set, repr=False, compare=False)
 
     def open(self) -> sqlite3.Connection:
         """A read-write connection to the database, checked and up to date, or StoreError."""
@@ -383,9 +386,14 @@ class DatabaseFile:
         if os.path.lexists(self.path):
             return
         try:
-            os.close(create_private(self.path))
+            fd = create_private(self.path)
         except FileExistsError:
             return
+        try:
+            made = os.fstat(fd)
+            self._made.add((made.st_dev, made.st_ino))
+        finally:
+            os.close(fd)
 
     def _check_header(self) -> None:
         """Look at the file before SQLite does, and refuse what is plainly not a database.
@@ -398,6 +406,7 @@ class DatabaseFile:
         try:
             with open(self.path, "rb") as file:
                 head = file.read(len(_SQLITE_MAGIC))
+                found = os.fstat(file.fileno())
         except FileNotFoundError:
             return
         except (IsADirectoryError, PermissionError) as exc:
@@ -406,6 +415,12 @@ class DatabaseFile:
             return  # SQLite will say what is wrong
         if head and head != _SQLITE_MAGIC:
             raise _CorruptError("not an SQLite database: its first bytes are wrong")
+        if not head and (found.st_dev, found.st_ino) not in self._made:
+            # SQLite reads an empty file as a new database; but the kiosk's
+            # database is never empty once made, so an empty one was cut short
+            # (a copy or restore that failed, a disk that lost its blocks): the
+            # enquiries it had may be in its -wal, kept with it.
+            raise _CorruptError("empty (0 bytes), though an enquiry database never is")
 
     def _open_error(self, exc: BaseException) -> StoreError:
         reason = reason_for(exc, self.path.parent)

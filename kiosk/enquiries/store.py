@@ -188,6 +188,17 @@ class EnquiryStore:
 
     # -- the public operations -------------------------------------------------
 
+    def ready(self) -> bool:
+        """Whether a request can be saved now: the file open (tried again if
+        it is not), so the form can say so before a patient types."""
+        if self._closed:
+            return False
+        try:
+            self._connection()
+        except StoreError:
+            return False
+        return True
+
     def save(self, form_key: str, topic: str, personal: Mapping[str, str]) -> Saved:
         """Seal and save one enquiry; returns only once it is committed.
 

@@ -47,6 +47,9 @@ GAP = 12
 FORM_WIDTH = 900  # px: the form's column on a wide screen
 #: The core's English message → its name in ``strings.FORM_PROBLEMS``.
 PROBLEM_NAMES = {message: name for name, message in PROBLEMS.items()}
+#: Said when the form opens and no request can be saved (issue 18: a disk
+#: remounted read-only); the lead moves it into strings.py.
+REQUESTS_PAUSED = "We can't take requests right now. Please ask at the front desk."
 OTHER_TOPIC = "_other"  # topic folders never start with "_" (the loader skips them)
 VISIBLE_MARGIN = 24  # px kept between a focused field and the keyboard
 
@@ -386,6 +389,14 @@ class RequestScreen(QWidget):
             self._topic_preset = True
         if not self.best_times.value():
             self.best_times.set_value(BestTime.ANY.value)
+        if not self._takes_requests():
+            self._show_notice(REQUESTS_PAUSED)
+
+    def _takes_requests(self) -> bool:
+        """Whether a request could be saved now: said before anyone types."""
+        if self.store is None and self._open_store is not None:
+            self.store = self._open_store()
+        return self.store is not None and self.store.ready()
 
     def _on_topic_picked(self, _value: str) -> None:
         self._topic_preset = False
