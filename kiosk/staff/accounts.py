@@ -29,6 +29,7 @@ Plain Python, no Qt. Nothing here logs or stores a PIN.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import math
@@ -213,6 +214,24 @@ class NoKeys(StaffError):  # noqa: N818 (named for what happened)
 
 class KeysProblem(StaffError):  # noqa: N818 (named for what happened)
     """The keys file cannot be read, is damaged, or lacks this member's slot."""
+
+
+class SignInPaused(StaffError):  # noqa: N818 (named for what happened)
+    """The wrong-PIN count cannot be written (a full or read-only disk): no
+    sign-in is checked until it can, so the lock cannot be walked around. The
+    same answer for every PIN, right or wrong: nothing was checked."""
+
+    def __init__(self, exc: OSError, staff_file: Path) -> None:
+        if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+            why = "the kiosk's disk is full"
+        elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            why = "the kiosk's disk cannot be written to"
+        else:
+            why = f"the kiosk cannot write down wrong PINs ({exc.strerror or exc})"
+        super().__init__(
+            f"Sign-in is paused: {why}. It works again once {staff_file.parent} can be "
+            f"written to."
+        )
 
 
 class StaffFileError(StaffError):
@@ -406,17 +425,24 @@ class StaffAccounts:
             ring = self._ring()
             account = state.find(name) if isinstance(name, str) else None
             secret = pin.encode("utf-8") if isinstance(pin, str) else b""
+            # Fail closed: the attempt is counted as a failure, on disk, before
+            # any PIN is checked; a sign-in takes it back. When the count cannot
+            # be written (a full disk) nothing is checked, right PIN or wrong,
+            # so a guesser cannot go on without the wait and the lock.
+            failed = self._count_failure(state, now)
             if account is None:
                 # The same argon2id work as a real check, so the time taken
                 # does not tell a guesser which names exist.
                 argon2id.str(secret, opslimit=self._kdf.ops, memlimit=self._kdf.mem)
-                raise self._failed(state, now, UnknownStaff)
+                raise UnknownStaff(*failed)
             if not self._pin_matches(account, secret):
-                raise self._failed(state, now, WrongPin)
+                raise WrongPin(*failed)
             opener = self._open_slot(ring, account.name, pin)
-            if state.failures or state.locked_until:
-                state.failures, state.last_failure, state.locked_until = 0, 0.0, 0.0
+            state.failures, state.last_failure, state.locked_until = 0, 0.0, 0.0
+            try:
                 self._save(state)
+            except StaffFileError:
+                pass  # the failure stays counted: a longer wait next time, never a shorter one
             return Session(name=account.name, opener=opener)
 
     def _settle_clock(self, state: _State, now: float) -> None:
@@ -449,7 +475,9 @@ class StaffAccounts:
                 f"with the recovery code: kiosk staff reset-pin --recovery-code {name!r}."
             ) from None
 
-    def _failed(self, state: _State, now: float, kind: type[WrongPin]) -> WrongPin:
+    def _count_failure(self, state: _State, now: float) -> tuple[int, float]:
+        """Write the attempt down as a failure; (failures, seconds to wait) for
+        ``WrongPin``. Raises ``SignInPaused`` when it cannot be written."""
         state.failures += 1
         state.last_failure = now
         if state.failures >= MAX_FAILURES:
@@ -457,8 +485,11 @@ class StaffAccounts:
             wait = LOCK_SECONDS
         else:
             wait = DELAYS[min(state.failures, len(DELAYS)) - 1]
-        self._save(state)
-        return kind(state.failures, wait)
+        try:
+            self._write_state(state)
+        except OSError as exc:
+            raise SignInPaused(exc, self.staff_file) from None
+        return state.failures, wait
 
     @staticmethod
     def _wait(state: _State, now: float) -> tuple[float, bool]:
@@ -658,10 +689,13 @@ class StaffAccounts:
                 f"with the recovery code."
             ) from None
 
-    def _save(self, state: _State) -> None:
+    def _write_state(self, state: _State) -> None:
         data = (json.dumps(state.to_json(), indent=2, ensure_ascii=False) + "\n").encode()
+        write_atomic(self.staff_file, data)
+
+    def _save(self, state: _State) -> None:
         try:
-            write_atomic(self.staff_file, data)
+            self._write_state(state)
         except OSError as exc:
             raise StaffFileError(
                 f"The staff file {self.staff_file} could not be written ({exc.strerror or exc})."

@@ -39,7 +39,11 @@ class ExitStatus(IntEnum):
     )
     USAGE = 2, "usage: a mistake in the command, or standard input ended before a secret"
     WRONG_PIN = 3, "wrong PIN, unknown staff name or wrong recovery code"
-    LOCKED = 4, "locked: too many wrong PINs (5 minutes), or the short wait after one"
+    LOCKED = (
+        4,
+        "locked: too many wrong PINs (5 minutes), the short wait after one, or sign-in\n"
+        "paused while wrong PINs cannot be written down (a full disk)",
+    )
     NO_KEYS = 5, "no enquiry keys yet: start the kiosk once first"
     UNWRITABLE = 6, "the export file cannot be written there (or it is in the data folder)"
     REFUSED = (

@@ -53,6 +53,7 @@ from kiosk.staff.accounts import (
     Locked,
     NoKeys,
     Session,
+    SignInPaused,
     StaffAccounts,
     StaffError,
     StaffFileError,
@@ -82,7 +83,7 @@ def refusal(exc: StaffError) -> Stop:
     """A StaffError as the command line says it: its sentence, and the exit status."""
     if isinstance(exc, WrongPin | WrongRecoveryCode):
         return Stop(ExitStatus.WRONG_PIN, exc.message)
-    if isinstance(exc, Locked | TooSoon):
+    if isinstance(exc, Locked | TooSoon | SignInPaused):
         return Stop(ExitStatus.LOCKED, exc.message)
     if isinstance(exc, NoKeys):
         return Stop(ExitStatus.NO_KEYS, exc.message)

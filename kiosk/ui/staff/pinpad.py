@@ -28,6 +28,7 @@ from kiosk.staff.accounts import (
     PIN_MIN,
     Locked,
     Session,
+    SignInPaused,
     StaffAccounts,
     StaffError,
     TooSoon,
@@ -432,6 +433,8 @@ class PinPad(StaffOverlay):
         elif isinstance(outcome, WrongPin):
             locked = outcome.wait_seconds > max(DELAYS)
             self._start_wait(s.LOCKED if locked else s.WRONG_PIN_WAIT)
+        elif isinstance(outcome, SignInPaused):
+            self._say(outcome.message)  # "Sign-in is paused: the kiosk's disk is full..."
         elif isinstance(outcome, StaffError):
             self._say(s.SIGN_IN_FAILED.format(reason=outcome.message))
         else:
