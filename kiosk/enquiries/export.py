@@ -66,9 +66,17 @@ COLUMNS = (
     "Status",
 )
 
-# What a cell may not begin with (OWASP's formula triggers, and the
-# characters a spreadsheet skips before one).
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# What a cell may not begin with (OWASP's formula triggers, the characters a
+# spreadsheet skips before one, and the fullwidth forms some spreadsheets
+# read as the ASCII ones).
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# A trigger after a separator or quote inside a field: where Excel splits a
+# comma-separated file on ";" (German, French, Spanish, Italian settings), or a
+# tool splits on tabs or lines, that is the start of a cell too. An apostrophe
+# goes just before the = + - @ (or fullwidth form); the spaces, tabs and line
+# breaks a spreadsheet skips may come between. A line break alone is left be.
+_FORMULA_STARTS = "=+-@\uff1d\uff0b\uff0d\uff20"
+_INNER_TRIGGER = re.compile('([,;\t"\r\n][ \t\r\n]*)(?=[' + re.escape(_FORMULA_STARTS) + "])")
 
 # The words staff read, in English, as the form shows them (kiosk.ui.strings
 # has the same: the core cannot import the UI).
@@ -102,8 +110,11 @@ _DRIVE_ROOTS = (Path("/media"), Path("/run/media"), Path("/mnt"))
 
 
 def inert(value: str) -> str:
-    """``value`` made safe for a spreadsheet cell: a leading ``'`` if it begins
-    with a formula trigger (= + - @ tab CR LF), otherwise unchanged."""
+    """``value`` made safe for a spreadsheet cell in every locale: a ``'``
+    before a formula trigger (= + - @ tab CR LF, and their fullwidth forms) at
+    its start, and before one that follows a separator (, ; tab line break) or
+    a quote inside it; otherwise unchanged."""
+    value = _INNER_TRIGGER.sub(r"\1'", value)
     return "'" + value if value.startswith(TRIGGERS) else value
 
 
@@ -353,12 +364,13 @@ def _id_list(ids: Sequence[int], limit: int = 20) -> str:
 
 
 def _write_csv(file: IO[bytes], parts: Path, rows: Iterator[list[str]]) -> None:
-    """UTF-8 with a byte-order mark (Excel then reads it as UTF-8), CRLF, a field
-    quoted when it must be (commas, quotes, line breaks inside a message)."""
+    """UTF-8 with a byte-order mark (Excel then reads it as UTF-8), CRLF, every
+    field quoted (not only those with commas, quotes or line breaks)."""
     del parts  # CSV needs no scratch files
     text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
     try:
-        writer = csv.writer(text, dialect="excel")
+        # Every field quoted: a reader that splits on ";" still sees where one ends.
+        writer = csv.writer(text, dialect="excel", quoting=csv.QUOTE_ALL)
         writer.writerow(COLUMNS)
         writer.writerows(rows)
         text.flush()

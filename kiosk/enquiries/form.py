@@ -21,6 +21,12 @@ MAX_MESSAGE = 500
 # Characters a person never means to type, which could hide or reorder what
 # staff read: bidirectional overrides and isolates (the "Trojan Source" set).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+# Letters and marks that are drawn as nothing (Hangul fillers, the Braille
+# blank, the Arabic letter mark U+061C): with format characters (zero-width
+# space and joiners, U+FEFF), spaces and lone combining marks, a name of only
+# these is a blank name, and a blank call-back list row.
+_DRAWN_AS_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u061c\u180e")
+_SHOWS_NOTHING = frozenset({"Cf", "Mn", "Me", "Zs", "Cc"})
 
 
 class Method(Enum):
@@ -133,6 +139,14 @@ def unusual_characters(text: str, *, multiline: bool = False) -> bool:
     return False
 
 
+def shows_nothing(text: str) -> bool:
+    """True if ``text`` draws no visible character at all."""
+    return all(
+        ch in _DRAWN_AS_NOTHING or ch.isspace() or unicodedata.category(ch) in _SHOWS_NOTHING
+        for ch in text
+    )
+
+
 def _trim(text: str) -> str:
     """Spaces, tabs and line breaks off the ends, nothing else: ``str.strip()``
     would also drop control characters it counts as space (\x1c-\x1f, \x85),
@@ -174,7 +188,7 @@ def check(form: FormInput, region: str = "US") -> tuple[Enquiry | None, dict[str
     name = _trim(form.name)
     if unusual_characters(form.name):
         problems["name"] = NAME_ODD
-    elif not name:
+    elif shows_nothing(name):  # "" too
         problems["name"] = NAME_MISSING
     elif len(name) > MAX_NAME:
         problems["name"] = NAME_TOO_LONG
