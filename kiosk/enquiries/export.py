@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO
 
 from kiosk.enquiries.keys import KeysError
+from kiosk.enquiries.leftovers import LEFTOVER, ExportPlaces
 from kiosk.enquiries.store import StoredEnquiry, StoreError, open_personal
 from kiosk.support.files import TargetExistsError, fsync_folder, write_atomic
 
@@ -101,7 +102,7 @@ PROGRESS_EVERY = 100
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Our temporary names next to an export, so leftovers of a crash can be found.
-_TEMP_RE = re.compile(r"^\.kiosk-export-[0-9a-f]{16}\.(part|parts)$")
+_TEMP_RE = LEFTOVER
 _STALE_SECONDS = 3600.0
 # The names export_to_folder gives (export_file_name, and -2, -3 ... after it).
 _EXPORT_NAME_RE = re.compile(r"^enquiries-\d{4}-\d{2}-\d{2}-\d{4}(-\d+)?\.(csv|xlsx)$")
@@ -271,7 +272,12 @@ def export_enquiries(
                 progress(n, total)
 
     writer = _write_csv if fmt == "csv" else _write_xlsx
-    _write_atomically(out, lambda file, parts: writer(file, parts, rows()), replace=options.replace)
+    # The data folder (the store's) remembers where exports go, so what a
+    # killed one leaves is removed there later (kiosk.enquiries.leftovers).
+    with ExportPlaces(store.path.parent).exporting(folder):
+        _write_atomically(
+            out, lambda file, parts: writer(file, parts, rows()), replace=options.replace
+        )
     if progress is not None:
         progress(total, total)
 

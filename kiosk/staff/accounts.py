@@ -29,6 +29,7 @@ Plain Python, no Qt. Nothing here logs or stores a PIN.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import itertools
 import json
@@ -229,8 +230,7 @@ class SignInPaused(StaffError):  # noqa: N818 (named for what happened)
         else:
             why = f"the kiosk cannot write down wrong PINs ({exc.strerror or exc})"
         super().__init__(
-            f"Sign-in is paused: {why}. It works again once {staff_file.parent} can be "
-            f"written to."
+            f"Sign-in is paused: {why}. It works again once {staff_file.parent} can be written to."
         )
 
 
@@ -439,10 +439,9 @@ class StaffAccounts:
                 raise WrongPin(*failed)
             opener = self._open_slot(ring, account.name, pin)
             state.failures, state.last_failure, state.locked_until = 0, 0.0, 0.0
-            try:
+            # Not written: the failure stays counted, a longer wait next time, never shorter.
+            with contextlib.suppress(StaffFileError):
                 self._save(state)
-            except StaffFileError:
-                pass  # the failure stays counted: a longer wait next time, never a shorter one
             return Session(name=account.name, opener=opener)
 
     def _settle_clock(self, state: _State, now: float) -> None:

@@ -43,6 +43,7 @@ from kiosk.enquiries.keys import (
     KeysError,
     normalise_recovery_code,
 )
+from kiosk.enquiries.leftovers import ExportPlaces
 from kiosk.enquiries.store import EnquiryStore, StoreError, open_personal
 from kiosk.paths import Paths
 from kiosk.staff.accounts import (
@@ -593,6 +594,8 @@ def _purge(cmd: _Command) -> ExitStatus:
     # a USB drive, is the staff's to keep or delete.
     exports = cmd.paths.export_dir(config.export_folder)
     files = remove_old_exports(exports, days)
+    # And what a killed export left, in every folder the kiosk exported to.
+    files += ExportPlaces(cmd.paths.data_dir).sweep()
     which = "1 enquiry" if deleted == 1 else f"{deleted} enquiries"
     cmd.audit(
         session.name,

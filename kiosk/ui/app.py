@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk import APP_NAME
 from kiosk.config import load_config
 from kiosk.content import load_library
+from kiosk.enquiries.leftovers import ExportPlaces
 from kiosk.paths import Paths
 from kiosk.ui import i18n
 from kiosk.ui.lockdown import LockdownFilter
@@ -231,6 +232,8 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         store = stores.get()
         window.request  # noqa: B018  (builds the request screen)
         log.info("request form ready; enquiry store %s", "open" if store else "NOT available")
+        # What an export killed half-way left (patients' names in the clear)
+        ExportPlaces(paths.data_dir).sweep()
         _start_staff_mode(kiosk, paths)
         # A speech engine can take seconds to start (speech-dispatcher holds
         # the GUI thread while it connects): a moment later, not in the way of
