@@ -21,6 +21,9 @@
    and to XLSX, and 2,500 and 5,000 to show the time grows linearly (time
    per 1,000 enquiries, as a ratio between sizes); the reference, in the same
    run, is writing the same rows, already opened, with the csv module.
+7. Issue 18 (``bench/hardening.py``): each hostile page of the attack run, tap
+   to painted on first show, as a ratio to a shipped page in the same run; and
+   the cost of one offline guess at a staff PIN.
 
 Results go to bench/results/latest.json and between the bench markers in README.md.
 """
@@ -37,6 +40,8 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from bench import hardening
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -693,6 +698,8 @@ def _table(results: dict[str, dict[str, float]]) -> str:
     ]
     if "export" in results:
         rows += _export_rows(results["export"])
+    if "hostile" in results:
+        rows += hardening.rows(results["hostile"], results["pin_guess"])
     return "\n".join(rows)
 
 
@@ -702,10 +709,19 @@ def main() -> int:
     parser.add_argument("--no-readme", action="store_true", help="do not update README.md")
     parser.add_argument("--startup-only", action="store_true", help="only start-up and memory")
     parser.add_argument("--export-only", action="store_true", help="only the export benchmark")
+    parser.add_argument(
+        "--hardening-only", action="store_true", help="only hostile pages and PIN guesses"
+    )
     args = parser.parse_args()
     if args.startup_only:
         print(json.dumps(startup_and_memory(3 if args.quick else 7), indent=2))
         return 0
+    if args.hardening_only:
+        hostile, pin = hardening.hostile_pages(3), hardening.pin_guess_cost(5 if args.quick else 20)
+        print(json.dumps({"hostile": hostile, "pin_guess": pin}, indent=2))
+        print("\n".join(hardening.rows(hostile, pin)))
+        sys.stdout.flush()
+        os._exit(0)  # as below: PySide6 may crash collecting Qt objects at exit
     if args.export_only:
         figures = exports(1 if args.quick else 5)
         print(json.dumps(figures, indent=2))
@@ -719,6 +735,8 @@ def main() -> int:
         "library": content_library(10 if args.quick else 30),
         "startup_200": startup_with_200_pages(3 if args.quick else 7),
         "export": exports(1 if args.quick else 5),
+        "hostile": hardening.hostile_pages(3),
+        "pin_guess": hardening.pin_guess_cost(5 if args.quick else 20),
     }
     results["machine"] = {
         "python": platform.python_version(),

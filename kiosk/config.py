@@ -54,6 +54,7 @@ class Config:
     staff_lock_seconds: int = 120
     export_folder: str = ""  # "" means the "exports" folder in the data folder
     retention_days: int = 90
+    min_pin_length: int = 6  # digits in a new staff PIN (kiosk.staff.accounts.PIN_MIN..PIN_MAX)
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Exported enquiries older than this many days can be deleted from the staff "
         "panel or with `kiosk purge`.",
         _between(1, 3650),
+    ),
+    Setting(
+        "staff",
+        "min_pin_length",
+        "min_pin_length",
+        int,
+        "Digits a new staff PIN must have at least (6 to 12). Each digit makes guessing "
+        "from a copy of the disk ten times longer; PINs set before keep working.",
+        _between(6, 12),
     ),
 )
 

@@ -85,16 +85,18 @@ _PIN = re.compile(r"[0-9]+")
 _NAME_PUNCTUATION = frozenset(" .-'_")
 
 
-def pin_problem(pin: str) -> str | None:
+def pin_problem(pin: str, min_length: int = PIN_MIN) -> str | None:
     """What is wrong with ``pin`` as a new PIN, in one sentence; None when it is fine.
 
-    6 to 12 digits (ASCII only: a keypad has no others), and not one a
-    stranger would try first: one digit repeated, or a run like 123456.
+    ``min_length`` (the config's ``[staff] min_pin_length``) to 12 digits
+    (ASCII only: a keypad has no others), and not one a stranger would try
+    first: one digit repeated, or a run like 123456.
     """
+    low = max(PIN_MIN, min(min_length, PIN_MAX))
     if not isinstance(pin, str) or not _PIN.fullmatch(pin):
-        return f"A PIN is {PIN_MIN} to {PIN_MAX} digits (0-9), nothing else."
-    if not PIN_MIN <= len(pin) <= PIN_MAX:
-        return f"A PIN is {PIN_MIN} to {PIN_MAX} digits; that one has {len(pin)}."
+        return f"A PIN is {low} to {PIN_MAX} digits (0-9), nothing else."
+    if not low <= len(pin) <= PIN_MAX:
+        return f"A PIN is {low} to {PIN_MAX} digits; that one has {len(pin)}."
     if len(set(pin)) == 1:
         return "A PIN of one digit repeated is too easy to guess: choose another."
     steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
@@ -360,14 +362,17 @@ class StaffAccounts:
         *,
         kdf: KdfParams | None = None,
         clock: Callable[[], float] = time.time,
+        min_pin_length: int = PIN_MIN,
     ) -> None:
         """``kdf`` is how hard new PIN hashes and key slots are: by default
         ``KdfParams.interactive()`` (why: its docstring); tests pass the fastest.
-        ``clock`` (seconds since the epoch) times the waits and the lock."""
+        ``clock`` (seconds since the epoch) times the waits and the lock.
+        ``min_pin_length``: the fewest digits a new PIN may have (old ones keep working)."""
         self.staff_file = Path(staff_file)
         self.keys_file = Path(keys_file)
         self._kdf = kdf or KdfParams.interactive()
         self._clock = clock
+        self.min_pin_length = max(PIN_MIN, min(min_pin_length, PIN_MAX))
 
     def __repr__(self) -> str:
         return f"StaffAccounts(staff_file={str(self.staff_file)!r})"
@@ -519,7 +524,7 @@ class StaffAccounts:
         two leaves a slot nobody can name (replaced on the next try), never an
         account whose PIN opens nothing.
         """
-        for problem in (name_problem(name), pin_problem(pin)):
+        for problem in (name_problem(name), pin_problem(pin, self.min_pin_length)):
             if problem:
                 raise Refused(problem)
         name = _normal_name(name)
@@ -582,7 +587,7 @@ class StaffAccounts:
         The recovery code also clears the failure count and the lock: it is
         what the clinic uses when every PIN is lost.
         """
-        problem = pin_problem(new_pin)
+        problem = pin_problem(new_pin, self.min_pin_length)
         if problem:
             raise Refused(problem)
         self.require_keys()

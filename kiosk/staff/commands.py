@@ -44,12 +44,11 @@ from kiosk.enquiries.keys import (
     normalise_recovery_code,
 )
 from kiosk.enquiries.leftovers import ExportPlaces
-from kiosk.enquiries.store import EnquiryStore, StoreError, open_personal
+from kiosk.enquiries.store import EnquiryStore, StoreError, enquiry_count, open_personal
 from kiosk.paths import Paths
 from kiosk.staff.accounts import (
     MAX_FAILURES,
     PIN_MAX,
-    PIN_MIN,
     KeysProblem,
     Locked,
     NoKeys,
@@ -160,8 +159,13 @@ class _Command:
     @property
     def accounts(self) -> StaffAccounts:
         if self._accounts is None:
+            config, _problems = load_config(self.paths.config_file)  # said by the command
             self._accounts = StaffAccounts(
-                self.paths.staff_file, self.paths.keys_file, kdf=self.kdf, clock=self.clock
+                self.paths.staff_file,
+                self.paths.keys_file,
+                kdf=self.kdf,
+                clock=self.clock,
+                min_pin_length=config.min_pin_length,
             )
         return self._accounts
 
@@ -252,10 +256,11 @@ class _Command:
 
     def new_pin(self, name: str) -> str:
         """Ask for the new PIN twice; a PIN that breaks a rule is refused after the first."""
+        low = self.accounts.min_pin_length
         pin = self.answers.secret(
-            f"New PIN for {name} ({PIN_MIN} to {PIN_MAX} digits): ", "the new PIN"
+            f"New PIN for {name} ({low} to {PIN_MAX} digits): ", "the new PIN"
         )
-        problem = pin_problem(pin)
+        problem = pin_problem(pin, low)
         if problem:
             raise Stop(ExitStatus.REFUSED, f"{problem} Nothing was changed.")
         again = self.answers.secret("The same PIN again: ", "the new PIN a second time")
@@ -393,7 +398,12 @@ def _audit_verify(cmd: _Command) -> ExitStatus:
     except StaffError:
         accounts = True  # a damaged staff file may well have had accounts in it
     # Adding an account writes to the log: with accounts, no log means a deleted one.
-    check = verify(cmd.paths.audit_file, accounts_exist=accounts)
+    # And enquiries outlive a log deleted together with the staff file.
+    check = verify(
+        cmd.paths.audit_file,
+        accounts_exist=accounts,
+        enquiries=enquiry_count(cmd.paths.store_file),
+    )
     if check.ok:
         print(check.message)
         return ExitStatus.OK

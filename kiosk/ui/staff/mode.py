@@ -101,7 +101,10 @@ class StaffMode(QObject):
             from kiosk.staff.accounts import StaffAccounts  # staff-only: on the first gesture
 
             self._accounts = StaffAccounts(
-                self.paths.staff_file, self.paths.keys_file, kdf=self._kdf
+                self.paths.staff_file,
+                self.paths.keys_file,
+                kdf=self._kdf,
+                min_pin_length=self.window.config.min_pin_length,
             )
         return self._accounts
 

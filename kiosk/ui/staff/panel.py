@@ -44,6 +44,14 @@ TABS = (
 )
 
 
+#: Staff words (issue 18; the lead moves them into staff_strings.py).
+RECOVERY_REMINDER = (
+    "The recovery code is still on this tablet, in {file}. Copy it somewhere safe, away "
+    "from the tablet, then delete the file: with it, anyone who copies this disk can read "
+    "every request."
+)
+
+
 class StaffPanel(StaffOverlay):
     """Everything staff do, over the whole window.
 
@@ -124,6 +132,9 @@ class StaffPanel(StaffOverlay):
         self.banner = text_label("", "staffBanner")
         self.banner.hide()
         column.addWidget(self.banner)
+        self.recovery_reminder = text_label("", "staffBanner")
+        self.recovery_reminder.hide()
+        column.addWidget(self.recovery_reminder)
         column.addWidget(self.pages, 1)
         return body
 
@@ -133,6 +144,14 @@ class StaffPanel(StaffOverlay):
         self.setFocus(Qt.FocusReason.OtherFocusReason)
         self.show_tab("enquiries")
         self.idle.start()
+        self.update_recovery_reminder()
+
+    def update_recovery_reminder(self) -> None:
+        """Until RECOVERY-CODE.txt is gone from the tablet, say so in words."""
+        file = self.context.paths.recovery_file
+        still_here = file.exists()
+        self.recovery_reminder.setText(RECOVERY_REMINDER.format(file=file) if still_here else "")
+        self.recovery_reminder.setVisible(still_here)
 
     def update_banner(self) -> None:
         """A line over every tab while the content or settings have problems."""
