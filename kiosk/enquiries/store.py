@@ -98,6 +98,13 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def enquiry_count(store_path: Path) -> int:
+    """How many enquiries the database holds, read-only, never raising (0 when
+    it is missing or cannot be read): for ``kiosk audit verify``, where
+    enquiries with no audit log at all mean a log deleted."""
+    return sum(foreign_key_ids(store_path, "").values())  # no key id is ""
+
+
 def foreign_key_ids(store_path: Path, key_id: str) -> dict[str, int]:
     """How many stored enquiries were sealed to each key id other than ``key_id``.
 

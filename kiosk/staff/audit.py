@@ -143,10 +143,21 @@ def _now_text(clock: Callable[[], float]) -> str:
     return datetime.fromtimestamp(clock(), UTC).isoformat(timespec="seconds")
 
 
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different: with a key twice, the hash is
+    of one reading and a reader may take the other (json keeps the last)."""
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise ValueError(f'it has the field "{_clean(key)}" twice')
+        document[key] = value
+    return document
+
+
 def _entry_from(raw: bytes) -> AuditEntry:
     """Parse one line; ValueError says what is wrong with it (not its content)."""
     try:
-        document = json.loads(raw.decode("utf-8"))
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_once_each)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ValueError("it is not JSON") from None
     if not isinstance(document, dict):
@@ -366,13 +377,15 @@ def _lock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX)
 
 
-def verify(path: Path, *, accounts_exist: bool = False) -> AuditCheck:
+def verify(path: Path, *, accounts_exist: bool = False, enquiries: int = 0) -> AuditCheck:
     """Check the whole chain and the head file; say whether it is intact and where it breaks.
 
     ``accounts_exist``: there are staff accounts. Adding one is always logged,
     so then a log that is missing or empty (with no head file to say how long
     it was) was deleted, not never written: that is a break, not "nothing to
-    check".
+    check". ``enquiries``: how many the database holds; log, head file and
+    staff file deleted together still leave those, so with enquiries a missing
+    or empty log is a break too.
 
     Three steps: read the head file, walk the chain line by line, then compare
     where the chain ends with where the head file says it ended.
@@ -382,11 +395,11 @@ def verify(path: Path, *, accounts_exist: bool = False) -> AuditCheck:
     if isinstance(head, AuditCheck):
         return head
     if not path.exists():
-        return _no_log(path, head, accounts_exist=accounts_exist)
+        return _no_log(path, head, accounts_exist=accounts_exist, enquiries=enquiries)
     end = _walk_chain(path)
     if isinstance(end, AuditCheck):
         return end
-    return _compare_head(path, head, end, accounts_exist=accounts_exist)
+    return _compare_head(path, head, end, accounts_exist=accounts_exist, enquiries=enquiries)
 
 
 @dataclass(frozen=True)
@@ -419,7 +432,9 @@ def _read_head_file(head_file: Path) -> tuple[int, str] | AuditCheck | None:
         )
 
 
-def _no_log(path: Path, head: tuple[int, str] | None, *, accounts_exist: bool) -> AuditCheck:
+def _no_log(
+    path: Path, head: tuple[int, str] | None, *, accounts_exist: bool, enquiries: int = 0
+) -> AuditCheck:
     """There is no log file: never written, or deleted (the head file or the accounts say)."""
     if head is not None and head[0] > 0:
         return AuditCheck(
@@ -437,7 +452,17 @@ def _no_log(path: Path, head: tuple[int, str] | None, *, accounts_exist: bool) -
             f"The audit log {path} is missing, although there are staff accounts (adding "
             f"one is logged): it was deleted, with its head file.",
         )
+    if enquiries:
+        return AuditCheck(False, 0, 1, _deleted_with_enquiries(path, "missing", enquiries))
     return AuditCheck(True, 0, None, "There is no audit log yet: nothing to check.")
+
+
+def _deleted_with_enquiries(path: Path, what: str, enquiries: int) -> str:
+    return (
+        f"The audit log {path} is {what}, but the kiosk holds {enquiries} "
+        f"enquir{'y' if enquiries == 1 else 'ies'}: it was deleted (with its head file, "
+        f"and the staff file too if there is none), unless no staff account was ever made."
+    )
 
 
 def _walk_chain(path: Path) -> _ChainEnd | AuditCheck:
@@ -459,7 +484,12 @@ def _walk_chain(path: Path) -> _ChainEnd | AuditCheck:
 
 
 def _compare_head(
-    path: Path, head: tuple[int, str] | None, end: _ChainEnd, *, accounts_exist: bool
+    path: Path,
+    head: tuple[int, str] | None,
+    end: _ChainEnd,
+    *,
+    accounts_exist: bool,
+    enquiries: int = 0,
 ) -> AuditCheck:
     """Step 3: the whole chain against the head file, which catches its last entries
     deleted (the chain alone would still be whole) or changed."""
@@ -516,6 +546,8 @@ def _compare_head(
                 f"The audit log {path} is empty, although there are staff accounts (adding "
                 f"one is logged): its entries were deleted, with its head file.",
             )
+        if enquiries:
+            return AuditCheck(False, 0, 1, _deleted_with_enquiries(path, "empty", enquiries))
         return AuditCheck(True, 0, None, "The audit log is empty: nothing to check.")
     note = (
         " (the head file is one entry behind: the kiosk stopped between writing the "
