@@ -42,14 +42,14 @@ def _hostile_bodies() -> dict[str, str]:
         return head + "x " * words
 
     return {
-        "![ x 10,000": "![" * 10_000,
-        "<ul><li> nested 3,000 deep": "<ul><li>" * 3000,
-        "<table> nested 500 deep": "<table>" * 500,
+        "`![` x 10,000": "![" * 10_000,
+        "`<ul><li>` nested 3,000 deep": "<ul><li>" * 3000,
+        "`<table>` nested 500 deep": "<table>" * 500,
         "a 2 MB page": ("A line of plain words for the page.\n\n" * 60_000)[: 2 * 1024 * 1024],
         "a 50 MB page": "word " * 10_000_000,
-        "inside the budget: 10 unclosed [": up_to_the_budget("[" * 10),
-        "inside the budget: 200 unclosed [": up_to_the_budget("[" * 200),
-        f"inside the budget: {MAX_BRACKETS - 10} unclosed [": up_to_the_budget(
+        "inside the budget: 10 unclosed `[`": up_to_the_budget("[" * 10),
+        "inside the budget: 200 unclosed `[`": up_to_the_budget("[" * 200),
+        f"inside the budget: {MAX_BRACKETS - 10} unclosed `[`": up_to_the_budget(
             "[" * (MAX_BRACKETS - 10)
         ),
     }
