@@ -22,7 +22,7 @@ from kiosk.paths import Paths
 from kiosk.staff import StaffAccounts, StaffError
 from kiosk.stats import PageViews
 from kiosk.store import EnquiryStore
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.window import KioskWindow
 
 PIN = "246810"

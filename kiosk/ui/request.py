@@ -34,7 +34,7 @@ from kiosk.config import Config
 from kiosk.content import Library
 from kiosk.enquiry import MAX_MESSAGE, PROBLEMS, BestTime, FormInput, Method, check
 from kiosk.store import EnquiryStore, StoreError
-from kiosk.ui import strings
+from kiosk.ui.i18n import strings
 from kiosk.ui.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.screens import Overlay
 from kiosk.ui.touch import TouchScroller

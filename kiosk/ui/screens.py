@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from kiosk.config import Config
 from kiosk.content import Library, Page, Topic
 from kiosk.content.model import PAGE_LINK_PREFIX
-from kiosk.ui import i18n, strings
-from kiosk.ui.i18n import LANGUAGE_NAMES, LANGUAGES
+from kiosk.ui import i18n
+from kiosk.ui.i18n import LANGUAGE_NAMES, LANGUAGES, strings
 from kiosk.ui.speech import ListenControls, PageReader
 from kiosk.ui.theme import CONTRASTS, TEXT_SIZES
 from kiosk.ui.touch import TouchScroller
@@ -755,7 +755,7 @@ class IdleOverlay(Overlay):
         self.add_button(self.still_button)
 
     def set_seconds(self, seconds: int) -> None:
-        self.body.setText(strings.STILL_THERE_BODY.format(seconds=seconds))
+        self.body.setText(strings.still_there_body(seconds))
 
     def retranslate(self) -> None:
         self.title.setText(strings.STILL_THERE_TITLE)

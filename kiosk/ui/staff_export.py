@@ -25,7 +25,7 @@ from kiosk.export import (
     remove_old_exports,
 )
 from kiosk.store import StoreError
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff_common import (
     GAP,
     MARGIN,
@@ -279,11 +279,7 @@ class ExportTab(QWidget):
             format=fmt,
             scope="all" if include_all else "new",
         )
-        done = (
-            s.EXPORT_DONE_ONE.format(path=breakable(str(result.path)))
-            if result.count == 1
-            else s.EXPORT_DONE.format(count=result.count, path=breakable(str(result.path)))
-        )
+        done = s.export_done(result.count, breakable(str(result.path)))
         self._show(self.result, "\n".join((done, *result.warnings)))
         self.refresh_counts()
         self._bring_into_view(self.result)
@@ -341,11 +337,11 @@ class ExportTab(QWidget):
                 self.purge_button.setEnabled(False)
                 return
         if self._purge_count:
-            text = s.PURGE_EXPLAIN.format(days=self.days)
+            text = s.PURGE_EXPLAIN.format(age=s.days(self.days))
         else:
-            text = s.PURGE_NONE.format(days=self.days)
+            text = s.PURGE_NONE.format(age=s.days(self.days))
         if files:
-            text += " " + s.FILES_EXPLAIN.format(days=self.days)
+            text += " " + s.FILES_EXPLAIN.format(age=s.days(self.days))
         self.purge_text.setText(text)
         self.purge_button.setEnabled(self._purge_count > 0 or files > 0)
 
@@ -366,23 +362,11 @@ class ExportTab(QWidget):
             return
         days = self.days
         if not self._purge_count:
-            question = (
-                s.FILES_CONFIRM_ONE.format(days=days)
-                if files == 1
-                else s.FILES_CONFIRM.format(n=files, days=days)
-            )
+            question = s.files_confirm(files, days)
         else:
-            question = (
-                s.PURGE_CONFIRM_ONE.format(days=days)
-                if self._purge_count == 1
-                else s.PURGE_CONFIRM.format(n=self._purge_count, days=days)
-            )
+            question = s.purge_confirm(self._purge_count, days)
             if files:
-                question += " " + (
-                    s.FILES_TOO_ONE.format(days=days)
-                    if files == 1
-                    else s.FILES_TOO.format(n=files, days=days)
-                )
+                question += " " + s.files_too(files, days)
         self.purge_text.setText(question)
         self.purge_button.hide()
         self.purge_no.show()
@@ -416,9 +400,9 @@ class ExportTab(QWidget):
         self.cancel_purge()
         done = []
         if deleted or not files:
-            done.append(s.PURGE_DONE_ONE if deleted == 1 else s.PURGE_DONE.format(n=deleted))
+            done.append(s.purge_done(deleted))
         if files:
-            done.append(s.FILES_DONE_ONE if files == 1 else s.FILES_DONE.format(n=files))
+            done.append(s.files_done(files))
         self._show(self.purge_result, " ".join(done))
         self.refresh_counts()
 

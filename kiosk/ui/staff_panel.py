@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.keys import KeysError
 from kiosk.store import StoredEnquiry, StoreError, open_personal
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff_common import (
     GAP,
     MARGIN,

@@ -16,7 +16,7 @@ from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.store import StoreError
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff_common import GAP, local_time, text_label
 from kiosk.ui.staff_panel import PanelContext, clear_layout, scroll_page
 from kiosk.ui.widgets import button

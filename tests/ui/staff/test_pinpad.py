@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.keys import KdfParams
 from kiosk.staff import UNKNOWN_NAME, Locked, StaffAccounts
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.pinpad import PinPad
 from kiosk.ui.staff_panel import StaffPanel
 from tests.ui.helpers import find_button, tap
