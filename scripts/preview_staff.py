@@ -22,7 +22,7 @@ from kiosk.enquiries.store import EnquiryStore
 from kiosk.page_views import PageViews
 from kiosk.paths import Paths
 from kiosk.staff.accounts import StaffAccounts, StaffError
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.window import KioskWindow
 
 PIN = "246810"

@@ -18,7 +18,7 @@ Severity = Literal["error", "warning", "info"]
 DEFAULT_LANGUAGE = "en"
 #: The languages a page can be translated into (``name.es.md``): code -> the
 #: language's name in English, for the admin's messages. The kiosk's own words
-#: have a catalogue for each (``kiosk/ui/catalogues/``); a test keeps the two lists equal.
+#: have a catalogue for each (``kiosk/ui/i18n/locale/``); a test keeps the two lists equal.
 TRANSLATION_LANGUAGES = MappingProxyType({"es": "Spanish"})
 #: The values of a translated page's ``translation:`` header.
 TRANSLATION_STATES = ("draft", "reviewed")

@@ -70,7 +70,7 @@ COLUMNS = (
 # characters a spreadsheet skips before one).
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
-# The words staff read, in English, as the form shows them (kiosk.ui.strings
+# The words staff read, in English, as the form shows them (kiosk.ui.i18n.strings
 # has the same: the core cannot import the UI).
 METHOD_WORDS = {"call": "Call", "text": "Text", "email": "Email"}
 BEST_TIME_WORDS = {

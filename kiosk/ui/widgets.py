@@ -199,7 +199,7 @@ class ProgressDots(QWidget):
 
     def set_position(self, index: int, count: int) -> None:
         self._index, self._count = index, count
-        from kiosk.ui import strings  # the patient's language, as the label beside it
+        from kiosk.ui.i18n import strings  # the patient's language, as the label beside it
 
         self.setAccessibleName(strings.PAGE_OF_ACCESSIBLE.format(index=index + 1, count=count))
         self.updateGeometry()

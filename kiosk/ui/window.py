@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.content import Library, Page
-from kiosk.ui import i18n, keynav, strings
+from kiosk.ui import i18n, keynav
+from kiosk.ui.i18n import strings
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import is_blocked_key
 from kiosk.ui.patient.home import TILE_MIN_WIDTH, HomeScreen

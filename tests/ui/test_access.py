@@ -15,9 +15,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config, contrast_ratio
 from kiosk.content import load_library
-from kiosk.ui import i18n, strings, theme
-from kiosk.ui.catalogues.es import STRINGS as ES
+from kiosk.ui import i18n, theme
+from kiosk.ui.i18n import strings
 from tests.ui.helpers import find_button, tap
+
+# The kiosk's words in Spanish, by name.
+ES = i18n.table("es")
 
 FAST = {"idle_ms": 150, "countdown_s": 1, "tick_ms": 40}
 
@@ -369,7 +372,7 @@ def test_every_form_message_has_a_name_in_the_catalogue() -> None:
     """The core's messages and the catalogue's English agree, name for name."""
     from kiosk.enquiries.form import PROBLEMS
 
-    assert i18n.ENGLISH["FORM_PROBLEMS"] == PROBLEMS
+    assert i18n.table(i18n.DEFAULT)["FORM_PROBLEMS"] == PROBLEMS
 
 
 @pytest.mark.parametrize("text_size", ["large", "largest"])

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.content import Library
-from kiosk.ui import strings
+from kiosk.ui.i18n import strings
 from kiosk.ui.widgets import ElidedLabel
 from tests.conftest import SCREEN_SIZES
 from tests.ui.helpers import visible_buttons, visible_label

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.content import Library, Page, Topic
-from kiosk.ui import strings
-from kiosk.ui.i18n import LANGUAGE_NAMES, LANGUAGES
+from kiosk.ui.i18n import LANGUAGE_NAMES, LANGUAGES, strings
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import (
     CHOICE_GAP,

@@ -25,7 +25,7 @@ from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QPushButton, QSizePolicy, QStackedLayout, QWidget
 from shiboken6 import isValid
 
-from kiosk.ui import strings
+from kiosk.ui.i18n import strings
 
 # The special keys, by what they do. What a key shows (and its accessible
 # name) is the patient's language's word for it (``shown``), read when the

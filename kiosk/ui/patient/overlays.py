@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui import i18n, strings
+from kiosk.ui import i18n
+from kiosk.ui.i18n import strings
 from kiosk.ui.theme import CONTRASTS, TEXT_SIZES
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import (
@@ -245,7 +246,7 @@ class IdleOverlay(Overlay):
         self.add_button(self.still_button)
 
     def set_seconds(self, seconds: int) -> None:
-        self.body.setText(strings.STILL_THERE_BODY.format(seconds=seconds))
+        self.body.setText(strings.still_there_body(seconds))
 
     def retranslate(self) -> None:
         self.title.setText(strings.STILL_THERE_TITLE)

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 from kiosk.config import Config
 from kiosk.content import Page
 from kiosk.content.model import PAGE_LINK_PREFIX
-from kiosk.ui import i18n, strings
+from kiosk.ui import i18n
+from kiosk.ui.i18n import strings
 from kiosk.ui.patient.speech import ListenControls, PageReader
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import (

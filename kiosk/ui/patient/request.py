@@ -34,7 +34,7 @@ from kiosk.config import Config
 from kiosk.content import Library
 from kiosk.enquiries.form import MAX_MESSAGE, PROBLEMS, BestTime, FormInput, Method, check
 from kiosk.enquiries.store import EnquiryStore, StoreError
-from kiosk.ui import strings
+from kiosk.ui.i18n import strings
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
 from kiosk.ui.touch import TouchScroller

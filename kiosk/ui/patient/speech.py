@@ -43,7 +43,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextEdit, QWidget
 
-from kiosk.ui import strings
+from kiosk.ui.i18n import strings
 from kiosk.ui.widgets import button
 
 if TYPE_CHECKING:
@@ -494,7 +494,7 @@ class ListenControls(QWidget):
 
     def relabel(self, labels: Mapping[str, str] | None = None) -> None:
         """New words (another language): from ``labels``, else those given at
-        construction, else ``kiosk.ui.strings`` as it is now."""
+        construction, else ``kiosk.ui.i18n.strings`` as it is now."""
         if labels is not None:
             self._given = dict(labels)
         words = _labels(self._given)

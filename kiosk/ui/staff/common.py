@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.widgets import Choices, plain_label, relabel
 
@@ -27,10 +27,8 @@ MARGIN = 24
 def in_words(seconds: float) -> str:
     """A wait as people say it: "4 seconds", "1 second", "4 min 58 s"."""
     whole = max(0, math.ceil(seconds))
-    if whole == 1:
-        return s.ONE_SECOND
     if whole < 60:
-        return s.SECONDS.format(n=whole)
+        return s.seconds(whole)
     minutes, rest = divmod(whole, 60)
     return s.MIN_SEC.format(m=minutes, s=rest) if rest else s.MINUTES.format(m=minutes)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import GAP, MARGIN, Inactivity, StaffOverlay, text_label
 from kiosk.ui.staff.context import PanelContext
 from kiosk.ui.staff.tabs.enquiries import EnquiriesTab

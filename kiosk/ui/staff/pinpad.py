@@ -33,7 +33,7 @@ from kiosk.staff.accounts import (
     TooSoon,
     WrongPin,
 )
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import (
     GAP,
     MARGIN,
@@ -381,9 +381,7 @@ class PinPad(StaffOverlay):
     def _show_dots(self) -> None:
         count = len(self._digits)
         self.dots.setText(DOT * count if count else " ")
-        self.dots.setAccessibleName(
-            s.PIN_DOTS_ACCESSIBLE.format(count=count) if count else s.PIN_DOTS_NONE
-        )
+        self.dots.setAccessibleName(s.pin_dots(count) if count else s.PIN_DOTS_NONE)
         self._update_keys()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.enquiries import form as enquiry
 from kiosk.enquiries.store import StoreError, open_personal
-from kiosk.ui import strings
+from kiosk.ui.i18n import strings
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from tests.conftest import SCREEN_SIZES
 from tests.ui.helpers import find_button, tap

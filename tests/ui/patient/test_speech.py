@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt, qDebug
 from PySide6.QtGui import QColor, QPalette, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from kiosk.ui import strings
+from kiosk.ui.i18n import strings
 from kiosk.ui.patient.speech import (
     ENGINE_ENV,
     SEPARATOR,
@@ -512,10 +512,10 @@ def test_labels_from_a_dict_and_relabel(qtbot) -> None:
 
 def test_labels_from_the_string_catalogue(qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
     """With no labels passed in, the catalogue's words are used, read at each relabel."""
-    monkeypatch.setattr(strings, "LISTEN", "Listen to this page", raising=False)
+    monkeypatch.setattr(type(strings), "LISTEN", "Listen to this page")
     controls = ListenControls()
     assert controls.listen_button.text() == "Listen to this page"
-    monkeypatch.setattr(strings, "LISTEN", "Escuchar", raising=False)
+    monkeypatch.setattr(type(strings), "LISTEN", "Escuchar")
     controls.relabel()
     assert controls.listen_button.accessibleName() == "Escuchar"
 

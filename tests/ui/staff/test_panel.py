@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from kiosk.enquiries.drives import Drive
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.panel import StaffPanel
 from kiosk.ui.staff.pinpad import PinPad
 from kiosk.ui.staff.tabs.summary import BarChart

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.enquiries.keys import KdfParams
 from kiosk.staff.accounts import UNKNOWN_NAME, Locked, StaffAccounts
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.panel import StaffPanel
 from kiosk.ui.staff.pinpad import PinPad
 from tests.ui.helpers import find_button, tap

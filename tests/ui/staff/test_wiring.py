@@ -3,8 +3,8 @@ paint (page-view counts, the gesture), and a kiosk without its store or log."""
 
 from __future__ import annotations
 
-from kiosk.ui import staff_strings as s
 from kiosk.ui.app import Kiosk, _start_staff_mode, _Stores
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.entry import HoldGesture
 from kiosk.ui.staff.mode import StaffMode
 from tests.ui.helpers import find_button, tap

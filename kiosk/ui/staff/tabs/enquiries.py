@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.enquiries.keys import KeysError
 from kiosk.enquiries.store import StoredEnquiry, StoreError, open_personal
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import GAP, local_time, text_label
 from kiosk.ui.staff.context import PanelContext, clear_layout, scroll_page, topic_titles
 from kiosk.ui.widgets import button, relabel

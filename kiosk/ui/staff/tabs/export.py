@@ -28,7 +28,7 @@ from kiosk.enquiries.export import (
     remove_old_exports,
 )
 from kiosk.enquiries.store import StoreError
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import GAP, MARGIN, ChoiceRow, Inactivity, breakable, text_label
 from kiosk.ui.staff.context import PanelContext, scroll_page, topic_titles
 from kiosk.ui.widgets import button
@@ -289,11 +289,7 @@ class ExportTab(QWidget):
 
     def _say_done(self, result: ExportResult) -> None:
         """Where the file went (and any warnings); the counts read again."""
-        done = (
-            s.EXPORT_DONE_ONE.format(path=breakable(str(result.path)))
-            if result.count == 1
-            else s.EXPORT_DONE.format(count=result.count, path=breakable(str(result.path)))
-        )
+        done = s.export_done(result.count, breakable(str(result.path)))
         self._show(self.result, "\n".join((done, *result.warnings)))
         self.refresh_counts()
         self._bring_into_view(self.result)
@@ -350,11 +346,11 @@ class ExportTab(QWidget):
                 self.purge_button.setEnabled(False)
                 return
         if self._purge_count:
-            text = s.PURGE_EXPLAIN.format(days=self.days)
+            text = s.PURGE_EXPLAIN.format(age=s.days(self.days))
         else:
-            text = s.PURGE_NONE.format(days=self.days)
+            text = s.PURGE_NONE.format(age=s.days(self.days))
         if files:
-            text += " " + s.FILES_EXPLAIN.format(days=self.days)
+            text += " " + s.FILES_EXPLAIN.format(age=s.days(self.days))
         self.purge_text.setText(text)
         self.purge_button.setEnabled(self._purge_count > 0 or files > 0)
 
@@ -375,23 +371,11 @@ class ExportTab(QWidget):
             return
         days = self.days
         if not self._purge_count:
-            question = (
-                s.FILES_CONFIRM_ONE.format(days=days)
-                if files == 1
-                else s.FILES_CONFIRM.format(n=files, days=days)
-            )
+            question = s.files_confirm(files, days)
         else:
-            question = (
-                s.PURGE_CONFIRM_ONE.format(days=days)
-                if self._purge_count == 1
-                else s.PURGE_CONFIRM.format(n=self._purge_count, days=days)
-            )
+            question = s.purge_confirm(self._purge_count, days)
             if files:
-                question += " " + (
-                    s.FILES_TOO_ONE.format(days=days)
-                    if files == 1
-                    else s.FILES_TOO.format(n=files, days=days)
-                )
+                question += " " + s.files_too(files, days)
         self.purge_text.setText(question)
         self.purge_button.hide()
         self.purge_no.show()
@@ -425,9 +409,9 @@ class ExportTab(QWidget):
         self.cancel_purge()
         done = []
         if deleted or not files:
-            done.append(s.PURGE_DONE_ONE if deleted == 1 else s.PURGE_DONE.format(n=deleted))
+            done.append(s.purge_done(deleted))
         if files:
-            done.append(s.FILES_DONE_ONE if files == 1 else s.FILES_DONE.format(n=files))
+            done.append(s.files_done(files))
         self._show(self.purge_result, " ".join(done))
         self.refresh_counts()
 

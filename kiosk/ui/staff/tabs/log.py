@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import GAP, breakable, local_time, text_label
 from kiosk.ui.staff.context import PanelContext, clear_layout, scroll_page
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from kiosk.enquiries.store import StoreError
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import GAP, text_label
 from kiosk.ui.staff.context import PanelContext, scroll_page
 
