@@ -15,9 +15,16 @@ the patient's, and it resets when they leave.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.ui.i18n.patient import PatientWords
-from kiosk.ui.i18n.staff import StaffWords
 from kiosk.ui.i18n.words import Catalogue, activate, translations
+
+if TYPE_CHECKING:
+    from kiosk.ui.i18n.staff import StaffWords
+
+    #: The staff screens' words, in the clinic's language (made on first use, below).
+    staff_strings: StaffWords
 
 #: The language the words are written in, and the kiosk's at start.
 DEFAULT = "en"
@@ -29,8 +36,6 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 #: The patients' words, in the language ``use`` chose.
 strings = PatientWords()
-#: The staff screens' words, in the clinic's language.
-staff_strings = StaffWords()
 
 _current = DEFAULT
 
@@ -57,6 +62,17 @@ def current() -> str:
 def table(code: str) -> dict[str, str | dict[str, str]]:
     """Every patient word (not the plural methods) in ``code``, by name, without switching."""
     return PatientWords.table(catalogue(PatientWords.domain, code))
+
+
+def __getattr__(name: str) -> object:
+    """``staff_strings`` is made when staff mode first asks for it: patients never need it."""
+    if name == "staff_strings":
+        # start-up time: the staff words load with staff mode
+        from kiosk.ui.i18n.staff import StaffWords
+
+        globals()[name] = words = StaffWords()
+        return words
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def placeholders(text: str) -> set[str]:
