@@ -73,12 +73,6 @@ class StaffWords(Words, domain="staff"):
     SHOWING = N_("Showing the newest {shown} of {total}.")
     ROW = N_("{received} · {topic}\n{status} · {name}")
     NOT_OPENED = N_("(could not be opened)")
-    STATUS_NAMES: ClassVar[dict[str, str]] = {
-        "new": N_("New"),
-        "exported": N_("Exported"),
-        "contacted": N_("Contacted"),
-    }
-    TOPIC_GENERAL = N_("General question")
 
     # -- one enquiry ----------------------------------------------------------
     BACK_TO_LIST = N_("Back to the list")
@@ -96,17 +90,6 @@ class StaffWords(Words, domain="staff"):
     FIELD_MESSAGE = N_("Message")
     FIELD_STATUS = N_("Status")
     EMPTY_FIELD = N_("(none)")
-    METHOD_NAMES: ClassVar[dict[str, str]] = {
-        "call": N_("Phone call"),
-        "text": N_("Text message"),
-        "email": N_("Email"),
-    }
-    BEST_TIME_NAMES: ClassVar[dict[str, str]] = {
-        "morning": N_("Morning"),
-        "afternoon": N_("Afternoon"),
-        "evening": N_("Evening"),
-        "any": N_("Any time"),
-    }
     CANNOT_OPEN = N_("This enquiry could not be opened. {reason}")
     GONE = N_("This enquiry is no longer in the database.")
 

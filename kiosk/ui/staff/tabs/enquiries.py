@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.enquiries import labels
 from kiosk.enquiries.keys import KeysError
 from kiosk.enquiries.store import StoredEnquiry, StoreError, open_personal
 from kiosk.ui.i18n import staff_strings as s
@@ -146,8 +147,8 @@ class EnquiryList(QWidget):
             name = s.NOT_OPENED
         return s.ROW.format(
             received=local_time(stored.created_at),
-            topic=topic_name(stored.topic, titles),
-            status=s.STATUS_NAMES.get(stored.status, stored.status),
+            topic=labels.topic(stored.topic, titles),
+            status=labels.status(stored.status),
             name=name,
         )
 
@@ -164,12 +165,6 @@ class EnquiryList(QWidget):
 
     def wipe(self) -> None:
         self._clear_rows()
-
-
-def topic_name(topic_id: str, titles: dict[str, str]) -> str:
-    if not topic_id:
-        return s.TOPIC_GENERAL
-    return titles.get(topic_id, topic_id)
 
 
 class EnquiryDetail(QWidget):
@@ -248,14 +243,14 @@ class EnquiryDetail(QWidget):
         rows = [
             ("reference", s.FIELD_REFERENCE, str(stored.id)),
             ("received", s.FIELD_RECEIVED, local_time(stored.created_at, "%d %b %Y, %H:%M")),
-            ("topic", s.FIELD_TOPIC, topic_name(stored.topic, titles)),
+            ("topic", s.FIELD_TOPIC, labels.topic(stored.topic, titles)),
             ("name", s.FIELD_NAME, personal.get("name", "")),
             ("phone", s.FIELD_PHONE, personal.get("phone", "")),
             ("email", s.FIELD_EMAIL, personal.get("email", "")),
-            ("method", s.FIELD_METHOD, s.METHOD_NAMES.get(method, method)),
-            ("best_time", s.FIELD_BEST_TIME, s.BEST_TIME_NAMES.get(best, best)),
+            ("method", s.FIELD_METHOD, labels.method(method)),
+            ("best_time", s.FIELD_BEST_TIME, labels.best_time(best)),
             ("message", s.FIELD_MESSAGE, personal.get("message", "")),
-            ("status", s.FIELD_STATUS, s.STATUS_NAMES.get(stored.status, stored.status)),
+            ("status", s.FIELD_STATUS, labels.status(stored.status)),
         ]
         for row, (key, caption, value) in enumerate(rows):
             name = text_label(caption, "staffFieldName")
@@ -276,7 +271,7 @@ class EnquiryDetail(QWidget):
             return
         self.context.audit("contacted", enquiry=self.enquiry_id)
         if "status" in self.values:
-            self.values["status"].setText(s.STATUS_NAMES["contacted"])
+            self.values["status"].setText(labels.status("contacted"))
         self.contacted_button.setEnabled(False)
         self._say(s.MARKED_CONTACTED)
         self.changed.emit()
