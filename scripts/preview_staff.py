@@ -48,7 +48,8 @@ def _seed(paths: Paths, ring: KeyRing, window: KioskWindow) -> None:
     people = list(enumerate(PEOPLE * 3))
     for n, (name, phone, email, method, best, message) in reversed(people):  # oldest first
         when = now - timedelta(days=n * 9, hours=n)
-        store = EnquiryStore(paths.store_file, ring.sealer(), clock=lambda w=when: w)
+        # (mypy cannot infer a lambda with a default argument)
+        store = EnquiryStore(paths.store_file, ring.sealer(), clock=lambda w=when: w)  # type: ignore[misc]
         personal = {
             "name": name,
             "phone": phone,

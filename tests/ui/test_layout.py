@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect
@@ -15,11 +16,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
+from kiosk.config import Config
 from kiosk.content import Library
 from kiosk.ui.i18n import strings
 from kiosk.ui.widgets import ElidedLabel
-from tests.conftest import SCREEN_SIZES
+from kiosk.ui.window import KioskWindow
+from tests.conftest import SCREEN_SIZES, MakeWindow
 from tests.ui.helpers import visible_buttons, visible_label
 
 SCALES = [1.0, 1.2]  # the config's text.scale range, both ends
@@ -55,7 +59,7 @@ VARIANTS = {
 }
 
 
-def _open(window, screen: str, library: Library) -> QWidget:
+def _open(window: KioskWindow, screen: str, library: Library) -> QWidget:
     """Put the window on ``screen``; return the widget whose controls the patient sees."""
     pages = library.topics[0].pages
     if screen == "first page":
@@ -141,7 +145,7 @@ def _check_controls(window: QWidget, root: QWidget) -> None:
         assert not grown.intersects(rb), (visible_label(a), ra, visible_label(b), rb)
 
 
-def _check_text(window, root: QWidget) -> None:
+def _check_text(window: KioskWindow, root: QWidget) -> None:
     """Every visible text is at least 18 pt, and each label has the room its text needs."""
     labels = [w for w in root.findChildren(QLabel) if w.isVisible() and w.text()]
     assert labels
@@ -164,10 +168,10 @@ def _check_text(window, root: QWidget) -> None:
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", SCREENS)
 def test_every_screen_at_every_size(
-    make_window,
-    qtbot,
+    make_window: MakeWindow,
+    qtbot: QtBot,
     shipped_library: Library,
-    config,
+    config: Config,
     size: tuple[int, int],
     screen: str,
     scale: float,
@@ -185,9 +189,9 @@ def test_every_screen_at_every_size(
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", SCREENS)
 def test_every_screen_at_every_patient_choice(
-    make_window,
-    qtbot,
-    config,
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    config: Config,
     size: tuple[int, int],
     screen: str,
     variant: str,
@@ -211,7 +215,7 @@ def test_every_screen_at_every_patient_choice(
 
 
 def test_clinic_name_is_not_elided_on_the_reference_screens(
-    make_window, qtbot, shipped_library
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
     """A typical clinic name is shown whole at every reference size."""
     for size in SCREEN_SIZES:
@@ -223,7 +227,9 @@ def test_clinic_name_is_not_elided_on_the_reference_screens(
         # restyling the application crashes Qt on the offscreen platform.
 
 
-def test_content_text_is_never_interpreted_as_markup(make_window, qtbot, tmp_path) -> None:
+def test_content_text_is_never_interpreted_as_markup(
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
     """A title or summary with markup (even <img src=...>) shows as typed, everywhere."""
     from PySide6.QtCore import Qt
 
@@ -250,7 +256,7 @@ def test_content_text_is_never_interpreted_as_markup(make_window, qtbot, tmp_pat
 @pytest.mark.parametrize("scale", SCALES)
 @pytest.mark.parametrize("count", [10, 11, 12, 30])
 def test_a_long_topic_still_fits_a_portrait_screen(
-    make_window, qtbot, tmp_path, config, count: int, scale: float
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path, config: Config, count: int, scale: float
 ) -> None:
     """With many pages, Previous / Home / Next stay whole and on screen at 800 px wide."""
     from kiosk.content import load_library
