@@ -197,7 +197,7 @@ def test_idle_reset_returns_size_contrast_and_language(
         pass
     assert (window.text_size, window.contrast, window.language) == ("default", "standard", "en")
     assert i18n.current() == "en" and strings.NEED_HELP == "Need help now?"
-    assert window.help_button.text() == "Need help now?"
+    assert window.bar.help_button.text() == "Need help now?"
     assert application().styleSheet() == theme.style_sheet(config)
     assert window.home.tiles[0].label_text() == (window.library.topics[0].pages[0].title)
     assert window.home.languages.value() == "en"

@@ -82,9 +82,9 @@ def test_the_logo_sits_beside_the_name(make_window: MakeWindow, tmp_path: Path) 
     logo = tmp_path / "logo.png"
     logo.write_bytes(png_bytes(200, 100))
     window = make_window(logo=logo)
-    assert window.logo.isVisible()
-    assert window.logo.pixmap().height() == 56
-    assert window.logo.accessibleName() == "Riverside Clinic"
+    assert window.bar.logo.isVisible()
+    assert window.bar.logo.pixmap().height() == 56
+    assert window.bar.logo.accessibleName() == "Riverside Clinic"
 
 
 def test_a_logo_that_does_not_load_is_left_out_and_logged(
@@ -94,7 +94,7 @@ def test_a_logo_that_does_not_load_is_left_out_and_logged(
     logo.write_bytes(b"not a picture")
     with caplog.at_level(logging.ERROR):
         window = make_window(logo=logo)
-    assert not window.logo.isVisible()
+    assert not window.bar.logo.isVisible()
     assert any("could not be read" in r.getMessage() for r in caplog.records)
     assert window.clinic_name.isVisible()
 

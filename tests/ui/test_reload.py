@@ -245,10 +245,10 @@ def test_a_logo_replaced_under_the_same_name_is_shown(
     logo.write_bytes(png_bytes(100, 100, (200, 0, 0)))
     paths.config_file.write_text('[clinic]\nlogo = "logo.png"\n', encoding="utf-8")
     assert _settle(qtbot, events, len(events)) == "applied"
-    assert window.logo.pixmap().toImage().pixelColor(10, 10).red() == 200
+    assert window.bar.logo.pixmap().toImage().pixelColor(10, 10).red() == 200
     logo.write_bytes(png_bytes(120, 100, (0, 0, 200)))
     assert _settle(qtbot, events, len(events)) == "applied"
-    assert window.logo.pixmap().toImage().pixelColor(10, 10).blue() == 200
+    assert window.bar.logo.pixmap().toImage().pixelColor(10, 10).blue() == 200
 
 
 def test_a_burst_of_changes_is_read_once(

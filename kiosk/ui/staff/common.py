@@ -16,12 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.ui import widgets
 from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.idle import INPUT_EVENTS
-from kiosk.ui.widgets import Choices, plain_label, relabel
+from kiosk.ui.metrics import FORM_GAP, SCREEN_MARGIN
+from kiosk.ui.widgets import Choices, relabel
 
-GAP = 12  # px between controls: more than the 8 px minimum
-MARGIN = 24
+# The staff screens are as dense as the request form (kiosk/ui/metrics.py).
+GAP = FORM_GAP
+MARGIN = SCREEN_MARGIN
 
 
 def in_words(seconds: float) -> str:
@@ -49,11 +52,9 @@ def breakable(text: str) -> str:
 
 
 def text_label(text: str = "", object_name: str = "staffText", *, wrap: bool = True) -> QLabel:
-    """Plain text, wrapped, not selectable: what a patient typed is shown as typed."""
-    label = plain_label(text, object_name)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    return label
+    """``widgets.text_label`` with the staff screens' style name: what a patient
+    typed is shown as typed."""
+    return widgets.text_label(text, object_name, wrap=wrap)
 
 
 class Inactivity(QObject):
