@@ -145,6 +145,7 @@ class SetupScreen(StaffOverlay):
     def open(self) -> None:
         super().open()
         self.idle.start()
+        self._tick.stop()  # a wait still running is read afresh below
         self._show_step(CODE)
         try:
             wait = self.accounts.wait_seconds()
