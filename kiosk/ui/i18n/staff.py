@@ -42,7 +42,6 @@ class StaffWords(Words, domain="staff"):
     LOCKED_OVER = N_("Staff sign-in is open again. Type your PIN.")
     SIGN_IN_FAILED = N_("Sign-in failed: {reason}")
     TYPE_NAME = N_("Type your name")
-    NEXT = N_("Next")
     BACK = N_("Back")
     # Translators: the key that takes a new PIN on its digit pad.
     PIN_OK = N_("OK")

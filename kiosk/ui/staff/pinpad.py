@@ -247,13 +247,10 @@ class PinPad(StaffOverlay):
         layout.addWidget(entry, 1)
         self.typed_close = button(s.CLOSE, "quiet", "pinClose")
         self.typed_close.clicked.connect(self.close_pad)
-        self.typed_next = button(s.NEXT, None, "pinNameNext")
-        self.typed_next.clicked.connect(self.choose_typed)
-        bottom = QHBoxLayout()
+        bottom = QHBoxLayout()  # on: the keyboard's Next key (or Enter)
         bottom.setSpacing(GAP)
         bottom.addWidget(self.typed_close)
         bottom.addStretch(1)
-        bottom.addWidget(self.typed_next)
         layout.addLayout(bottom)
         return view
 

@@ -109,8 +109,6 @@ class SetupScreen(StaffOverlay):
         self.cancel_button.clicked.connect(self.close_setup)
         self.back_button = button(s.BACK, "quiet", "setupBack")
         self.back_button.clicked.connect(self.back)
-        self.next_button = button(s.NEXT, None, "setupNext")
-        self.next_button.clicked.connect(self.next_step)
         self.sign_in_button = button(s.SIGN_IN, None, "setupSignIn")
         self.sign_in_button.clicked.connect(self._signed_up)
         bottom = QHBoxLayout()
@@ -118,7 +116,6 @@ class SetupScreen(StaffOverlay):
         bottom.addWidget(self.cancel_button)
         bottom.addWidget(self.back_button)
         bottom.addStretch(1)
-        bottom.addWidget(self.next_button)
         bottom.addWidget(self.sign_in_button)
 
         column = QWidget()
@@ -162,7 +159,6 @@ class SetupScreen(StaffOverlay):
     def _show_step(self, step: int) -> None:
         self.steps.setCurrentIndex(step)
         self.back_button.setVisible(step in (NAME, PIN, PIN_AGAIN))
-        self.next_button.setVisible(step in (CODE, NAME))
         self.cancel_button.setVisible(step != DONE)
         self.sign_in_button.setVisible(step == DONE)
         if step == CODE:
@@ -176,7 +172,6 @@ class SetupScreen(StaffOverlay):
 
     def _update(self) -> None:
         busy = self.worker.busy or self._tick.isActive()
-        self.next_button.setEnabled(not busy)
         self.steps.setEnabled(not self.worker.busy)
         if self.step == CODE:
             self.code.setEnabled(not busy)

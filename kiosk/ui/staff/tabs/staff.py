@@ -105,11 +105,7 @@ class StaffTab(QStackedWidget):
         row = QHBoxLayout()
         row.setSpacing(GAP)
         row.addWidget(cancel)
-        row.addStretch(1)
-        if isinstance(step, TextEntry):
-            ahead = button(s.NEXT, None, "staffAddNext")
-            ahead.clicked.connect(self.next_step)
-            row.addWidget(ahead)
+        row.addStretch(1)  # on: the keyboard's Next key, or the PIN's OK
         layout.addLayout(row)
         self._messages.append(message)
         return page
