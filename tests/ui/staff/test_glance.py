@@ -264,3 +264,14 @@ def test_a_pad_that_lists_no_names(make_staff, staff_env: StaffEnv, staff_config
     tap(qtbot, pad.sign_in_button)
     qtbot.waitUntil(lambda: mode.panel is not None, timeout=10_000)
     assert mode.session.name == "Ana"
+
+
+def test_leave_kiosk_mode_says_what_happens(make_staff, staff_env: StaffEnv, qtbot) -> None:
+    """The deploy units now really leave: no "desktop", no "may start again"."""
+    _window, mode = make_staff()
+    kiosk = tab(qtbot, open_panel(mode, staff_env), s.TAB_KIOSK)
+    tap(qtbot, find_button(kiosk, s.EXIT))
+    assert kiosk.exit_text.text() == (
+        "Leave kiosk mode? The kiosk closes and the sign-in screen shows. "
+        "It starts again when the machine restarts."
+    )

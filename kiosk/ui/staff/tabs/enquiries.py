@@ -30,7 +30,7 @@ from kiosk.ui.widgets import button, relabel
 
 PAGE_ROWS = 50  # rows in the list at first, and added by "Show more"
 FILTERS = ("all", "new", "exported", "contacted")
-ROW_WIDE_PX = 700  # from this width a row's buttons sit beside its text
+ROW_WIDE_PX = 760  # from this width a row's buttons sit beside its text (portrait: under it)
 
 
 def phone_for_staff(phone: str, region: str) -> str:
@@ -107,9 +107,9 @@ class EnquiryRow(QFrame):
             grid.removeWidget(widget)
         top = Qt.AlignmentFlag.AlignTop
         grid.addWidget(self.name, 0, 0)
-        grid.addWidget(self.badge, 0, 1, top | Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.contact, 1, 0, 1, 2)
-        grid.addWidget(self.topic, 2, 0, 1, 2)
+        grid.addWidget(self.badge, 0, 1, 1, 1 if wide else 2, top | Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.contact, 1, 0, 1, 2 if wide else 3)
+        grid.addWidget(self.topic, 2, 0, 1, 2 if wide else 3)
         buttons = (self.open_button, self.contacted_button)
         if wide:
             grid.addWidget(buttons[0], 0, 2, 2, 1, top)
