@@ -19,12 +19,9 @@ class StaffWords(Words, domain="staff"):
     # -- the PIN pad ----------------------------------------------------------
     WHO_TITLE = N_("Staff sign-in")
     WHO_PROMPT = N_("Who are you?")
-    # Translators: the command is in non-breaking spaces, so it is never split
-    # across two lines; keep "kiosk staff add NAME" as it is (it is typed).
     NO_ACCOUNTS = N_(
-        "There are no staff accounts yet. To add the first one, open a terminal on the "
-        "kiosk machine and type kiosk\u00a0staff\u00a0add\u00a0NAME (it asks for the "
-        "recovery code from the kiosk's first run)."
+        "There are no staff accounts now. Close this, then open staff mode again to "
+        "set up staff access with the recovery code."
     )
     PIN_TITLE = N_("PIN for {name}")
     PIN_PROMPT = N_("Type your PIN (6 to 12 digits).")
@@ -44,6 +41,30 @@ class StaffWords(Words, domain="staff"):
     LOCKED = N_("Too many wrong PINs. Staff sign-in is locked for {wait}.")
     LOCKED_OVER = N_("Staff sign-in is open again. Type your PIN.")
     SIGN_IN_FAILED = N_("Sign-in failed: {reason}")
+    TYPE_NAME = N_("Type your name")
+    BACK = N_("Back")
+    # Translators: the key that takes a new PIN on its digit pad.
+    PIN_OK = N_("OK")
+
+    # -- setting up the first account -----------------------------------------
+    SETUP_TITLE = N_("Set up staff access")
+    SETUP_CODE_PROMPT = N_(
+        "Type the recovery code from the kiosk's first run (the file RECOVERY-CODE.txt: "
+        "24 letters and digits; dashes and capitals do not matter)."
+    )
+    SETUP_NOT_A_CODE = N_("That is not a recovery code: it has 24 letters and digits.")
+    # Translators: {wait} is a duration, like "4 seconds" or "4 min 58 s".
+    SETUP_WRONG_CODE = N_("That recovery code is not this kiosk's. Try again in {wait}.")
+    # Translators: {wait} is a duration, like "4 seconds" or "4 min 58 s".
+    SETUP_LOCKED = N_("Too many wrong tries. Setting up is locked for {wait}.")
+    SETUP_TRY_AGAIN = N_("You can try again now. Type the recovery code.")
+    SETUP_NAME_PROMPT = N_("Your name, as staff and the log will see it")
+    SETUP_PIN_PROMPT = N_("Choose your PIN: 6 to 12 digits.")
+    SETUP_PIN_AGAIN = N_("Type the same PIN again.")
+    PINS_DIFFER = N_("The two PINs were not the same. Choose the PIN again.")
+    SETUP_WORKING = N_("Setting up…")
+    SETUP_DONE = N_("Staff access is set up. {name} can sign in now with their PIN.")
+    SETUP_FAILED = N_("Nothing was set up: {reason}")
 
     # -- durations, in words --------------------------------------------------
     # Translators: minutes and seconds, abbreviated.
@@ -59,8 +80,10 @@ class StaffWords(Words, domain="staff"):
     TAB_SUMMARY = N_("What patients read")
     TAB_LOG = N_("Log")
     TAB_KIOSK = N_("Kiosk")
+    TAB_STAFF = N_("Staff")
 
     # -- the enquiries list ---------------------------------------------------
+    COUNT_ALL = N_("All: {n}")
     COUNT_NEW = N_("New: {n}")
     COUNT_EXPORTED = N_("Exported: {n}")
     COUNT_CONTACTED = N_("Contacted: {n}")
@@ -71,7 +94,12 @@ class StaffWords(Words, domain="staff"):
     )
     SHOW_MORE = N_("Show {n} more")
     SHOWING = N_("Showing the newest {shown} of {total}.")
-    ROW = N_("{received} · {topic}\n{status} · {name}")
+    # Translators: a row's second line: how to contact, and when.
+    ROW_CONTACT = N_("{method}, {best_time}")
+    # Translators: a row's last line: the topic and when it came.
+    ROW_TOPIC = N_("{topic} · received {received}")
+    ROW_OPEN = N_("Open")
+    FILTER_EMPTY = N_("No enquiries are {status}.")
     NOT_OPENED = N_("(could not be opened)")
 
     # -- one enquiry ----------------------------------------------------------
@@ -103,6 +131,9 @@ class StaffWords(Words, domain="staff"):
     EXPORT_FOLDER = N_("Export folder")
     EXPORT_GOES_TO = N_("The file goes to: {path}")
     EXPORT_DRIVE = N_("USB drive {label} ({free} free)")
+    # Translators: where an export went, as staff know the place.
+    EXPORT_PLACE_DRIVE = N_("USB drive {label}, file {file}")
+    EXPORT_PLACE_FOLDER = N_("the export folder, file {file}")
     NO_DRIVES = N_("No USB drive found. Plug one in and tap Look again.")
     LOOK_AGAIN = N_("Look again")
     EXPORT_START = N_("Export now")
@@ -140,8 +171,8 @@ class StaffWords(Words, domain="staff"):
     NO_CONTENT_PROBLEMS = N_("No problems found in the content or settings.")
     EXIT = N_("Leave kiosk mode")
     EXIT_CONFIRM = N_(
-        "Leave kiosk mode? The kiosk closes and the desktop shows. "
-        "Depending on how it is set up, it may start again by itself."
+        "Leave kiosk mode? The kiosk closes and the sign-in screen shows. "
+        "It starts again when the machine restarts."
     )
     EXIT_YES = N_("Leave kiosk mode")
     EXIT_NO = N_("Stay")
@@ -160,6 +191,56 @@ class StaffWords(Words, domain="staff"):
     LOG_EMPTY = N_("The log is empty.")
     LOG_UNAVAILABLE = N_("The log could not be read. {reason}")
     LOG_ROW = N_("{time} · {actor} · {action}")
+    # Translators: the button that shows a log entry as the file stores it.
+    LOG_RAW = N_("Raw entry")
+    # Translators: the log in plain words. {who} is a staff name.
+    LOG_WORDS: ClassVar[dict[str, str]] = {
+        "sign-in": N_("{who} signed in"),
+        "lock": N_("{who} locked the panel"),
+        "exit": N_("{who} left kiosk mode"),
+        "reload": N_("{who} reloaded the content"),
+        "view": N_("{who} opened enquiry {enquiry}"),
+        "contacted": N_("{who} marked enquiry {enquiry} contacted"),
+        "staff-add": N_("{who} added {name} as staff"),
+        "staff-remove": N_("{who} removed {name} from staff"),
+        "staff-reset-pin": N_("{who} gave {name} a new PIN"),
+        "purge": N_("{who} deleted old enquiries ({count})"),
+        "sign-in-locked": N_("{who}: sign-in locked"),
+        "sign-in-failed": N_("{who}: sign-in refused"),
+    }
+    LOG_TO_DRIVE = N_("USB drive {label}")
+    LOG_TO_FILE = N_("file {name}")
+    LOG_RECOVERY = N_("The recovery code")
+    LOG_UNKNOWN = N_("An unknown name")
+    LOG_NOBODY = N_("The kiosk")
+    # Translators: the reason after "Maria: sign-in refused" and the like.
+    LOG_WRONG_PIN = N_("{who}: wrong PIN ({n} of 5)")
+    LOG_WRONG_CODE = N_("{who}: wrong recovery code ({n} of 5)")
+    LOG_NOT_A_CODE = N_("{who}: not a recovery code")
+    LOG_TOO_SOON = N_("{who}: tried again too soon")
+    LOG_LOCKED = N_("{who}: sign-in locked after 5 wrong tries")
+
+    # -- the staff tab --------------------------------------------------------
+    STAFF_TITLE = N_("Staff who can sign in")
+    STAFF_YOU = N_("{name} (you)")
+    STAFF_ADD = N_("Add a member of staff")
+    STAFF_REMOVE = N_("Remove")
+    STAFF_NAME_PROMPT = N_("The new member's name")
+    # Translators: the new member types their own PIN.
+    STAFF_PIN_PROMPT = N_("{name}: choose your PIN (6 to 12 digits). Only you should see it.")
+    STAFF_PIN_AGAIN = N_("{name}: type the same PIN again.")
+    STAFF_ADDING = N_("Adding…")
+    STAFF_ADDED = N_("{name} was added. They sign in with their name and PIN.")
+    STAFF_REMOVE_CONFIRM = N_("Remove {name}? Their PIN stops working at once.")
+    STAFF_REMOVE_SELF = N_("Remove yourself? Your PIN stops working at once, and the panel locks.")
+    STAFF_REMOVE_LAST = N_(
+        "{name} is the only member of staff: removing them is done from a terminal "
+        "with the recovery code, so the kiosk always has someone who can sign in."
+    )
+    STAFF_REMOVE_YES = N_("Remove them")
+    STAFF_REMOVE_NO = N_("Keep them")
+    STAFF_REMOVED = N_("{name} was removed.")
+    STAFF_FAILED = N_("Nothing was changed: {reason}")
 
     # -- words with a number: one ngettext call each ----------------------------
     def pin_dots(self, count: int) -> str:
@@ -180,6 +261,14 @@ class StaffWords(Words, domain="staff"):
         return self.ngettext(
             "Exported {count} enquiry to:\n{path}", "Exported {count} enquiries to:\n{path}", count
         ).format(count=count, path=path)
+
+    def log_exported(self, who: str, count: int, place: str) -> str:
+        """The log's line for an export: "Sam exported 8 enquiries to USB drive KINGSTON"."""
+        return self.ngettext(
+            "{who} exported {count} enquiry to {place}",
+            "{who} exported {count} enquiries to {place}",
+            count,
+        ).format(who=who, count=count, place=place)
 
     def purge_confirm(self, n: int, days: int) -> str:
         # Translators: {age} is a number of days, like "90 days".

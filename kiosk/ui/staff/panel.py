@@ -26,6 +26,7 @@ from kiosk.ui.staff.tabs.enquiries import EnquiriesTab
 from kiosk.ui.staff.tabs.export import ExportTab
 from kiosk.ui.staff.tabs.kiosk import KioskTab
 from kiosk.ui.staff.tabs.log import LogTab
+from kiosk.ui.staff.tabs.staff import StaffTab
 from kiosk.ui.staff.tabs.summary import SummaryTab
 from kiosk.ui.widgets import button
 
@@ -33,13 +34,13 @@ if TYPE_CHECKING:
     from kiosk.staff.accounts import Session
 
 COLUMN_WIDTH = 1100  # px: the panel's content on a wide screen
-NARROW_PX = 1000  # below this the tabs take two rows
 
 TABS = (
     ("enquiries", s.TAB_ENQUIRIES),
     ("export", s.TAB_EXPORT),
     ("summary", s.TAB_SUMMARY),
     ("log", s.TAB_LOG),
+    ("staff", s.TAB_STAFF),
     ("kiosk", s.TAB_KIOSK),
 )
 
@@ -166,6 +167,10 @@ class StaffPanel(StaffOverlay):
             return SummaryTab(self.context)
         if key == "log":
             return LogTab(self.context)
+        if key == "staff":
+            staff_tab = StaffTab(self.context)
+            staff_tab.removed_self.connect(lambda: self.lock_requested.emit("staff"))
+            return staff_tab
         if key == "kiosk":
             kiosk_tab = KioskTab(self.context)
             kiosk_tab.exit_confirmed.connect(self.exit_requested)
@@ -188,7 +193,10 @@ class StaffPanel(StaffOverlay):
         self._relayout_tabs()
 
     def _relayout_tabs(self) -> None:
-        columns = len(TABS) if self.width() >= NARROW_PX else 3
+        # One row when every tab's label fits across the column, else rows of three.
+        room = min(self.width(), COLUMN_WIDTH) - 2 * MARGIN
+        needed = sum(tab.sizeHint().width() for tab in self.tab_buttons.values())
+        columns = len(TABS) if needed + GAP * (len(TABS) - 1) <= room else 3
         if columns == self._tab_columns:
             return
         self._tab_columns = columns

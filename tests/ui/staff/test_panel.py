@@ -90,10 +90,10 @@ def test_counts_and_list_match_the_store_newest_first(
     assert listing.count_contacted.text() == "Contacted: 1"
     rows = listing.rows
     assert [r.property("enquiry_id") for r in rows] == [third, second, first]
-    assert rows[0].text().endswith("New · New Person")
-    assert "Ketamine and depression" in rows[1].text()
-    assert rows[1].text().endswith("Contacted · Middle Person")
-    assert rows[2].text().endswith("Exported · Old Person")
+    assert (rows[0].name.text(), rows[0].badge.text()) == ("New Person", "New")
+    assert rows[1].topic.text().startswith("Ketamine and depression · received ")
+    assert (rows[1].name.text(), rows[1].badge.text()) == ("Middle Person", "Contacted")
+    assert (rows[2].name.text(), rows[2].badge.text()) == ("Old Person", "Exported")
     assert all(r.accessibleName() == r.text() for r in rows)
 
 
@@ -109,7 +109,7 @@ def test_a_long_list_shows_50_then_more(
     assert len(listing.rows) == 50
     tap(qtbot, find_button(panel, "Show 10 more"))
     assert len(listing.rows) == 60
-    assert listing.rows[-1].text().endswith("Person 0")
+    assert listing.rows[-1].name.text() == "Person 0"
 
 
 def test_opening_an_enquiry_shows_every_field_and_is_logged(
@@ -127,13 +127,13 @@ def test_opening_an_enquiry_shows_every_field_and_is_logged(
     )
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
-    tap(qtbot, panel.enquiries.list.rows[0])
+    tap(qtbot, panel.enquiries.list.rows[0].open_button)
     detail = panel.enquiries.detail
     assert panel.enquiries.currentWidget() is detail
     shown = {key: label.text() for key, label in detail.values.items()}
     assert shown["reference"] == str(enquiry)
     assert shown["name"] == SECRET_NAME
-    assert shown["phone"] == SECRET_PHONE
+    assert shown["phone"] == "(801) 555-0177"  # the clinic's national format
     assert shown["email"] == "z@example.com"
     assert shown["method"] == "Text message"
     assert shown["best_time"] == "Evening"
@@ -152,7 +152,7 @@ def test_mark_contacted_and_back_to_the_list(
     enquiry = staff_env.save("Call Me")
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
-    tap(qtbot, panel.enquiries.list.rows[0])
+    tap(qtbot, panel.enquiries.list.rows[0].open_button)
     tap(qtbot, find_button(panel, s.MARK_CONTACTED))
     assert _stored(staff_env, enquiry).status == "contacted"
     assert ("Ana", "contacted", {"enquiry": enquiry}) in staff_env.actions()
@@ -183,8 +183,9 @@ def test_an_enquiry_that_will_not_open_says_so(
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     row = panel.enquiries.list.rows[0]
-    assert row.text().endswith(s.NOT_OPENED)
-    tap(qtbot, row)
+    assert row.name.text() == s.NOT_OPENED
+    assert row.contacted_button.isHidden()  # nothing to mark without its details
+    tap(qtbot, row.open_button)
     assert panel.enquiries.detail.note.text().startswith("This enquiry could not be opened.")
     assert not find_button(panel, s.MARK_CONTACTED).isEnabled()
 
@@ -205,8 +206,8 @@ def test_export_to_the_folder_writes_a_file_and_marks_exported(
     tap(qtbot, find_button(panel, s.EXPORT_START))
     files = list(staff_env.paths.export_dir("").glob(f"enquiries-*.{fmt}"))
     assert len(files) == 1
-    result = export.result.text().replace("\u200b", "")
-    assert result == f"Exported 2 enquiries to:\n{files[0]}"
+    result = export.result.text()
+    assert result == f"Exported 2 enquiries to:\nthe export folder, file {files[0].name}"
     assert {_stored(staff_env, i).status for i in ids} == {"exported"}
     assert staff_env.actions()[-1] == (
         "Ana",
@@ -244,8 +245,14 @@ def test_export_onto_a_usb_drive(
     QApplication.processEvents()
     tap(qtbot, find_button(panel, "USB drive STICK (2.5 GB free)"))
     tap(qtbot, find_button(panel, s.EXPORT_START))
-    assert len(list(stick.glob("enquiries-*.csv"))) == 1
+    files = list(stick.glob("enquiries-*.csv"))
+    assert len(files) == 1
     assert not staff_env.paths.export_dir("").exists()
+    # Said as staff know the place: the drive's label and the file's name, no mount point.
+    result = panel.tab("export").result.text()
+    assert result == f"Exported 1 enquiry to:\nUSB drive STICK, file {files[0].name}"
+    assert str(stick) not in result
+    assert staff_env.actions()[-1][2]["drive"] == "STICK"
 
 
 def test_an_export_that_cannot_be_written_says_why_and_marks_nothing(
@@ -398,12 +405,13 @@ def test_the_log_tab_lists_the_latest_entries(
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     mode._audit("Ana", "sign-in")
-    tap(qtbot, panel.enquiries.list.rows[0])
+    tap(qtbot, panel.enquiries.list.rows[0].open_button)
     log_tab = tab(qtbot, panel, s.TAB_LOG)
     assert isinstance(log_tab, LogTab)
-    texts = [label.text() for label in log_tab.entries]
-    assert " · Ana · view" in texts[0]
-    assert " · Ana · sign-in" in texts[1]
+    texts = [entry.words.text() for entry in log_tab.entries]
+    assert texts[0].endswith(" · Ana opened enquiry 1")
+    assert texts[1].endswith(" · Ana signed in")
+    assert all(b.accessibleName() == b.text() for b in log_tab.buttons)
 
 
 def test_reload_content_tells_staff_what_is_wrong(
@@ -466,7 +474,7 @@ def test_lock_leaves_nothing_behind(
     panel = open_panel(mode, staff_env)
     assert window.current_screen == "home"  # what a patient left is reset first
     assert not window.idle.armed  # no patient reset under the panel
-    tap(qtbot, panel.enquiries.list.rows[0])
+    tap(qtbot, panel.enquiries.list.rows[0].open_button)
     assert any(SECRET_MESSAGE in t for t in all_texts())
     context = panel.context
     QApplication.clipboard().setText(SECRET_PHONE)
@@ -475,7 +483,7 @@ def test_lock_leaves_nothing_behind(
     assert mode.panel is None and mode.session is None and context.session is None
     assert not window.findChildren(StaffPanel)
     texts = all_texts()
-    for secret in (SECRET_NAME, SECRET_PHONE, SECRET_MESSAGE):
+    for secret in (SECRET_NAME, SECRET_PHONE, "555-0177", SECRET_MESSAGE):
         assert not any(secret in t for t in texts), secret
     assert QApplication.clipboard().text() == ""
     assert window.current_screen == "home" and window.is_at_rest()

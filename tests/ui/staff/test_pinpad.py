@@ -167,17 +167,30 @@ def test_the_lock_survives_a_restart(
     assert not pad.sign_in_button.isEnabled()
 
 
-def test_no_accounts_says_how_to_add_one(
+def test_no_accounts_opens_set_up_staff_access(
     make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
 ) -> None:
-    """With no staff yet: one sentence with the command, and Close."""
+    """With no staff yet, the gesture opens "Set up staff access", not the pad."""
     staff_env.paths.staff_file.unlink()
+    _window, mode = make_staff()
+    mode.open_pad()
+    assert mode.pad is None
+    assert mode.setup is not None and mode.setup.isVisible()
+    assert mode.setup.title.text() == s.SETUP_TITLE
+    tap(qtbot, find_button(mode.setup, s.CANCEL))
+    assert mode.setup is None
+
+
+def test_an_account_gone_while_the_pad_is_open_is_said(make_staff, staff_env, qtbot) -> None:
+    """The last account removed from a terminal while the pad shows: the pad says
+    how to set up staff access, and Close."""
     _window, mode = make_staff()
     mode.open_pad()
     pad = mode.pad
     assert pad is not None
+    staff_env.paths.staff_file.unlink()
+    pad.show_names()
     assert pad.who.text() == s.NO_ACCOUNTS
-    assert "kiosk staff add NAME" in pad.who.text().replace("\u00a0", " ")
     assert pad.name_buttons == []
     tap(qtbot, find_button(pad, s.CLOSE))
     assert mode.pad is None

@@ -267,14 +267,25 @@ class ExportTab(QWidget):
             self._set_enabled(True)
             self.progress.hide()
             self.idle.touch()
-        self.context.audit(  # the same keys as ``kiosk export`` writes
+        drive = self._chosen_drive()
+        where: dict[str, str] = {"drive": drive.label} if drive is not None else {}
+        self.context.audit(  # the same keys as ``kiosk export`` writes, and the drive
             "export",
             count=result.count,
             path=str(result.path),
             format=fmt,
             scope="all" if include_all else "new",
+            **where,
         )
-        self._say_done(result)
+        self._say_done(result, drive)
+
+    def _chosen_drive(self) -> Drive | None:
+        value = self.where.value()
+        if value.startswith("drive:"):
+            index = int(value.removeprefix("drive:"))
+            if 0 <= index < len(self.drives):
+                return self.drives[index]
+        return None
 
     def _anything_new(self, store: EnquiryStore) -> bool:
         """Whether there are new ones to export; if not, the result says why not."""
@@ -287,9 +298,14 @@ class ExportTab(QWidget):
             return False
         return True
 
-    def _say_done(self, result: ExportResult) -> None:
-        """Where the file went (and any warnings); the counts read again."""
-        done = s.export_done(result.count, breakable(str(result.path)))
+    def _say_done(self, result: ExportResult, drive: Drive | None) -> None:
+        """Where the file went, as staff know the place (the drive's label, the
+        file's name; not a mount point), and any warnings; the counts read again."""
+        if drive is not None:
+            place = s.EXPORT_PLACE_DRIVE.format(label=drive.label, file=result.path.name)
+        else:
+            place = s.EXPORT_PLACE_FOLDER.format(file=result.path.name)
+        done = s.export_done(result.count, place)
         self._show(self.result, "\n".join((done, *result.warnings)))
         self.refresh_counts()
         self._bring_into_view(self.result)
