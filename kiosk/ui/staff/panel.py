@@ -4,7 +4,7 @@ holds and forgets is in docs/architecture.md, "Staff mode on the tablet"."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -32,6 +32,8 @@ from kiosk.ui.widgets import button
 
 if TYPE_CHECKING:
     from kiosk.staff.accounts import Session
+
+_Tab = TypeVar("_Tab", bound=QWidget)
 
 COLUMN_WIDTH = 1100  # px: the panel's content on a wide screen
 
@@ -159,6 +161,35 @@ class StaffPanel(StaffOverlay):
         if key not in self._tabs:
             self._add_tab(key, self._make_tab(key))
         return self._tabs[key]
+
+    # Each tab as its own type, for the code and tests that use what only that tab
+    # has; built, like tab(key), the first time it is needed.
+    @property
+    def export_tab(self) -> ExportTab:
+        return self._typed_tab("export", ExportTab)
+
+    @property
+    def summary_tab(self) -> SummaryTab:
+        return self._typed_tab("summary", SummaryTab)
+
+    @property
+    def log_tab(self) -> LogTab:
+        return self._typed_tab("log", LogTab)
+
+    @property
+    def staff_tab(self) -> StaffTab:
+        return self._typed_tab("staff", StaffTab)
+
+    @property
+    def kiosk_tab(self) -> KioskTab:
+        return self._typed_tab("kiosk", KioskTab)
+
+    def _typed_tab(self, key: str, kind: type[_Tab]) -> _Tab:
+        page = self.tab(key)
+        # _make_tab decides each key's type; this only tells mypy what it is.
+        if not isinstance(page, kind):
+            raise TypeError(f"the {key!r} tab is a {type(page).__name__}, not {kind.__name__}")
+        return page
 
     def _make_tab(self, key: str) -> QWidget:
         if key == "export":

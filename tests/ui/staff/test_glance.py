@@ -9,21 +9,27 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from kiosk.config import Config
 from kiosk.staff.audit import AuditEntry
 from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.i18n import strings
 from kiosk.ui.staff.tabs.enquiries import phone_for_staff
-from kiosk.ui.staff.tabs.log import in_words
+from kiosk.ui.staff.tabs.kiosk import KioskTab
+from kiosk.ui.staff.tabs.log import LogTab, in_words
+from kiosk.ui.staff.tabs.staff import StaffTab
 from kiosk.ui.staff.tabs.summary import BarChart, scale
 from tests.ui.helpers import find_button, tap
-from tests.ui.staff.conftest import PIN, StaffEnv
+from tests.ui.staff.conftest import PIN, MakeStaff, StaffEnv
 from tests.ui.staff.test_panel import all_texts, flush, open_panel, tab
 
 NEW_PIN = "135792"
 
 
-def test_a_row_says_who_how_and_when(make_staff, staff_env: StaffEnv, qtbot) -> None:
+def test_a_row_says_who_how_and_when(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     staff_env.save(
         "Maria Soto",
         phone="+18015550111",
@@ -55,14 +61,17 @@ def test_phone_numbers_as_the_clinic_writes_them(stored: str, region: str, shown
     assert phone_for_staff(stored, region) == shown
 
 
-def test_mark_contacted_on_the_row(make_staff, staff_env: StaffEnv, qtbot) -> None:
+def test_mark_contacted_on_the_row(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """Mark contacted on the row: the status changes (logged), the row's badge and
     the counts follow, and the button goes."""
     enquiry = staff_env.save("Call Me")
     _window, mode = make_staff()
     listing = open_panel(mode, staff_env).enquiries.list
     tap(qtbot, listing.rows[0].contacted_button)
-    assert staff_env.store.get(enquiry).status == "contacted"
+    stored = staff_env.store.get(enquiry)
+    assert stored is not None and stored.status == "contacted"
     assert ("Ana", "contacted", {"enquiry": enquiry}) in staff_env.actions()
     QApplication.processEvents()
     row = listing.rows[0]
@@ -70,7 +79,7 @@ def test_mark_contacted_on_the_row(make_staff, staff_env: StaffEnv, qtbot) -> No
     assert listing.count_contacted.text() == "Contacted: 1"
 
 
-def test_the_counts_are_filters(make_staff, staff_env: StaffEnv, qtbot) -> None:
+def test_the_counts_are_filters(make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot) -> None:
     """Checkable and exclusive: one is chosen (All at first), and the list shows
     only what it names; a filter with nothing in it says so."""
     new = staff_env.save("New One")
@@ -133,11 +142,14 @@ def test_the_log_in_plain_words(entry: AuditEntry, words: str) -> None:
     assert in_words(entry) == words
 
 
-def test_the_raw_entry_is_one_tap_away(make_staff, staff_env: StaffEnv, qtbot) -> None:
+def test_the_raw_entry_is_one_tap_away(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     mode._audit("Maria", "sign-in-failed", reason="wrong PIN", failures=1)
     log_tab = tab(qtbot, panel, s.TAB_LOG)
+    assert isinstance(log_tab, LogTab)
     entry = log_tab.entries[0]
     assert entry.words.text().endswith(" · Maria: wrong PIN (1 of 5)")
     assert not entry.raw.isVisible()
@@ -164,18 +176,21 @@ def test_the_scale_starts_at_zero_in_whole_numbers(largest: int, ticks: list[int
     assert list(range(0, top + 1, step)) == ticks
 
 
-def test_one_enquiry_is_not_a_full_width_bar(qtbot) -> None:
+def test_one_enquiry_is_not_a_full_width_bar(qtbot: QtBot) -> None:
     chart = BarChart("Enquiries per week")
     qtbot.addWidget(chart)
     chart.set_bars([("01 Dec", 1), ("08 Dec", 0)])
     assert chart.ticks() == [0, 1, 2, 3, 4]  # one enquiry is a quarter of the scale
 
 
-def test_add_a_member_from_the_panel(make_staff, staff_env: StaffEnv, qtbot) -> None:
+def test_add_a_member_from_the_panel(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """Name, then the new member's PIN twice: added (audited as Ana's doing)."""
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     staff = tab(qtbot, panel, s.TAB_STAFF)
+    assert isinstance(staff, StaffTab)
     tap(qtbot, find_button(staff, s.STAFF_ADD))
     staff.name.field.setText("Sam Lee")
     tap(qtbot, find_button(staff, strings.KEY_NEXT))  # the keyboard's Next
@@ -199,9 +214,12 @@ def test_add_a_member_from_the_panel(make_staff, staff_env: StaffEnv, qtbot) -> 
     assert staff_env.accounts.sign_in("Sam Lee", NEW_PIN).name == "Sam Lee"
 
 
-def test_a_pin_that_breaks_a_rule_is_refused_at_once(make_staff, staff_env, qtbot) -> None:
+def test_a_pin_that_breaks_a_rule_is_refused_at_once(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     _window, mode = make_staff()
     staff = tab(qtbot, open_panel(mode, staff_env), s.TAB_STAFF)
+    assert isinstance(staff, StaffTab)
     staff.start_adding()
     staff.name.field.setText("Sam")
     staff.next_step()
@@ -212,11 +230,14 @@ def test_a_pin_that_breaks_a_rule_is_refused_at_once(make_staff, staff_env, qtbo
     assert staff.currentIndex() == 2 and staff.pin.typed == 0
 
 
-def test_remove_a_member_asks_first(make_staff, staff_env: StaffEnv, qtbot) -> None:
+def test_remove_a_member_asks_first(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     session = staff_env.accounts.sign_in("Ana", PIN)
     staff_env.accounts.add("Sam", NEW_PIN, by=session)
     _window, mode = make_staff()
     staff = tab(qtbot, open_panel(mode, staff_env), s.TAB_STAFF)
+    assert isinstance(staff, StaffTab)
     tap(qtbot, staff.remove_buttons["Sam"])
     assert staff.confirm_text.text() == s.STAFF_REMOVE_CONFIRM.format(name="Sam")
     tap(qtbot, find_button(staff, s.STAFF_REMOVE_NO))
@@ -232,11 +253,14 @@ def test_remove_a_member_asks_first(make_staff, staff_env: StaffEnv, qtbot) -> N
     assert not staff.remove_yes.isVisible()
 
 
-def test_removing_oneself_asks_and_locks(make_staff, staff_env: StaffEnv, qtbot) -> None:
+def test_removing_oneself_asks_and_locks(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     session = staff_env.accounts.sign_in("Ana", PIN)
     staff_env.accounts.add("Sam", NEW_PIN, by=session)
     window, mode = make_staff()
     staff = tab(qtbot, open_panel(mode, staff_env), s.TAB_STAFF)
+    assert isinstance(staff, StaffTab)
     tap(qtbot, staff.remove_buttons["Ana"])
     assert staff.confirm_text.text() == s.STAFF_REMOVE_SELF
     tap(qtbot, find_button(staff, s.STAFF_REMOVE_YES))
@@ -245,14 +269,18 @@ def test_removing_oneself_asks_and_locks(make_staff, staff_env: StaffEnv, qtbot)
     assert mode.panel is None and window.current_screen == "home"
 
 
-def test_a_pad_that_lists_no_names(make_staff, staff_env: StaffEnv, staff_config, qtbot) -> None:
+def test_a_pad_that_lists_no_names(
+    make_staff: MakeStaff, staff_env: StaffEnv, staff_config: Config, qtbot: QtBot
+) -> None:
     """[staff] show_names = false: no name anywhere on the pad; the name is typed,
     then the PIN; a name nobody has fails like a wrong PIN."""
     _window, mode = make_staff(cfg=replace(staff_config, staff_show_names=False))
     mode.open_pad()
     pad = mode.pad
+    assert pad is not None
     assert pad.name_buttons == []
     assert not any("Ana" in text for text in all_texts())
+    assert pad.name_entry is not None
     keyboard = pad.name_entry.keyboard
     for char in "Ana":
         tap(qtbot, keyboard.key(char))
@@ -263,13 +291,16 @@ def test_a_pad_that_lists_no_names(make_staff, staff_env: StaffEnv, staff_config
         tap(qtbot, pad.digit_buttons[digit])
     tap(qtbot, pad.sign_in_button)
     qtbot.waitUntil(lambda: mode.panel is not None, timeout=10_000)
-    assert mode.session.name == "Ana"
+    assert mode.session is not None and mode.session.name == "Ana"
 
 
-def test_leave_kiosk_mode_says_what_happens(make_staff, staff_env: StaffEnv, qtbot) -> None:
+def test_leave_kiosk_mode_says_what_happens(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """The deploy units now really leave: no "desktop", no "may start again"."""
     _window, mode = make_staff()
     kiosk = tab(qtbot, open_panel(mode, staff_env), s.TAB_KIOSK)
+    assert isinstance(kiosk, KioskTab)
     tap(qtbot, find_button(kiosk, s.EXIT))
     assert kiosk.exit_text.text() == (
         "Leave kiosk mode? The kiosk closes and the sign-in screen shows. "

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import os
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from kiosk.ui.staff.pinpad import PinPad
 from kiosk.ui.staff.tabs.export import ExportTab
 from kiosk.ui.staff.tabs.kiosk import KioskTab
 from kiosk.ui.staff.tabs.log import LogTab
+from kiosk.ui.staff.tabs.staff import StaffTab
 from kiosk.ui.staff.tabs.summary import BarChart, SummaryTab
 from tests.ui.helpers import find_button, tap
 from tests.ui.staff.conftest import PIN, MakeStaff, StaffEnv
@@ -249,7 +251,7 @@ def test_export_onto_a_usb_drive(
     assert len(files) == 1
     assert not staff_env.paths.export_dir("").exists()
     # Said as staff know the place: the drive's label and the file's name, no mount point.
-    result = panel.tab("export").result.text()
+    result = panel.export_tab.result.text()
     assert result == f"Exported 1 enquiry to:\nUSB drive STICK, file {files[0].name}"
     assert str(stick) not in result
     assert staff_env.actions()[-1][2]["drive"] == "STICK"
@@ -529,6 +531,30 @@ def test_after_the_patient_reset_nothing_leads_back_into_the_panel(
         if isinstance(widget, QAbstractButton) and widget.isVisible():
             assert widget.text() not in staff_labels, widget.text()
     assert mode.panel is None and mode.pad is None
+
+
+def test_each_tab_by_its_type_is_built_when_first_needed(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
+    """panel.export_tab and the like: the page tab(key) gives, of its own type, built
+    the first time it is asked for and not again, and not shown by being asked for."""
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    assert panel.pages.count() == 1  # only the enquiries are built when the panel opens
+    typed: list[tuple[str, Callable[[], QWidget], type[QWidget]]] = [
+        ("export", lambda: panel.export_tab, ExportTab),
+        ("summary", lambda: panel.summary_tab, SummaryTab),
+        ("log", lambda: panel.log_tab, LogTab),
+        ("staff", lambda: panel.staff_tab, StaffTab),
+        ("kiosk", lambda: panel.kiosk_tab, KioskTab),
+    ]
+    for built, (key, get, kind) in enumerate(typed, start=2):
+        page = get()
+        assert type(page) is kind
+        assert panel.pages.count() == built
+        assert get() is page and panel.tab(key) is page
+        assert panel.pages.count() == built
+        assert panel.current_tab == "enquiries"
 
 
 def test_the_lock_button_and_tabs_follow_the_touch_rules(

@@ -181,7 +181,9 @@ def test_no_accounts_opens_set_up_staff_access(
     assert mode.setup is None
 
 
-def test_an_account_gone_while_the_pad_is_open_is_said(make_staff, staff_env, qtbot) -> None:
+def test_an_account_gone_while_the_pad_is_open_is_said(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """The last account removed from a terminal while the pad shows: the pad says
     how to set up staff access, and Close."""
     _window, mode = make_staff()

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication
+from pytestqt.qtbot import QtBot
 
 from kiosk.staff.accounts import DELAYS, MAX_FAILURES, WrongRecoveryCode
 from kiosk.staff.cli import ExitStatus
@@ -18,15 +19,18 @@ from kiosk.staff.commands import RECOVERY_ACTOR
 from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.i18n import strings
 from kiosk.ui.staff import setup as setup_screen
+from kiosk.ui.staff.fields import TextEntry
+from kiosk.ui.staff.mode import StaffMode
 from kiosk.ui.staff.setup import CODE, DONE, NAME, PIN, SetupScreen
+from kiosk.ui.window import KioskWindow
 from tests.ui.helpers import find_button, tap
-from tests.ui.staff.conftest import StaffEnv
+from tests.ui.staff.conftest import MakeStaff, StaffEnv
 
 NEW_PIN = "135792"
 WRONG_CODE = "ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"
 
 
-def type_keys(qtbot, setup: SetupScreen, keyboard_owner, text: str) -> None:
+def type_keys(qtbot: QtBot, setup: SetupScreen, keyboard_owner: TextEntry, text: str) -> None:
     """Tap each character's key, found by its accessible name as a screen reader
     would; "123" and "ABC" switch pages when the character is on the other one."""
     keyboard = keyboard_owner.keyboard
@@ -52,7 +56,9 @@ def type_keys(qtbot, setup: SetupScreen, keyboard_owner, text: str) -> None:
             raise AssertionError(f"no key for {char!r}")
 
 
-def open_setup(make_staff, staff_env: StaffEnv):
+def open_setup(
+    make_staff: MakeStaff, staff_env: StaffEnv
+) -> tuple[KioskWindow, StaffMode, SetupScreen]:
     staff_env.paths.staff_file.unlink()
     window, mode = make_staff()
     mode.open_pad()
@@ -60,7 +66,7 @@ def open_setup(make_staff, staff_env: StaffEnv):
     return window, mode, mode.setup
 
 
-def fill_in(qtbot, setup: SetupScreen, code: str, name: str = "Maria") -> None:
+def fill_in(qtbot: QtBot, setup: SetupScreen, code: str, name: str = "Maria") -> None:
     """The code (lower case, no dashes: as a person might), a name, the PIN twice."""
     type_keys(qtbot, setup, setup.code, code.replace("-", "").lower())
     tap(qtbot, find_button(setup, strings.KEY_NEXT))
@@ -75,12 +81,12 @@ def fill_in(qtbot, setup: SetupScreen, code: str, name: str = "Maria") -> None:
         tap(qtbot, pad.ok_button)
 
 
-def finish(qtbot, setup: SetupScreen) -> None:
+def finish(qtbot: QtBot, setup: SetupScreen) -> None:
     qtbot.waitUntil(lambda: not setup.worker.busy, timeout=10_000)
 
 
 def test_the_first_account_is_made_with_the_code_typed_on_screen(
-    make_staff, staff_env: StaffEnv, qtbot
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
 ) -> None:
     """Code typed on the on-screen keys (case and dashes ignored), a name, a PIN
     twice: the account exists, the log says so as the terminal would, and Sign in
@@ -101,7 +107,7 @@ def test_the_first_account_is_made_with_the_code_typed_on_screen(
 
 
 def test_a_code_of_the_wrong_shape_is_refused_before_any_work(
-    make_staff, staff_env: StaffEnv, qtbot
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
 ) -> None:
     """Too short: refused at once, written down (not what was typed), nothing counted."""
     _window, _mode, setup = open_setup(make_staff, staff_env)
@@ -118,7 +124,9 @@ def test_a_code_of_the_wrong_shape_is_refused_before_any_work(
     assert staff_env.accounts.wait_seconds() == 0
 
 
-def test_a_wrong_code_is_refused_counted_and_waits(make_staff, staff_env: StaffEnv, qtbot) -> None:
+def test_a_wrong_code_is_refused_counted_and_waits(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """A code that does not open the keys: no account, back to the code with the
     wait counting down; counted in the staff file as a wrong PIN is; audited."""
     _window, _mode, setup = open_setup(make_staff, staff_env)
@@ -164,7 +172,9 @@ def _cli_add(staff_env: StaffEnv, code: str) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_the_lock_is_shared_with_the_terminal(make_staff, staff_env: StaffEnv, qtbot) -> None:
+def test_the_lock_is_shared_with_the_terminal(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """One count for the device: a wrong code in a terminal counts on the tablet,
     and after the fifth wrong try, made on the tablet, a terminal is locked out too,
     even with the right code."""
@@ -201,7 +211,7 @@ def test_the_actor_is_the_terminals() -> None:
 
 
 def test_a_patient_reset_closes_set_up_and_forgets_the_code(
-    make_staff, staff_env: StaffEnv, qtbot
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
 ) -> None:
     window, mode, setup = open_setup(make_staff, staff_env)
     type_keys(qtbot, setup, setup.code, "abcd")

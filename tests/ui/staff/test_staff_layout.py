@@ -84,18 +84,20 @@ def test_pin_pad_at_every_size(
 
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_typed_name_pad_at_every_size(
-    make_staff, staff_config, qtbot, size: tuple[int, int]
+    make_staff: MakeStaff, staff_config: Config, qtbot: QtBot, size: tuple[int, int]
 ) -> None:
     """[staff] show_names = false: the name typed on the on-screen keyboard."""
     window, mode = make_staff(size, cfg=replace(staff_config, staff_show_names=False))
     mode.open_pad()
-    assert mode.pad.name_entry is not None and not mode.pad.name_buttons
-    _check(window, mode.pad, "typed name")
+    pad = mode.pad
+    assert pad is not None
+    assert pad.name_entry is not None and not pad.name_buttons
+    _check(window, pad, "typed name")
 
 
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_set_up_staff_access_at_every_size(
-    make_staff, staff_env, qtbot, size: tuple[int, int]
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot, size: tuple[int, int]
 ) -> None:
     """Each step of "Set up staff access": the code, a wrong code's wait, the
     name, the PIN, the PIN again, done."""
@@ -103,6 +105,7 @@ def test_set_up_staff_access_at_every_size(
     window, mode = make_staff(size)
     mode.open_pad()
     setup = mode.setup
+    assert setup is not None
     setup.code.field.setText("0000-0000-0000-0000-0000-000")
     setup.next_step()
     _check(window, setup, "not a code")
@@ -179,9 +182,9 @@ def test_panel_at_every_size(
         panel.show_tab(key)
         _check(window, panel, key)
     panel.show_tab("log")
-    panel.tab("log").entries[0].raw_button.setChecked(True)
+    panel.log_tab.entries[0].raw_button.setChecked(True)
     _check(window, panel, "raw entry")
-    staff = panel.tab("staff")
+    staff = panel.staff_tab
     staff.ask_remove("Ana")
     _check(window, panel, "remove the last one")
     staff.start_adding()
