@@ -24,8 +24,8 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
-from kiosk.content.loader import TOPIC_FILE, Loader, PageSource, topic_key_line
 from kiosk.content.in_short import BOX_CLASS, IN_SHORT_KEY, MAX_POINTS, MIN_POINTS
+from kiosk.content.loader import TOPIC_FILE, Loader, PageSource, topic_key_line
 from kiosk.content.model import (
     TRANSLATION_LANGUAGES,
     Page,

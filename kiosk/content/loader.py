@@ -27,6 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from kiosk.content.in_short import IN_SHORT_KEY, box_html
 from kiosk.content.model import (
     DEFAULT_LANGUAGE,
     TRANSLATION_LANGUAGES,
@@ -41,7 +42,6 @@ from kiosk.content.model import (
     TopicText,
     split_language,
 )
-from kiosk.content.in_short import IN_SHORT_KEY, box_html
 from kiosk.content.render import (
     BrokenPageError,
     RenderContext,

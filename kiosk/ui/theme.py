@@ -169,6 +169,7 @@ def document_css(config: Config, contrast: str = DEFAULT_CONTRAST) -> str:
         # Qt's rich text draws with a background and a border.
         f".in-short {{ background-color: {c['surface']}; border-width: 2px; "
         f"border-style: solid; border-color: {c['primary']}; "
-        "border-collapse: collapse; margin-bottom: 24px; }}"
+        "border-collapse: collapse; margin-bottom: 24px; }"
+        f".in-short td {{ background-color: {c['surface']}; }}"  # collapsed: the cell paints
         f".in-short-heading {{ color: {c['primary']}; font-weight: 700; margin-bottom: 8px; }}"
     )
