@@ -189,7 +189,9 @@ def test_main_py_runs_other_commands_too(tmp_path: Path) -> None:
     """`python main.py check-content DIR` checks; `python main.py` alone would run."""
     from tests.conftest import write_page
 
-    write_page(tmp_path / "t", "01.md", "One", 1, "Fine text here. It reads well.")
+    write_page(
+        tmp_path / "t", "01.md", "One", 1, "Fine text here. It reads well.", "reviewed_by: Dr Lee\n"
+    )
     (tmp_path / "t" / "topic.toml").write_text('title = "T"\n', encoding="utf-8")
     result = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "check-content", str(tmp_path)],

@@ -256,7 +256,12 @@ def test_spanish_then_english_restores_every_word() -> None:
     assert i18n.current() == "es"
     assert strings.HOME == "Inicio"
     assert strings.NEXT == "Siguiente" and strings.KEY_NEXT == "Sig."  # two contexts
-    assert strings.METHOD_LABELS == {"call": "Llamada", "text": "Texto", "email": "Correo"}
+    assert strings.METHOD_LABELS == {
+        "call": "Llamada",
+        "text": "Mensaje de texto",
+        "email": "Correo electrónico",
+    }
+    assert strings.BEST_TIME_LABELS["morning"] == "Por la mañana"  # alone, "Mañana" is tomorrow
     spanish = {name: getattr(strings, name) for name in names}
     assert spanish == i18n.table("es")
     changed = [name for name in names if spanish[name] != english[name]]

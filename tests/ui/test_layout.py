@@ -9,17 +9,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect
+from PySide6.QtGui import QTextCursor, QTextTable
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
     QApplication,
     QLabel,
+    QTextBrowser,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config
 from kiosk.content import Library
+from kiosk.content.in_short import HEADINGS
 from kiosk.ui.i18n import strings
 from kiosk.ui.widgets import ElidedLabel
 from kiosk.ui.window import KioskWindow
@@ -34,6 +37,7 @@ MIN_PT = 18
 SCREENS = [
     "home",
     "first page",
+    "in short",
     "long page",
     "last page",
     "request",
@@ -64,6 +68,8 @@ def _open(window: KioskWindow, screen: str, library: Library) -> QWidget:
     pages = library.topics[0].pages
     if screen == "first page":
         window.show_page(pages[0].key)
+    elif screen == "in short":
+        window.show_page(pages[4].key)  # the longest "In short" box: four points
     elif screen == "long page":
         window.show_page(pages[5].key)
     elif screen == "last page":
@@ -162,6 +168,24 @@ def _check_text(window: KioskWindow, root: QWidget) -> None:
     body = window.page.body
     if body.isVisible():
         assert body.font().pointSizeF() >= 20
+        _check_in_short(body)
+
+
+def _check_in_short(body: QTextBrowser) -> None:
+    """A page's "In short" box is the document's first frame, as wide as the
+    text and no wider than the view (no sideways scrolling), its text as large
+    as the body's."""
+    tables = [f for f in body.document().rootFrame().childFrames() if isinstance(f, QTextTable)]
+    if not tables:
+        return
+    box = tables[0]
+    assert box.firstPosition() <= 2  # above the clinic's text
+    width = body.document().documentLayout().frameBoundingRect(box).width()
+    assert width <= body.viewport().width() + 1, (width, body.viewport().width())
+    assert body.document().size().width() <= body.viewport().width() + 1
+    cursor = QTextCursor(box.cellAt(0, 0).firstCursorPosition())
+    assert cursor.block().text() in HEADINGS.values()
+    assert cursor.charFormat().fontPointSize() in (0.0, body.font().pointSizeF())
 
 
 @pytest.mark.parametrize("scale", SCALES)
@@ -273,3 +297,21 @@ def test_a_long_topic_still_fits_a_portrait_screen(
     assert window.width() == 800
     assert window.page.progress.text() == f"{count // 2} of {count}"
     _check_controls(window, window)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_in_short_box_is_above_the_text_on_a_portrait_screen(
+    make_window: MakeWindow, qtbot: QtBot, language: str
+) -> None:
+    """The box is there (so the layout checks above had one to check), headed in
+    the page's language, and fits 800 px across."""
+    window = make_window((800, 1280))
+    window.set_language(language)
+    window.show_page(window._view.topics[0].pages[4].key)
+    QApplication.processEvents()
+    body = window.page.body
+    frames = body.document().rootFrame().childFrames()
+    assert frames and isinstance(frames[0], QTextTable)
+    _check_in_short(body)
+    heading = {"en": "In short", "es": "En resumen"}[language]
+    assert body.document().toPlainText().lstrip().startswith(heading)

@@ -299,6 +299,15 @@ class StaffWords(Words, domain="staff"):
             n,
         ).format(n=n, age=self.days(days))
 
+    def review_needed(self, n: int) -> str:
+        """The "What patients read" tab: pages no clinician has reviewed, or past
+        their review date (``Library.needing_review``)."""
+        return self.ngettext(
+            "{n} page needs a clinical review (kiosk check-content lists it).",
+            "{n} pages need a clinical review (kiosk check-content lists them).",
+            n,
+        ).format(n=n)
+
     def files_done(self, n: int) -> str:
         return self.ngettext(
             "Deleted {n} old export file.", "Deleted {n} old export files.", n

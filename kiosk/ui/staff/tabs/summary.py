@@ -4,6 +4,8 @@ mode on the tablet")."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
@@ -151,6 +153,9 @@ class SummaryTab(QWidget):
         self.pages_note = text_label("", "staffNote")
         self.pages_note.hide()
         column.addWidget(self.pages_note)
+        # Issue 12: a plain line until the panel's redesign gives it a place.
+        self.review_note = text_label("", "staffNote")
+        column.addWidget(self.review_note)
         column.addStretch(1)
 
     def refresh(self) -> None:
@@ -184,6 +189,8 @@ class SummaryTab(QWidget):
         self.pages.set_bars(pages)
         self.pages.setVisible(bool(pages))
         self._note(self.pages_note, note)
+        due = len(self.context.window.library.needing_review(date.today()))
+        self._note(self.review_note, s.review_needed(due) if due else "")
 
     @staticmethod
     def _note(label: QLabel, text: str) -> None:
