@@ -2,6 +2,7 @@
 # make test   the test suite (offscreen: no screen needed)
 # make check  ruff, mypy and the import contract (the core never imports Qt)
 # make bench  benchmarks; figures go to bench/results/ and into README.md
+# make translations  extract the kiosk's words (.pot), update each language's .po, compile the .mo
 # Each target creates the virtual environment and installs what it needs.
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DATA ?= .kiosk-data
 
-.PHONY: run run-windowed test check bench clean
+.PHONY: run run-windowed test check bench translations clean
 
 $(STAMP): pyproject.toml
 	@PYTHON=$(PYTHON) scripts/system-deps.sh python
@@ -41,6 +42,30 @@ check: $(STAMP)
 bench: $(STAMP)
 	@scripts/system-deps.sh test
 	$(PY) -m bench $(BENCH_ARGS)
+
+# The words are class attributes in kiosk/ui/i18n/<domain>.py, one gettext domain
+# each (docs/authoring.md). A .pot whose only change is its date is left as it was.
+I18N := kiosk/ui/i18n
+LOCALE := $(I18N)/locale
+DOMAINS := patient staff
+PYBABEL := $(VENV)/bin/pybabel
+EXTRACT_ARGS := -F $(I18N)/babel.cfg --no-default-keywords -k N_ -k NC_:1c,2 -k ngettext:1,2 \
+	-c Translators: --no-location --project=clinic-kiosk --version=0.1.0 \
+	--copyright-holder="the clinic-kiosk authors"
+
+translations: $(STAMP)
+	@set -e; for domain in $(DOMAINS); do \
+		$(PYBABEL) -q extract $(EXTRACT_ARGS) -o $(LOCALE)/$$domain.pot.new $(I18N)/$$domain.py; \
+		if [ -f $(LOCALE)/$$domain.pot ] && diff -q -I '^"POT-Creation-Date: ' \
+			$(LOCALE)/$$domain.pot $(LOCALE)/$$domain.pot.new >/dev/null; \
+		then rm $(LOCALE)/$$domain.pot.new; \
+		else mv $(LOCALE)/$$domain.pot.new $(LOCALE)/$$domain.pot; fi; \
+		if ls $(LOCALE)/*/LC_MESSAGES/$$domain.po >/dev/null 2>&1; then \
+			$(PYBABEL) -q update -D $$domain -i $(LOCALE)/$$domain.pot -d $(LOCALE) \
+				--previous --ignore-pot-creation-date; \
+			$(PYBABEL) compile -D $$domain -d $(LOCALE) --statistics; \
+		fi; \
+	done
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -39,6 +39,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from bench import hardening
@@ -162,6 +163,7 @@ def page_turns(turns: int) -> dict[str, float]:
     from kiosk.ui.window import KioskWindow
 
     app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)  # not a QCoreApplication: it has a style sheet
     config = Config()
     app.setStyleSheet(style_sheet(config))
     window = KioskWindow(config, load_library(shipped_content_dir()))
@@ -586,17 +588,18 @@ def exports(runs: int) -> dict[str, float]:
                 out = out_dir / f"run{run}-{size}.{fmt}"
                 measure(
                     f"{fmt}_{size}",
-                    lambda s=size, f=fmt, o=out: export_enquiries(
-                        stores[s],
+                    partial(
+                        export_enquiries,
+                        stores[size],
                         opener,
-                        o,
-                        f,
+                        out,
+                        fmt,
                         ExportOptions(mark_exported=False, topic_titles=titles),
                     ),
                 )
                 assert out.is_file()
             plain = out_dir / f"plain{run}-{size}.csv"
-            measure(f"reference_{size}", lambda s=size, p=plain: _plain_csv(p, cells[s]))
+            measure(f"reference_{size}", partial(_plain_csv, plain, cells[size]))
     for store in stores.values():
         store.close()
     shutil.rmtree(folder, ignore_errors=True)
@@ -621,7 +624,9 @@ def exports(runs: int) -> dict[str, float]:
 
 
 def _export_rows(x: dict[str, float]) -> list[str]:
-    mark = lambda ok: "yes" if ok else "**no**"  # noqa: E731
+    def mark(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
     sizes = ", ".join(f"{n:,}" for n in EXPORT_SIZES)
     big = EXPORT_SIZES[-1]
     rows = []
@@ -647,7 +652,10 @@ def _export_rows(x: dict[str, float]) -> list[str]:
 def _table(results: dict[str, dict[str, float]]) -> str:
     s, t, c = results["startup"], results["turns"], results["idle"]
     e, lib, b = results["saves"], results["library"], results["startup_200"]
-    mark = lambda ok: "yes" if ok else "**no**"  # noqa: E731
+
+    def mark(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
     rows = [
         "| what | measured | aim | met |",
         "| --- | --- | --- | --- |",
@@ -738,14 +746,16 @@ def main() -> int:
         "hostile": hardening.hostile_pages(3),
         "pin_guess": hardening.pin_guess_cost(5 if args.quick else 20),
     }
-    results["machine"] = {
+    machine = {
         "python": platform.python_version(),
         "cpus": os.cpu_count() or 0,
         "platform": "offscreen",
         "when": time.strftime("%Y-%m-%d"),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "latest.json").write_text(
+        json.dumps({**results, "machine": machine}, indent=2) + "\n"
+    )
     table = _table(results)
     print(table)
     if not args.no_readme and README.exists():
@@ -754,8 +764,8 @@ def main() -> int:
             head, rest = text.split(START, 1)
             _, tail = rest.split(END, 1)
             stamp = (
-                f"\n_Measured {results['machine']['when']} with `make bench` on "
-                f"{results['machine']['cpus']} cores, Qt offscreen platform._\n\n"
+                f"\n_Measured {machine['when']} with `make bench` on "
+                f"{machine['cpus']} cores, Qt offscreen platform._\n\n"
             )
             README.write_text(head + START + stamp + table + "\n" + END + tail, encoding="utf-8")
     sys.stdout.flush()

@@ -67,6 +67,7 @@ def hostile_pages(runs: int) -> dict[str, float]:
     from kiosk.ui.window import KioskWindow
 
     app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
     config = Config()
     app.setStyleSheet(style_sheet(config))
     bodies = _hostile_bodies()
@@ -161,7 +162,9 @@ def pin_guess_cost(runs: int) -> dict[str, float]:
 
 
 def rows(hostile: dict[str, float], pin: dict[str, float]) -> list[str]:
-    mark = lambda ok: "yes" if ok else "**no**"  # noqa: E731
+    def mark(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
     names = [k.removesuffix("_vs_normal") for k in hostile if k.endswith("_vs_normal")]
     each = "; ".join(
         f"{name}: {hostile[f'{name}_s'] * 1000:.0f} ms ({hostile[f'{name}_vs_normal']:.1f}x)"

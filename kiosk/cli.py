@@ -158,13 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
 def check_content(folder: Path | None, *, strict: bool = False) -> int:
     """``kiosk check-content``: 0 when nothing is wrong, 1 with errors (or warnings if strict)."""
     # Markdown, the sanitiser and the hyphenation dictionaries: only for this command.
-    from kiosk.content.check import check, format_level, format_problem, summary
+    from kiosk.content.check import check, format_ease, format_level, format_problem, summary
 
     report = check(folder or shipped_content_dir())
     for problem in report.problems:
         print(format_problem(problem, report.root))
     for level in report.levels:
         print(format_level(level, report.root))
+    for ease in report.eases:
+        print(format_ease(ease, report.root))
     print(summary(report))
     return 1 if report.errors or (strict and report.warnings) else 0
 

@@ -52,6 +52,7 @@ class Config:
     staff_gesture: str = "hold-name"
     staff_hold_seconds: int = 3
     staff_lock_seconds: int = 120
+    staff_show_names: bool = True
     export_folder: str = ""  # "" means the "exports" folder in the data folder
     retention_days: int = 90
     min_pin_length: int = 6  # digits in a new staff PIN (kiosk.staff.accounts.PIN_MIN..PIN_MAX)
@@ -284,6 +285,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "staff",
+        "show_names",
+        "staff_show_names",
+        bool,
+        "Whether the PIN pad lists the staff's names to tap; false: staff type their "
+        "name (on the on-screen keyboard) before their PIN.",
+        lambda _value: None,
+    ),
+    Setting(
+        "staff",
         "export_folder",
         "export_folder",
         str,
@@ -361,13 +371,20 @@ def _line_of(text: str, section: str, key: str | None = None) -> int | None:
 
 
 def _kind_name(kind: type) -> str:
-    return {str: "text in quotes", int: "a whole number", float: "a number"}[kind]
+    return {
+        str: "text in quotes",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+    }[kind]
 
 
 def _coerce(value: Any, kind: type) -> Any:
     """The value as ``kind``, or raise TypeError. Whole numbers are fine for floats."""
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    if kind is bool and isinstance(value, bool):
+        return value
     if isinstance(value, bool) or not isinstance(value, kind):
         raise TypeError(f"must be {_kind_name(kind)}, got {type(value).__name__} {value!r}")
     return value
@@ -568,7 +585,10 @@ def example_toml() -> str:
             section = setting.section
             lines += ["", f"[{section}]"] if lines[-1] else [f"[{section}]"]
         default = default_for(setting)
-        rendered = f'"{default}"' if isinstance(default, str) else repr(default)
+        if isinstance(default, bool):
+            rendered = "true" if default else "false"  # TOML's spelling
+        else:
+            rendered = f'"{default}"' if isinstance(default, str) else repr(default)
         lines.append(f"# {setting.doc}")
         lines.append(f"# {setting.key} = {rendered}")
     return "\n".join(lines) + "\n"

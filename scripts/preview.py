@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import Config
 from kiosk.content import load_library
 from kiosk.paths import Paths
-from kiosk.ui import strings
+from kiosk.ui.i18n import strings
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
 

@@ -1,9 +1,11 @@
 """Staff screens for ``scripts/preview.py``: the PIN pad and the staff panel.
 
     python scripts/preview.py staff-pin | staff-pin-digits | staff-pin-wrong |
-        staff-pin-locked | staff-pin-empty | staff-panel | staff-detail |
-        staff-export | staff-exported | staff-purge | staff-summary | staff-log |
-        staff-kiosk
+        staff-pin-locked | staff-pin-typed | staff-panel | staff-panel-new |
+        staff-detail | staff-export | staff-exported | staff-purge | staff-summary |
+        staff-log | staff-log-raw | staff-kiosk | staff-staff | staff-staff-add |
+        staff-staff-pin | staff-staff-remove | staff-setup (= staff-pin-empty) |
+        staff-setup-wrong | staff-setup-name | staff-setup-pin | staff-setup-done
 
 Makes staff accounts (fast key derivation: a preview, never a real kiosk),
 a few enquiries and page views in the preview's throwaway data folder.
@@ -22,7 +24,7 @@ from kiosk.enquiries.store import EnquiryStore
 from kiosk.page_views import PageViews
 from kiosk.paths import Paths
 from kiosk.staff.accounts import StaffAccounts, StaffError
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.window import KioskWindow
 
 PIN = "246810"
@@ -48,7 +50,8 @@ def _seed(paths: Paths, ring: KeyRing, window: KioskWindow) -> None:
     people = list(enumerate(PEOPLE * 3))
     for n, (name, phone, email, method, best, message) in reversed(people):  # oldest first
         when = now - timedelta(days=n * 9, hours=n)
-        store = EnquiryStore(paths.store_file, ring.sealer(), clock=lambda w=when: w)
+        # (mypy cannot infer a lambda with a default argument)
+        store = EnquiryStore(paths.store_file, ring.sealer(), clock=lambda w=when: w)  # type: ignore[misc]
         personal = {
             "name": name,
             "phone": phone,
@@ -73,7 +76,8 @@ def show(screen: str, window: KioskWindow, paths: Paths, ring: KeyRing, code: st
     accounts = StaffAccounts(
         paths.staff_file, paths.keys_file, kdf=KdfParams.fast_for_tests(), clock=lambda: frozen[0]
     )
-    if screen != "staff-pin-empty":
+    setup = screen == "staff-pin-empty" or screen.startswith("staff-setup")
+    if not setup:
         accounts.add("Ana", PIN, recovery_code=code)
         first = accounts.sign_in("Ana", PIN)
         for name in ("Marcus", "Priya Raman"):
@@ -97,10 +101,20 @@ def show(screen: str, window: KioskWindow, paths: Paths, ring: KeyRing, code: st
         drives=drives,
         quit_app=lambda: None,
     )
+    if screen == "staff-pin-typed":
+        from dataclasses import replace
+
+        window.apply_config(replace(window.config, staff_show_names=False))
     mode.open_pad()
+    if setup:
+        return _setup(screen, mode, code, frozen)
     pad = mode.pad
     assert pad is not None
-    if screen in ("staff-pin", "staff-pin-empty"):
+    if screen == "staff-pin-typed":
+        assert pad.name_entry is not None
+        pad.name_entry.field.setText("Priya")
+        return mode
+    if screen == "staff-pin":
         return mode
     pad.choose("Ana")
     if screen == "staff-pin-digits":
@@ -123,7 +137,17 @@ def show(screen: str, window: KioskWindow, paths: Paths, ring: KeyRing, code: st
     for actor, action, details in (
         ("Marcus", "sign-in-failed", {"reason": "wrong PIN", "failures": 1}),
         ("Marcus", "sign-in", {}),
-        ("Marcus", "export", {"count": 4, "to": "/media/kiosk/KINGSTON/enquiries.csv"}),
+        (
+            "Marcus",
+            "export",
+            {
+                "count": 4,
+                "path": "/media/kiosk/KINGSTON/enquiries-2026-12-04.csv",
+                "format": "csv",
+                "scope": "new",
+                "drive": "KINGSTON",
+            },
+        ),
         ("Marcus", "lock", {"reason": "idle"}),
         ("Ana", "sign-in", {}),
     ):
@@ -142,8 +166,62 @@ def show(screen: str, window: KioskWindow, paths: Paths, ring: KeyRing, code: st
             tab.ask_purge()  # type: ignore[attr-defined]
     elif screen == "staff-summary":
         panel.show_tab("summary")
-    elif screen == "staff-log":
+    elif screen == "staff-panel-new":
+        panel.enquiries.list.set_filter("new")
+    elif screen in ("staff-log", "staff-log-raw"):
         panel.show_tab("log")
+        if screen == "staff-log-raw":
+            panel.tab("log").entries[2].raw_button.setChecked(True)  # type: ignore[attr-defined]
+    elif screen.startswith("staff-staff"):
+        panel.show_tab("staff")
+        tab = panel.tab("staff")
+        if screen == "staff-staff-remove":
+            tab.ask_remove("Marcus")  # type: ignore[attr-defined]
+        elif screen in ("staff-staff-add", "staff-staff-pin"):
+            tab.start_adding()  # type: ignore[attr-defined]
+            tab.name.field.setText("Sam Lee")  # type: ignore[attr-defined]
+            if screen == "staff-staff-pin":
+                tab.next_step()  # type: ignore[attr-defined]
+                for digit in "2581":
+                    tab.pin.add_digit(digit)  # type: ignore[attr-defined]
     elif screen == "staff-kiosk":
         panel.show_tab("kiosk")
+    return mode
+
+
+def _setup(screen: str, mode: object, code: str, frozen: list[float]) -> object:
+    """The "Set up staff access" screens (no account yet)."""
+    setup = mode.setup  # type: ignore[attr-defined]
+    assert setup is not None
+    if screen == "staff-setup-wrong":
+        setup.code.field.setText("ABCD-EFGH-JKMN-PQRS-TVWX-YZ01")
+        setup.next_step()
+        setup.name.field.setText("Ana")
+        setup.next_step()
+        for entry in (setup.pin, setup.pin_again):
+            for digit in "246810":
+                entry.add_digit(digit)
+            setup.next_step()
+        setup.worker.finish_now()
+        return mode
+    if screen == "staff-setup":
+        setup.code.field.setText("7KQD-2M9X-")
+        return mode
+    setup.code.field.setText(code)
+    setup.next_step()
+    if screen == "staff-setup-name":
+        setup.name.field.setText("Ana Ló")
+        return mode
+    setup.name.field.setText("Ana López")
+    setup.next_step()
+    for digit in "2468":
+        setup.pin.add_digit(digit)
+    if screen == "staff-setup-done":
+        setup.pin.add_digit("1")
+        setup.pin.add_digit("0")
+        setup.next_step()
+        for digit in "246810":
+            setup.pin_again.add_digit(digit)
+        setup.next_step()
+        setup.worker.finish_now()
     return mode

@@ -12,12 +12,23 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 import pytest
 
 from kiosk.config import Config
 from kiosk.content import Library, load_library
 from kiosk.paths import DATA_DIR_ENV, shipped_content_dir
+
+if TYPE_CHECKING:
+    # Only for the annotations: the fixtures import these when used, and the core
+    # tests run without Qt.
+    from PySide6.QtWidgets import QApplication
+    from pytestqt.qtbot import QtBot
+
+    from kiosk.enquiries.keys import KeyRing
+    from kiosk.enquiries.store import EnquiryStore
+    from kiosk.ui.window import KioskWindow
 
 SCREEN_SIZES = [(1280, 800), (800, 1280), (1920, 1080)]
 
@@ -78,7 +89,7 @@ def write_page(
 
 
 @pytest.fixture
-def keyring(data_tmpdir: Path):
+def keyring(data_tmpdir: Path) -> tuple[KeyRing, str]:
     """The enquiries' keys in the test's data folder (fast key derivation) and
     the recovery code that opens them."""
     from kiosk.enquiries.keys import KdfParams, KeyRing
@@ -92,7 +103,7 @@ def keyring(data_tmpdir: Path):
 
 
 @pytest.fixture
-def store(keyring, data_tmpdir: Path):
+def store(keyring: tuple[KeyRing, str], data_tmpdir: Path) -> Iterator[EnquiryStore]:
     """A real enquiry store (SQLite file) in the test's data folder."""
     from kiosk.enquiries.store import EnquiryStore
 
@@ -102,8 +113,38 @@ def store(keyring, data_tmpdir: Path):
     enquiries.close()
 
 
+class Timings(TypedDict):
+    """KioskWindow's idle timings, for ``make_window(**timings)``."""
+
+    idle_ms: int
+    countdown_s: int
+    tick_ms: int
+
+
+class MakeWindow(Protocol):
+    """The ``make_window`` fixture: a shown kiosk window (KioskWindow's keywords pass through)."""
+
+    def __call__(
+        self,
+        size: tuple[int, int] = ...,
+        *,
+        library: Library | None = ...,
+        cfg: Config | None = ...,
+        kiosk_mode: bool = ...,
+        lockdown: bool = ...,
+        store: EnquiryStore | None = ...,
+        open_store: Callable[[], EnquiryStore | None] | None = ...,
+        logo: Path | None = ...,
+        idle_ms: int | None = ...,
+        countdown_s: int | None = ...,
+        tick_ms: int = ...,
+    ) -> KioskWindow: ...
+
+
 @pytest.fixture
-def make_window(qtbot, qapp, config: Config, shipped_library: Library) -> Iterator[Callable]:
+def make_window(
+    qtbot: QtBot, qapp: QApplication, config: Config, shipped_library: Library
+) -> Iterator[MakeWindow]:
     """Build a real KioskWindow (kiosk mode unless told), styled, at a given size."""
     from PySide6.QtWidgets import QApplication
 
@@ -124,7 +165,7 @@ def make_window(qtbot, qapp, config: Config, shipped_library: Library) -> Iterat
         cfg: Config | None = None,
         kiosk_mode: bool = True,
         lockdown: bool = False,
-        **kwargs,
+        **kwargs: Any,  # KioskWindow's keywords, named in MakeWindow
     ) -> KioskWindow:
         use = cfg or config
         # Widgets an earlier test's window left for deleteLater() go now, not

@@ -46,8 +46,8 @@ def test_no_display_is_one_clear_sentence(tmp_path: Path) -> None:
 
 def test_display_problem_names_the_missing_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
     """On X11 without libxcb-cursor, the message gives the exact install command."""
-    monkeypatch.setattr(cli.sys, "platform", "linux")
-    monkeypatch.setattr(cli.ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr("kiosk.cli.sys.platform", "linux")
+    monkeypatch.setattr("kiosk.cli.ctypes.util.find_library", lambda name: None)
     message = cli.display_problem({"DISPLAY": ":0"})
     assert message is not None
     assert "sudo apt-get install libxcb-cursor0" in message
@@ -144,7 +144,9 @@ def test_sigterm_stops_the_running_kiosk(tmp_path: Path) -> None:
         ([], False, None),
     ],
 )
-def test_options_before_or_after_run(argv: list[str], windowed: bool, data_dir) -> None:
+def test_options_before_or_after_run(
+    argv: list[str], windowed: bool, data_dir: Path | None
+) -> None:
     """`kiosk --windowed run` is as windowed as `kiosk run --windowed`."""
     args = cli.build_parser().parse_args(argv)
     assert (args.windowed, args.data_dir) == (windowed, data_dir)
@@ -171,7 +173,7 @@ def test_a_missing_wayland_socket_is_one_sentence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """WAYLAND_DISPLAY names a socket that is not there: said plainly."""
-    monkeypatch.setattr(cli.sys, "platform", "linux")
+    monkeypatch.setattr("kiosk.cli.sys.platform", "linux")
     message = cli.display_problem(
         {"WAYLAND_DISPLAY": "wayland-9", "XDG_RUNTIME_DIR": str(tmp_path)}
     )
@@ -187,7 +189,9 @@ def test_main_py_runs_other_commands_too(tmp_path: Path) -> None:
     """`python main.py check-content DIR` checks; `python main.py` alone would run."""
     from tests.conftest import write_page
 
-    write_page(tmp_path / "t", "01.md", "One", 1, "Fine text here. It reads well.")
+    write_page(
+        tmp_path / "t", "01.md", "One", 1, "Fine text here. It reads well.", "reviewed_by: Dr Lee\n"
+    )
     (tmp_path / "t" / "topic.toml").write_text('title = "T"\n', encoding="utf-8")
     result = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "check-content", str(tmp_path)],
@@ -199,7 +203,11 @@ def test_main_py_runs_other_commands_too(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "1 page in 1 topic: 0 errors, 0 warnings"
-    assert set(cli.COMMANDS) == set(cli.build_parser()._subparsers._group_actions[0].choices)
+    subparsers = cli.build_parser()._subparsers
+    assert subparsers is not None
+    choices = subparsers._group_actions[0].choices
+    assert choices is not None
+    assert set(cli.COMMANDS) == set(choices)
 
 
 def test_a_closed_pipe_is_not_a_traceback() -> None:

@@ -226,3 +226,14 @@ def test_branding_keys() -> None:
     assert config.crisis_text == "Call 988.\n\nOr tell the front desk."
     _config, problems = parse_config('[clinic]\nlogo = "logo.gif"\n', HERE)
     assert "must name a .png, .jpg or .svg picture" in problems[0].message
+
+
+def test_show_names_is_true_or_false() -> None:
+    """[staff] show_names takes TOML's true/false; anything else is refused, the default kept."""
+    config, problems = parse_config("[staff]\nshow_names = false\n", HERE)
+    assert problems == [] and config.staff_show_names is False
+    config, problems = parse_config('[staff]\nshow_names = "no"\n', HERE)
+    assert config.staff_show_names is True
+    assert "true or false" in problems[0].message
+    config, problems = parse_config("[staff]\nshow_names = 0\n", HERE)
+    assert config.staff_show_names is True and problems

@@ -21,7 +21,8 @@ import re
 import threading
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -34,6 +35,7 @@ from kiosk.content.budget import (
     check_size,
     check_source,
 )
+from kiosk.content.in_short import IN_SHORT_KEY, box_html
 from kiosk.content.model import (
     DEFAULT_LANGUAGE,
     TRANSLATION_LANGUAGES,
@@ -64,7 +66,18 @@ from kiosk.support.nesting import deepest_line, parser_failure
 log = logging.getLogger(__name__)
 
 TOPIC_FILE = "topic.toml"
-PAGE_KEYS = {"title": str, "order": int, "summary": str, "picture": str, "translation": str}
+PAGE_KEYS = {
+    "title": str,
+    "order": int,
+    "summary": str,
+    "picture": str,
+    "translation": str,
+    # Clinical review: who checked the page, and when it is due again.
+    "reviewed_by": str,
+    "review_by": date,
+    # "In short": a "- point" line each below it (kiosk.content.in_short).
+    IN_SHORT_KEY: list,
+}
 REQUIRED_PAGE_KEYS = ("title", "order")
 #: A translation takes its order from its English page.
 REQUIRED_TRANSLATION_KEYS = ("title",)
@@ -98,6 +111,7 @@ def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
         )
     warnings: list[tuple[int, str]] = []
     values: dict[str, tuple[Any, int]] = {}
+    points: list[str] | None = None  # the list being read ("in_short:" then "- ..." lines)
     for index in range(1, len(lines)):
         number = index + 1
         line = lines[index].strip()
@@ -106,6 +120,12 @@ def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
             return _Header(values, body, number + 1), warnings
         if not line or line.startswith("#"):
             continue
+        if points is not None and line.startswith("-"):
+            point = line[1:].strip()
+            if point:
+                points.append(point)
+            continue
+        points = None
         key, sep, raw = line.partition(":")
         key = key.strip().lower()
         if not sep or not key:
@@ -116,7 +136,21 @@ def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
             warnings.append((number, f'unknown key "{key}", ignored{did_you_mean(key, PAGE_KEYS)}'))
             continue
         value: Any = raw.strip()
-        if PAGE_KEYS[key] is int:
+        if PAGE_KEYS[key] is list:
+            points = [value] if value else []
+            values[key] = (points, number)
+            continue
+        if PAGE_KEYS[key] is date:
+            if not value:
+                continue  # "review_by:" with no date yet: as if not written
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                warnings.append(
+                    (number, f'"{key}" must be a date like 2027-06-30, got "{value}"; ignored')
+                )
+                continue
+        elif PAGE_KEYS[key] is int:
             try:
                 value = int(value)
             except ValueError:
@@ -190,6 +224,12 @@ class _LazyRenderer:
                 rendered = self._render(source)
             except Exception as exc:  # one odd page must never stop the kiosk
                 rendered = self._fallback(source, exc)
+        # "In short" above the clinic's text, in the HTML only: ``plain_text``
+        # stays the clinic's text (the checker grades the two apart); the
+        # document's text, which Listen reads, starts with the box.
+        box = box_html(_points(source.header), source.language)
+        if box:
+            rendered = replace(rendered, html=box + rendered.html)
         if self.report is not None:
             for problem in rendered.problems:
                 self.report(problem)
@@ -256,6 +296,10 @@ def _could_not_show(*problems: Problem) -> Rendered:
         plain_text=COULD_NOT_SHOW,
         problems=problems,
     )
+
+
+def _points(header: _Header) -> tuple[str, ...]:
+    return tuple(header.values.get(IN_SHORT_KEY, ((), 0))[0])
 
 
 def _without_markdown(text: str) -> str:
@@ -506,6 +550,9 @@ class Loader:
             summary=header.values.get("summary", ("", 0))[0],
             source=source.path,
             body=renderer.body(source),
+            reviewed_by=header.values.get("reviewed_by", ("", 0))[0],
+            review_by=header.values.get("review_by", (None, 0))[0],
+            in_short=_points(header),
         )
 
     @staticmethod
@@ -521,6 +568,7 @@ class Loader:
             source=source.path,
             body=renderer.body(source),
             language=source.language,
+            in_short=_points(header),
             # An unknown value was reported at load; until fixed, assume not reviewed.
             translation=state if state is None or state in TRANSLATION_STATES else "draft",
         )
@@ -590,6 +638,7 @@ class Loader:
             values["cover"],
             tuple(pages),
             tuple(translations),
+            values["mental_health"],
         )
 
     def _read_topic_file(self, meta_file: Path, fallback_title: str) -> tuple[str, dict[str, Any]]:
@@ -719,7 +768,7 @@ class TopicKey:
     doc: str
 
 
-_KIND_NAMES: dict[type, str] = {int: "a whole number", str: "text"}
+_KIND_NAMES: dict[type, str] = {int: "a whole number", str: "text", bool: "true or false"}
 
 
 def _short_text(
@@ -746,6 +795,10 @@ def _short_text(
 
 def _any_number(_name: str, value: Any, _topic: TopicFolder) -> KeyCheck:
     return KeyCheck(int(value))
+
+
+def _flag(_name: str, value: Any, _topic: TopicFolder) -> KeyCheck:
+    return KeyCheck(bool(value))
 
 
 def _cover_picture(_name: str, value: Any, topic: TopicFolder) -> KeyCheck:
@@ -788,6 +841,14 @@ TOPIC_KEYS: tuple[TopicKey, ...] = (
         _cover_picture,
         "A picture on the topic's tile, a path from the topic's folder.",
     ),
+    TopicKey(
+        "mental_health",
+        bool,
+        False,
+        _flag,
+        "true for mental-health content: check-content then makes sure a page that "
+        "names suicide gives the 988 line.",
+    ),
 )
 _TOPIC_KEYS_BY_NAME = MappingProxyType({key.name: key for key in TOPIC_KEYS})
 
@@ -821,7 +882,7 @@ def topic_key_line(text: str, key: str) -> int | None:
 
 def _is_kind(value: Any, kind: type) -> bool:
     """TOML's true/false are not whole numbers, though Python's bool is an int."""
-    return not isinstance(value, bool) and isinstance(value, kind)
+    return (kind is bool) == isinstance(value, bool) and isinstance(value, kind)
 
 
 def load_library(root: Path) -> Library:

@@ -6,6 +6,7 @@ import re
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
@@ -18,7 +19,7 @@ Severity = Literal["error", "warning", "info"]
 DEFAULT_LANGUAGE = "en"
 #: The languages a page can be translated into (``name.es.md``): code -> the
 #: language's name in English, for the admin's messages. The kiosk's own words
-#: have a catalogue for each (``kiosk/ui/catalogues/``); a test keeps the two lists equal.
+#: have a catalogue for each (``kiosk/ui/i18n/locale/``); a test keeps the two lists equal.
 TRANSLATION_LANGUAGES = MappingProxyType({"es": "Spanish"})
 #: The values of a translated page's ``translation:`` header.
 TRANSLATION_STATES = ("draft", "reviewed")
@@ -138,10 +139,20 @@ class Page:
     #: A translation's review state from its header ("draft" or "reviewed");
     #: None for a page in English.
     translation: str | None = None
+    #: Clinical review, from the header: who reviewed the page ("" if no one
+    #: has) and the date it is due again (None if not given).
+    reviewed_by: str = ""
+    review_by: date | None = None
+    #: "In short": the page's key points in plain words (``kiosk.content.in_short``).
+    in_short: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
         return f"{self.topic_id}/{self.page_id}"
+
+    def needs_review(self, today: date) -> bool:
+        """No clinician has reviewed the page, or its review date has passed."""
+        return not self.reviewed_by or (self.review_by is not None and self.review_by < today)
 
     @property
     def html(self) -> str:
@@ -182,6 +193,9 @@ class Topic:
     pages: tuple[Page, ...]
     #: Title and summary in other languages; ``Library.translated`` uses them.
     translations: tuple[TopicText, ...] = ()
+    #: ``mental_health = true`` in topic.toml: check-content applies the
+    #: safe-messaging rules that need it (a page naming suicide gives 988).
+    mental_health: bool = False
 
     def text_in(self, code: str) -> TopicText | None:
         for text in self.translations:
@@ -262,6 +276,12 @@ class Library:
             if topic.topic_id == page.topic_id:
                 return topic
         raise KeyError(page.topic_id)
+
+    def needing_review(self, today: date) -> tuple[Page, ...]:
+        """The English pages no clinician has reviewed, or whose review date has
+        passed (``kiosk check-content`` warns about each)."""
+        english = self._english or self
+        return tuple(page for page in english.pages if page.needs_review(today))
 
     @property
     def errors(self) -> tuple[Problem, ...]:

@@ -42,6 +42,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO
 
+from kiosk.enquiries import labels
 from kiosk.enquiries.keys import KeysError
 from kiosk.enquiries.leftovers import LEFTOVER, ExportPlaces
 from kiosk.enquiries.store import StoredEnquiry, StoreError, open_personal
@@ -79,17 +80,6 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", 
 _FORMULA_STARTS = "=+-@\uff1d\uff0b\uff0d\uff20"
 _INNER_TRIGGER = re.compile('([,;\t"\r\n][ \t\r\n]*)(?=[' + re.escape(_FORMULA_STARTS) + "])")
 
-# The words staff read, in English, as the form shows them (kiosk.ui.strings
-# has the same: the core cannot import the UI).
-METHOD_WORDS = {"call": "Call", "text": "Text", "email": "Email"}
-BEST_TIME_WORDS = {
-    "morning": "Morning",
-    "afternoon": "Afternoon",
-    "evening": "Evening",
-    "any": "Any time",
-}
-STATUS_WORDS = {"new": "New", "exported": "Exported", "contacted": "Contacted"}
-NO_TOPIC = "Something else"  # the form's choice for a question on no topic
 RECEIVED_FORMAT = "%Y-%m-%d %H:%M"
 
 # XLSX column widths, in characters: enough for the usual value.
@@ -337,20 +327,17 @@ def _row(
         personal = open_personal(opener, enquiry)
     except (KeysError, StoreError):
         return None
-    topic = titles.get(enquiry.topic, enquiry.topic) if enquiry.topic else NO_TOPIC
-    method = personal.get("method", "")
-    best_time = personal.get("best_time", "")
     cells: tuple[str, ...] = (
         str(enquiry.id),
         received_text(enquiry.created_at, tz),
-        topic,
+        labels.topic(enquiry.topic, titles),
         personal.get("name", ""),
         personal.get("phone", ""),
         personal.get("email", ""),
-        METHOD_WORDS.get(method, method),
-        BEST_TIME_WORDS.get(best_time, best_time),
+        labels.method(personal.get("method", "")),
+        labels.best_time(personal.get("best_time", "")),
         personal.get("message", ""),
-        STATUS_WORDS.get(enquiry.status, enquiry.status),
+        labels.status(enquiry.status),
     )
     if _LONE_SURROGATE.search("".join(cells)):  # one search per row, not per cell
         cells = tuple(_LONE_SURROGATE.sub("\ufffd", cell) for cell in cells)

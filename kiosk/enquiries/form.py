@@ -103,7 +103,7 @@ MESSAGE_ODD = "Please remove the unusual characters from your message."
 CONSENT_MISSING = "Please tick this box, so the clinic may contact you."
 
 #: Every message by name: the UI shows them in the patient's language
-#: (``kiosk.ui.strings.FORM_PROBLEMS`` has the same names).
+#: (``kiosk.ui.i18n.strings.FORM_PROBLEMS`` has the same names).
 PROBLEMS = {
     "NAME_MISSING": NAME_MISSING,
     "NAME_TOO_LONG": NAME_TOO_LONG,

@@ -17,8 +17,9 @@ recovery code is needed again, so deleting the staff file gains nobody an
 account. A damaged staff file is refused with a sentence saying so, never read
 as "no staff".
 
-Wrong PINs are counted for the whole device (a wrong name counts too) in the
-staff file, so a restart forgets nothing: after each failure the next try must
+Wrong PINs are counted for the whole device (a wrong name, and a wrong
+recovery code, count too) in the staff file, so a restart forgets nothing:
+after each failure the next try must
 wait 1, 2, 4, then 8 seconds; the fifth failure locks PIN entry for five
 minutes; a sign-in resets the count. Every attempt runs under an exclusive
 file lock, so two processes (the kiosk and ``kiosk staff`` in a terminal)
@@ -200,7 +201,13 @@ class NeedsStaffPin(StaffError):  # noqa: N818 (named for what happened)
 
 
 class WrongRecoveryCode(StaffError):  # noqa: N818 (named for what happened)
-    """The recovery code given does not open the enquiries' keys."""
+    """The recovery code given does not open the enquiries' keys. Counted with the
+    wrong PINs: ``failures`` in a row, device-wide; ``wait_seconds`` before the next try."""
+
+    def __init__(self, message: str, failures: int = 0, wait_seconds: float = 0.0) -> None:
+        super().__init__(message)
+        self.failures = failures
+        self.wait_seconds = wait_seconds
 
 
 class NoSuchStaff(StaffError):  # noqa: N818 (named for what happened)
@@ -539,7 +546,10 @@ class StaffAccounts:
                     raise NeedsRecoveryCode(
                         "There are no staff accounts yet: the first one needs the recovery code."
                     )
-                opener = self._recovery_opener(ring, recovery_code)
+                # With no account, the code is all there is to guess: it waits
+                # its turn like a PIN (the kiosk's set-up screen and the terminal alike).
+                self._check_turn(state)
+                opener = self._recovery_opener(ring, recovery_code, state)
             else:
                 if by is None:
                     raise NeedsStaffPin(
@@ -598,7 +608,8 @@ class StaffAccounts:
                 raise NoSuchStaff(f"There is no staff member called {name!r}.")
             ring = self._ring()
             if recovery_code is not None:
-                opener = self._recovery_opener(ring, recovery_code)
+                # Not held by the lock: the code is what ends it when every PIN is lost.
+                opener = self._recovery_opener(ring, recovery_code, state)
             elif by is not None:
                 opener = self._check_session(ring, state, by)
             else:
@@ -611,15 +622,31 @@ class StaffAccounts:
                 state.failures, state.last_failure, state.locked_until = 0, 0.0, 0.0
             self._save(state)
 
-    def _recovery_opener(self, ring: KeyRing, code: str) -> Opener:
+    def _check_turn(self, state: _State) -> None:
+        """Raise ``Locked`` or ``TooSoon`` while the device-wide wait runs (under the lock)."""
+        now = self._clock()
+        self._settle_clock(state, now)
+        wait, locked = self._wait(state, now)
+        if locked:
+            raise Locked(wait)
+        if wait > 0:
+            raise TooSoon(wait)
+        if state.failures >= MAX_FAILURES:
+            state.failures = 0  # the lock is over: a fresh count
+
+    def _recovery_opener(self, ring: KeyRing, code: str, state: _State) -> Opener:
+        """The recovery slot opened with ``code``; a wrong code is counted as a wrong PIN is."""
         if RECOVERY_LABEL not in ring.slot_labels():
             raise KeysProblem(f"The enquiries' keys file {self.keys_file} has no recovery slot.")
         try:
             return ring.unlock_slot(RECOVERY_LABEL, code)
         except KeysError:
+            failures, wait = self._count_failure(state, self._clock())
             raise WrongRecoveryCode(
                 "That recovery code does not open the enquiries' keys. It is the code in "
-                "RECOVERY-CODE.txt from the kiosk's first run (24 letters and digits)."
+                "RECOVERY-CODE.txt from the kiosk's first run (24 letters and digits).",
+                failures,
+                wait,
             ) from None
 
     def _check_session(self, ring: KeyRing, state: _State, by: Session) -> Opener:

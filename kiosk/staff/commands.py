@@ -27,8 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kiosk.config import load_config
+from kiosk.enquiries import labels
 from kiosk.enquiries.export import (
-    NO_TOPIC,
     ExportError,
     ExportOptions,
     export_enquiries,
@@ -569,8 +569,9 @@ def _enquiries_list(cmd: _Command) -> ExitStatus:
         except StoreError as exc:
             raise Stop(ExitStatus.FAILED, f"The enquiries could not be read ({exc}).") from None
         for enquiry in stored:
-            topic = titles.get(enquiry.topic, enquiry.topic) if enquiry.topic else NO_TOPIC
-            fields = [str(enquiry.id), received_text(enquiry.created_at), topic, enquiry.status]
+            topic = labels.topic(enquiry.topic, titles)
+            fields = [str(enquiry.id), received_text(enquiry.created_at), topic]
+            fields.append(labels.status(enquiry.status))
             fields = [_printable(field) for field in fields]
             try:
                 personal = open_personal(session.opener, enquiry)

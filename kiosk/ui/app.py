@@ -34,6 +34,7 @@ from kiosk.enquiries.leftovers import ExportPlaces
 from kiosk.paths import Paths
 from kiosk.ui import i18n
 from kiosk.ui.lockdown import LockdownFilter
+from kiosk.ui.patient.speech import Reader
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
 
@@ -140,7 +141,7 @@ class _Stores:
 
     def get(self) -> EnquiryStore | None:
         if self._opener is None:
-            from kiosk.enquiries.opener import StoreOpener
+            from kiosk.enquiries.opener import StoreOpener  # libsodium, sqlite3: see above
 
             self._opener = StoreOpener(self._paths)
         return self._opener.get()
@@ -226,7 +227,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         # Keys, database checks, the form and the content watcher (a walk of
         # every content folder) are not on the way to the first screen; they
         # are ready a moment later, before anyone can tap.
-        from kiosk.ui.reload import LiveReload
+        from kiosk.ui.reload import LiveReload  # after the first paint, as said above
 
         kiosk.reload = LiveReload(window, paths)
         store = stores.get()
@@ -241,8 +242,6 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         QTimer.singleShot(SPEECH_DELAY_MS, window, start_speech)
 
     def start_speech() -> None:
-        from kiosk.ui.patient.speech import Reader
-
         window.page.read_aloud.set_reader(Reader.create(parent=window, language=i18n.current()))
 
     _FirstPaint(app, after_first_paint)
@@ -255,7 +254,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
 def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:
     """Page-view counts and staff mode (the hidden gesture, the PIN pad, the
     panel). A fault here is logged and leaves the patients' kiosk running."""
-    from kiosk.page_views import PageViews
+    from kiosk.page_views import PageViews  # sqlite3: not on the way to the first screen
 
     views = PageViews(paths.stats_file)
     kiosk.page_views = views
@@ -266,7 +265,7 @@ def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:
 
     kiosk.window.screen_changed.connect(count_page)
     try:
-        from kiosk.ui.staff.mode import StaffMode
+        from kiosk.ui.staff.mode import StaffMode  # all of staff mode: after the first paint
 
         kiosk.staff = StaffMode(
             kiosk.window,

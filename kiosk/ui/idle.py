@@ -69,10 +69,6 @@ class IdleMonitor(QObject):
 
     # -- state ----------------------------------------------------------------
     @property
-    def warning_shown(self) -> bool:
-        return self._countdown.isActive()
-
-    @property
     def armed(self) -> bool:
         return self._idle_timer.isActive() or self._countdown.isActive()
 

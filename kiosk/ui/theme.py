@@ -165,4 +165,11 @@ def document_css(config: Config, contrast: str = DEFAULT_CONTRAST) -> str:
         f"h1, h2, h3, h4 {{ color: {c['primary']}; margin-top: 12px; margin-bottom: 12px; }}"
         f"a {{ color: {c['primary']}; text-decoration: underline; font-weight: 600; }}"
         "img { margin: 12px; }"
+        # "In short" (kiosk.content.in_short): a one-cell table, the only box
+        # Qt's rich text draws with a background and a border.
+        f".in-short {{ background-color: {c['surface']}; border-width: 2px; "
+        f"border-style: solid; border-color: {c['primary']}; "
+        "border-collapse: collapse; margin-bottom: 24px; }"
+        f".in-short td {{ background-color: {c['surface']}; }}"  # collapsed: the cell paints
+        f".in-short-heading {{ color: {c['primary']}; font-weight: 700; margin-bottom: 8px; }}"
     )

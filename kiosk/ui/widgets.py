@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QResizeEvent
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QColor,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -17,11 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.ui.i18n import strings
+from kiosk.ui.metrics import CHOICE_GAP, CONTROL_GAP, DOT_GAP, TILE_PADDING
+
 #: Buttons take focus from the keyboard (a switch or keypad accessory) but not
 #: from a tap: a focus ring left on the tile a patient tapped would tell the
 #: next patient what they read.
 BUTTON_FOCUS = Qt.FocusPolicy.TabFocus
-CHOICE_GAP = 12
 CHOICE_MIN_WIDTH = 190  # px: a choice button narrower than this wraps to the next row
 
 
@@ -35,14 +45,42 @@ def plain_label(text: str = "", object_name: str | None = None) -> QLabel:
     return label
 
 
+def text_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
+    """A label for reading: plain text (markup from content or config is shown
+    as typed), wrapped unless told, never selectable (a finger dragging over it
+    scrolls)."""
+    label = plain_label(text, object_name)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return label
+
+
+def centred(content: QWidget, max_width: int | None = None) -> QHBoxLayout:
+    """A row with ``content`` in its middle: with ``max_width``, a column (a
+    page's text, a card, the form) that grows up to that width; without, a
+    control at its own size.
+
+    Stretches either side rather than an alignment flag: an aligned widget gets
+    its plain size hint, and a wrapped label in it would be cut short (Qt
+    ignores heightForWidth for aligned items)."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addStretch(1)
+    if max_width is None:
+        row.addWidget(content)
+    else:
+        content.setMaximumWidth(max_width)
+        row.addWidget(content, 100)
+    row.addStretch(1)
+    return row
+
+
 def announce(widget: QWidget, text: str) -> None:
     """Have a screen reader say ``text`` now (a notice, a new page, the
     thank-you) without moving the focus. Nothing happens when no assistive
     technology is listening."""
     if not text:
         return
-    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-
     if QAccessible.isActive():
         QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, text))
 
@@ -90,8 +128,8 @@ class Tile(QPushButton):
         self.setFocusPolicy(BUTTON_FOCUS)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         row = QHBoxLayout(self)
-        row.setContentsMargins(20, 16, 20, 16)
-        row.setSpacing(16)
+        row.setContentsMargins(*TILE_PADDING, *TILE_PADDING)
+        row.setSpacing(CONTROL_GAP)
         if number is not None:
             badge = plain_label(str(number), "tileNumber")
             badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -184,7 +222,6 @@ class ProgressDots(QWidget):
     """ "3 of 7" as dots; the current one filled. Not a control: it cannot be tapped."""
 
     DOT = 14
-    GAP = 10
 
     def __init__(self) -> None:
         super().__init__()
@@ -199,8 +236,6 @@ class ProgressDots(QWidget):
 
     def set_position(self, index: int, count: int) -> None:
         self._index, self._count = index, count
-        from kiosk.ui import strings  # the patient's language, as the label beside it
-
         self.setAccessibleName(strings.PAGE_OF_ACCESSIBLE.format(index=index + 1, count=count))
         self.updateGeometry()
         self.update()
@@ -209,7 +244,7 @@ class ProgressDots(QWidget):
         return self._index, self._count
 
     def sizeHint(self) -> QSize:
-        width = self._count * self.DOT + max(0, self._count - 1) * self.GAP
+        width = self._count * self.DOT + max(0, self._count - 1) * DOT_GAP
         return QSize(max(width, 1), self.DOT + 4)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -217,7 +252,7 @@ class ProgressDots(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         y = (self.height() - self.DOT) / 2
         for i in range(self._count):
-            x = i * (self.DOT + self.GAP)
+            x = i * (self.DOT + DOT_GAP)
             painter.setPen(self._colour)
             painter.setBrush(self._colour if i == self._index else Qt.GlobalColor.transparent)
             painter.drawEllipse(int(x) + 1, int(y) + 1, self.DOT - 2, self.DOT - 2)

@@ -13,30 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QGuiApplication,
-    QImage,
-    QKeyEvent,
-    QPixmap,
-    QResizeEvent,
-    QScreen,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QScreen
+from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import Config
 from kiosk.content import Library, Page
-from kiosk.ui import i18n, keynav, strings
+from kiosk.ui import i18n, keynav
+from kiosk.ui.i18n import strings
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import is_blocked_key
+from kiosk.ui.metrics import SCREEN_MARGIN
 from kiosk.ui.patient.home import TILE_MIN_WIDTH, HomeScreen
 from kiosk.ui.patient.overlays import CrisisOverlay, DisplayOverlay, IdleOverlay
 from kiosk.ui.patient.page import PageScreen
@@ -48,7 +34,8 @@ from kiosk.ui.theme import (
     style_sheet,
     text_factor,
 )
-from kiosk.ui.widgets import ElidedLabel, announce, button, plain_label, relabel
+from kiosk.ui.topbar import TopBar
+from kiosk.ui.widgets import announce
 
 if TYPE_CHECKING:
     from kiosk.enquiries.store import EnquiryStore
@@ -57,8 +44,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOTICE_MS = 6000
-LOGO_PX = 56  # the logo's height in the top bar
-NARROW_PX = 1000  # below this width the top bar takes two rows
+NOTICE_WIDTH = 720  # px at most: a short sentence, low on the screen
+NOTICE_LIFT = 120  # px between the notice and the bottom of the screen
 
 
 class KioskWindow(QWidget):
@@ -105,30 +92,9 @@ class KioskWindow(QWidget):
         self._view = library  # the library in the patient's language
 
         # -- the bar on top of every screen --
-        self.bar = bar = QWidget()
-        bar.setObjectName("topBar")
-        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.clinic_name = ElidedLabel(config.clinic_name)
-        self.clinic_name.setObjectName("clinicName")
-        self.logo = plain_label("", "clinicLogo")
-        self.logo.hide()
-        self.set_logo(logo)
-        self.brand = QWidget()  # the logo and the name, kept together in the bar
-        brand = QHBoxLayout(self.brand)
-        brand.setContentsMargins(0, 0, 0, 0)
-        brand.setSpacing(16)
-        brand.addWidget(self.logo)
-        brand.addWidget(self.clinic_name, 1)
-        self.help_button = button(strings.NEED_HELP, "crisis", "helpButton")
-        self.request_button = button(strings.REQUEST_INFO, "onbar", "barRequest")
-        self.display_button = button(strings.TEXT_SIZE, "onbar", "displayButton")
-        self.display_button.setAccessibleDescription(strings.DISPLAY_TITLE)
-        self._bar = QGridLayout(bar)
-        self._bar.setContentsMargins(24, 12, 24, 12)
-        self._bar.setHorizontalSpacing(16)
-        self._bar.setVerticalSpacing(8)
-        self._bar_shape: tuple[bool, bool] | None = None
-        self._layout_bar(narrow=False)
+        self.bar = TopBar(config.clinic_name, logo)
+        # The name, where staff mode's hold gesture listens.
+        self.clinic_name = self.bar.clinic_name
 
         # -- screens --
         self.stack = QStackedWidget()
@@ -146,7 +112,7 @@ class KioskWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(bar)
+        layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
 
         # -- overlays, notices --
@@ -188,26 +154,6 @@ class KioskWindow(QWidget):
             self.stack.addWidget(self._request)
         return self._request
 
-    def set_logo(self, path: Path | None) -> None:
-        """The clinic's logo beside its name; a picture that does not load is
-        left out (and logged), never a broken image."""
-        if path is None:
-            self.logo.hide()
-            return
-        image = QImage(str(path))
-        if image.isNull():
-            log.error("config: the logo %s could not be read; showing the name only", path)
-            self.logo.hide()
-            return
-        pixmap = QPixmap.fromImage(image).scaledToHeight(
-            LOGO_PX, Qt.TransformationMode.SmoothTransformation
-        )
-        if pixmap.width() > 4 * LOGO_PX:  # a very wide logo: keep the name's room
-            pixmap = pixmap.scaledToWidth(4 * LOGO_PX, Qt.TransformationMode.SmoothTransformation)
-        self.logo.setPixmap(pixmap)
-        self.logo.setAccessibleName(self.config.clinic_name)
-        self.logo.show()
-
     def _connect_signals(self) -> None:
         # Navigation from the screens.
         self.home.page_chosen.connect(self.show_page)
@@ -219,10 +165,10 @@ class KioskWindow(QWidget):
         self.page.home.connect(self.show_home)
         self.page.page_link.connect(self.show_page)
         # The bar.
-        self.help_button.clicked.connect(self.show_crisis)
+        self.bar.help_button.clicked.connect(self.show_crisis)
         self.crisis.close_button.clicked.connect(self.crisis_closed)
-        self.request_button.clicked.connect(lambda: self.show_request(self._current_topic()))
-        self.display_button.clicked.connect(self.show_display)
+        self.bar.request_button.clicked.connect(lambda: self.show_request(self._current_topic()))
+        self.bar.display_button.clicked.connect(self.show_display)
         self.display.size_chosen.connect(self.set_text_size)
         self.display.contrast_chosen.connect(self.set_contrast)
         # The idle clock.
@@ -261,8 +207,7 @@ class KioskWindow(QWidget):
         """New branding, colours (the caller restyles the app), texts and timings."""
         self.config = config
         self.setWindowTitle(config.clinic_name)
-        self.clinic_name.set_full_text(config.clinic_name)
-        self.set_logo(logo)
+        self.bar.set_brand(config.clinic_name, logo)
         self.home.apply_config(config)
         self.crisis.set_text(strings.CRISIS_BODY, config.crisis_text)
         self.restyle()
@@ -303,7 +248,7 @@ class KioskWindow(QWidget):
         if widget is not self.home:
             self._used = True  # the next patient must not inherit what this opened
         self.stack.setCurrentWidget(widget)
-        self.request_button.setVisible(widget is self.page)
+        self.bar.request_button.setVisible(widget is self.page)
         self.screen_changed.emit(self.current_screen)
 
     def show_home(self) -> None:
@@ -389,7 +334,7 @@ class KioskWindow(QWidget):
         if page is not None:  # re-lay the text out under the new sizes
             self.page.show_page(page, self._index, len(self._pages))
         self.display.set_state(self.text_size, self.contrast)
-        self._layout_bar()
+        self.bar.fit(self.width())
 
     def set_language(self, language: str) -> None:
         """Every word of the kiosk's own in ``language``, and the content's
@@ -412,16 +357,13 @@ class KioskWindow(QWidget):
             self.show_home()
 
     def _retranslate(self) -> None:
-        relabel(self.help_button, strings.NEED_HELP)
-        relabel(self.request_button, strings.REQUEST_INFO)
-        relabel(self.display_button, strings.TEXT_SIZE)
-        self.display_button.setAccessibleDescription(strings.DISPLAY_TITLE)
+        self.bar.retranslate()
         self.home.retranslate()
         self.page.retranslate()
         self.crisis.retranslate(self.config.crisis_text)
         self.idle_overlay.retranslate()
         self.display.retranslate()
-        self._layout_bar()
+        self.bar.fit(self.width())
 
     # -- idle, reset, recovery ------------------------------------------------
     def on_request_finished(self) -> None:
@@ -478,11 +420,12 @@ class KioskWindow(QWidget):
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
-        width = min(self.width() - 48, 720)
+        width = min(self.width() - 2 * SCREEN_MARGIN, NOTICE_WIDTH)
         self.notice.setFixedWidth(max(200, width))
         self.notice.adjustSize()
         self.notice.move(
-            (self.width() - self.notice.width()) // 2, self.height() - self.notice.height() - 120
+            (self.width() - self.notice.width()) // 2,
+            self.height() - self.notice.height() - NOTICE_LIFT,
         )
         self.notice.show()
         self.notice.raise_()
@@ -490,52 +433,9 @@ class KioskWindow(QWidget):
         self._notice_timer.start(NOTICE_MS)
 
     # -- layout ---------------------------------------------------------------
-    def _layout_bar(self, *, narrow: bool | None = None) -> None:
-        """Wide screens: name and buttons on one row. Narrow (portrait): the
-        name and "Aa" get a row of their own, so the name is never cut to a few
-        letters; "Need help now?" and "Request information" share the next row,
-        or take a row each when large text or a long translation needs it."""
-        if narrow is None:
-            narrow = self.width() < NARROW_PX
-        stacked = narrow and self._bar_buttons_overflow()
-        if (narrow, stacked) == self._bar_shape:
-            return
-        self._bar_shape = (narrow, stacked)
-        for widget in (self.brand, self.help_button, self.request_button, self.display_button):
-            self._bar.removeWidget(widget)
-        if narrow:
-            self._bar.setContentsMargins(16, 10, 16, 10)
-            self._bar.addWidget(self.brand, 0, 0, 1, 2)
-            self._bar.addWidget(self.display_button, 0, 2)
-            if stacked:
-                self._bar.addWidget(self.help_button, 1, 0, 1, 3)
-                self._bar.addWidget(self.request_button, 2, 0, 1, 3)
-            else:
-                self._bar.addWidget(self.help_button, 1, 0)
-                self._bar.addWidget(self.request_button, 1, 1, 1, 2)
-            for column, stretch in enumerate((0, 1, 0, 0)):
-                self._bar.setColumnStretch(column, stretch)
-        else:
-            self._bar.setContentsMargins(24, 12, 24, 12)
-            self._bar.addWidget(self.brand, 0, 0)
-            self._bar.addWidget(self.help_button, 0, 1)
-            self._bar.addWidget(self.request_button, 0, 2)
-            self._bar.addWidget(self.display_button, 0, 3)
-            for column, stretch in enumerate((1, 0, 0, 0)):
-                self._bar.setColumnStretch(column, stretch)
-
-    def _bar_buttons_overflow(self) -> bool:
-        needed = (
-            self.help_button.sizeHint().width()
-            + self.request_button.sizeHint().width()
-            + self._bar.horizontalSpacing()
-            + 2 * 16
-        )
-        return needed > self.width()
-
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._layout_bar()
+        self.bar.fit(self.width())
 
     # -- lockdown -------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

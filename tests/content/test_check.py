@@ -27,6 +27,11 @@ CLEAN_A = """A short first page. It has a few plain words.
 [Next: page B](02-b.md)"""
 
 
+#: A clinician's review, in a page's header (a page without one gets a warning).
+REVIEWED = "reviewed_by: Dr Lee\nreview_by: 2099-01-01\n"
+NOT_REVIEWED = "no clinical review yet"
+
+
 def clean(root: Path) -> Path:
     """A small library with nothing wrong: a topic, three pages, a picture."""
     topic = root / "t"
@@ -35,9 +40,11 @@ def clean(root: Path) -> Path:
     (topic / "topic.toml").write_text(
         'title = "Tea"\norder = 1\nsummary = "All about tea."\n', encoding="utf-8"
     )
-    write_page(topic, "01-a.md", "A", 1, CLEAN_A)
-    write_page(topic, "02-b.md", "B", 2, "Page B is short too.", "picture: images/ok.png\n")
-    write_page(topic, "03-c.md", "C", 3, "The last page. Go back to [page A](01-a.md).")
+    write_page(topic, "01-a.md", "A", 1, CLEAN_A, REVIEWED)
+    write_page(
+        topic, "02-b.md", "B", 2, "Page B is short too.", "picture: images/ok.png\n" + REVIEWED
+    )
+    write_page(topic, "03-c.md", "C", 3, "The last page. Go back to [page A](01-a.md).", REVIEWED)
     return root
 
 
@@ -57,14 +64,16 @@ def assert_documented(line: str) -> None:
             assert words in GUIDE, f"not in docs/authoring.md: {words!r} (from {line!r})"
 
 
-def lines(root: Path) -> list[str]:
+def lines(root: Path, *, review: bool = False) -> list[str]:
     """The problem lines `kiosk check-content` prints, paths relative to ``root``
-    (each one checked to be in the authoring guide)."""
+    (each one checked to be in the authoring guide); without ``review``, not the
+    "no clinical review yet" warnings of pages a test writes without a reviewer
+    (the review rules have tests of their own)."""
     report = check(root)
     printed = [format_problem(problem, report.root) for problem in report.problems]
     for line in printed:
         assert_documented(line)
-    return printed
+    return [line for line in printed if review or NOT_REVIEWED not in line]
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
@@ -84,7 +93,8 @@ def test_a_clean_library_has_no_problems(root: Path, capsys: pytest.CaptureFixtu
     assert code == 0
     assert out == [
         # Very short, plain sentences: below grade 0 (the formula has no floor).
-        "t/01-a.md: info: reading level grade -1.1 (17 words, 5 sentences)",
+        # The list ("- one thing", "- another thing") is one sentence, not two.
+        "t/01-a.md: info: reading level grade -0.7 (17 words, 4 sentences)",
         "t/02-b.md: info: reading level grade -1.8 (5 words, 1 sentence)",
         "t/03-c.md: info: reading level grade -2.2 (8 words, 2 sentences)",
         "3 pages in 1 topic: 0 errors, 0 warnings",
@@ -188,7 +198,7 @@ def test_link_to_a_page_left_out(root: Path) -> None:
     """The page left out is the error; the link to it is a warning on its own line."""
     (root / "t" / "02-b.md").write_bytes(b"---\ntitle: B\norder: 2\n---\n\nCaf\xe9\n")
     assert lines(root) == [
-        't/01-a.md:11: warning: link to "02-b.md": no such page; shown as text',
+        't/01-a.md:13: warning: link to "02-b.md": no such page; shown as text',
         "t/02-b.md:6: error: is not valid UTF-8 text (save it as UTF-8); page left out",
     ]
 
@@ -448,11 +458,14 @@ def test_a_page_that_cannot_be_rendered_is_an_error(
 
 
 def test_shipped_content_has_no_errors(capsys: pytest.CaptureFixture[str]) -> None:
-    """What we ship: no errors; the article's reading level is above grade 8 on seven pages."""
+    """What we ship: no errors; the article's reading level is above grade 8 on seven
+    pages (their "In short" is not); no page has had its clinical review yet."""
     code, out = run(["check-content"], capsys)
     assert code == 0
     assert [line for line in out if ": error: " in line] == []
-    warnings = [line for line in out if ": warning: " in line]
+    reviews = [line for line in out if f": warning: {NOT_REVIEWED}" in line]
+    assert len(reviews) == 9
+    warnings = [line for line in out if ": warning: " in line and line not in reviews]
     assert [w.split(":")[0] for w in warnings] == [
         "ketamine-and-depression/01-ketamine-and-depression.md",
         "ketamine-and-depression/02-what-is-ketamine.md",
@@ -464,7 +477,14 @@ def test_shipped_content_has_no_errors(capsys: pytest.CaptureFixture[str]) -> No
     ]
     assert all("reading level is grade" in w for w in warnings)
     assert len([line for line in out if ": info: reading level grade" in line]) == 9
-    assert out[-1] == "9 pages in 1 topic: 0 errors, 7 warnings"
+    in_short = [line for line in out if ': info: "In short" reading level grade' in line]
+    assert len(in_short) == 7  # the article's pages
+    for line in in_short:
+        grade = float(line.split(" grade ")[1].split(" ")[0])
+        assert grade <= 6, line  # the AMA's aim
+    assert out[-1] == "9 pages in 1 topic: 0 errors, 16 warnings"
+    assert out[-2] == "9 translations: 9 in Spanish; 9 drafts for the clinic to review"
+    assert "9 pages need a clinical review (9 not reviewed, 0 past their review date):" in out
     assert cli.main(["check-content", "--strict", str(shipped_content_dir())]) == 1
 
 

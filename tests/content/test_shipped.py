@@ -34,7 +34,7 @@ def test_typing_slips_are_fixed(shipped_library: Library) -> None:
     for slip in ("quick rapid", "important o make", "resistent", "are fully understood"):
         assert slip not in text
     assert "are not fully understood" in text
-    assert "treatment resistant depression" in text
+    assert "treatment-resistant depression" in text
     # A sentence kept word for word from the article.
     assert "Ketamine is a powerful medication, and it is important to make sure" in text
 

@@ -14,7 +14,7 @@ from kiosk.content.check import check, summary
 from kiosk.content.model import split_language
 from kiosk.content.render import Renderer
 from tests.conftest import png_bytes, write_page
-from tests.content.test_check import lines
+from tests.content.test_check import REVIEWED, lines
 
 
 def write_translation(
@@ -33,9 +33,9 @@ def root(tmp_path: Path) -> Path:
     """A topic of three English pages; the first two translated into Spanish."""
     root = tmp_path / "content"
     topic = root / "t"
-    write_page(topic, "01-a.md", "Alpha", 1, "Read [the beta page](02-b.md) next.")
-    write_page(topic, "02-b.md", "Beta", 2, "Beta text.")
-    write_page(topic, "03-c.md", "Gamma", 3, "Gamma text.")
+    write_page(topic, "01-a.md", "Alpha", 1, "Read [the beta page](02-b.md) next.", REVIEWED)
+    write_page(topic, "02-b.md", "Beta", 2, "Beta text.", REVIEWED)
+    write_page(topic, "03-c.md", "Gamma", 3, "Gamma text.", REVIEWED)
     (topic / "topic.toml").write_text(
         'title = "Tea"\norder = 1\nsummary = "All about tea."\n\n'
         '[es]\ntitle = "Té"\nsummary = "Todo sobre el té."\n',
@@ -371,7 +371,7 @@ def test_translations_left_out_are_counted(root: Path) -> None:
 
 
 def test_a_library_without_translations_has_the_same_summary(tmp_path: Path) -> None:
-    write_page(tmp_path / "t", "01.md", "One", 1, "Fine text here.")
+    write_page(tmp_path / "t", "01.md", "One", 1, "Fine text here.", REVIEWED)
     (tmp_path / "t" / "topic.toml").write_text('title = "T"\n', encoding="utf-8")
     library = load_library(tmp_path)
     assert library.languages == ()
@@ -409,7 +409,7 @@ def test_shipped_spanish_crisis_help_names_988_in_spanish(shipped_library: Libra
     )
     assert page is not None
     text = page.plain_text
-    assert "No es un consejo médico" in text
+    assert "No sustituye la consulta con un profesional de la salud" in text
     assert "Spravato" in text and "REMS" in text and "FDA" in text
     assert "llame al 988 y oprima el 2" in text
     assert "envíe AYUDA por mensaje de texto al 988" in text

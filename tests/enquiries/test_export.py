@@ -262,9 +262,9 @@ def test_a_row_in_words_for_staff(
     assert [r["Reference"] for r in rows] == [str(first), str(second), str(third)]
     assert rows[0]["Received"] == "2026-11-27 09:30"  # 16:30 UTC in UTC-7
     assert rows[0]["Topic"] == "Ketamine and depression"
-    assert rows[1]["Topic"] == "Something else"
+    assert rows[1]["Topic"] == "General question"
     assert rows[2]["Topic"] == "unknown-topic"
-    assert (rows[0]["Contact by"], rows[0]["Best time"]) == ("Text", "Evening")
+    assert (rows[0]["Contact by"], rows[0]["Best time"]) == ("Text message", "Evening")
     assert (rows[1]["Contact by"], rows[1]["Best time"]) == ("Email", "Any time")
     assert rows[1]["Email"] == "jo@example.org"
     assert rows[0]["Phone"] == "'+18015550100"  # a leading + is a trigger too

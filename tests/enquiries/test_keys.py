@@ -297,7 +297,7 @@ def test_a_failed_write_changes_nothing_and_leaves_no_temp_file(
     def no_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(keys.os, "replace", no_replace)
+    monkeypatch.setattr("kiosk.enquiries.keys.os.replace", no_replace)
     with pytest.raises(KeysError, match="could not be written"):
         ring.add_slot("Alex", "2468", opener, FAST)
     monkeypatch.undo()
@@ -524,7 +524,7 @@ def test_load_or_create_raises_when_it_cannot_even_start_again(
     def no_rename(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(keys.os, "rename", no_rename)
+    monkeypatch.setattr("kiosk.enquiries.keys.os.rename", no_rename)
     with pytest.raises(KeysError, match="could not be moved aside"):
         KeyRing.load_or_create(paths.keys_file, paths.recovery_file, kdf=FAST)
     monkeypatch.undo()

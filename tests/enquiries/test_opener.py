@@ -17,7 +17,9 @@ from kiosk.paths import Paths
 FAST = KdfParams.fast_for_tests()
 
 
-def test_first_run_makes_keys_a_recovery_code_and_a_store(tmp_path: Path, caplog) -> None:
+def test_first_run_makes_keys_a_recovery_code_and_a_store(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     paths = Paths.resolve(tmp_path)
     opener = StoreOpener(paths, kdf=FAST)
@@ -51,7 +53,9 @@ def test_a_read_only_disk_at_first_run_heals_without_a_restart(tmp_path: Path) -
         subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
-def test_enquiries_sealed_to_a_lost_key_are_reported_loudly(tmp_path: Path, caplog) -> None:
+def test_enquiries_sealed_to_a_lost_key_are_reported_loudly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     paths = Paths.resolve(tmp_path)
     first = StoreOpener(paths, kdf=FAST)
     store = first.get()

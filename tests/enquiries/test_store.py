@@ -144,7 +144,7 @@ def faults(monkeypatch: pytest.MonkeyPatch) -> Faults:
             read_only = bool(kwargs.get("uri")) and "mode=ro" in str(args[0])
             (rules.readers if read_only else rules.connections).append(self)
 
-        def execute(self, sql: str, parameters: object = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+        def execute(self, sql: str, parameters: object = (), /) -> sqlite3.Cursor:
             for needle, make in rules.raise_on.items():
                 if needle in sql:
                     raise make()
@@ -523,7 +523,7 @@ def test_a_damaged_database_that_cannot_be_moved_is_logged_critical(
     def no_rename(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(database_module.os, "rename", no_rename)
+    monkeypatch.setattr("kiosk.enquiries.database.os.rename", no_rename)
     with EnquiryStore(db_path, keys.sealer) as store:
         assert not store.available
         assert any("could not be moved aside" in p for p in store.problems)
@@ -647,7 +647,7 @@ def test_a_damaged_database_that_cannot_be_read_read_only_is_copied_first(
 
     def refuse(path: Path, timeout: float) -> sqlite3.Connection:
         exc = sqlite3.OperationalError("unable to open database file")
-        exc.sqlite_errorcode = sqlite3.SQLITE_CANTOPEN  # type: ignore[attr-defined]
+        exc.sqlite_errorcode = sqlite3.SQLITE_CANTOPEN
         raise exc
 
     monkeypatch.setattr(database_module, "connect_read_only", refuse)
@@ -670,14 +670,14 @@ def test_the_copy_as_found_is_kept_when_the_damaged_file_cannot_be_moved(
 
     def refuse(path: Path, timeout: float) -> sqlite3.Connection:
         exc = sqlite3.OperationalError("attempt to write a readonly database")
-        exc.sqlite_errorcode = sqlite3.SQLITE_READONLY  # type: ignore[attr-defined]
+        exc.sqlite_errorcode = sqlite3.SQLITE_READONLY
         raise exc
 
     def no_rename(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(database_module, "connect_read_only", refuse)
-    monkeypatch.setattr(database_module.os, "rename", no_rename)
+    monkeypatch.setattr("kiosk.enquiries.database.os.rename", no_rename)
     with EnquiryStore(db_path, keys.sealer) as store:
         assert not store.available
         (problem,) = store.problems
@@ -926,7 +926,7 @@ def test_a_damaged_page_met_while_reading_drops_the_connection(
 
     def corrupt() -> BaseException:
         exc = sqlite3.DatabaseError("database disk image is malformed")
-        exc.sqlite_errorcode = sqlite3.SQLITE_CORRUPT  # type: ignore[attr-defined]
+        exc.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
         return exc
 
     with EnquiryStore(db_path, keys.sealer) as store:

@@ -272,6 +272,34 @@ def test_reset_pin_by_a_member(
     assert accounts.sign_in("Bob", "561730").opener.key_id == alice.opener.key_id
 
 
+WRONG_CODE = "0000-0000-0000-0000-0000-0000"
+
+
+def test_a_wrong_recovery_code_is_counted_and_waits_its_turn(
+    accounts: StaffAccounts, code: str, clock: FakeClock
+) -> None:
+    """With no staff yet, the code is what a guesser tries: each wrong one is
+    counted in the device-wide count, the next waits as after a wrong PIN, the
+    fifth locks, and even the right code waits for the lock to end."""
+    with pytest.raises(WrongRecoveryCode) as first:
+        accounts.add("Alice", ALICE_PIN, recovery_code=WRONG_CODE)
+    assert (first.value.failures, first.value.wait_seconds) == (1, DELAYS[0])
+    with pytest.raises(TooSoon):
+        accounts.add("Alice", ALICE_PIN, recovery_code=code)
+    for _ in range(MAX_FAILURES - 1):
+        clock.advance(max(DELAYS))
+        with pytest.raises(WrongRecoveryCode) as last:
+            accounts.add("Alice", ALICE_PIN, recovery_code=WRONG_CODE)
+    assert (last.value.failures, last.value.wait_seconds) == (MAX_FAILURES, LOCK_SECONDS)
+    clock.advance(max(DELAYS))
+    with pytest.raises(Locked):
+        accounts.add("Alice", ALICE_PIN, recovery_code=code)
+    assert reopen(accounts, clock).wait_seconds() > 0  # another process sees the same lock
+    clock.advance(LOCK_SECONDS)
+    accounts.add("Alice", ALICE_PIN, recovery_code=code)
+    assert accounts.wait_seconds() == 0  # the right code clears the count
+
+
 def test_reset_pin_with_the_recovery_code_also_ends_a_lock(
     accounts: StaffAccounts, alice: Session, code: str, clock: FakeClock
 ) -> None:

@@ -43,7 +43,7 @@ def test_an_entry_with_a_key_twice_is_refused(data_tmpdir: Path, field: str) -> 
     assert f'"{field}" twice' in check.message
 
 
-def _verify_status(capsys) -> tuple[int, str]:
+def _verify_status(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     """``kiosk audit verify``: the exit status and all it said."""
     args = cli.build_parser().parse_args(["audit", "verify"])
     code = commands.run(args, kdf=FAST, clock=FakeClock())
@@ -52,7 +52,10 @@ def _verify_status(capsys) -> tuple[int, str]:
 
 
 def test_no_log_but_enquiries_is_broken(
-    store: EnquiryStore, data_tmpdir: Path, capsys, monkeypatch: pytest.MonkeyPatch
+    store: EnquiryStore,
+    data_tmpdir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     path = data_tmpdir / "audit.log"
@@ -69,7 +72,9 @@ def test_no_log_but_enquiries_is_broken(
     assert code == ExitStatus.FAILED and "is empty" in err
 
 
-def test_no_log_and_no_enquiries_is_still_nothing_to_check(data_tmpdir: Path, capsys) -> None:
+def test_no_log_and_no_enquiries_is_still_nothing_to_check(
+    data_tmpdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data_tmpdir.mkdir(parents=True, exist_ok=True)
     code, said = _verify_status(capsys)
     assert code == ExitStatus.OK

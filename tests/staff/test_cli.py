@@ -586,7 +586,7 @@ def test_enquiries_list_one_per_line_newest_first(
     assert result.code == ExitStatus.OK, result.err
     first_line, second_line = result.out.splitlines()
     fields = first_line.split("\t")
-    assert fields[0] == str(newer) and fields[2] == "Something else" and fields[3] == "new"
+    assert fields[0] == str(newer) and fields[2] == "General question" and fields[3] == "New"
     assert "\x1b" not in result.out and "\x07" not in result.out
     assert fields[4].startswith("Eve") and fields[5] == "(555) 010-0199"
     assert second_line.split("\t")[4:] == ["Dana Whitfield", "(555) 010-0142 / dana@example.org"]

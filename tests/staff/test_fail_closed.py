@@ -9,6 +9,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,7 +72,7 @@ def test_a_wrong_pin_is_counted_before_it_is_checked(on_tmpfs: Path) -> None:
     seen: list[int] = []
     real = accounts._pin_matches
 
-    def spy(account, secret):  # what is on disk while the PIN is being checked
+    def spy(account: Any, secret: bytes) -> bool:  # what is on disk while the PIN is being checked
         seen.append(json.loads((on_tmpfs / "staff.json").read_text())["failures"]["count"])
         return real(account, secret)
 
@@ -80,7 +81,9 @@ def test_a_wrong_pin_is_counted_before_it_is_checked(on_tmpfs: Path) -> None:
     assert seen == [1]
 
 
-def _exit_status(pin: str, monkeypatch: pytest.MonkeyPatch, capsys) -> tuple[int, str]:
+def _exit_status(
+    pin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(f"Alice\n{pin}\n"))
     capsys.readouterr()
     args = cli.build_parser().parse_args(["enquiries", "list"])
@@ -90,7 +93,7 @@ def _exit_status(pin: str, monkeypatch: pytest.MonkeyPatch, capsys) -> tuple[int
 
 
 def test_the_command_line_answers_alike_for_right_and_wrong_pins(
-    on_tmpfs: Path, tmpfs: Path, monkeypatch: pytest.MonkeyPatch, capsys
+    on_tmpfs: Path, tmpfs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fill(tmpfs)
     right = _exit_status(ALICE_PIN, monkeypatch, capsys)

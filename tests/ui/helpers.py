@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+
+def application() -> QApplication:
+    """The running QApplication (``QApplication.instance()`` is typed as maybe none)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
 
 
 def visible_label(widget: QAbstractButton) -> str:
@@ -23,7 +31,7 @@ def find_button(root: QWidget, label: str) -> QAbstractButton:
     return matches[0]
 
 
-def tap(qtbot, widget: QWidget) -> None:
+def tap(qtbot: QtBot, widget: QWidget) -> None:
     """A finger's tap in the middle of a widget."""
     assert widget.isVisible() and widget.isEnabled(), f"cannot tap {widget}"
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())

@@ -9,17 +9,23 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, contrast_ratio
-from kiosk.content import load_library
-from kiosk.ui import i18n, strings, theme
-from kiosk.ui.catalogues.es import STRINGS as ES
-from tests.ui.helpers import find_button, tap
+from kiosk.content import Library, load_library
+from kiosk.enquiries.store import EnquiryStore
+from kiosk.ui import i18n, theme
+from kiosk.ui.i18n import strings
+from tests.conftest import MakeWindow, Timings
+from tests.ui.helpers import application, find_button, tap
 
-FAST = {"idle_ms": 150, "countdown_s": 1, "tick_ms": 40}
+# The kiosk's words in Spanish, by name.
+ES = i18n.table("es")
+
+FAST: Timings = {"idle_ms": 150, "countdown_s": 1, "tick_ms": 40}
 
 
 def _pixel(widget: QWidget, x: int, y: int) -> QColor:
@@ -29,7 +35,9 @@ def _pixel(widget: QWidget, x: int, y: int) -> QColor:
 # -- text size ------------------------------------------------------------------
 
 
-def test_the_aa_card_sets_three_text_sizes(make_window, qtbot, shipped_library) -> None:
+def test_the_aa_card_sets_three_text_sizes(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """ "Aa" on the bar opens the card; Large and Largest make the page's text
     about 26 and 32 pt; the choice shows as chosen, and stays across pages."""
     window = make_window()
@@ -54,7 +62,7 @@ def test_the_aa_card_sets_three_text_sizes(make_window, qtbot, shipped_library) 
     assert window.home.welcome.font().pointSizeF() > theme.TITLE_PT
 
 
-def test_larger_text_means_fewer_tile_columns(make_window, qtbot) -> None:
+def test_larger_text_means_fewer_tile_columns(make_window: MakeWindow, qtbot: QtBot) -> None:
     """Tiles reflow: three columns at 1280 px become two, then one."""
     window = make_window((1280, 800))
     QApplication.processEvents()
@@ -88,7 +96,7 @@ def test_standard_theme_is_aa_for_every_text_pair(fore: str, back: str, where: s
     assert contrast_ratio(colours[fore], colours[back]) >= 4.5, where
 
 
-def test_high_contrast_repaints_the_whole_app(make_window, qtbot) -> None:
+def test_high_contrast_repaints_the_whole_app(make_window: MakeWindow, qtbot: QtBot) -> None:
     """From the card: black background, white text, its own style sheet; back again."""
     window = make_window()
     background = QColor(Config().colours.background)
@@ -96,18 +104,20 @@ def test_high_contrast_repaints_the_whole_app(make_window, qtbot) -> None:
     tap(qtbot, find_button(window, "Aa"))
     tap(qtbot, find_button(window.display, "High contrast"))
     assert window.contrast == "high"
-    sheet = QApplication.instance().styleSheet()
+    sheet = application().styleSheet()
     assert "every control outlined" in sheet  # high-contrast.qss is in
     assert _pixel(window.home, 4, window.home.height() // 2) == QColor("#000000")
     assert window.home.welcome.palette().color(window.home.welcome.foregroundRole()) == QColor(
         "#ffffff"
     )
     tap(qtbot, find_button(window.display, "Standard"))
-    assert "every control outlined" not in QApplication.instance().styleSheet()
+    assert "every control outlined" not in application().styleSheet()
     assert _pixel(window.home, 4, window.home.height() // 2) == background
 
 
-def test_page_text_follows_the_contrast(make_window, qtbot, shipped_library) -> None:
+def test_page_text_follows_the_contrast(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """The page body's own CSS (links, headings) switches with the theme."""
     window = make_window()
     window.show_page(shipped_library.topics[0].pages[0].key)
@@ -121,36 +131,39 @@ def test_page_text_follows_the_contrast(make_window, qtbot, shipped_library) -> 
 # -- Spanish --------------------------------------------------------------------
 
 
-def test_espanol_switches_every_word_and_the_pages(make_window, qtbot, shipped_library) -> None:
+def test_espanol_switches_every_word_and_the_pages(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     window = make_window()
     tap(qtbot, find_button(window, "Español"))
     QApplication.processEvents()  # the new tiles show on the next pass of the event loop
     assert window.language == "es"
     spanish = shipped_library.translated("es")
-    assert find_button(window, ES["NEED_HELP"]).accessibleName() == ES["NEED_HELP"]
-    assert find_button(window, ES["REQUEST_INFO"])
+    assert find_button(window, str(ES["NEED_HELP"])).accessibleName() == ES["NEED_HELP"]
+    assert find_button(window, str(ES["REQUEST_INFO"]))
     assert window.home.disclaimer.text() == ES["DISCLAIMER"]
     titles = [tile.label_text() for tile in window.home.tiles]
     assert titles == [page.title for page in spanish.topics[0].pages]
     tap(qtbot, window.home.tiles[0])
     assert window.page.title.text() == spanish.topics[0].pages[0].title
-    assert find_button(window, ES["NEXT"])
+    assert find_button(window, str(ES["NEXT"]))
     assert not window.page.note.isVisible()  # the shipped pages are all translated
     # The crisis card names 988's Spanish option.
-    tap(qtbot, find_button(window, ES["NEED_HELP"]))
+    tap(qtbot, find_button(window, str(ES["NEED_HELP"])))
     assert "988" in window.crisis.body.text() and "2" in window.crisis.body.text()
-    tap(qtbot, find_button(window.crisis, ES["CLOSE"]))
+    tap(qtbot, find_button(window.crisis, str(ES["CLOSE"])))
     # The form, built again in Spanish, keyboard included.
-    tap(qtbot, find_button(window, ES["REQUEST_INFO"]))
+    tap(qtbot, find_button(window, str(ES["REQUEST_INFO"])))
     form = window.request
     assert ES["SEND"] in [b.text() for b in form.findChildren(type(form.send_button))]
     form.name_edit.setFocus()
     QApplication.processEvents()
+    assert form.keyboard is not None
     assert form.keyboard.key("Shift").text() == ES["KEY_SHIFT"]
 
 
 def test_a_page_without_translation_shows_in_english_with_a_note(
-    make_window, qtbot, content_copy: Path
+    make_window: MakeWindow, qtbot: QtBot, content_copy: Path
 ) -> None:
     topic = next(p for p in content_copy.iterdir() if p.is_dir())
     missing = sorted(topic.glob("*.es.md"))[2]
@@ -171,7 +184,9 @@ def test_a_page_without_translation_shows_in_english_with_a_note(
 # -- the idle reset puts everything back -----------------------------------------
 
 
-def test_idle_reset_returns_size_contrast_and_language(make_window, qtbot, config) -> None:
+def test_idle_reset_returns_size_contrast_and_language(
+    make_window: MakeWindow, qtbot: QtBot, config: Config
+) -> None:
     window = make_window(**FAST)
     tap(qtbot, find_button(window, "Español"))
     window.set_text_size("largest")
@@ -182,28 +197,30 @@ def test_idle_reset_returns_size_contrast_and_language(make_window, qtbot, confi
         pass
     assert (window.text_size, window.contrast, window.language) == ("default", "standard", "en")
     assert i18n.current() == "en" and strings.NEED_HELP == "Need help now?"
-    assert window.help_button.text() == "Need help now?"
-    assert QApplication.instance().styleSheet() == theme.style_sheet(config)
+    assert window.bar.help_button.text() == "Need help now?"
+    assert application().styleSheet() == theme.style_sheet(config)
     assert window.home.tiles[0].label_text() == (window.library.topics[0].pages[0].title)
     assert window.home.languages.value() == "en"
     assert window.is_pristine()
 
 
-def test_an_untouched_choice_costs_no_restyle(make_window, qtbot) -> None:
+def test_an_untouched_choice_costs_no_restyle(make_window: MakeWindow, qtbot: QtBot) -> None:
     """Choosing what is already chosen changes nothing (no restyle, still pristine)."""
     window = make_window()
-    sheet = QApplication.instance().styleSheet()
+    sheet = application().styleSheet()
     window.set_text_size("default")
     window.set_contrast("standard")
     window.set_language("en")
-    assert QApplication.instance().styleSheet() == sheet
+    assert application().styleSheet() == sheet
     assert window.is_pristine()
 
 
 # -- the keyboard alone -------------------------------------------------------------
 
 
-def _press(window: QWidget, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+def _press(
+    window: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
     target = window.focusWidget() or window
     QTest.keyClick(target, key, modifier)
     QApplication.processEvents()
@@ -219,7 +236,7 @@ def _focus_on(window: QWidget, label: str, key: Qt.Key = Qt.Key.Key_Tab, limit: 
 
 
 def test_keyboard_only_walk_through_every_page_to_the_request(
-    make_window, qtbot, shipped_library
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
     """Tab to the first tile, Enter; Next (reached with the arrow keys) on
     every page; then "Request information" from the bar."""
@@ -231,7 +248,8 @@ def test_keyboard_only_walk_through_every_page_to_the_request(
     for page in pages[1:]:
         _focus_on(window, "Next", Qt.Key.Key_Right)
         _press(window, Qt.Key.Key_Enter)
-        qtbot.waitUntil(lambda page=page: window.current_screen == f"page:{page.key}", timeout=2000)
+        # (mypy cannot infer a lambda with a default argument)
+        qtbot.waitUntil(lambda page=page: window.current_screen == f"page:{page.key}", timeout=2000)  # type: ignore[misc]
     _focus_on(window, "Request information", Qt.Key.Key_Left)
     _press(window, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current_screen == "request", timeout=2000)
@@ -246,7 +264,7 @@ def test_keyboard_only_walk_through_every_page_to_the_request(
     window.reset()
 
 
-def test_an_open_overlay_keeps_the_keyboard_focus(make_window, qtbot) -> None:
+def test_an_open_overlay_keeps_the_keyboard_focus(make_window: MakeWindow, qtbot: QtBot) -> None:
     """Crisis help opened with Enter: Tab and arrows stay on its Close; Enter closes."""
     window = make_window()
     _focus_on(window, "Need help now?")
@@ -259,7 +277,7 @@ def test_an_open_overlay_keeps_the_keyboard_focus(make_window, qtbot) -> None:
     qtbot.waitUntil(lambda: not window.crisis.isVisible(), timeout=1000)
 
 
-def test_the_aa_card_works_from_the_keyboard(make_window, qtbot) -> None:
+def test_the_aa_card_works_from_the_keyboard(make_window: MakeWindow, qtbot: QtBot) -> None:
     window = make_window()
     _focus_on(window, "Aa")
     _press(window, Qt.Key.Key_Return)
@@ -272,7 +290,7 @@ def test_the_aa_card_works_from_the_keyboard(make_window, qtbot) -> None:
     qtbot.waitUntil(lambda: window.contrast == "high", timeout=1000)
 
 
-def test_every_control_can_take_the_keyboard_focus(make_window, qtbot) -> None:
+def test_every_control_can_take_the_keyboard_focus(make_window: MakeWindow, qtbot: QtBot) -> None:
     """Home's controls are all in the Tab order, each named as labelled."""
     window = make_window()
     seen: list[str] = []
@@ -293,7 +311,7 @@ def test_every_control_can_take_the_keyboard_focus(make_window, qtbot) -> None:
 
 
 def test_listen_reads_the_page_and_stops_on_page_change_and_reset(
-    make_window, qtbot, shipped_library
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
     """With Qt's mock engine: Listen on a page speaks and highlights a word of
     the page; turning the page stops it; so does the idle reset."""
@@ -306,7 +324,9 @@ def test_listen_reads_the_page_and_stops_on_page_change_and_reset(
     window.show_page(pages[1].key)
     tap(qtbot, find_button(window, "Listen"))
     qtbot.waitUntil(lambda: window.page.read_aloud.highlighted() is not None, timeout=5000)
-    start, end = window.page.read_aloud.highlighted()
+    span = window.page.read_aloud.highlighted()
+    assert span is not None
+    start, end = span
     word = window.page.body.toPlainText()[start:end]
     assert word.strip() and word in window.page.body.toPlainText()
     assert find_button(window, "Stop")
@@ -323,7 +343,7 @@ def test_listen_reads_the_page_and_stops_on_page_change_and_reset(
 
 
 def test_the_request_form_can_be_filled_in_and_sent_by_keyboard_alone(
-    make_window, qtbot, store
+    make_window: MakeWindow, qtbot: QtBot, store: EnquiryStore
 ) -> None:
     """Tab into each field and type; Tab on to a choice closes the on-screen
     keyboard and brings Send back; Enter chooses, ticks and sends."""
@@ -332,6 +352,7 @@ def test_the_request_form_can_be_filled_in_and_sent_by_keyboard_alone(
     _press(window, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current_screen == "request", timeout=2000)
     form = window.request
+    assert form.keyboard is not None
     _focus_on(window, "Your name", limit=20)
     QTest.keyClicks(window.focusWidget(), "Ana Lopez")
     assert form.keyboard.isVisible() and not form.bottom.isVisible()
@@ -352,7 +373,7 @@ def test_the_request_form_can_be_filled_in_and_sent_by_keyboard_alone(
     window.reset()
 
 
-def test_the_forms_mistakes_are_in_spanish(make_window, qtbot) -> None:
+def test_the_forms_mistakes_are_in_spanish(make_window: MakeWindow, qtbot: QtBot) -> None:
     from kiosk.enquiries.form import PROBLEMS
 
     window = make_window()
@@ -361,7 +382,9 @@ def test_the_forms_mistakes_are_in_spanish(make_window, qtbot) -> None:
     window.request.send()
     shown = [f.error.text() for f in window.request.fields.values() if f.error.isVisible()]
     assert shown, "an empty form has mistakes to show"
-    assert set(shown) <= set(ES["FORM_PROBLEMS"].values())
+    problems = ES["FORM_PROBLEMS"]
+    assert isinstance(problems, dict)
+    assert set(shown) <= set(problems.values())
     assert not set(shown) & set(PROBLEMS.values())
 
 
@@ -369,11 +392,13 @@ def test_every_form_message_has_a_name_in_the_catalogue() -> None:
     """The core's messages and the catalogue's English agree, name for name."""
     from kiosk.enquiries.form import PROBLEMS
 
-    assert i18n.ENGLISH["FORM_PROBLEMS"] == PROBLEMS
+    assert i18n.table(i18n.DEFAULT)["FORM_PROBLEMS"] == PROBLEMS
 
 
 @pytest.mark.parametrize("text_size", ["large", "largest"])
-def test_the_form_never_runs_off_a_portrait_screen(make_window, qtbot, text_size) -> None:
+def test_the_form_never_runs_off_a_portrait_screen(
+    make_window: MakeWindow, qtbot: QtBot, text_size: str
+) -> None:
     window = make_window((800, 1280))
     window.set_language("es")
     window.set_text_size(text_size)
@@ -382,11 +407,13 @@ def test_the_form_never_runs_off_a_portrait_screen(make_window, qtbot, text_size
     window.request.name_edit.setFocus()
     QApplication.processEvents()
     area = window.request.scroll_area
-    assert area.widget().width() <= area.viewport().width()
+    content = area.widget()
+    assert content is not None
+    assert content.width() <= area.viewport().width()
     assert area.horizontalScrollBar().value() == 0
 
 
-def _changed_share(before, after) -> float:
+def _changed_share(before: QPixmap, after: QPixmap) -> float:
     """The share of pixels that visibly differ between two grabs of a control."""
     a, b = before.toImage(), after.toImage()
     assert a.size() == b.size()
@@ -403,7 +430,7 @@ def _changed_share(before, after) -> float:
 
 @pytest.mark.parametrize("contrast", ["standard", "high"])
 def test_keyboard_focus_is_plain_to_see_in_both_themes(
-    make_window, qtbot, shipped_library, contrast
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library, contrast: str
 ) -> None:
     """Each kind of button looks clearly different when it has the focus (the
     fill turns over, not just a border a shade away)."""
@@ -430,19 +457,23 @@ def test_keyboard_focus_is_plain_to_see_in_both_themes(
     assert _changed_share(before, tile.grab()) > 0.03, contrast
 
 
-def test_screen_reader_names_follow_the_language(make_window, qtbot, shipped_library) -> None:
+def test_screen_reader_names_follow_the_language(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """The dots, and the groups of choices, are named in the patient's language."""
     window = make_window()
     window.set_language("es")
     window.show_page(shipped_library.topics[0].pages[1].key)
-    assert window.page.dots.accessibleName() == ES["PAGE_OF_ACCESSIBLE"].format(index=2, count=9)
+    assert window.page.dots.accessibleName() == str(ES["PAGE_OF_ACCESSIBLE"]).format(
+        index=2, count=9
+    )
     assert window.home.languages.accessibleName() == ES["LANGUAGE_LABEL"]
     assert window.display.sizes.accessibleName() == ES["TEXT_SIZE_LABEL"]
     assert window.display.contrasts.accessibleName() == ES["CONTRAST_LABEL"]
 
 
 def test_listen_by_keyboard_keeps_the_focus_on_the_controls(
-    make_window, qtbot, shipped_library
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
     from kiosk.ui.patient.speech import Reader
 
@@ -460,7 +491,7 @@ def test_listen_by_keyboard_keeps_the_focus_on_the_controls(
 
 
 def test_an_english_page_in_the_spanish_kiosk_is_read_in_english(
-    make_window, qtbot, content_copy: Path
+    make_window: MakeWindow, qtbot: QtBot, content_copy: Path
 ) -> None:
     from kiosk.ui.patient.speech import Reader
 
@@ -469,6 +500,7 @@ def test_an_english_page_in_the_spanish_kiosk_is_read_in_english(
     library = load_library(content_copy)
     window = make_window(library=library)
     reader = Reader.create("mock", parent=window)
+    assert reader is not None
     window.page.read_aloud.set_reader(reader)
     window.set_language("es")
     window.show_page(library.topics[0].pages[1].key)
@@ -477,16 +509,20 @@ def test_an_english_page_in_the_spanish_kiosk_is_read_in_english(
     assert reader.locale_name().startswith("en")
 
 
-def test_the_topic_choices_come_before_the_message_in_the_tab_order(make_window, qtbot) -> None:
+def test_the_topic_choices_come_before_the_message_in_the_tab_order(
+    make_window: MakeWindow, qtbot: QtBot
+) -> None:
     window = make_window()
     window.show_request()
     form = window.request
     from kiosk.ui.keynav import _focusable
 
-    chain = []
-    widget = form.best_times.buttons()[-1]
+    chain: list[QWidget] = []
+    widget: QWidget = form.best_times.buttons()[-1]
     while len(chain) < len(form.topics.buttons()) + 1:
-        widget = widget.nextInFocusChain()
+        following = widget.nextInFocusChain()
+        assert following is not None  # the focus chain is a ring
+        widget = following
         if _focusable(widget):
             chain.append(widget)
     assert chain[:-1] == form.topics.buttons()
@@ -494,7 +530,7 @@ def test_the_topic_choices_come_before_the_message_in_the_tab_order(make_window,
 
 
 def test_what_appears_without_the_focus_is_announced(
-    make_window, qtbot, shipped_library, monkeypatch
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A new page, a notice, an overlay and the form's verdict are said to a
     screen reader (QAccessibleAnnouncementEvent) when one is listening."""
@@ -517,7 +553,9 @@ def test_what_appears_without_the_focus_is_announced(
     assert said[-1] == strings.CHECK_FIELDS
 
 
-def test_an_overlay_opened_from_the_keyboard_takes_the_focus(make_window, qtbot) -> None:
+def test_an_overlay_opened_from_the_keyboard_takes_the_focus(
+    make_window: MakeWindow, qtbot: QtBot
+) -> None:
     window = make_window()
     _focus_on(window, "Aa")
     _press(window, Qt.Key.Key_Return)
@@ -525,7 +563,9 @@ def test_an_overlay_opened_from_the_keyboard_takes_the_focus(make_window, qtbot)
     assert window.display.isAncestorOf(window.focusWidget())
 
 
-def test_the_clinics_own_crisis_text_keeps_the_spanish_lines(make_window, qtbot, config) -> None:
+def test_the_clinics_own_crisis_text_keeps_the_spanish_lines(
+    make_window: MakeWindow, qtbot: QtBot, config: Config
+) -> None:
     """A clinic's crisis text is in its own language; a Spanish reader still gets
     988's Spanish option first, then the clinic's words."""
     from dataclasses import replace
@@ -534,13 +574,15 @@ def test_the_clinics_own_crisis_text_keeps_the_spanish_lines(make_window, qtbot,
     assert window.crisis.body.text() == "Call our on-call nurse: 555-0100."
     window.set_language("es")
     body = window.crisis.body.text()
-    assert body.startswith(ES["CRISIS_BODY"]) and "555-0100" in body
+    assert body.startswith(str(ES["CRISIS_BODY"])) and "555-0100" in body
     window.set_language("en")
     assert window.crisis.body.text() == "Call our on-call nurse: 555-0100."
 
 
 @pytest.mark.parametrize("contrast", ["standard", "high"])
-def test_an_overlays_text_sits_on_its_cards_colour(make_window, qtbot, contrast) -> None:
+def test_an_overlays_text_sits_on_its_cards_colour(
+    make_window: MakeWindow, qtbot: QtBot, contrast: str
+) -> None:
     """The crisis card's scrolling text shows the card through it: no grey
     viewport behind white high-contrast text (found by looking at it)."""
     from collections import Counter

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication
 
-from tests.conftest import SCREEN_SIZES, png_bytes
+from kiosk.config import Config
+from tests.conftest import SCREEN_SIZES, MakeWindow, png_bytes
 from tests.ui.test_layout import SCALES, _check_controls, _check_text
 
 
 @pytest.fixture
-def branded(config):
+def branded(config: Config) -> Config:
     return replace(
         config,
         clinic_phone="(555) 010-0199",
@@ -24,7 +27,9 @@ def branded(config):
     )
 
 
-def test_home_shows_phone_hours_and_website_with_a_qr_code(make_window, branded) -> None:
+def test_home_shows_phone_hours_and_website_with_a_qr_code(
+    make_window: MakeWindow, branded: Config
+) -> None:
     window = make_window(cfg=branded)
     info = window.home.info
     assert info.isVisible()
@@ -39,7 +44,7 @@ def test_home_shows_phone_hours_and_website_with_a_qr_code(make_window, branded)
     _assert_qr_holds(info.qr.pixmap(), "https://riverside-clinic.example/ketamine")
 
 
-def _assert_qr_holds(pixmap, text: str) -> None:
+def _assert_qr_holds(pixmap: QPixmap, text: str) -> None:
     """Every module of the drawn code is dark exactly where segno's code for
     ``text`` is: the picture holds that address (with its quiet zone)."""
     import segno
@@ -57,39 +62,46 @@ def _assert_qr_holds(pixmap, text: str) -> None:
             assert (pixel.lightness() < 128) == bool(dark), (row, column)
 
 
-def test_a_long_address_still_makes_a_scannable_code(make_window, branded) -> None:
+def test_a_long_address_still_makes_a_scannable_code(
+    make_window: MakeWindow, branded: Config
+) -> None:
     from dataclasses import replace as dc_replace
 
     long = "riverside-clinic.example/patients/education/ketamine-therapy-for-depression-2026"
     window = make_window(cfg=dc_replace(branded, clinic_website=long))
+    assert window.home.info.qr is not None
     _assert_qr_holds(window.home.info.qr.pixmap(), "https://" + long)
 
 
-def test_no_details_no_box(make_window, config) -> None:
+def test_no_details_no_box(make_window: MakeWindow, config: Config) -> None:
     window = make_window(cfg=replace(config, clinic_phone="", clinic_website=""))
     assert not window.home.info.isVisible()
 
 
-def test_the_logo_sits_beside_the_name(make_window, tmp_path) -> None:
+def test_the_logo_sits_beside_the_name(make_window: MakeWindow, tmp_path: Path) -> None:
     logo = tmp_path / "logo.png"
     logo.write_bytes(png_bytes(200, 100))
     window = make_window(logo=logo)
-    assert window.logo.isVisible()
-    assert window.logo.pixmap().height() == 56
-    assert window.logo.accessibleName() == "Riverside Clinic"
+    assert window.bar.logo.isVisible()
+    assert window.bar.logo.pixmap().height() == 56
+    assert window.bar.logo.accessibleName() == "Riverside Clinic"
 
 
-def test_a_logo_that_does_not_load_is_left_out_and_logged(make_window, tmp_path, caplog):
+def test_a_logo_that_does_not_load_is_left_out_and_logged(
+    make_window: MakeWindow, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     logo = tmp_path / "logo.png"
     logo.write_bytes(b"not a picture")
     with caplog.at_level(logging.ERROR):
         window = make_window(logo=logo)
-    assert not window.logo.isVisible()
+    assert not window.bar.logo.isVisible()
     assert any("could not be read" in r.getMessage() for r in caplog.records)
     assert window.clinic_name.isVisible()
 
 
-def test_the_clinics_crisis_text_is_shown_as_plain_text(make_window, config) -> None:
+def test_the_clinics_crisis_text_is_shown_as_plain_text(
+    make_window: MakeWindow, config: Config
+) -> None:
     text = "Call 988 <b>now</b>.\n\nOr tell the front desk."
     window = make_window(cfg=replace(config, crisis_text=text))
     window.show_crisis()
@@ -97,7 +109,7 @@ def test_the_clinics_crisis_text_is_shown_as_plain_text(make_window, config) -> 
     assert window.crisis.body.text() == text
 
 
-def test_without_crisis_text_the_built_in_988_text_shows(make_window) -> None:
+def test_without_crisis_text_the_built_in_988_text_shows(make_window: MakeWindow) -> None:
     window = make_window()
     window.show_crisis()
     assert "988" in window.crisis.body.text()
@@ -105,7 +117,9 @@ def test_without_crisis_text_the_built_in_988_text_shows(make_window) -> None:
 
 @pytest.mark.parametrize("scale", SCALES)
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_a_branded_home_fits_every_screen(make_window, branded, tmp_path, size, scale):
+def test_a_branded_home_fits_every_screen(
+    make_window: MakeWindow, branded: Config, tmp_path: Path, size: tuple[int, int], scale: float
+) -> None:
     logo = tmp_path / "logo.png"
     logo.write_bytes(png_bytes(300, 100))
     window = make_window(size, cfg=replace(branded, text_scale=scale), logo=logo)

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from kiosk.content import Library
 from kiosk.enquiries.keys import KdfParams
 from kiosk.enquiries.opener import StoreOpener
 from kiosk.paths import Paths
 from kiosk.ui.patient.request import REQUESTS_PAUSED
+from tests.conftest import MakeWindow
 from tests.disks import remount
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +78,7 @@ def test_the_kiosk_starts_on_a_read_only_data_folder(tmpfs: Path) -> None:
 
 
 def test_pages_crisis_help_and_a_plain_notice_on_a_read_only_disk(
-    make_window, shipped_library, tmpfs: Path
+    make_window: MakeWindow, shipped_library: Library, tmpfs: Path
 ) -> None:
     data = tmpfs / "data"
     _first_run(data)

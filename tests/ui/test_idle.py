@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pytestqt.qtbot import QtBot
+
 from kiosk.content import Library
+from tests.conftest import MakeWindow, Timings
 from tests.ui.helpers import find_button, tap
 
-FAST = {"idle_ms": 150, "countdown_s": 3, "tick_ms": 40}
+FAST: Timings = {"idle_ms": 150, "countdown_s": 3, "tick_ms": 40}
 
 
 def test_warning_then_reset_forgets_everything(
-    make_window, qtbot, shipped_library: Library
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
     """After the idle time a countdown shows; when it runs out the kiosk is home, at the top."""
     window = make_window((1280, 500), **FAST)
@@ -37,7 +40,9 @@ def test_warning_then_reset_forgets_everything(
     assert not window.idle.armed  # nothing ticks until the next touch
 
 
-def test_still_here_keeps_the_page(make_window, qtbot, shipped_library: Library) -> None:
+def test_still_here_keeps_the_page(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """Tapping "I'm still here" hides the warning and keeps the patient where they were."""
     window = make_window(**FAST)
     page = shipped_library.topics[0].pages[2]
@@ -50,7 +55,9 @@ def test_still_here_keeps_the_page(make_window, qtbot, shipped_library: Library)
     assert window.idle.armed  # the clock starts again
 
 
-def test_any_touch_restarts_the_idle_clock(make_window, qtbot, shipped_library: Library) -> None:
+def test_any_touch_restarts_the_idle_clock(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """Taps more often than the idle time keep the warning away."""
     window = make_window(idle_ms=800, countdown_s=3, tick_ms=40)
     tap(qtbot, find_button(window, shipped_library.topics[0].pages[0].title))
@@ -64,7 +71,7 @@ def test_any_touch_restarts_the_idle_clock(make_window, qtbot, shipped_library: 
 
 
 def test_a_touch_during_the_countdown_dismisses_it(
-    make_window, qtbot, shipped_library: Library
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
     """Touching anywhere during the countdown counts as "still here"."""
     window = make_window(**FAST)
@@ -77,7 +84,7 @@ def test_a_touch_during_the_countdown_dismisses_it(
     assert window.current_screen.startswith("page:")
 
 
-def test_untouched_home_does_not_warn(make_window, qtbot) -> None:
+def test_untouched_home_does_not_warn(make_window: MakeWindow, qtbot: QtBot) -> None:
     """Nobody to ask on a pristine home screen: no warning, and no timer left running."""
     window = make_window(**FAST)
     warnings: list[int] = []
@@ -87,7 +94,9 @@ def test_untouched_home_does_not_warn(make_window, qtbot) -> None:
     assert warnings == []
 
 
-def test_going_home_is_not_forgetting(make_window, qtbot, shipped_library: Library) -> None:
+def test_going_home_is_not_forgetting(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """Read a page, tap Home, walk away: the kiosk still warns and resets (privacy)."""
     window = make_window(**FAST)
     tap(qtbot, find_button(window, shipped_library.topics[0].pages[6].title))
@@ -101,7 +110,7 @@ def test_going_home_is_not_forgetting(make_window, qtbot, shipped_library: Libra
 
 
 def test_no_focus_ring_tells_the_next_patient_what_was_read(
-    make_window, qtbot, shipped_library: Library
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
     """A tap cannot give a control focus; a reset clears focus a keypad left behind."""
     from PySide6.QtCore import Qt

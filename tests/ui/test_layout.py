@@ -5,21 +5,28 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect
+from PySide6.QtGui import QTextCursor, QTextTable
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
     QApplication,
     QLabel,
+    QTextBrowser,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
+from kiosk.config import Config
 from kiosk.content import Library
-from kiosk.ui import strings
+from kiosk.content.in_short import HEADINGS
+from kiosk.ui.i18n import strings
 from kiosk.ui.widgets import ElidedLabel
-from tests.conftest import SCREEN_SIZES
+from kiosk.ui.window import KioskWindow
+from tests.conftest import SCREEN_SIZES, MakeWindow
 from tests.ui.helpers import visible_buttons, visible_label
 
 SCALES = [1.0, 1.2]  # the config's text.scale range, both ends
@@ -30,6 +37,7 @@ MIN_PT = 18
 SCREENS = [
     "home",
     "first page",
+    "in short",
     "long page",
     "last page",
     "request",
@@ -55,11 +63,13 @@ VARIANTS = {
 }
 
 
-def _open(window, screen: str, library: Library) -> QWidget:
+def _open(window: KioskWindow, screen: str, library: Library) -> QWidget:
     """Put the window on ``screen``; return the widget whose controls the patient sees."""
     pages = library.topics[0].pages
     if screen == "first page":
         window.show_page(pages[0].key)
+    elif screen == "in short":
+        window.show_page(pages[4].key)  # the longest "In short" box: four points
     elif screen == "long page":
         window.show_page(pages[5].key)
     elif screen == "last page":
@@ -141,7 +151,7 @@ def _check_controls(window: QWidget, root: QWidget) -> None:
         assert not grown.intersects(rb), (visible_label(a), ra, visible_label(b), rb)
 
 
-def _check_text(window, root: QWidget) -> None:
+def _check_text(window: KioskWindow, root: QWidget) -> None:
     """Every visible text is at least 18 pt, and each label has the room its text needs."""
     labels = [w for w in root.findChildren(QLabel) if w.isVisible() and w.text()]
     assert labels
@@ -158,16 +168,34 @@ def _check_text(window, root: QWidget) -> None:
     body = window.page.body
     if body.isVisible():
         assert body.font().pointSizeF() >= 20
+        _check_in_short(body)
+
+
+def _check_in_short(body: QTextBrowser) -> None:
+    """A page's "In short" box is the document's first frame, as wide as the
+    text and no wider than the view (no sideways scrolling), its text as large
+    as the body's."""
+    tables = [f for f in body.document().rootFrame().childFrames() if isinstance(f, QTextTable)]
+    if not tables:
+        return
+    box = tables[0]
+    assert box.firstPosition() <= 2  # above the clinic's text
+    width = body.document().documentLayout().frameBoundingRect(box).width()
+    assert width <= body.viewport().width() + 1, (width, body.viewport().width())
+    assert body.document().size().width() <= body.viewport().width() + 1
+    cursor = QTextCursor(box.cellAt(0, 0).firstCursorPosition())
+    assert cursor.block().text() in HEADINGS.values()
+    assert cursor.charFormat().fontPointSize() in (0.0, body.font().pointSizeF())
 
 
 @pytest.mark.parametrize("scale", SCALES)
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", SCREENS)
 def test_every_screen_at_every_size(
-    make_window,
-    qtbot,
+    make_window: MakeWindow,
+    qtbot: QtBot,
     shipped_library: Library,
-    config,
+    config: Config,
     size: tuple[int, int],
     screen: str,
     scale: float,
@@ -185,9 +213,9 @@ def test_every_screen_at_every_size(
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", SCREENS)
 def test_every_screen_at_every_patient_choice(
-    make_window,
-    qtbot,
-    config,
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    config: Config,
     size: tuple[int, int],
     screen: str,
     variant: str,
@@ -211,7 +239,7 @@ def test_every_screen_at_every_patient_choice(
 
 
 def test_clinic_name_is_not_elided_on_the_reference_screens(
-    make_window, qtbot, shipped_library
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
     """A typical clinic name is shown whole at every reference size."""
     for size in SCREEN_SIZES:
@@ -223,7 +251,9 @@ def test_clinic_name_is_not_elided_on_the_reference_screens(
         # restyling the application crashes Qt on the offscreen platform.
 
 
-def test_content_text_is_never_interpreted_as_markup(make_window, qtbot, tmp_path) -> None:
+def test_content_text_is_never_interpreted_as_markup(
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
     """A title or summary with markup (even <img src=...>) shows as typed, everywhere."""
     from PySide6.QtCore import Qt
 
@@ -250,7 +280,7 @@ def test_content_text_is_never_interpreted_as_markup(make_window, qtbot, tmp_pat
 @pytest.mark.parametrize("scale", SCALES)
 @pytest.mark.parametrize("count", [10, 11, 12, 30])
 def test_a_long_topic_still_fits_a_portrait_screen(
-    make_window, qtbot, tmp_path, config, count: int, scale: float
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path, config: Config, count: int, scale: float
 ) -> None:
     """With many pages, Previous / Home / Next stay whole and on screen at 800 px wide."""
     from kiosk.content import load_library
@@ -267,3 +297,21 @@ def test_a_long_topic_still_fits_a_portrait_screen(
     assert window.width() == 800
     assert window.page.progress.text() == f"{count // 2} of {count}"
     _check_controls(window, window)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_in_short_box_is_above_the_text_on_a_portrait_screen(
+    make_window: MakeWindow, qtbot: QtBot, language: str
+) -> None:
+    """The box is there (so the layout checks above had one to check), headed in
+    the page's language, and fits 800 px across."""
+    window = make_window((800, 1280))
+    window.set_language(language)
+    window.show_page(window._view.topics[0].pages[4].key)
+    QApplication.processEvents()
+    body = window.page.body
+    frames = body.document().rootFrame().childFrames()
+    assert frames and isinstance(frames[0], QTextTable)
+    _check_in_short(body)
+    heading = {"en": "In short", "es": "En resumen"}[language]
+    assert body.document().toPlainText().lstrip().startswith(heading)

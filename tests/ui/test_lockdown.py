@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QContextMenuEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import (
+    QCloseEvent,
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
 
+from kiosk.config import Config
 from kiosk.content import Library
 from kiosk.ui.app import Recovery
+from tests.conftest import MakeWindow
 from tests.ui.helpers import find_button, tap
 
 
-def test_close_is_ignored_in_kiosk_mode(make_window, qtbot) -> None:
+def test_close_is_ignored_in_kiosk_mode(make_window: MakeWindow, qtbot: QtBot) -> None:
     """The window's close (the title bar's X, a window manager's Alt+F4) is refused."""
     window = make_window()
     event = QCloseEvent()
@@ -35,7 +46,11 @@ CLOSING_KEYS = [
 
 @pytest.mark.parametrize(("key", "modifier"), CLOSING_KEYS)
 def test_closing_keys_never_reach_a_widget(
-    make_window, qtbot, shipped_library: Library, key, modifier
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    shipped_library: Library,
+    key: Qt.Key,
+    modifier: Qt.KeyboardModifier,
 ) -> None:
     """Alt+F4, Escape, Ctrl+W and Ctrl+Q are eaten before any widget sees them;
     an ordinary key still gets through (the control)."""
@@ -47,10 +62,14 @@ def test_closing_keys_never_reach_a_widget(
     seen: list[int] = []
 
     class Spy(QObject):
-        def eventFilter(self, watched, event) -> bool:
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             # QTest presses the modifier keys themselves first; those may pass.
             modifiers = (Qt.Key.Key_Alt, Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Meta)
-            if event.type() == QEvent.Type.KeyPress and event.key() not in modifiers:
+            if (
+                event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() not in modifiers
+            ):
                 seen.append(event.key())
             return False
 
@@ -65,7 +84,9 @@ def test_closing_keys_never_reach_a_widget(
 
 
 @pytest.mark.parametrize(("key", "modifier"), CLOSING_KEYS)
-def test_kiosk_window_ignores_closing_keys_itself(make_window, qtbot, key, modifier) -> None:
+def test_kiosk_window_ignores_closing_keys_itself(
+    make_window: MakeWindow, qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier
+) -> None:
     """Without the app-wide filter too, the window's own handler swallows them."""
     from PySide6.QtGui import QKeyEvent
 
@@ -76,14 +97,14 @@ def test_kiosk_window_ignores_closing_keys_itself(make_window, qtbot, key, modif
     assert window.isVisible()
 
 
-def test_windowed_mode_closes(make_window, qtbot) -> None:
+def test_windowed_mode_closes(make_window: MakeWindow, qtbot: QtBot) -> None:
     """--windowed gives developers a window that closes normally."""
     window = make_window(kiosk_mode=False)
     assert window.close() is True
     assert not window.isVisible()
 
 
-def _menu_shown_on_long_press(qtbot, field: QLineEdit) -> bool:
+def _menu_shown_on_long_press(qtbot: QtBot, field: QLineEdit) -> bool:
     """Send a context-menu event to ``field``; say whether a popup menu appeared."""
     shown: list[object] = []
 
@@ -103,7 +124,7 @@ def _menu_shown_on_long_press(qtbot, field: QLineEdit) -> bool:
 
 
 @pytest.mark.parametrize("lockdown", [True, False])
-def test_context_menu_never_opens(make_window, qtbot, lockdown: bool) -> None:
+def test_context_menu_never_opens(make_window: MakeWindow, qtbot: QtBot, lockdown: bool) -> None:
     """A long press opens no menu, even on a text field; without lockdown it would."""
     window = make_window(lockdown=lockdown)
     field = QLineEdit(window)  # the request form (next issue) will have fields like this
@@ -112,7 +133,7 @@ def test_context_menu_never_opens(make_window, qtbot, lockdown: bool) -> None:
 
 
 @pytest.mark.parametrize("lockdown", [True, False])
-def test_drag_and_drop_is_refused(make_window, qtbot, lockdown: bool) -> None:
+def test_drag_and_drop_is_refused(make_window: MakeWindow, qtbot: QtBot, lockdown: bool) -> None:
     """Nothing dropped on the kiosk lands in it; without lockdown a text field would take it."""
     window = make_window(lockdown=lockdown)
     field = QLineEdit(window)
@@ -127,7 +148,7 @@ def test_drag_and_drop_is_refused(make_window, qtbot, lockdown: bool) -> None:
         Qt.KeyboardModifier.NoModifier,
     )
     try:
-        enter = QDragEnterEvent(at, *args)  # Qt 6.12 and later
+        enter = QDragEnterEvent(at, *args)  # type: ignore[call-overload]  # Qt 6.12 and later
     except TypeError:
         enter = QDragEnterEvent(at.toPoint(), *args)  # before 6.12: QPoint only
     QApplication.sendEvent(field, enter)
@@ -137,7 +158,11 @@ def test_drag_and_drop_is_refused(make_window, qtbot, lockdown: bool) -> None:
 
 @pytest.mark.qt_no_exception_capture
 def test_error_in_a_slot_goes_home_with_an_apology(
-    make_window, qtbot, caplog, monkeypatch, shipped_library
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    shipped_library: Library,
 ) -> None:
     """An exception in any slot is logged; the kiosk goes home and says sorry, and lives on."""
     window = make_window()
@@ -162,14 +187,14 @@ def test_error_in_a_slot_goes_home_with_an_apology(
 
 @pytest.mark.qt_no_exception_capture
 def test_error_in_an_event_handler_recovers_too(
-    make_window, qtbot, monkeypatch, shipped_library
+    make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, shipped_library: Library
 ) -> None:
     """The same for an exception raised inside a Qt event handler override."""
     window = make_window()
     monkeypatch.setattr(sys, "excepthook", Recovery(window))
     window.show_page(shipped_library.topics[0].pages[3].key)
 
-    def broken_paint(event) -> None:
+    def broken_paint(event: QPaintEvent) -> None:
         raise ValueError("paint failed")
 
     monkeypatch.setattr(window.page.dots, "paintEvent", broken_paint)
@@ -179,7 +204,7 @@ def test_error_in_an_event_handler_recovers_too(
 
 
 def test_kiosk_mode_is_frameless_and_covers_the_screen(
-    qtbot, qapp, config, shipped_library
+    qtbot: QtBot, qapp: QApplication, config: Config, shipped_library: Library
 ) -> None:
     """start() in kiosk mode: frameless, fullscreen, the screen's whole geometry."""
     from kiosk.ui.window import KioskWindow
@@ -201,7 +226,7 @@ def test_kiosk_mode_is_frameless_and_covers_the_screen(
 
 @pytest.mark.qt_no_exception_capture
 def test_errors_go_to_the_log_file_in_the_data_folder(
-    make_window, qtbot, monkeypatch, data_tmpdir
+    make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, data_tmpdir: Path
 ) -> None:
     """The traceback of an unexpected error lands in DATA_DIR/logs/kiosk.log."""
     from kiosk.logging_setup import configure

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from kiosk.content import Library, load_library
-from tests.conftest import write_page
+from kiosk.ui.window import KioskWindow
+from tests.conftest import MakeWindow, write_page
 from tests.ui.helpers import find_button, swipe, tap
 
 
-def test_every_page_reached_by_tapping_next(make_window, qtbot, shipped_library: Library) -> None:
+def current_key(window: KioskWindow) -> str:
+    """The key of the page on screen (there is one)."""
+    page = window.current_page
+    assert page is not None
+    return page.key
+
+
+def test_every_page_reached_by_tapping_next(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """From the first tile, Next walks every page in order; Next is off on the last."""
     window = make_window()
     pages = shipped_library.topics[0].pages
     tap(qtbot, find_button(window, pages[0].title))
-    seen = [window.current_page.key]
+    seen = [current_key(window)]
     for _ in pages[1:]:
         tap(qtbot, find_button(window, "Next"))
-        seen.append(window.current_page.key)
+        seen.append(current_key(window))
     assert seen == [p.key for p in pages]
     assert not find_button(window, "Next").isEnabled()
     assert window.page.progress.text() == f"{len(pages)} of {len(pages)}"
@@ -26,7 +40,7 @@ def test_every_page_reached_by_tapping_next(make_window, qtbot, shipped_library:
 
 
 def test_every_page_reached_from_its_home_tile(
-    make_window, qtbot, shipped_library: Library
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
     """Each tile on home opens its page; Home goes back."""
     window = make_window()
@@ -39,7 +53,9 @@ def test_every_page_reached_from_its_home_tile(
         assert window.current_screen == "home"
 
 
-def test_every_page_reached_by_swiping(make_window, qtbot, shipped_library: Library) -> None:
+def test_every_page_reached_by_swiping(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """A one-finger swipe left turns to the next page, right to the previous."""
     window = make_window()
     pages = shipped_library.topics[0].pages
@@ -47,16 +63,16 @@ def test_every_page_reached_by_swiping(make_window, qtbot, shipped_library: Libr
     viewport = window.page.body.viewport()
     for page in pages[1:]:
         swipe(viewport, -300)
-        assert window.current_page.key == page.key
+        assert current_key(window) == page.key
     swipe(viewport, -300)  # nothing after the last page
-    assert window.current_page.key == pages[-1].key
+    assert current_key(window) == pages[-1].key
     for page in reversed(pages[:-1]):
         swipe(viewport, 300)
-        assert window.current_page.key == page.key
+        assert current_key(window) == page.key
 
 
 def test_a_vertical_drag_scrolls_and_does_not_turn(
-    make_window, qtbot, shipped_library: Library
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
     """Dragging up reads on: the page scrolls, it does not turn, no text is selected."""
     window = make_window((800, 1280))
@@ -67,7 +83,7 @@ def test_a_vertical_drag_scrolls_and_does_not_turn(
     assert bar.maximum() > 0
     swipe(window.page.body.viewport(), 20, -200)
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
-    assert window.current_page.key == shipped_library.topics[0].pages[5].key
+    assert current_key(window) == shipped_library.topics[0].pages[5].key
     body = window.page.body
     assert not body.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     # Even if the text were selectable, a drag is the scroller's, never a selection.
@@ -77,7 +93,9 @@ def test_a_vertical_drag_scrolls_and_does_not_turn(
     assert not body.textCursor().hasSelection()
 
 
-def test_turning_a_page_starts_at_its_top(make_window, qtbot, shipped_library: Library) -> None:
+def test_turning_a_page_starts_at_its_top(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """After scrolling down a page, the next page opens at its top."""
     window = make_window((1280, 500))
     pages = shipped_library.topics[0].pages
@@ -86,22 +104,26 @@ def test_turning_a_page_starts_at_its_top(make_window, qtbot, shipped_library: L
     bar.setValue(bar.maximum())
     assert bar.value() > 0
     tap(qtbot, find_button(window, "Next"))
-    assert window.current_page.key == pages[6].key
+    assert current_key(window) == pages[6].key
     assert bar.value() == 0
     tap(qtbot, find_button(window, "Previous"))
     assert bar.value() == 0
 
 
-def test_slow_sideways_drag_is_not_a_swipe(make_window, qtbot, shipped_library: Library) -> None:
+def test_slow_sideways_drag_is_not_a_swipe(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """A finger resting and wandering sideways for seconds does not turn the page."""
     window = make_window()
     pages = shipped_library.topics[0].pages
     window.show_page(pages[2].key)
     swipe(window.page.body.viewport(), -300, steps=10, ms_per_step=150)
-    assert window.current_page.key == pages[2].key
+    assert current_key(window) == pages[2].key
 
 
-def test_request_and_crisis_from_every_screen(make_window, qtbot, shipped_library: Library) -> None:
+def test_request_and_crisis_from_every_screen(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """ "Need help now?" and "Request information" are one tap away everywhere."""
     window = make_window()
     for screen in ("home", "page", "request"):
@@ -120,7 +142,9 @@ def test_request_and_crisis_from_every_screen(make_window, qtbot, shipped_librar
             tap(qtbot, find_button(window, "Home"))
 
 
-def test_link_to_another_page_moves_inside_the_kiosk(make_window, qtbot, tmp_path) -> None:
+def test_link_to_another_page_moves_inside_the_kiosk(
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
     """Tapping an internal link opens that page in the kiosk."""
     root = tmp_path / "c"
     write_page(root / "t", "01-a.md", "Alpha", 1, "Read [the beta page](02-b.md) next.")
@@ -150,7 +174,9 @@ def test_link_to_another_page_moves_inside_the_kiosk(make_window, qtbot, tmp_pat
 
 
 @pytest.mark.parametrize("count", [2, 3])
-def test_several_topics_show_topic_tiles(make_window, qtbot, tmp_path, count: int) -> None:
+def test_several_topics_show_topic_tiles(
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path, count: int
+) -> None:
     """With more than one topic, home shows the topics; a tile opens its first page."""
     root = tmp_path / "c"
     for n in range(count):
@@ -165,7 +191,7 @@ def test_several_topics_show_topic_tiles(make_window, qtbot, tmp_path, count: in
     assert window.page.progress.text() == "1 of 2"
 
 
-def _touch_drag(qapp, widget, dx: int, dy: int = 0, steps: int = 8) -> None:
+def _touch_drag(qapp: QApplication, widget: QWidget, dx: int, dy: int = 0, steps: int = 8) -> None:
     """A real finger: QTouchEvents from a touch-screen device, as a tablet sends them."""
     from PySide6.QtCore import QPoint
     from PySide6.QtTest import QTest
@@ -182,20 +208,20 @@ def _touch_drag(qapp, widget, dx: int, dy: int = 0, steps: int = 8) -> None:
 
 
 def test_a_real_touch_swipe_turns_the_page(
-    make_window, qtbot, qapp, shipped_library: Library
+    make_window: MakeWindow, qtbot: QtBot, qapp: QApplication, shipped_library: Library
 ) -> None:
     """Touch-screen events (not mouse) swipe too: Qt turns unhandled touches into mouse."""
     window = make_window()
     pages = shipped_library.topics[0].pages
     window.show_page(pages[3].key)
     _touch_drag(qapp, window.page.body.viewport(), -300)
-    qtbot.waitUntil(lambda: window.current_page.key == pages[4].key, timeout=2000)
+    qtbot.waitUntil(lambda: current_key(window) == pages[4].key, timeout=2000)
     _touch_drag(qapp, window.page.body.viewport(), 300)
-    qtbot.waitUntil(lambda: window.current_page.key == pages[3].key, timeout=2000)
+    qtbot.waitUntil(lambda: current_key(window) == pages[3].key, timeout=2000)
 
 
 def test_a_real_touch_tap_presses_a_button(
-    make_window, qtbot, qapp, shipped_library: Library
+    make_window: MakeWindow, qtbot: QtBot, qapp: QApplication, shipped_library: Library
 ) -> None:
     """A finger's tap on a tile opens its page."""
     from PySide6.QtTest import QTest
@@ -206,10 +232,12 @@ def test_a_real_touch_tap_presses_a_button(
     QTest.touchEvent(tile, device).press(0, tile.rect().center(), tile).commit()
     QTest.touchEvent(tile, device).release(0, tile.rect().center(), tile).commit()
     qtbot.waitUntil(lambda: window.current_screen.startswith("page:"), timeout=2000)
-    assert window.current_page.key == shipped_library.topics[0].pages[1].key
+    assert current_key(window) == shipped_library.topics[0].pages[1].key
 
 
-def test_a_verified_picture_shows_and_nothing_else_loads(make_window, qtbot, tmp_path) -> None:
+def test_a_verified_picture_shows_and_nothing_else_loads(
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
     """The page's own picture reaches the screen; a file: or absolute source never loads."""
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QImage, QTextDocument
@@ -235,7 +263,7 @@ def test_a_verified_picture_shows_and_nothing_else_loads(make_window, qtbot, tmp
 
 
 def test_a_tap_on_a_coasting_page_only_stops_it(
-    make_window, qtbot, qapp, shipped_library: Library
+    make_window: MakeWindow, qtbot: QtBot, qapp: QApplication, shipped_library: Library
 ) -> None:
     """After a flick the text coasts; a tap stops it and is not a tap on what is below."""
     from PySide6.QtCore import QEvent, QObject
@@ -247,7 +275,7 @@ def test_a_tap_on_a_coasting_page_only_stops_it(
     class Presses(QObject):
         count = 0
 
-        def eventFilter(self, watched, event) -> bool:
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.MouseButtonPress:
                 Presses.count += 1
             return False
@@ -269,7 +297,7 @@ def test_a_tap_on_a_coasting_page_only_stops_it(
 
 
 def test_home_scrolls_when_the_finger_lands_on_a_tile(
-    make_window, qtbot, shipped_library: Library
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
     """Tiles cover most of home: a drag that starts on one scrolls, and opens nothing."""
     window = make_window((800, 560))
@@ -282,7 +310,9 @@ def test_home_scrolls_when_the_finger_lands_on_a_tile(
     assert not tile.isDown()
 
 
-def test_a_tap_on_coasting_home_opens_nothing(make_window, qtbot, shipped_library: Library) -> None:
+def test_a_tap_on_coasting_home_opens_nothing(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """A tap that stops the home list coasting does not open the tile under it."""
     window = make_window((800, 560))
     swipe(window.home.tiles[6], 0, -200, steps=4, ms_per_step=10)  # a quick flick
@@ -294,7 +324,9 @@ def test_a_tap_on_coasting_home_opens_nothing(make_window, qtbot, shipped_librar
     assert window.current_screen == f"page:{shipped_library.topics[0].pages[4].key}"
 
 
-def test_page_style_survives_turns_and_resets(make_window, qtbot, shipped_library: Library) -> None:
+def test_page_style_survives_turns_and_resets(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
     """The page text's style sheet is set once and still applies after a reset."""
     from kiosk.ui.theme import document_css
 

@@ -8,18 +8,20 @@ import time
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from kiosk.content import load_library
 from kiosk.content.budget import COULD_NOT_SHOW
 from kiosk.paths import Paths
 from kiosk.ui.reload import LiveReload
-from tests.conftest import write_page
+from kiosk.ui.window import KioskWindow
+from tests.conftest import MakeWindow, write_page
 from tests.content.test_budget import DEEP, HOSTILE, _worst_inside_budget
 
 TAP_TO_PAINTED = 2.0  # seconds, the issue's figure
 
 
-def _tap_to_painted(window, key: str) -> float:
+def _tap_to_painted(window: KioskWindow, key: str) -> float:
     """From what a tap on a page's tile or on Next does (``show_page``) to the
     page painted on screen: the render, Qt's layout and the paint."""
     window.show_home()
@@ -33,7 +35,9 @@ def _tap_to_painted(window, key: str) -> float:
     return elapsed
 
 
-def test_each_hostile_page_is_painted_in_time(qtbot, make_window, tmp_path: Path) -> None:
+def test_each_hostile_page_is_painted_in_time(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
     content = tmp_path / "content"
     folder = content / "pages"
     (folder).mkdir(parents=True)
@@ -56,7 +60,7 @@ def test_each_hostile_page_is_painted_in_time(qtbot, make_window, tmp_path: Path
 
 
 def test_live_reload_refuses_a_topic_toml_nested_too_deep(
-    qtbot, make_window, content_copy: Path, data_tmpdir: Path
+    qtbot: QtBot, make_window: MakeWindow, content_copy: Path, data_tmpdir: Path
 ) -> None:
     data_tmpdir.mkdir(parents=True, exist_ok=True)
     paths = Paths.resolve(data_tmpdir, content_copy)

@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
-from kiosk.content import load_library
+from kiosk.content import Library, load_library
 from kiosk.paths import Paths
 from kiosk.ui.reload import FolderWatcher, LiveReload
-from tests.conftest import write_page
+from kiosk.ui.window import KioskWindow
+from tests.conftest import MakeWindow, write_page
+from tests.ui.helpers import application
 
 SETTLE_MS = 40
 ROUNDS = 100
@@ -25,8 +28,12 @@ def _page_text(title: str, order: int = 2) -> str:
     return f"---\ntitle: {title}\norder: {order}\n---\n\nSome text for {title}.\n"
 
 
+# The window, its live reload, the paths it watches, and what the reload did.
+Live = tuple[KioskWindow, LiveReload, Paths, list[str]]
+
+
 @pytest.fixture
-def live(make_window, content_copy: Path, data_tmpdir: Path):
+def live(make_window: MakeWindow, content_copy: Path, data_tmpdir: Path) -> Live:
     """A window on a writable copy of the shipped content, with live reload."""
     data_tmpdir.mkdir(parents=True, exist_ok=True)
     paths = Paths.resolve(data_tmpdir, content_copy)
@@ -42,30 +49,30 @@ def _page_file(paths: Paths) -> Path:
     return paths.content_dir / "ketamine-and-depression" / "02-what-is-ketamine.md"
 
 
-def _titles(window) -> list[str]:
+def _titles(window: KioskWindow) -> list[str]:
     return [p.title for t in window.library.topics for p in t.pages]
 
 
-def _settle(qtbot, events: list[str], before: int) -> str:
+def _settle(qtbot: QtBot, events: list[str], before: int) -> str:
     qtbot.waitUntil(lambda: len(events) > before, timeout=5000)
     QApplication.processEvents()
     return events[-1]
 
 
-def _assert_valid_on_screen(window) -> None:
+def _assert_valid_on_screen(window: KioskWindow) -> None:
     assert window.library.topics and not window.library.errors
     tiles = [t.label_text() for t in window.home.tiles]
     assert tiles == _titles(window)
 
 
-def test_the_shipped_pages_are_found_by_the_watcher(live) -> None:
+def test_the_shipped_pages_are_found_by_the_watcher(live: Live) -> None:
     _window, reload, paths, _events = live
     watched = reload.watcher.watched()
     assert str(_page_file(paths)) in watched
     assert str(paths.content_dir) in watched and str(paths.content_dir.parent) in watched
 
 
-def test_atomic_renames(qtbot, live) -> None:
+def test_atomic_renames(qtbot: QtBot, live: Live) -> None:
     window, _reload, paths, events = live
     target = _page_file(paths)
     for n in range(ROUNDS):
@@ -77,7 +84,7 @@ def test_atomic_renames(qtbot, live) -> None:
         _assert_valid_on_screen(window)
 
 
-def test_truncated_writes(qtbot, live) -> None:
+def test_truncated_writes(qtbot: QtBot, live: Live) -> None:
     """Saved in place: the file is cut short and stays so long enough to be read
     (an editor stalled mid-save), then written whole. The cut file is refused
     and the last good page stays; the whole one is shown."""
@@ -97,7 +104,7 @@ def test_truncated_writes(qtbot, live) -> None:
         _assert_valid_on_screen(window)
 
 
-def test_delete_and_recreate(qtbot, live) -> None:
+def test_delete_and_recreate(qtbot: QtBot, live: Live) -> None:
     window, _reload, paths, events = live
     target = _page_file(paths)
     for n in range(ROUNDS):
@@ -109,7 +116,7 @@ def test_delete_and_recreate(qtbot, live) -> None:
         _assert_valid_on_screen(window)
 
 
-def test_invalid_files_keep_the_last_good_content(qtbot, live) -> None:
+def test_invalid_files_keep_the_last_good_content(qtbot: QtBot, live: Live) -> None:
     window, reload, paths, events = live
     target = _page_file(paths)
     for n in range(ROUNDS):
@@ -123,7 +130,7 @@ def test_invalid_files_keep_the_last_good_content(qtbot, live) -> None:
     assert any("02-what-is-ketamine.md" in line for line in reload.last_problems)
 
 
-def test_a_whole_folder_replaced_by_a_sync_tool(qtbot, live, tmp_path: Path) -> None:
+def test_a_whole_folder_replaced_by_a_sync_tool(qtbot: QtBot, live: Live, tmp_path: Path) -> None:
     """The folder swapped for a new one (old one kept), then edited in place:
     both are seen, every time (a watch stays with the renamed-away folder)."""
     window, _reload, paths, events = live
@@ -141,7 +148,7 @@ def test_a_whole_folder_replaced_by_a_sync_tool(qtbot, live, tmp_path: Path) -> 
         _assert_valid_on_screen(window)
 
 
-def test_never_swapped_under_a_patient_reading(qtbot, live) -> None:
+def test_never_swapped_under_a_patient_reading(qtbot: QtBot, live: Live) -> None:
     window, reload, paths, events = live
     page = window.library.topics[0].pages[3]
     window.show_page(page.key)
@@ -155,7 +162,7 @@ def test_never_swapped_under_a_patient_reading(qtbot, live) -> None:
     assert events == ["applied"] and "Changed while reading" in _titles(window)
 
 
-def test_the_idle_reset_applies_a_waiting_change(qtbot, live) -> None:
+def test_the_idle_reset_applies_a_waiting_change(qtbot: QtBot, live: Live) -> None:
     window, reload, paths, events = live
     window.show_page(window.library.topics[0].pages[1].key)
     _page_file(paths).write_text(_page_text("After idle"), encoding="utf-8")
@@ -164,7 +171,7 @@ def test_the_idle_reset_applies_a_waiting_change(qtbot, live) -> None:
     assert events == ["applied"] and "After idle" in _titles(window)
 
 
-def test_crisis_help_open_on_home_holds_the_change_until_closed(qtbot, live) -> None:
+def test_crisis_help_open_on_home_holds_the_change_until_closed(qtbot: QtBot, live: Live) -> None:
     window, reload, paths, events = live
     window.show_crisis()
     _page_file(paths).write_text(_page_text("After crisis"), encoding="utf-8")
@@ -175,7 +182,11 @@ def test_crisis_help_open_on_home_holds_the_change_until_closed(qtbot, live) -> 
 
 
 def test_a_config_change_is_applied_and_a_bad_colour_falls_back(
-    qtbot, make_window, content_copy, data_tmpdir, caplog
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    content_copy: Path,
+    data_tmpdir: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Name, colours (the app restyled, the page's dots too), crisis text,
     idle timings: live. A pale text colour falls back and is reported."""
@@ -194,14 +205,14 @@ def test_a_config_change_is_applied_and_a_bad_colour_falls_back(
     assert window.clinic_name.full_text() == "Lakeside Clinic"
     assert window.config.colours.text == "#1b1f22"  # the default, not the pale grey
     assert any("WCAG AA" in r.getMessage() for r in caplog.records)
-    assert "#5b2a86" in QApplication.instance().styleSheet()
+    assert "#5b2a86" in application().styleSheet()
     assert window.page.dots._colour.name() == "#5b2a86"
     assert window.crisis.body.text() == "Call 988."
     assert window.idle.idle_ms == 45_000
     assert "Applied" in reload.status_file.read_text(encoding="utf-8")
 
 
-def test_a_broken_or_deleted_config_keeps_the_settings(qtbot, live) -> None:
+def test_a_broken_or_deleted_config_keeps_the_settings(qtbot: QtBot, live: Live) -> None:
     window, reload, paths, events = live
     paths.config_file.write_text('[clinic]\nname = "Lakeside Clinic"\n', encoding="utf-8")
     assert _settle(qtbot, events, len(events)) == "applied"
@@ -215,7 +226,7 @@ def test_a_broken_or_deleted_config_keeps_the_settings(qtbot, live) -> None:
     assert "the file is gone" in reload.status_file.read_text(encoding="utf-8")
 
 
-def test_a_broken_page_does_not_hold_back_a_config_change(qtbot, live) -> None:
+def test_a_broken_page_does_not_hold_back_a_config_change(qtbot: QtBot, live: Live) -> None:
     window, _reload, paths, events = live
     (_page_file(paths).parent / "99-draft.md").write_text("no header here", encoding="utf-8")
     paths.config_file.write_text('[clinic]\nname = "Lakeside Clinic"\n', encoding="utf-8")
@@ -224,7 +235,9 @@ def test_a_broken_page_does_not_hold_back_a_config_change(qtbot, live) -> None:
     assert "refused" in events  # and the draft was reported
 
 
-def test_a_logo_replaced_under_the_same_name_is_shown(qtbot, live, data_tmpdir) -> None:
+def test_a_logo_replaced_under_the_same_name_is_shown(
+    qtbot: QtBot, live: Live, data_tmpdir: Path
+) -> None:
     from tests.conftest import png_bytes
 
     window, _reload, paths, events = live
@@ -232,20 +245,24 @@ def test_a_logo_replaced_under_the_same_name_is_shown(qtbot, live, data_tmpdir) 
     logo.write_bytes(png_bytes(100, 100, (200, 0, 0)))
     paths.config_file.write_text('[clinic]\nlogo = "logo.png"\n', encoding="utf-8")
     assert _settle(qtbot, events, len(events)) == "applied"
-    assert window.logo.pixmap().toImage().pixelColor(10, 10).red() == 200
+    assert window.bar.logo.pixmap().toImage().pixelColor(10, 10).red() == 200
     logo.write_bytes(png_bytes(120, 100, (0, 0, 200)))
     assert _settle(qtbot, events, len(events)) == "applied"
-    assert window.logo.pixmap().toImage().pixelColor(10, 10).blue() == 200
+    assert window.bar.logo.pixmap().toImage().pixelColor(10, 10).blue() == 200
 
 
-def test_a_burst_of_changes_is_read_once(qtbot, live, monkeypatch) -> None:
+def test_a_burst_of_changes_is_read_once(
+    qtbot: QtBot, live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Changes are read once the files are quiet, not on every event."""
     window, _reload, paths, events = live
-    loads = []
-    import kiosk.ui.reload as module
+    loads: list[Path] = []
 
-    real = module.load_library
-    monkeypatch.setattr(module, "load_library", lambda root: loads.append(root) or real(root))
+    def counting(root: Path) -> Library:
+        loads.append(root)
+        return load_library(root)
+
+    monkeypatch.setattr("kiosk.ui.reload.load_library", counting)
     target = _page_file(paths)
     for n in range(20):
         target.write_text(_page_text(f"Burst {n}"), encoding="utf-8")
@@ -255,7 +272,7 @@ def test_a_burst_of_changes_is_read_once(qtbot, live, monkeypatch) -> None:
     assert len(loads) <= 2
 
 
-def test_the_watcher_follows_new_folders(qtbot, tmp_path: Path) -> None:
+def test_the_watcher_follows_new_folders(qtbot: QtBot, tmp_path: Path) -> None:
     content = tmp_path / "content"
     write_page(content / "a", "01.md", "One", 1)
     (content / "a" / "topic.toml").write_text('title = "A"\n', encoding="utf-8")

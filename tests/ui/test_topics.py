@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from kiosk.config import Config
 from kiosk.content import Library, load_library
-from tests.conftest import SCREEN_SIZES, png_bytes, write_page
+from tests.conftest import SCREEN_SIZES, MakeWindow, png_bytes, write_page
 from tests.ui.helpers import find_button, tap
 from tests.ui.test_layout import SCALES, _check_controls, _check_text
 
@@ -40,7 +42,9 @@ def two_topics(tmp_path: Path) -> Library:
     return library
 
 
-def test_home_shows_the_topics_with_cover_and_summary(make_window, qtbot, two_topics) -> None:
+def test_home_shows_the_topics_with_cover_and_summary(
+    make_window: MakeWindow, qtbot: QtBot, two_topics: Library
+) -> None:
     window = make_window(library=two_topics)
     titles = [t.label_text() for t in window.home.tiles]
     assert titles == ["Ketamine and depression", "TMS therapy"]
@@ -52,19 +56,27 @@ def test_home_shows_the_topics_with_cover_and_summary(make_window, qtbot, two_to
     assert window.current_screen == "page:tms/01"
 
 
-def test_links_cross_topics(make_window, qtbot, two_topics) -> None:
+def test_links_cross_topics(make_window: MakeWindow, qtbot: QtBot, two_topics: Library) -> None:
     window = make_window(library=two_topics)
     window.show_page("ketamine/01")
     window.page.body.anchorClicked.emit(QUrl("kiosk:page/tms/01"))
     assert window.current_screen == "page:tms/01"
     assert window.page.progress.text() == "1 of 1"  # now within the TMS topic
-    html = two_topics.page("tms/01").html
+    page = two_topics.page("tms/01")
+    assert page is not None
+    html = page.html
     assert "kiosk:page/ketamine/02" in html
 
 
 @pytest.mark.parametrize("scale", SCALES)
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_a_topic_home_fits_every_screen(make_window, two_topics, config, size, scale) -> None:
+def test_a_topic_home_fits_every_screen(
+    make_window: MakeWindow,
+    two_topics: Library,
+    config: Config,
+    size: tuple[int, int],
+    scale: float,
+) -> None:
     from dataclasses import replace
 
     window = make_window(size, library=two_topics, cfg=replace(config, text_scale=scale))
@@ -74,7 +86,7 @@ def test_a_topic_home_fits_every_screen(make_window, two_topics, config, size, s
 
 
 def test_a_very_long_topic_builds_its_tiles_after_the_first_screenful(
-    make_window, qtbot, tmp_path: Path
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
     """200 pages: 24 tiles at once, the rest on the next passes of the event
     loop; all of them end up there, in order, and work; a newer library

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
@@ -17,35 +18,15 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.content import Library, Page, Topic
-from kiosk.ui import strings
-from kiosk.ui.i18n import LANGUAGE_NAMES, LANGUAGES
+from kiosk.ui.i18n import LANGUAGE_NAMES, LANGUAGES, strings
+from kiosk.ui.metrics import CHOICE_GAP, CONTROL_GAP, ROW_GAP, SCREEN_MARGIN, TILE_PADDING
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import (
-    CHOICE_GAP,
-    Choices,
-    Tile,
-    button,
-    plain_label,
-    relabel,
-)
+from kiosk.ui.widgets import Choices, Tile, button, centred, plain_label, relabel, text_label
 
 TILE_MIN_WIDTH = 360
 FIRST_TILES = 24  # built at once; a longer topic's other tiles follow in batches
 TILE_BATCH = 48
 MAX_COLUMNS = 4
-MARGIN = 24
-GAP = 16
-MAX_DOTS = 12
-READING_WIDTH = 1100  # px: about 80 characters of 20 pt text
-
-
-def _label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
-    """A label for text from content or config (plain text: markup is shown as typed)."""
-    label = plain_label(text, object_name)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    return label
-
 
 QR_QUIET_ZONE = 4  # modules of white around the code, as the standard asks
 QR_MIN_SCALE = 3  # px per module: smaller is hard for a phone's camera
@@ -59,9 +40,7 @@ def qr_target(website: str) -> str:
 
 def qr_pixmap(text: str, size: int) -> QPixmap:
     """A QR code for ``text`` (segno, no network), drawn crisp near ``size`` px."""
-    import io
-
-    import segno  # only when a website is configured
+    import segno  # here: its import is start-up time, paid only with a website configured
 
     code = segno.make(text, error="m")
     buffer = io.BytesIO()
@@ -84,8 +63,8 @@ class ClinicInfo(QWidget):
         self.setObjectName("clinicInfo")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         row = QHBoxLayout(self)
-        row.setContentsMargins(20, 16, 20, 16)
-        row.setSpacing(GAP * 2)
+        row.setContentsMargins(*TILE_PADDING, *TILE_PADDING)
+        row.setSpacing(CONTROL_GAP * 2)
         column = QVBoxLayout()
         column.setSpacing(6)
         self.lines: list[QLabel] = []
@@ -95,7 +74,7 @@ class ClinicInfo(QWidget):
             (strings.INFO_WEBSITE, config.clinic_website),
         ):
             if value:
-                line = _label(template.format(value), "clinicInfoLine")
+                line = text_label(template.format(value), "clinicInfoLine")
                 self.lines.append(line)
                 column.addWidget(line)
         column.addStretch(1)
@@ -142,8 +121,8 @@ class HomeScreen(QWidget):
         inner = QWidget()
         inner.setObjectName("homeInner")
         column = QVBoxLayout(inner)
-        column.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
-        column.setSpacing(GAP)
+        column.setContentsMargins(SCREEN_MARGIN, SCREEN_MARGIN, SCREEN_MARGIN, SCREEN_MARGIN)
+        column.setSpacing(CONTROL_GAP)
         # English / Español, each named in its own language; the patient's
         # choice lasts until the idle reset.
         self.languages = Choices(
@@ -153,21 +132,21 @@ class HomeScreen(QWidget):
         self.languages.setAccessibleName(strings.LANGUAGE_LABEL)
         self.languages.set_value(LANGUAGES[0])
         self.languages.picked.connect(self.language_chosen)
-        self.welcome = _label(self._welcome_text(config), "welcome")
+        self.welcome = text_label(self._welcome_text(config), "welcome")
         top = QHBoxLayout()
-        top.setSpacing(GAP)
+        top.setSpacing(CONTROL_GAP)
         top.addWidget(self.welcome, 1)
         top.addWidget(self.languages, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(top)
         self.grid = QGridLayout()
-        self.grid.setHorizontalSpacing(GAP)
-        self.grid.setVerticalSpacing(GAP)
+        self.grid.setHorizontalSpacing(CONTROL_GAP)
+        self.grid.setVerticalSpacing(CONTROL_GAP)
         column.addLayout(self.grid)
-        self.empty = _label(strings.NO_CONTENT, "welcome")
+        self.empty = text_label(strings.NO_CONTENT, "welcome")
         self.empty.hide()
         column.addWidget(self.empty)
         column.addStretch(1)
-        self.disclaimer = _label(strings.DISCLAIMER, "disclaimer")
+        self.disclaimer = text_label(strings.DISCLAIMER, "disclaimer")
         column.addWidget(self.disclaimer)
         self.info = ClinicInfo(config)
         column.addWidget(self.info)
@@ -175,11 +154,8 @@ class HomeScreen(QWidget):
 
         self.request_button = button(strings.REQUEST_INFO, "big", "homeRequest")
         self.request_button.clicked.connect(self.request_info)
-        bottom = QHBoxLayout()
-        bottom.setContentsMargins(MARGIN, 8, MARGIN, MARGIN)
-        bottom.addStretch(1)
-        bottom.addWidget(self.request_button)
-        bottom.addStretch(1)
+        bottom = centred(self.request_button)
+        bottom.setContentsMargins(SCREEN_MARGIN, ROW_GAP, SCREEN_MARGIN, SCREEN_MARGIN)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -316,8 +292,9 @@ class HomeScreen(QWidget):
         self._fit_languages()  # size hints are known once the style sheet applies
 
     def _relayout(self) -> None:
-        usable = max(1, self.width() - 2 * MARGIN)
-        columns = max(1, min(MAX_COLUMNS, (usable + GAP) // (self.tile_min_width + GAP)))
+        usable = max(1, self.width() - 2 * SCREEN_MARGIN)
+        gap = CONTROL_GAP
+        columns = max(1, min(MAX_COLUMNS, (usable + gap) // (self.tile_min_width + gap)))
         if columns == self._columns:
             return
         self._columns = columns

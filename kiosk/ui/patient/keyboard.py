@@ -25,7 +25,8 @@ from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QPushButton, QSizePolicy, QStackedLayout, QWidget
 from shiboken6 import isValid
 
-from kiosk.ui import strings
+from kiosk.ui.i18n import strings
+from kiosk.ui.metrics import KEY_GAP, KEYBOARD_MARGIN
 
 # The special keys, by what they do. What a key shows (and its accessible
 # name) is the patient's language's word for it (``shown``), read when the
@@ -56,8 +57,6 @@ def shown(identity: str) -> str:
 
 KEY_HEIGHT = 60  # at least 56 px: a fingertip, not a stylus
 MIN_KEY_WIDTH = 48
-GAP = 8  # between keys (the kiosk's layout rule for all controls)
-MARGIN = 10  # around the keys, inside the keyboard's tray
 
 
 class KeyboardKind(Enum):
@@ -220,29 +219,29 @@ class _KeyPage(QWidget):
                 left += width
 
     def sizeHint(self) -> QSize:
-        return QSize(self.max_width + 2 * MARGIN, self._height())
+        return QSize(self.max_width + 2 * KEYBOARD_MARGIN, self._height())
 
     def minimumSizeHint(self) -> QSize:
-        width = round(self.units * (MIN_KEY_WIDTH + GAP)) - GAP
-        return QSize(width + 2 * MARGIN, self._height())
+        width = round(self.units * (MIN_KEY_WIDTH + KEY_GAP)) - KEY_GAP
+        return QSize(width + 2 * KEYBOARD_MARGIN, self._height())
 
     def _height(self) -> int:
-        return self.rows * KEY_HEIGHT + (self.rows - 1) * GAP + 2 * MARGIN
+        return self.rows * KEY_HEIGHT + (self.rows - 1) * KEY_GAP + 2 * KEYBOARD_MARGIN
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.place_keys()
 
     def place_keys(self) -> None:
-        width = min(self.width() - 2 * MARGIN, self.max_width)
+        width = min(self.width() - 2 * KEYBOARD_MARGIN, self.max_width)
         x0 = (self.width() - width) / 2
-        y0 = (self.height() - (self._height() - 2 * MARGIN)) // 2
-        pitch = (width + GAP) / self.units
+        y0 = (self.height() - (self._height() - 2 * KEYBOARD_MARGIN)) // 2
+        pitch = (width + KEY_GAP) / self.units
         for key, row, left, units in self._places:
             x = x0 + left * pitch
-            # Rounding both edges keeps every gap exactly GAP wide.
-            x1, x2 = round(x), round(x + units * pitch - GAP)
-            key.setGeometry(x1, y0 + row * (KEY_HEIGHT + GAP), x2 - x1, KEY_HEIGHT)
+            # Rounding both edges keeps every gap exactly KEY_GAP wide.
+            x1, x2 = round(x), round(x + units * pitch - KEY_GAP)
+            key.setGeometry(x1, y0 + row * (KEY_HEIGHT + KEY_GAP), x2 - x1, KEY_HEIGHT)
 
 
 class OnScreenKeyboard(QWidget):

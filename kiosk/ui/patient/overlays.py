@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
-    QHBoxLayout,
-    QLabel,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -15,33 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui import i18n, strings
+from kiosk.ui import i18n
+from kiosk.ui.i18n import strings
+from kiosk.ui.metrics import CARD_WIDTH, CONTROL_GAP, SCREEN_MARGIN
 from kiosk.ui.theme import CONTRASTS, TEXT_SIZES
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import (
-    Choices,
-    announce,
-    button,
-    plain_label,
-    relabel,
-)
-
-TILE_MIN_WIDTH = 360
-FIRST_TILES = 24  # built at once; a longer topic's other tiles follow in batches
-TILE_BATCH = 48
-MAX_COLUMNS = 4
-MARGIN = 24
-GAP = 16
-MAX_DOTS = 12
-READING_WIDTH = 1100  # px: about 80 characters of 20 pt text
-
-
-def _label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
-    """A label for text from content or config (plain text: markup is shown as typed)."""
-    label = plain_label(text, object_name)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    return label
+from kiosk.ui.widgets import Choices, announce, button, centred, relabel, text_label
 
 
 class _FillParent(QObject):
@@ -107,14 +86,13 @@ class Overlay(QWidget):
         self.card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         if role:
             self.card.setProperty("role", role)
-        self.card.setMaximumWidth(760)
         self.card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.card_layout = QVBoxLayout(self.card)
         self.card_layout.setContentsMargins(36, 32, 36, 32)
         self.card_layout.setSpacing(20)
-        self.title = _label(title, "overlayTitle")
+        self.title = text_label(title, "overlayTitle")
         self.card_layout.addWidget(self.title)
-        self.body = _label("", "overlayBody")
+        self.body = text_label("", "overlayBody")
         # The body scrolls when it is taller than the screen leaves room for
         # (crisis help at the largest text size); otherwise it is simply shown.
         self.body_area = _FitScrollArea()
@@ -130,19 +108,12 @@ class Overlay(QWidget):
         self.card_layout.addWidget(self.body_area, 1)
         # Buttons side by side, or one above the other when they do not fit.
         self.buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.buttons.setSpacing(GAP)
+        self.buttons.setSpacing(CONTROL_GAP)
         self.card_layout.addLayout(self.buttons)
-        # Stretches around the card rather than an alignment flag: an aligned
-        # widget gets its plain size hint, and a wrapped label in it would be
-        # cut short (Qt ignores heightForWidth for aligned items).
-        middle = QHBoxLayout()
-        middle.addStretch(1)
-        middle.addWidget(self.card, 100)
-        middle.addStretch(1)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        outer.setContentsMargins(SCREEN_MARGIN, SCREEN_MARGIN, SCREEN_MARGIN, SCREEN_MARGIN)
         outer.addStretch(1)
-        outer.addLayout(middle)
+        outer.addLayout(centred(self.card, CARD_WIDTH))
         outer.addStretch(1)
         self.setGeometry(parent.rect())
         self.hide()
@@ -161,7 +132,7 @@ class Overlay(QWidget):
                 shown.append(widget)
         margins = self.card_layout.contentsMargins()
         room = self.card.width() - margins.left() - margins.right()
-        needed = sum(w.sizeHint().width() for w in shown) + GAP * max(0, len(shown) - 1)
+        needed = sum(w.sizeHint().width() for w in shown) + CONTROL_GAP * max(0, len(shown) - 1)
         direction = (
             QBoxLayout.Direction.TopToBottom if needed > room else QBoxLayout.Direction.LeftToRight
         )
@@ -209,8 +180,6 @@ class CrisisOverlay(Overlay):
             # The clinic wrote its crisis text in its own language: a patient
             # who chose another still gets the built-in lines in theirs (988's
             # Spanish option), then the clinic's.
-            import html
-
             paragraphs = [p.strip() for p in clinic_text.strip().split("\n\n") if p.strip()]
             clinic_html = "".join(
                 f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs
@@ -245,7 +214,7 @@ class IdleOverlay(Overlay):
         self.add_button(self.still_button)
 
     def set_seconds(self, seconds: int) -> None:
-        self.body.setText(strings.STILL_THERE_BODY.format(seconds=seconds))
+        self.body.setText(strings.still_there_body(seconds))
 
     def retranslate(self) -> None:
         self.title.setText(strings.STILL_THERE_TITLE)
@@ -266,11 +235,11 @@ class DisplayOverlay(Overlay):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent, strings.DISPLAY_TITLE)
         self.body.hide()
-        self.size_label = _label(strings.TEXT_SIZE_LABEL, "overlayBody")
+        self.size_label = text_label(strings.TEXT_SIZE_LABEL, "overlayBody")
         self.sizes = Choices(
             [(name, strings.SIZE_NAMES[name]) for name in TEXT_SIZES], "sizeChoices"
         )
-        self.contrast_label = _label(strings.CONTRAST_LABEL, "overlayBody")
+        self.contrast_label = text_label(strings.CONTRAST_LABEL, "overlayBody")
         self.contrasts = Choices(self._contrast_options(), "contrastChoices")
         self.sizes.setAccessibleName(strings.TEXT_SIZE_LABEL)
         self.contrasts.setAccessibleName(strings.CONTRAST_LABEL)

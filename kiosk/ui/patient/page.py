@@ -4,44 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QImage, QResizeEvent, QTextDocument
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QGridLayout, QTextBrowser, QVBoxLayout, QWidget
 
 from kiosk.config import Config
 from kiosk.content import Page
 from kiosk.content.model import PAGE_LINK_PREFIX
-from kiosk.ui import i18n, strings
+from kiosk.ui import i18n
+from kiosk.ui.i18n import strings
+from kiosk.ui.metrics import BAR_PADDING, CONTROL_GAP, READING_WIDTH, ROW_GAP, SCREEN_MARGIN
 from kiosk.ui.patient.speech import ListenControls, PageReader
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import (
-    ProgressDots,
-    button,
-    plain_label,
-    relabel,
-)
+from kiosk.ui.widgets import ProgressDots, button, centred, relabel, text_label
 
-TILE_MIN_WIDTH = 360
-FIRST_TILES = 24  # built at once; a longer topic's other tiles follow in batches
-TILE_BATCH = 48
-MAX_COLUMNS = 4
-MARGIN = 24
-GAP = 16
-MAX_DOTS = 12
-READING_WIDTH = 1100  # px: about 80 characters of 20 pt text
-
-
-def _label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
-    """A label for text from content or config (plain text: markup is shown as typed)."""
-    label = plain_label(text, object_name)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    return label
+MAX_DOTS = 12  # a longer topic says "12 of 30" without dots
 
 
 class PageBrowser(QTextBrowser):
@@ -113,9 +88,9 @@ class PageScreen(QWidget):
     def __init__(self, config: Config, css: str) -> None:
         super().__init__()
         self.setObjectName("pageScreen")
-        self.title = _label("", "pageTitle")
+        self.title = text_label("", "pageTitle")
         # "Not translated yet": a page shown in English in another language's view.
-        self.note = _label(strings.NOT_TRANSLATED, "pageNote")
+        self.note = text_label(strings.NOT_TRANSLATED, "pageNote")
         self.note.hide()
         self.body = PageBrowser(css)
         self.body.page_link.connect(self.page_link)
@@ -130,7 +105,7 @@ class PageScreen(QWidget):
         self.next_button.clicked.connect(self.next)
         self.dots = ProgressDots()
         self.dots.set_colour(config.colours.primary)
-        self.progress = _label("", "pageProgress", wrap=False)
+        self.progress = text_label("", "pageProgress", wrap=False)
         self.progress.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.where = QWidget()  # the dots and "3 of 9"
         where = QVBoxLayout(self.where)
@@ -142,9 +117,9 @@ class PageScreen(QWidget):
         nav = QWidget()
         nav.setObjectName("navBar")
         self._nav = QGridLayout(nav)
-        self._nav.setContentsMargins(MARGIN, 12, MARGIN, 12)
-        self._nav.setHorizontalSpacing(GAP)
-        self._nav.setVerticalSpacing(8)
+        self._nav.setContentsMargins(SCREEN_MARGIN, BAR_PADDING, SCREEN_MARGIN, BAR_PADDING)
+        self._nav.setHorizontalSpacing(CONTROL_GAP)
+        self._nav.setVerticalSpacing(ROW_GAP)
         self._nav_stacked: bool | None = None
         self._layout_nav(stacked=False)
 
@@ -154,10 +129,9 @@ class PageScreen(QWidget):
         # The title and text in one column of at most READING_WIDTH, centred:
         # lines across a 1920 px screen are too long to read.
         column = QWidget()
-        column.setMaximumWidth(READING_WIDTH)
         reading = QVBoxLayout(column)
-        reading.setContentsMargins(MARGIN, MARGIN, MARGIN, 0)
-        reading.setSpacing(8)
+        reading.setContentsMargins(SCREEN_MARGIN, SCREEN_MARGIN, SCREEN_MARGIN, 0)
+        reading.setSpacing(ROW_GAP)
         reading.addWidget(self.title)
         # Read aloud: hidden until app.py gives it a speech engine (after the
         # first paint; none on a machine without one).
@@ -169,12 +143,7 @@ class PageScreen(QWidget):
         reading.addWidget(self.listen)
         reading.addWidget(self.note)
         reading.addWidget(self.body, 1)
-        centre = QHBoxLayout()
-        centre.setContentsMargins(0, 0, 0, 0)
-        centre.addStretch(1)
-        centre.addWidget(column, 100)
-        centre.addStretch(1)
-        layout.addLayout(centre, 1)
+        layout.addLayout(centred(column, READING_WIDTH), 1)
         layout.addWidget(nav)
 
     def show_page(self, page: Page, index: int, count: int) -> None:
@@ -236,9 +205,10 @@ class PageScreen(QWidget):
         When even that does not fit beside the buttons, it goes above them."""
         _index, count = self.dots.position()
         buttons = (self.previous_button, self.home_button, self.next_button)
-        room = self.width() - 2 * MARGIN - 3 * GAP - sum(b.sizeHint().width() for b in buttons)
+        width = self.width() - 2 * SCREEN_MARGIN
+        room = width - 3 * CONTROL_GAP - sum(b.sizeHint().width() for b in buttons)
         self._layout_nav(stacked=room < self.progress.sizeHint().width())
-        dots_room = self.width() - 2 * MARGIN if self._nav_stacked else room
+        dots_room = width if self._nav_stacked else room
         self.dots.setVisible(count <= MAX_DOTS and self.dots.sizeHint().width() <= dots_room)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
@@ -34,17 +33,15 @@ from kiosk.config import Config
 from kiosk.content import Library
 from kiosk.enquiries.form import MAX_MESSAGE, PROBLEMS, BestTime, FormInput, Method, check
 from kiosk.enquiries.store import EnquiryStore, StoreError
-from kiosk.ui import strings
+from kiosk.ui.i18n import strings
+from kiosk.ui.metrics import FORM_GAP, FORM_WIDTH, SCREEN_MARGIN
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import Choices, announce, button, plain_label
+from kiosk.ui.widgets import Choices, announce, button, centred, text_label
 
 log = logging.getLogger(__name__)
 
-MARGIN = 24
-GAP = 12
-FORM_WIDTH = 900  # px: the form's column on a wide screen
 #: The core's English message → its name in ``strings.FORM_PROBLEMS``.
 PROBLEM_NAMES = {message: name for name, message in PROBLEMS.items()}
 #: Said when the form opens and no request can be saved (issue 18: a disk
@@ -55,13 +52,6 @@ VISIBLE_MARGIN = 24  # px kept between a focused field and the keyboard
 
 # So that a system keyboard neither suggests nor learns what a patient types.
 _PRIVATE_INPUT = Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhSensitiveData
-
-
-def _text_label(text: str, object_name: str) -> QLabel:
-    label = plain_label(text, object_name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    return label
 
 
 class ConsentBox(QCheckBox):
@@ -81,7 +71,7 @@ class ConsentBox(QCheckBox):
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        self._label = _text_label(text, "consentText")
+        self._label = text_label(text, "consentText")
         self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(self.INDICATOR_ROOM, 8, 0, 8)
@@ -116,7 +106,7 @@ class Field(QWidget):
         super().__init__()
         self.setObjectName(object_name)
         self.control = control
-        self.label = _text_label(label, "fieldLabel")
+        self.label = text_label(label, "fieldLabel")
         self.label.setBuddy(control)
         if label:  # a control that shows its own text (the consent box) keeps its name
             control.setAccessibleName(label)
@@ -125,9 +115,9 @@ class Field(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.label)
         if hint:
-            layout.addWidget(_text_label(hint, "fieldHint"))
+            layout.addWidget(text_label(hint, "fieldHint"))
         layout.addWidget(control)
-        self.error = _text_label("", "fieldError")
+        self.error = text_label("", "fieldError")
         self.error.setAccessibleName("")
         self.error.hide()
         layout.addWidget(self.error)
@@ -221,6 +211,23 @@ class RequestScreen(QWidget):
 
     # -- building -------------------------------------------------------------
     def _build_form(self) -> QWidget:
+        """The form: its controls, each in a labelled field, in a scrolling
+        column; Home and Send in a bar below."""
+        self._make_controls()
+        self.fields = self._make_fields()
+        self.scroll_area = self._make_scroll_area(self._make_column())
+        self.bottom = self._make_bottom_bar()
+        view = QWidget()
+        view.setObjectName("requestForm")
+        layout = QVBoxLayout(view)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.bottom)
+        return view
+
+    def _make_controls(self) -> None:
+        """What the patient types in and taps: the edits, the choices, consent."""
         self.name_edit = self._line_edit("nameEdit")
         self.phone_edit = self._line_edit("phoneEdit", Qt.InputMethodHint.ImhDialableCharactersOnly)
         self.email_edit = self._line_edit("emailEdit", Qt.InputMethodHint.ImhEmailCharactersOnly)
@@ -239,8 +246,13 @@ class RequestScreen(QWidget):
         self.topics = Choices([], "topicChoices")
         self.topics.picked.connect(self._on_topic_picked)
         self.consent = ConsentBox(strings.CONSENT)
+        self.phone_edit.textChanged.connect(self._update_methods)
+        self.email_edit.textChanged.connect(self._update_methods)
 
-        self.fields: dict[str, Field] = {
+    def _make_fields(self) -> dict[str, Field]:
+        """Each control with its label, hint and error message, by the name
+        ``check()`` reports problems under; the message's count below its box."""
+        fields = {
             "name": Field(strings.FIELD_NAME, self.name_edit, "nameField"),
             "phone": Field(
                 strings.FIELD_PHONE, self.phone_edit, "phoneField", strings.FIELD_REACH_HINT
@@ -254,80 +266,75 @@ class RequestScreen(QWidget):
             "message": Field(strings.FIELD_MESSAGE, self.message_edit, "messageField"),
             "consent": Field("", self.consent, "consentField"),
         }
-        self.fields["consent"].label.hide()
-        self.count_label = _text_label("", "messageCount")
-        message_layout = self.fields["message"].layout()
+        fields["consent"].label.hide()
+        self.count_label = text_label("", "messageCount")
+        message_layout = fields["message"].layout()
         assert isinstance(message_layout, QVBoxLayout)
         message_layout.insertWidget(3, self.count_label)
+        return fields
 
-        self.phone_edit.textChanged.connect(self._update_methods)
-        self.email_edit.textChanged.connect(self._update_methods)
-
+    def _make_column(self) -> QWidget:
+        """The title, the fields in order and the privacy note, in a column
+        of at most ``FORM_WIDTH``, centred."""
         inner = QWidget()
         inner.setObjectName("requestInner")
         column = QVBoxLayout(inner)
-        column.setContentsMargins(MARGIN + 8, MARGIN, MARGIN + 8, MARGIN)
-        column.setSpacing(GAP * 2)
-        column.addWidget(_text_label(strings.REQUEST_TITLE, "pageTitle"))
-        column.addWidget(_text_label(strings.REQUEST_INTRO, "formIntro"))
+        column.setContentsMargins(
+            SCREEN_MARGIN + 8, SCREEN_MARGIN, SCREEN_MARGIN + 8, SCREEN_MARGIN
+        )
+        column.setSpacing(FORM_GAP * 2)
+        column.addWidget(text_label(strings.REQUEST_TITLE, "pageTitle"))
+        column.addWidget(text_label(strings.REQUEST_INTRO, "formIntro"))
         for key in ("name", "phone", "email", "method", "best_time", "topic", "message"):
             column.addWidget(self.fields[key])
         column.addWidget(self.fields["consent"])
-        column.addWidget(_text_label(strings.PRIVACY_NOTE, "privacyNote"))
+        column.addWidget(text_label(strings.PRIVACY_NOTE, "privacyNote"))
         column.addStretch(1)
-        centred = QHBoxLayout()
-        centred.setContentsMargins(0, 0, 0, 0)
-        centred.addStretch(1)
         holder = QWidget()
         holder.setObjectName("requestInner")
-        holder.setMaximumWidth(FORM_WIDTH)
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(0, 0, 0, 0)
         holder_layout.addWidget(inner)
-        centred.addWidget(holder, 100)
-        centred.addStretch(1)
         outer = QWidget()
         outer.setObjectName("requestInner")
-        outer.setLayout(centred)
+        outer.setLayout(centred(holder, FORM_WIDTH))
+        return outer
 
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setObjectName("requestScroll")
-        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area.setWidget(outer)
-        self.scroller = TouchScroller(self.scroll_area)
-        for widget in inner.findChildren(QWidget):
+    def _make_scroll_area(self, column: QWidget) -> QScrollArea:
+        """The column scrolls, by finger too, wherever the finger lands."""
+        area = QScrollArea()
+        area.setObjectName("requestScroll")
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields
+        area.setWidgetResizable(True)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setWidget(column)
+        self.scroller = TouchScroller(area)
+        for widget in column.findChildren(QWidget):
             self.scroller.track(widget)
+        return area
 
-        self.notice = _text_label("", "formNotice")
+    def _make_bottom_bar(self) -> QWidget:
+        """A notice ("Please check..."), then Home and Send."""
+        self.notice = text_label("", "formNotice")
         self.notice.hide()
         self.home_button = button(strings.HOME, "quiet", "requestHome")
         self.home_button.clicked.connect(self.leave)
         self.send_button = button(strings.SEND, "big", "sendButton")
         self.send_button.clicked.connect(self.send)
-        self.bottom = QWidget()
-        self.bottom.setObjectName("formBar")
-        self.bottom.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        bottom = QVBoxLayout(self.bottom)
-        bottom.setContentsMargins(MARGIN, GAP, MARGIN, GAP)
-        bottom.setSpacing(GAP)
+        bar = QWidget()
+        bar.setObjectName("formBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        bottom = QVBoxLayout(bar)
+        bottom.setContentsMargins(SCREEN_MARGIN, FORM_GAP, SCREEN_MARGIN, FORM_GAP)
+        bottom.setSpacing(FORM_GAP)
         bottom.addWidget(self.notice)
         row = QHBoxLayout()
-        row.setSpacing(GAP * 2)
+        row.setSpacing(FORM_GAP * 2)
         row.addWidget(self.home_button)
         row.addStretch(1)
         row.addWidget(self.send_button)
         bottom.addLayout(row)
-
-        view = QWidget()
-        view.setObjectName("requestForm")
-        layout = QVBoxLayout(view)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.scroll_area, 1)
-        layout.addWidget(self.bottom)
-        return view
+        return bar
 
     def _line_edit(
         self, object_name: str, hint: Qt.InputMethodHint = Qt.InputMethodHint.ImhNone
@@ -344,22 +351,19 @@ class RequestScreen(QWidget):
         view = QWidget()
         view.setObjectName("thanksView")
         layout = QVBoxLayout(view)
-        layout.setContentsMargins(MARGIN * 2, MARGIN * 2, MARGIN * 2, MARGIN * 2)
-        layout.setSpacing(GAP * 2)
+        margin = SCREEN_MARGIN * 2
+        layout.setContentsMargins(margin, margin, margin, margin)
+        layout.setSpacing(FORM_GAP * 2)
         layout.addStretch(1)
-        self.thanks_title = _text_label(strings.THANK_YOU_TITLE, "thanksTitle")
-        self.thanks_text = _text_label("", "thanksText")
-        self.thanks_back = _text_label(strings.THANK_YOU_BACK, "thanksBack")
+        self.thanks_title = text_label(strings.THANK_YOU_TITLE, "thanksTitle")
+        self.thanks_text = text_label("", "thanksText")
+        self.thanks_back = text_label(strings.THANK_YOU_BACK, "thanksBack")
         for label in (self.thanks_title, self.thanks_text, self.thanks_back):
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             layout.addWidget(label)
         self.done_button = button(strings.DONE, "big", "thanksDone")
         self.done_button.clicked.connect(self.finished)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.done_button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(centred(self.done_button))
         layout.addStretch(2)
         return view
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -43,7 +44,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextEdit, QWidget
 
-from kiosk.ui import strings
+from kiosk.ui.i18n import strings
+from kiosk.ui.metrics import TARGET_GAP
 from kiosk.ui.widgets import button
 
 if TYPE_CHECKING:
@@ -70,6 +72,7 @@ TERRITORIES = (
     QLocale.Country.LatinAmerica,
     QLocale.Country.Mexico,
 )
+DEFAULT_ENGINE_LABEL = "(Qt's default)"  # in the log, for an engine not named
 SPEECHD_HINT = (
     "on Debian/Ubuntu install speech-dispatcher and a voice "
     "(speech-dispatcher-espeak-ng), or run scripts/system-deps.sh run"
@@ -146,8 +149,6 @@ def speechd_not_answering(timeout_s: float) -> str | None:
     path = speechd_socket()
     if path is None or not path.exists():
         return None
-    import socket  # here: it is not on the way to the first screen
-
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         probe.settimeout(timeout_s)
         try:
@@ -184,23 +185,24 @@ class Reader(QObject):
 
     def __init__(self, tts: QTextToSpeech, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        from PySide6.QtTextToSpeech import QTextToSpeech
-
         self._tts = tts
         tts.setParent(self)
+        # The engine's enums through the engine: this module does not import
+        # QtTextToSpeech (see its docstring).
+        states = tts.State
         self._states = {
-            QTextToSpeech.State.Ready: SpeechState.IDLE,
-            QTextToSpeech.State.Speaking: SpeechState.SPEAKING,
-            QTextToSpeech.State.Synthesizing: SpeechState.SPEAKING,
-            QTextToSpeech.State.Paused: SpeechState.PAUSED,
-            QTextToSpeech.State.Error: SpeechState.IDLE,
+            states.Ready: SpeechState.IDLE,
+            states.Speaking: SpeechState.SPEAKING,
+            states.Synthesizing: SpeechState.SPEAKING,
+            states.Paused: SpeechState.PAUSED,
+            states.Error: SpeechState.IDLE,
         }
-        self._error_state = QTextToSpeech.State.Error
-        self._ready_state = QTextToSpeech.State.Ready
-        self._at_rest = (QTextToSpeech.State.Ready, QTextToSpeech.State.Error)
+        self._error_state = states.Error
+        self._ready_state = states.Ready
+        self._at_rest = (states.Ready, states.Error)
         capabilities = tts.engineCapabilities()
-        self.can_pause = bool(capabilities & QTextToSpeech.Capability.PauseResume)
-        self.reports_words = bool(capabilities & QTextToSpeech.Capability.WordByWordProgress)
+        self.can_pause = bool(capabilities & tts.Capability.PauseResume)
+        self.reports_words = bool(capabilities & tts.Capability.WordByWordProgress)
         self._default_locale = tts.locale()
         self._default_voice = tts.voice()
         self._state = SpeechState.IDLE
@@ -227,69 +229,21 @@ class Reader(QObject):
         Qt's mock engine (silent, for tests) is used only when named: never
         as the default, or "Listen" would read in silence.
 
-        Slow with speech-dispatcher (2.4 to 6.8 s measured with espeak-ng:
-        Qt lists every voice of every module, and the first call starts the
-        daemon), holding the GUI thread and Python's GIL meanwhile (a worker
-        thread would not help): call it after the first paint, not before.
+        Can take seconds, holding the GUI thread: call it after the first
+        paint (docs/architecture.md, "Decisions worth knowing", has figures).
         """
         name = engine if engine is not None else os.environ.get(ENGINE_ENV, "").strip()
         if name.casefold() == OFF:
             log.info("read aloud is off: %s=%s", ENGINE_ENV, name)
             return None
-        label = name or "(Qt's default)"
         began = time.monotonic()
         with _qt_messages() as heard:
-            try:
-                from PySide6.QtTextToSpeech import QTextToSpeech
-            except (ImportError, OSError) as exc:
-                # e.g. "libpulse.so.0: cannot open shared object file".
-                log.warning(
-                    "read aloud is off: Qt's text-to-speech cannot be loaded (%s); "
-                    "on Debian/Ubuntu run scripts/system-deps.sh test (libpulse0)",
-                    exc,
-                )
-                return None
-            engines = list(QTextToSpeech.availableEngines())
-            usable = engines if name else [e for e in engines if e != MOCK_ENGINE]
-            if not usable or (name and name not in engines):
-                log.warning(
-                    "read aloud is off: no text-to-speech engine %s (installed: %s)",
-                    repr(name) if name else "that speaks aloud is installed",
-                    ", ".join(engines) or "none",
-                )
-                return None
-            speechd = sys.platform.startswith("linux") and name in ("", "speechd")
-            if speechd and "speechd" in engines:
-                stuck = speechd_not_answering(answer_timeout_s)
-                if stuck:
-                    # libspeechd would wait for it for ever, and the kiosk with it.
-                    log.warning("read aloud is off: %s", stuck)
-                    return None
-            tts = QTextToSpeech(name) if name else QTextToSpeech()
-            state = tts.state()
-            voices = len(tts.availableVoices()) if state != QTextToSpeech.State.Error else 0
-        silent = not name and tts.engine() == MOCK_ENGINE
-        if state == QTextToSpeech.State.Error or voices == 0 or silent:
-            why = (
-                tts.errorString()
-                if state == QTextToSpeech.State.Error
-                else "it is Qt's silent test engine"
-                if silent
-                else "it has no voices"
-            )
-            # Not QtMultimedia's PipeWire notes: they are not why speech failed.
-            qt_said = "; ".join(
-                dict.fromkeys(
-                    m for c, m in heard if m.strip() and not c.startswith("qt.multimedia")
-                )
-            )
-            log.warning(
-                "read aloud is off: text-to-speech engine %s did not start: %s%s%s",
-                tts.engine() or label,
-                why,
-                f" (Qt: {qt_said})" if qt_said else "",
-                f"; {SPEECHD_HINT}" if speechd else "",
-            )
+            tts = _open_engine(name, answer_timeout_s)
+            why = _why_silent(tts, name) if tts is not None else None
+        if tts is None:
+            return None
+        if why is not None:
+            _log_no_start(tts.engine() or name or DEFAULT_ENGINE_LABEL, why, name, heard)
             return None  # the engine goes with this frame
         for category, message in heard:
             log.debug("read aloud: Qt (%s) said while starting: %s", category, message)
@@ -297,7 +251,7 @@ class Reader(QObject):
         reader.set_language(language)
         log.info(
             "read aloud: engine %s ready in %.1f s%s",
-            reader.engine or label,
+            reader.engine or name or DEFAULT_ENGINE_LABEL,
             time.monotonic() - began,
             "" if reader.reports_words else "; it does not report words, so none are highlighted",
         )
@@ -411,6 +365,72 @@ class Reader(QObject):
             self.on_engine_state(self._error_state)
 
 
+def _uses_speechd(name: str) -> bool:
+    """Is engine ``name`` ("": Qt's default) speech-dispatcher, or may it be?"""
+    return sys.platform.startswith("linux") and name in ("", "speechd")
+
+
+def _open_engine(name: str, answer_timeout_s: float) -> QTextToSpeech | None:
+    """Qt's text-to-speech on engine ``name`` ("": Qt's default), or None, and
+    the log says why: Qt's module cannot be loaded, there is no such engine
+    (or none but the silent one), or speech-dispatcher does not answer."""
+    try:
+        # Here, not at the top: it drags in QtMultimedia (see the module's docstring).
+        from PySide6.QtTextToSpeech import QTextToSpeech
+    except (ImportError, OSError) as exc:
+        # e.g. "libpulse.so.0: cannot open shared object file".
+        log.warning(
+            "read aloud is off: Qt's text-to-speech cannot be loaded (%s); "
+            "on Debian/Ubuntu run scripts/system-deps.sh test (libpulse0)",
+            exc,
+        )
+        return None
+    engines = list(QTextToSpeech.availableEngines())
+    usable = engines if name else [e for e in engines if e != MOCK_ENGINE]
+    if not usable or (name and name not in engines):
+        log.warning(
+            "read aloud is off: no text-to-speech engine %s (installed: %s)",
+            repr(name) if name else "that speaks aloud is installed",
+            ", ".join(engines) or "none",
+        )
+        return None
+    if _uses_speechd(name) and "speechd" in engines:
+        stuck = speechd_not_answering(answer_timeout_s)
+        if stuck:
+            # libspeechd would wait for it for ever, and the kiosk with it.
+            log.warning("read aloud is off: %s", stuck)
+            return None
+    return QTextToSpeech(name) if name else QTextToSpeech()
+
+
+def _why_silent(tts: QTextToSpeech, name: str) -> str | None:
+    """Why an engine that was made cannot read aloud, or None when it can."""
+    error = tts.state() == tts.State.Error
+    voices = len(tts.availableVoices()) if not error else 0
+    if error:
+        return str(tts.errorString())
+    if not name and tts.engine() == MOCK_ENGINE:
+        return "it is Qt's silent test engine"
+    if voices == 0:
+        return "it has no voices"
+    return None
+
+
+def _log_no_start(engine: str, why: str, name: str, heard: list[tuple[str, str]]) -> None:
+    """One line: which engine did not start, why, what Qt said meanwhile."""
+    # Not QtMultimedia's PipeWire notes: they are not why speech failed.
+    qt_said = "; ".join(
+        dict.fromkeys(m for c, m in heard if m.strip() and not c.startswith("qt.multimedia"))
+    )
+    log.warning(
+        "read aloud is off: text-to-speech engine %s did not start: %s%s%s",
+        engine,
+        why,
+        f" (Qt: {qt_said})" if qt_said else "",
+        f"; {SPEECHD_HINT}" if _uses_speechd(name) else "",
+    )
+
+
 def _labels(given: Mapping[str, str] | None) -> dict[str, str]:
     """The controls' words: those given, else the catalogue's, else English."""
     words = {
@@ -456,7 +476,7 @@ class ListenControls(QWidget):
         self.stop_button.clicked.connect(self.stop_requested)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(8)  # the guide's gap between touch targets
+        row.setSpacing(TARGET_GAP)
         for widget in self.buttons():
             row.addWidget(widget)
         row.addStretch(1)
@@ -494,7 +514,7 @@ class ListenControls(QWidget):
 
     def relabel(self, labels: Mapping[str, str] | None = None) -> None:
         """New words (another language): from ``labels``, else those given at
-        construction, else ``kiosk.ui.strings`` as it is now."""
+        construction, else ``kiosk.ui.i18n.strings`` as it is now."""
         if labels is not None:
             self._given = dict(labels)
         words = _labels(self._given)

@@ -16,21 +16,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui import staff_strings as s
+from kiosk.ui import widgets
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.idle import INPUT_EVENTS
-from kiosk.ui.widgets import Choices, plain_label, relabel
+from kiosk.ui.metrics import FORM_GAP, SCREEN_MARGIN
+from kiosk.ui.widgets import Choices, relabel
 
-GAP = 12  # px between controls: more than the 8 px minimum
-MARGIN = 24
+# The staff screens are as dense as the request form (kiosk/ui/metrics.py).
+GAP = FORM_GAP
+MARGIN = SCREEN_MARGIN
 
 
 def in_words(seconds: float) -> str:
     """A wait as people say it: "4 seconds", "1 second", "4 min 58 s"."""
     whole = max(0, math.ceil(seconds))
-    if whole == 1:
-        return s.ONE_SECOND
     if whole < 60:
-        return s.SECONDS.format(n=whole)
+        return s.seconds(whole)
     minutes, rest = divmod(whole, 60)
     return s.MIN_SEC.format(m=minutes, s=rest) if rest else s.MINUTES.format(m=minutes)
 
@@ -51,11 +52,9 @@ def breakable(text: str) -> str:
 
 
 def text_label(text: str = "", object_name: str = "staffText", *, wrap: bool = True) -> QLabel:
-    """Plain text, wrapped, not selectable: what a patient typed is shown as typed."""
-    label = plain_label(text, object_name)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    return label
+    """``widgets.text_label`` with the staff screens' style name: what a patient
+    typed is shown as typed."""
+    return widgets.text_label(text, object_name, wrap=wrap)
 
 
 class Inactivity(QObject):

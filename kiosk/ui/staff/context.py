@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kiosk.enquiries.store import EnquiryStore
     from kiosk.page_views import PageViews
     from kiosk.paths import Paths
-    from kiosk.staff.accounts import Session
+    from kiosk.staff.accounts import Session, StaffAccounts
     from kiosk.staff.audit import AuditLog
     from kiosk.ui.reload import LiveReload
     from kiosk.ui.window import KioskWindow
@@ -44,6 +44,7 @@ class PanelContext:
     audit_problem: Callable[[], str]
     page_views: PageViews | None = None
     reload: LiveReload | None = None
+    accounts: StaffAccounts | None = None
     #: The signed-in member: the one place the panel keeps the opener, so
     #: that dropping it here (on lock) drops it for every tab.
     session: Session | None = None

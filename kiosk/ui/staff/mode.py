@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kiosk.ui.staff.context import PanelContext
     from kiosk.ui.staff.panel import StaffPanel
     from kiosk.ui.staff.pinpad import PinPad, SignInService
+    from kiosk.ui.staff.setup import SetupScreen
     from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger("kiosk.staff.accounts")
@@ -87,6 +88,7 @@ class StaffMode(QObject):
         self._tick_ms = tick_ms
         self.audit_problem = ""  # the last failure to write the audit log, for the panel
         self.pad: PinPad | None = None
+        self.setup: SetupScreen | None = None
         self.panel: StaffPanel | None = None
         self._context: PanelContext | None = None
         self._ending = False
@@ -138,9 +140,13 @@ class StaffMode(QObject):
         self.gesture = make_gesture(key[0], self.window, self.window.clinic_name, key[1])
         self.gesture.triggered.connect(self.open_pad)
 
-    def open_pad(self) -> None:
-        """The PIN pad, unless it or the panel is already open."""
-        if self.pad is not None or self.panel is not None:
+    def open_pad(self, name: str = "") -> None:
+        """The PIN pad (at ``name``'s PIN, if given), unless it, the panel or the
+        set-up screen is already open; "Set up staff access" when there is no account."""
+        if self.pad is not None or self.panel is not None or self.setup is not None:
+            return
+        if self._no_accounts():
+            self.open_setup()
             return
         from kiosk.ui.staff.pinpad import IDLE_MS, TICK_MS, PinPad  # staff-only: on the gesture
 
@@ -149,16 +155,55 @@ class StaffMode(QObject):
             self.service,
             idle_ms=self._pad_idle_ms or IDLE_MS,
             tick_ms=self._tick_ms or TICK_MS,
+            show_names=self.window.config.staff_show_names,
         )
         pad.signed_in.connect(self.open_panel)
         pad.closed.connect(self.close_pad)
         self.pad = pad
         pad.open()
+        if name:
+            pad.choose(name)
+
+    def _no_accounts(self) -> bool:
+        """No account at all (a staff file that cannot be read is not "none": the
+        pad says what is wrong with it)."""
+        from kiosk.staff.accounts import StaffError  # staff-only: on the first gesture
+
+        try:
+            return not self.accounts.names()
+        except StaffError:
+            return False
 
     def close_pad(self) -> None:
         pad, self.pad = self.pad, None
         if pad is not None:
             pad.dispose()
+
+    # -- the first account ---------------------------------------------------------
+    def open_setup(self) -> None:
+        """ "Set up staff access": the first account, with the recovery code."""
+        from kiosk.ui.staff.setup import TICK_MS, SetupScreen  # staff-only: the first time
+
+        setup = SetupScreen(
+            self.window,
+            self.accounts,
+            self._audit,
+            tick_ms=self._tick_ms or TICK_MS,
+        )
+        setup.closed.connect(self.close_setup)
+        setup.done.connect(self._set_up)
+        self.setup = setup
+        setup.open()
+
+    def close_setup(self) -> None:
+        setup, self.setup = self.setup, None
+        if setup is not None:
+            setup.dispose()
+
+    def _set_up(self, name: str) -> None:
+        """The first account is made: its PIN next, on the pad."""
+        self.close_setup()
+        self.open_pad(name)
 
     # -- the panel -----------------------------------------------------------------
     def open_panel(self, session: Session) -> None:
@@ -184,6 +229,7 @@ class StaffMode(QObject):
             reload=self._reload(),
             drives=self._drives,
             audit_problem=lambda: self.audit_problem,
+            accounts=self.accounts,
         )
         # The patients' idle clock must not reset the kiosk under the panel;
         # the panel has its own (staff_lock_seconds).
@@ -223,6 +269,7 @@ class StaffMode(QObject):
         if self._ending:
             return
         self.close_pad()
+        self.close_setup()
         if self.panel is not None:
             self.lock("reset")
 
@@ -243,6 +290,7 @@ class StaffMode(QObject):
         """Close the pad; audit, delete and forget the panel and its session.
         Returns whether a panel was open."""
         self.close_pad()
+        self.close_setup()
         panel, self.panel = self.panel, None
         context, self._context = self._context, None
         if panel is not None:

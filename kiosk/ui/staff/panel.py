@@ -4,7 +4,7 @@ holds and forgets is in docs/architecture.md, "Staff mode on the tablet"."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -19,27 +19,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import GAP, MARGIN, Inactivity, StaffOverlay, text_label
 from kiosk.ui.staff.context import PanelContext
 from kiosk.ui.staff.tabs.enquiries import EnquiriesTab
 from kiosk.ui.staff.tabs.export import ExportTab
 from kiosk.ui.staff.tabs.kiosk import KioskTab
 from kiosk.ui.staff.tabs.log import LogTab
+from kiosk.ui.staff.tabs.staff import StaffTab
 from kiosk.ui.staff.tabs.summary import SummaryTab
 from kiosk.ui.widgets import button
 
 if TYPE_CHECKING:
     from kiosk.staff.accounts import Session
 
+_Tab = TypeVar("_Tab", bound=QWidget)
+
 COLUMN_WIDTH = 1100  # px: the panel's content on a wide screen
-NARROW_PX = 1000  # below this the tabs take two rows
 
 TABS = (
     ("enquiries", s.TAB_ENQUIRIES),
     ("export", s.TAB_EXPORT),
     ("summary", s.TAB_SUMMARY),
     ("log", s.TAB_LOG),
+    ("staff", s.TAB_STAFF),
     ("kiosk", s.TAB_KIOSK),
 )
 
@@ -178,6 +181,35 @@ class StaffPanel(StaffOverlay):
             self._add_tab(key, self._make_tab(key))
         return self._tabs[key]
 
+    # Each tab as its own type, for the code and tests that use what only that tab
+    # has; built, like tab(key), the first time it is needed.
+    @property
+    def export_tab(self) -> ExportTab:
+        return self._typed_tab("export", ExportTab)
+
+    @property
+    def summary_tab(self) -> SummaryTab:
+        return self._typed_tab("summary", SummaryTab)
+
+    @property
+    def log_tab(self) -> LogTab:
+        return self._typed_tab("log", LogTab)
+
+    @property
+    def staff_tab(self) -> StaffTab:
+        return self._typed_tab("staff", StaffTab)
+
+    @property
+    def kiosk_tab(self) -> KioskTab:
+        return self._typed_tab("kiosk", KioskTab)
+
+    def _typed_tab(self, key: str, kind: type[_Tab]) -> _Tab:
+        page = self.tab(key)
+        # _make_tab decides each key's type; this only tells mypy what it is.
+        if not isinstance(page, kind):
+            raise TypeError(f"the {key!r} tab is a {type(page).__name__}, not {kind.__name__}")
+        return page
+
     def _make_tab(self, key: str) -> QWidget:
         if key == "export":
             return ExportTab(self.context, self.idle)
@@ -185,6 +217,10 @@ class StaffPanel(StaffOverlay):
             return SummaryTab(self.context)
         if key == "log":
             return LogTab(self.context)
+        if key == "staff":
+            staff_tab = StaffTab(self.context)
+            staff_tab.removed_self.connect(lambda: self.lock_requested.emit("staff"))
+            return staff_tab
         if key == "kiosk":
             kiosk_tab = KioskTab(self.context)
             kiosk_tab.exit_confirmed.connect(self.exit_requested)
@@ -207,7 +243,10 @@ class StaffPanel(StaffOverlay):
         self._relayout_tabs()
 
     def _relayout_tabs(self) -> None:
-        columns = len(TABS) if self.width() >= NARROW_PX else 3
+        # One row when every tab's label fits across the column, else rows of three.
+        room = min(self.width(), COLUMN_WIDTH) - 2 * MARGIN
+        needed = sum(tab.sizeHint().width() for tab in self.tab_buttons.values())
+        columns = len(TABS) if needed + GAP * (len(TABS) - 1) <= room else 3
         if columns == self._tab_columns:
             return
         self._tab_columns = columns

@@ -34,7 +34,8 @@ from kiosk.staff.accounts import (
     TooSoon,
     WrongPin,
 )
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
+from kiosk.ui.patient.keyboard import KeyboardKind
 from kiosk.ui.staff.common import (
     GAP,
     MARGIN,
@@ -43,6 +44,7 @@ from kiosk.ui.staff.common import (
     in_words,
     text_label,
 )
+from kiosk.ui.staff.fields import TextEntry
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import button
 
@@ -153,9 +155,12 @@ class PinPad(StaffOverlay):
         *,
         idle_ms: int = IDLE_MS,
         tick_ms: int = TICK_MS,
+        show_names: bool = True,
     ) -> None:
         super().__init__(parent, "pinPad")
         self.service = service
+        #: False ([staff] show_names): no list of names; staff type theirs.
+        self.show_names_list = show_names
         self.accounts = service.accounts
         self._name = ""
         self._digits: list[str] = []
@@ -179,6 +184,9 @@ class PinPad(StaffOverlay):
         self.views = QStackedWidget()
         self.views.addWidget(self._build_names())
         self.views.addWidget(self._build_digits())
+        self.name_entry: TextEntry | None = None
+        if not show_names:
+            self.views.addWidget(self._build_typed_name())
 
         column = QWidget()
         column.setObjectName("pinColumn")
@@ -226,6 +234,36 @@ class PinPad(StaffOverlay):
         bottom.addWidget(self.close_button)
         layout.addLayout(bottom)
         return view
+
+    def _build_typed_name(self) -> QWidget:
+        """The name typed on the on-screen keyboard, for clinics that list no names."""
+        view = QWidget()
+        layout = QVBoxLayout(view)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(GAP)
+        entry = TextEntry("pinTypedName", KeyboardKind.NAME)
+        entry.set_prompt(s.TYPE_NAME)
+        entry.submitted.connect(self.choose_typed)
+        self.name_entry = entry
+        layout.addWidget(entry, 1)
+        self.typed_close = button(s.CLOSE, "quiet", "pinClose")
+        self.typed_close.clicked.connect(self.close_pad)
+        bottom = QHBoxLayout()  # on: the keyboard's Next key (or Enter)
+        bottom.setSpacing(GAP)
+        bottom.addWidget(self.typed_close)
+        bottom.addStretch(1)
+        layout.addLayout(bottom)
+        return view
+
+    def choose_typed(self) -> None:
+        """The typed name, whatever it is: one that matches no account fails at the
+        PIN like a wrong PIN, so the pad tells nobody which names exist."""
+        if self.name_entry is None:
+            return
+        name = self.name_entry.text().strip()
+        if name:
+            self.name_entry.clear()
+            self.choose(name)
 
     def _build_digits(self) -> QWidget:
         view = QWidget()
@@ -329,6 +367,13 @@ class PinPad(StaffOverlay):
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
+        if self.name_entry is not None:
+            self.title.setText(s.WHO_TITLE)
+            if self._column is not None:  # the keyboard needs the width
+                self._column.setMaximumWidth(WIDE_WIDTH)
+            self.views.setCurrentIndex(2)
+            self.name_entry.start(KeyboardKind.NAME)
+            return
         try:
             names = self.accounts.names()
         except StaffError as exc:
@@ -350,6 +395,8 @@ class PinPad(StaffOverlay):
 
     def choose(self, name: str) -> None:
         self._name = name
+        if self._column is not None:
+            self._column.setMaximumWidth(WIDE_WIDTH if self._wide else PAD_WIDTH)
         self._clear_pin()
         self.pin_title.setText(s.PIN_TITLE.format(name=name))
         self.pin_title.setAccessibleName(self.pin_title.text())
@@ -382,9 +429,7 @@ class PinPad(StaffOverlay):
     def _show_dots(self) -> None:
         count = len(self._digits)
         self.dots.setText(DOT * count if count else " ")
-        self.dots.setAccessibleName(
-            s.PIN_DOTS_ACCESSIBLE.format(count=count) if count else s.PIN_DOTS_NONE
-        )
+        self.dots.setAccessibleName(s.pin_dots(count) if count else s.PIN_DOTS_NONE)
         self._update_keys()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -499,6 +544,8 @@ class PinPad(StaffOverlay):
             return
         self._closed = self._finished = True
         self._digits = []
+        if self.name_entry is not None:
+            self.name_entry.clear()
         self._tick.stop()
         self.idle.stop()
         self._names_scroller.stop()
@@ -509,6 +556,8 @@ class PinPad(StaffOverlay):
         """Stop everything and delete the pad (it must not be used again)."""
         self._closed = self._finished = True
         self._digits = []
+        if self.name_entry is not None:
+            self.name_entry.clear()
         self._tick.stop()
         self.idle.stop()
         with contextlib.suppress(RuntimeError, TypeError):  # never connected, or gone

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
@@ -46,7 +47,7 @@ class Form:
     keyboard: OnScreenKeyboard
 
 
-def _form(qtbot, field: QWidget | None = None, size: tuple[int, int] = (1280, 800)) -> Form:
+def _form(qtbot: QtBot, field: QWidget | None = None, size: tuple[int, int] = (1280, 800)) -> Form:
     window = QWidget()
     layout = QVBoxLayout(window)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -62,15 +63,15 @@ def _form(qtbot, field: QWidget | None = None, size: tuple[int, int] = (1280, 80
     qtbot.waitExposed(window)
     edit.setFocus()
     QApplication.processEvents()
-    return Form(window, edit, keyboard)
+    return Form(window, edit, keyboard)  # type: ignore[arg-type]  # field: see Form
 
 
 @pytest.fixture
-def form(qtbot) -> Form:
+def form(qtbot: QtBot) -> Form:
     return _form(qtbot)
 
 
-def taps(qtbot, keyboard: OnScreenKeyboard, *labels: str) -> None:
+def taps(qtbot: QtBot, keyboard: OnScreenKeyboard, *labels: str) -> None:
     """Tap each key by the label a patient reads on it."""
     for label in labels:
         tap(qtbot, find_button(keyboard, label))
@@ -85,7 +86,7 @@ def labels_shown(keyboard: OnScreenKeyboard) -> set[str]:
     return {visible_label(b) for b in visible_buttons(keyboard)}
 
 
-def test_a_name_gets_its_capitals_by_itself(qtbot, form: Form) -> None:
+def test_a_name_gets_its_capitals_by_itself(qtbot: QtBot, form: Form) -> None:
     form.keyboard.set_target(form.field, KeyboardKind.NAME)
     assert find_button(form.keyboard, "Shift").isChecked(), "a name starts with a capital"
     taps(qtbot, form.keyboard, "A", "n", "a", "Space", "L", "o", "p", "e", "z")
@@ -100,7 +101,7 @@ def test_a_name_gets_its_capitals_by_itself(qtbot, form: Form) -> None:
     assert "S" in labels_shown(form.keyboard) and "s" not in labels_shown(form.keyboard)
 
 
-def test_a_name_with_an_accent(qtbot, form: Form) -> None:
+def test_a_name_with_an_accent(qtbot: QtBot, form: Form) -> None:
     """Spanish names: the accented letters are on the 123 page, capitals at a word's start."""
     form.keyboard.set_target(form.field, KeyboardKind.NAME)
     taps(qtbot, form.keyboard, "123")
@@ -110,7 +111,7 @@ def test_a_name_with_an_accent(qtbot, form: Form) -> None:
     assert not find_button(form.keyboard, "Shift").isChecked()
 
 
-def test_shift_is_one_shot_and_relabels_the_keys(qtbot, form: Form) -> None:
+def test_shift_is_one_shot_and_relabels_the_keys(qtbot: QtBot, form: Form) -> None:
     form.keyboard.set_target(form.field, KeyboardKind.TEXT)
     shift = find_button(form.keyboard, "Shift")
     assert not shift.isChecked()
@@ -129,7 +130,7 @@ def test_shift_is_one_shot_and_relabels_the_keys(qtbot, form: Form) -> None:
     assert form.field.text() == "Qwe"
 
 
-def test_numbers_and_symbols_page_and_back(qtbot, form: Form) -> None:
+def test_numbers_and_symbols_page_and_back(qtbot: QtBot, form: Form) -> None:
     form.keyboard.set_target(form.field, KeyboardKind.TEXT)
     taps(qtbot, form.keyboard, "123")
     shown = labels_shown(form.keyboard)
@@ -144,7 +145,7 @@ def test_numbers_and_symbols_page_and_back(qtbot, form: Form) -> None:
     assert "123" in labels_shown(form.keyboard) and "1" not in labels_shown(form.keyboard)
 
 
-def test_delete_removes_a_character_and_repeats_while_held(qtbot, form: Form) -> None:
+def test_delete_removes_a_character_and_repeats_while_held(qtbot: QtBot, form: Form) -> None:
     form.keyboard.set_target(form.field, KeyboardKind.TEXT)
     taps(qtbot, form.keyboard, "a", "b", "c", "d", "e", "f", "g", "h")
     taps(qtbot, form.keyboard, "Delete")
@@ -157,7 +158,7 @@ def test_delete_removes_a_character_and_repeats_while_held(qtbot, form: Form) ->
     assert "abcdefg".startswith(form.field.text())
 
 
-def test_keys_type_as_a_real_keyboard_so_undo_works(qtbot, form: Form) -> None:
+def test_keys_type_as_a_real_keyboard_so_undo_works(qtbot: QtBot, form: Form) -> None:
     form.keyboard.set_target(form.field, KeyboardKind.TEXT)
     taps(qtbot, form.keyboard, "h", "i")
     assert form.field.text() == "hi" and form.field.isUndoAvailable()
@@ -165,7 +166,7 @@ def test_keys_type_as_a_real_keyboard_so_undo_works(qtbot, form: Form) -> None:
     assert form.field.text() == ""
 
 
-def test_email_keys(qtbot, form: Form) -> None:
+def test_email_keys(qtbot: QtBot, form: Form) -> None:
     form.keyboard.set_target(form.field, KeyboardKind.EMAIL)
     assert not find_button(form.keyboard, "Shift").isChecked(), "no auto-capitals"
     assert {"@", ".", ".com", "-", "_"} <= labels_shown(form.keyboard)
@@ -175,7 +176,7 @@ def test_email_keys(qtbot, form: Form) -> None:
     assert form.field.text() == "ana_l@m-x.com42.org"
 
 
-def test_phone_keypad(qtbot, form: Form) -> None:
+def test_phone_keypad(qtbot: QtBot, form: Form) -> None:
     form.keyboard.set_target(form.field, KeyboardKind.PHONE)
     shown = labels_shown(form.keyboard)
     assert shown == set("0123456789+()-") | {"Space", "Delete", "Next", "Done"}
@@ -185,7 +186,7 @@ def test_phone_keypad(qtbot, form: Form) -> None:
     assert form.field.text() == "+1 (801) 555-010"
 
 
-def test_typing_into_a_plain_text_edit(qtbot) -> None:
+def test_typing_into_a_plain_text_edit(qtbot: QtBot) -> None:
     form = _form(qtbot, QPlainTextEdit())
     editor = form.field
     assert isinstance(editor, QPlainTextEdit)
@@ -195,7 +196,7 @@ def test_typing_into_a_plain_text_edit(qtbot) -> None:
     assert QApplication.focusWidget() is editor
 
 
-def test_max_length_and_validators_apply(qtbot, form: Form) -> None:
+def test_max_length_and_validators_apply(qtbot: QtBot, form: Form) -> None:
     form.field.setMaxLength(3)
     form.keyboard.set_target(form.field, KeyboardKind.TEXT)
     taps(qtbot, form.keyboard, "a", "b", "c", "d", "e")
@@ -203,13 +204,15 @@ def test_max_length_and_validators_apply(qtbot, form: Form) -> None:
 
     digits = QLineEdit()
     digits.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d*"), digits))
-    form.window.layout().addWidget(digits)
+    layout = form.window.layout()
+    assert layout is not None
+    layout.addWidget(digits)
     form.keyboard.set_target(digits, KeyboardKind.PHONE)
     taps(qtbot, form.keyboard, "5", "(", "6", "Space", "7")
     assert digits.text() == "567"
 
 
-def test_next_and_done_emit_their_signals(qtbot, form: Form) -> None:
+def test_next_and_done_emit_their_signals(qtbot: QtBot, form: Form) -> None:
     form.keyboard.set_target(form.field, KeyboardKind.NAME)
     with (
         qtbot.waitSignal(form.keyboard.next_field, timeout=500),
@@ -237,7 +240,7 @@ def _every_page(keyboard: OnScreenKeyboard, target: QWidget | None) -> Iterator[
             yield f"{kind.value} 123"
 
 
-def test_keys_never_take_focus_and_open_no_window(qtbot, form: Form) -> None:
+def test_keys_never_take_focus_and_open_no_window(qtbot: QtBot, form: Form) -> None:
     windows = set(QApplication.topLevelWidgets())
     assert QApplication.focusWidget() is form.field
     assert not form.keyboard.isWindow()
@@ -255,7 +258,7 @@ def test_keys_never_take_focus_and_open_no_window(qtbot, form: Form) -> None:
     assert set(QApplication.topLevelWidgets()) == windows, "no popup, no separate window"
 
 
-def test_reset_forgets_everything(qtbot, form: Form) -> None:
+def test_reset_forgets_everything(qtbot: QtBot, form: Form) -> None:
     form.keyboard.set_target(form.field, KeyboardKind.NAME)
     taps(qtbot, form.keyboard, "B", "o", "Shift", "123")
     form.keyboard.reset()
@@ -268,7 +271,7 @@ def test_reset_forgets_everything(qtbot, form: Form) -> None:
     assert form.field.text() == "Bo", "no target: the last patient's field gets nothing"
 
 
-def test_same_kind_reuses_the_keys(qtbot, form: Form) -> None:
+def test_same_kind_reuses_the_keys(qtbot: QtBot, form: Form) -> None:
     """Pages are built once: not again for Shift, a new field or a change of kind."""
     form.keyboard.set_target(form.field, KeyboardKind.TEXT)
     key_q = form.keyboard.key("q")
@@ -287,7 +290,7 @@ def test_same_kind_reuses_the_keys(qtbot, form: Form) -> None:
     other.deleteLater()
 
 
-def test_same_field_again_keeps_the_page(qtbot, form: Form) -> None:
+def test_same_field_again_keeps_the_page(qtbot: QtBot, form: Form) -> None:
     form.keyboard.set_target(form.field, KeyboardKind.TEXT)
     taps(qtbot, form.keyboard, "123")
     form.keyboard.set_target(form.field, KeyboardKind.TEXT)
@@ -296,7 +299,7 @@ def test_same_field_again_keeps_the_page(qtbot, form: Form) -> None:
     assert "q" in labels_shown(form.keyboard), "a new field starts on the letters"
 
 
-def test_taps_without_a_target_do_nothing_harmful(qtbot, form: Form) -> None:
+def test_taps_without_a_target_do_nothing_harmful(qtbot: QtBot, form: Form) -> None:
     form.field.setText("kept")
     pages = 0
     for _page in _every_page(form.keyboard, None):
@@ -319,7 +322,7 @@ def test_taps_without_a_target_do_nothing_harmful(qtbot, form: Form) -> None:
     assert form.field.text() == "kept"
 
 
-def test_a_disabled_target_gets_nothing(qtbot, form: Form) -> None:
+def test_a_disabled_target_gets_nothing(qtbot: QtBot, form: Form) -> None:
     form.keyboard.set_target(form.field, KeyboardKind.TEXT)
     form.field.setEnabled(False)
     taps(qtbot, form.keyboard, "a", "b")
@@ -334,7 +337,7 @@ PAGES = [(kind, False) for kind in KeyboardKind] + [
 
 
 @pytest.fixture
-def styled(qapp) -> Iterator[None]:
+def styled(qapp: QApplication) -> Iterator[None]:
     yield
     qapp.setStyleSheet("")
 
@@ -349,7 +352,13 @@ def _rect_in(root: QWidget, widget: QWidget) -> QRect:
     ("kind", "symbols"), PAGES, ids=lambda p: p.value if isinstance(p, KeyboardKind) else str(p)
 )
 def test_keys_are_large_apart_named_and_whole(
-    qtbot, qapp, styled, size: tuple[int, int], kind: KeyboardKind, symbols: bool, scale: float
+    qtbot: QtBot,
+    qapp: QApplication,
+    styled: None,
+    size: tuple[int, int],
+    kind: KeyboardKind,
+    symbols: bool,
+    scale: float,
 ) -> None:
     qapp.setStyleSheet(style_sheet(replace(Config(), text_scale=scale)))
     form = _form(qtbot, size=size)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any, NoReturn
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -20,18 +22,24 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
+from kiosk.config import Config
+from kiosk.content import Library
 from kiosk.enquiries import form as enquiry
-from kiosk.enquiries.store import StoreError, open_personal
-from kiosk.ui import strings
+from kiosk.enquiries.keys import KeyRing
+from kiosk.enquiries.store import EnquiryStore, Saved, StoreError, open_personal
+from kiosk.ui.i18n import strings
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
-from tests.conftest import SCREEN_SIZES
+from kiosk.ui.patient.request import RequestScreen
+from kiosk.ui.window import KioskWindow
+from tests.conftest import SCREEN_SIZES, MakeWindow
 from tests.ui.helpers import find_button, tap
 
 NAME = "Ana López"
 
 
-def type_by_taps(qtbot, keyboard: OnScreenKeyboard, text: str) -> None:
+def type_by_taps(qtbot: QtBot, keyboard: OnScreenKeyboard, text: str) -> None:
     """Type ``text`` by tapping the on-screen keys, switching pages as a person would."""
     for ch in text:
         label = "Space" if ch == " " else ch
@@ -52,13 +60,16 @@ def type_by_taps(qtbot, keyboard: OnScreenKeyboard, text: str) -> None:
             raise AssertionError(f"no key for {ch!r}")
 
 
-def open_form(qtbot, window):
+def open_form(qtbot: QtBot, window: KioskWindow) -> RequestScreen:
     tap(qtbot, find_button(window, strings.REQUEST_INFO))
     assert window.current_screen == "request"
     return window.request
 
 
-def fill_by_taps(qtbot, form, name: str = NAME, phone: str = "8015550100") -> None:
+def fill_by_taps(
+    qtbot: QtBot, form: RequestScreen, name: str = NAME, phone: str = "8015550100"
+) -> None:
+    assert form.keyboard is not None
     tap(qtbot, form.name_edit)
     assert form.keyboard.isVisible() and form.keyboard.kind() is KeyboardKind.NAME
     type_by_taps(qtbot, form.keyboard, name)
@@ -73,12 +84,12 @@ def fill_by_taps(qtbot, form, name: str = NAME, phone: str = "8015550100") -> No
 
 
 @pytest.fixture
-def window(make_window, store):
+def window(make_window: MakeWindow, store: EnquiryStore) -> KioskWindow:
     return make_window(store=store)
 
 
 def test_reached_from_home_and_from_every_page_with_the_topic_chosen(
-    qtbot, window, shipped_library
+    qtbot: QtBot, window: KioskWindow, shipped_library: Library
 ) -> None:
     form = open_form(qtbot, window)
     assert form.topics.value() == "_other"  # from home: no topic yet
@@ -92,7 +103,11 @@ def test_reached_from_home_and_from_every_page_with_the_topic_chosen(
 
 
 def test_a_request_typed_on_the_keyboard_is_saved_sealed_and_thanked(
-    qtbot, make_window, store, keyring, config
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    store: EnquiryStore,
+    keyring: tuple[KeyRing, str],
+    config: Config,
 ) -> None:
     window = make_window(store=store, cfg=replace(config, thank_you_seconds=3))
     form = open_form(qtbot, window)
@@ -120,7 +135,9 @@ def test_a_request_typed_on_the_keyboard_is_saved_sealed_and_thanked(
     assert form.name_edit.text() == "" and form.views.currentWidget() is form.form_view
 
 
-def test_mistakes_are_explained_in_words_next_to_their_fields(qtbot, window, store) -> None:
+def test_mistakes_are_explained_in_words_next_to_their_fields(
+    qtbot: QtBot, window: KioskWindow, store: EnquiryStore
+) -> None:
     form = open_form(qtbot, window)
     tap(qtbot, find_button(window, strings.SEND))
     shown = {k: f.error.text() for k, f in form.fields.items() if f.error.isVisible()}
@@ -140,7 +157,7 @@ def test_mistakes_are_explained_in_words_next_to_their_fields(qtbot, window, sto
     assert form.fields["phone"].error.isVisible()
 
 
-def test_contact_methods_offer_only_what_was_given(qtbot, window) -> None:
+def test_contact_methods_offer_only_what_was_given(qtbot: QtBot, window: KioskWindow) -> None:
     form = open_form(qtbot, window)
     call, text, email = (form.methods.button_for(m) for m in ("call", "text", "email"))
     assert not any(b.isEnabled() for b in (call, text, email))
@@ -154,7 +171,7 @@ def test_contact_methods_offer_only_what_was_given(qtbot, window) -> None:
     assert not text.isChecked() and not text.isEnabled()
 
 
-def test_the_message_counts_its_characters(qtbot, window) -> None:
+def test_the_message_counts_its_characters(qtbot: QtBot, window: KioskWindow) -> None:
     form = open_form(qtbot, window)
     form.message_edit.setPlainText("x" * 12)
     assert form.count_label.text() == "12 of 500 characters"
@@ -162,7 +179,9 @@ def test_the_message_counts_its_characters(qtbot, window) -> None:
     assert form.count_label.text() == "510 of 500 characters: 10 too many"
 
 
-def test_a_double_tap_or_a_retry_saves_one_enquiry(qtbot, window, store) -> None:
+def test_a_double_tap_or_a_retry_saves_one_enquiry(
+    qtbot: QtBot, window: KioskWindow, store: EnquiryStore
+) -> None:
     form = open_form(qtbot, window)
     fill_by_taps(qtbot, form)
     send = find_button(window, strings.SEND)
@@ -174,7 +193,7 @@ def test_a_double_tap_or_a_retry_saves_one_enquiry(qtbot, window, store) -> None
     assert store.count() == 1
 
 
-def _assert_failure_keeps_typing(qtbot, window, form) -> None:
+def _assert_failure_keeps_typing(qtbot: QtBot, window: KioskWindow, form: RequestScreen) -> None:
     tap(qtbot, find_button(window, strings.SEND))
     assert form.notice.isVisible() and form.notice.text() == strings.SAVE_FAILED
     assert form.views.currentWidget() is form.form_view
@@ -183,7 +202,7 @@ def _assert_failure_keeps_typing(qtbot, window, form) -> None:
 
 
 def test_a_locked_database_says_so_keeps_the_typing_and_the_next_save_works(
-    qtbot, window, store
+    qtbot: QtBot, window: KioskWindow, store: EnquiryStore
 ) -> None:
     store.save(uuid.uuid4().hex, "", {"name": "earlier"})
     form = open_form(qtbot, window)
@@ -204,13 +223,17 @@ def test_a_locked_database_says_so_keeps_the_typing_and_the_next_save_works(
     "fault", [StoreError("full", "disk full"), RuntimeError("boom"), OSError(28, "No space")]
 )
 def test_any_fault_while_saving_says_so_and_keeps_the_typing(
-    qtbot, window, store, monkeypatch, fault
+    qtbot: QtBot,
+    window: KioskWindow,
+    store: EnquiryStore,
+    monkeypatch: pytest.MonkeyPatch,
+    fault: Exception,
 ) -> None:
     form = open_form(qtbot, window)
     fill_by_taps(qtbot, form)
     real_save = store.save
 
-    def failing(*args, **kwargs):
+    def failing(*args: object, **kwargs: object) -> NoReturn:
         raise fault
 
     monkeypatch.setattr(store, "save", failing)
@@ -221,7 +244,9 @@ def test_any_fault_while_saving_says_so_and_keeps_the_typing(
     assert store.count() == 1
 
 
-def test_without_a_store_the_form_says_it_cannot_save(qtbot, make_window) -> None:
+def test_without_a_store_the_form_says_it_cannot_save(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
     window = make_window(store=None)
     form = open_form(qtbot, window)
     fill_by_taps(qtbot, form)
@@ -240,7 +265,8 @@ def _everything_said(widget: QWidget) -> list[str]:
     return texts
 
 
-def _assert_nothing_remembers(window, form, *secrets: str) -> None:
+def _assert_nothing_remembers(window: KioskWindow, form: RequestScreen, *secrets: str) -> None:
+    assert form.keyboard is not None
     for widget in [window, *window.findChildren(QWidget)]:
         said = [*_everything_said(widget), widget.whatsThis(), widget.statusTip()]
         for secret in secrets:
@@ -272,7 +298,8 @@ SECRETS = {"name": "Zyxwvu Qrst", "phone": "8015550177", "email": "qwzx@example.
 MESSAGE_SECRET = "Plorkish"
 
 
-def _fill_every_field(qtbot, form) -> None:
+def _fill_every_field(qtbot: QtBot, form: RequestScreen) -> None:
+    assert form.keyboard is not None
     fill_by_taps(qtbot, form, name=SECRETS["name"], phone=SECRETS["phone"])
     tap(qtbot, form.email_edit)
     type_by_taps(qtbot, form.keyboard, SECRETS["email"])
@@ -288,7 +315,9 @@ def _fill_every_field(qtbot, form) -> None:
 
 
 @pytest.mark.parametrize("how", ["idle expiry", "reset"])
-def test_the_idle_reset_forgets_every_keystroke(qtbot, make_window, store, how: str) -> None:
+def test_the_idle_reset_forgets_every_keystroke(
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, how: str
+) -> None:
     window = make_window(store=store, idle_ms=400, countdown_s=1, tick_ms=50)
     form = open_form(qtbot, window)
     _fill_every_field(qtbot, form)
@@ -301,9 +330,12 @@ def test_the_idle_reset_forgets_every_keystroke(qtbot, make_window, store, how: 
     assert window.current_screen == "home"
 
 
-def test_the_thank_you_timeout_forgets_every_keystroke(qtbot, make_window, store, config) -> None:
+def test_the_thank_you_timeout_forgets_every_keystroke(
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, config: Config
+) -> None:
     window = make_window(store=store, cfg=replace(config, thank_you_seconds=3))
     form = open_form(qtbot, window)
+    assert form.keyboard is not None
     _fill_every_field(qtbot, form)
     tap(qtbot, form.keyboard.key("Done"))
     tap(qtbot, find_button(window, strings.SEND))
@@ -318,13 +350,17 @@ def test_the_thank_you_timeout_forgets_every_keystroke(qtbot, make_window, store
 
 
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_the_focused_field_stays_in_view_above_the_keyboard(qtbot, make_window, store, size):
+def test_the_focused_field_stays_in_view_above_the_keyboard(
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, size: tuple[int, int]
+) -> None:
     window = make_window(size, store=store)
     form = open_form(qtbot, window)
+    assert form.keyboard is not None
     viewport = form.scroll_area.viewport()
     for edit in (form.message_edit, form.name_edit, form.email_edit, form.phone_edit):
         edit.setFocus()  # as a tap on it, or the keyboard's Next, would
-        qtbot.waitUntil(lambda e=edit: _inside(viewport, e))
+        # (mypy cannot infer a lambda with a default argument)
+        qtbot.waitUntil(lambda e=edit: _inside(viewport, e))  # type: ignore[misc]
         keyboard_top = form.keyboard.mapTo(window, form.keyboard.rect().topLeft()).y()
         bottom = edit.mapTo(window, edit.rect().bottomLeft()).y()
         assert form.keyboard.isVisible() and bottom < keyboard_top
@@ -339,7 +375,7 @@ def _inside(viewport: QWidget, widget: QWidget) -> bool:
 
 
 def test_the_system_keyboard_setting_leaves_the_built_in_one_out(
-    qtbot, make_window, store, config
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, config: Config
 ) -> None:
     window = make_window(store=store, cfg=replace(config, keyboard="system"))
     form = open_form(qtbot, window)
@@ -349,7 +385,7 @@ def test_the_system_keyboard_setting_leaves_the_built_in_one_out(
     assert form.send_button.isVisible()
 
 
-def _field_in_view(form, edit) -> bool:
+def _field_in_view(form: RequestScreen, edit: QWidget) -> bool:
     """The whole field (label, box and any message) inside the visible form."""
     field = next(f for f in form.fields.values() if f.control is edit)
     return _inside(form.scroll_area.viewport(), field)
@@ -357,16 +393,18 @@ def _field_in_view(form, edit) -> bool:
 
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_next_and_typing_keep_the_field_in_view_with_messages_showing(
-    qtbot, make_window, store, size
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, size: tuple[int, int]
 ) -> None:
     window = make_window(size, store=store)
     form = open_form(qtbot, window)
+    assert form.keyboard is not None
     tap(qtbot, find_button(window, strings.SEND))  # every message showing: taller fields
     tap(qtbot, form.name_edit)
     for edit in (form.phone_edit, form.email_edit, form.message_edit):
         tap(qtbot, form.keyboard.key("Next"))
         assert QApplication.focusWidget() is edit
-        qtbot.waitUntil(lambda e=edit: _field_in_view(form, e))
+        # (mypy cannot infer a lambda with a default argument)
+        qtbot.waitUntil(lambda e=edit: _field_in_view(form, e))  # type: ignore[misc]
     # Scrolled away by a finger while the keyboard is up, typing brings it back.
     form.scroll_area.verticalScrollBar().setValue(0)
     assert not _field_in_view(form, form.message_edit)
@@ -375,9 +413,12 @@ def test_next_and_typing_keep_the_field_in_view_with_messages_showing(
     assert form.message_edit.toPlainText() == "hi"
 
 
-def test_turning_the_tablet_keeps_the_field_in_view(qtbot, make_window, store) -> None:
+def test_turning_the_tablet_keeps_the_field_in_view(
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore
+) -> None:
     window = make_window((800, 1280), store=store)
     form = open_form(qtbot, window)
+    assert form.keyboard is not None
     tap(qtbot, form.name_edit)
     for _ in range(3):
         tap(qtbot, form.keyboard.key("Next"))
@@ -391,16 +432,16 @@ def test_turning_the_tablet_keeps_the_field_in_view(qtbot, make_window, store) -
 
 
 def test_a_save_that_committed_but_failed_to_answer_is_one_enquiry_on_retry(
-    qtbot, window, store, monkeypatch
+    qtbot: QtBot, window: KioskWindow, store: EnquiryStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The commit happened, then an error (say, the disk filled on the next
     write): the patient taps Send again and the form key makes it one row."""
     form = open_form(qtbot, window)
     fill_by_taps(qtbot, form)
     real_save = store.save
-    calls = []
+    calls: list[Saved] = []
 
-    def commit_then_fail(*args, **kwargs):
+    def commit_then_fail(*args: Any, **kwargs: Any) -> Saved:  # store.save's
         saved = real_save(*args, **kwargs)
         calls.append(saved)
         if len(calls) == 1:
@@ -417,7 +458,7 @@ def test_a_save_that_committed_but_failed_to_answer_is_one_enquiry_on_retry(
 
 
 def test_crisis_help_stays_open_when_the_thank_you_times_out(
-    qtbot, make_window, store, config
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, config: Config
 ) -> None:
     window = make_window(store=store, cfg=replace(config, thank_you_seconds=3))
     form = open_form(qtbot, window)
@@ -431,11 +472,11 @@ def test_crisis_help_stays_open_when_the_thank_you_times_out(
 
 
 def test_a_store_that_could_not_be_opened_at_start_is_tried_again_at_send(
-    qtbot, make_window, store
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore
 ) -> None:
     """No keys at start (a full or read-only disk): the kiosk runs, Send says it
     cannot save, and once the fault is gone the next Send saves."""
-    available: list = []
+    available: list[EnquiryStore] = []
     window = make_window(store=None, open_store=lambda: available[0] if available else None)
     form = open_form(qtbot, window)
     fill_by_taps(qtbot, form)
@@ -447,7 +488,9 @@ def test_a_store_that_could_not_be_opened_at_start_is_tried_again_at_send(
     assert store.count() == 1
 
 
-def test_home_from_a_form_with_typing_asks_before_clearing(qtbot, window) -> None:
+def test_home_from_a_form_with_typing_asks_before_clearing(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
     form = open_form(qtbot, window)
     tap(qtbot, find_button(window, strings.HOME))  # nothing typed: straight home
     assert window.current_screen == "home"
@@ -465,7 +508,13 @@ def test_home_from_a_form_with_typing_asks_before_clearing(qtbot, window) -> Non
     assert not form.consent.isChecked()
 
 
-def test_nothing_typed_reaches_the_log(qtbot, window, store, caplog, monkeypatch) -> None:
+def test_nothing_typed_reaches_the_log(
+    qtbot: QtBot,
+    window: KioskWindow,
+    store: EnquiryStore,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Sends that fail (locked, an exception quoting the name) and one that
     succeeds: no log record holds what was typed."""
     import logging
@@ -475,7 +524,7 @@ def test_nothing_typed_reaches_the_log(qtbot, window, store, caplog, monkeypatch
     fill_by_taps(qtbot, form, name="Zyxwvu Qrst", phone="8015550177")
     real_save = store.save
 
-    def quoting(form_key, topic, personal):
+    def quoting(form_key: str, topic: str, personal: Mapping[str, str]) -> NoReturn:
         raise ValueError(f"bad value {personal['name']!r}")  # as a careless library might
 
     monkeypatch.setattr(store, "save", quoting)
@@ -510,7 +559,12 @@ _HOSTILE = st.one_of(
 @example(name="Paste " * 1667, message="x")  # a 10,000-character paste
 @example(name="\x1fAna\x85", message="\u2028hi\r")
 def test_hostile_text_pasted_into_the_widgets_is_stored_as_shown_or_refused(
-    qtbot, window, store, keyring, name: str, message: str
+    qtbot: QtBot,
+    window: KioskWindow,
+    store: EnquiryStore,
+    keyring: tuple[KeyRing, str],
+    name: str,
+    message: str,
 ) -> None:
     """Through the real widgets: what staff read back is exactly what the
     patient's fields showed (ends trimmed), or Send says what to fix."""

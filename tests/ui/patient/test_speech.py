@@ -19,8 +19,11 @@ import pytest
 from PySide6.QtCore import Qt, qDebug
 from PySide6.QtGui import QColor, QPalette, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from pytestqt.logging import _QtMessageCapture as QtMessageCapture
+from pytestqt.qtbot import QtBot
 
-from kiosk.ui import strings
+from kiosk.config import Config
+from kiosk.ui.i18n import strings
 from kiosk.ui.patient.speech import (
     ENGINE_ENV,
     SEPARATOR,
@@ -61,7 +64,7 @@ class Page:
 
 
 @pytest.fixture
-def page(qtbot) -> Iterator[Page]:
+def page(qtbot: QtBot) -> Iterator[Page]:
     """A page's text and title with Listen controls, shown, on the mock engine."""
     container = QWidget()
     container.resize(600, 400)
@@ -94,7 +97,7 @@ def highlight_colours(page: Page) -> tuple[QColor, QColor]:
     return mark.background().color(), mark.foreground().color()
 
 
-def click(qtbot, widget: QWidget) -> None:
+def click(qtbot: QtBot, widget: QWidget) -> None:
     assert widget.isVisible(), f"{widget.text()} is not shown"  # type: ignore[attr-defined]
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
@@ -183,7 +186,7 @@ def test_speech_dispatcher_that_does_not_answer_is_not_waited_for(
     assert "does not answer" in caplog.text
 
 
-def test_qt_messages_reach_the_previous_handler_after_create(qtlog) -> None:
+def test_qt_messages_reach_the_previous_handler_after_create(qtlog: QtMessageCapture) -> None:
     """Create swallows Qt's probe messages only while probing: the handler comes back."""
     mock_reader()
     qDebug("after the probe")
@@ -221,7 +224,7 @@ def test_unknown_language_code_falls_back_to_the_default() -> None:
 
 
 # -- reading a page ------------------------------------------------------------------
-def test_listen_speaks_and_highlights_the_word(qtbot, page: Page) -> None:
+def test_listen_speaks_and_highlights_the_word(qtbot: QtBot, page: Page) -> None:
     """Listen: speaking, Pause and Stop shown, and the spoken word highlighted in the text."""
     with qtbot.waitSignal(page.reader.state_changed, timeout=2000) as started:
         click(qtbot, page.controls.listen_button)
@@ -254,7 +257,7 @@ def test_listen_speaks_and_highlights_the_word(qtbot, page: Page) -> None:
     )
 
 
-def test_highlight_takes_the_theme_colour(qtbot, page: Page) -> None:
+def test_highlight_takes_the_theme_colour(qtbot: QtBot, page: Page) -> None:
     """A style sheet's selection colours (a high-contrast theme) are the highlight's."""
     page.browser.setObjectName("pageBody")
     page.container.setStyleSheet(
@@ -265,7 +268,7 @@ def test_highlight_takes_the_theme_colour(qtbot, page: Page) -> None:
     assert highlight_colours(page) == (QColor("#ffff00"), QColor("#000000"))
 
 
-def test_offsets_count_an_emoji_as_qt_does(qtbot, page: Page) -> None:
+def test_offsets_count_an_emoji_as_qt_does(qtbot: QtBot, page: Page) -> None:
     """An emoji in the title and the text (two UTF-16 units each) does not shift the mark."""
     page.reading.set_title("Calm 🌿 breathing")
     page.browser.setPlainText("🌿 Breathe in slowly")
@@ -277,7 +280,7 @@ def test_offsets_count_an_emoji_as_qt_does(qtbot, page: Page) -> None:
     assert document_word(page) == "in"
 
 
-def test_pause_resume_and_stop(qtbot, page: Page) -> None:
+def test_pause_resume_and_stop(qtbot: QtBot, page: Page) -> None:
     """Pause waits for the word's end, then Resume and Stop; Stop clears the mark."""
     click(qtbot, page.controls.listen_button)
     qtbot.waitUntil(lambda: page.reading.highlighted() is not None, timeout=3000)
@@ -302,7 +305,7 @@ def test_pause_resume_and_stop(qtbot, page: Page) -> None:
     assert page.browser.extraSelections() == []
 
 
-def test_stop_while_paused(qtbot, page: Page) -> None:
+def test_stop_while_paused(qtbot: QtBot, page: Page) -> None:
     """Stop from Paused: back to Listen."""
     click(qtbot, page.controls.listen_button)
     with qtbot.waitSignal(page.reader.state_changed, timeout=2000):
@@ -312,7 +315,7 @@ def test_stop_while_paused(qtbot, page: Page) -> None:
     assert page.controls.visible_labels() == ["Listen"]
 
 
-def test_stop_does_not_wait_for_the_engine(qtbot, page: Page) -> None:
+def test_stop_does_not_wait_for_the_engine(qtbot: QtBot, page: Page) -> None:
     """An engine that never reports the stop (speech-dispatcher with no sound
     output) still leaves the controls on Listen."""
     click(qtbot, page.controls.listen_button)
@@ -322,13 +325,13 @@ def test_stop_does_not_wait_for_the_engine(qtbot, page: Page) -> None:
     engine.stop = lambda *args: None  # type: ignore[method-assign]  # the fault: no report
     try:
         page.reading.stop()
-        assert page.reader.state == SpeechState.IDLE
+        assert page.reader.state == SpeechState.IDLE  # type: ignore[comparison-overlap]  # stop() changed it
         assert page.controls.visible_labels() == ["Listen"]
     finally:
         engine.stop = real_stop  # type: ignore[method-assign]
 
 
-def test_stop_when_idle_leaves_the_engine_alone(qtbot, page: Page) -> None:
+def test_stop_when_idle_leaves_the_engine_alone(qtbot: QtBot, page: Page) -> None:
     """Page turns call stop(): with nothing being read, the engine is not asked
     (with speech-dispatcher each call is a round trip to the daemon)."""
     engine = page.reader._tts
@@ -344,7 +347,7 @@ def test_stop_when_idle_leaves_the_engine_alone(qtbot, page: Page) -> None:
     assert page.reader.state == SpeechState.IDLE
 
 
-def test_reading_to_the_end_clears_the_mark(qtbot, page: Page) -> None:
+def test_reading_to_the_end_clears_the_mark(qtbot: QtBot, page: Page) -> None:
     """At the end of the text: idle, Listen again, no mark left."""
     page.browser.setPlainText("Two words")
     page.reading.set_title("")
@@ -354,7 +357,7 @@ def test_reading_to_the_end_clears_the_mark(qtbot, page: Page) -> None:
     assert page.reading.highlighted() is None
 
 
-def test_a_new_page_stops_the_reading(qtbot, page: Page) -> None:
+def test_a_new_page_stops_the_reading(qtbot: QtBot, page: Page) -> None:
     """Another page's text in the browser (a page change, a live reload) stops it."""
     click(qtbot, page.controls.listen_button)
     qtbot.waitUntil(lambda: page.reading.highlighted() is not None, timeout=3000)
@@ -364,7 +367,7 @@ def test_a_new_page_stops_the_reading(qtbot, page: Page) -> None:
     assert page.controls.visible_labels() == ["Listen"]
 
 
-def test_reset_stops_the_reading(qtbot, page: Page) -> None:
+def test_reset_stops_the_reading(qtbot: QtBot, page: Page) -> None:
     """The idle reset clears the page (``clear()``) and calls stop(): nothing is left."""
     click(qtbot, page.controls.listen_button)
     qtbot.waitUntil(lambda: page.reading.highlighted() is not None, timeout=3000)
@@ -374,7 +377,7 @@ def test_reset_stops_the_reading(qtbot, page: Page) -> None:
     assert page.browser.extraSelections() == []
 
 
-def test_stop_is_public_for_the_window(qtbot, page: Page) -> None:
+def test_stop_is_public_for_the_window(qtbot: QtBot, page: Page) -> None:
     """PageReader.stop() alone (page change, reset, language) stops and clears."""
     click(qtbot, page.controls.listen_button)
     qtbot.waitUntil(lambda: page.reading.highlighted() is not None, timeout=3000)
@@ -385,15 +388,15 @@ def test_stop_is_public_for_the_window(qtbot, page: Page) -> None:
     assert page.controls.visible_labels() == ["Listen"]
 
 
-def test_hiding_the_page_stops_the_reading(qtbot, page: Page) -> None:
+def test_hiding_the_page_stops_the_reading(qtbot: QtBot, page: Page) -> None:
     """Another screen shows (the page is hidden): nobody is reading it, so it stops."""
     click(qtbot, page.controls.listen_button)
     assert page.reader.state == SpeechState.SPEAKING
     page.container.hide()
-    assert page.reader.state == SpeechState.IDLE
+    assert page.reader.state == SpeechState.IDLE  # type: ignore[comparison-overlap]  # hide() changed it
 
 
-def test_the_word_is_scrolled_into_view(qtbot, page: Page) -> None:
+def test_the_word_is_scrolled_into_view(qtbot: QtBot, page: Page) -> None:
     """Reading from the top of a long page scrolled to its end brings the word back into view."""
     page.browser.setPlainText("Start here. " + "More words to read. " * 300)
     bar = page.browser.verticalScrollBar()
@@ -409,7 +412,7 @@ def test_the_word_is_scrolled_into_view(qtbot, page: Page) -> None:
     assert rect.top() >= 0 and rect.bottom() <= page.browser.viewport().height()
 
 
-def test_active_while_speaking(qtbot, page: Page) -> None:
+def test_active_while_speaking(qtbot: QtBot, page: Page) -> None:
     """Each spoken word says someone is listening (for the idle clock)."""
     with qtbot.waitSignal(page.reading.active, timeout=2000):
         click(qtbot, page.controls.listen_button)
@@ -417,7 +420,7 @@ def test_active_while_speaking(qtbot, page: Page) -> None:
         pass
 
 
-def test_active_clock_runs_only_while_speaking(qtbot, page: Page) -> None:
+def test_active_clock_runs_only_while_speaking(qtbot: QtBot, page: Page) -> None:
     """The "still listening" timer (for engines that report no words) ticks
     while speaking, and stops when paused or idle: no timer on an idle kiosk."""
     assert not page.reading.active_timer.isActive()
@@ -430,7 +433,7 @@ def test_active_clock_runs_only_while_speaking(qtbot, page: Page) -> None:
     assert not page.reading.active_timer.isActive()
 
 
-def test_nothing_to_read_stays_idle(qtbot, page: Page) -> None:
+def test_nothing_to_read_stays_idle(qtbot: QtBot, page: Page) -> None:
     """An empty page and title: nothing is said, Listen stays."""
     page.reading.set_title("  ")
     page.browser.clear()
@@ -439,7 +442,7 @@ def test_nothing_to_read_stays_idle(qtbot, page: Page) -> None:
     assert page.controls.visible_labels() == ["Listen"]
 
 
-def test_title_is_read_from_a_callable(qtbot, page: Page) -> None:
+def test_title_is_read_from_a_callable(qtbot: QtBot, page: Page) -> None:
     """The title can be a function (the page screen's label text), read at Listen."""
     titles = ["Old title"]
     page.reading.set_title(lambda: titles[-1])
@@ -451,7 +454,7 @@ def test_title_is_read_from_a_callable(qtbot, page: Page) -> None:
 
 
 # -- the controls ------------------------------------------------------------------------
-def test_controls_hide_without_a_reader(qtbot) -> None:
+def test_controls_hide_without_a_reader(qtbot: QtBot) -> None:
     """No engine: the Listen controls are not shown at all, and Listen does nothing."""
     container = QWidget()
     controls = ListenControls(LABELS)
@@ -473,7 +476,7 @@ def test_controls_hide_without_a_reader(qtbot) -> None:
     assert not controls.isVisible()
 
 
-def test_controls_are_touch_sized_and_named(qtbot, config) -> None:
+def test_controls_are_touch_sized_and_named(qtbot: QtBot, config: Config) -> None:
     """Each button is at least 48 px tall with the kiosk's style sheet; its
     accessible name is its label."""
     from kiosk.ui.theme import style_sheet
@@ -491,7 +494,7 @@ def test_controls_are_touch_sized_and_named(qtbot, config) -> None:
         assert widget.width() >= 48
 
 
-def test_controls_without_pause(qtbot) -> None:
+def test_controls_without_pause(qtbot: QtBot) -> None:
     """An engine that cannot pause: only Stop while speaking."""
     controls = ListenControls(LABELS)
     controls.set_available(True, can_pause=False)
@@ -499,7 +502,7 @@ def test_controls_without_pause(qtbot) -> None:
     assert controls.visible_labels() == ["Stop"]
 
 
-def test_labels_from_a_dict_and_relabel(qtbot) -> None:
+def test_labels_from_a_dict_and_relabel(qtbot: QtBot) -> None:
     """Labels passed in are shown and named; relabel swaps them (a language change)."""
     controls = ListenControls({**LABELS, "listen": "Escuchar"})
     assert controls.listen_button.text() == "Escuchar"
@@ -510,17 +513,17 @@ def test_labels_from_a_dict_and_relabel(qtbot) -> None:
     assert controls.stop_button.accessibleName() == "Parar"
 
 
-def test_labels_from_the_string_catalogue(qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_labels_from_the_string_catalogue(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     """With no labels passed in, the catalogue's words are used, read at each relabel."""
-    monkeypatch.setattr(strings, "LISTEN", "Listen to this page", raising=False)
+    monkeypatch.setattr(type(strings), "LISTEN", "Listen to this page")
     controls = ListenControls()
     assert controls.listen_button.text() == "Listen to this page"
-    monkeypatch.setattr(strings, "LISTEN", "Escuchar", raising=False)
+    monkeypatch.setattr(type(strings), "LISTEN", "Escuchar")
     controls.relabel()
     assert controls.listen_button.accessibleName() == "Escuchar"
 
 
-def test_bad_state_name_is_refused(qtbot) -> None:
+def test_bad_state_name_is_refused(qtbot: QtBot) -> None:
     """A state that does not exist is an error, not a silently wrong button row."""
     controls = ListenControls(LABELS)
     with pytest.raises(ValueError, match="talking"):
@@ -528,7 +531,7 @@ def test_bad_state_name_is_refused(qtbot) -> None:
     assert controls.visible_labels() == ["Listen"]
 
 
-def test_language_change_stops_and_relabels(qtbot, page: Page) -> None:
+def test_language_change_stops_and_relabels(qtbot: QtBot, page: Page) -> None:
     """PageReader.set_language: stops, picks a voice, new words on the buttons."""
     click(qtbot, page.controls.listen_button)
     page.reading.set_language("es", {"listen": "Escuchar"})

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import pytest
 
@@ -19,6 +20,16 @@ from kiosk.page_views import PageViews
 from kiosk.paths import Paths
 from kiosk.staff.accounts import StaffAccounts
 from kiosk.staff.audit import AuditLog
+from tests.conftest import MakeWindow
+
+if TYPE_CHECKING:
+    # Only for the annotations: the fixture imports staff mode when used.
+    from pytestqt.qtbot import QtBot
+
+    from kiosk.enquiries.drives import Drive
+    from kiosk.ui.reload import LiveReload
+    from kiosk.ui.staff.mode import StaffMode
+    from kiosk.ui.window import KioskWindow
 
 PIN = "246810"
 OTHER_PIN = "975319"
@@ -80,7 +91,7 @@ class StaffEnv:
 
 
 @pytest.fixture
-def staff_env(data_tmpdir: Path, keyring) -> Iterator[StaffEnv]:
+def staff_env(data_tmpdir: Path, keyring: tuple[KeyRing, str]) -> Iterator[StaffEnv]:
     ring, code = keyring
     paths = Paths.resolve(data_tmpdir, None, data_tmpdir / "kiosk.toml")
     clock = FakeClock()
@@ -101,8 +112,26 @@ def staff_config(config: Config) -> Config:
     return replace(config, staff_hold_seconds=1, staff_lock_seconds=120)
 
 
+class MakeStaff(Protocol):
+    """The ``make_staff`` fixture: a kiosk window and its staff mode (``mode.quits``
+    counts the times staff mode quit the kiosk)."""
+
+    def __call__(
+        self,
+        size: tuple[int, int] = ...,
+        *,
+        cfg: Config | None = ...,
+        drives: Callable[[], list[Drive]] = ...,
+        pad_idle_ms: int = ...,
+        tick_ms: int = ...,
+        reload: LiveReload | None = ...,
+    ) -> tuple[KioskWindow, StaffMode]: ...
+
+
 @pytest.fixture
-def make_staff(make_window, staff_env: StaffEnv, staff_config: Config, qtbot) -> Iterator[Callable]:
+def make_staff(
+    make_window: MakeWindow, staff_env: StaffEnv, staff_config: Config, qtbot: QtBot
+) -> Iterator[MakeStaff]:
     """A real kiosk window with staff mode wired in as ``app.build`` does."""
     from kiosk.ui.staff.mode import StaffMode
 
@@ -113,11 +142,11 @@ def make_staff(make_window, staff_env: StaffEnv, staff_config: Config, qtbot) ->
         size: tuple[int, int] = (1280, 800),
         *,
         cfg: Config | None = None,
-        drives: Callable[[], list] = list,
+        drives: Callable[[], list[Drive]] = list,
         pad_idle_ms: int = 30_000,
         tick_ms: int = 20,
-        reload=None,
-    ):
+        reload: LiveReload | None = None,
+    ) -> tuple[KioskWindow, StaffMode]:
         window = make_window(size, cfg=cfg or staff_config, store=staff_env.store)
         mode = StaffMode(
             window,

@@ -7,21 +7,25 @@ from dataclasses import replace
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from kiosk.config import Config
 from kiosk.ui.staff.entry import CornerTaps, HoldGesture
 from kiosk.ui.staff.pinpad import PinPad
+from kiosk.ui.window import KioskWindow
+from tests.conftest import MakeWindow
 from tests.ui.helpers import tap
-from tests.ui.staff.conftest import FakeClock
+from tests.ui.staff.conftest import FakeClock, MakeStaff
 
 LEFT = Qt.MouseButton.LeftButton
 NO_MOD = Qt.KeyboardModifier.NoModifier
 
 
-def _pads(window) -> list[PinPad]:
+def _pads(window: KioskWindow) -> list[PinPad]:
     return [p for p in window.findChildren(PinPad) if p.isVisible()]
 
 
-def test_holding_the_clinic_name_opens_the_pin_pad(make_staff, qtbot) -> None:
+def test_holding_the_clinic_name_opens_the_pin_pad(make_staff: MakeStaff, qtbot: QtBot) -> None:
     """A press held on the name for staff_hold_seconds opens the PIN pad, over everything."""
     window, mode = make_staff()
     name = window.clinic_name
@@ -34,7 +38,9 @@ def test_holding_the_clinic_name_opens_the_pin_pad(make_staff, qtbot) -> None:
     assert _pads(window) == [pad]
 
 
-def test_a_short_press_or_a_tap_on_the_name_does_nothing(qtbot, make_window) -> None:
+def test_a_short_press_or_a_tap_on_the_name_does_nothing(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
     """Lifting the finger before the time is up cancels the hold."""
     window = make_window()
     gesture = HoldGesture(window.clinic_name, 60, parent=window)
@@ -52,7 +58,7 @@ def test_a_short_press_or_a_tap_on_the_name_does_nothing(qtbot, make_window) -> 
     gesture.uninstall()
 
 
-def test_a_finger_that_moves_cancels_the_hold(qtbot, make_window) -> None:
+def test_a_finger_that_moves_cancels_the_hold(qtbot: QtBot, make_window: MakeWindow) -> None:
     """Moving more than 20 px (a scroll, a swipe) is not a hold."""
     window = make_window()
     gesture = HoldGesture(window.clinic_name, 50, parent=window)
@@ -72,7 +78,7 @@ def test_a_finger_that_moves_cancels_the_hold(qtbot, make_window) -> None:
 
 
 def test_a_touch_held_on_the_name_opens_the_pad_and_a_lifted_one_does_not(
-    qtbot, make_window
+    qtbot: QtBot, make_window: MakeWindow
 ) -> None:
     """Touch events (not only mouse events made from them) drive the hold."""
     window = make_window()
@@ -97,12 +103,14 @@ def test_a_touch_held_on_the_name_opens_the_pad_and_a_lifted_one_does_not(
     gesture.uninstall()
 
 
-def _corner_tap(window, x: int = 20, y: int = 20) -> None:
+def _corner_tap(window: KioskWindow, x: int = 20, y: int = 20) -> None:
     target = window.childAt(QPoint(x, y)) or window
     QTest.mouseClick(target, LEFT, NO_MOD, target.mapFrom(window, QPoint(x, y)))
 
 
-def test_five_corner_taps_open_the_pad_four_do_not(make_staff, staff_config, qtbot) -> None:
+def test_five_corner_taps_open_the_pad_four_do_not(
+    make_staff: MakeStaff, staff_config: Config, qtbot: QtBot
+) -> None:
     """With the corner-taps gesture: five taps in the top-left 96 px open the pad."""
     window, mode = make_staff(cfg=replace(staff_config, staff_gesture="corner-taps"))
     assert isinstance(mode.gesture, CornerTaps)
@@ -116,7 +124,7 @@ def test_five_corner_taps_open_the_pad_four_do_not(make_staff, staff_config, qtb
     assert window.clinic_name.testAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents) is False
 
 
-def test_corner_taps_must_be_quick_and_in_the_corner(make_window, qtbot) -> None:
+def test_corner_taps_must_be_quick_and_in_the_corner(make_window: MakeWindow, qtbot: QtBot) -> None:
     """Taps spread over more than 3 s, or broken by a tap elsewhere, start again."""
     window = make_window()
     clock = FakeClock()
@@ -140,7 +148,9 @@ def test_corner_taps_must_be_quick_and_in_the_corner(make_window, qtbot) -> None
     gesture.uninstall()
 
 
-def test_nothing_on_screen_changes_while_the_name_is_held(make_staff, qtbot) -> None:
+def test_nothing_on_screen_changes_while_the_name_is_held(
+    make_staff: MakeStaff, qtbot: QtBot
+) -> None:
     """No hint for patients: the name looks the same pressed as not."""
     window, mode = make_staff()
     name = window.clinic_name

@@ -19,6 +19,8 @@ STAFF_ONLY = (
     "kiosk.ui.staff.tabs.summary",
     "kiosk.ui.staff.tabs.log",
     "kiosk.ui.staff.tabs.kiosk",
+    "kiosk.ui.staff.tabs.staff",
+    "kiosk.ui.staff.setup",
 )
 
 
@@ -56,9 +58,19 @@ def test_the_kiosk_app_loads_no_staff_mode() -> None:
         ),
         # The first sign-in: the panel brings every tab (the pad's modules are
         # in by then, but the panel does not need them).
-        (("kiosk.ui.staff.mode", "kiosk.ui.staff.panel"), set(STAFF_ONLY[3:])),
+        # (the Staff tab adds and removes accounts: the accounts' module, which
+        # the pad loaded already, is needed again)
+        (
+            ("kiosk.ui.staff.mode", "kiosk.ui.staff.panel"),
+            set(STAFF_ONLY[3:-1]) | {"kiosk.staff.accounts"},
+        ),
+        # No account yet: the set-up screen and the accounts, not the pad or the panel.
+        (
+            ("kiosk.ui.staff.mode", "kiosk.ui.staff.setup"),
+            {"kiosk.ui.staff.setup", "kiosk.staff.accounts"},
+        ),
     ],
-    ids=["mode", "pinpad", "panel"],
+    ids=["mode", "pinpad", "panel", "setup"],
 )
 def test_each_step_loads_only_what_it_needs(modules: tuple[str, ...], loaded: set[str]) -> None:
     assert _loaded_after(*modules) == loaded

@@ -7,27 +7,36 @@ from __future__ import annotations
 import csv
 import os
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
 
+from kiosk.config import Config
 from kiosk.enquiries.drives import Drive
-from kiosk.ui import staff_strings as s
+from kiosk.enquiries.store import StoredEnquiry
+from kiosk.ui.i18n import staff_strings as s
+from kiosk.ui.staff.mode import StaffMode
 from kiosk.ui.staff.panel import StaffPanel
 from kiosk.ui.staff.pinpad import PinPad
-from kiosk.ui.staff.tabs.summary import BarChart
+from kiosk.ui.staff.tabs.export import ExportTab
+from kiosk.ui.staff.tabs.kiosk import KioskTab
+from kiosk.ui.staff.tabs.log import LogTab
+from kiosk.ui.staff.tabs.staff import StaffTab
+from kiosk.ui.staff.tabs.summary import BarChart, SummaryTab
 from tests.ui.helpers import find_button, tap
-from tests.ui.staff.conftest import PIN, StaffEnv
+from tests.ui.staff.conftest import PIN, MakeStaff, StaffEnv
 
 SECRET_NAME = "Zebulon Quixotic-Marsh"
 SECRET_PHONE = "+18015550177"
 SECRET_MESSAGE = "Please call after my shift at the bakery"
 
 
-def open_panel(mode, staff_env: StaffEnv) -> StaffPanel:
+def open_panel(mode: StaffMode, staff_env: StaffEnv) -> StaffPanel:
     """Signed in as Ana (the PIN pad is tested on its own): the panel."""
     mode.open_panel(staff_env.accounts.sign_in("Ana", PIN))
     assert mode.panel is not None
@@ -51,13 +60,24 @@ def all_texts() -> list[str]:
     return texts
 
 
-def tab(qtbot, panel: StaffPanel, label: str) -> QWidget:
+def tab(qtbot: QtBot, panel: StaffPanel, label: str) -> QWidget:
     tap(qtbot, find_button(panel, label))
     QApplication.processEvents()
-    return panel.pages.currentWidget()
+    page = panel.pages.currentWidget()
+    assert page is not None
+    return page
 
 
-def test_counts_and_list_match_the_store_newest_first(make_staff, staff_env, qtbot) -> None:
+def _stored(staff_env: StaffEnv, enquiry_id: int) -> StoredEnquiry:
+    """The enquiry as the store holds it now (it is there)."""
+    stored = staff_env.store.get(enquiry_id)
+    assert stored is not None
+    return stored
+
+
+def test_counts_and_list_match_the_store_newest_first(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """New / exported / contacted as the store counts them; rows newest first, with the name."""
     first = staff_env.save("Old Person", days_ago=3)
     second = staff_env.save("Middle Person", days_ago=2, topic="ketamine-and-depression")
@@ -72,14 +92,16 @@ def test_counts_and_list_match_the_store_newest_first(make_staff, staff_env, qtb
     assert listing.count_contacted.text() == "Contacted: 1"
     rows = listing.rows
     assert [r.property("enquiry_id") for r in rows] == [third, second, first]
-    assert rows[0].text().endswith("New · New Person")
-    assert "Ketamine and depression" in rows[1].text()
-    assert rows[1].text().endswith("Contacted · Middle Person")
-    assert rows[2].text().endswith("Exported · Old Person")
+    assert (rows[0].name.text(), rows[0].badge.text()) == ("New Person", "New")
+    assert rows[1].topic.text().startswith("Ketamine and depression · received ")
+    assert (rows[1].name.text(), rows[1].badge.text()) == ("Middle Person", "Contacted")
+    assert (rows[2].name.text(), rows[2].badge.text()) == ("Old Person", "Exported")
     assert all(r.accessibleName() == r.text() for r in rows)
 
 
-def test_a_long_list_shows_50_then_more(make_staff, staff_env, qtbot) -> None:
+def test_a_long_list_shows_50_then_more(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """Only the rows on screen are opened; "Show 10 more" brings the rest."""
     for n in range(60):
         staff_env.save(f"Person {n}")
@@ -89,10 +111,12 @@ def test_a_long_list_shows_50_then_more(make_staff, staff_env, qtbot) -> None:
     assert len(listing.rows) == 50
     tap(qtbot, find_button(panel, "Show 10 more"))
     assert len(listing.rows) == 60
-    assert listing.rows[-1].text().endswith("Person 0")
+    assert listing.rows[-1].name.text() == "Person 0"
 
 
-def test_opening_an_enquiry_shows_every_field_and_is_logged(make_staff, staff_env, qtbot) -> None:
+def test_opening_an_enquiry_shows_every_field_and_is_logged(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """Tap a row: all fields, opened with the session's key; the audit log says which id."""
     enquiry = staff_env.save(
         SECRET_NAME,
@@ -105,13 +129,13 @@ def test_opening_an_enquiry_shows_every_field_and_is_logged(make_staff, staff_en
     )
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
-    tap(qtbot, panel.enquiries.list.rows[0])
+    tap(qtbot, panel.enquiries.list.rows[0].open_button)
     detail = panel.enquiries.detail
     assert panel.enquiries.currentWidget() is detail
     shown = {key: label.text() for key, label in detail.values.items()}
     assert shown["reference"] == str(enquiry)
     assert shown["name"] == SECRET_NAME
-    assert shown["phone"] == SECRET_PHONE
+    assert shown["phone"] == "(801) 555-0177"  # the clinic's national format
     assert shown["email"] == "z@example.com"
     assert shown["method"] == "Text message"
     assert shown["best_time"] == "Evening"
@@ -123,14 +147,16 @@ def test_opening_an_enquiry_shows_every_field_and_is_logged(make_staff, staff_en
     assert SECRET_NAME not in staff_env.paths.audit_file.read_text(encoding="utf-8")
 
 
-def test_mark_contacted_and_back_to_the_list(make_staff, staff_env, qtbot) -> None:
+def test_mark_contacted_and_back_to_the_list(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """Mark contacted changes the status (logged); Back shows the list with new counts."""
     enquiry = staff_env.save("Call Me")
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
-    tap(qtbot, panel.enquiries.list.rows[0])
+    tap(qtbot, panel.enquiries.list.rows[0].open_button)
     tap(qtbot, find_button(panel, s.MARK_CONTACTED))
-    assert staff_env.store.get(enquiry).status == "contacted"
+    assert _stored(staff_env, enquiry).status == "contacted"
     assert ("Ana", "contacted", {"enquiry": enquiry}) in staff_env.actions()
     assert panel.enquiries.detail.values["status"].text() == "Contacted"
     assert not find_button(panel, s.MARK_CONTACTED).isEnabled()
@@ -141,7 +167,9 @@ def test_mark_contacted_and_back_to_the_list(make_staff, staff_env, qtbot) -> No
     assert listing.count_new.text() == "New: 0"
 
 
-def test_an_enquiry_that_will_not_open_says_so(make_staff, staff_env, qtbot) -> None:
+def test_an_enquiry_that_will_not_open_says_so(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """A row sealed to another key: the list and the detail say it could not be opened."""
     from kiosk.enquiries.keys import KdfParams, KeyRing
     from kiosk.enquiries.store import EnquiryStore
@@ -157,15 +185,16 @@ def test_an_enquiry_that_will_not_open_says_so(make_staff, staff_env, qtbot) -> 
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     row = panel.enquiries.list.rows[0]
-    assert row.text().endswith(s.NOT_OPENED)
-    tap(qtbot, row)
+    assert row.name.text() == s.NOT_OPENED
+    assert row.contacted_button.isHidden()  # nothing to mark without its details
+    tap(qtbot, row.open_button)
     assert panel.enquiries.detail.note.text().startswith("This enquiry could not be opened.")
     assert not find_button(panel, s.MARK_CONTACTED).isEnabled()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_to_the_folder_writes_a_file_and_marks_exported(
-    make_staff, staff_env, qtbot, fmt: str
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot, fmt: str
 ) -> None:
     """Export the new ones: the file is in the export folder, the path is shown,
     they are marked exported, and the audit log says who, how many, where."""
@@ -173,14 +202,15 @@ def test_export_to_the_folder_writes_a_file_and_marks_exported(
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     export = tab(qtbot, panel, s.TAB_EXPORT)
+    assert isinstance(export, ExportTab)
     assert find_button(panel, "New only (2)").isChecked()
     tap(qtbot, find_button(panel, s.FORMAT_NAMES[fmt]))
     tap(qtbot, find_button(panel, s.EXPORT_START))
     files = list(staff_env.paths.export_dir("").glob(f"enquiries-*.{fmt}"))
     assert len(files) == 1
-    result = export.result.text().replace("\u200b", "")
-    assert result == f"Exported 2 enquiries to:\n{files[0]}"
-    assert {staff_env.store.get(i).status for i in ids} == {"exported"}
+    result = export.result.text()
+    assert result == f"Exported 2 enquiries to:\nthe export folder, file {files[0].name}"
+    assert {_stored(staff_env, i).status for i in ids} == {"exported"}
     assert staff_env.actions()[-1] == (
         "Ana",
         "export",
@@ -199,7 +229,9 @@ def test_export_to_the_folder_writes_a_file_and_marks_exported(
     assert find_button(panel, "New only (0)")
 
 
-def test_export_onto_a_usb_drive(make_staff, staff_env, qtbot, tmp_path: Path) -> None:
+def test_export_onto_a_usb_drive(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot, tmp_path: Path
+) -> None:
     """A plugged-in drive is offered (listed afresh when the tab opens) and written to."""
     stick = tmp_path / "stick"
     stick.mkdir()
@@ -207,19 +239,26 @@ def test_export_onto_a_usb_drive(make_staff, staff_env, qtbot, tmp_path: Path) -
     staff_env.save("Driven Person")
     _window, mode = make_staff(drives=lambda: list(plugged))
     panel = open_panel(mode, staff_env)
-    tab(qtbot, panel, s.TAB_EXPORT)
-    assert panel.tab("export").drive_note.text() == s.NO_DRIVES
+    export = tab(qtbot, panel, s.TAB_EXPORT)
+    assert isinstance(export, ExportTab)
+    assert export.drive_note.text() == s.NO_DRIVES
     plugged.append(Drive("STICK", stick, 2_500_000_000))
     tap(qtbot, find_button(panel, s.LOOK_AGAIN))
     QApplication.processEvents()
     tap(qtbot, find_button(panel, "USB drive STICK (2.5 GB free)"))
     tap(qtbot, find_button(panel, s.EXPORT_START))
-    assert len(list(stick.glob("enquiries-*.csv"))) == 1
+    files = list(stick.glob("enquiries-*.csv"))
+    assert len(files) == 1
     assert not staff_env.paths.export_dir("").exists()
+    # Said as staff know the place: the drive's label and the file's name, no mount point.
+    result = panel.export_tab.result.text()
+    assert result == f"Exported 1 enquiry to:\nUSB drive STICK, file {files[0].name}"
+    assert str(stick) not in result
+    assert staff_env.actions()[-1][2]["drive"] == "STICK"
 
 
 def test_an_export_that_cannot_be_written_says_why_and_marks_nothing(
-    make_staff, staff_env, staff_config, qtbot, tmp_path: Path
+    make_staff: MakeStaff, staff_env: StaffEnv, staff_config: Config, qtbot: QtBot, tmp_path: Path
 ) -> None:
     """An export folder inside a file: the ExportError's sentence, nothing marked or logged."""
     blocker = tmp_path / "not-a-folder"
@@ -228,13 +267,16 @@ def test_an_export_that_cannot_be_written_says_why_and_marks_nothing(
     _window, mode = make_staff(cfg=replace(staff_config, export_folder=str(blocker / "sub")))
     panel = open_panel(mode, staff_env)
     export = tab(qtbot, panel, s.TAB_EXPORT)
+    assert isinstance(export, ExportTab)
     tap(qtbot, find_button(panel, s.EXPORT_START))
     assert export.result.text().startswith("Nothing was exported.")
-    assert staff_env.store.get(enquiry).status == "new"
+    assert _stored(staff_env, enquiry).status == "new"
     assert "export" not in [a[1] for a in staff_env.actions()]
 
 
-def test_purge_asks_first_and_says_how_many(make_staff, staff_env, qtbot) -> None:
+def test_purge_asks_first_and_says_how_many(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """Delete old: the question names the count; Keep them keeps them; Delete them deletes them."""
     old = [staff_env.save(f"Old {n}", days_ago=100) for n in range(2)]
     old_new = staff_env.save("Old but new", days_ago=100)
@@ -244,6 +286,7 @@ def test_purge_asks_first_and_says_how_many(make_staff, staff_env, qtbot) -> Non
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     export = tab(qtbot, panel, s.TAB_EXPORT)
+    assert isinstance(export, ExportTab)
     tap(qtbot, find_button(panel, s.PURGE_START))
     assert export.purge_text.text() == (
         "Delete 2 enquiries older than 90 days? This cannot be undone."
@@ -270,7 +313,7 @@ def _aged(path: Path, days: float) -> Path:
 
 
 def test_purge_deletes_old_export_files_from_the_export_folder_only(
-    make_staff, staff_env, qtbot, tmp_path: Path
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot, tmp_path: Path
 ) -> None:
     """Old export files in the export folder go with the old enquiries (said, and logged
     as files=); recent ones, other names and a USB drive's files stay."""
@@ -292,6 +335,7 @@ def test_purge_deletes_old_export_files_from_the_export_folder_only(
     _window, mode = make_staff(drives=lambda: [Drive("STICK", stick, 1_000_000)])
     panel = open_panel(mode, staff_env)
     export = tab(qtbot, panel, s.TAB_EXPORT)
+    assert isinstance(export, ExportTab)
     tap(qtbot, find_button(panel, "USB drive STICK (1 MB free)"))  # the drive chosen: still
     tap(qtbot, find_button(panel, s.PURGE_START))
     assert export.purge_text.text() == (
@@ -309,7 +353,9 @@ def test_purge_deletes_old_export_files_from_the_export_folder_only(
     )
 
 
-def test_old_export_files_alone_can_be_deleted(make_staff, staff_env, qtbot) -> None:
+def test_old_export_files_alone_can_be_deleted(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """No old enquiries, one old export file: Delete is offered for the file."""
     folder = staff_env.paths.export_dir("")
     folder.mkdir()
@@ -317,6 +363,7 @@ def test_old_export_files_alone_can_be_deleted(make_staff, staff_env, qtbot) -> 
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     export = tab(qtbot, panel, s.TAB_EXPORT)
+    assert isinstance(export, ExportTab)
     assert find_button(panel, s.PURGE_START).isEnabled()
     tap(qtbot, find_button(panel, s.PURGE_START))
     assert export.purge_text.text() == (
@@ -328,7 +375,9 @@ def test_old_export_files_alone_can_be_deleted(make_staff, staff_env, qtbot) -> 
     assert not find_button(panel, s.PURGE_START).isEnabled()
 
 
-def test_the_chart_matches_the_counts(make_staff, staff_env, qtbot) -> None:
+def test_the_chart_matches_the_counts(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """Enquiries per week as the store counts them; page views per page, by title."""
     for days in (0, 1, 8, 8, 20):
         staff_env.save(f"Week {days}", days_ago=days)
@@ -339,6 +388,7 @@ def test_the_chart_matches_the_counts(make_staff, staff_env, qtbot) -> None:
             staff_env.page_views.record(page.key)
     panel = open_panel(mode, staff_env)
     summary = tab(qtbot, panel, s.TAB_SUMMARY)
+    assert isinstance(summary, SummaryTab)
     charts = summary.findChildren(BarChart)
     weekly = summary.weekly.bars()
     expected = [(s.WEEK_OF.format(date=m), n) for m, n in staff_env.store.weekly_counts(12)]
@@ -349,21 +399,25 @@ def test_the_chart_matches_the_counts(make_staff, staff_env, qtbot) -> None:
     assert f"{pages[2].title}: 5" in summary.pages.accessibleDescription()
 
 
-def test_the_log_tab_lists_the_latest_entries(make_staff, staff_env, qtbot) -> None:
+def test_the_log_tab_lists_the_latest_entries(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """The newest audit entries, newest first, with who and what."""
     staff_env.save("Someone")
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     mode._audit("Ana", "sign-in")
-    tap(qtbot, panel.enquiries.list.rows[0])
+    tap(qtbot, panel.enquiries.list.rows[0].open_button)
     log_tab = tab(qtbot, panel, s.TAB_LOG)
-    texts = [label.text() for label in log_tab.entries]
-    assert " · Ana · view" in texts[0]
-    assert " · Ana · sign-in" in texts[1]
+    assert isinstance(log_tab, LogTab)
+    texts = [entry.words.text() for entry in log_tab.entries]
+    assert texts[0].endswith(" · Ana opened enquiry 1")
+    assert texts[1].endswith(" · Ana signed in")
+    assert all(b.accessibleName() == b.text() for b in log_tab.buttons)
 
 
 def test_reload_content_tells_staff_what_is_wrong(
-    make_staff, staff_env, qtbot, content_copy: Path
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot, content_copy: Path
 ) -> None:
     """Reload now: a broken page is refused and its problem shown; logged as "reload"."""
     from kiosk.paths import Paths
@@ -378,6 +432,7 @@ def test_reload_content_tells_staff_what_is_wrong(
     )
     panel = open_panel(mode, staff_env)
     kiosk_tab = tab(qtbot, panel, s.TAB_KIOSK)
+    assert isinstance(kiosk_tab, KioskTab)
     tap(qtbot, find_button(panel, s.RELOAD))
     shown = kiosk_tab.reload_result.text().replace("\u200b", "")
     assert shown.startswith(s.RELOAD_REFUSED)
@@ -390,25 +445,29 @@ def test_reload_content_tells_staff_what_is_wrong(
     assert kiosk_tab.reload_result.text() == s.RELOAD_UNCHANGED
 
 
-def test_leave_kiosk_mode_asks_logs_locks_and_quits(make_staff, staff_env, qtbot) -> None:
+def test_leave_kiosk_mode_asks_logs_locks_and_quits(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """Leave kiosk mode: asked once more; "exit" logged, the panel locked, the app quits."""
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     tab(qtbot, panel, s.TAB_KIOSK)
     tap(qtbot, find_button(panel, s.EXIT))
     tap(qtbot, find_button(panel, s.EXIT_NO))
-    assert mode.quits == []
+    assert mode.quits == []  # type: ignore[attr-defined]  # set by make_staff
     assert not (staff_env.paths.data_dir / "left-kiosk-mode").exists()
     tap(qtbot, find_button(panel, s.EXIT))
     tap(qtbot, find_button(panel, s.EXIT_YES))
-    assert mode.quits == [1]
+    assert mode.quits == [1]  # type: ignore[attr-defined]
     # The flag the session wrappers honour (cage does not pass the exit status on).
     assert (staff_env.paths.data_dir / "left-kiosk-mode").is_file()
     assert mode.panel is None
     assert [a[1] for a in staff_env.actions()][-2:] == ["exit", "lock"]
 
 
-def test_lock_leaves_nothing_behind(make_staff, staff_env, qtbot) -> None:
+def test_lock_leaves_nothing_behind(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """Lock: the panel and its widgets are gone, no decrypted text is left in any
     widget, the opener is dropped, the window is home and the idle clock runs."""
     staff_env.save(SECRET_NAME, phone=SECRET_PHONE, message=SECRET_MESSAGE)
@@ -417,7 +476,7 @@ def test_lock_leaves_nothing_behind(make_staff, staff_env, qtbot) -> None:
     panel = open_panel(mode, staff_env)
     assert window.current_screen == "home"  # what a patient left is reset first
     assert not window.idle.armed  # no patient reset under the panel
-    tap(qtbot, panel.enquiries.list.rows[0])
+    tap(qtbot, panel.enquiries.list.rows[0].open_button)
     assert any(SECRET_MESSAGE in t for t in all_texts())
     context = panel.context
     QApplication.clipboard().setText(SECRET_PHONE)
@@ -426,7 +485,7 @@ def test_lock_leaves_nothing_behind(make_staff, staff_env, qtbot) -> None:
     assert mode.panel is None and mode.session is None and context.session is None
     assert not window.findChildren(StaffPanel)
     texts = all_texts()
-    for secret in (SECRET_NAME, SECRET_PHONE, SECRET_MESSAGE):
+    for secret in (SECRET_NAME, SECRET_PHONE, "555-0177", SECRET_MESSAGE):
         assert not any(secret in t for t in texts), secret
     assert QApplication.clipboard().text() == ""
     assert window.current_screen == "home" and window.is_at_rest()
@@ -434,7 +493,9 @@ def test_lock_leaves_nothing_behind(make_staff, staff_env, qtbot) -> None:
     assert staff_env.actions()[-1] == ("Ana", "lock", {"reason": "staff"})
 
 
-def test_the_panel_locks_itself_after_idle(make_staff, staff_env, staff_config, qtbot) -> None:
+def test_the_panel_locks_itself_after_idle(
+    make_staff: MakeStaff, staff_env: StaffEnv, staff_config: Config, qtbot: QtBot
+) -> None:
     """Untouched for staff_lock_seconds (1 s here), the panel locks and is gone."""
     staff_env.save(SECRET_NAME)
     window, mode = make_staff(cfg=replace(staff_config, staff_lock_seconds=1))
@@ -447,7 +508,7 @@ def test_the_panel_locks_itself_after_idle(make_staff, staff_env, staff_config, 
 
 
 def test_after_the_patient_reset_nothing_leads_back_into_the_panel(
-    make_staff, staff_env, qtbot
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
 ) -> None:
     """A reset while the panel is open locks it; afterwards Home, pages, Previous
     and the idle reset never show it again: only the gesture and a PIN do."""
@@ -472,7 +533,33 @@ def test_after_the_patient_reset_nothing_leads_back_into_the_panel(
     assert mode.panel is None and mode.pad is None
 
 
-def test_the_lock_button_and_tabs_follow_the_touch_rules(make_staff, staff_env, qtbot) -> None:
+def test_each_tab_by_its_type_is_built_when_first_needed(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
+    """panel.export_tab and the like: the page tab(key) gives, of its own type, built
+    the first time it is asked for and not again, and not shown by being asked for."""
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    assert panel.pages.count() == 1  # only the enquiries are built when the panel opens
+    typed: list[tuple[str, Callable[[], QWidget], type[QWidget]]] = [
+        ("export", lambda: panel.export_tab, ExportTab),
+        ("summary", lambda: panel.summary_tab, SummaryTab),
+        ("log", lambda: panel.log_tab, LogTab),
+        ("staff", lambda: panel.staff_tab, StaffTab),
+        ("kiosk", lambda: panel.kiosk_tab, KioskTab),
+    ]
+    for built, (key, get, kind) in enumerate(typed, start=2):
+        page = get()
+        assert type(page) is kind
+        assert panel.pages.count() == built
+        assert get() is page and panel.tab(key) is page
+        assert panel.pages.count() == built
+        assert panel.current_tab == "enquiries"
+
+
+def test_the_lock_button_and_tabs_follow_the_touch_rules(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
     """Every tab is reached by a tap and comes up with its own contents."""
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)

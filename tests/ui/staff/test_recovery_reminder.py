@@ -4,10 +4,13 @@ panel says so in words, over every tab; once it is deleted, it does not."""
 from __future__ import annotations
 
 from kiosk.ui.staff.panel import RECOVERY_REMINDER
+from tests.ui.staff.conftest import MakeStaff, StaffEnv
 from tests.ui.staff.test_panel import open_panel
 
 
-def test_the_panel_reminds_staff_until_the_recovery_code_is_gone(make_staff, staff_env) -> None:
+def test_the_panel_reminds_staff_until_the_recovery_code_is_gone(
+    make_staff: MakeStaff, staff_env: StaffEnv
+) -> None:
     recovery = staff_env.paths.recovery_file
     assert recovery.exists()  # the first run wrote it
     _window, mode = make_staff()

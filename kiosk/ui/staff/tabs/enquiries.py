@@ -3,9 +3,14 @@ enquiry opened to read and mark contacted (only the rows on screen are decrypted
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import phonenumbers
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -16,29 +21,141 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.enquiries import labels
 from kiosk.enquiries.keys import KeysError
 from kiosk.enquiries.store import StoredEnquiry, StoreError, open_personal
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import GAP, local_time, text_label
 from kiosk.ui.staff.context import PanelContext, clear_layout, scroll_page, topic_titles
 from kiosk.ui.widgets import button, relabel
 
 PAGE_ROWS = 50  # rows in the list at first, and added by "Show more"
+FILTERS = ("all", "new", "exported", "contacted")
+ROW_WIDE_PX = 760  # from this width a row's buttons sit beside its text (portrait: under it)
 
 
-class EnquiryList(QWidget):
-    """Counts, then the enquiries newest first, a big button each.
+def phone_for_staff(phone: str, region: str) -> str:
+    """A stored phone number (E.164) as the clinic writes it: national format
+    for the clinic's region ("(801) 555-0111"), international for any other;
+    as stored when it cannot be read."""
+    if not phone:
+        return ""
+    try:
+        number = phonenumbers.parse(phone, region or None)
+    except phonenumbers.NumberParseException:
+        return phone
+    if phonenumbers.region_code_for_number(number) == region:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+class EnquiryRow(QFrame):
+    """One enquiry in the list: the name in bold and a status badge, the phone and
+    how and when to contact, the topic and when it came; Open and Mark contacted.
 
     Signals:
-        opened(int): a row was tapped; carries the enquiry's id.
+        opened(int), contacted(int): the buttons, with the enquiry's id.
     """
 
     opened = Signal(int)
+    contacted = Signal(int)
+
+    def __init__(self, stored: StoredEnquiry, lines: RowLines) -> None:
+        super().__init__()
+        self.setObjectName("enquiryRow")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setProperty("enquiry_id", stored.id)
+        self.setProperty("status", stored.status)
+        self.name = text_label(lines.name, "rowName")
+        self.badge = text_label(lines.status, "statusBadge", wrap=False)
+        self.badge.setProperty("status", stored.status)
+        self.contact = text_label(lines.contact, "rowText")
+        self.topic = text_label(lines.topic, "rowText")
+        for label in (self.name, self.contact, self.topic):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.open_button = button(s.ROW_OPEN, "quiet", "rowOpen")
+        self.open_button.clicked.connect(lambda *_a: self.opened.emit(stored.id))
+        self.contacted_button = button(s.MARK_CONTACTED, None, "rowContacted")
+        self.contacted_button.clicked.connect(lambda *_a: self.contacted.emit(stored.id))
+        self.contacted_button.setVisible(stored.status != "contacted" and lines.opened)
+        self.setAccessibleName(self.text())
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(16, 12, 16, 12)
+        self._grid.setHorizontalSpacing(GAP * 2)
+        self._grid.setVerticalSpacing(GAP)
+        self._wide: bool | None = None
+        self._place(wide=True)
+
+    def text(self) -> str:
+        """Every line, as a screen reader and the tests read the row."""
+        return "\n".join(
+            label.text() for label in (self.name, self.badge, self.contact, self.topic)
+        )
+
+    def _place(self, *, wide: bool) -> None:
+        if wide == self._wide:
+            return
+        self._wide = wide
+        grid = self._grid
+        for widget in (
+            self.name,
+            self.badge,
+            self.contact,
+            self.topic,
+            self.open_button,
+            self.contacted_button,
+        ):
+            grid.removeWidget(widget)
+        top = Qt.AlignmentFlag.AlignTop
+        grid.addWidget(self.name, 0, 0)
+        grid.addWidget(self.badge, 0, 1, 1, 1 if wide else 2, top | Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.contact, 1, 0, 1, 2 if wide else 3)
+        grid.addWidget(self.topic, 2, 0, 1, 2 if wide else 3)
+        buttons = (self.open_button, self.contacted_button)
+        if wide:
+            grid.addWidget(buttons[0], 0, 2, 2, 1, top)
+            grid.addWidget(buttons[1], 2, 2, 1, 1)
+        else:
+            grid.addWidget(buttons[0], 3, 0, Qt.AlignmentFlag.AlignLeft)
+            grid.addWidget(buttons[1], 3, 1, 1, 2, Qt.AlignmentFlag.AlignRight)
+        grid.setColumnStretch(0, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place(wide=self.width() >= ROW_WIDE_PX)
+
+    def wipe(self) -> None:
+        for label in (self.name, self.badge, self.contact, self.topic):
+            label.clear()
+        self.setAccessibleName("")
+
+
+@dataclass(frozen=True)
+class RowLines:
+    """A row's words (decrypted: only for the rows on screen)."""
+
+    name: str
+    status: str
+    contact: str
+    topic: str
+    opened: bool
+
+
+class EnquiryList(QWidget):
+    """Filters with counts, then the enquiries newest first, a card each.
+
+    Signals:
+        opened(int): a row's Open was tapped; carries the enquiry's id.
+        changed(): a row was marked contacted.
+    """
+
+    opened = Signal(int)
+    changed = Signal()
 
     def __init__(self, context: PanelContext) -> None:
         super().__init__()
         self.context = context
-        self._rows: list[QPushButton] = []
+        self._rows: list[EnquiryRow] = []
         self._stored: list[StoredEnquiry] = []
         self._shown = 0
         layout = QVBoxLayout(self)
@@ -47,9 +164,21 @@ class EnquiryList(QWidget):
         self._counts = QGridLayout()
         self._counts.setSpacing(GAP)
         self._count_columns = 0
-        self.count_new = text_label("", "staffCount", wrap=False)
-        self.count_exported = text_label("", "staffCount", wrap=False)
-        self.count_contacted = text_label("", "staffCount", wrap=False)
+        self._filter_group = QButtonGroup(self)
+        self._filter_group.setExclusive(True)
+        self.filters: dict[str, QPushButton] = {}
+        for status in FILTERS:
+            choice = button("", "filter", "staffFilter")
+            choice.setCheckable(True)
+            choice.clicked.connect(lambda *_a, k=status: self.set_filter(k))
+            self._filter_group.addButton(choice)
+            self.filters[status] = choice
+        self.filters["all"].setChecked(True)
+        self.count_all = self.filters["all"]
+        self.count_new = self.filters["new"]
+        self.count_exported = self.filters["exported"]
+        self.count_contacted = self.filters["contacted"]
+        self._set_counts({})
         layout.addLayout(self._counts)
         self._relayout_counts()
         self.note = text_label("", "staffNote")
@@ -61,8 +190,20 @@ class EnquiryList(QWidget):
         self.more_button.clicked.connect(self.show_more)
 
     @property
-    def rows(self) -> list[QPushButton]:
+    def rows(self) -> list[EnquiryRow]:
         return list(self._rows)
+
+    @property
+    def filter(self) -> str:
+        for status, choice in self.filters.items():
+            if choice.isChecked():
+                return status
+        return "all"
+
+    def set_filter(self, status: str) -> None:
+        """Show only the enquiries with ``status`` ("all": every one)."""
+        self.filters[status].setChecked(True)
+        self.refresh()
 
     def refresh(self) -> None:
         """Read the counts and the list again (after a change, or on coming back)."""
@@ -75,23 +216,36 @@ class EnquiryList(QWidget):
             return
         try:
             counts = store.counts()
-            self._stored = store.enquiries()
+            stored = store.enquiries()
         except StoreError as exc:
             self._set_counts({})
             self._say(f"{s.STORE_UNAVAILABLE} ({exc})")
             return
+        chosen = self.filter
+        self._stored = [e for e in stored if chosen == "all" or e.status == chosen]
         self._set_counts(counts)
         self._count_columns = 0  # the numbers' widths may have changed
         self._relayout_counts()
-        self._say("" if self._stored else s.NO_ENQUIRIES)
+        if self._stored:
+            self._say("")
+        elif chosen == "all":
+            self._say(s.NO_ENQUIRIES)
+        else:
+            self._say(s.FILTER_EMPTY.format(status=labels.status(chosen).lower()))
         self._shown = 0
         self.show_more()
         self.area.verticalScrollBar().setValue(0)
 
     def _set_counts(self, counts: dict[str, int]) -> None:
-        self.count_new.setText(s.COUNT_NEW.format(n=counts.get("new", 0)))
-        self.count_exported.setText(s.COUNT_EXPORTED.format(n=counts.get("exported", 0)))
-        self.count_contacted.setText(s.COUNT_CONTACTED.format(n=counts.get("contacted", 0)))
+        words = {
+            "all": s.COUNT_ALL,
+            "new": s.COUNT_NEW,
+            "exported": s.COUNT_EXPORTED,
+            "contacted": s.COUNT_CONTACTED,
+        }
+        for status, choice in self.filters.items():
+            n = sum(counts.values()) if status == "all" else counts.get(status, 0)
+            relabel(choice, words[status].format(n=n))
 
     def _say(self, text: str) -> None:
         self.note.setText(text)
@@ -102,32 +256,32 @@ class EnquiryList(QWidget):
         self._relayout_counts()
 
     def _relayout_counts(self) -> None:
-        """The three counts on one row where they fit, else on more rows."""
-        labels = (self.count_new, self.count_exported, self.count_contacted)
-        widest = max(label.sizeHint().width() for label in labels)
-        width = self.width() if self.width() > 0 else 3 * widest
-        columns = max(1, min(3, (width + GAP) // (widest + GAP)))
+        """The filters on one row where they fit, else two a row."""
+        choices = list(self.filters.values())
+        widest = max(choice.sizeHint().width() for choice in choices)
+        width = self.width() if self.width() > 0 else 4 * widest
+        columns = 4 if (width + GAP) // (widest + GAP) >= 4 else 2
         if columns == self._count_columns:
             return
         self._count_columns = columns
-        for label in labels:
-            self._counts.removeWidget(label)
-        for index, label in enumerate(labels):
-            self._counts.addWidget(label, index // columns, index % columns)
-        for column in range(3):
+        for choice in choices:
+            self._counts.removeWidget(choice)
+        for index, choice in enumerate(choices):
+            self._counts.addWidget(choice, index // columns, index % columns)
+        for column in range(5):
             self._counts.setColumnStretch(column, 0)
-        self._counts.setColumnStretch(3, 1)  # the counts keep their size, on the left
+        self._counts.setColumnStretch(columns, 1)  # the filters keep their size, on the left
 
     def show_more(self) -> None:
         """The next ``PAGE_ROWS`` rows: only those on screen are ever decrypted."""
         self.rows_layout.removeWidget(self.more_button)
         titles = topic_titles(self.context.window)
         for stored in self._stored[self._shown : self._shown + PAGE_ROWS]:
-            row = button(self._row_text(stored, titles), "staffRow", "enquiryRow")
-            row.setProperty("enquiry_id", stored.id)
-            row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-            row.clicked.connect(lambda *_a, i=stored.id: self.opened.emit(i))
-            self.scroller.track(row)
+            row = EnquiryRow(stored, self._row_lines(stored, titles))
+            row.opened.connect(self.opened)
+            row.contacted.connect(self.mark_contacted)
+            self.scroller.track(row.open_button)
+            self.scroller.track(row.contacted_button)
             self.rows_layout.addWidget(row)
             self._rows.append(row)
         self._shown = len(self._rows)
@@ -139,23 +293,45 @@ class EnquiryList(QWidget):
         else:
             self.more_button.hide()
 
-    def _row_text(self, stored: StoredEnquiry, titles: dict[str, str]) -> str:
-        try:
-            name = open_personal(self.context.opener(), stored).get("name", "") or s.EMPTY_FIELD
-        except (KeysError, StoreError):
-            name = s.NOT_OPENED
-        return s.ROW.format(
-            received=local_time(stored.created_at),
-            topic=topic_name(stored.topic, titles),
-            status=s.STATUS_NAMES.get(stored.status, stored.status),
-            name=name,
+    def _row_lines(self, stored: StoredEnquiry, titles: dict[str, str]) -> RowLines:
+        status = labels.status(stored.status)
+        topic = s.ROW_TOPIC.format(
+            topic=labels.topic(stored.topic, titles), received=local_time(stored.created_at)
         )
+        try:
+            personal = open_personal(self.context.opener(), stored)
+        except (KeysError, StoreError):
+            return RowLines(s.NOT_OPENED, status, "", topic, opened=False)
+        method, best = personal.get("method", ""), personal.get("best_time", "")
+        how = s.ROW_CONTACT.format(
+            method=labels.method(method) or s.EMPTY_FIELD,
+            best_time=(labels.best_time(best) or s.EMPTY_FIELD).lower(),
+        )
+        phone = phone_for_staff(personal.get("phone", ""), self.context.window.config.region)
+        email = personal.get("email", "")
+        contact = " · ".join(part for part in (phone, email, how) if part)
+        return RowLines(personal.get("name", "") or s.EMPTY_FIELD, status, contact, topic, True)
+
+    def mark_contacted(self, enquiry_id: int) -> None:
+        """The row's Mark contacted: the status changes (logged), the list is read again."""
+        store = self.context.store
+        if store is None:
+            return
+        try:
+            store.set_status([enquiry_id], "contacted")
+        except StoreError as exc:
+            self._say(str(exc))
+            return
+        self.context.audit("contacted", enquiry=enquiry_id)
+        position = self.area.verticalScrollBar().value()
+        self.refresh()
+        self.area.verticalScrollBar().setValue(position)
+        self.changed.emit()
 
     def _clear_rows(self) -> None:
         for row in self._rows:
             self.rows_layout.removeWidget(row)
-            row.setText("")
-            row.setAccessibleName("")
+            row.wipe()
             row.hide()
             row.deleteLater()
         self._rows = []
@@ -164,12 +340,6 @@ class EnquiryList(QWidget):
 
     def wipe(self) -> None:
         self._clear_rows()
-
-
-def topic_name(topic_id: str, titles: dict[str, str]) -> str:
-    if not topic_id:
-        return s.TOPIC_GENERAL
-    return titles.get(topic_id, topic_id)
 
 
 class EnquiryDetail(QWidget):
@@ -248,14 +418,18 @@ class EnquiryDetail(QWidget):
         rows = [
             ("reference", s.FIELD_REFERENCE, str(stored.id)),
             ("received", s.FIELD_RECEIVED, local_time(stored.created_at, "%d %b %Y, %H:%M")),
-            ("topic", s.FIELD_TOPIC, topic_name(stored.topic, titles)),
+            ("topic", s.FIELD_TOPIC, labels.topic(stored.topic, titles)),
             ("name", s.FIELD_NAME, personal.get("name", "")),
-            ("phone", s.FIELD_PHONE, personal.get("phone", "")),
+            (
+                "phone",
+                s.FIELD_PHONE,
+                phone_for_staff(personal.get("phone", ""), self.context.window.config.region),
+            ),
             ("email", s.FIELD_EMAIL, personal.get("email", "")),
-            ("method", s.FIELD_METHOD, s.METHOD_NAMES.get(method, method)),
-            ("best_time", s.FIELD_BEST_TIME, s.BEST_TIME_NAMES.get(best, best)),
+            ("method", s.FIELD_METHOD, labels.method(method)),
+            ("best_time", s.FIELD_BEST_TIME, labels.best_time(best)),
             ("message", s.FIELD_MESSAGE, personal.get("message", "")),
-            ("status", s.FIELD_STATUS, s.STATUS_NAMES.get(stored.status, stored.status)),
+            ("status", s.FIELD_STATUS, labels.status(stored.status)),
         ]
         for row, (key, caption, value) in enumerate(rows):
             name = text_label(caption, "staffFieldName")
@@ -276,7 +450,7 @@ class EnquiryDetail(QWidget):
             return
         self.context.audit("contacted", enquiry=self.enquiry_id)
         if "status" in self.values:
-            self.values["status"].setText(s.STATUS_NAMES["contacted"])
+            self.values["status"].setText(labels.status("contacted"))
         self.contacted_button.setEnabled(False)
         self._say(s.MARKED_CONTACTED)
         self.changed.emit()

@@ -28,7 +28,7 @@ from kiosk.enquiries.export import (
     remove_old_exports,
 )
 from kiosk.enquiries.store import StoreError
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import GAP, MARGIN, ChoiceRow, Inactivity, breakable, text_label
 from kiosk.ui.staff.context import PanelContext, scroll_page, topic_titles
 from kiosk.ui.widgets import button
@@ -267,14 +267,25 @@ class ExportTab(QWidget):
             self._set_enabled(True)
             self.progress.hide()
             self.idle.touch()
-        self.context.audit(  # the same keys as ``kiosk export`` writes
+        drive = self._chosen_drive()
+        where: dict[str, str] = {"drive": drive.label} if drive is not None else {}
+        self.context.audit(  # the same keys as ``kiosk export`` writes, and the drive
             "export",
             count=result.count,
             path=str(result.path),
             format=fmt,
             scope="all" if include_all else "new",
+            **where,
         )
-        self._say_done(result)
+        self._say_done(result, drive)
+
+    def _chosen_drive(self) -> Drive | None:
+        value = self.where.value()
+        if value.startswith("drive:"):
+            index = int(value.removeprefix("drive:"))
+            if 0 <= index < len(self.drives):
+                return self.drives[index]
+        return None
 
     def _anything_new(self, store: EnquiryStore) -> bool:
         """Whether there are new ones to export; if not, the result says why not."""
@@ -287,13 +298,14 @@ class ExportTab(QWidget):
             return False
         return True
 
-    def _say_done(self, result: ExportResult) -> None:
-        """Where the file went (and any warnings); the counts read again."""
-        done = (
-            s.EXPORT_DONE_ONE.format(path=breakable(str(result.path)))
-            if result.count == 1
-            else s.EXPORT_DONE.format(count=result.count, path=breakable(str(result.path)))
-        )
+    def _say_done(self, result: ExportResult, drive: Drive | None) -> None:
+        """Where the file went, as staff know the place (the drive's label, the
+        file's name; not a mount point), and any warnings; the counts read again."""
+        if drive is not None:
+            place = s.EXPORT_PLACE_DRIVE.format(label=drive.label, file=result.path.name)
+        else:
+            place = s.EXPORT_PLACE_FOLDER.format(file=result.path.name)
+        done = s.export_done(result.count, place)
         self._show(self.result, "\n".join((done, *result.warnings)))
         self.refresh_counts()
         self._bring_into_view(self.result)
@@ -350,11 +362,11 @@ class ExportTab(QWidget):
                 self.purge_button.setEnabled(False)
                 return
         if self._purge_count:
-            text = s.PURGE_EXPLAIN.format(days=self.days)
+            text = s.PURGE_EXPLAIN.format(age=s.days(self.days))
         else:
-            text = s.PURGE_NONE.format(days=self.days)
+            text = s.PURGE_NONE.format(age=s.days(self.days))
         if files:
-            text += " " + s.FILES_EXPLAIN.format(days=self.days)
+            text += " " + s.FILES_EXPLAIN.format(age=s.days(self.days))
         self.purge_text.setText(text)
         self.purge_button.setEnabled(self._purge_count > 0 or files > 0)
 
@@ -375,23 +387,11 @@ class ExportTab(QWidget):
             return
         days = self.days
         if not self._purge_count:
-            question = (
-                s.FILES_CONFIRM_ONE.format(days=days)
-                if files == 1
-                else s.FILES_CONFIRM.format(n=files, days=days)
-            )
+            question = s.files_confirm(files, days)
         else:
-            question = (
-                s.PURGE_CONFIRM_ONE.format(days=days)
-                if self._purge_count == 1
-                else s.PURGE_CONFIRM.format(n=self._purge_count, days=days)
-            )
+            question = s.purge_confirm(self._purge_count, days)
             if files:
-                question += " " + (
-                    s.FILES_TOO_ONE.format(days=days)
-                    if files == 1
-                    else s.FILES_TOO.format(n=files, days=days)
-                )
+                question += " " + s.files_too(files, days)
         self.purge_text.setText(question)
         self.purge_button.hide()
         self.purge_no.show()
@@ -425,9 +425,9 @@ class ExportTab(QWidget):
         self.cancel_purge()
         done = []
         if deleted or not files:
-            done.append(s.PURGE_DONE_ONE if deleted == 1 else s.PURGE_DONE.format(n=deleted))
+            done.append(s.purge_done(deleted))
         if files:
-            done.append(s.FILES_DONE_ONE if files == 1 else s.FILES_DONE.format(n=files))
+            done.append(s.files_done(files))
         self._show(self.purge_result, " ".join(done))
         self.refresh_counts()
 

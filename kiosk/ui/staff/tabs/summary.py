@@ -4,26 +4,49 @@ mode on the tablet")."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette
+from datetime import date
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from kiosk.enquiries.store import StoreError
-from kiosk.ui import staff_strings as s
+from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import GAP, text_label
 from kiosk.ui.staff.context import PanelContext, scroll_page
 
 WEEKS = 12
+MIN_TOP = 4  # the scale reaches at least this: one enquiry is a short bar, not a full one
+MAX_TICKS = 6  # tick marks on the scale, 0 included, at most
+
+
+def scale(largest: int) -> tuple[int, int]:
+    """The chart's scale for a largest value: (top, step), both whole numbers.
+
+    Starts at zero; the step is 1, 2 or 5 times a power of ten, so the ticks
+    read 0, 1, 2, 3, 4 or 0, 20, 40, 60; the top is the first tick at or above
+    ``largest`` (and at least ``MIN_TOP``).
+    """
+    want = max(largest, MIN_TOP)
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            candidate = step * factor
+            if -(-want // candidate) <= MAX_TICKS - 1:
+                return candidate * -(-want // candidate), candidate
+        step *= 10
 
 
 class BarChart(QWidget):
-    """Horizontal bars: a label, a bar as long as its share of the largest, the number.
+    """Horizontal bars: a label, a bar on a scale from zero (``scale``), the
+    number; the scale's whole-number ticks under the bars.
 
     ``bars()`` is what is drawn (for tests and for the accessible description).
     """
 
     ROW_PX = 40
     GAP_PX = 6
+    AXIS_PX = 36  # the ticks' numbers under the bars
 
     def __init__(self, title: str) -> None:
         super().__init__()
@@ -44,9 +67,14 @@ class BarChart(QWidget):
     def bars(self) -> list[tuple[str, int]]:
         return list(self._bars)
 
+    def ticks(self) -> list[int]:
+        """The numbers on the scale, from zero to its top."""
+        top, step = scale(max((value for _label, value in self._bars), default=0))
+        return list(range(0, top + 1, step))
+
     def sizeHint(self) -> QSize:
         rows = max(1, len(self._bars))
-        return QSize(400, rows * self.ROW_PX + (rows - 1) * self.GAP_PX)
+        return QSize(400, rows * self.ROW_PX + (rows - 1) * self.GAP_PX + self.AXIS_PX)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -62,7 +90,22 @@ class BarChart(QWidget):
         )
         number_w = max((metrics.horizontalAdvance(str(b[1])) for b in self._bars), default=0) + 16
         room = max(1, width - label_w - number_w)
-        top = max((value for _label, value in self._bars), default=0)
+        ticks = self.ticks()
+        top = ticks[-1]
+        rows_h = len(self._bars) * (self.ROW_PX + self.GAP_PX) - self.GAP_PX
+        grid = QColor(palette.color(QPalette.ColorRole.Mid))
+        for tick in ticks:
+            x = label_w + room * tick / top
+            painter.setPen(grid)
+            painter.drawLine(QPointF(x, 0), QPointF(x, rows_h + 4))
+            painter.setPen(text)
+            number = str(tick)
+            half = metrics.horizontalAdvance(number) / 2
+            painter.drawText(
+                QRectF(x - half - 4, rows_h + 4, 2 * half + 8, self.AXIS_PX - 4),
+                int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter),
+                number,
+            )
         for row, (label, value) in enumerate(self._bars):
             y = row * (self.ROW_PX + self.GAP_PX)
             painter.setPen(text)
@@ -110,6 +153,9 @@ class SummaryTab(QWidget):
         self.pages_note = text_label("", "staffNote")
         self.pages_note.hide()
         column.addWidget(self.pages_note)
+        # Issue 12: a plain line until the panel's redesign gives it a place.
+        self.review_note = text_label("", "staffNote")
+        column.addWidget(self.review_note)
         column.addStretch(1)
 
     def refresh(self) -> None:
@@ -143,6 +189,8 @@ class SummaryTab(QWidget):
         self.pages.set_bars(pages)
         self.pages.setVisible(bool(pages))
         self._note(self.pages_note, note)
+        due = len(self.context.window.library.needing_review(date.today()))
+        self._note(self.review_note, s.review_needed(due) if due else "")
 
     @staticmethod
     def _note(label: QLabel, text: str) -> None:

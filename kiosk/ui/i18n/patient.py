@@ -1,0 +1,167 @@
+"""Every piece of text the kiosk's own interface shows patients, in English.
+
+The gettext domain ``patient``: ``make translations`` extracts these words into
+``locale/patient.pot``; each language's translation is
+``locale/<code>/LC_MESSAGES/patient.po`` (see docs/authoring.md). Comments that
+start with "Translators:" go into the catalogue beside the word they precede.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from kiosk.ui.i18n.words import N_, NC_, Words
+
+
+class PatientWords(Words, domain="patient"):
+    """Read them as ``strings.NAME``: in the language the patient chose."""
+
+    HOME = N_("Home")
+    PREVIOUS = N_("Previous")
+    NEXT = N_("Next")
+    REQUEST_INFO = N_("Request information")
+    NEED_HELP = N_("Need help now?")
+    CLOSE = N_("Close")
+    STILL_HERE = N_("I'm still here")
+
+    STILL_THERE_TITLE = N_("Are you still there?")
+    APOLOGY = N_("Sorry, something went wrong. We have gone back to the start.")
+    NO_CONTENT = N_("There is nothing to read right now. Please ask at the front desk.")
+    PAGE_OF = N_("{index} of {count}")
+    PAGE_OF_ACCESSIBLE = N_("Page {index} of {count}")
+
+    CRISIS_TITLE = N_("Need help now?")
+    # Translators: rich text (keep the <p> and <b> tags). Check the numbers for
+    # your language: 988 answers in Spanish when you press 2 on a call or text
+    # AYUDA to 988; Crisis Text Line answers in Spanish to AYUDA at 741741.
+    CRISIS_BODY = N_(
+        "<p><b>If you are in crisis, call or text 988</b> (Suicide &amp; Crisis Lifeline).</p>"
+        "<p><b>In an emergency, call 911.</b></p>"
+        "<p>988 also offers help in Spanish.</p>"
+        "<p>Crisis Text Line: text <b>HOME</b> to <b>741741</b>.</p>"
+        "<p>You can also tell the front desk right now.</p>"
+    )
+
+    REQUEST_TITLE = N_("Request information")
+    DISCLAIMER = N_("This information is for education. It is not medical advice.")
+    INFO_PHONE = N_("Call us: {}")
+    INFO_HOURS = N_("Open: {}")
+    INFO_WEBSITE = N_("More online: {}")
+    INFO_QR = N_("QR code for {}")
+
+    # -- the request form -----------------------------------------------------
+    REQUEST_INTRO = N_("Leave your details and the clinic will contact you.")
+    FIELD_NAME = N_("Your name")
+    FIELD_PHONE = N_("Phone number")
+    FIELD_EMAIL = N_("Email address")
+    FIELD_REACH_HINT = N_("Give a phone number, an email address, or both.")
+    FIELD_METHOD = N_("How should we contact you?")
+    FIELD_METHOD_HINT = N_("Call and Text need a phone number; Email needs an email address.")
+    METHOD_LABELS: ClassVar[dict[str, str]] = {
+        # Translators: the choices "Call", "Text", "Email" (named again in the hint above).
+        "call": NC_("contact method", "Call"),
+        "text": NC_("contact method", "Text"),
+        "email": NC_("contact method", "Email"),
+    }
+    METHOD_PHRASES: ClassVar[dict[str, str]] = {
+        # Translators: ends "Thank you, we will contact you by {method}."
+        "call": NC_("contact by", "phone call"),
+        "text": NC_("contact by", "text message"),
+        "email": NC_("contact by", "email"),
+    }
+    FIELD_BEST_TIME = N_("Best time to reach you")
+    BEST_TIME_LABELS: ClassVar[dict[str, str]] = {
+        "morning": N_("Morning"),
+        "afternoon": N_("Afternoon"),
+        "evening": N_("Evening"),
+        "any": N_("Any time"),
+    }
+    FIELD_TOPIC = N_("What are you interested in?")
+    TOPIC_OTHER = N_("Something else")
+    FIELD_MESSAGE = N_("Your message (optional)")
+    MESSAGE_COUNT = N_("{count} of {limit} characters")
+    MESSAGE_OVER = N_("{count} of {limit} characters: {over} too many")
+    CONSENT = N_("The clinic may contact me about this request")
+    PRIVACY_NOTE = N_(
+        "Your details are locked (encrypted) on this tablet the moment you send them, "
+        "and only the clinic's staff can open them, to contact you about this request."
+    )
+    SEND = N_("Send request")
+    CHECK_FIELDS = N_("Some details need another look. Please see the messages above.")
+    SAVE_FAILED = N_("We couldn't save your request. Please tell the front desk.")
+    THANK_YOU_TITLE = N_("Your request is saved")
+    THANK_YOU = N_("Thank you, we will contact you by {method}.")
+    THANK_YOU_BACK = N_("This screen goes back to the start in a few seconds.")
+    DONE = N_("Done")
+    LEAVE_TITLE = N_("Leave this form?")
+    LEAVE_BODY = N_("What you typed will be cleared, so the next person cannot see it.")
+    KEEP_WRITING = N_("Keep writing")
+    #: The form's mistakes, by the names kiosk.enquiry.PROBLEMS gives them.
+    FORM_PROBLEMS: ClassVar[dict[str, str]] = {
+        "NAME_MISSING": N_("Please enter your name."),
+        "NAME_TOO_LONG": N_("Please shorten your name to at most 100 characters."),
+        "NAME_ODD": N_("Please remove the unusual characters from your name."),
+        "REACH_MISSING": N_("Please give a phone number or an email address, so we can reach you."),
+        "PHONE_BAD": N_(
+            "This doesn't look like a phone number. Please check it, with the area code."
+        ),
+        "PHONE_ODD": N_("A phone number can only have digits, spaces, +, -, ( and )."),
+        "EMAIL_BAD": N_(
+            "This doesn't look like an email address. Please check it (like name@example.com)."
+        ),
+        "METHOD_MISSING": N_("Please choose how we should contact you."),
+        "METHOD_NEEDS_PHONE": N_("To get a call or a text, please give a phone number."),
+        "METHOD_NEEDS_EMAIL": N_("To get an email, please give an email address."),
+        "MESSAGE_TOO_LONG": N_("Please shorten your message to at most 500 characters."),
+        "MESSAGE_ODD": N_("Please remove the unusual characters from your message."),
+        "CONSENT_MISSING": N_("Please tick this box, so the clinic may contact you."),
+    }
+    CLEAR_AND_LEAVE = N_("Clear and go home")
+
+    # -- the on-screen keyboard's special keys (kiosk/ui/keyboard.py) ---------
+    # Translators: a key of the on-screen keyboard: seven letters at most.
+    KEY_SHIFT = NC_("keyboard key", "Shift")
+    # Translators: a key of the on-screen keyboard: it shows the digits.
+    KEY_NUMBERS = NC_("keyboard key", "123")
+    # Translators: a key of the on-screen keyboard: it shows the letters again.
+    KEY_LETTERS = NC_("keyboard key", "ABC")
+    # Translators: a key of the on-screen keyboard: seven letters at most.
+    KEY_SPACE = NC_("keyboard key", "Space")
+    # Translators: a key of the on-screen keyboard: seven letters at most.
+    KEY_DELETE = NC_("keyboard key", "Delete")
+    # Translators: a key of the on-screen keyboard (the next field): five letters at most.
+    KEY_NEXT = NC_("keyboard key", "Next")
+    # Translators: a key of the on-screen keyboard: five letters at most.
+    KEY_DONE = NC_("keyboard key", "Done")
+
+    # -- reaching every patient: text size, contrast, read aloud, language ----
+    # Translators: the button that opens text size and contrast (a sample of letters).
+    TEXT_SIZE = N_("Aa")
+    DISPLAY_TITLE = N_("Text size and contrast")
+    TEXT_SIZE_LABEL = N_("Text size")
+    SIZE_NAMES: ClassVar[dict[str, str]] = {
+        "default": NC_("text size", "Default"),
+        "large": NC_("text size", "Large"),
+        "largest": NC_("text size", "Largest"),
+    }
+    CONTRAST_LABEL = N_("Contrast")
+    CONTRAST_STANDARD = N_("Standard")
+    CONTRAST_HIGH = N_("High contrast")
+    LISTEN = N_("Listen")
+    PAUSE = N_("Pause")
+    RESUME = N_("Resume")
+    STOP_READING = N_("Stop")
+    LANGUAGE_LABEL = N_("Language")
+    # Translators: shown on a page that has no translation in your language.
+    NOT_TRANSLATED = N_("This page is not translated yet, so it is shown in English.")
+    # The home screen's welcome, used when the clinic has not written its own.
+    DEFAULT_WELCOME = N_("Welcome. Tap a topic to read more.")
+
+    # -- words with a number: one ngettext call each ----------------------------
+    def still_there_body(self, seconds: int) -> str:
+        """The idle countdown: "... in 1 second.", "... in 5 seconds."."""
+        return self.ngettext(
+            "For your privacy, this screen will go back to the start in {seconds} second.",
+            "For your privacy, this screen will go back to the start in {seconds} seconds.",
+            seconds,
+        ).format(seconds=seconds)
