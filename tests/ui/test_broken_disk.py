@@ -20,7 +20,7 @@ from kiosk.content import Library
 from kiosk.enquiries.keys import KdfParams
 from kiosk.enquiries.opener import StoreOpener
 from kiosk.paths import Paths
-from kiosk.ui.patient.request import REQUESTS_PAUSED
+from kiosk.ui.i18n import strings
 from tests.conftest import MakeWindow
 from tests.disks import remount
 
@@ -96,7 +96,7 @@ def test_pages_crisis_help_and_a_plain_notice_on_a_read_only_disk(
     window.show_request()
     QApplication.processEvents()
     assert window.request.notice.isVisible()
-    assert window.request.notice.text() == REQUESTS_PAUSED
+    assert window.request.notice.text() == strings.REQUESTS_PAUSED
     # the disk comes back: the next patient is not told so
     remount(tmpfs, "rw")
     window.reset()

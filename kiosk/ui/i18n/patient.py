@@ -89,6 +89,7 @@ class PatientWords(Words, domain="patient"):
     SEND = N_("Send request")
     CHECK_FIELDS = N_("Some details need another look. Please see the messages above.")
     SAVE_FAILED = N_("We couldn't save your request. Please tell the front desk.")
+    REQUESTS_PAUSED = N_("We can't take requests right now. Please ask at the front desk.")
     THANK_YOU_TITLE = N_("Your request is saved")
     THANK_YOU = N_("Thank you, we will contact you by {method}.")
     THANK_YOU_BACK = N_("This screen goes back to the start in a few seconds.")

@@ -18,6 +18,11 @@ class StaffWords(Words, domain="staff"):
 
     # -- the PIN pad ----------------------------------------------------------
     WHO_TITLE = N_("Staff sign-in")
+    RECOVERY_REMINDER = N_(
+        "The recovery code is still on this tablet, in {file}. Copy it somewhere safe, away "
+        "from the tablet, then delete the file: with it, anyone who copies this disk can read "
+        "every request."
+    )
     WHO_PROMPT = N_("Who are you?")
     NO_ACCOUNTS = N_(
         "There are no staff accounts now. Close this, then open staff mode again to "

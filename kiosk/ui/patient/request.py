@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 PROBLEM_NAMES = {message: name for name, message in PROBLEMS.items()}
 #: Said when the form opens and no request can be saved (issue 18: a disk
 #: remounted read-only); the lead moves it into strings.py.
-REQUESTS_PAUSED = "We can't take requests right now. Please ask at the front desk."
 OTHER_TOPIC = "_other"  # topic folders never start with "_" (the loader skips them)
 VISIBLE_MARGIN = 24  # px kept between a focused field and the keyboard
 
@@ -394,7 +393,7 @@ class RequestScreen(QWidget):
         if not self.best_times.value():
             self.best_times.set_value(BestTime.ANY.value)
         if not self._takes_requests():
-            self._show_notice(REQUESTS_PAUSED)
+            self._show_notice(strings.REQUESTS_PAUSED)
 
     def _takes_requests(self) -> bool:
         """Whether a request could be saved now: said before anyone types."""

@@ -47,14 +47,6 @@ TABS = (
 )
 
 
-#: Staff words (issue 18; the lead moves them into staff_strings.py).
-RECOVERY_REMINDER = (
-    "The recovery code is still on this tablet, in {file}. Copy it somewhere safe, away "
-    "from the tablet, then delete the file: with it, anyone who copies this disk can read "
-    "every request."
-)
-
-
 class StaffPanel(StaffOverlay):
     """Everything staff do, over the whole window.
 
@@ -153,7 +145,7 @@ class StaffPanel(StaffOverlay):
         """Until RECOVERY-CODE.txt is gone from the tablet, say so in words."""
         file = self.context.paths.recovery_file
         still_here = file.exists()
-        self.recovery_reminder.setText(RECOVERY_REMINDER.format(file=file) if still_here else "")
+        self.recovery_reminder.setText(s.RECOVERY_REMINDER.format(file=file) if still_here else "")
         self.recovery_reminder.setVisible(still_here)
 
     def update_banner(self) -> None:

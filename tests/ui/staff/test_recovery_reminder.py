@@ -3,7 +3,7 @@ panel says so in words, over every tab; once it is deleted, it does not."""
 
 from __future__ import annotations
 
-from kiosk.ui.staff.panel import RECOVERY_REMINDER
+from kiosk.ui.i18n import staff_strings as s
 from tests.ui.staff.conftest import MakeStaff, StaffEnv
 from tests.ui.staff.test_panel import open_panel
 
@@ -16,7 +16,7 @@ def test_the_panel_reminds_staff_until_the_recovery_code_is_gone(
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     assert panel.recovery_reminder.isVisible()
-    assert panel.recovery_reminder.text() == RECOVERY_REMINDER.format(file=recovery)
+    assert panel.recovery_reminder.text() == s.RECOVERY_REMINDER.format(file=recovery)
     assert "delete the file" in panel.recovery_reminder.text()
     mode.lock()
     recovery.unlink()
