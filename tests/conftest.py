@@ -197,6 +197,7 @@ def make_window(
             qapp.installEventFilter(filt)
             filters.append(filt)
         window = KioskWindow(use, library or shipped_library, kiosk_mode=kiosk_mode, **kwargs)
+        window.finish_building()  # as app.build does after the first paint
         # Kiosk mode refuses to close; the harness may (before_close_func).
         qtbot.addWidget(window, before_close_func=_release)
         window.resize(*size)
