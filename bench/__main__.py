@@ -674,6 +674,41 @@ def exports(runs: int) -> dict[str, float]:
     return result
 
 
+STAFF_LIST_SIZES = (1_000, 10_000, 100_000)
+
+
+def staff_list(runs: int) -> dict[str, float]:
+    """The staff panel's list opening, store side: the first 50 rows
+    (``EnquiryStore.page``, by id with LIMIT, nothing decrypted) and the next 50
+    ("Show more"), at 1,000, 10,000 and 100,000 enquiries; ms, median of runs."""
+    import shutil
+    import tempfile
+
+    from kiosk.enquiries.keys import KdfParams, KeyRing
+    from kiosk.enquiries.store import EnquiryStore
+
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-list-"))
+    ring, _code = KeyRing.create(
+        folder / "keys.json", folder / "code.txt", kdf=KdfParams.fast_for_tests()
+    )
+    result: dict[str, float] = {"runs": runs}
+    for size in STAFF_LIST_SIZES:
+        store = EnquiryStore(_store_with(folder, size, ring.sealer()), ring.sealer())
+        opens, mores = [], []
+        for _ in range(runs):
+            began = time.perf_counter()
+            first = store.page(limit=50)
+            opens.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            store.page(limit=50, before_id=first[-1].id)
+            mores.append(time.perf_counter() - began)
+        store.close()
+        result[f"open_{size}_ms"] = statistics.median(opens) * 1000
+        result[f"more_{size}_ms"] = statistics.median(mores) * 1000
+    shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
 def _export_rows(x: dict[str, float]) -> list[str]:
     def mark(ok: bool) -> str:
         return "yes" if ok else "**no**"
@@ -771,7 +806,13 @@ def main() -> int:
     parser.add_argument("--startup-only", action="store_true", help="only start-up and memory")
     parser.add_argument("--export-only", action="store_true", help="only the export benchmark")
     parser.add_argument("--turns-only", action="store_true", help="only the page turns")
+    parser.add_argument(
+        "--staff-list-only", action="store_true", help="only the staff list's store queries"
+    )
     args = parser.parse_args()
+    if args.staff_list_only:
+        print(json.dumps(staff_list(3 if args.quick else 11), indent=2))
+        return 0
     if args.turns_only:
         print(json.dumps(page_turns(200), indent=2))
         sys.stdout.flush()
