@@ -51,6 +51,19 @@ def png_bytes(width: int = 4, height: int = 3, rgb: tuple[int, int, int] = (200,
     )
 
 
+#: ``make test-fast`` sets this to ``fast``: the stress and crash loops (marked
+#: ``slow``) then run a tenth of their rounds. ``make test`` and CI run them whole.
+ROUNDS_ENV = "KIOSK_TEST_ROUNDS"
+
+
+def stress_rounds(full: int) -> int:
+    """How many rounds a stress loop runs: ``full``, or a tenth of it (at least 5)
+    when ``KIOSK_TEST_ROUNDS=fast``."""
+    if os.environ.get(ROUNDS_ENV, "") == "fast":
+        return max(5, full // 10)
+    return full
+
+
 @pytest.fixture(autouse=True)
 def data_tmpdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data folder; nothing touches a real install."""
@@ -184,6 +197,7 @@ def make_window(
             qapp.installEventFilter(filt)
             filters.append(filt)
         window = KioskWindow(use, library or shipped_library, kiosk_mode=kiosk_mode, **kwargs)
+        window.finish_building()  # as app.build does after the first paint
         # Kiosk mode refuses to close; the harness may (before_close_func).
         qtbot.addWidget(window, before_close_func=_release)
         window.resize(*size)

@@ -251,6 +251,27 @@ class EnquiryStore:
             ).fetchall()
         return [_stored(r) for r in rows]
 
+    def page(
+        self, status: str | None = None, *, before_id: int | None = None, limit: int = 50
+    ) -> list[StoredEnquiry]:
+        """At most ``limit`` enquiries (or those with ``status``), newest first,
+        with ids below ``before_id`` (the last one of the page before; None for
+        the first page). By the primary key, with LIMIT: the staff list reads
+        the rows it shows, not every row, however many are stored."""
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, not {limit}")
+        where, params = self._where(status)
+        args: tuple[object, ...] = params
+        if before_id is not None:
+            where += " AND id < ?" if where else " WHERE id < ?"
+            args = (*params, int(before_id))
+        with self._reading("The enquiries could not be read") as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM enquiries{where} ORDER BY id DESC LIMIT ?",
+                (*args, int(limit)),
+            ).fetchall()
+        return [_stored(r) for r in rows]
+
     def get(self, enquiry_id: int) -> StoredEnquiry | None:
         """One enquiry by its id, or None when there is none (never was, or purged)."""
         with self._reading("The enquiry could not be read") as conn:

@@ -34,7 +34,6 @@ from kiosk.enquiries.leftovers import ExportPlaces
 from kiosk.paths import Paths
 from kiosk.ui import i18n
 from kiosk.ui.lockdown import LockdownFilter
-from kiosk.ui.patient.speech import Reader
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
 
@@ -205,9 +204,6 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     assert isinstance(app, QApplication)
     qInstallMessageHandler(_qt_message)
     app.setStyleSheet(style_sheet(config))
-    lockdown = None if windowed else LockdownFilter(app)
-    if lockdown is not None:
-        app.installEventFilter(lockdown)
 
     stores = _Stores(paths)
     window = KioskWindow(
@@ -220,17 +216,25 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     sys.excepthook = Recovery(window)
     notifier = _quit_on_signals(app)
     window.start()
+    # Installed once the window is built and shown, not before: no input is
+    # handled before the event loop runs, and during construction the filter
+    # would see some 1,600 events for nothing.
+    lockdown = None if windowed else LockdownFilter(app)
+    if lockdown is not None:
+        app.installEventFilter(lockdown)
 
     kiosk = Kiosk(app, window, notifier, lockdown, stores)
 
     def after_first_paint() -> None:
-        # Keys, database checks, the form and the content watcher (a walk of
-        # every content folder) are not on the way to the first screen; they
-        # are ready a moment later, before anyone can tap.
+        # Keys, database checks, the page screen, the overlays, the form and
+        # the content watcher (a walk of every content folder) are not on the
+        # way to the first screen; they are ready a moment later, before
+        # anyone can tap.
         from kiosk.ui.reload import LiveReload  # after the first paint, as said above
 
         kiosk.reload = LiveReload(window, paths)
         store = stores.get()
+        window.finish_building()  # the page screen and the overlays
         window.request  # noqa: B018  (builds the request screen)
         log.info("request form ready; enquiry store %s", "open" if store else "NOT available")
         # What an export killed half-way left (patients' names in the clear)
@@ -242,6 +246,8 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         QTimer.singleShot(SPEECH_DELAY_MS, window, start_speech)
 
     def start_speech() -> None:
+        from kiosk.ui.patient.speech import Reader  # loaded with the page screen, after the paint
+
         window.page.read_aloud.set_reader(Reader.create(parent=window, language=i18n.current()))
 
     _FirstPaint(app, after_first_paint)

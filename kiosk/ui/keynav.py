@@ -150,9 +150,8 @@ class KeyNavigation(QObject):
         controls[index % len(controls)].setFocus(Qt.FocusReason.TabFocusReason)
 
 
-def install(window: QWidget, overlays: Callable[[], list[QWidget]]) -> KeyNavigation:
-    nav = KeyNavigation(window, overlays)
+def install(nav: KeyNavigation) -> None:
+    """On the application: keys pressed in any of the window's widgets."""
     app = QApplication.instance()
     if app is not None:
         app.installEventFilter(nav)
-    return nav

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QScreen
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QResizeEvent,
+    QScreen,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import Config
@@ -24,8 +31,6 @@ from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import is_blocked_key
 from kiosk.ui.metrics import SCREEN_MARGIN
 from kiosk.ui.patient.home import TILE_MIN_WIDTH, HomeScreen
-from kiosk.ui.patient.overlays import CrisisOverlay, DisplayOverlay, IdleOverlay
-from kiosk.ui.patient.page import PageScreen
 from kiosk.ui.theme import (
     DEFAULT_CONTRAST,
     DEFAULT_SIZE,
@@ -39,6 +44,8 @@ from kiosk.ui.widgets import announce
 
 if TYPE_CHECKING:
     from kiosk.enquiries.store import EnquiryStore
+    from kiosk.ui.patient.overlays import CrisisOverlay, DisplayOverlay, IdleOverlay
+    from kiosk.ui.patient.page import PageScreen
     from kiosk.ui.patient.request import RequestScreen
 
 log = logging.getLogger(__name__)
@@ -75,6 +82,14 @@ class KioskWindow(QWidget):
         tick_ms: int = 1000,
     ) -> None:
         super().__init__()
+        if kiosk_mode:
+            # Before any child exists: set after them, the flags re-polish the whole tree.
+            self.setWindowFlags(
+                Qt.WindowType.Window
+                | Qt.WindowType.FramelessWindowHint
+                | Qt.WindowType.WindowStaysOnTopHint
+            )
+            self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.setObjectName("kioskWindow")
         self.setWindowTitle(config.clinic_name)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -99,15 +114,17 @@ class KioskWindow(QWidget):
         # -- screens --
         self.stack = QStackedWidget()
         self.home = HomeScreen(config)
-        self.page = PageScreen(config, document_css(config))
-        self.page.dots.set_colour(colours(config)["primary"])
-        # The request screen is built when first needed (or just after the first
-        # paint, by app.build): it is not on the way to the home screen.
+        # The page screen, the overlays and the request screen are built when
+        # first needed (or just after the first paint, by app.build:
+        # finish_building): none of them is on the way to the home screen.
+        self._page: PageScreen | None = None
+        self._crisis: CrisisOverlay | None = None
+        self._idle_overlay: IdleOverlay | None = None
+        self._display: DisplayOverlay | None = None
         self._request: RequestScreen | None = None
         self._store = store
         self._open_store = open_store
-        for screen in (self.home, self.page):
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.home)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -115,11 +132,7 @@ class KioskWindow(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
 
-        # -- overlays, notices --
-        self.crisis = CrisisOverlay(self, strings.CRISIS_BODY, config.crisis_text)
-        self.idle_overlay = IdleOverlay(self)
-        self.display = DisplayOverlay(self)
-        self.display.set_state(self.text_size, self.contrast)
+        # -- notices --
         self.notice = QLabel(self)
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setObjectName("notice")
@@ -137,9 +150,77 @@ class KioskWindow(QWidget):
             parent=self,
         )
         self._connect_signals()
-        self._keys = keynav.install(self, self.open_overlays)
+        # Installed on the application when the window is first shown
+        # (showEvent): it has nothing to do while the window is being built.
+        self._keys = keynav.KeyNavigation(self, self.open_overlays)
+        self._keys_installed = False
         self.home.set_library(self._view)
         self.show_home()
+
+    def finish_building(self) -> None:
+        """Build what the first screen does not need, the page screen and the
+        overlays: app.build calls it after the first paint (and builds the
+        request form then too)."""
+        self.page  # noqa: B018  (each property builds its part)
+        self.crisis  # noqa: B018
+        self.idle_overlay  # noqa: B018
+        self.display  # noqa: B018
+
+    @property
+    def page(self) -> PageScreen:
+        """The page screen, built on first use."""
+        if self._page is None:
+            # Not on the way to the home screen; with it, speech's imports.
+            from kiosk.ui.patient.page import PageScreen
+
+            page = PageScreen(self.config, document_css(self.config, self.contrast))
+            page.dots.set_colour(colours(self.config, self.contrast)["primary"])
+            page.previous.connect(self.show_previous)
+            page.next.connect(self.show_next)
+            page.home.connect(self.show_home)
+            page.page_link.connect(self.show_page)
+            # Someone listening to a page does not touch the screen.
+            page.read_aloud.active.connect(self.idle.touch)
+            self.stack.addWidget(page)
+            self._page = page
+        return self._page
+
+    @property
+    def crisis(self) -> CrisisOverlay:
+        """The crisis card, built on first use."""
+        if self._crisis is None:
+            from kiosk.ui.patient.overlays import CrisisOverlay  # not on the way to home
+
+            self._crisis = CrisisOverlay(self, strings.CRISIS_BODY, self.config.crisis_text)
+            self._crisis.close_button.clicked.connect(self.crisis_closed)
+        return self._crisis
+
+    @property
+    def idle_overlay(self) -> IdleOverlay:
+        """ "Are you still there?", built on first use."""
+        if self._idle_overlay is None:
+            from kiosk.ui.patient.overlays import IdleOverlay  # not on the way to home
+
+            self._idle_overlay = IdleOverlay(self)
+            self.idle.tick.connect(self._idle_overlay.set_seconds)
+            self.idle.resumed.connect(self._idle_overlay.hide)
+            self._idle_overlay.still_here.connect(self.idle.touch)
+        return self._idle_overlay
+
+    @property
+    def display(self) -> DisplayOverlay:
+        """Text size and contrast ("Aa"), built on first use."""
+        if self._display is None:
+            from kiosk.ui.patient.overlays import DisplayOverlay  # not on the way to home
+
+            self._display = DisplayOverlay(self)
+            self._display.set_state(self.text_size, self.contrast)
+            self._display.size_chosen.connect(self.set_text_size)
+            self._display.contrast_chosen.connect(self.set_contrast)
+        return self._display
+
+    def _built_overlays(self) -> list[QWidget]:
+        return [o for o in (self._crisis, self._idle_overlay, self._display) if o is not None]
 
     @property
     def request(self) -> RequestScreen:
@@ -160,47 +241,33 @@ class KioskWindow(QWidget):
         self.home.topic_chosen.connect(self.show_topic)
         self.home.request_info.connect(self.show_request)
         self.home.language_chosen.connect(self.set_language)
-        self.page.previous.connect(self.show_previous)
-        self.page.next.connect(self.show_next)
-        self.page.home.connect(self.show_home)
-        self.page.page_link.connect(self.show_page)
         # The bar.
         self.bar.help_button.clicked.connect(self.show_crisis)
-        self.crisis.close_button.clicked.connect(self.crisis_closed)
         self.bar.request_button.clicked.connect(lambda: self.show_request(self._current_topic()))
         self.bar.display_button.clicked.connect(self.show_display)
-        self.display.size_chosen.connect(self.set_text_size)
-        self.display.contrast_chosen.connect(self.set_contrast)
-        # The idle clock.
+        # The idle clock. (The page screen and the overlays connect theirs when built.)
         self.idle.warning.connect(self.on_idle_warning)
-        self.idle.tick.connect(self.idle_overlay.set_seconds)
-        self.idle.resumed.connect(self.idle_overlay.hide)
         self.idle.expired.connect(self.reset)
-        self.idle_overlay.still_here.connect(self.idle.touch)
-        # Someone listening to a page does not touch the screen.
-        self.page.read_aloud.active.connect(self.idle.touch)
 
     # -- where we are ---------------------------------------------------------
     @property
     def current_screen(self) -> str:
         widget = self.stack.currentWidget()
-        if widget is self.page and 0 <= self._index < len(self._pages):
+        if widget is not None and widget is self._page and 0 <= self._index < len(self._pages):
             return f"page:{self._pages[self._index].key}"
         return "request" if widget is not None and widget is self._request else "home"
 
     @property
     def current_page(self) -> Page | None:
-        if self.stack.currentWidget() is self.page and 0 <= self._index < len(self._pages):
+        widget = self.stack.currentWidget()
+        if widget is not None and widget is self._page and 0 <= self._index < len(self._pages):
             return self._pages[self._index]
         return None
 
     def is_at_rest(self) -> bool:
         """Home, with nothing open over it: new content can be swapped in."""
-        return (
-            self.stack.currentWidget() is self.home
-            and not self.crisis.isVisible()
-            and not self.idle_overlay.isVisible()
-            and not self.display.isVisible()
+        return self.stack.currentWidget() is self.home and not any(
+            overlay.isVisible() for overlay in self._built_overlays()
         )
 
     def apply_config(self, config: Config, logo: Path | None = None) -> None:
@@ -209,7 +276,8 @@ class KioskWindow(QWidget):
         self.setWindowTitle(config.clinic_name)
         self.bar.set_brand(config.clinic_name, logo)
         self.home.apply_config(config)
-        self.crisis.set_text(strings.CRISIS_BODY, config.crisis_text)
+        if self._crisis is not None:  # one built later reads self.config
+            self._crisis.set_text(strings.CRISIS_BODY, config.crisis_text)
         self.restyle()
         self.idle.idle_ms = config.idle_seconds * 1000
         self.idle.countdown_s = config.countdown_seconds
@@ -248,7 +316,7 @@ class KioskWindow(QWidget):
         if widget is not self.home:
             self._used = True  # the next patient must not inherit what this opened
         self.stack.setCurrentWidget(widget)
-        self.bar.request_button.setVisible(widget is self.page)
+        self.bar.request_button.setVisible(widget is not None and widget is self._page)
         self.screen_changed.emit(self.current_screen)
 
     def show_home(self) -> None:
@@ -326,14 +394,18 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.setStyleSheet(style_sheet(self.config, self.text_size, self.contrast))
-        self.page.body.document().setDefaultStyleSheet(document_css(self.config, self.contrast))
-        self.page.dots.set_colour(colours(self.config, self.contrast)["primary"])
+        if self._page is not None:  # one built later takes them from the window
+            self._page.body.document().setDefaultStyleSheet(
+                document_css(self.config, self.contrast)
+            )
+            self._page.dots.set_colour(colours(self.config, self.contrast)["primary"])
         factor = text_factor(self.config, self.text_size)
         self.home.set_tile_width(round(TILE_MIN_WIDTH * max(1.0, factor) ** 1.5))
         page = self.current_page
         if page is not None:  # re-lay the text out under the new sizes
             self.page.show_page(page, self._index, len(self._pages))
-        self.display.set_state(self.text_size, self.contrast)
+        if self._display is not None:
+            self._display.set_state(self.text_size, self.contrast)
         self.bar.fit(self.width())
 
     def set_language(self, language: str) -> None:
@@ -359,17 +431,22 @@ class KioskWindow(QWidget):
     def _retranslate(self) -> None:
         self.bar.retranslate()
         self.home.retranslate()
-        self.page.retranslate()
-        self.crisis.retranslate(self.config.crisis_text)
-        self.idle_overlay.retranslate()
-        self.display.retranslate()
+        # Those not built yet are built in the language of the day.
+        if self._page is not None:
+            self._page.retranslate()
+        if self._crisis is not None:
+            self._crisis.retranslate(self.config.crisis_text)
+        if self._idle_overlay is not None:
+            self._idle_overlay.retranslate()
+        if self._display is not None:
+            self._display.retranslate()
         self.bar.fit(self.width())
 
     # -- idle, reset, recovery ------------------------------------------------
     def on_request_finished(self) -> None:
         """The thank-you has been read: forget everything, as after idle. If the
         patient opened crisis help meanwhile, it stays open over home."""
-        if self.crisis.isVisible():
+        if self._crisis is not None and self._crisis.isVisible():
             if self._request is not None:
                 self._request.wipe()
             self.show_home()
@@ -382,15 +459,15 @@ class KioskWindow(QWidget):
 
     def reset(self) -> None:
         """Forget everything: overlays, page, scroll positions; back home."""
-        self.idle_overlay.hide()
-        self.crisis.hide()
-        self.display.hide()
+        for overlay in self._built_overlays():
+            overlay.hide()
         self.notice.hide()
         self.set_language(i18n.DEFAULT)
         if (self.text_size, self.contrast) != (DEFAULT_SIZE, DEFAULT_CONTRAST):
             self.text_size, self.contrast = DEFAULT_SIZE, DEFAULT_CONTRAST
             self.restyle()
-        self.page.reset()
+        if self._page is not None:
+            self._page.reset()
         self.home.reset()
         if self._request is not None:
             self._request.wipe()
@@ -433,6 +510,14 @@ class KioskWindow(QWidget):
         self._notice_timer.start(NOTICE_MS)
 
     # -- layout ---------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._keys_installed:
+            # Now, not while the window was built: the filter would have seen
+            # every event of its construction for nothing.
+            keynav.install(self._keys)
+            self._keys_installed = True
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.bar.fit(self.width())
@@ -465,13 +550,7 @@ class KioskWindow(QWidget):
 
     def start(self) -> None:
         """Show the window (fullscreen and frameless in kiosk mode) and start the idle clock."""
-        if self.kiosk_mode:
-            self.setWindowFlags(
-                Qt.WindowType.Window
-                | Qt.WindowType.FramelessWindowHint
-                | Qt.WindowType.WindowStaysOnTopHint
-            )
-            self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        if self.kiosk_mode:  # (the flags were set in the constructor)
             screen = QGuiApplication.primaryScreen()
             if screen is not None:
                 screen.geometryChanged.connect(lambda _rect: self.cover_screen(screen))

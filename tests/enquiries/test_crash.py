@@ -1,4 +1,5 @@
-"""Crash safety: SIGKILL the saving process 200 times; no acknowledged enquiry is lost.
+"""Crash safety: SIGKILL the saving process 200 times (20 in
+``make test-fast``); no acknowledged enquiry is lost.
 
 ``crash_child.py`` saves enquiries in a loop and prints each form key only
 after ``save()`` returned (COMMIT done). The parent kills it at a random
@@ -28,9 +29,10 @@ import pytest
 import kiosk
 from kiosk.enquiries.keys import KdfParams, KeyRing
 from kiosk.enquiries.store import EnquiryStore
+from tests.conftest import stress_rounds
 
 CHILD = Path(__file__).with_name("crash_child.py")
-KILLS = 200
+KILLS = stress_rounds(200)  # 20 in make test-fast
 MAX_DELAY = 0.03  # seconds after the first acknowledgement; the child saves ~1 per ms here
 WATCHDOG = 30.0  # a child that never acknowledges is killed, and the test fails
 

@@ -300,3 +300,50 @@ def test_weekly_counts_refuses_a_bad_number_of_weeks(store: EnquiryStore, bad: o
     """At least one whole week."""
     with pytest.raises(ValueError, match="weeks"):
         store.weekly_counts(bad)  # type: ignore[arg-type]
+
+
+# -- page: the staff list's rows, by id with LIMIT --------------------------------------
+
+
+def test_page_walks_every_enquiry_newest_first_by_id(store: EnquiryStore) -> None:
+    """Pages of 3 by ``before_id`` give exactly ``enquiries()``, in its order, once each."""
+    ids = [save(store) for _ in range(8)]
+    store.set_status(ids[1::2], "contacted")
+    pages: list[list[int]] = []
+    before: int | None = None
+    while page := store.page(limit=3, before_id=before):
+        pages.append([e.id for e in page])
+        before = page[-1].id
+    assert pages == [ids[7:4:-1], ids[4:1:-1], ids[1::-1]]
+    assert [e for p in pages for e in p] == [e.id for e in store.enquiries()]
+    assert store.page(limit=3)[0] == store.enquiries()[0]  # whole rows, sealed data too
+
+
+def test_page_keeps_to_a_status(store: EnquiryStore) -> None:
+    ids = [save(store) for _ in range(6)]
+    store.set_status(ids[::2], "contacted")
+    first = store.page("contacted", limit=2)
+    assert [e.id for e in first] == [ids[4], ids[2]]
+    assert [e.id for e in store.page("contacted", limit=2, before_id=ids[2])] == [ids[0]]
+    assert [e.id for e in store.page("new", before_id=ids[5])] == [ids[3], ids[1]]
+    assert store.page("new", before_id=ids[1]) == []
+    with pytest.raises(ValueError):
+        store.page("lost")
+    with pytest.raises(ValueError):
+        store.page(limit=0)
+
+
+def test_page_reads_only_its_rows(store: EnquiryStore) -> None:
+    """LIMIT in the query itself: SQLite's plan walks the primary key, no sort of every row."""
+    for _ in range(3):
+        save(store)
+    conn = store._connection()
+    plan = " ".join(
+        str(row[-1])
+        for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM enquiries WHERE id < ? ORDER BY id DESC LIMIT ?",
+            (10, 2),
+        )
+    )
+    assert "TEMP B-TREE" not in plan.upper(), plan
+    assert len(store.page(limit=2)) == 2

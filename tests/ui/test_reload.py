@@ -1,6 +1,7 @@
 """Live reload with the window up: every way an editor or a sync tool changes
-files, 100 times each; the screen always shows valid content, a valid change
-always ends up shown, and nothing is swapped under a patient reading."""
+files, 100 times each (10 in `make test-fast`); the screen always shows valid
+content, a valid change always ends up shown, and nothing is swapped under a
+patient reading."""
 
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ from kiosk.content import Library, load_library
 from kiosk.paths import Paths
 from kiosk.ui.reload import FolderWatcher, LiveReload
 from kiosk.ui.window import KioskWindow
-from tests.conftest import MakeWindow, write_page
+from tests.conftest import MakeWindow, stress_rounds, write_page
 from tests.ui.helpers import application
 
 SETTLE_MS = 40
-ROUNDS = 100
+ROUNDS = stress_rounds(100)  # a tenth in make test-fast
 
 
 def _page_text(title: str, order: int = 2) -> str:
@@ -72,6 +73,7 @@ def test_the_shipped_pages_are_found_by_the_watcher(live: Live) -> None:
     assert str(paths.content_dir) in watched and str(paths.content_dir.parent) in watched
 
 
+@pytest.mark.slow
 def test_atomic_renames(qtbot: QtBot, live: Live) -> None:
     window, _reload, paths, events = live
     target = _page_file(paths)
@@ -84,6 +86,7 @@ def test_atomic_renames(qtbot: QtBot, live: Live) -> None:
         _assert_valid_on_screen(window)
 
 
+@pytest.mark.slow
 def test_truncated_writes(qtbot: QtBot, live: Live) -> None:
     """Saved in place: the file is cut short and stays so long enough to be read
     (an editor stalled mid-save), then written whole. The cut file is refused
@@ -104,6 +107,7 @@ def test_truncated_writes(qtbot: QtBot, live: Live) -> None:
         _assert_valid_on_screen(window)
 
 
+@pytest.mark.slow
 def test_delete_and_recreate(qtbot: QtBot, live: Live) -> None:
     window, _reload, paths, events = live
     target = _page_file(paths)
@@ -116,6 +120,7 @@ def test_delete_and_recreate(qtbot: QtBot, live: Live) -> None:
         _assert_valid_on_screen(window)
 
 
+@pytest.mark.slow
 def test_invalid_files_keep_the_last_good_content(qtbot: QtBot, live: Live) -> None:
     window, reload, paths, events = live
     target = _page_file(paths)

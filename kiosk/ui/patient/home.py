@@ -115,6 +115,9 @@ class HomeScreen(QWidget):
         self._generation = 0  # which set_library the tiles being built belong to
 
         self.scroll_area = QScrollArea()
+        # A viewport made here: the first viewport() of one Qt made costs about
+        # 40 ms of PySide6's lazy wrapper loading at start-up.
+        self.scroll_area.setViewport(QWidget())
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroller = TouchScroller(self.scroll_area)
