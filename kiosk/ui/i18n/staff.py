@@ -98,7 +98,6 @@ class StaffWords(Words, domain="staff"):
         "ask whoever looks after the kiosk."
     )
     SHOW_MORE = N_("Show {n} more")
-    SHOWING = N_("Showing the newest {shown} of {total}.")
     # Translators: a row's second line: how to contact, and when.
     ROW_CONTACT = N_("{method}, {best_time}")
     # Translators: a row's last line: the topic and when it came.
