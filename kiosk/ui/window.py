@@ -337,7 +337,8 @@ class KioskWindow(QWidget):
             return
         self._pages = self._view.topic_of(page).pages
         self._index = self._pages.index(page)
-        self.page.show_page(page, self._index, len(self._pages))
+        coming = self._pages[self._index + 1 : self._index + 2] + self._pages[: self._index][-1:]
+        self.page.show_page(page, self._index, len(self._pages), coming)
         self._switch(self.page)
         announce(self, f"{page.title}. {self.page.progress.accessibleName()}")
 

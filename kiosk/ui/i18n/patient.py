@@ -157,6 +157,8 @@ class PatientWords(Words, domain="patient"):
     NOT_TRANSLATED = N_("This page is not translated yet, so it is shown in English.")
     # The home screen's welcome, used when the clinic has not written its own.
     DEFAULT_WELCOME = N_("Welcome. Tap a topic to read more.")
+    # Translators: in place of a page's text while it takes long to prepare (rare).
+    LOADING = N_("Loading…")
 
     # -- words with a number: one ngettext call each ----------------------------
     def still_there_body(self, seconds: int) -> str:

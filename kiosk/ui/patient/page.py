@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl, Signal
+import html
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QGridLayout, QTextBrowser, QVBoxLayout, QWidget
 
 from kiosk.config import Config
 from kiosk.content import Page
-from kiosk.content.model import PAGE_LINK_PREFIX
+from kiosk.content.budget import COULD_NOT_SHOW
+from kiosk.content.model import PAGE_LINK_PREFIX, PageBody, Rendered
 from kiosk.ui import i18n
 from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import BAR_PADDING, CONTROL_GAP, READING_WIDTH, ROW_GAP, SCREEN_MARGIN
+from kiosk.ui.patient.render_worker import BodyRenderer
 from kiosk.ui.patient.speech import ListenControls, PageReader
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import ProgressDots, button, centred, relabel, text_label
 
 MAX_DOTS = 12  # a longer topic says "12 of 30" without dots
+
+#: How long a page's body may take to render (on a worker thread) before the
+#: page shows ``COULD_NOT_SHOW``. The shipped pages take 1-4 ms; the worst page
+#: ``kiosk.content.budget`` lets through, well under a second.
+RENDER_BUDGET_MS = 2000
+#: The GUI thread waits this long at most for a page's render, asleep (so the
+#: worker has Python's lock), so a normal page shows its text in the same pass
+#: as its title: no "Loading…" flash, no layout jump. A longer render goes on
+#: while the event loop runs.
+SAME_PASS_MS = 50
+#: "Loading…" shows only for a render longer than this.
+LOADING_AFTER_MS = 150
+#: After a page shows, the pages before and after it are rendered in the
+#: background, so Next and Previous find them ready (after the paint, not during it).
+PREPARE_AFTER_MS = 300
+
+log = logging.getLogger(__name__)
 
 
 class PageBrowser(QTextBrowser):
@@ -50,9 +76,15 @@ class PageBrowser(QTextBrowser):
         self.anchorClicked.connect(self.on_anchor_clicked)
         self._images: dict[str, QImage] = {}
 
-    def show_page(self, page: Page) -> None:
-        self._images = {name: QImage(str(path)) for name, path in page.images.items()}
-        self.setHtml(page.html)
+    def show_page(self, rendered: Rendered) -> None:
+        self._images = {name: QImage(str(path)) for name, path in rendered.images.items()}
+        self.setHtml(rendered.html)
+        self.verticalScrollBar().setValue(0)
+
+    def show_message(self, text: str) -> None:
+        """A line of ours instead of the page's text ("" for none)."""
+        self._images = {}
+        self.setHtml(f"<p>{html.escape(text)}</p>" if text else "")
         self.verticalScrollBar().setValue(0)
 
     def forget_images(self) -> None:
@@ -94,6 +126,16 @@ class PageScreen(QWidget):
         self.note.hide()
         self.body = PageBrowser(css)
         self.body.page_link.connect(self.page_link)
+        # The body's render runs on a worker; the page waiting for it (None
+        # when none is). A result for any other page, or one that comes after
+        # the budget or a reset, is never shown.
+        self.renderer = BodyRenderer(self)
+        self.renderer.rendered.connect(self._on_rendered)
+        self._waiting: Page | None = None
+        self._budget = self._timer(self._over_budget)
+        self._loading = self._timer(lambda: self.body.show_message(strings.LOADING))
+        self._coming: tuple[Page, ...] = ()
+        self._prepare = self._timer(self._prepare_coming)
         self.scroller = TouchScroller(self.body, swipes=True)
         self.scroller.swiped.connect(self.on_swiped)
 
@@ -146,7 +188,15 @@ class PageScreen(QWidget):
         layout.addLayout(centred(column, READING_WIDTH), 1)
         layout.addWidget(nav)
 
-    def show_page(self, page: Page, index: int, count: int) -> None:
+    def _timer(self, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(slot)
+        return timer
+
+    def show_page(self, page: Page, index: int, count: int, coming: tuple[Page, ...] = ()) -> None:
+        """Show ``page``, ``index`` of ``count`` in its topic; ``coming`` are the
+        pages a tap may open next, rendered in the background once it shows."""
         self.read_aloud.stop()
         # The voice of the page's own language: an English page shown for
         # want of a translation is read in English.
@@ -158,7 +208,7 @@ class PageScreen(QWidget):
         self.scroller.stop()
         self.title.setText(page.title)
         self.title.setAccessibleName(page.title)
-        self.body.show_page(page)
+        self._show_body(page)
         self.body.setAccessibleName(page.title)
         self.note.setVisible(page.fallback)
         self.dots.set_position(index, count)
@@ -169,6 +219,66 @@ class PageScreen(QWidget):
         )
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < count - 1)
+        self._coming = coming
+        self._prepare.start(PREPARE_AFTER_MS)
+
+    def _show_body(self, page: Page) -> None:
+        """The page's text now if it renders within ``SAME_PASS_MS``; else
+        nothing (then "Loading…") until its worker is done or the budget is spent."""
+        self._stop_waiting()
+        started = time.monotonic()
+        future = self.renderer.render(page.body)
+        try:
+            rendered = future.result(timeout=SAME_PASS_MS / 1000)
+        except FutureTimeout:
+            # Never the last page's text under this page's title.
+            self.body.show_message("")
+            self._waiting = page
+            spent = int((time.monotonic() - started) * 1000)
+            self._loading.start(max(0, LOADING_AFTER_MS - spent))
+            self._budget.start(max(0, RENDER_BUDGET_MS - spent))
+            return
+        except Exception as exc:  # the loader's render does not raise; if it did, no text
+            log.error("%s: could not be rendered: %r", page.source, exc)
+            self.body.show_message(COULD_NOT_SHOW)
+            return
+        self.body.show_page(rendered)
+
+    def _on_rendered(self, body: PageBody, future: Future[Rendered]) -> None:
+        page = self._waiting
+        if page is None or page.body is not body:
+            return  # another page, a reset or the budget came first: not this one's text
+        self._stop_waiting()
+        error = future.exception()
+        if error is None:
+            self.body.show_page(future.result())
+        else:  # the loader's render does not raise; if it did, the page is not shown
+            log.error("%s: could not be rendered: %r", page.source, error)
+            self.body.show_message(COULD_NOT_SHOW)
+
+    def _over_budget(self) -> None:
+        page = self._waiting
+        if page is None:
+            return
+        self._stop_waiting()
+        # Its worker runs on (a thread cannot be stopped): its result is dropped.
+        log.error(
+            "%s: rendering took more than %.1f s; the page shows %r",
+            page.source,
+            RENDER_BUDGET_MS / 1000,
+            COULD_NOT_SHOW,
+        )
+        self.body.show_message(COULD_NOT_SHOW)
+
+    def _stop_waiting(self) -> None:
+        self._waiting = None
+        self._budget.stop()
+        self._loading.stop()
+
+    def _prepare_coming(self) -> None:
+        for page in self._coming:
+            if not page.body.rendered:
+                self.renderer.render(page.body)
 
     def retranslate(self) -> None:
         relabel(self.previous_button, strings.PREVIOUS)
@@ -218,6 +328,9 @@ class PageScreen(QWidget):
     def reset(self) -> None:
         self.read_aloud.stop()
         self.scroller.stop()
+        self._stop_waiting()
+        self._prepare.stop()
+        self._coming = ()
         self.note.hide()
         self.body.clear()
         self.body.forget_images()
