@@ -19,9 +19,8 @@ class StaffWords(Words, domain="staff"):
     # -- the PIN pad ----------------------------------------------------------
     WHO_TITLE = N_("Staff sign-in")
     RECOVERY_REMINDER = N_(
-        "The recovery code is still on this tablet, in {file}. Copy it somewhere safe, away "
-        "from the tablet, then delete the file: with it, anyone who copies this disk can read "
-        "every request."
+        "The recovery code is still on this tablet ({file}). Copy it somewhere safe, "
+        "then delete the file: with it, anyone with a copy of this disk can read every request."
     )
     WHO_PROMPT = N_("Who are you?")
     NO_ACCOUNTS = N_(

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import staff_strings as s
-from kiosk.ui.staff.common import GAP, MARGIN, Inactivity, StaffOverlay, text_label
+from kiosk.ui.staff.common import GAP, MARGIN, Inactivity, StaffOverlay, breakable, text_label
 from kiosk.ui.staff.context import PanelContext
 from kiosk.ui.staff.tabs.enquiries import EnquiriesTab
 from kiosk.ui.staff.tabs.export import ExportTab
@@ -145,7 +145,9 @@ class StaffPanel(StaffOverlay):
         """Until RECOVERY-CODE.txt is gone from the tablet, say so in words."""
         file = self.context.paths.recovery_file
         still_here = file.exists()
-        self.recovery_reminder.setText(s.RECOVERY_REMINDER.format(file=file) if still_here else "")
+        self.recovery_reminder.setText(
+            s.RECOVERY_REMINDER.format(file=breakable(str(file))) if still_here else ""
+        )
         self.recovery_reminder.setVisible(still_here)
 
     def update_banner(self) -> None:

@@ -4,6 +4,7 @@ panel says so in words, over every tab; once it is deleted, it does not."""
 from __future__ import annotations
 
 from kiosk.ui.i18n import staff_strings as s
+from kiosk.ui.staff.common import breakable
 from tests.ui.staff.conftest import MakeStaff, StaffEnv
 from tests.ui.staff.test_panel import open_panel
 
@@ -16,7 +17,9 @@ def test_the_panel_reminds_staff_until_the_recovery_code_is_gone(
     _window, mode = make_staff()
     panel = open_panel(mode, staff_env)
     assert panel.recovery_reminder.isVisible()
-    assert panel.recovery_reminder.text() == s.RECOVERY_REMINDER.format(file=recovery)
+    assert panel.recovery_reminder.text() == s.RECOVERY_REMINDER.format(
+        file=breakable(str(recovery))
+    )
     assert "delete the file" in panel.recovery_reminder.text()
     mode.lock()
     recovery.unlink()
