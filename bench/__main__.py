@@ -25,7 +25,11 @@
    and to XLSX, and 2,500 and 5,000 to show the time grows linearly (time
    per 1,000 enquiries, as a ratio between sizes); the reference, in the same
    run, is writing the same rows, already opened, with the csv module.
-7. Issue 18 (``bench/hardening.py``): each hostile page of the attack run, tap
+7. The staff panel's enquiry list (issue 19): the real ``EnquiriesTab``
+   offscreen over 1,000, 10,000 and 100,000 sealed enquiries: opening it
+   (counts, the first page read, opened and painted) and "Show more" (the
+   first time and the tenth), as ratios between sizes in the same run.
+8. Issue 18 (``bench/hardening.py``): each hostile page of the attack run, tap
    to painted on first show, as a ratio to a shipped page in the same run; and
    the cost of one offline guess at a staff PIN.
 
@@ -714,6 +718,156 @@ def staff_list(runs: int) -> dict[str, float]:
     return result
 
 
+# The panel's list with real widgets: open (counts, the first page read,
+# decrypted, laid out and painted) and "Show more" (the next page added).
+AIM_PANEL_OPEN_100K_MS = 300.0
+# Per-row time of the largest store against the smallest: flat is 1.0.
+AIM_PANEL_LINEAR = 1.25
+# "Show more" repeated: the PANEL_MORE_TIMES-th against the first (flat is 1.0).
+PANEL_MORE_TIMES = 10
+
+
+def staff_panel(runs: int) -> dict[str, float]:
+    """The staff list as staff see it: the real ``EnquiriesTab`` in an offscreen
+    window (1280x800, the kiosk's style sheet), signed in, over stores of
+    1,000, 10,000 and 100,000 sealed enquiries. "open" is ``refresh()`` of an
+    empty list (what signing in does; a filter does the same) to painted; "more" is a
+    tap on "Show more" to painted, the first time and the
+    ``PANEL_MORE_TIMES``-th (with that many pages already shown: appending
+    must not cost more as the list grows). Wall and CPU ms, medians of runs;
+    the sizes are interleaved run by run, so a busy machine slows each alike."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    import shutil
+    import tempfile
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.config import Config
+    from kiosk.content import load_library
+    from kiosk.enquiries.keys import KdfParams, KeyRing
+    from kiosk.enquiries.store import EnquiryStore
+    from kiosk.paths import Paths, shipped_content_dir
+    from kiosk.staff.accounts import Session
+    from kiosk.ui.staff.context import PanelContext
+    from kiosk.ui.staff.tabs.enquiries import PAGE_ROWS, EnquiriesTab
+    from kiosk.ui.theme import style_sheet
+    from kiosk.ui.window import KioskWindow
+
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    config = Config()
+    app.setStyleSheet(style_sheet(config))
+    window = KioskWindow(config, load_library(shipped_content_dir()), kiosk_mode=False)
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-panel-"))
+    ring, code = KeyRing.create(
+        folder / "keys.json", folder / "code.txt", kdf=KdfParams.fast_for_tests()
+    )
+    session = Session("Bench", ring.unlock(code))
+    tabs: dict[int, EnquiriesTab] = {}
+    stores: list[EnquiryStore] = []
+    for size in STAFF_LIST_SIZES:
+        store = EnquiryStore(_store_with(folder, size, ring.sealer()), ring.sealer())
+        stores.append(store)
+        context = PanelContext(
+            window=window,
+            paths=Paths.resolve(folder),
+            store=store,
+            audit=lambda *_a, **_k: None,
+            audit_log=None,
+            drives=list,
+            audit_problem=str,
+            session=session,
+        )
+        tab = EnquiriesTab(context)
+        tab.resize(1280, 700)
+        tab.show()
+        tabs[size] = tab
+    app.processEvents()
+    wall: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+
+    def measure(key: str, tab: EnquiriesTab, work: Callable[[], object]) -> None:
+        began, began_cpu = time.perf_counter(), time.process_time()
+        work()
+        app.processEvents()  # the layout request the new rows posted
+        tab.repaint()  # painted, now (what is on screen: the same at every size)
+        wall.setdefault(key, []).append((time.perf_counter() - began) * 1000)
+        cpu.setdefault(key, []).append((time.process_time() - began_cpu) * 1000)
+
+    for _ in range(runs):
+        for size, tab in tabs.items():
+            # Opened as on signing in: the list empty (the last run's 550
+            # rows deleted first, outside the time: about 45 ms here).
+            tab.wipe()
+            app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+            app.processEvents()
+            measure(f"open_{size}", tab, tab.refresh)
+            assert len(tab.list.rows) == PAGE_ROWS
+            for time_n in range(1, PANEL_MORE_TIMES + 1):
+                key = {1: f"more_{size}", PANEL_MORE_TIMES: f"more{time_n}_{size}"}.get(time_n)
+                if key is None:
+                    tab.list.more_button.click()
+                    app.processEvents()
+                else:
+                    measure(key, tab, tab.list.more_button.click)
+            assert len(tab.list.rows) == PAGE_ROWS * (PANEL_MORE_TIMES + 1)
+    for tab in tabs.values():
+        tab.wipe()
+        tab.close()
+    for store in stores:
+        store.close()
+    window.close()
+    app.processEvents()
+    shutil.rmtree(folder, ignore_errors=True)
+    result: dict[str, float] = {"runs": runs, "page_rows": PAGE_ROWS}
+    for key in wall:
+        result[f"{key}_ms"] = statistics.median(wall[key])
+        result[f"{key}_cpu_ms"] = statistics.median(cpu[key])
+    small, big = STAFF_LIST_SIZES[0], STAFF_LIST_SIZES[-1]
+    for what in ("open", "more"):
+        # ms per 1,000 enquiries stored: what "linear" would keep flat. The
+        # time is per page, so it falls as the store grows ("or better").
+        for size in STAFF_LIST_SIZES:
+            result[f"{what}_{size}_cpu_ms_per_1000"] = result[f"{what}_{size}_cpu_ms"] * 1000 / size
+        result[f"{what}_cpu_big_vs_small"] = (
+            result[f"{what}_{big}_cpu_ms"] / result[f"{what}_{small}_cpu_ms"]
+        )
+    for size in STAFF_LIST_SIZES:
+        result[f"more{PANEL_MORE_TIMES}_vs_more_{size}"] = (
+            result[f"more{PANEL_MORE_TIMES}_{size}_cpu_ms"] / result[f"more_{size}_cpu_ms"]
+        )
+    return result
+
+
+def _staff_panel_rows(x: dict[str, float]) -> list[str]:
+    def mark(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
+    small, big = STAFF_LIST_SIZES[0], STAFF_LIST_SIZES[-1]
+    sizes = " / ".join(f"{n:,}" for n in STAFF_LIST_SIZES)
+    opens = " / ".join(f"{x[f'open_{n}_ms']:.0f}" for n in STAFF_LIST_SIZES)
+    mores = " / ".join(f"{x[f'more_{n}_ms']:.0f}" for n in STAFF_LIST_SIZES)
+    later = " / ".join(f"{x[f'more{PANEL_MORE_TIMES}_{n}_ms']:.0f}" for n in STAFF_LIST_SIZES)
+    open_ok = (
+        x[f"open_{big}_ms"] < AIM_PANEL_OPEN_100K_MS
+        and x["open_cpu_big_vs_small"] <= AIM_PANEL_LINEAR
+    )
+    more_ok = x["more_cpu_big_vs_small"] <= AIM_PANEL_LINEAR and all(
+        x[f"more{PANEL_MORE_TIMES}_vs_more_{n}"] <= AIM_PANEL_LINEAR for n in STAFF_LIST_SIZES
+    )
+    return [
+        f"| staff list open (counts, first {x['page_rows']:.0f} rows read, opened, laid out, "
+        f"painted) at {sizes} enquiries | {opens} ms; CPU {big:,} vs {small:,}: "
+        f"{x['open_cpu_big_vs_small']:.2f}x | < {AIM_PANEL_OPEN_100K_MS:.0f} ms at {big:,}; "
+        f"flat (<= {AIM_PANEL_LINEAR}x) | {mark(open_ok)} |",
+        f'| staff list "Show more" (the next {x["page_rows"]:.0f}) at {sizes} | first {mores} '
+        f"ms, {PANEL_MORE_TIMES}th {later} ms; CPU {big:,} vs {small:,}: "
+        f"{x['more_cpu_big_vs_small']:.2f}x | flat (<= {AIM_PANEL_LINEAR}x), the "
+        f"{PANEL_MORE_TIMES}th as the first | {mark(more_ok)} |",
+    ]
+
+
 def _export_rows(x: dict[str, float]) -> list[str]:
     def mark(ok: bool) -> str:
         return "yes" if ok else "**no**"
@@ -801,6 +955,8 @@ def _table(results: dict[str, dict[str, float]]) -> str:
     ]
     if "export" in results:
         rows += _export_rows(results["export"])
+    if "staff_panel" in results:
+        rows += _staff_panel_rows(results["staff_panel"])
     if "hostile" in results:
         rows += hardening.rows(results["hostile"], results["pin_guess"])
     return "\n".join(rows)
@@ -817,12 +973,18 @@ def main() -> int:
     )
     parser.add_argument("--turns-only", action="store_true", help="only the page turns")
     parser.add_argument(
-        "--staff-list-only", action="store_true", help="only the staff list's store queries"
+        "--staff-list-only",
+        action="store_true",
+        help="only the staff list: the store's queries, then the panel's list",
     )
     args = parser.parse_args()
     if args.staff_list_only:
         print(json.dumps(staff_list(3 if args.quick else 11), indent=2))
-        return 0
+        panel = staff_panel(3 if args.quick else 7)
+        print(json.dumps(panel, indent=2))
+        print("\n".join(_staff_panel_rows(panel)))
+        sys.stdout.flush()
+        os._exit(0)  # as below: no teardown of the Qt objects
     if args.turns_only:
         print(json.dumps(page_turns(200), indent=2))
         sys.stdout.flush()
@@ -849,6 +1011,7 @@ def main() -> int:
         "library": content_library(10 if args.quick else 30),
         "startup_200": startup_with_200_pages(3 if args.quick else 7),
         "export": exports(1 if args.quick else 5),
+        "staff_panel": staff_panel(3 if args.quick else 7),
         "hostile": hardening.hostile_pages(3),
         "pin_guess": hardening.pin_guess_cost(5 if args.quick else 20),
     }

@@ -156,7 +156,7 @@ def show(screen: str, window: KioskWindow, paths: Paths, ring: KeyRing, code: st
     panel = mode.panel
     assert panel is not None
     if screen == "staff-detail":
-        panel.enquiries.open_enquiry(panel.enquiries.list._stored[2].id)
+        panel.enquiries.open_enquiry(panel.enquiries.list.rows[2].property("enquiry_id"))
     elif screen in ("staff-export", "staff-exported", "staff-purge"):
         panel.show_tab("export")
         tab = panel.tab("export")
