@@ -425,15 +425,7 @@ class StaffAccounts:
         self.require_keys()
         with self._exclusive():
             state = self._load()
-            now = self._clock()
-            self._settle_clock(state, now)
-            wait, locked = self._wait(state, now)
-            if locked:
-                raise Locked(wait)
-            if wait > 0:
-                raise TooSoon(wait)
-            if state.failures >= MAX_FAILURES:
-                state.failures = 0  # the lock is over: a fresh count
+            now = self._check_turn(state)
             ring = self._ring()
             account = state.find(name) if isinstance(name, str) else None
             secret = pin.encode("utf-8") if isinstance(pin, str) else b""
@@ -622,8 +614,9 @@ class StaffAccounts:
                 state.failures, state.last_failure, state.locked_until = 0, 0.0, 0.0
             self._save(state)
 
-    def _check_turn(self, state: _State) -> None:
-        """Raise ``Locked`` or ``TooSoon`` while the device-wide wait runs (under the lock)."""
+    def _check_turn(self, state: _State) -> float:
+        """Raise ``Locked`` or ``TooSoon`` while the device-wide wait runs (under the
+        lock); otherwise the time it checked at."""
         now = self._clock()
         self._settle_clock(state, now)
         wait, locked = self._wait(state, now)
@@ -633,6 +626,7 @@ class StaffAccounts:
             raise TooSoon(wait)
         if state.failures >= MAX_FAILURES:
             state.failures = 0  # the lock is over: a fresh count
+        return now
 
     def _recovery_opener(self, ring: KeyRing, code: str, state: _State) -> Opener:
         """The recovery slot opened with ``code``; a wrong code is counted as a wrong PIN is."""
