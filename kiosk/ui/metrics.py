@@ -48,3 +48,6 @@ READING_WIDTH = 1100
 FORM_WIDTH = 900
 #: A card over the screen (crisis help, "Are you still there?", "Aa").
 CARD_WIDTH = 760
+#: The crisis card: wide enough for its two QR codes side by side, each with
+#: its words beside it, at the default text size on a landscape screen.
+CRISIS_CARD_WIDTH = 960
