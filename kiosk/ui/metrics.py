@@ -36,6 +36,9 @@ TARGET_GAP = 8
 KEY_GAP = TARGET_GAP
 #: Around the keys, inside the keyboard's tray.
 KEYBOARD_MARGIN = 10
+#: Under the keyboard's bottom row: a hand resting on the tablet's edge (or its
+#: bezel's gesture area) does not press Space or Done.
+KEYBOARD_BOTTOM = 24
 #: Between the page dots (they are not targets: they cannot be tapped).
 DOT_GAP = 10
 #: Inside a tile and the clinic's details box: (sides, top and bottom).
