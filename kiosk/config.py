@@ -40,7 +40,8 @@ class Config:
     clinic_website: str = ""
     clinic_hours: str = ""
     logo: str = ""  # a picture file; relative paths are from the config file's folder
-    crisis_text: str = ""  # "" means the built-in text (988, 911, Crisis Text Line)
+    crisis_text: str = ""  # "" means the built-in text (988, Spanish, Crisis Text Line)
+    crisis_front_desk: str = "Please tell the front desk."  # the default: in the patient's language
     welcome: str = "Welcome. Tap a topic to read more."
     colours: Colours = field(default_factory=Colours)
     idle_seconds: int = 90
@@ -237,9 +238,20 @@ SETTINGS: tuple[Setting, ...] = (
         "text",
         "crisis_text",
         str,
-        'The "Need help now?" card, in plain text; a blank line starts a new paragraph. '
-        "Empty: the built-in text (988 Suicide & Crisis Lifeline, 911, Crisis Text Line).",
+        'The "Need help now?" card\'s words above its QR codes, in plain text; a blank '
+        "line starts a new paragraph. Empty: the built-in text (988 Suicide & Crisis "
+        "Lifeline, in Spanish too, Crisis Text Line).",
         _paragraphs(800),
+    ),
+    Setting(
+        "crisis",
+        "front_desk",
+        "crisis_front_desk",
+        str,
+        'The clinic\'s own line on the "Need help now?" card, under the 988 QR codes '
+        'and the 911 line, one line ("Please tell the front desk, or call the nurse on '
+        'extension 21.").',
+        _text(160, required=True),
     ),
     Setting(
         "form",

@@ -2,7 +2,7 @@
 
     python scripts/preview.py SCREEN [--text-scale F]
 
-SCREEN: home, page:N, request, request-typing, request-errors, request-failed,
+SCREEN: home, page:N, request, request-typing, keyboard-accents, request-errors, request-failed,
 request-leave, thanks, crisis, idle or notice; staff screens (staff-pin,
 staff-panel, ...: see scripts/preview_staff.py).
 
@@ -105,6 +105,12 @@ def main() -> int:
             form.name_edit.setText("Ana López")
             form.phone_edit.setFocus()
             form.phone_edit.setText("(801) 555-01")
+        elif screen == "keyboard-accents":
+            window.show_request()
+            form.name_edit.setFocus()
+            form.name_edit.setText("Ana L")
+            if form.keyboard is not None:
+                form.keyboard.key("áé").click()
         elif screen == "request-errors":
             window.show_request()
             form.email_edit.setText("ana@example")

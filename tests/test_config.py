@@ -228,6 +228,22 @@ def test_branding_keys() -> None:
     assert "must name a .png, .jpg or .svg picture" in problems[0].message
 
 
+def test_crisis_front_desk_is_one_line_of_the_clinics_own() -> None:
+    """[crisis] front_desk: the clinic's line on the crisis card; an empty,
+    multi-line or overlong one is reported, and the default line shown."""
+    config, problems = parse_config('[crisis]\nfront_desk = "Ask for Dana at the desk."\n', HERE)
+    assert problems == [] and config.crisis_front_desk == "Ask for Dana at the desk."
+    for value, reason in (
+        ('""', "must not be empty"),
+        ('"""one\ntwo"""', "one line"),
+        (f'"{"x" * 161}"', "at most 160 characters"),
+    ):
+        config, problems = parse_config(f"[crisis]\nfront_desk = {value}\n", HERE)
+        assert config.crisis_front_desk == "Please tell the front desk."
+        assert len(problems) == 1 and problems[0].key == "crisis.front_desk"
+        assert reason in problems[0].message
+
+
 def test_show_names_is_true_or_false() -> None:
     """[staff] show_names takes TOML's true/false; anything else is refused, the default kept."""
     config, problems = parse_config("[staff]\nshow_names = false\n", HERE)

@@ -36,6 +36,9 @@ TARGET_GAP = 8
 KEY_GAP = TARGET_GAP
 #: Around the keys, inside the keyboard's tray.
 KEYBOARD_MARGIN = 10
+#: Under the keyboard's bottom row: a hand resting on the tablet's edge (or its
+#: bezel's gesture area) does not press Space or Done.
+KEYBOARD_BOTTOM = 24
 #: Between the page dots (they are not targets: they cannot be tapped).
 DOT_GAP = 10
 #: Inside a tile and the clinic's details box: (sides, top and bottom).
@@ -48,3 +51,6 @@ READING_WIDTH = 1100
 FORM_WIDTH = 900
 #: A card over the screen (crisis help, "Are you still there?", "Aa").
 CARD_WIDTH = 760
+#: The crisis card: wide enough for its two QR codes side by side, each with
+#: its words beside it, at the default text size on a landscape screen.
+CRISIS_CARD_WIDTH = 960

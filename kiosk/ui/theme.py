@@ -48,6 +48,11 @@ HIGH_CONTRAST = {
     "text": "#ffffff",
     "on_primary": "#000000",
     "on_accent": "#000000",
+    # "Need help now?" on the yellow bar: deep red with white words (the peach
+    # accent, right for text on black, fades into yellow). 7.4:1, and 6.9:1
+    # against the bar.
+    "urgent": "#b00000",
+    "on_urgent": "#ffffff",
     "border": "#ffffff",
     "muted": "#ffffff",
     "disabled_bg": "#000000",
@@ -87,6 +92,8 @@ def colours(config: Config, contrast: str = DEFAULT_CONTRAST) -> dict[str, str]:
         "text": c.text,
         "on_primary": "#ffffff",
         "on_accent": "#ffffff",
+        "urgent": c.accent,  # the crisis button: the clinic's accent on its bar
+        "on_urgent": "#ffffff",
         "border": _mix(c.background, c.text, 0.18),
         "muted": _mix(c.background, c.text, 0.35),
         "disabled_bg": _mix(c.background, c.text, 0.12),
@@ -108,6 +115,7 @@ TEXT_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("on_primary", "primary", "button labels, the clinic's name, the consent tick, a pressed key"),
     ("on_primary", "primary_dark", "a button while pressed"),
     ("on_accent", "accent", '"Need help now?"'),
+    ("on_urgent", "urgent", '"Need help now?" on the bar'),
     ("background", "text", "notices"),
     ("on_highlight", "highlight", "the word being read aloud"),
 )

@@ -191,7 +191,7 @@ class KioskWindow(QWidget):
         if self._crisis is None:
             from kiosk.ui.patient.overlays import CrisisOverlay  # not on the way to home
 
-            self._crisis = CrisisOverlay(self, strings.CRISIS_BODY, self.config.crisis_text)
+            self._crisis = CrisisOverlay(self, self.config)
             self._crisis.close_button.clicked.connect(self.crisis_closed)
         return self._crisis
 
@@ -277,7 +277,7 @@ class KioskWindow(QWidget):
         self.bar.set_brand(config.clinic_name, logo)
         self.home.apply_config(config)
         if self._crisis is not None:  # one built later reads self.config
-            self._crisis.set_text(strings.CRISIS_BODY, config.crisis_text)
+            self._crisis.apply_config(config)
         self.restyle()
         self.idle.idle_ms = config.idle_seconds * 1000
         self.idle.countdown_s = config.countdown_seconds
@@ -436,7 +436,7 @@ class KioskWindow(QWidget):
         if self._page is not None:
             self._page.retranslate()
         if self._crisis is not None:
-            self._crisis.retranslate(self.config.crisis_text)
+            self._crisis.retranslate()
         if self._idle_overlay is not None:
             self._idle_overlay.retranslate()
         if self._display is not None:

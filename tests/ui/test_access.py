@@ -546,7 +546,13 @@ def test_what_appears_without_the_focus_is_announced(
     window.show_page(page.key)
     assert said[-1] == f"{page.title}. Page 2 of 9"
     window.show_crisis()
-    assert said[-1].startswith("Need help now?. ") and "988" in said[-1]
+    # Crisis help: its words as plain text (no markup read out), then what to do.
+    assert said[-1].startswith("Need help now? If you are in crisis, call or text 988")
+    assert "<" not in said[-1]
+    assert said[-1].endswith(
+        "Scan with your phone camera to call 988 Scan with your phone camera to text 988 "
+        "In an emergency, call 911 now. Please tell the front desk."
+    )
     window.crisis.hide()
     window.show_request()
     window.request.send()

@@ -265,8 +265,8 @@ def test_spanish_then_english_restores_every_word() -> None:
     spanish = {name: getattr(strings, name) for name in names}
     assert spanish == i18n.table("es")
     changed = [name for name in names if spanish[name] != english[name]]
-    # Only "Aa", "123" and "ABC" read the same in both languages.
-    assert set(names) - set(changed) == {"TEXT_SIZE", "KEY_NUMBERS", "KEY_LETTERS"}
+    # Only "Aa", "123", "ABC" and "áé" read the same in both languages.
+    assert set(names) - set(changed) == {"TEXT_SIZE", "KEY_NUMBERS", "KEY_LETTERS", "KEY_ACCENTS"}
     i18n.use("en")
     assert i18n.current() == "en"
     assert {name: getattr(strings, name) for name in names} == english
@@ -321,7 +321,8 @@ ES = i18n.table("es")
 
 def test_spanish_crisis_help_names_988_in_spanish_911_and_the_front_desk() -> None:
     """The crisis card in Spanish: 988's Spanish option (press 2, text AYUDA),
-    911, Crisis Text Line in Spanish, the front desk; rich text like the English."""
+    Crisis Text Line in Spanish, rich text like the English; then its own lines,
+    the QR codes', 911's and the front desk's."""
     body = ES["CRISIS_BODY"]
     assert isinstance(body, str)
     text = re.sub(r"<[^>]+>", "", body)
@@ -329,16 +330,19 @@ def test_spanish_crisis_help_names_988_in_spanish_911_and_the_front_desk() -> No
     assert "llame al 988 y oprima el 2" in text
     assert "envíe AYUDA por mensaje de texto al 988" in text
     assert "AYUDA por mensaje de texto al 741741" in text
-    assert "llame al 911" in text
-    assert "recepción" in text
     assert body.startswith("<p>") and body.endswith("</p>")
     assert set(re.findall(r"</?(\w+)", body)) <= {"p", "b"}
+    assert "llamar al 988" in str(ES["CRISIS_CALL_QR"])
+    assert "texto al 988" in str(ES["CRISIS_TEXT_QR"])
+    assert "llame al 911" in str(ES["CRISIS_EMERGENCY"])
+    assert "recepción" in str(ES["CRISIS_FRONT_DESK"])
 
 
 def test_keyboard_labels_fit_their_keys() -> None:
     """Special keys are about as wide as the English ones: seven letters at most."""
     for name in ("KEY_SHIFT", "KEY_NUMBERS", "KEY_LETTERS", "KEY_SPACE", "KEY_DELETE"):
         assert len(str(ES[name])) <= 7, name
+    assert len(str(ES["KEY_ACCENTS"])) <= 4
     for name in ("KEY_NEXT", "KEY_DONE"):
         assert len(str(ES[name])) <= 5, name
 

@@ -43,6 +43,7 @@ SCREENS = [
     "last page",
     "request",
     "request typing",
+    "request accents",
     "request mistakes",
     "thank you",
     "leave form",
@@ -80,6 +81,12 @@ def _open(window: KioskWindow, screen: str, library: Library) -> QWidget:
     elif screen == "request typing":
         window.show_request()
         window.request.message_edit.setFocus()
+    elif screen == "request accents":
+        window.show_request()
+        window.request.name_edit.setFocus()
+        keyboard = window.request.keyboard
+        assert keyboard is not None
+        keyboard.key("áé").click()
     elif screen == "request mistakes":
         window.show_request()
         window.request.send()
@@ -172,6 +179,21 @@ def _check_text(window: KioskWindow, root: QWidget) -> None:
         _check_in_short(body)
 
 
+def _check_pictures(window: QWidget, root: QWidget) -> None:
+    """Every picture shown (the crisis card's QR codes, a logo) whole: a code
+    cut short does not scan."""
+    for label in root.findChildren(QLabel):
+        pixmap = label.pixmap()
+        if not label.isVisible() or pixmap.isNull():
+            continue
+        assert label.width() >= pixmap.width() and label.height() >= pixmap.height(), (
+            label.objectName(),
+            label.size(),
+            pixmap.size(),
+        )
+        assert _bounds(window, label).contains(_rect_in(window, label)), label.objectName()
+
+
 def _check_in_short(body: QTextBrowser) -> None:
     """A page's "In short" box is the document's first frame, as wide as the
     text and no wider than the view (no sideways scrolling), its text as large
@@ -219,6 +241,7 @@ def _check_every_screen(
         try:
             _check_controls(window, root)
             _check_text(window, root)
+            _check_pictures(window, root)
             if extra is not None:
                 extra(window)
         except AssertionError as failure:

@@ -36,11 +36,18 @@ class PatientWords(Words, domain="patient"):
     # AYUDA to 988; Crisis Text Line answers in Spanish to AYUDA at 741741.
     CRISIS_BODY = N_(
         "<p><b>If you are in crisis, call or text 988</b> (Suicide &amp; Crisis Lifeline).</p>"
-        "<p><b>In an emergency, call 911.</b></p>"
         "<p>988 also offers help in Spanish.</p>"
         "<p>Crisis Text Line: text <b>HOME</b> to <b>741741</b>.</p>"
-        "<p>You can also tell the front desk right now.</p>"
     )
+    # -- crisis help's actions (kiosk/ui/patient/overlays.py, issue 11) -------
+    # Translators: under a QR code that opens a call to 988 on the patient's phone.
+    CRISIS_CALL_QR = N_("Scan with your phone camera to call 988")
+    # Translators: under a QR code that opens a text message to 988 on the patient's phone.
+    CRISIS_TEXT_QR = N_("Scan with your phone camera to text 988")
+    # Translators: words only (no QR code for emergencies): calm and direct.
+    CRISIS_EMERGENCY = N_("In an emergency, call 911 now.")
+    # Translators: the card's last line, when the clinic has not written its own.
+    CRISIS_FRONT_DESK = N_("Please tell the front desk.")
 
     REQUEST_TITLE = N_("Request information")
     DISCLAIMER = N_("This information is for education. It is not medical advice.")
@@ -126,6 +133,9 @@ class PatientWords(Words, domain="patient"):
     KEY_NUMBERS = NC_("keyboard key", "123")
     # Translators: a key of the on-screen keyboard: it shows the letters again.
     KEY_LETTERS = NC_("keyboard key", "ABC")
+    # Translators: a key of the on-screen keyboard: it shows the accented letters
+    # (two of them, as a sample); four letters at most.
+    KEY_ACCENTS = NC_("keyboard key", "áé")
     # Translators: a key of the on-screen keyboard: seven letters at most.
     KEY_SPACE = NC_("keyboard key", "Space")
     # Translators: a key of the on-screen keyboard: seven letters at most.

@@ -42,7 +42,9 @@ def qr_pixmap(text: str, size: int) -> QPixmap:
     """A QR code for ``text`` (segno, no network), drawn crisp near ``size`` px."""
     import segno  # here: its import is start-up time, paid only with a website configured
 
-    code = segno.make(text, error="m")
+    # A full QR code, never a Micro QR (segno's choice for short text such as
+    # "tel:988"): phones' cameras do not read Micro QR.
+    code = segno.make_qr(text, error="m")
     buffer = io.BytesIO()
     modules = code.symbol_size(border=QR_QUIET_ZONE)[0]
     scale = max(QR_MIN_SCALE, size // modules)

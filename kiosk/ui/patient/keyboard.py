@@ -13,6 +13,10 @@ The layouts are data (``LAYOUTS``: rows of labels, a few keys wider than one
 unit); ``_KeyPage`` builds the keys of one layout and places them on a grid of
 units, rows centred, so the keys of every row line up. Each page is built the
 first time it is shown and kept; Shift relabels the letter keys in place.
+
+Accented letters are one tap from the letters: "áé" shows them, and typing
+one brings the letters back (one accent in a name is the usual case), as a
+phone's long-press does without having to be discovered.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QSizePolicy, QStackedLa
 from shiboken6 import isValid
 
 from kiosk.ui.i18n import strings
-from kiosk.ui.metrics import KEY_GAP, KEYBOARD_MARGIN
+from kiosk.ui.metrics import KEY_GAP, KEYBOARD_BOTTOM, KEYBOARD_MARGIN
 
 # The special keys, by what they do. What a key shows (and its accessible
 # name) is the patient's language's word for it (``shown``), read when the
@@ -34,6 +38,7 @@ from kiosk.ui.metrics import KEY_GAP, KEYBOARD_MARGIN
 SHIFT = "Shift"
 NUMBERS = "123"
 LETTERS = "ABC"
+ACCENTS = "áé"
 SPACE = "Space"
 DELETE = "Delete"
 NEXT = "Next"
@@ -47,6 +52,7 @@ def shown(identity: str) -> str:
         SHIFT: strings.KEY_SHIFT,
         NUMBERS: strings.KEY_NUMBERS,
         LETTERS: strings.KEY_LETTERS,
+        ACCENTS: strings.KEY_ACCENTS,
         SPACE: strings.KEY_SPACE,
         DELETE: strings.KEY_DELETE,
         NEXT: strings.KEY_NEXT,
@@ -73,6 +79,7 @@ class Page(Enum):
     NAME_LETTERS = "name letters"
     EMAIL_LETTERS = "email letters"
     SYMBOLS = "symbols"
+    ACCENTS = "accents"
     PHONE = "phone"
 
 
@@ -96,23 +103,30 @@ _QWERTY: tuple[Row, ...] = (
 LAYOUTS: dict[Page, tuple[Row, ...]] = {
     Page.LETTERS: (
         *_QWERTY,
-        ((NUMBERS, 2), ",", (SPACE, 3), ".", (NEXT, 2), (DONE, 2)),
+        ((NUMBERS, 1.5), ACCENTS, ",", (SPACE, 2.5), ".", (NEXT, 2), (DONE, 2)),
     ),
     Page.NAME_LETTERS: (
         *_QWERTY,
-        ((NUMBERS, 2), "-", (SPACE, 3), "'", (NEXT, 2), (DONE, 2)),
+        ((NUMBERS, 1.5), ACCENTS, "-", (SPACE, 2.5), "'", (NEXT, 2), (DONE, 2)),
     ),
     Page.EMAIL_LETTERS: (
         *_QWERTY,
         ((NUMBERS, 1.5), "@", ".", "-", "_", (DOT_COM, 1.5), (NEXT, 2), (DONE, 2)),
     ),
-    # Numbers, punctuation and the accented letters of Spanish names (López,
-    # Muñoz; capitals, as Á, at the start of a NAME's word).
     Page.SYMBOLS: (
         _keys("1 2 3 4 5 6 7 8 9 0"),
         _keys('- / : ; ( ) & @ " # +'),
-        (*_keys("á é í ó ú ñ ü . ,"), (DELETE, 2)),
+        (*_keys("% * = $ _ [ ] . ,"), (DELETE, 2)),
         ((LETTERS, 2), *_keys("? ! '"), (SPACE, 2), (NEXT, 2), (DONE, 2)),
+    ),
+    # The accented letters of Spanish names first (López, Muñoz), then those of
+    # French, Portuguese and German ones; capitals with Shift, and by themselves
+    # at the start of a NAME's word (Á).
+    Page.ACCENTS: (
+        _keys("á é í ó ú ñ ü ç"),
+        _keys("à è ì ò ù â ê ô"),
+        ((SHIFT, 2), *_keys("ä ë ï ö ã õ"), (DELETE, 2)),
+        ((LETTERS, 2), (SPACE, 3), (NEXT, 2), (DONE, 2)),
     ),
     Page.PHONE: (
         _keys("1 2 3 ( )"),
@@ -122,8 +136,12 @@ LAYOUTS: dict[Page, tuple[Row, ...]] = {
     ),
 }
 
-#: The widest a page's keys may spread (a phone keypad stays a keypad).
-MAX_WIDTH: dict[Page, int] = {page: 1100 for page in Page} | {Page.PHONE: 720}
+#: The widest a page's keys may spread (a phone keypad stays a keypad; the
+#: accents' ten units as wide as the letters' eleven).
+MAX_WIDTH: dict[Page, int] = {page: 1100 for page in Page} | {
+    Page.PHONE: 720,
+    Page.ACCENTS: 1000,
+}
 
 #: The page each kind opens on (and "ABC" goes back to).
 FIRST_PAGE = {
@@ -138,12 +156,17 @@ KEY_NAMES = {
     SHIFT: "keyShift",
     NUMBERS: "keyNumbers",
     LETTERS: "keyLetters",
+    ACCENTS: "keyAccents",
     SPACE: "keySpace",
     DELETE: "keyDelete",
     NEXT: "keyNext",
     DONE: "keyDone",
 }
 ACTION_KEYS = frozenset(KEY_NAMES)
+#: Keys that move on from the field (filled in the clinic's colour); the other
+#: action keys (Shift, 123, ABC, áé, Delete) change the keyboard or the text
+#: and are drawn quieter, so Delete is never mistaken for Done.
+GO_KEYS = frozenset({NEXT, DONE})
 
 #: After these (or at the start) a NAME field starts a capitalised word.
 WORD_BREAKS = frozenset(" -")
@@ -168,8 +191,13 @@ class Key(QPushButton):
 
     def __init__(self, label: str, parent: QWidget) -> None:
         super().__init__(parent)
-        action = label in ACTION_KEYS and label != SPACE  # Space types, like a character
-        self.setProperty("role", "keyAction" if action else "key")
+        if label in GO_KEYS:
+            role = "keyGo"
+        elif label in ACTION_KEYS and label != SPACE:  # Space types, like a character
+            role = "keyAction"
+        else:
+            role = "key"
+        self.setProperty("role", role)
         self.setObjectName(KEY_NAMES.get(label, "keyCharacter"))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAutoDefault(False)
@@ -226,7 +254,8 @@ class _KeyPage(QWidget):
         return QSize(width + 2 * KEYBOARD_MARGIN, self._height())
 
     def _height(self) -> int:
-        return self.rows * KEY_HEIGHT + (self.rows - 1) * KEY_GAP + 2 * KEYBOARD_MARGIN
+        keys = self.rows * KEY_HEIGHT + (self.rows - 1) * KEY_GAP
+        return keys + KEYBOARD_MARGIN + KEYBOARD_BOTTOM
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -235,7 +264,9 @@ class _KeyPage(QWidget):
     def place_keys(self) -> None:
         width = min(self.width() - 2 * KEYBOARD_MARGIN, self.max_width)
         x0 = (self.width() - width) / 2
-        y0 = (self.height() - (self._height() - 2 * KEYBOARD_MARGIN)) // 2
+        keys = self._height() - KEYBOARD_MARGIN - KEYBOARD_BOTTOM
+        # Any height to spare above the keys: the bottom row keeps its margin.
+        y0 = max(KEYBOARD_MARGIN, self.height() - KEYBOARD_BOTTOM - keys)
         pitch = (width + KEY_GAP) / self.units
         for key, row, left, units in self._places:
             x = x0 + left * pitch
@@ -262,7 +293,7 @@ class OnScreenKeyboard(QWidget):
         self._pages: dict[Page, _KeyPage] = {}
         self._target: QWidget | None = None
         self._kind = KeyboardKind.TEXT
-        self._symbols = False  # the numbers-and-symbols page is showing
+        self._over: Page | None = None  # the symbols or accents page, over the letters
         self._shift = False
         self._shift_auto = False  # Shift came on by itself (a NAME's new word)
         self._show_page()
@@ -278,7 +309,7 @@ class OnScreenKeyboard(QWidget):
         if widget is not self.target() or kind is not self._kind:
             self._target = widget
             self._kind = kind
-            self._symbols = False
+            self._over = None
             self._set_shift(False)
             self._show_page()
         self._update_auto_shift()
@@ -295,7 +326,7 @@ class OnScreenKeyboard(QWidget):
         """No target, Shift off, the TEXT letters: nothing left for the next patient."""
         self._target = None
         self._kind = KeyboardKind.TEXT
-        self._symbols = False
+        self._over = None
         self._set_shift(False)
         for page in self._pages.values():  # the hidden pages too: no capitals left over
             self._relabel(page)
@@ -312,8 +343,8 @@ class OnScreenKeyboard(QWidget):
     # ---- pages ----------------------------------------------------------------
 
     def _page(self) -> Page:
-        if self._symbols and self._kind is not KeyboardKind.PHONE:
-            return Page.SYMBOLS
+        if self._over is not None and self._kind is not KeyboardKind.PHONE:
+            return self._over
         return FIRST_PAGE[self._kind]
 
     def _current(self) -> _KeyPage:
@@ -327,8 +358,9 @@ class OnScreenKeyboard(QWidget):
         widget = _KeyPage(LAYOUTS[page], MAX_WIDTH[page], self)
         actions = {
             SHIFT: self._on_shift,
-            NUMBERS: partial(self._set_symbols, True),
-            LETTERS: partial(self._set_symbols, False),
+            NUMBERS: partial(self._set_over, Page.SYMBOLS),
+            ACCENTS: partial(self._set_over, Page.ACCENTS),
+            LETTERS: partial(self._set_over, None),
             SPACE: partial(self._press, " "),
             DELETE: self._backspace,
             NEXT: self.next_field.emit,
@@ -351,11 +383,12 @@ class OnScreenKeyboard(QWidget):
             page.setGeometry(self.contentsRect())  # placed now, not on the next layout pass
         self._relabel(page)
 
-    def _set_symbols(self, on: bool) -> None:
-        """123 / ABC. As on a phone, a Shift tapped on one page is not carried to
-        the other; a NAME's capital at the start of a word is."""
-        self._symbols = on
-        self._set_shift(False)
+    def _set_over(self, page: Page | None) -> None:
+        """123, áé / ABC. As on a phone, a Shift tapped on one page is not
+        carried to the other, except to the accents (Shift, then áé, then É);
+        a NAME's capital at the start of a word is."""
+        self._over = page
+        self._set_shift(self._shift and page is Page.ACCENTS, auto=self._shift_auto)
         self._show_page()
         self._update_auto_shift()
 
@@ -405,6 +438,8 @@ class OnScreenKeyboard(QWidget):
 
     def _on_character(self, key: Key) -> None:
         self._press(key.label_text())
+        if self._over is Page.ACCENTS:
+            self._set_over(None)  # one accented letter, then the letters again
 
     def _press(self, text: str) -> None:
         """Type ``text``; a one-shot Shift is spent by a letter."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QHBoxLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -15,12 +16,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.config import Config
 from kiosk.ui import i18n
 from kiosk.ui.i18n import strings
-from kiosk.ui.metrics import CARD_WIDTH, CONTROL_GAP, SCREEN_MARGIN
+from kiosk.ui.metrics import CARD_WIDTH, CONTROL_GAP, CRISIS_CARD_WIDTH, SCREEN_MARGIN, TILE_PADDING
+from kiosk.ui.patient.home import qr_pixmap
 from kiosk.ui.theme import CONTRASTS, TEXT_SIZES
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import Choices, announce, button, centred, relabel, text_label
+from kiosk.ui.widgets import (
+    Choices,
+    announce,
+    button,
+    centred,
+    plain_label,
+    relabel,
+    text_label,
+)
 
 
 class _FillParent(QObject):
@@ -71,12 +82,40 @@ class _FitScrollArea(QScrollArea):
     def minimumSizeHint(self) -> QSize:
         return QSize(0, 96)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # QScrollArea does not pass its content's new height on (new words, the
+        # crisis actions rearranged): the card's layout must ask again.
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
+def _shown(row: QBoxLayout) -> list[QWidget]:
+    """The widgets of ``row`` not hidden."""
+    shown: list[QWidget] = []
+    for index in range(row.count()):
+        item = row.itemAt(index)
+        widget = item.widget() if item is not None else None
+        if widget is not None and not widget.isHidden():
+            shown.append(widget)
+    return shown
+
+
+def _set_direction(row: QBoxLayout, *, side_by_side: bool) -> None:
+    direction = (
+        QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+    )
+    if row.direction() != direction:
+        row.setDirection(direction)
+
 
 class Overlay(QWidget):
     """A card over a dimmed screen, inside the kiosk's own window (no dialog
     window the operating system could show elsewhere)."""
 
-    def __init__(self, parent: QWidget, title: str, role: str | None = None) -> None:
+    def __init__(
+        self, parent: QWidget, title: str, role: str | None = None, width: int = CARD_WIDTH
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("scrim")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -98,9 +137,11 @@ class Overlay(QWidget):
         self.body_area = _FitScrollArea()
         holder = QWidget()
         holder.setObjectName("overlayBodyHolder")
-        holder_layout = QVBoxLayout(holder)
-        holder_layout.setContentsMargins(0, 0, 0, 0)
-        holder_layout.addWidget(self.body)
+        #: What scrolls with the body (crisis help's actions go here too).
+        self.body_layout = QVBoxLayout(holder)
+        self.body_layout.setContentsMargins(0, 0, 0, 0)
+        self.body_layout.setSpacing(CONTROL_GAP)
+        self.body_layout.addWidget(self.body)
         self.body_area.setWidget(holder)
         # Its finger scrolling is set up on first open: three overlays' worth
         # of QScroller is not on the way to the first screen.
@@ -113,7 +154,7 @@ class Overlay(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(SCREEN_MARGIN, SCREEN_MARGIN, SCREEN_MARGIN, SCREEN_MARGIN)
         outer.addStretch(1)
-        outer.addLayout(centred(self.card, CARD_WIDTH))
+        outer.addLayout(centred(self.card, width))
         outer.addStretch(1)
         self.setGeometry(parent.rect())
         self.hide()
@@ -123,21 +164,19 @@ class Overlay(QWidget):
         self.buttons.addWidget(widget)
         self.buttons.addStretch(1)
 
-    def _fit_buttons(self) -> None:
-        shown: list[QWidget] = []
-        for index in range(self.buttons.count()):
-            item = self.buttons.itemAt(index)
-            widget = item.widget() if item is not None else None
-            if widget is not None and not widget.isHidden():
-                shown.append(widget)
+    def _room(self) -> int:
+        """The width inside the card's margins."""
         margins = self.card_layout.contentsMargins()
-        room = self.card.width() - margins.left() - margins.right()
+        return self.card.width() - margins.left() - margins.right()
+
+    def _fit_buttons(self) -> None:
+        shown = _shown(self.buttons)
         needed = sum(w.sizeHint().width() for w in shown) + CONTROL_GAP * max(0, len(shown) - 1)
-        direction = (
-            QBoxLayout.Direction.TopToBottom if needed > room else QBoxLayout.Direction.LeftToRight
-        )
-        if self.buttons.direction() != direction:
-            self.buttons.setDirection(direction)
+        _set_direction(self.buttons, side_by_side=needed <= self._room())
+
+    def spoken(self) -> str:
+        """What a screen reader says when the card opens."""
+        return f"{self.title.text()}. {self.body.text() if self.body.isVisible() else ''}"
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -160,42 +199,172 @@ class Overlay(QWidget):
             first = next((b for b in self.findChildren(QPushButton) if b.isVisible()), None)
             if first is not None:
                 first.setFocus(Qt.FocusReason.TabFocusReason)
-        announce(self, f"{self.title.text()}. {self.body.text() if self.body.isVisible() else ''}")
+        announce(self, self.spoken())
+
+
+#: What crisis help's QR codes hold: the patient's own phone calls or texts 988.
+CALL_988 = "tel:988"
+TEXT_988 = "sms:988"
+
+
+class QrAction(QWidget):
+    """One of crisis help's actions: a QR code the patient scans with their own
+    phone, and the words that say what it does. Nothing happens on the kiosk:
+    the phone makes the call, so the card never claims anything was done."""
+
+    QR_PX = 180  # 29 modules of 6 px (about 2 cm of code on a tablet): an easy scan
+    #: A tile's sides; less above and below (the code has its own white margin),
+    #: so the card fits 1280 x 800 without scrolling at the clinic's text scale 1.2.
+    PADDING = (TILE_PADDING[0], 10)
+
+    def __init__(self, target: str, caption: str, object_name: str) -> None:
+        super().__init__()
+        self.setObjectName(object_name)
+        self.setProperty("role", "crisisAction")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        #: What the code holds (tel:988, sms:988).
+        self.target = target
+        row = QHBoxLayout(self)
+        row.setContentsMargins(*self.PADDING, *self.PADDING)
+        row.setSpacing(CONTROL_GAP)
+        self.code = plain_label("", "crisisQr")
+        self.code.setPixmap(qr_pixmap(target, self.QR_PX))
+        self.caption = text_label(caption, "crisisActionLabel")
+        row.addWidget(self.code, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.caption, 1)
+        self.set_caption(caption)
+
+    def set_caption(self, caption: str) -> None:
+        """Its words (another language); the code and the action are named by them."""
+        self.caption.setText(caption)
+        self.code.setAccessibleName(caption)
+        self.setAccessibleName(caption)
+
+    def fits_in(self, width: int) -> bool:
+        """Whether, ``width`` px wide, its words fit beside the code in a column
+        at least as wide as the code and at most half as tall again."""
+        row = self.layout()
+        assert row is not None
+        margins = row.contentsMargins()
+        code = self.code.sizeHint()
+        words = width - margins.left() - margins.right() - row.spacing() - code.width()
+        return (
+            words >= code.width() and self.caption.heightForWidth(words) <= code.height() * 3 // 2
+        )
 
 
 class CrisisOverlay(Overlay):
-    """Crisis help: 988, 911, Crisis Text Line (or the clinic's own text, shown
-    as plain text). One tap from every screen."""
+    """Crisis help, one tap from every screen. The words (988, in Spanish too,
+    Crisis Text Line; or the clinic's own text, shown as plain text); then what
+    a patient can do now: QR codes to call or text 988 from their own phone,
+    911 in words (an emergency gets no QR code to fumble with), and the
+    clinic's own line (``[crisis] front_desk``).
 
-    def __init__(self, parent: QWidget, body_html: str, clinic_text: str = "") -> None:
-        super().__init__(parent, strings.CRISIS_TITLE, role="crisis")
-        self.set_text(body_html, clinic_text)
+    The actions are a list (``action_row``, ``add_action``): side by side when
+    each one's words fit, one above the other when not. An action the kiosk
+    performs itself (an office alert) belongs there, and only once something
+    really tells someone.
+    """
+
+    def __init__(self, parent: QWidget, config: Config) -> None:
+        super().__init__(parent, strings.CRISIS_TITLE, role="crisis", width=CRISIS_CARD_WIDTH)
+        self.config = config
+        self.action_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.action_row.setSpacing(CONTROL_GAP)
+        self.body_layout.addLayout(self.action_row)
+        self.call_qr = QrAction(CALL_988, strings.CRISIS_CALL_QR, "crisisCall")
+        self.text_qr = QrAction(TEXT_988, strings.CRISIS_TEXT_QR, "crisisText")
+        self.add_action(self.call_qr)
+        self.add_action(self.text_qr)
+        self.emergency = text_label(strings.CRISIS_EMERGENCY, "crisisEmergency")
+        self.front_desk = text_label("", "crisisFrontDesk")
+        self.body_layout.addWidget(self.emergency)
+        self.body_layout.addWidget(self.front_desk)
         self.close_button = button(strings.CLOSE, None, "crisisClose")
         self.close_button.clicked.connect(self.hide)
         self.add_button(self.close_button)
+        self._show_words()
 
-    def retranslate(self, clinic_text: str = "") -> None:
+    def add_action(self, widget: QWidget) -> None:
+        """One more thing a patient can do now, after those already there."""
+        self.action_row.addWidget(widget)
+
+    def apply_config(self, config: Config) -> None:
+        """The clinic's text and front-desk line from a (re)loaded config."""
+        self.config = config
+        self._show_words()
+
+    def retranslate(self) -> None:
+        self._show_words()
+
+    def _show_words(self) -> None:
         self.title.setText(strings.CRISIS_TITLE)
-        if clinic_text.strip() and i18n.current() != i18n.DEFAULT:
+        clinic_text = self.config.crisis_text.strip()
+        if clinic_text and i18n.current() != i18n.DEFAULT:
             # The clinic wrote its crisis text in its own language: a patient
             # who chose another still gets the built-in lines in theirs (988's
             # Spanish option), then the clinic's.
-            paragraphs = [p.strip() for p in clinic_text.strip().split("\n\n") if p.strip()]
+            paragraphs = [p.strip() for p in clinic_text.split("\n\n") if p.strip()]
             clinic_html = "".join(
                 f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs
             )
-            self.set_text(strings.CRISIS_BODY + clinic_html)
+            self._set_body(strings.CRISIS_BODY + clinic_html, Qt.TextFormat.RichText)
+        elif clinic_text:
+            self._set_body(clinic_text, Qt.TextFormat.PlainText)  # config text: never markup
         else:
-            self.set_text(strings.CRISIS_BODY, clinic_text)
+            self._set_body(strings.CRISIS_BODY, Qt.TextFormat.RichText)  # ours
+        self.call_qr.set_caption(strings.CRISIS_CALL_QR)
+        self.text_qr.set_caption(strings.CRISIS_TEXT_QR)
+        self.emergency.setText(strings.CRISIS_EMERGENCY)
+        # The clinic's own line as written; the built-in one in the patient's language.
+        own = self.config.crisis_front_desk
+        self.front_desk.setText(
+            strings.CRISIS_FRONT_DESK if own == Config.crisis_front_desk else own
+        )
         relabel(self.close_button, strings.CLOSE)
+        self._fit_actions()
 
-    def set_text(self, body_html: str, clinic_text: str = "") -> None:
-        if clinic_text.strip():
-            self.body.setTextFormat(Qt.TextFormat.PlainText)  # config text: never markup
-            self.body.setText(clinic_text.strip())
-        else:
-            self.body.setTextFormat(Qt.TextFormat.RichText)  # ours
-            self.body.setText(body_html)
+    def _set_body(self, text: str, text_format: Qt.TextFormat) -> None:
+        self.body.setTextFormat(text_format)
+        self.body.setText(text)
+
+    def _fit_actions(self) -> None:
+        """Side by side while each action's words fit beside its code (default
+        text on a landscape screen); one above the other at larger text or on a
+        narrow screen."""
+        shown = _shown(self.action_row)
+        if not shown:
+            return
+        # Less the body's scroll bar, which may appear at the largest text.
+        room = self._room() - self.body_area.verticalScrollBar().sizeHint().width()
+        each = (room - CONTROL_GAP * (len(shown) - 1)) // len(shown)
+        side_by_side = all(
+            w.fits_in(each) if isinstance(w, QrAction) else w.sizeHint().width() <= each
+            for w in shown
+        )
+        _set_direction(self.action_row, side_by_side=side_by_side)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_actions()
+
+    def open(self, *, take_focus: bool = False) -> None:
+        self._fit_actions()
+        super().open(take_focus=take_focus)
+
+    def spoken(self) -> str:
+        body = self.body.text()
+        if self.body.textFormat() == Qt.TextFormat.RichText:
+            body = QTextDocumentFragment.fromHtml(body).toPlainText()
+        lines = (
+            self.title.text(),
+            body,
+            self.call_qr.caption.text(),
+            self.text_qr.caption.text(),
+            self.emergency.text(),
+            self.front_desk.text(),
+        )
+        return " ".join(line.strip() for line in lines)
 
 
 class IdleOverlay(Overlay):

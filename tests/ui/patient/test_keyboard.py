@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import pytest
 import shiboken6
 from PySide6.QtCore import QRect, QRegularExpression, Qt
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QColor, QRegularExpressionValidator
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config
+from kiosk.ui.metrics import KEYBOARD_BOTTOM
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.theme import style_sheet, theme_values
 from tests.conftest import SCREEN_SIZES
@@ -102,12 +103,35 @@ def test_a_name_gets_its_capitals_by_itself(qtbot: QtBot, form: Form) -> None:
 
 
 def test_a_name_with_an_accent(qtbot: QtBot, form: Form) -> None:
-    """Spanish names: the accented letters are on the 123 page, capitals at a word's start."""
+    """Spanish names: "áé" on the letters shows the accented letters (capitals
+    at a word's start); one typed, the letters come back by themselves."""
     form.keyboard.set_target(form.field, KeyboardKind.NAME)
-    taps(qtbot, form.keyboard, "123")
+    taps(qtbot, form.keyboard, "áé")
     assert {"Á", "Ó", "Ñ"} <= labels_shown(form.keyboard)  # the start of a name
-    taps(qtbot, form.keyboard, "ABC", "L", "123", "ó", "ABC", "p", "e", "z")
-    assert form.field.text() == "López"
+    assert "q" not in labels_shown(form.keyboard) and "Q" not in labels_shown(form.keyboard)
+    taps(qtbot, form.keyboard, "ABC", "L", "áé")
+    assert {"ó", "ñ"} <= labels_shown(form.keyboard)  # inside the word: small letters
+    taps(qtbot, form.keyboard, "ó")
+    assert "p" in labels_shown(form.keyboard), "the letters are back after one accent"
+    assert "ñ" not in labels_shown(form.keyboard)
+    taps(qtbot, form.keyboard, "p", "e", "z", "Space", "M", "u", "áé", "ñ", "o", "z")
+    assert form.field.text() == "López Muñoz"
+
+
+def test_accents_in_text_take_a_tapped_shift_along(qtbot: QtBot, form: Form) -> None:
+    """Shift, then "áé": the capital (É); the Shift is spent by it, as by a letter."""
+    form.keyboard.set_target(form.field, KeyboardKind.TEXT)
+    taps(qtbot, form.keyboard, "Shift", "áé")
+    assert find_button(form.keyboard, "Shift").isChecked()
+    taps(qtbot, form.keyboard, "É")
+    assert form.field.text() == "É"
+    assert {"q", "123", "áé"} <= labels_shown(form.keyboard)
+    assert not find_button(form.keyboard, "Shift").isChecked()
+    taps(qtbot, form.keyboard, "áé", "é", "t", "áé", "ç")
+    assert form.field.text() == "Éétç"
+    # The accents' Delete deletes, and stays on the accents (nothing was typed).
+    taps(qtbot, form.keyboard, "áé", "Delete")
+    assert form.field.text() == "Éét" and "ç" in labels_shown(form.keyboard)
     assert not find_button(form.keyboard, "Shift").isChecked()
 
 
@@ -235,6 +259,11 @@ def _every_page(keyboard: OnScreenKeyboard, target: QWidget | None) -> Iterator[
     for kind in KeyboardKind:
         keyboard.set_target(target, kind)
         yield kind.value
+        if kind in (KeyboardKind.TEXT, KeyboardKind.NAME):
+            keyboard.key("áé").click()
+            yield f"{kind.value} áé"
+            keyboard.reset()  # the letters again, whatever was tapped on the accents
+            keyboard.set_target(target, kind)
         if kind is not KeyboardKind.PHONE:
             keyboard.key("123").click()
             yield f"{kind.value} 123"
@@ -305,11 +334,15 @@ def test_taps_without_a_target_do_nothing_harmful(qtbot: QtBot, form: Form) -> N
     for _page in _every_page(form.keyboard, None):
         pages += 1
         assert form.keyboard.target() is None
-        for label in sorted(labels_shown(form.keyboard) - {"123", "ABC", "Shift"}):
-            taps(qtbot, form.keyboard, label)
+        for label in sorted(labels_shown(form.keyboard) - {"123", "ABC", "áé", "Shift"}):
+            if label not in labels_shown(form.keyboard):
+                # An accent was tapped: the letters are back, and its Shift spent.
+                taps(qtbot, form.keyboard, "áé")
+            shown = labels_shown(form.keyboard)
+            taps(qtbot, form.keyboard, label if label in shown else label.swapcase())
         if "Shift" in labels_shown(form.keyboard):
             taps(qtbot, form.keyboard, "Shift")
-    assert pages == 7
+    assert pages == 9
     assert form.field.text() == "kept"
 
     # A field deleted while it was the target is forgotten, not typed into.
@@ -331,9 +364,12 @@ def test_a_disabled_target_gets_nothing(qtbot: QtBot, form: Form) -> None:
 
 # ---- sizes: at each reference screen, each page, both ends of the text size ----
 
-PAGES = [(kind, False) for kind in KeyboardKind] + [
-    (kind, True) for kind in KeyboardKind if kind is not KeyboardKind.PHONE
-]
+#: Every page: a kind's first page, and the key tapped to reach another ("" for none).
+PAGES = (
+    [(kind, "") for kind in KeyboardKind]
+    + [(kind, "123") for kind in KeyboardKind if kind is not KeyboardKind.PHONE]
+    + [(kind, "áé") for kind in (KeyboardKind.TEXT, KeyboardKind.NAME)]
+)
 
 
 @pytest.fixture
@@ -349,7 +385,7 @@ def _rect_in(root: QWidget, widget: QWidget) -> QRect:
 @pytest.mark.parametrize("scale", [1.0, 1.2])
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize(
-    ("kind", "symbols"), PAGES, ids=lambda p: p.value if isinstance(p, KeyboardKind) else str(p)
+    ("kind", "over"), PAGES, ids=lambda p: p.value if isinstance(p, KeyboardKind) else p
 )
 def test_keys_are_large_apart_named_and_whole(
     qtbot: QtBot,
@@ -357,15 +393,15 @@ def test_keys_are_large_apart_named_and_whole(
     styled: None,
     size: tuple[int, int],
     kind: KeyboardKind,
-    symbols: bool,
+    over: str,
     scale: float,
 ) -> None:
     qapp.setStyleSheet(style_sheet(replace(Config(), text_scale=scale)))
     form = _form(qtbot, size=size)
     keyboard = form.keyboard
     keyboard.set_target(form.field, kind)
-    if symbols:
-        taps(qtbot, keyboard, "123")
+    if over:
+        taps(qtbot, keyboard, over)
     QApplication.processEvents()
 
     assert keyboard.objectName() == "onScreenKeyboard"
@@ -395,3 +431,44 @@ def test_keys_are_large_apart_named_and_whole(
     right = max(r.right() for r in rects.values())
     assert right - left + 1 <= MAX_KEYS_WIDTH
     assert abs(left - (area.right() - right)) <= 2, (left, right, area)
+
+
+@pytest.mark.parametrize("contrast", ["standard", "high"])
+def test_delete_does_not_look_like_next_or_done(
+    qtbot: QtBot, qapp: QApplication, styled: None, contrast: str
+) -> None:
+    """Next and Done move on, filled in the clinic's colour; Delete (with Shift,
+    123 and áé) is drawn quieter: another fill and another colour of words."""
+    qapp.setStyleSheet(style_sheet(Config(), contrast=contrast))
+    form = _form(qtbot)
+    form.keyboard.set_target(form.field, KeyboardKind.TEXT)
+    QApplication.processEvents()
+
+    def fill(label: str) -> QColor:
+        key = find_button(form.keyboard, label)
+        return key.grab().toImage().pixelColor(8, key.height() // 2)  # inside the edge
+
+    def words(label: str) -> QColor:
+        key = find_button(form.keyboard, label)
+        return key.palette().color(key.foregroundRole())
+
+    assert fill("Next") == fill("Done") and words("Next") == words("Done")
+    assert fill("Delete") != fill("Next"), fill("Delete").name()
+    assert words("Delete") != words("Next"), words("Delete").name()
+    assert fill("Delete") == fill("Shift") == fill("123") == fill("áé")
+
+
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_bottom_row_keeps_a_margin_under_it(
+    qtbot: QtBot, qapp: QApplication, styled: None, size: tuple[int, int]
+) -> None:
+    """A hand resting on the tablet's edge is not on Space or Done."""
+    qapp.setStyleSheet(style_sheet(Config()))
+    form = _form(qtbot, size=size)
+    for kind in KeyboardKind:
+        form.keyboard.set_target(form.field, kind)
+        QApplication.processEvents()
+        lowest = max(
+            _rect_in(form.keyboard, key).bottom() for key in visible_buttons(form.keyboard)
+        )
+        assert form.keyboard.height() - 1 - lowest >= KEYBOARD_BOTTOM, (kind, lowest)

@@ -43,7 +43,7 @@ def type_by_taps(qtbot: QtBot, keyboard: OnScreenKeyboard, text: str) -> None:
     """Type ``text`` by tapping the on-screen keys, switching pages as a person would."""
     for ch in text:
         label = "Space" if ch == " " else ch
-        for switch in (None, "Shift", "123", "ABC", "Shift"):
+        for switch in (None, "Shift", "123", "ABC", "Shift", "áé", "Shift"):
             if switch is not None:
                 try:
                     tap(qtbot, keyboard.key(switch))
