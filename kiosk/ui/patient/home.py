@@ -163,10 +163,8 @@ class ClinicInfo(QWidget):
             code.addWidget(self.qr_caption)
             code.addStretch(1)
             self._row.addLayout(code, 0)
-        if not self.lines and self.qr is None:
-            # hide() only: show() on a widget with no parent yet would open it
-            # as a window of its own; a child is shown with its parent.
-            self.hide()
+        #: Anything to show: a card with nothing in it is left out.
+        self.has_details = bool(self.lines) or self.qr is not None
 
     def build_qr(self) -> None:
         """Draw the code (once), now that the first screen is painted."""
@@ -429,9 +427,12 @@ class HomeScreen(QWidget):
         self.start_card.hide()
         self.cards = QGridLayout()
         self.cards.setSpacing(CONTROL_GAP)
-        for card in (self.continue_card, self.start_card):
-            self.scroller.track(card)
         column.addLayout(self.cards)
+        for index, card in enumerate((self.continue_card, self.start_card)):
+            # In the layout now: shown before it had a parent, a card would
+            # open as a window of its own.
+            self.cards.addWidget(card, index, 0)
+            self.scroller.track(card)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(CONTROL_GAP)
         self.grid.setVerticalSpacing(CONTROL_GAP)
@@ -459,15 +460,16 @@ class HomeScreen(QWidget):
         side.setSpacing(CONTROL_GAP)
         self.info_area = FittingScrollArea()
         self.info_area.setObjectName("infoArea")
+        self.info_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its lines are not controls
         self.info_scroller = TouchScroller(self.info_area)
         self.info = ClinicInfo(config)
         self.info_area.set_content(self.info)
-        self.info_area.setVisible(not self.info.isHidden())
         self.info_fades = (
             EdgeFade(self.info_area, Qt.Edge.TopEdge),
             EdgeFade(self.info_area, Qt.Edge.BottomEdge),
         )
         side.addWidget(self.info_area)
+        self._show_info()
         self.request_button = button(strings.REQUEST_INFO, "big", "homeRequest")
         self.request_button.clicked.connect(self.request_info)
         side.addWidget(self.request_button)
@@ -535,11 +537,17 @@ class HomeScreen(QWidget):
         fresh = ClinicInfo(config)
         self.info_area.set_content(fresh)
         self.info = fresh
-        self.info_area.setVisible(not fresh.isHidden())
+        self._show_info()
         if self._qr_ready:
             fresh.build_qr()
         self._wide = None
         self._arrange()
+
+    def _show_info(self) -> None:
+        # setVisible(False) only: show() on a widget with no parent yet would
+        # open it as a window of its own; a child is shown with its parent.
+        self.info.setVisible(self.info.has_details)
+        self.info_area.setVisible(self.info.has_details)
 
     def finish_building(self) -> None:
         """What the first paint did not need: the QR code (``app.build`` calls
@@ -770,6 +778,9 @@ class HomeScreen(QWidget):
         """The footer's links on one row when they fit, else one under another."""
         for link in self._links:
             self.footer.removeWidget(link)
+            link.ensurePolished()  # its size in the style sheet's font
+        for column in range(len(self._links) + 1):
+            self.footer.setColumnStretch(column, 0)
         widths = sum(link.sizeHint().width() for link in self._links)
         one_row = widths + CONTROL_GAP * max(0, len(self._links) - 1) <= usable
         for index, link in enumerate(self._links):
