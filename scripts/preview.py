@@ -2,9 +2,9 @@
 
     python scripts/preview.py SCREEN [--text-scale F]
 
-SCREEN: home, home-read, home-scrolled, page:N, request, request-typing, request-errors, request-failed,
-request-leave, thanks, crisis, idle or notice; staff screens (staff-pin,
-staff-panel, ...: see scripts/preview_staff.py).
+SCREEN: home, home-read, home-scrolled, page:N, request, request-typing,
+request-errors, request-failed, request-leave, thanks, crisis, idle or notice;
+staff screens (staff-pin, staff-panel, ...: see scripts/preview_staff.py).
 
 Runs like ``kiosk run`` (fullscreen, kiosk mode) with a throwaway data folder.
 """

@@ -132,6 +132,9 @@ class ClinicInfo(QWidget):
                 if value is config.clinic_website:
                     line.setText(template.format(wrappable(value)))
                     line.setAccessibleName(template.format(value))
+                elif value is config.clinic_phone:  # a number is read whole: never split
+                    line.setText(template.format(value.replace(" ", "\u00a0")))
+                    line.setAccessibleName(template.format(value))
                 self.lines.append(line)
                 column.addWidget(line)
         column.addStretch(1)
@@ -456,7 +459,7 @@ class HomeScreen(QWidget):
         # The clinic's details and "Request information": never scrolled out of sight.
         self.side = QWidget()
         self.side.setObjectName("homeSide")
-        side = QVBoxLayout(self.side)
+        side = self._side = QVBoxLayout(self.side)
         side.setSpacing(CONTROL_GAP)
         self.info_area = FittingScrollArea()
         self.info_area.setObjectName("infoArea")
@@ -719,8 +722,7 @@ class HomeScreen(QWidget):
         if wide == self._wide:
             return
         self._wide = wide
-        side = self.side.layout()
-        assert side is not None
+        side = self._side
         self.info.set_stacked(wide)
         # A tall column: the details' card fills it down to "Request information";
         # a short strip below the tiles: the card as tall as its lines and code.
