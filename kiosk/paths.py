@@ -33,6 +33,11 @@ def theme_dir() -> Path:
     return resource_dir() / "theme"
 
 
+def icon_dir() -> Path:
+    """The built-in icons a page's ``icon:`` header can name (``<name>.svg``)."""
+    return resource_dir() / "icons"
+
+
 def default_data_dir() -> Path:
     env = os.environ.get(DATA_DIR_ENV)
     if env:

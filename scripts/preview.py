@@ -2,9 +2,10 @@
 
     python scripts/preview.py SCREEN [--text-scale F]
 
-SCREEN: home, page:N, request, request-typing, keyboard-accents, request-errors, request-failed,
-request-leave, thanks, crisis, idle or notice; staff screens (staff-pin,
-staff-panel, ...: see scripts/preview_staff.py).
+SCREEN: home, home-read, home-scrolled, page:N, request, request-typing,
+keyboard-accents, request-errors, request-failed, request-leave, thanks, crisis,
+idle or notice; staff screens (staff-pin, staff-panel, ...: see
+scripts/preview_staff.py).
 
 Runs like ``kiosk run`` (fullscreen, kiosk mode) with a throwaway data folder.
 """
@@ -75,6 +76,7 @@ def main() -> int:
     store = EnquiryStore(paths.store_file, ring.sealer())
     window = KioskWindow(config, load_library(paths.content_dir), store=store, logo=logo)
     window.start()
+    window.finish_building()  # as app.build does after the first paint (home's QR code)
     window.set_language(args.language)
     window.set_text_size(args.size)
     window.set_contrast(args.contrast)
@@ -127,6 +129,13 @@ def main() -> int:
         elif screen == "thanks":
             fill_good_form()
             form.send()
+        elif screen == "home-read":  # two pages read, then home: ticks and "Continue"
+            for page in window.library.topics[0].pages[1:3]:
+                window.show_page(page.key)
+            window.show_home()
+        elif screen == "home-scrolled":  # home scrolled halfway: both fades
+            bar = window.home.scroll_area.verticalScrollBar()
+            bar.setValue(bar.maximum() // 2)
         elif screen == "crisis":
             window.show_crisis()
         elif screen == "display":

@@ -38,6 +38,8 @@ from kiosk.content.budget import (
 from kiosk.content.in_short import IN_SHORT_KEY, box_html
 from kiosk.content.model import (
     DEFAULT_LANGUAGE,
+    TILE,
+    TILE_PLACES,
     TRANSLATION_LANGUAGES,
     TRANSLATION_STATES,
     Library,
@@ -60,6 +62,7 @@ from kiosk.content.render import (
     plain_text,
     resolve_picture,
 )
+from kiosk.paths import icon_dir
 from kiosk.support.hints import did_you_mean
 from kiosk.support.nesting import deepest_line, parser_failure
 
@@ -77,7 +80,15 @@ PAGE_KEYS = {
     "review_by": date,
     # "In short": a "- point" line each below it (kiosk.content.in_short).
     IN_SHORT_KEY: list,
+    # Home: "tile: footer" makes the page a small link under the tiles; "icon"
+    # names a built-in icon or a picture for its tile.
+    "tile": str,
+    "icon": str,
 }
+#: Keys a translation takes from its English page: written in one, they are ignored.
+ENGLISH_ONLY_KEYS = ("tile", "icon")
+#: A built-in icon's name (``icons/<name>.svg``); anything else is a picture's path.
+ICON_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_PAGE_KEYS = ("title", "order")
 #: A translation takes its order from its English page.
 REQUIRED_TRANSLATION_KEYS = ("title",)
@@ -192,6 +203,9 @@ class PageSource:
     language: str = DEFAULT_LANGUAGE
     #: Set when the page asks too much of the renderer: it is never rendered.
     over_budget: OverBudget | None = None
+    #: Where home shows the page, and its tile's icon (``Loader._home_place``).
+    tile: str = TILE
+    icon: Path | None = None
 
     @property
     def key(self) -> str:
@@ -485,7 +499,67 @@ class Loader:
                 )
         if over is not None:
             self.problem(path, over.line, "error", f'{over.message}; it shows "{COULD_NOT_SHOW}"')
-        return PageSource(topic_id, page_id, path, text, header, language, over)
+        tile, icon = self._home_place(path, header, translated)
+        return PageSource(topic_id, page_id, path, text, header, language, over, tile, icon)
+
+    def _home_place(self, path: Path, header: _Header, translated: bool) -> tuple[str, Path | None]:
+        """Where home shows the page (``tile:``) and its tile's icon (``icon:``);
+        a value that cannot be used is reported and the default taken."""
+        if translated:
+            for key in ENGLISH_ONLY_KEYS:
+                if key in header.values:
+                    self.problem(
+                        path,
+                        header.values[key][1],
+                        "warning",
+                        f'"{key}" comes from the English page; ignored',
+                    )
+            return TILE, None
+        tile = TILE
+        if "tile" in header.values:
+            value, line = header.values["tile"]
+            if value.lower() in TILE_PLACES:
+                tile = value.lower()
+            elif value:
+                places = " or ".join(f'"{place}"' for place in TILE_PLACES)
+                hint = did_you_mean(value.lower(), TILE_PLACES)
+                self.problem(
+                    path,
+                    line,
+                    "error",
+                    f'"tile" must be {places}, got "{value}"{hint}; shown as a tile',
+                )
+        icon = None
+        if header.values.get("icon", ("", 0))[0]:
+            value, line = header.values["icon"]
+            icon = self._icon(path, line, value)
+        return tile, icon
+
+    def _icon(self, path: Path, line: int, value: str) -> Path | None:
+        """The file ``icon: value`` names: a built-in icon, or a picture in the
+        content folder; None (reported) when there is no such file."""
+        if ICON_NAME.match(value):
+            shipped = icon_dir() / f"{value}.svg"
+            if shipped.is_file():
+                return shipped
+            names = builtin_icons()
+            self.problem(
+                path,
+                line,
+                "warning",
+                f'icon "{value}" is not a built-in icon{did_you_mean(value, names)}; the tile '
+                f"shows the default icon (built-in icons: {', '.join(names)})",
+            )
+            return None
+        file, refused = resolve_picture(self.root, path.parent, value)
+        if file is None:
+            self.problem(path, line, "warning", f"icon {refused}")
+            return None
+        if not file.is_file():
+            message = f'icon picture "{value}" not found; the tile shows the default icon'
+            self.problem(path, line, "warning", message)
+            return None
+        return file
 
     def _read_translations(self, keys: frozenset[str]) -> list[PageSource]:
         """The translations that can be shown: each needs its English page
@@ -553,6 +627,8 @@ class Loader:
             reviewed_by=header.values.get("reviewed_by", ("", 0))[0],
             review_by=header.values.get("review_by", (None, 0))[0],
             in_short=_points(header),
+            tile=source.tile,
+            icon=source.icon,
         )
 
     @staticmethod
@@ -569,6 +645,8 @@ class Loader:
             body=renderer.body(source),
             language=source.language,
             in_short=_points(header),
+            tile=english.tile,
+            icon=english.icon,
             # An unknown value was reported at load; until fixed, assume not reviewed.
             translation=state if state is None or state in TRANSLATION_STATES else "draft",
         )
@@ -883,6 +961,11 @@ def topic_key_line(text: str, key: str) -> int | None:
 def _is_kind(value: Any, kind: type) -> bool:
     """TOML's true/false are not whole numbers, though Python's bool is an int."""
     return (kind is bool) == isinstance(value, bool) and isinstance(value, kind)
+
+
+def builtin_icons() -> list[str]:
+    """The names ``icon:`` can give: the shipped ``icons/*.svg``, sorted."""
+    return sorted(path.stem for path in icon_dir().glob("*.svg"))
 
 
 def load_library(root: Path) -> Library:

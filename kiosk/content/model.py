@@ -23,6 +23,12 @@ DEFAULT_LANGUAGE = "en"
 TRANSLATION_LANGUAGES = MappingProxyType({"es": "Spanish"})
 #: The values of a translated page's ``translation:`` header.
 TRANSLATION_STATES = ("draft", "reviewed")
+#: Where a page shows on home (its ``tile:`` header): a tile of its own (a
+#: question a patient asks), or a small link under the tiles ("Conclusion",
+#: "About this information").
+TILE = "tile"
+FOOTER = "footer"
+TILE_PLACES = (TILE, FOOTER)
 
 # "03-how-it-works.es" -> ("03-how-it-works", "es"); two letters, or a region
 # too ("es-MX"), so "notes.v2" is a page called "notes.v2", not a language.
@@ -145,6 +151,11 @@ class Page:
     review_by: date | None = None
     #: "In short": the page's key points in plain words (``kiosk.content.in_short``).
     in_short: tuple[str, ...] = ()
+    #: Where home shows the page: ``TILE`` or ``FOOTER`` (from the English page's header).
+    tile: str = TILE
+    #: The tile's icon: a built-in icon (an SVG in the shipped ``icons/``) or a
+    #: picture in the content folder, checked at load; None: home's default.
+    icon: Path | None = None
 
     @property
     def key(self) -> str:

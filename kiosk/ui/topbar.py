@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter, QPaintEvent, QPixmap
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import (
@@ -23,12 +23,130 @@ from kiosk.ui.metrics import (
     ROW_GAP,
     SCREEN_MARGIN,
 )
-from kiosk.ui.widgets import ElidedLabel, button, plain_label, relabel
+from kiosk.ui.widgets import button, plain_label, relabel
 
 log = logging.getLogger(__name__)
 
 LOGO_PX = 56  # the logo's height in the bar
 NARROW_PX = 1000  # below this width the bar takes two rows
+NAME_FLOOR_PT = 18.0  # the clinic's name never gets smaller (ADA 707.7.2's floor)
+NAME_STEP_PT = 1.0
+NAME_LINES = 2
+
+
+class ClinicName(QLabel):
+    """The clinic's name, never cut off: one line at the style sheet's size
+    when it fits; else one line a point smaller at a time, down to 18 pt; else
+    two lines, at the largest size that fits. Only a name too long for two
+    lines at 18 pt (longer than the config allows, on the narrowest bar) loses
+    its end to "…". The label's font is the style sheet's; the name is drawn
+    at the size that fits (a style sheet's font cannot be overridden)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.setObjectName("clinicName")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        # The bar gives the name the room the buttons leave.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(80)
+        self.set_full_text(text)
+
+    def full_text(self) -> str:
+        return self.text()
+
+    def set_full_text(self, text: str) -> None:
+        self.setText(text)
+        self.setAccessibleName(text)
+        self.updateGeometry()
+        self.update()
+
+    def fitted(self) -> tuple[QFont, tuple[str, ...]]:
+        """The font and lines the name is drawn in at the label's size."""
+        text, width = self.text(), self.width()
+        sizes = self._sizes()
+        for size in sizes:
+            font = self._font(size)
+            if QFontMetricsF(font).horizontalAdvance(text) <= width:
+                return font, (text,)
+        for size in sizes:
+            font = self._font(size)
+            metrics = QFontMetricsF(font)
+            lines = _wrapped(text, metrics, width)
+            if lines is not None and len(lines) * metrics.lineSpacing() <= self.height() + 1:
+                return font, lines
+        # The last resort: two lines at the floor, the second shortened.
+        font = self._font(sizes[-1])
+        metrics = QFontMetricsF(font)
+        first, rest = text, ""
+        words = text.split(" ")
+        for count in range(len(words) - 1, 0, -1):
+            if metrics.horizontalAdvance(" ".join(words[:count])) <= width:
+                first, rest = " ".join(words[:count]), " ".join(words[count:])
+                break
+        line = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
+        return font, (metrics.elidedText(first, Qt.TextElideMode.ElideRight, width), line)
+
+    def is_whole(self) -> bool:
+        """Every letter of the name is drawn (nothing elided)."""
+        _font, lines = self.fitted()
+        return " ".join(lines) == self.text()
+
+    def _sizes(self) -> list[float]:
+        """The style sheet's size, then a point smaller at a time down to the floor."""
+        top = self.font().pointSizeF()
+        sizes = [top]
+        while sizes[-1] - NAME_STEP_PT > NAME_FLOOR_PT:
+            sizes.append(sizes[-1] - NAME_STEP_PT)
+        if top > NAME_FLOOR_PT:
+            sizes.append(NAME_FLOOR_PT)
+        return sizes
+
+    def _font(self, size: float) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(size)
+        return font
+
+    def _height(self) -> int:
+        one = QFontMetricsF(self.font()).lineSpacing()
+        two = NAME_LINES * QFontMetricsF(self._font(NAME_FLOOR_PT)).lineSpacing()
+        return int(max(one, two)) + 2
+
+    def sizeHint(self) -> QSize:
+        return QSize(
+            int(QFontMetricsF(self.font()).horizontalAdvance(self.text())) + 4, self._height()
+        )
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(80, self._height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        font, lines = self.fitted()
+        metrics = QFontMetricsF(font)
+        painter = QPainter(self)
+        painter.setFont(font)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        top = (self.height() - len(lines) * metrics.lineSpacing()) / 2
+        for index, line in enumerate(lines):
+            row = QRectF(
+                0, top + index * metrics.lineSpacing(), self.width(), metrics.lineSpacing()
+            )
+            painter.drawText(row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
+        painter.end()
+
+
+def _wrapped(text: str, metrics: QFontMetricsF, width: int) -> tuple[str, ...] | None:
+    """``text`` broken between words into at most two lines ``width`` px wide,
+    or None when it does not fit so."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and metrics.horizontalAdvance(candidate) <= width:
+            lines[-1] = candidate
+        elif metrics.horizontalAdvance(word) <= width:
+            lines.append(word)
+        else:
+            return None
+    return tuple(lines) if len(lines) <= NAME_LINES else None
 
 
 class TopBar(QWidget):
@@ -41,8 +159,7 @@ class TopBar(QWidget):
         super().__init__()
         self.setObjectName("topBar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.clinic_name = ElidedLabel(clinic_name)
-        self.clinic_name.setObjectName("clinicName")
+        self.clinic_name = ClinicName(clinic_name)
         self.logo = plain_label("", "clinicLogo")
         self.logo.hide()
         self.set_logo(logo, clinic_name)

@@ -185,39 +185,6 @@ class Tile(QPushButton):
         return max(96, layout.heightForWidth(width) if layout else 96)
 
 
-class ElidedLabel(QLabel):
-    """A one-line label that shortens its text with "..." rather than clip it."""
-
-    def __init__(self, text: str = "") -> None:
-        super().__init__()
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self._full = text
-        self.setAccessibleName(text)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(80)
-        self._update()
-
-    def full_text(self) -> str:
-        return self._full
-
-    def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.setAccessibleName(text)
-        self._update()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._update()
-
-    def _update(self) -> None:
-        metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
-
-    def sizeHint(self) -> QSize:
-        metrics = self.fontMetrics()
-        return QSize(metrics.horizontalAdvance(self._full) + 4, metrics.height())
-
-
 class ProgressDots(QWidget):
     """ "3 of 7" as dots; the current one filled. Not a control: it cannot be tapped."""
 

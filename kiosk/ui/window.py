@@ -161,6 +161,7 @@ class KioskWindow(QWidget):
         """Build what the first screen does not need, the page screen and the
         overlays: app.build calls it after the first paint (and builds the
         request form then too)."""
+        self.home.finish_building()  # its QR code
         self.page  # noqa: B018  (each property builds its part)
         self.crisis  # noqa: B018
         self.idle_overlay  # noqa: B018
@@ -241,6 +242,7 @@ class KioskWindow(QWidget):
         self.home.topic_chosen.connect(self.show_topic)
         self.home.request_info.connect(self.show_request)
         self.home.language_chosen.connect(self.set_language)
+        self.screen_changed.connect(self.home.note_screen)  # ticks and "Continue"
         # The bar.
         self.bar.help_button.clicked.connect(self.show_crisis)
         self.bar.request_button.clicked.connect(lambda: self.show_request(self._current_topic()))
@@ -400,6 +402,7 @@ class KioskWindow(QWidget):
                 document_css(self.config, self.contrast)
             )
             self._page.dots.set_colour(colours(self.config, self.contrast)["primary"])
+        self.home.set_colours(colours(self.config, self.contrast))
         factor = text_factor(self.config, self.text_size)
         self.home.set_tile_width(round(TILE_MIN_WIDTH * max(1.0, factor) ** 1.5))
         page = self.current_page

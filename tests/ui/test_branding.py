@@ -13,6 +13,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
+from kiosk.ui.patient.home import contact_card
 from tests.conftest import SCREEN_SIZES, MakeWindow, png_bytes
 from tests.ui.test_layout import SCALES, _check_controls, _check_text
 
@@ -33,14 +34,32 @@ def test_home_shows_phone_hours_and_website_with_a_qr_code(
     window = make_window(cfg=branded)
     info = window.home.info
     assert info.isVisible()
-    assert [line.text() for line in info.lines] == [
+    # (As read out: shown, the address may wrap after its dots and slashes,
+    # the number never.)
+    assert [line.accessibleName() or line.text() for line in info.lines] == [
         "Call us: (555) 010-0199",
         "Open: Mon-Fri 8am-5pm, Sat 9am-noon",
         "More online: riverside-clinic.example/ketamine",
     ]
+    assert info.lines[2].accessibleName() == "More online: riverside-clinic.example/ketamine"
     assert info.qr is not None and not info.qr.pixmap().isNull()
     assert info.qr.pixmap().width() >= 100  # big enough to scan from a phone
-    assert info.qr.accessibleName() == "QR code for riverside-clinic.example/ketamine"
+    assert info.qr.accessibleName() == "QR code for (555) 010-0199"
+    assert info.qr_caption is not None and info.qr_caption.text() == "Scan to save our number"
+    # A contact card: a phone's camera offers to save the clinic's name and number.
+    card = contact_card(branded.clinic_name, "(555) 010-0199", branded.clinic_website)
+    assert "TEL;TYPE=WORK,VOICE:(555) 010-0199" in card.split("\r\n")
+    assert "URL:https://riverside-clinic.example/ketamine" in card.split("\r\n")
+    _assert_qr_holds(info.qr.pixmap(), card)
+
+
+def test_without_a_phone_the_code_opens_the_website(
+    make_window: MakeWindow, branded: Config
+) -> None:
+    window = make_window(cfg=replace(branded, clinic_phone=""))
+    info = window.home.info
+    assert info.qr is not None and info.qr_caption is not None
+    assert info.qr_caption.text() == "Scan to open our website"
     _assert_qr_holds(info.qr.pixmap(), "https://riverside-clinic.example/ketamine")
 
 
@@ -70,12 +89,14 @@ def test_a_long_address_still_makes_a_scannable_code(
     long = "riverside-clinic.example/patients/education/ketamine-therapy-for-depression-2026"
     window = make_window(cfg=dc_replace(branded, clinic_website=long))
     assert window.home.info.qr is not None
-    _assert_qr_holds(window.home.info.qr.pixmap(), "https://" + long)
+    card = contact_card(branded.clinic_name, branded.clinic_phone, long)
+    _assert_qr_holds(window.home.info.qr.pixmap(), card)
 
 
 def test_no_details_no_box(make_window: MakeWindow, config: Config) -> None:
     window = make_window(cfg=replace(config, clinic_phone="", clinic_website=""))
     assert not window.home.info.isVisible()
+    assert not window.home.info_area.isVisible()
 
 
 def test_the_logo_sits_beside_the_name(make_window: MakeWindow, tmp_path: Path) -> None:

@@ -56,6 +56,18 @@ class PatientWords(Words, domain="patient"):
     INFO_WEBSITE = N_("More online: {}")
     INFO_QR = N_("QR code for {}")
 
+    # -- home: a guide through the topic (issue 11, point 2) ------------------
+    START_HERE = N_("Start here")
+    # Translators: under "Start here"; {topic} is the topic's title.
+    START_HERE_SUMMARY = N_("Read “{topic}” from the first page to the last.")
+    CONTINUE = N_("Continue where you left off")
+    # Translators: a screen reader's words for the tick on a page's tile.
+    PAGE_READ = N_("You have read this page.")
+    # Translators: under the QR code that holds the clinic's name and phone.
+    QR_SAVE_NUMBER = N_("Scan to save our number")
+    # Translators: under the QR code that holds the clinic's website (no phone given).
+    QR_OPEN_WEBSITE = N_("Scan to open our website")
+
     # -- the request form -----------------------------------------------------
     REQUEST_INTRO = N_("Leave your details and the clinic will contact you.")
     FIELD_NAME = N_("Your name")
