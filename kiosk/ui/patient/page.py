@@ -33,7 +33,7 @@ from kiosk.ui import i18n
 from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import BAR_PADDING, CONTROL_GAP, READING_WIDTH, ROW_GAP, SCREEN_MARGIN
 from kiosk.ui.patient.render_worker import BodyRenderer
-from kiosk.ui.patient.speech import ListenControls, PageReader
+from kiosk.ui.patient.speech import ListenControls, PageReader, speech_wanted
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import ProgressDots, button, centred, relabel, text_label
 
@@ -372,9 +372,10 @@ class PageScreen(QWidget):
         reading.setContentsMargins(SCREEN_MARGIN, SCREEN_MARGIN, SCREEN_MARGIN, 0)
         reading.setSpacing(ROW_GAP)
         reading.addWidget(self.title)
-        # Read aloud: hidden until app.py gives it a speech engine (after the
-        # first paint; none on a machine without one).
+        # Read aloud: its place kept, Listen hidden, until app.py's
+        # SpeechStarter finds an engine (none on a machine without one).
         self.listen = ListenControls()
+        self.listen.keep_place(speech_wanted())  # no empty place when speech is off
         self._voice = i18n.DEFAULT
         self.read_aloud = PageReader(
             None, self.listen, self.body, title=self.title.text, parent=self
