@@ -111,7 +111,8 @@ class MoreBelow(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         # The text's own background, from clear to solid: the lines under it fade out.
-        base = self.parentWidget().palette().color(QPalette.ColorRole.Base)
+        view = self.parentWidget()
+        base = (view or self).palette().color(QPalette.ColorRole.Base)
         clear = QColor(base)
         clear.setAlpha(0)
         fade = QLinearGradient(QPointF(0, 0), QPointF(0, self.height()))
@@ -201,7 +202,7 @@ class PageBrowser(QTextBrowser):
     def _slot_row(self, name: str) -> SlotRow:
         ask = button(strings.REQUEST_INFO, None, "pageRequestButton")
         ask.clicked.connect(self.request)
-        buttons = (ask,)
+        buttons: tuple[QPushButton, ...] = (ask,)
         if name == END_SLOT:
             back = button(strings.BACK_TO_TOPICS, "quiet", "backToTopicsButton")
             back.clicked.connect(self.topics)

@@ -91,6 +91,11 @@ TERRITORIES = (
 DEFAULT_ENGINE_LABEL = "(Qt's default)"  # in the log, for an engine not named
 #: After a try that found no engine to speak with, the next one (no sooner).
 RETRY_MS = 60_000
+#: Making Qt's speech-dispatcher engine holds the GUI thread 1.5 to 2.5 s
+#: (measured; see docs/internals.md): it waits for a moment with no touch
+#: this long, looked at every ``QUIET_CHECK_MS``.
+QUIET_S = 5.0
+QUIET_CHECK_MS = 1000
 #: Listen's speaker (resources/icons/speaker.svg, drawn in black, tinted).
 SPEAKER_ICON = "speaker.svg"
 SPEECHD_HINT = (
@@ -804,9 +809,11 @@ class SpeechStarter(QObject):
 
     Each try: ``probe`` on a worker thread (see ``probe_engine``); when it
     finds nothing wrong, ``make`` on the GUI thread (Qt's engine must live
-    there, for its signals). A try that finds no engine, or a ``make`` that
-    returns None, is tried again ``retry_ms`` later (``clock`` is the
-    monotonic clock, for tests): never sooner, and never two at once.
+    there, for its signals), at a quiet moment (``quiet()``: nobody has
+    touched the screen for a while), since making it holds the GUI thread. A
+    try that finds no engine, or a ``make`` that returns None, is tried again
+    ``retry_ms`` later (``clock`` is the monotonic clock, for tests): never
+    sooner, and never two at once.
 
     Signals:
         ready(object): a ``Reader`` was made.
@@ -820,12 +827,14 @@ class SpeechStarter(QObject):
         make: Callable[[], Reader | None],
         probe: Callable[[], str | None] = probe_engine,
         *,
+        quiet: Callable[[], bool] = lambda: True,
         retry_ms: int = RETRY_MS,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._make = make
+        self._quiet = quiet
         self._probe = probe
         self._retry_ms = retry_ms
         self._clock = clock
@@ -837,6 +846,10 @@ class SpeechStarter(QObject):
         self.retry_timer = QTimer(self)
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(self.start)
+        # Between a probe that found an engine and a quiet moment to make it.
+        self.quiet_timer = QTimer(self)
+        self.quiet_timer.setInterval(QUIET_CHECK_MS)
+        self.quiet_timer.timeout.connect(self._make_when_quiet)
         # Queued: the worker emits, the GUI thread runs the slot.
         self._probed.connect(self._on_probed, Qt.ConnectionType.QueuedConnection)
 
@@ -864,15 +877,24 @@ class SpeechStarter(QObject):
         self._probed.emit(why)
 
     def _on_probed(self, why: str | None) -> None:
-        self._busy = False
-        reader = None
         if why is None:
-            reader = self._make()
-        elif why != self._last_why:  # a machine with no engine says so once, not every minute
+            self.quiet_timer.start()
+            self._make_when_quiet()
+            return
+        self._busy = False
+        if why != self._last_why:  # a machine with no engine says so once, not every minute
             log.info(
                 "read aloud: not yet (%s); trying again every %d s", why, self._retry_ms // 1000
             )
         self._last_why = why
+        self.retry_timer.start(self._retry_ms)
+
+    def _make_when_quiet(self) -> None:
+        if not self._quiet():
+            return  # someone is tapping: not now
+        self.quiet_timer.stop()
+        self._busy = False
+        reader = self._make()
         if reader is None:
             self.retry_timer.start(self._retry_ms)
             return

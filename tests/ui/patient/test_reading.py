@@ -35,11 +35,9 @@ def test_the_last_page_ends_with_request_and_back_to_topics(
     for widget in (ask, back):
         assert widget.accessibleName() == widget.text()
         # Under the last line of text, inside the view once scrolled to the end.
-        assert (
-            body.viewport()
-            .rect()
-            .contains(widget.geometry().translated(widget.parentWidget().pos()))
-        )
+        row = widget.parentWidget()
+        assert row is not None
+        assert body.viewport().rect().contains(widget.geometry().translated(row.pos()))
     tap(qtbot, back)
     assert window.stack.currentWidget() is window.home
     _open(window, 9)

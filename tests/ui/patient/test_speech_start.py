@@ -138,3 +138,26 @@ def test_the_probe_finds_the_mock_engine_and_speech_off(monkeypatch: pytest.Monk
     assert probe_engine("no-such-engine") is not None
     monkeypatch.setenv(speech.ENGINE_ENV, "off")
     assert probe_engine() is not None
+
+
+def test_the_engine_is_made_only_when_nobody_is_tapping(qtbot: QtBot) -> None:
+    """Making the engine holds the GUI thread (speech-dispatcher: 1.5-2.5 s):
+    it waits while someone taps, and happens at the first quiet check after."""
+    tapping = [True]
+    made: list[Reader] = []
+
+    def make() -> Reader | None:
+        reader = Reader.create("mock")
+        assert reader is not None
+        made.append(reader)
+        return reader
+
+    starter = SpeechStarter(make, lambda: None, quiet=lambda: not tapping[0])
+    starter.start()
+    qtbot.waitUntil(starter.quiet_timer.isActive)
+    qtbot.wait(50)
+    assert not made
+    tapping[0] = False
+    starter.quiet_timer.timeout.emit()  # the next check (its clock is the timer)
+    assert len(made) == 1
+    assert not starter.quiet_timer.isActive() and not starter.retry_timer.isActive()
