@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -419,8 +421,38 @@ def probe_engine(engine: str | None = None, answer_timeout_s: float = 2.0) -> st
     if not usable or (name and name not in engines):
         return f"no text-to-speech engine {name or 'that speaks aloud'} (installed: {engines})"
     if _uses_speechd(name) and "speechd" in engines:
+        _spawn_speechd(answer_timeout_s)
         return speechd_not_answering(answer_timeout_s)
     return None
+
+
+def _spawn_speechd(timeout_s: float) -> None:
+    """Start speech-dispatcher here, on the worker, when nobody listens on its
+    socket: as libspeechd would (the same command), but not inside Qt's engine
+    on the GUI thread, where it adds a second or more to the wait."""
+    path = speechd_socket()
+    program = shutil.which("speech-dispatcher")
+    if path is None or program is None:
+        return
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(path))
+            return  # it is running (whether it answers is asked next)
+        except OSError:
+            pass
+    command = [
+        program,
+        "--spawn",
+        "--communication-method",
+        "unix_socket",
+        "--socket-path",
+        str(path),
+    ]
+    try:
+        # --spawn: it forks, and this returns once the daemon is listening.
+        subprocess.run(command, capture_output=True, timeout=timeout_s * 5, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.info("read aloud: speech-dispatcher could not be started: %r", exc)
 
 
 def _uses_speechd(name: str) -> bool:
