@@ -592,8 +592,9 @@ class ListenControls(QWidget):
         # Its place is kept while there is no reader yet: the text below does
         # not jump when Listen appears (``keep_place(False)``: speech is off).
         self.keep_place(True)
-        self._speaker = QIcon(str(resource_dir() / "icons" / SPEAKER_ICON))
-        self._tint_speaker()
+        # Drawn when Listen first shows: reading the SVG loads Qt's SVG
+        # library (about 7 MiB), which a kiosk without speech never needs.
+        self._speaker: QIcon | None = None
 
     def keep_place(self, keep: bool) -> None:
         policy = self.sizePolicy()
@@ -607,6 +608,8 @@ class ListenControls(QWidget):
 
     def _tint_speaker(self) -> None:
         """The speaker in Listen's text colour, as tall as a capital letter or so."""
+        if self._speaker is None:
+            return
         side = max(16, self.listen_button.fontMetrics().height())
         colour = self.listen_button.palette().color(QPalette.ColorRole.ButtonText)
         self.listen_button.setIcon(_tinted(self._speaker, QSize(side, side), colour))
@@ -623,6 +626,9 @@ class ListenControls(QWidget):
         """Shown only with a reader; Pause / Resume only if its engine can pause."""
         self._can_pause = can_pause
         self.set_state(self._state)
+        if available and self._speaker is None:
+            self._speaker = QIcon(str(resource_dir() / "icons" / SPEAKER_ICON))
+            self._tint_speaker()
         self.setHidden(not available)
 
     def set_state(self, state: str) -> None:

@@ -10,6 +10,7 @@ import time
 
 import pytest
 from PySide6.QtCore import QRect, QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -52,7 +53,20 @@ def test_no_empty_place_when_speech_is_off(
 def test_listen_has_a_speaker_in_its_text_colour(make_window: MakeWindow, qtbot: QtBot) -> None:
     window = make_window()
     listen = window.page.listen.listen_button
+    assert listen.icon().isNull()  # no engine yet: the SVG is not even read
+    reader = Reader.create("mock")
+    assert reader is not None
+    window.page.read_aloud.set_reader(reader)
     assert not listen.icon().isNull()
+    image = listen.icon().pixmap(listen.iconSize()).toImage()
+    colour = listen.palette().color(QPalette.ColorRole.ButtonText)
+    painted = {
+        image.pixelColor(x, y).rgb()
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha() == 255
+    }
+    assert painted == {colour.rgb()}  # drawn in the button's text colour only
     assert listen.text() == listen.accessibleName() == "Listen"
 
 
