@@ -1,4 +1,4 @@
-"""One measured process: ``python -m bench.child bare|kiosk|idle SECONDS``.
+"""One measured process: ``python -m bench.child bare|kiosk|idle|taps SECONDS``.
 
 ``BENCH_DATA_DIR`` names a prepared data folder and ``BENCH_CONTENT_DIR`` a
 content folder (default: the shipped content).
@@ -6,7 +6,10 @@ content folder (default: the shipped content).
 Prints one JSON line: the CLOCK_MONOTONIC time of the first painted frame
 (comparable with the parent's clock on Linux), peak RSS 1.5 s after it (so
 the work deferred past the first paint counts), and for ``idle`` the CPU
-seconds and timer events spent at rest on home.
+seconds and timer events spent at rest on home. ``taps``: from the first paint
+until SECONDS after the start, a finger on Next (Previous at the end) every
+``TAP_EVERY_MS``; each tap's time from when the finger landed (its due time,
+so a GUI thread held by something else counts) to the page painted.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import time
 from pathlib import Path
 
 SETTLE_MS = 1500
+TAP_EVERY_MS = 100
 
 
 def _peak_rss_kib() -> int:
@@ -77,6 +81,9 @@ def main() -> int:
             return False
 
     def after_paint() -> None:
+        if mode == "taps":
+            QTimer.singleShot(0, start_taps)
+            return
         if mode != "idle":
             # Peak memory once the work deferred past the first paint (the
             # kiosk's keys, database and request form) is done too.
@@ -105,8 +112,48 @@ def main() -> int:
 
         QTimer.singleShot(int(rest_s * 1000), stop)
 
+    taps: list[list[float]] = []  # [seconds after start, ms to the paint]
+
+    def start_taps() -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        window = kiosk.window
+        window.finish_building()  # what the first paint's follow-up builds; a no-op after it
+        page = window.page
+        painted = {"flag": False}
+
+        class Painted(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    painted["flag"] = True
+                return False
+
+        spy = Painted(app)
+        page.body.viewport().installEventFilter(spy)
+        window.show_page(window.library.topics[0].pages[0].key)
+        started = float(os.environ["BENCH_STARTED"])
+        end = started + rest_s
+        due = {"at": time.monotonic()}
+
+        def tap() -> None:
+            target = page.next_button if page.next_button.isEnabled() else page.previous_button
+            painted["flag"] = False
+            QTest.mouseClick(target, Qt.MouseButton.LeftButton)
+            while not painted["flag"]:
+                app.processEvents()
+            now = time.monotonic()
+            taps.append([due["at"] - started, (now - due["at"]) * 1000])
+            due["at"] += TAP_EVERY_MS / 1000
+            if due["at"] >= end:
+                app.exit(0)
+                return
+            QTimer.singleShot(max(0, int((due["at"] - time.monotonic()) * 1000)), tap)
+
+        tap()
+
     app.exec()
-    sys.stdout.write(json.dumps(result) + "\n")
+    sys.stdout.write(json.dumps({**result, "taps": taps} if taps else result) + "\n")
     sys.stdout.flush()
     os._exit(0)  # skip teardown: it is not what we measure
 

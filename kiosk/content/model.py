@@ -49,6 +49,12 @@ def split_language(stem: str) -> tuple[str, str | None]:
 PAGE_LINK_PREFIX = "kiosk:page/"
 #: Pictures in rendered HTML are named ``kiosk:image/<path in content folder>``.
 IMAGE_PREFIX = "kiosk:image/"
+#: A line ``[[request]]`` in a page: the "Request information" button goes there.
+REQUEST_MARKER = "request"
+#: Where a marker line was, in rendered HTML: an empty paragraph holding an
+#: anchor of this name, which the page screen finds and puts the button over.
+#: Only the renderer writes it (after sanitising: nh3 keeps no ``name``).
+REQUEST_SLOT = "kiosk:request"
 
 
 @dataclass(frozen=True)

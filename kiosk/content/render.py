@@ -13,11 +13,19 @@ Three layers, each enough on its own for what it guards:
    step 1 produced, so raw ``<a>``/``<img>`` in the Markdown cannot smuggle a
    ``file:``/``http:`` address past it.
 3. The UI's text browser loads only pictures named in ``Page.images``.
+
+A line ``[[request]]`` (the one marker a page may use) becomes, after
+sanitising, an empty paragraph with the anchor ``REQUEST_SLOT``: the page
+screen puts a real "Request information" button there. The allowlist stays
+as it is: the slot is written after nh3 ran, where the tree processor left a
+one-time token that a page cannot guess, so no page text or raw HTML can make
+a slot, a link or a button of its own.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -34,9 +42,12 @@ from markdown.treeprocessors import Treeprocessor
 from kiosk.content.model import (
     IMAGE_PREFIX,
     PAGE_LINK_PREFIX,
+    REQUEST_MARKER,
+    REQUEST_SLOT,
     TRANSLATION_LANGUAGES,
     split_language,
 )
+from kiosk.support.hints import did_you_mean
 
 ALLOWED_TAGS = {
     "p",
@@ -89,6 +100,11 @@ DROP_WITH_CONTENT = {
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"}
 WEB_SCHEMES = {"http", "https", "www", "mailto", "tel"}
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
+#: ``[[name]]``: what an admin writes for a marker (and its misspellings).
+_MARKER = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+#: What a ``[[request]]`` line becomes once sanitised (see the module's docstring).
+REQUEST_SLOT_HTML = f'<p><a name="{REQUEST_SLOT}">\u00a0</a></p>'
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -113,6 +129,8 @@ class RenderContext:
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
     #: Every picture kept: (line, reference as written, file).
     pictures: list[tuple[int | None, str, Path]] = field(default_factory=list)
+    #: Stands for a ``[[request]]`` line until the HTML is sanitised; new for each render.
+    slot_token: str = field(default_factory=lambda: "kiosk-slot-" + secrets.token_hex(16))
 
     def warn(self, needle: str, message: str) -> None:
         # Python-Markdown's placeholders carry control characters: keep them
@@ -183,6 +201,27 @@ class _LinkPolicy(Treeprocessor):  # type: ignore[misc]  # Markdown has no type 
                     self._link(child)
                 elif child.tag == "img":
                     self._picture(parent, child)
+        self._markers(root)
+
+    def _markers(self, root: ET.Element) -> None:
+        """A paragraph that is only ``[[request]]`` becomes the slot's token;
+        any other ``[[...]]`` stays text, and the admin hears of it."""
+        ctx = self.context
+        assert ctx is not None
+        for element in root.iter():
+            code = element.tag in ("code", "pre")  # written as code: shown as it is
+            whole = _MARKER.fullmatch((element.text or "").strip())
+            if (
+                element.tag == "p"
+                and not len(element)
+                and whole is not None
+                and whole.group(1).strip() == REQUEST_MARKER
+            ):
+                element.text = ctx.slot_token
+                continue
+            for text in (element.tail,) if code else (element.text, element.tail):
+                for match in _MARKER.finditer(text or ""):
+                    ctx.warn(_line_around(ctx, text or "", match), _marker_problem(match.group(1)))
 
     def _link(self, element: ET.Element) -> None:
         ctx = self.context
@@ -254,6 +293,26 @@ class _LinkPolicy(Treeprocessor):  # type: ignore[misc]  # Markdown has no type 
         ctx.images[name] = file
         ctx.pictures.append((ctx.line_of(src), src, file))
         element.attrib = {"src": name, "alt": element.get("alt", "")}
+
+
+def _line_around(ctx: RenderContext, text: str, match: re.Match[str]) -> str:
+    """What to look for to find ``match``'s line: the words around it on its
+    line (the first ``[[request]]`` may be a good one above), else the marker."""
+    start = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.end())
+    line = text[start : end if end >= 0 else len(text)].strip()
+    return line if ctx.line_of(line) is not None else match.group(0)
+
+
+def _marker_problem(name: str) -> str:
+    shown = f"[[{name}]]"
+    if name.strip() == REQUEST_MARKER:
+        return (
+            f'"{shown}" must be a line of its own (a blank line above and below) '
+            "to show the Request information button; shown as text"
+        )
+    hint = did_you_mean(name.strip().lower(), [REQUEST_MARKER], "[[{}]]")
+    return f'"{shown}" is not a marker the kiosk knows (only [[request]]); shown as text{hint}'
 
 
 def _remove(parent: ET.Element, element: ET.Element) -> None:
@@ -382,7 +441,8 @@ class Renderer:
             raw = self._md.convert(body)
         finally:
             self._policy.context = None
-        return sanitise(raw, links=context.links, images=set(context.images))
+        clean = sanitise(raw, links=context.links, images=set(context.images))
+        return clean.replace(f"<p>{context.slot_token}</p>", REQUEST_SLOT_HTML)
 
 
 def sanitise(html: str, *, links: set[str], images: set[str]) -> str:

@@ -240,21 +240,37 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         # What an export killed half-way left (patients' names in the clear)
         ExportPlaces(paths.data_dir).sweep()
         _start_staff_mode(kiosk, paths)
-        # A speech engine can take seconds to start (speech-dispatcher holds
-        # the GUI thread while it connects): a moment later, not in the way of
-        # the first screen or the first taps.
-        QTimer.singleShot(SPEECH_DELAY_MS, window, start_speech)
-
-    def start_speech() -> None:
-        from kiosk.ui.patient.speech import Reader  # loaded with the page screen, after the paint
-
-        window.page.read_aloud.set_reader(Reader.create(parent=window, language=i18n.current()))
+        _start_speech(window)
 
     _FirstPaint(app, after_first_paint)
     log.info(
         "kiosk started (%s mode), data in %s", "windowed" if windowed else "kiosk", paths.data_dir
     )
     return kiosk
+
+
+def _start_speech(window: KioskWindow) -> None:
+    """Listen, once an engine answers: probed on a worker, tried again each
+    minute while there is none (kiosk.ui.patient.speech.SpeechStarter)."""
+    from kiosk.ui.patient.speech import (  # after the paint, with the page screen
+        QUIET_S,
+        Reader,
+        SpeechStarter,
+        speech_wanted,
+    )
+
+    if not speech_wanted():
+        log.info("read aloud is off: KIOSK_SPEECH_ENGINE=off")
+        return
+    starter = SpeechStarter(
+        lambda: Reader.create(parent=window, language=i18n.current()),
+        quiet=lambda: window.idle.untouched_s() >= QUIET_S,
+        parent=window,
+    )
+    starter.ready.connect(window.page.read_aloud.set_reader)
+    # Still a moment after the first paint: the probe's import is not in the
+    # way of the first screen; the engine is made when nobody is tapping.
+    QTimer.singleShot(SPEECH_DELAY_MS, starter.start)
 
 
 def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:

@@ -85,6 +85,10 @@ class IdleMonitor(QObject):
         self._idle_timer.stop()
         self._countdown.stop()
 
+    def untouched_s(self) -> float:
+        """Seconds since the last tap or key (or ``touch``)."""
+        return self._clock() - self._last_input
+
     def touch(self) -> None:
         """Someone is here: restart the idle clock (and cancel a countdown)."""
         self._last_input = self._clock()

@@ -179,6 +179,7 @@ class KioskWindow(QWidget):
             page.previous.connect(self.show_previous)
             page.next.connect(self.show_next)
             page.home.connect(self.show_home)
+            page.request.connect(self.show_request)
             page.page_link.connect(self.show_page)
             # Someone listening to a page does not touch the screen.
             page.read_aloud.active.connect(self.idle.touch)

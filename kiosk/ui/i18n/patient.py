@@ -174,6 +174,10 @@ class PatientWords(Words, domain="patient"):
     PAUSE = N_("Pause")
     RESUME = N_("Resume")
     STOP_READING = N_("Stop")
+    # Reading (issue 11): the last page's buttons and the cue on a long page.
+    BACK_TO_TOPICS = N_("Back to topics")
+    # Translators: at the foot of a page's text while there is more to scroll to.
+    MORE_BELOW = N_("More below")
     LANGUAGE_LABEL = N_("Language")
     # Translators: shown on a page that has no translation in your language.
     NOT_TRANSLATED = N_("This page is not translated yet, so it is shown in English.")

@@ -9,23 +9,41 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QImage, QResizeEvent, QTextDocument
-from PySide6.QtWidgets import QGridLayout, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QLinearGradient,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QGridLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from kiosk.config import Config
 from kiosk.content import Page
 from kiosk.content.budget import COULD_NOT_SHOW
-from kiosk.content.model import PAGE_LINK_PREFIX, PageBody, Rendered
+from kiosk.content.model import PAGE_LINK_PREFIX, REQUEST_SLOT, PageBody, Rendered
 from kiosk.ui import i18n
 from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import BAR_PADDING, CONTROL_GAP, READING_WIDTH, ROW_GAP, SCREEN_MARGIN
 from kiosk.ui.patient.render_worker import BodyRenderer
-from kiosk.ui.patient.speech import ListenControls, PageReader
+from kiosk.ui.patient.speech import ListenControls, PageReader, speech_wanted
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import ProgressDots, button, centred, relabel, text_label
 
 MAX_DOTS = 12  # a longer topic says "12 of 30" without dots
+#: The last page's "Request information" and "Back to topics": added below
+#: its text by the page screen (never by content), in a slot like ``[[request]]``'s.
+END_SLOT = "kiosk:end"
+END_SLOT_HTML = f'<p><a name="{END_SLOT}">\u00a0</a></p>'
+#: How tall the "More below" fade is, over the foot of the text.
+FADE_PX = 72
 
 #: How long a page's body may take to render (on a worker thread) before the
 #: page shows ``COULD_NOT_SHOW``. The shipped pages take 1-4 ms; the worst page
@@ -45,15 +63,84 @@ PREPARE_AFTER_MS = 300
 log = logging.getLogger(__name__)
 
 
+class SlotRow(QWidget):
+    """Buttons that sit in a page's text (``[[request]]``, the last page's
+    next step): one row, or one above the other where the row does not fit."""
+
+    def __init__(self, buttons: tuple[QPushButton, ...]) -> None:
+        super().__init__()
+        self.setObjectName("pageActions")
+        self.buttons = buttons
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(CONTROL_GAP)
+        self._stacked: bool | None = None
+
+    def fit(self, width: int) -> int:
+        """Arrange the buttons for ``width``; the height they need."""
+        wide = sum(b.sizeHint().width() for b in self.buttons)
+        stacked = wide + CONTROL_GAP * (len(self.buttons) - 1) > width
+        if stacked != self._stacked:
+            self._stacked = stacked
+            for b in self.buttons:
+                self._grid.removeWidget(b)
+            for n, b in enumerate(self.buttons):
+                self._grid.addWidget(b, n if stacked else 0, 0 if stacked else n)
+            self._grid.setColumnStretch(len(self.buttons), 0 if stacked else 1)
+        heights = [b.sizeHint().height() for b in self.buttons]
+        return sum(heights) + CONTROL_GAP * (len(heights) - 1) if stacked else max(heights)
+
+
+class MoreBelow(QWidget):
+    """A fade over the foot of the text and "More below": there is more to
+    scroll to. Never in the way of a finger (taps and drags go through)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("moreBelow")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.label = text_label(strings.MORE_BELOW + " \u2193", "moreBelowLabel", wrap=False)
+        self.label.setAccessibleName(strings.MORE_BELOW)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addStretch(1)
+        layout.addWidget(self.label, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # The text's own background, from clear to solid: the lines under it fade out.
+        view = self.parentWidget()
+        base = (view or self).palette().color(QPalette.ColorRole.Base)
+        clear = QColor(base)
+        clear.setAlpha(0)
+        fade = QLinearGradient(QPointF(0, 0), QPointF(0, self.height()))
+        fade.setColorAt(0.0, clear)
+        fade.setColorAt(0.6, base)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), fade)
+        painter.end()
+
+
 class PageBrowser(QTextBrowser):
     """A page's text: read-only, no selection, no context menu, nothing loaded
     from outside the page's own verified pictures, links handled by the kiosk.
 
+    A ``[[request]]`` line of the page, and on a topic's last page its end,
+    are slots: an empty paragraph the height of a row of real buttons, which
+    sit over it on the viewport and scroll with the text (one document, so
+    scrolling, reading aloud and the word highlight are as on any page).
+
     Signals:
         page_link(str): a link to another page was tapped (its key).
+        request(): "Request information" in the text was tapped.
+        topics(): "Back to topics" at the end of the last page was tapped.
     """
 
     page_link = Signal(str)
+    request = Signal()
+    topics = Signal()
 
     def __init__(self, css: str) -> None:
         super().__init__()
@@ -75,17 +162,123 @@ class PageBrowser(QTextBrowser):
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.anchorClicked.connect(self.on_anchor_clicked)
         self._images: dict[str, QImage] = {}
+        self._slots: list[tuple[QTextBlock, SlotRow]] = []
+        # Set by the page screen: a drag that starts on a button in the text
+        # scrolls it (the button takes the press before the viewport sees it).
+        self.track: Callable[[QWidget], None] | None = None
+        self.more_below = MoreBelow(self)
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._place)
+        bar.rangeChanged.connect(self._place)
+        self.document().documentLayout().documentSizeChanged.connect(self._place)
 
-    def show_page(self, rendered: Rendered) -> None:
+    def show_page(self, rendered: Rendered, *, last: bool = False) -> None:
+        """The page's text; ``last``: the topic's last page, so it ends with
+        "Request information" and "Back to topics"."""
         self._images = {name: QImage(str(path)) for name, path in rendered.images.items()}
-        self.setHtml(rendered.html)
+        self._clear_slots()
+        self.setHtml(rendered.html + (END_SLOT_HTML if last else ""))
+        self._fill_slots()
         self.verticalScrollBar().setValue(0)
+        self._place()
 
     def show_message(self, text: str) -> None:
         """A line of ours instead of the page's text ("" for none)."""
         self._images = {}
+        self._clear_slots()
         self.setHtml(f"<p>{html.escape(text)}</p>" if text else "")
         self.verticalScrollBar().setValue(0)
+        self._place()
+
+    def clear(self) -> None:
+        self._clear_slots()
+        super().clear()
+        self._place()
+
+    def slot_rows(self) -> list[SlotRow]:
+        return [row for _block, row in self._slots]
+
+    # -- the buttons in the text ------------------------------------------------------
+    def _slot_row(self, name: str) -> SlotRow:
+        ask = button(strings.REQUEST_INFO, None, "pageRequestButton")
+        ask.clicked.connect(self.request)
+        buttons: tuple[QPushButton, ...] = (ask,)
+        if name == END_SLOT:
+            back = button(strings.BACK_TO_TOPICS, "quiet", "backToTopicsButton")
+            back.clicked.connect(self.topics)
+            buttons = (ask, back)
+        row = SlotRow(buttons)
+        row.setParent(self.viewport())
+        return row
+
+    def _fill_slots(self) -> None:
+        block = self.document().firstBlock()
+        while block.isValid():
+            fragment = block.begin()
+            names = fragment.fragment().charFormat().anchorNames() if not fragment.atEnd() else []
+            name = next((n for n in names if n in (REQUEST_SLOT, END_SLOT)), None)
+            if name is not None:
+                row = self._slot_row(name)
+                if self.track is not None:
+                    for widget in row.buttons:
+                        self.track(widget)
+                row.show()
+                self._slots.append((block, row))
+            block = block.next()
+
+    def _clear_slots(self) -> None:
+        for _block, row in self._slots:
+            row.hide()
+            row.deleteLater()
+        self._slots = []
+
+    def _place(self) -> None:
+        """Each row over its slot (the slot as tall as the row needs), and
+        "More below" while the end of the text is out of view."""
+        margin = int(self.document().documentMargin())
+        width = self.viewport().width() - 2 * margin
+        scrolled = self.verticalScrollBar().value()
+        for block, row in self._slots:
+            height = row.fit(width)
+            if block.blockFormat().lineHeight() != height:
+                cursor = QTextCursor(block)
+                shape = QTextBlockFormat(block.blockFormat())
+                shape.setLineHeight(height, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+                cursor.setBlockFormat(shape)  # lays the text out again, and calls back here
+                return
+            # The slot's box (laid out on demand), less the paragraph's margin above.
+            box = self.document().documentLayout().blockBoundingRect(block)
+            top = box.top() + block.blockFormat().topMargin()
+            row.setGeometry(margin, int(top) - scrolled, width, height)
+        self._place_more_below()
+
+    def _place_more_below(self) -> None:
+        bar = self.verticalScrollBar()
+        cue = self.more_below
+        cue.label.setFont(self.font())
+        view = self.viewport().geometry()
+        height = max(FADE_PX, cue.label.sizeHint().height() + 8)
+        cue.setGeometry(view.left(), view.bottom() + 1 - height, view.width(), height)
+        cue.setVisible(bar.maximum() > 0 and bar.value() < bar.maximum())
+        cue.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._place()
+
+    def retranslate(self) -> None:
+        self.more_below.label.setText(strings.MORE_BELOW + " \u2193")
+        self.more_below.label.setAccessibleName(strings.MORE_BELOW)
+        for row in self.slot_rows():
+            labels = (strings.REQUEST_INFO, strings.BACK_TO_TOPICS)
+            for widget, text in zip(row.buttons, labels, strict=False):
+                relabel(widget, text)
+        self._place()
 
     def forget_images(self) -> None:
         self._images = {}
@@ -115,6 +308,7 @@ class PageScreen(QWidget):
     previous = Signal()
     next = Signal()
     home = Signal()
+    request = Signal()
     page_link = Signal(str)
 
     def __init__(self, config: Config, css: str) -> None:
@@ -126,17 +320,21 @@ class PageScreen(QWidget):
         self.note.hide()
         self.body = PageBrowser(css)
         self.body.page_link.connect(self.page_link)
+        self.body.request.connect(self.request)
+        self.body.topics.connect(self.home)
         # The body's render runs on a worker; the page waiting for it (None
         # when none is). A result for any other page, or one that comes after
         # the budget or a reset, is never shown.
         self.renderer = BodyRenderer(self)
         self.renderer.rendered.connect(self._on_rendered)
         self._waiting: Page | None = None
+        self._last = False  # the page shown is its topic's last
         self._budget = self._timer(self._over_budget)
         self._loading = self._timer(lambda: self.body.show_message(strings.LOADING))
         self._coming: tuple[Page, ...] = ()
         self._prepare = self._timer(self._prepare_coming)
         self.scroller = TouchScroller(self.body, swipes=True)
+        self.body.track = self.scroller.track
         self.scroller.swiped.connect(self.on_swiped)
 
         self.previous_button = button(strings.PREVIOUS, "quiet", "previousButton")
@@ -175,9 +373,10 @@ class PageScreen(QWidget):
         reading.setContentsMargins(SCREEN_MARGIN, SCREEN_MARGIN, SCREEN_MARGIN, 0)
         reading.setSpacing(ROW_GAP)
         reading.addWidget(self.title)
-        # Read aloud: hidden until app.py gives it a speech engine (after the
-        # first paint; none on a machine without one).
+        # Read aloud: its place kept, Listen hidden, until app.py's
+        # SpeechStarter finds an engine (none on a machine without one).
         self.listen = ListenControls()
+        self.listen.keep_place(speech_wanted())  # no empty place when speech is off
         self._voice = i18n.DEFAULT
         self.read_aloud = PageReader(
             None, self.listen, self.body, title=self.title.text, parent=self
@@ -208,6 +407,7 @@ class PageScreen(QWidget):
         self.scroller.stop()
         self.title.setText(page.title)
         self.title.setAccessibleName(page.title)
+        self._last = index == count - 1
         self._show_body(page)
         self.body.setAccessibleName(page.title)
         self.note.setVisible(page.fallback)
@@ -242,7 +442,7 @@ class PageScreen(QWidget):
             log.error("%s: could not be rendered: %r", page.source, exc)
             self.body.show_message(COULD_NOT_SHOW)
             return
-        self.body.show_page(rendered)
+        self.body.show_page(rendered, last=self._last)
 
     def _on_rendered(self, body: PageBody, future: Future[Rendered]) -> None:
         page = self._waiting
@@ -251,7 +451,7 @@ class PageScreen(QWidget):
         self._stop_waiting()
         error = future.exception()
         if error is None:
-            self.body.show_page(future.result())
+            self.body.show_page(future.result(), last=self._last)
         else:  # the loader's render does not raise; if it did, the page is not shown
             log.error("%s: could not be rendered: %r", page.source, error)
             self.body.show_message(COULD_NOT_SHOW)
@@ -285,6 +485,7 @@ class PageScreen(QWidget):
         relabel(self.home_button, strings.HOME)
         relabel(self.next_button, strings.NEXT)
         self.note.setText(strings.NOT_TRANSLATED)
+        self.body.retranslate()
         self.read_aloud.set_language(i18n.current())
         self._voice = i18n.current()
 

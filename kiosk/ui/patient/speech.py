@@ -11,6 +11,10 @@ Three parts, so the page screen needs only a few lines:
 - ``PageReader`` joins a reader and the controls to the page's text browser:
   it reads the title and the document's plain text and highlights the word
   being spoken (when the engine reports words), keeping it in view.
+- ``SpeechStarter`` finds out on a worker thread whether there is an engine
+  to speak with (Qt's module loads, speech-dispatcher answers), makes the
+  reader on the GUI thread only then, and tries again a minute later when
+  there is none, so a daemon that starts late still gets its Listen.
 
 ``QtTextToSpeech`` is imported on first use, not with this module: it drags in
 QtMultimedia (and PulseAudio's client library, which a bare machine may lack),
@@ -21,8 +25,11 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -35,15 +42,26 @@ from PySide6.QtCore import (
     QLocale,
     QMessageLogContext,
     QObject,
+    QSize,
     Qt,
     QTimer,
     QtMsgType,
     Signal,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QBrush, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextEdit, QWidget
 
+from kiosk.paths import resource_dir
 from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import TARGET_GAP
 from kiosk.ui.widgets import button
@@ -73,6 +91,15 @@ TERRITORIES = (
     QLocale.Country.Mexico,
 )
 DEFAULT_ENGINE_LABEL = "(Qt's default)"  # in the log, for an engine not named
+#: After a try that found no engine to speak with, the next one (no sooner).
+RETRY_MS = 60_000
+#: Making Qt's speech-dispatcher engine holds the GUI thread 1.5 to 2.5 s
+#: (measured; see docs/internals.md): it waits for a moment with no touch
+#: this long, looked at every ``QUIET_CHECK_MS``.
+QUIET_S = 5.0
+QUIET_CHECK_MS = 1000
+#: Listen's speaker (resources/icons/speaker.svg, drawn in black, tinted).
+SPEAKER_ICON = "speaker.svg"
 SPEECHD_HINT = (
     "on Debian/Ubuntu install speech-dispatcher and a voice "
     "(speech-dispatcher-espeak-ng), or run scripts/system-deps.sh run"
@@ -365,6 +392,69 @@ class Reader(QObject):
             self.on_engine_state(self._error_state)
 
 
+def configured_engine() -> str:
+    """The engine ``$KIOSK_SPEECH_ENGINE`` names ("" for Qt's default)."""
+    return os.environ.get(ENGINE_ENV, "").strip()
+
+
+def speech_wanted() -> bool:
+    """False when the clinic turned reading aloud off (``KIOSK_SPEECH_ENGINE=off``)."""
+    return configured_engine().casefold() != OFF
+
+
+def probe_engine(engine: str | None = None, answer_timeout_s: float = 2.0) -> str | None:
+    """Why no reader can be made now, or None when one can: what
+    ``Reader.create`` would find, without making the engine (which must be
+    made on the GUI thread). Safe on a worker thread: loads Qt's module, asks
+    which engines there are, says hello to speech-dispatcher with a time limit."""
+    name = engine if engine is not None else configured_engine()
+    if name.casefold() == OFF:
+        return f"{ENGINE_ENV}={name}"
+    with _qt_messages():
+        try:
+            # Here, not at the top: it drags in QtMultimedia (see the module's docstring).
+            from PySide6.QtTextToSpeech import QTextToSpeech
+        except (ImportError, OSError) as exc:
+            return f"Qt's text-to-speech cannot be loaded ({exc})"
+        engines = list(QTextToSpeech.availableEngines())
+    usable = engines if name else [e for e in engines if e != MOCK_ENGINE]
+    if not usable or (name and name not in engines):
+        return f"no text-to-speech engine {name or 'that speaks aloud'} (installed: {engines})"
+    if _uses_speechd(name) and "speechd" in engines:
+        _spawn_speechd(answer_timeout_s)
+        return speechd_not_answering(answer_timeout_s)
+    return None
+
+
+def _spawn_speechd(timeout_s: float) -> None:
+    """Start speech-dispatcher here, on the worker, when nobody listens on its
+    socket: as libspeechd would (the same command), but not inside Qt's engine
+    on the GUI thread, where it adds a second or more to the wait."""
+    path = speechd_socket()
+    program = shutil.which("speech-dispatcher")
+    if path is None or program is None:
+        return
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(path))
+            return  # it is running (whether it answers is asked next)
+        except OSError:
+            pass
+    command = [
+        program,
+        "--spawn",
+        "--communication-method",
+        "unix_socket",
+        "--socket-path",
+        str(path),
+    ]
+    try:
+        # --spawn: it forks, and this returns once the daemon is listening.
+        subprocess.run(command, capture_output=True, timeout=timeout_s * 5, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.info("read aloud: speech-dispatcher could not be started: %r", exc)
+
+
 def _uses_speechd(name: str) -> bool:
     """Is engine ``name`` ("": Qt's default) speech-dispatcher, or may it be?"""
     return sys.platform.startswith("linux") and name in ("", "speechd")
@@ -443,6 +533,22 @@ def _labels(given: Mapping[str, str] | None) -> dict[str, str]:
     return words
 
 
+def _tinted(icon: QIcon, size: QSize, colour: QColor) -> QIcon:
+    """``icon`` drawn in ``colour`` (its shape kept, its own colours dropped)."""
+    pixmap = icon.pixmap(size)
+    if pixmap.isNull():
+        return QIcon()  # no SVG support in this Qt build: Listen without a picture
+    tinted = QPixmap(pixmap.size())
+    tinted.setDevicePixelRatio(pixmap.devicePixelRatio())
+    tinted.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(tinted)
+    painter.drawPixmap(0, 0, pixmap)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(tinted.rect(), colour)
+    painter.end()
+    return QIcon(tinted)
+
+
 class ListenControls(QWidget):
     """Listen; while speaking Pause and Stop; while paused Resume and Stop.
 
@@ -483,6 +589,31 @@ class ListenControls(QWidget):
         self._can_pause = True
         self._state = SpeechState.IDLE
         self.set_state(SpeechState.IDLE)
+        # Its place is kept while there is no reader yet: the text below does
+        # not jump when Listen appears (``keep_place(False)``: speech is off).
+        self.keep_place(True)
+        # Drawn when Listen first shows: reading the SVG loads Qt's SVG
+        # library (about 7 MiB), which a kiosk without speech never needs.
+        self._speaker: QIcon | None = None
+
+    def keep_place(self, keep: bool) -> None:
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(keep)
+        self.setSizePolicy(policy)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
+            self._tint_speaker()  # high contrast: the icon follows the text's colour
+
+    def _tint_speaker(self) -> None:
+        """The speaker in Listen's text colour, as tall as a capital letter or so."""
+        if self._speaker is None:
+            return
+        side = max(16, self.listen_button.fontMetrics().height())
+        colour = self.listen_button.palette().color(QPalette.ColorRole.ButtonText)
+        self.listen_button.setIcon(_tinted(self._speaker, QSize(side, side), colour))
+        self.listen_button.setIconSize(QSize(side, side))
 
     def buttons(self) -> tuple[QPushButton, ...]:
         return (self.listen_button, self.pause_button, self.resume_button, self.stop_button)
@@ -495,6 +626,9 @@ class ListenControls(QWidget):
         """Shown only with a reader; Pause / Resume only if its engine can pause."""
         self._can_pause = can_pause
         self.set_state(self._state)
+        if available and self._speaker is None:
+            self._speaker = QIcon(str(resource_dir() / "icons" / SPEAKER_ICON))
+            self._tint_speaker()
         self.setHidden(not available)
 
     def set_state(self, state: str) -> None:
@@ -705,3 +839,102 @@ class PageReader(QObject):
             return
         bar = self.browser.verticalScrollBar()
         bar.setValue(bar.value() + top - height // 3)
+
+
+class SpeechStarter(QObject):
+    """Gives ``reader_for`` a reader when there is an engine to speak with,
+    without keeping the GUI thread waiting for one that is slow or missing.
+
+    Each try: ``probe`` on a worker thread (see ``probe_engine``); when it
+    finds nothing wrong, ``make`` on the GUI thread (Qt's engine must live
+    there, for its signals), at a quiet moment (``quiet()``: nobody has
+    touched the screen for a while), since making it holds the GUI thread. A
+    try that finds no engine, or a ``make`` that returns None, is tried again
+    ``retry_ms`` later (``clock`` is the monotonic clock, for tests): never
+    sooner, and never two at once.
+
+    Signals:
+        ready(object): a ``Reader`` was made.
+    """
+
+    ready = Signal(object)
+    _probed = Signal(object)  # from the worker thread: why not, or None
+
+    def __init__(
+        self,
+        make: Callable[[], Reader | None],
+        probe: Callable[[], str | None] = probe_engine,
+        *,
+        quiet: Callable[[], bool] = lambda: True,
+        retry_ms: int = RETRY_MS,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._make = make
+        self._quiet = quiet
+        self._probe = probe
+        self._retry_ms = retry_ms
+        self._clock = clock
+        self._last_try: float | None = None
+        self._busy = False
+        self._done = False
+        self._last_why: str | None = None
+        self.tries = 0
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.timeout.connect(self.start)
+        # Between a probe that found an engine and a quiet moment to make it.
+        self.quiet_timer = QTimer(self)
+        self.quiet_timer.setInterval(QUIET_CHECK_MS)
+        self.quiet_timer.timeout.connect(self._make_when_quiet)
+        # Queued: the worker emits, the GUI thread runs the slot.
+        self._probed.connect(self._on_probed, Qt.ConnectionType.QueuedConnection)
+
+    def start(self) -> None:
+        """A try now, unless one is running, a reader was made, or the last
+        try was less than ``retry_ms`` ago (then the retry waits its turn)."""
+        if self._busy or self._done:
+            return
+        now = self._clock()
+        if self._last_try is not None:
+            wait_ms = int((self._last_try + self._retry_ms / 1000 - now) * 1000)
+            if wait_ms > 0:
+                self.retry_timer.start(wait_ms)
+                return
+        self._busy = True
+        self._last_try = now
+        self.tries += 1
+        threading.Thread(target=self._run_probe, name="speech-probe", daemon=True).start()
+
+    def _run_probe(self) -> None:
+        try:
+            why = self._probe()
+        except Exception as exc:  # a probe must not take the kiosk down with it
+            why = f"the engine could not be probed: {exc!r}"
+        self._probed.emit(why)
+
+    def _on_probed(self, why: str | None) -> None:
+        if why is None:
+            self.quiet_timer.start()
+            self._make_when_quiet()
+            return
+        self._busy = False
+        if why != self._last_why:  # a machine with no engine says so once, not every minute
+            log.info(
+                "read aloud: not yet (%s); trying again every %d s", why, self._retry_ms // 1000
+            )
+        self._last_why = why
+        self.retry_timer.start(self._retry_ms)
+
+    def _make_when_quiet(self) -> None:
+        if not self._quiet():
+            return  # someone is tapping: not now
+        self.quiet_timer.stop()
+        self._busy = False
+        reader = self._make()
+        if reader is None:
+            self.retry_timer.start(self._retry_ms)
+            return
+        self._done = True
+        self.ready.emit(reader)
