@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -303,6 +302,7 @@ class RequestScreen(QWidget):
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._on_focus_changed)
         self._update_count()
+        self._on_method_changed()
         self.go_to(0)
 
     # -- building -------------------------------------------------------------
@@ -335,7 +335,8 @@ class RequestScreen(QWidget):
         self.message_edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.message_edit.textChanged.connect(self._update_count)
         self.message_edit.textChanged.connect(self._recheck)
-        self._tap_to_focus.watch(self.message_edit, self.message_edit.viewport())
+        for receiver in (self.message_edit, self.message_edit.viewport()):
+            self._tap_to_focus.watch(self.message_edit, receiver)
         self.methods = Choices(
             [(m.value, strings.METHOD_LABELS[m.value]) for m in Method], "methodChoices"
         )
@@ -712,7 +713,11 @@ class RequestScreen(QWidget):
         its field; with nothing left, it goes."""
         count = len(self._shown)
         if self.bottom.isVisible():  # the bar shrinks by what goes: the viewport grows
-            going = [i for k, i in self.fix_items.items() if i.isVisible() and k not in self._shown]
+            going: list[QWidget] = [
+                item
+                for key, item in self.fix_items.items()
+                if item.isVisible() and key not in self._shown
+            ]
             if not count and self.fix_count.isVisible():
                 going.append(self.fix_count)
             self._hold_position(sum(widget.height() + FORM_GAP for widget in going))
@@ -773,8 +778,21 @@ class RequestScreen(QWidget):
         room below the content, so the scroll position is not pulled back and
         what the finger is about to tap stays where it is. The room goes as
         the patient scrolls up (``_trim_reserve``) or changes step."""
-        if growth > 0:
-            self._reserve.setFixedHeight(self._reserve.height() + growth)
+        if growth <= 0:
+            return
+        self._reserve.setFixedHeight(self._reserve.height() + growth)
+        # Now, not on a later pass of the event loop (when the viewport has
+        # already grown and pulled the scroll position back): each layout from
+        # the room outwards takes it, and the column grows by it.
+        widget = self._reserve.parentWidget()
+        while widget is not None and widget is not self.scroll_area.viewport():
+            layout = widget.layout()
+            if layout is not None:
+                layout.activate()
+            widget = widget.parentWidget()
+        column = self.scroll_area.widget()
+        assert column is not None
+        column.resize(column.width(), column.height() + growth)
 
     def _trim_reserve(self, value: int) -> None:
         """Keep only the room the scroll position needs (none once the patient
