@@ -513,7 +513,7 @@ class RequestScreen(QWidget):
         self._tap_to_focus.watch(edit, edit)
         return edit
 
-    def _build_thanks(self) -> QWidget:
+    def _build_thanks(self) -> QScrollArea:
         view = QWidget()
         view.setObjectName("thanksView")
         layout = QVBoxLayout(view)
@@ -542,7 +542,16 @@ class RequestScreen(QWidget):
         self.done_button.clicked.connect(self.finished)
         layout.addLayout(centred(self.done_button))
         layout.addStretch(2)
-        return view
+        # In a scroll area: the views share one stack, and the thank-you's
+        # height at the largest text must not become the form's least height
+        # (with the keyboard open, that would push the window past the screen).
+        area = QScrollArea()
+        area.setObjectName("thanksScroll")
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area.setWidgetResizable(True)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setWidget(view)
+        return area
 
     # -- content --------------------------------------------------------------
     def set_library(self, library: Library) -> None:
