@@ -216,16 +216,14 @@ class AnswerRow(QWidget):
         self.answer.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.change = button(strings.CHANGE, "quiet", "changeAnswer")
         self.change.setAccessibleDescription(question)  # which "Change", for a screen reader
-        column = QVBoxLayout()
-        column.setSpacing(4)
+        # One column, "Change" under the answer (as GOV.UK on a phone): a
+        # wrapped label beside a button is given a little less height than it needs.
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
         column.addWidget(self.question)
         column.addWidget(self.answer)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # its rule below
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, FORM_GAP)
-        row.setSpacing(FORM_GAP * 2)
-        row.addLayout(column, 1)
-        row.addWidget(self.change, 0, Qt.AlignmentFlag.AlignVCenter)
+        column.addWidget(self.change, 0, Qt.AlignmentFlag.AlignLeft)
 
 
 class RequestScreen(QWidget):
