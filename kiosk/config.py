@@ -49,7 +49,8 @@ class Config:
     text_scale: float = 1.0
     region: str = "US"
     keyboard: str = "built-in"
-    thank_you_seconds: int = 8
+    thank_you_seconds: int = 12
+    reply_time: str = "within one working day"
     staff_gesture: str = "hold-name"
     staff_hold_seconds: int = 3
     staff_lock_seconds: int = 120
@@ -267,8 +268,18 @@ SETTINGS: tuple[Setting, ...] = (
         "thank_you_seconds",
         "thank_you_seconds",
         int,
-        "Seconds the thank-you shows after a request is saved, before the kiosk goes home.",
-        _between(3, 60),
+        "Seconds the thank-you shows after a request is saved, before the kiosk goes home "
+        "(at least 12: long enough to read; Done goes sooner).",
+        _between(12, 120),
+    ),
+    Setting(
+        "form",
+        "reply_time",
+        "reply_time",
+        str,
+        'When a patient can expect to hear from the clinic, as the thank-you ends "You can '
+        'expect to hear from us ...": "within one working day", "by the end of the week".',
+        _text(80, required=True),
     ),
     Setting(
         "staff",

@@ -2,8 +2,9 @@
 
     python scripts/preview.py SCREEN [--text-scale F]
 
-SCREEN: home, home-read, home-scrolled, page:N, request, request-typing,
-keyboard-accents, request-errors, request-failed, request-leave, thanks, crisis,
+SCREEN: home, home-read, home-scrolled, page:N, request, request:1..4 (a step
+of the form, filled in so far), request-typing, keyboard-accents,
+request-errors, request-failed, request-leave, thanks, thanks-email, crisis,
 idle or notice; staff screens (staff-pin, staff-panel, ...: see
 scripts/preview_staff.py).
 
@@ -86,11 +87,13 @@ def main() -> int:
 
         window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
 
-    def fill_good_form() -> None:
-        window.show_request()
+    def fill_good_form(method: str = "text") -> None:
+        window.show_request(window.library.topics[0].topic_id)
         form.name_edit.setText("Ana López")
-        form.phone_edit.setText("(801) 555-0100")
-        form.methods.set_value("text")
+        form.methods.set_value(method)
+        form.phone_edit.setText("8015550100")
+        form.email_edit.setText("ana.lopez@example.com")
+        form.message_edit.setPlainText("Can I bring my husband to the first appointment?")
         form.consent.setChecked(True)
 
     def go() -> None:
@@ -102,9 +105,14 @@ def main() -> int:
                 window.page.read_aloud.read()
         elif screen == "request":
             window.show_request()
+        elif screen.startswith("request:"):
+            fill_good_form()
+            form.go_to(int(screen.split(":")[1]) - 1)
         elif screen == "request-typing":
             window.show_request(window.library.topics[0].topic_id)
             form.name_edit.setText("Ana López")
+            form.methods.set_value("text")
+            form.go_to(1)
             form.phone_edit.setFocus()
             form.phone_edit.setText("(801) 555-01")
         elif screen == "keyboard-accents":
@@ -115,10 +123,12 @@ def main() -> int:
                 form.keyboard.key("áé").click()
         elif screen == "request-errors":
             window.show_request()
+            form.methods.set_value("email")
             form.email_edit.setText("ana@example")
             form.send()
         elif screen == "request-failed":
             fill_good_form()
+            form.go_to(3)
             store.close()  # the next save fails as with a broken disk
             form.send()
             form.scroll_area.verticalScrollBar().setValue(10_000)
@@ -126,8 +136,8 @@ def main() -> int:
             window.show_request()
             form.name_edit.setText("Ana López")
             form.leave()
-        elif screen == "thanks":
-            fill_good_form()
+        elif screen in ("thanks", "thanks-email"):
+            fill_good_form("email" if screen == "thanks-email" else "text")
             form.send()
         elif screen == "home-read":  # two pages read, then home: ticks and "Continue"
             for page in window.library.topics[0].pages[1:3]:

@@ -35,7 +35,7 @@ countdown_seconds = 20
 scale = 1.15
 [form]
 keyboard = "system"
-thank_you_seconds = 5
+thank_you_seconds = 15
 """
     config, problems = parse_config(text, HERE)
     assert problems == []
@@ -45,7 +45,7 @@ thank_you_seconds = 5
     assert config.colours.accent == Config().colours.accent
     assert (config.idle_seconds, config.countdown_seconds) == (120, 20)
     assert config.text_scale == pytest.approx(1.15)
-    assert (config.region, config.keyboard, config.thank_you_seconds) == ("MX", "system", 5)
+    assert (config.region, config.keyboard, config.thank_you_seconds) == ("MX", "system", 15)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ thank_you_seconds = 5
             "[form]\nthank_you_seconds = 1\n",
             "form.thank_you_seconds",
             2,
-            "between 3",
+            "between 12",
             "thank_you_seconds",
         ),
     ],

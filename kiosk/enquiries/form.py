@@ -168,6 +168,23 @@ def _check_phone(text: str, region: str) -> tuple[str, str | None]:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
 
 
+def phone_for_display(text: str, region: str) -> str:
+    """A phone number written as people in ``region`` write it ("(801) 555-0100"),
+    or in international form when it is from elsewhere; ``text`` as given when
+    it is not a valid number (shown back to the patient, never rewritten in storage)."""
+    import phonenumbers  # its metadata is large: loaded when a number is shown
+
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_valid_number(number):
+        return text
+    home = phonenumbers.region_code_for_number(number) == region
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(number, style.NATIONAL if home else style.INTERNATIONAL)
+
+
 def _check_email(text: str) -> tuple[str, str | None]:
     from email_validator import EmailNotValidError, validate_email
 
@@ -195,7 +212,8 @@ def check(form: FormInput, region: str = "US") -> tuple[Enquiry | None, dict[str
 
     phone_text, email_text = _trim(form.phone), _trim(form.email)
     phone = email = ""
-    if not phone_text and not email_text:
+    if not phone_text and not email_text and form.method is None:
+        # With a method chosen, its own message says which detail is missing.
         problems["phone"] = REACH_MISSING
     if phone_text:
         phone, problem = _check_phone(phone_text, region)

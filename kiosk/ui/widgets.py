@@ -289,13 +289,6 @@ class Choices(QWidget):
             choice.setChecked(False)
         self._group.setExclusive(True)
 
-    def set_offered(self, value: str, offered: bool) -> None:
-        """Enable or disable one choice; a disabled choice is never left chosen."""
-        choice = self._buttons[value]
-        choice.setEnabled(offered)
-        if not offered and choice.isChecked():
-            self.set_value("")
-
     def _relayout(self) -> None:
         count = len(self._buttons)
         if not count:

@@ -220,9 +220,7 @@ def test_a_missing_fuzzy_or_wrong_translation_is_caught() -> None:
     spanish = read(LOCALE / "es" / "LC_MESSAGES" / "patient.po")
     get(spanish, "Close").string = ""
     get(spanish, "Previous").flags.add("fuzzy")
-    get(
-        spanish, "Thank you, we will contact you by {method}."
-    ).string = "Gracias. Nos comunicaremos con usted por {metodo}."
+    get(spanish, "We will text you at {phone}.").string = "Le enviaremos un mensaje al {telefono}."
     plural = next(m for m in spanish if m.pluralizable)
     plural.string = (forms(plural.string)[0], "")
     assert untranslated(spanish) == [
@@ -231,7 +229,7 @@ def test_a_missing_fuzzy_or_wrong_translation_is_caught() -> None:
         f"not translated: {singular(plural)!r}",
     ]
     assert wrong_placeholders(spanish) == [
-        "placeholders should be ['method']: 'Thank you, we will contact you by {method}.'",
+        "placeholders should be ['phone']: 'We will text you at {phone}.'",
         f"placeholders should be ['seconds']: {singular(plural)!r}",
     ]
 

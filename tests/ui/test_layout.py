@@ -42,6 +42,9 @@ SCREENS = [
     "long page",
     "last page",
     "request",
+    "request contact",
+    "request details",
+    "request check",
     "request typing",
     "request accents",
     "request mistakes",
@@ -78,8 +81,16 @@ def _open(window: KioskWindow, screen: str, library: Library) -> QWidget:
         window.show_page(pages[-1].key)
     elif screen == "request":
         window.show_request()
+    elif screen in ("request contact", "request details", "request check"):
+        window.show_request()
+        form = window.request
+        form.name_edit.setText("Ana López")
+        form.methods.set_value("text")
+        form.phone_edit.setText("8015550100")
+        form.go_to(("request contact", "request details", "request check").index(screen) + 1)
     elif screen == "request typing":
         window.show_request()
+        window.request.go_to(2)
         window.request.message_edit.setFocus()
     elif screen == "request accents":
         window.show_request()
@@ -89,13 +100,13 @@ def _open(window: KioskWindow, screen: str, library: Library) -> QWidget:
         keyboard.key("áé").click()
     elif screen == "request mistakes":
         window.show_request()
-        window.request.send()
+        window.request.send()  # every step's mistakes: the bar lists three
     elif screen == "thank you":
         window.show_request()
-        window.request.thanks_text.setText(
-            strings.THANK_YOU.format(method=strings.METHOD_PHRASES["text"])
-        )
-        window.request.views.setCurrentWidget(window.request.thanks_view)
+        form = window.request
+        form.thanks_text.setText(strings.THANK_YOU_TEXT.format(phone="(801) 555-0100"))
+        form.thanks_when.setText(strings.THANK_YOU_WHEN.format(reply_time="within one working day"))
+        form.views.setCurrentWidget(form.thanks_view)
     elif screen == "leave form":
         window.show_request()
         window.request.name_edit.setText("Ana")

@@ -73,20 +73,12 @@ class PatientWords(Words, domain="patient"):
     FIELD_NAME = N_("Your name")
     FIELD_PHONE = N_("Phone number")
     FIELD_EMAIL = N_("Email address")
-    FIELD_REACH_HINT = N_("Give a phone number, an email address, or both.")
     FIELD_METHOD = N_("How should we contact you?")
-    FIELD_METHOD_HINT = N_("Call and Text need a phone number; Email needs an email address.")
     METHOD_LABELS: ClassVar[dict[str, str]] = {
-        # Translators: the choices "Call", "Text", "Email" (named again in the hint above).
+        # Translators: the choices "Call", "Text", "Email".
         "call": NC_("contact method", "Call"),
         "text": NC_("contact method", "Text"),
         "email": NC_("contact method", "Email"),
-    }
-    METHOD_PHRASES: ClassVar[dict[str, str]] = {
-        # Translators: ends "Thank you, we will contact you by {method}."
-        "call": NC_("contact by", "phone call"),
-        "text": NC_("contact by", "text message"),
-        "email": NC_("contact by", "email"),
     }
     FIELD_BEST_TIME = N_("Best time to reach you")
     BEST_TIME_LABELS: ClassVar[dict[str, str]] = {
@@ -106,11 +98,9 @@ class PatientWords(Words, domain="patient"):
         "and only the clinic's staff can open them, to contact you about this request."
     )
     SEND = N_("Send request")
-    CHECK_FIELDS = N_("Some details need another look. Please see the messages above.")
     SAVE_FAILED = N_("We couldn't save your request. Please tell the front desk.")
     REQUESTS_PAUSED = N_("We can't take requests right now. Please ask at the front desk.")
     THANK_YOU_TITLE = N_("Your request is saved")
-    THANK_YOU = N_("Thank you, we will contact you by {method}.")
     THANK_YOU_BACK = N_("This screen goes back to the start in a few seconds.")
     DONE = N_("Done")
     LEAVE_TITLE = N_("Leave this form?")
@@ -137,6 +127,26 @@ class PatientWords(Words, domain="patient"):
         "CONSENT_MISSING": N_("Please tick this box, so the clinic may contact you."),
     }
     CLEAR_AND_LEAVE = N_("Clear and go home")
+
+    # -- the request form in steps, its check page and thank-you (issue 11) ----
+    # Translators: above each step of the request form ("Step 2 of 4").
+    STEP_OF = N_("Step {index} of {count}")
+    CONTINUE = N_("Continue")
+    BACK = N_("Back")
+    CHECK_TITLE = N_("Check your answers")
+    # Translators: a button beside each answer on the check page; it goes back to that question.
+    CHANGE = N_("Change")
+    # Translators: an answer on the check page, like "Text: (801) 555-0100".
+    ANSWER_CONTACT = N_("{method}: {detail}")
+    NO_MESSAGE = N_("No message")
+    # Translators: an item of the list of things to fix; it goes to the consent tick box.
+    FIX_CONSENT = N_("Permission to contact you")
+    THANK_YOU_CALL = N_("We will call you at {phone}.")
+    THANK_YOU_TEXT = N_("We will text you at {phone}.")
+    THANK_YOU_EMAIL = N_("We will email you at {email}.")
+    # Translators: {reply_time} is the clinic's own words from its settings,
+    # like "within one working day" (not translated).
+    THANK_YOU_WHEN = N_("You can expect to hear from us {reply_time}.")
 
     # -- the on-screen keyboard's special keys (kiosk/ui/keyboard.py) ---------
     # Translators: a key of the on-screen keyboard: seven letters at most.
@@ -187,6 +197,12 @@ class PatientWords(Words, domain="patient"):
     LOADING = N_("Loading…")
 
     # -- words with a number: one ngettext call each ----------------------------
+    def things_to_fix(self, count: int) -> str:
+        """The request form's bottom banner: "1 thing to fix", "2 things to fix"."""
+        return self.ngettext("{count} thing to fix", "{count} things to fix", count).format(
+            count=count
+        )
+
     def still_there_body(self, seconds: int) -> str:
         """The idle countdown: "... in 1 second.", "... in 5 seconds."."""
         return self.ngettext(

@@ -1,4 +1,12 @@
-"""The "Request information" screen: a touch form, its keyboard, the thank-you.
+"""The "Request information" screen: a touch form in four short steps, its
+keyboard, the thank-you.
+
+The steps follow the GOV.UK "one thing per page" pattern: your name; how we
+should contact you (Call / Text / Email, then only the detail that choice
+needs); best time, topic and an optional message; check your answers (each
+with "Change"), consent and Send. Every step is a panel of one scrolling
+column, shown one at a time: Back and Change only switch panels, so nothing
+typed is ever lost between steps.
 
 What the patient types lives only in these widgets until Send; the checks are
 ``kiosk.enquiries.form.check`` and the saving is ``kiosk.enquiries.store.EnquiryStore.save``,
@@ -13,15 +21,17 @@ import logging
 import traceback
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QClipboard, QGuiApplication, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QClipboard, QGuiApplication, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
@@ -31,7 +41,17 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Config
 from kiosk.content import Library
-from kiosk.enquiries.form import MAX_MESSAGE, PROBLEMS, BestTime, FormInput, Method, check
+from kiosk.enquiries.form import (
+    MAX_MESSAGE,
+    METHOD_NEEDS_EMAIL,
+    METHOD_NEEDS_PHONE,
+    PROBLEMS,
+    BestTime,
+    FormInput,
+    Method,
+    check,
+    phone_for_display,
+)
 from kiosk.enquiries.store import EnquiryStore, StoreError
 from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import FORM_GAP, FORM_WIDTH, SCREEN_MARGIN
@@ -44,13 +64,35 @@ log = logging.getLogger(__name__)
 
 #: The core's English message → its name in ``strings.FORM_PROBLEMS``.
 PROBLEM_NAMES = {message: name for name, message in PROBLEMS.items()}
-#: Said when the form opens and no request can be saved (issue 18: a disk
-#: remounted read-only); the lead moves it into strings.py.
 OTHER_TOPIC = "_other"  # topic folders never start with "_" (the loader skips them)
 VISIBLE_MARGIN = 24  # px kept between a focused field and the keyboard
 
 # So that a system keyboard neither suggests nor learns what a patient types.
 _PRIVATE_INPUT = Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhSensitiveData
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of the form: its name, and the fields whose problems it shows
+    (by the names ``check()`` reports them under)."""
+
+    key: str
+    fields: tuple[str, ...]
+
+
+STEPS = (
+    Step("name", ("name",)),
+    Step("contact", ("method", "phone", "email")),
+    Step("details", ("best_time", "topic", "message")),
+    Step("check", ("consent",)),
+)
+CHECK_STEP = len(STEPS) - 1
+#: A method's missing detail is said under the detail's own field, where it is typed.
+_NEEDS = {METHOD_NEEDS_PHONE: "phone", METHOD_NEEDS_EMAIL: "email"}
+
+
+def step_of(field: str) -> int:
+    return next(index for index, step in enumerate(STEPS) if field in step.fields)
 
 
 class ConsentBox(QCheckBox):
@@ -101,7 +143,7 @@ class ConsentBox(QCheckBox):
 class Field(QWidget):
     """A labelled control with its error message below it, in words."""
 
-    def __init__(self, label: str, control: QWidget, object_name: str, hint: str = "") -> None:
+    def __init__(self, label: str, control: QWidget, object_name: str) -> None:
         super().__init__()
         self.setObjectName(object_name)
         self.control = control
@@ -113,8 +155,6 @@ class Field(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.label)
-        if hint:
-            layout.addWidget(text_label(hint, "fieldHint"))
         layout.addWidget(control)
         self.error = text_label("", "fieldError")
         self.error.setAccessibleName("")
@@ -137,8 +177,57 @@ class Field(QWidget):
         style.polish(self.control)
 
 
+class TapToFocus(QObject):
+    """Focuses a text field on a tap's release, never on the press: a drag that
+    starts on a field scrolls the form (``TouchScroller`` eats the drag's
+    release) and opens no keyboard.
+
+    Installed on a field before the scroller tracks it, so that it runs after
+    the scroller (Qt calls the filter installed last first) and sees only the
+    releases the scroller let through: those of taps."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._fields: dict[QObject, QWidget] = {}
+
+    def watch(self, field: QWidget, receiver: QWidget) -> None:
+        """Focus ``field`` on a tap on ``receiver`` (the field, or a text box's viewport)."""
+        field.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # no focus on the press
+        self._fields[receiver] = field
+        receiver.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            field = self._fields.get(watched)
+            if field is not None and field.isEnabled() and not field.hasFocus():
+                field.setFocus(Qt.FocusReason.MouseFocusReason)
+        return False
+
+
+class AnswerRow(QWidget):
+    """One answer on the check page: the question, the answer, and "Change"."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.setObjectName("answerRow")
+        self.question = text_label(question, "answerQuestion")
+        self.answer = text_label("", "answerText")
+        # A long word (an email address) wraps or is cut, never widens the form.
+        self.answer.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.change = button(strings.CHANGE, "quiet", "changeAnswer")
+        self.change.setAccessibleDescription(question)  # which "Change", for a screen reader
+        # One column, "Change" under the answer (as GOV.UK on a phone): a
+        # wrapped label beside a button is given a little less height than it needs.
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        column.addWidget(self.question)
+        column.addWidget(self.answer)
+        column.addWidget(self.change, 0, Qt.AlignmentFlag.AlignLeft)
+
+
 class RequestScreen(QWidget):
-    """The request form, and the thank-you that follows a saved request.
+    """The request form, step by step, and the thank-you that follows a saved request.
 
     Signals:
         home(): the Home button.
@@ -165,6 +254,11 @@ class RequestScreen(QWidget):
         self._form_key = uuid.uuid4().hex
         self._sending = False
         self._topic_preset = True  # the topic chosen is ours, not the patient's, until they tap
+        self.step = 0
+        self._return_to_check = False  # came by "Change": Continue goes back to the check page
+        #: The messages showing, by field (the core's English): each is checked
+        #: again at every change and goes the moment its cause is fixed.
+        self._shown: dict[str, str] = {}
 
         self.views = QStackedWidget()
         self.form_view = self._build_form()
@@ -205,13 +299,14 @@ class RequestScreen(QWidget):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._on_focus_changed)
-        self._update_methods()
         self._update_count()
+        self._on_method_changed()
+        self.go_to(0)
 
     # -- building -------------------------------------------------------------
     def _build_form(self) -> QWidget:
-        """The form: its controls, each in a labelled field, in a scrolling
-        column; Home and Send in a bar below."""
+        """The steps, each a panel of one scrolling column; the list of things
+        to fix, Home, Back and Continue (or Send) in a bar below."""
         self._make_controls()
         self.fields = self._make_fields()
         self.scroll_area = self._make_scroll_area(self._make_column())
@@ -227,6 +322,7 @@ class RequestScreen(QWidget):
 
     def _make_controls(self) -> None:
         """What the patient types in and taps: the edits, the choices, consent."""
+        self._tap_to_focus = TapToFocus(self)
         self.name_edit = self._line_edit("nameEdit")
         self.phone_edit = self._line_edit("phoneEdit", Qt.InputMethodHint.ImhDialableCharactersOnly)
         self.email_edit = self._line_edit("emailEdit", Qt.InputMethodHint.ImhEmailCharactersOnly)
@@ -236,30 +332,31 @@ class RequestScreen(QWidget):
         self.message_edit.setInputMethodHints(_PRIVATE_INPUT)
         self.message_edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.message_edit.textChanged.connect(self._update_count)
+        self.message_edit.textChanged.connect(self._recheck)
+        for receiver in (self.message_edit, self.message_edit.viewport()):
+            self._tap_to_focus.watch(self.message_edit, receiver)
         self.methods = Choices(
             [(m.value, strings.METHOD_LABELS[m.value]) for m in Method], "methodChoices"
         )
+        for choice in self.methods.buttons():
+            # toggled, not picked: a method set by the program shows its field too.
+            choice.toggled.connect(self._on_method_changed)
         self.best_times = Choices(
             [(t.value, strings.BEST_TIME_LABELS[t.value]) for t in BestTime], "timeChoices"
         )
         self.topics = Choices([], "topicChoices")
         self.topics.picked.connect(self._on_topic_picked)
         self.consent = ConsentBox(strings.CONSENT)
-        self.phone_edit.textChanged.connect(self._update_methods)
-        self.email_edit.textChanged.connect(self._update_methods)
+        self.consent.toggled.connect(self._recheck)
 
     def _make_fields(self) -> dict[str, Field]:
-        """Each control with its label, hint and error message, by the name
-        ``check()`` reports problems under; the message's count below its box."""
+        """Each control with its label and error message, by the name ``check()``
+        reports problems under; the message's count below its box."""
         fields = {
             "name": Field(strings.FIELD_NAME, self.name_edit, "nameField"),
-            "phone": Field(
-                strings.FIELD_PHONE, self.phone_edit, "phoneField", strings.FIELD_REACH_HINT
-            ),
+            "method": Field(strings.FIELD_METHOD, self.methods, "methodField"),
+            "phone": Field(strings.FIELD_PHONE, self.phone_edit, "phoneField"),
             "email": Field(strings.FIELD_EMAIL, self.email_edit, "emailField"),
-            "method": Field(
-                strings.FIELD_METHOD, self.methods, "methodField", strings.FIELD_METHOD_HINT
-            ),
             "best_time": Field(strings.FIELD_BEST_TIME, self.best_times, "timeField"),
             "topic": Field(strings.FIELD_TOPIC, self.topics, "topicField"),
             "message": Field(strings.FIELD_MESSAGE, self.message_edit, "messageField"),
@@ -269,12 +366,12 @@ class RequestScreen(QWidget):
         self.count_label = text_label("", "messageCount")
         message_layout = fields["message"].layout()
         assert isinstance(message_layout, QVBoxLayout)
-        message_layout.insertWidget(3, self.count_label)
+        message_layout.insertWidget(2, self.count_label)
         return fields
 
     def _make_column(self) -> QWidget:
-        """The title, the fields in order and the privacy note, in a column
-        of at most ``FORM_WIDTH``, centred."""
+        """ "Step 2 of 4", the title and the steps' panels (one showing) in a
+        column of at most ``FORM_WIDTH``, centred."""
         inner = QWidget()
         inner.setObjectName("requestInner")
         column = QVBoxLayout(inner)
@@ -282,12 +379,32 @@ class RequestScreen(QWidget):
             SCREEN_MARGIN + 8, SCREEN_MARGIN, SCREEN_MARGIN + 8, SCREEN_MARGIN
         )
         column.setSpacing(FORM_GAP * 2)
+        self.step_label = text_label("", "formStep")
+        column.addWidget(self.step_label)
         column.addWidget(text_label(strings.REQUEST_TITLE, "pageTitle"))
-        column.addWidget(text_label(strings.REQUEST_INTRO, "formIntro"))
-        for key in ("name", "phone", "email", "method", "best_time", "topic", "message"):
-            column.addWidget(self.fields[key])
-        column.addWidget(self.fields["consent"])
-        column.addWidget(text_label(strings.PRIVACY_NOTE, "privacyNote"))
+        self.panels = [
+            self._panel(
+                # The privacy sentence comes before the first field, not after Send.
+                text_label(strings.REQUEST_INTRO, "formIntro"),
+                text_label(strings.PRIVACY_NOTE, "privacyNote"),
+                self.fields["name"],
+            ),
+            self._panel(self.fields["method"], self.fields["phone"], self.fields["email"]),
+            self._panel(self.fields["best_time"], self.fields["topic"], self.fields["message"]),
+            self._panel(
+                text_label(strings.CHECK_TITLE, "checkTitle"),
+                *self._make_answers(),
+                self.fields["consent"],
+            ),
+        ]
+        for panel in self.panels:
+            column.addWidget(panel)
+        # Room held below the content while the viewport grows (the keyboard or
+        # the list of things to fix goes), so nothing under the finger moves.
+        self._reserve = QWidget()
+        self._reserve.setObjectName("requestInner")
+        self._reserve.setFixedHeight(0)
+        column.addWidget(self._reserve)
         column.addStretch(1)
         holder = QWidget()
         holder.setObjectName("requestInner")
@@ -299,6 +416,30 @@ class RequestScreen(QWidget):
         outer.setLayout(centred(holder, FORM_WIDTH))
         return outer
 
+    @staticmethod
+    def _panel(*widgets: QWidget) -> QWidget:
+        panel = QWidget()
+        panel.setObjectName("requestInner")
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(FORM_GAP * 2)
+        for widget in widgets:
+            layout.addWidget(widget)
+        return panel
+
+    def _make_answers(self) -> list[AnswerRow]:
+        """The check page's rows, each with "Change" going to its step."""
+        self.answers = {
+            "name": AnswerRow(strings.FIELD_NAME),
+            "method": AnswerRow(strings.FIELD_METHOD),
+            "best_time": AnswerRow(strings.FIELD_BEST_TIME),
+            "topic": AnswerRow(strings.FIELD_TOPIC),
+            "message": AnswerRow(strings.FIELD_MESSAGE),
+        }
+        for key, row in self.answers.items():
+            row.change.clicked.connect(lambda _checked=False, key=key: self.change(key))
+        return list(self.answers.values())
+
     def _make_scroll_area(self, column: QWidget) -> QScrollArea:
         """The column scrolls, by finger too, wherever the finger lands."""
         area = QScrollArea()
@@ -307,17 +448,35 @@ class RequestScreen(QWidget):
         area.setWidgetResizable(True)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setWidget(column)
+        area.verticalScrollBar().valueChanged.connect(self._trim_reserve)
         self.scroller = TouchScroller(area)
         for widget in column.findChildren(QWidget):
             self.scroller.track(widget)
         return area
 
     def _make_bottom_bar(self) -> QWidget:
-        """A notice ("Please check..."), then Home and Send."""
+        """A notice ("We couldn't save..."), the things left to fix (each goes
+        to its field), then Home, Back and Continue or Send."""
         self.notice = text_label("", "formNotice")
         self.notice.hide()
+        self.fix_count = text_label("", "formNotice")
+        self.fix_count.hide()
+        self.fix_items: dict[str, QPushButton] = {}
+        items = QVBoxLayout()
+        items.setSpacing(FORM_GAP)
+        for key, field in self.fields.items():
+            label = field.label.text() or strings.FIX_CONSENT
+            item = button(label, "quiet", "fixItem")
+            item.clicked.connect(lambda _checked=False, key=key: self.go_to_field(key))
+            item.hide()
+            self.fix_items[key] = item
+            items.addWidget(item, 0, Qt.AlignmentFlag.AlignLeft)
         self.home_button = button(strings.HOME, "quiet", "requestHome")
         self.home_button.clicked.connect(self.leave)
+        self.back_button = button(strings.BACK, "quiet", "requestBack")
+        self.back_button.clicked.connect(self.back)
+        self.continue_button = button(strings.CONTINUE, "big", "continueButton")
+        self.continue_button.clicked.connect(self.next_step)
         self.send_button = button(strings.SEND, "big", "sendButton")
         self.send_button.clicked.connect(self.send)
         bar = QWidget()
@@ -327,10 +486,14 @@ class RequestScreen(QWidget):
         bottom.setContentsMargins(SCREEN_MARGIN, FORM_GAP, SCREEN_MARGIN, FORM_GAP)
         bottom.setSpacing(FORM_GAP)
         bottom.addWidget(self.notice)
+        bottom.addWidget(self.fix_count)
+        bottom.addLayout(items)
         row = QHBoxLayout()
         row.setSpacing(FORM_GAP * 2)
         row.addWidget(self.home_button)
+        row.addWidget(self.back_button)
         row.addStretch(1)
+        row.addWidget(self.continue_button)
         row.addWidget(self.send_button)
         bottom.addLayout(row)
         return bar
@@ -344,9 +507,11 @@ class RequestScreen(QWidget):
         edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         edit.setClearButtonEnabled(False)
         edit.returnPressed.connect(self.focus_next_field)
+        edit.textChanged.connect(self._recheck)
+        self._tap_to_focus.watch(edit, edit)
         return edit
 
-    def _build_thanks(self) -> QWidget:
+    def _build_thanks(self) -> QScrollArea:
         view = QWidget()
         view.setObjectName("thanksView")
         layout = QVBoxLayout(view)
@@ -354,17 +519,37 @@ class RequestScreen(QWidget):
         layout.setContentsMargins(margin, margin, margin, margin)
         layout.setSpacing(FORM_GAP * 2)
         layout.addStretch(1)
+        self.thanks_tick = text_label("\N{CHECK MARK}", "thanksTick", wrap=False)
+        self.thanks_tick.setAccessibleName("")  # a picture of what the title says
         self.thanks_title = text_label(strings.THANK_YOU_TITLE, "thanksTitle")
         self.thanks_text = text_label("", "thanksText")
+        self.thanks_when = text_label("", "thanksWhen")
         self.thanks_back = text_label(strings.THANK_YOU_BACK, "thanksBack")
-        for label in (self.thanks_title, self.thanks_text, self.thanks_back):
+        for label in (
+            self.thanks_tick,
+            self.thanks_title,
+            self.thanks_text,
+            self.thanks_when,
+            self.thanks_back,
+        ):
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             layout.addWidget(label)
+        # An email address is one long word: it wraps or is cut, never widens the screen.
+        self.thanks_text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.done_button = button(strings.DONE, "big", "thanksDone")
         self.done_button.clicked.connect(self.finished)
         layout.addLayout(centred(self.done_button))
         layout.addStretch(2)
-        return view
+        # In a scroll area: the views share one stack, and the thank-you's
+        # height at the largest text must not become the form's least height
+        # (with the keyboard open, that would push the window past the screen).
+        area = QScrollArea()
+        area.setObjectName("thanksScroll")
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area.setWidgetResizable(True)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setWidget(view)
+        return area
 
     # -- content --------------------------------------------------------------
     def set_library(self, library: Library) -> None:
@@ -404,6 +589,165 @@ class RequestScreen(QWidget):
     def _on_topic_picked(self, _value: str) -> None:
         self._topic_preset = False
 
+    # -- the steps ------------------------------------------------------------
+    def go_to(self, index: int) -> None:
+        """Show step ``index`` (from 0): what was typed on every step stays."""
+        self.close_keyboard()
+        self.step = index
+        for number, panel in enumerate(self.panels):
+            panel.setVisible(number == index)
+        if index == CHECK_STEP:
+            self._fill_answers()
+            self._return_to_check = False
+        self.step_label.setText(strings.STEP_OF.format(index=index + 1, count=len(STEPS)))
+        self.back_button.setVisible(index > 0)
+        self.continue_button.setVisible(index != CHECK_STEP)
+        self.send_button.setVisible(index == CHECK_STEP)
+        self._update_fix_list()
+        self.scroller.stop()
+        self._reserve.setFixedHeight(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
+        announce(self, self.step_label.text())
+
+    def next_step(self) -> None:
+        """Continue: this step's answers are checked; a mistake stays here, said
+        in words; otherwise the next step (or the check page, after a Change)."""
+        self.close_keyboard()
+        problems = self._placed(self._problems())
+        mine = {key: m for key, m in problems.items() if key in STEPS[self.step].fields}
+        self._show(mine, STEPS[self.step].fields)
+        if mine:
+            log.info("request form: %d field(s) to fix on step %d", len(mine), self.step + 1)
+            return
+        self.go_to(CHECK_STEP if self._return_to_check else min(self.step + 1, CHECK_STEP))
+
+    def back(self) -> None:
+        self.go_to(max(0, self.step - 1))
+
+    def change(self, key: str) -> None:
+        """A "Change" on the check page: that step, then straight back here."""
+        self._return_to_check = True
+        self.go_to(step_of(key))
+        self.go_to_field(key)
+
+    def go_to_field(self, key: str) -> None:
+        """An item of the list of things to fix (or a Change): its step and its
+        field in view; a box to type in takes the focus (the keyboard opens). A
+        choice does not: a focus ring on "Call" would look like a choice made."""
+        if self.step != step_of(key):
+            self.go_to(step_of(key))
+        field = self.fields[key]
+        self.scroll_area.ensureWidgetVisible(field, 0, VISIBLE_MARGIN)
+        if isinstance(field.control, QLineEdit | QPlainTextEdit):
+            field.control.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            announce(self, f"{field.label.text()} {field.error.text()}".strip())
+
+    def _fill_answers(self) -> None:
+        """The check page says back what was typed, the number as the clinic writes it."""
+        values = self.form_input()
+        self.answers["name"].answer.setText(values.name.strip())
+        contact = ""
+        if values.method is not None:
+            detail = (
+                values.email.strip()
+                if values.method is Method.EMAIL
+                else phone_for_display(values.phone.strip(), self.config.region)
+            )
+            contact = strings.ANSWER_CONTACT.format(
+                method=strings.METHOD_LABELS[values.method.value], detail=detail
+            )
+        self.answers["method"].answer.setText(contact)
+        self.answers["best_time"].answer.setText(strings.BEST_TIME_LABELS[values.best_time.value])
+        topic = self.topics.value()
+        self.answers["topic"].answer.setText(
+            self.topics.button_for(topic).text() if topic else strings.TOPIC_OTHER
+        )
+        self.answers["message"].answer.setText(values.message.strip() or strings.NO_MESSAGE)
+
+    # -- mistakes -------------------------------------------------------------
+    def _problems(self) -> dict[str, str]:
+        return check(self.form_input(), self.config.region)[1]
+
+    def _placed(self, problems: dict[str, str]) -> dict[str, str]:
+        """Each problem under the field that is on screen to fix it: a method's
+        missing detail under that detail; none under a detail not asked for."""
+        asked = self._detail_asked()
+        placed: dict[str, str] = {}
+        for key, message in problems.items():
+            key = _NEEDS.get(message, key)
+            if key in ("phone", "email") and key != asked:
+                continue
+            placed.setdefault(key, message)
+        return placed
+
+    def _detail_asked(self) -> str:
+        """ "phone" or "email": the field the chosen method needs; "" before a choice."""
+        method = self.methods.value()
+        return Method(method).needs if method else ""
+
+    def _show(self, problems: dict[str, str], keys: tuple[str, ...]) -> None:
+        """Show ``problems`` under their fields; clear the other ``keys``' messages."""
+        for key in keys:
+            message = problems.get(key, "")
+            self.fields[key].set_error(self._in_words(message))
+            if message:
+                self._shown[key] = message
+            else:
+                self._shown.pop(key, None)
+        self._update_fix_list()
+        if self._shown:
+            announce(self, self.fix_count.text())
+
+    def _recheck(self) -> None:
+        """After any change: a message whose cause is fixed goes at once (one
+        that changed is updated); no new message appears until Continue or Send."""
+        if not self._shown:
+            return
+        now = self._placed(self._problems())
+        changed = {key: now.get(key, "") for key, message in self._shown.items()}
+        self._show(changed, tuple(changed))
+
+    def _on_method_changed(self) -> None:
+        """Only the detail the chosen method needs is asked for."""
+        asked = self._detail_asked()
+        self.fields["phone"].setVisible(asked == "phone")
+        self.fields["email"].setVisible(asked == "email")
+        self._recheck()
+
+    def _update_fix_list(self) -> None:
+        """The bar counts what is left to fix and lists it, each item going to
+        its field; with nothing left, it goes."""
+        count = len(self._shown)
+        if self.bottom.isVisible():  # the bar shrinks by what goes: the viewport grows
+            going: list[QWidget] = [
+                item
+                for key, item in self.fix_items.items()
+                if item.isVisible() and key not in self._shown
+            ]
+            if not count and self.fix_count.isVisible():
+                going.append(self.fix_count)
+            self._hold_position(sum(widget.height() + FORM_GAP for widget in going))
+        self.fix_count.setText(strings.things_to_fix(count) if count else "")
+        self.fix_count.setVisible(bool(count))
+        for key, item in self.fix_items.items():
+            item.setVisible(key in self._shown)
+
+    @staticmethod
+    def _in_words(message: str) -> str:
+        """A check's message in the patient's language (the core's are English)."""
+        name = PROBLEM_NAMES.get(message)
+        return strings.FORM_PROBLEMS.get(name, message) if name else message
+
+    def shown_problems(self) -> dict[str, str]:
+        """The messages under the fields now, by field, in the patient's language."""
+        return {key: self._in_words(message) for key, message in self._shown.items()}
+
+    def _show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+        announce(self, text)
+
     # -- the keyboard ---------------------------------------------------------
     def _text_fields(self) -> list[tuple[QWidget, KeyboardKind]]:
         return [
@@ -425,11 +769,44 @@ class RequestScreen(QWidget):
         if new is not None and self.isAncestorOf(new):
             # The focus moved on to a choice, the consent box or Send (Tab, or
             # a switch accessory): the keyboard goes, and Home / Send come back.
-            if self.keyboard is not None and self.keyboard.isVisible():
-                self.keyboard.hide()
-                self.keyboard.set_target(None, KeyboardKind.TEXT)
-            self.bottom.show()
+            self._hide_keyboard()
             self.keep_in_view(new)
+
+    def _hide_keyboard(self) -> None:
+        """The keyboard goes and the bar comes back, with nothing above them moving."""
+        if self.keyboard is not None and self.keyboard.isVisible():
+            self._hold_position(self.keyboard.height())
+            self.keyboard.hide()
+            self.keyboard.set_target(None, KeyboardKind.TEXT)
+        self.bottom.show()
+
+    def _hold_position(self, growth: int) -> None:
+        """The viewport is about to grow by up to ``growth`` px: hold that much
+        room below the content, so the scroll position is not pulled back and
+        what the finger is about to tap stays where it is. The room goes as
+        the patient scrolls up (``_trim_reserve``) or changes step."""
+        if growth <= 0:
+            return
+        self._reserve.setFixedHeight(self._reserve.height() + growth)
+        # Now, not on a later pass of the event loop (when the viewport has
+        # already grown and pulled the scroll position back): each layout from
+        # the room outwards takes it, and the column grows by it.
+        widget = self._reserve.parentWidget()
+        while widget is not None and widget is not self.scroll_area.viewport():
+            layout = widget.layout()
+            if layout is not None:
+                layout.activate()
+            widget = widget.parentWidget()
+        column = self.scroll_area.widget()
+        assert column is not None
+        column.resize(column.width(), column.height() + growth)
+
+    def _trim_reserve(self, value: int) -> None:
+        """Keep only the room the scroll position needs (none once the patient
+        scrolls back to where the content ends)."""
+        needed = value + self.scroll_area.viewport().height() - self._reserve.y()
+        if needed < self._reserve.height():
+            self._reserve.setFixedHeight(max(0, needed))
 
     def keep_in_view(self, widget: QWidget) -> None:
         """Scroll so ``widget``'s whole field (label, box, message) is in view;
@@ -456,31 +833,36 @@ class RequestScreen(QWidget):
         self._keep_focus_in_view()  # the tablet was turned: the field stays in view
 
     def focus_next_field(self) -> None:
-        order = [widget for widget, _kind in self._text_fields()]
+        """The keyboard's Next (or Enter): the next box on this step; after the
+        last, Continue."""
+        order = [widget for widget, _kind in self._text_fields() if widget.isVisible()]
         current = QApplication.focusWidget()
         if current in order:
             index = order.index(current)
             if index + 1 < len(order):
                 order[index + 1].setFocus(Qt.FocusReason.TabFocusReason)
                 return
-        self.close_keyboard()
+        if self.step == CHECK_STEP:
+            self.close_keyboard()
+        else:
+            self.next_step()
 
     def close_keyboard(self) -> None:
         focused = QApplication.focusWidget()
         if focused is not None and self.isAncestorOf(focused):
             focused.clearFocus()
-        if self.keyboard is not None:
-            self.keyboard.hide()
-            self.keyboard.set_target(None, KeyboardKind.TEXT)
-        self.bottom.show()
+        self._hide_keyboard()
 
     # -- checking and sending -------------------------------------------------
     def form_input(self) -> FormInput:
+        """What the form holds; of the phone and the email, only the one the
+        chosen method needs (the other may hold typing from an earlier choice)."""
         method = self.methods.value()
+        asked = self._detail_asked()
         return FormInput(
             name=self.name_edit.text(),
-            phone=self.phone_edit.text(),
-            email=self.email_edit.text(),
+            phone=self.phone_edit.text() if asked in ("phone", "") else "",
+            email=self.email_edit.text() if asked in ("email", "") else "",
             method=Method(method) if method else None,
             best_time=BestTime(self.best_times.value() or BestTime.ANY.value),
             topic="" if self.topics.value() == OTHER_TOPIC else self.topics.value(),
@@ -488,43 +870,12 @@ class RequestScreen(QWidget):
             consent=self.consent.isChecked(),
         )
 
-    def _update_methods(self) -> None:
-        has_phone = bool(self.phone_edit.text().strip())
-        has_email = bool(self.email_edit.text().strip())
-        self.methods.set_offered(Method.CALL.value, has_phone)
-        self.methods.set_offered(Method.TEXT.value, has_phone)
-        self.methods.set_offered(Method.EMAIL.value, has_email)
-        if has_email and not has_phone and not self.methods.value():
-            self.methods.set_value(Method.EMAIL.value)  # the only way left: no need to ask
-
     def _update_count(self) -> None:
         count = len(self.message_edit.toPlainText().strip(" \t\n"))  # as check() counts
         template = strings.MESSAGE_OVER if count > MAX_MESSAGE else strings.MESSAGE_COUNT
         text = template.format(count=count, limit=MAX_MESSAGE, over=count - MAX_MESSAGE)
         self.count_label.setText(text)
         self.count_label.setProperty("over", count > MAX_MESSAGE)
-
-    @staticmethod
-    def _in_words(message: str) -> str:
-        """A check's message in the patient's language (the core's are English)."""
-        name = PROBLEM_NAMES.get(message)
-        return strings.FORM_PROBLEMS.get(name, message) if name else message
-
-    def show_problems(self, problems: dict[str, str]) -> None:
-        problems = {key: self._in_words(message) for key, message in problems.items()}
-        for key, field in self.fields.items():
-            field.set_error(problems.get(key, ""))
-        if problems:
-            self._show_notice(strings.CHECK_FIELDS)
-            first = next(f for key, f in self.fields.items() if key in problems)
-            self.scroll_area.ensureWidgetVisible(first, 0, VISIBLE_MARGIN)
-        else:
-            self._show_notice("")
-
-    def _show_notice(self, text: str) -> None:
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
-        announce(self, text)
 
     def send(self) -> None:
         """Check the form; save it; thank the patient only once it is saved."""
@@ -540,10 +891,16 @@ class RequestScreen(QWidget):
 
     def _send(self) -> None:
         enquiry, problems = check(self.form_input(), self.config.region)
-        self.show_problems(problems)
         if enquiry is None:
-            log.info("request form: %d field(s) to fix", len(problems))
+            placed = self._placed(problems)
+            log.info("request form: %d field(s) to fix", len(placed))
+            first = min((step_of(key) for key in placed), default=self.step)
+            if first != self.step:
+                self.go_to(first)  # the first mistake's step: its message beside its field
+            self._show(placed, tuple(self.fields))
             return
+        self._show({}, tuple(self.fields))
+        self._show_notice("")
         try:
             if self.store is None and self._open_store is not None:
                 self.store = self._open_store()
@@ -563,11 +920,20 @@ class RequestScreen(QWidget):
         log.info("request %d saved%s", saved.id, "" if saved.new else " (already saved)")
         self.close_keyboard()
         self.thanks_text.setText(
-            strings.THANK_YOU.format(method=strings.METHOD_PHRASES[enquiry.method.value])
+            self._thanks_sentence(enquiry.method, enquiry.phone, enquiry.email)
         )
+        self.thanks_when.setText(strings.THANK_YOU_WHEN.format(reply_time=self.config.reply_time))
         self.views.setCurrentWidget(self.thanks_view)
-        announce(self, f"{strings.THANK_YOU_TITLE}. {self.thanks_text.text()}")
+        said = (self.thanks_title, self.thanks_text, self.thanks_when)
+        announce(self, " ".join(label.text() for label in said))
         self._thanks_timer.start(self.config.thank_you_seconds * 1000)
+
+    def _thanks_sentence(self, method: Method, phone: str, email: str) -> str:
+        """ "We will text you at (801) 555-0100.": how, and where, in their words."""
+        if method is Method.EMAIL:
+            return strings.THANK_YOU_EMAIL.format(email=email)
+        template = strings.THANK_YOU_CALL if method is Method.CALL else strings.THANK_YOU_TEXT
+        return template.format(phone=phone_for_display(phone, self.config.region))
 
     # -- leaving --------------------------------------------------------------
     def has_typing(self) -> bool:
@@ -592,7 +958,8 @@ class RequestScreen(QWidget):
     # -- forgetting -----------------------------------------------------------
     def wipe(self) -> None:
         """Forget the patient: fields, undo histories, choices, messages, the
-        keyboard's state, the clipboard; a new form key for the next one."""
+        check page's answers, the keyboard's state, the clipboard; the first
+        step and a new form key for the next one."""
         self._thanks_timer.stop()
         self.leave_overlay.hide()
         for edit in (self.name_edit, self.phone_edit, self.email_edit):
@@ -604,14 +971,18 @@ class RequestScreen(QWidget):
         self.topics.set_value("")
         self._topic_preset = True
         self.consent.setChecked(False)
-        self.show_problems({})
-        self.thanks_text.setText("")
+        self._show({}, tuple(self.fields))
+        self._show_notice("")
+        for row in self.answers.values():
+            row.answer.setText("")
+        for label in (self.thanks_text, self.thanks_when):
+            label.setText("")
         if self.keyboard is not None:
             self.keyboard.reset()
         self.close_keyboard()
         self.views.setCurrentWidget(self.form_view)
-        self.scroller.stop()
-        self.scroll_area.verticalScrollBar().setValue(0)
+        self._return_to_check = False
+        self.go_to(0)
         QGuiApplication.inputMethod().reset()  # a system keyboard's own suggestions
         clipboard = QGuiApplication.clipboard()
         clipboard.clear(QClipboard.Mode.Clipboard)

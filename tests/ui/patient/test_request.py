@@ -12,8 +12,9 @@ from typing import Any, NoReturn
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -34,7 +35,7 @@ from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.request import RequestScreen
 from kiosk.ui.window import KioskWindow
 from tests.conftest import SCREEN_SIZES, MakeWindow
-from tests.ui.helpers import find_button, tap
+from tests.ui.helpers import find_button, swipe, tap
 
 NAME = "Ana López"
 
@@ -69,17 +70,25 @@ def open_form(qtbot: QtBot, window: KioskWindow) -> RequestScreen:
 def fill_by_taps(
     qtbot: QtBot, form: RequestScreen, name: str = NAME, phone: str = "8015550100"
 ) -> None:
+    """Every step as a patient goes through it, to the check page with consent ticked."""
     assert form.keyboard is not None
+    assert form.step == 0
     tap(qtbot, form.name_edit)
     assert form.keyboard.isVisible() and form.keyboard.kind() is KeyboardKind.NAME
     type_by_taps(qtbot, form.keyboard, name)
-    tap(qtbot, form.keyboard.key("Next"))
-    assert QApplication.focusWidget() is form.phone_edit
+    tap(qtbot, form.keyboard.key("Next"))  # the last box of the step: Continue
+    assert form.step == 1 and not form.keyboard.isVisible()
+    assert not form.phone_edit.isVisible()  # asked for once a choice needs it
+    tap(qtbot, form.methods.button_for("call"))
+    tap(qtbot, form.phone_edit)
     assert form.keyboard.kind() is KeyboardKind.PHONE
     type_by_taps(qtbot, form.keyboard, phone)
     tap(qtbot, form.keyboard.key("Done"))
     assert not form.keyboard.isVisible()
-    tap(qtbot, form.methods.button_for("call"))
+    tap(qtbot, form.continue_button)
+    assert form.step == 2
+    tap(qtbot, form.continue_button)
+    assert form.step == 3
     tap(qtbot, form.consent)
 
 
@@ -116,7 +125,7 @@ def test_a_request_typed_on_the_keyboard_is_saved_sealed_and_thanked(
     tap(qtbot, find_button(window, strings.SEND))
     # Thanked only once it is on disk: read with a separate connection.
     assert form.views.currentWidget() is form.thanks_view
-    assert form.thanks_text.text() == "Thank you, we will contact you by phone call."
+    assert form.thanks_text.text() == "We will call you at (801) 555-0100."
     with sqlite3.connect(store.path) as other:
         assert other.execute("SELECT count(*) FROM enquiries").fetchone() == (1,)
     ring, code = keyring
@@ -135,40 +144,134 @@ def test_a_request_typed_on_the_keyboard_is_saved_sealed_and_thanked(
     assert form.name_edit.text() == "" and form.views.currentWidget() is form.form_view
 
 
+def _messages(form: RequestScreen) -> dict[str, str]:
+    return {k: f.error.text() for k, f in form.fields.items() if f.error.isVisible()}
+
+
 def test_mistakes_are_explained_in_words_next_to_their_fields(
     qtbot: QtBot, window: KioskWindow, store: EnquiryStore
 ) -> None:
     form = open_form(qtbot, window)
+    tap(qtbot, find_button(window, strings.CONTINUE))
+    assert form.step == 0 and _messages(form) == {"name": enquiry.NAME_MISSING}
+    assert form.name_edit.accessibleDescription() == enquiry.NAME_MISSING
+    assert form.fix_count.text() == "1 thing to fix"
+    form.name_edit.setText("Ana")
+    tap(qtbot, find_button(window, strings.CONTINUE))
+    tap(qtbot, find_button(window, strings.CONTINUE))
+    assert form.step == 1 and _messages(form) == {"method": enquiry.METHOD_MISSING}
+    tap(qtbot, form.methods.button_for("text"))
+    tap(qtbot, find_button(window, strings.CONTINUE))
+    assert _messages(form) == {"phone": enquiry.METHOD_NEEDS_PHONE}  # under the box to fill
+    form.methods.set_value("email")
+    tap(qtbot, find_button(window, strings.CONTINUE))
+    assert _messages(form) == {"email": enquiry.METHOD_NEEDS_EMAIL}
+    form.email_edit.setText("ana@example.com")
+    tap(qtbot, find_button(window, strings.CONTINUE))
+    tap(qtbot, find_button(window, strings.CONTINUE))
+    assert form.step == 3
     tap(qtbot, find_button(window, strings.SEND))
-    shown = {k: f.error.text() for k, f in form.fields.items() if f.error.isVisible()}
-    assert shown == {
+    assert _messages(form) == {"consent": enquiry.CONSENT_MISSING}
+    assert store.count() == 0
+
+
+def test_a_fixed_message_goes_at_once(qtbot: QtBot, window: KioskWindow) -> None:
+    """The moment its cause is fixed, before any Continue or Send: the message,
+    its red border, its line in the bar; the bar counts what is left."""
+    form = open_form(qtbot, window)
+    assert form.keyboard is not None
+    form.send()  # from the first step: every mistake of the form at once
+    assert form.step == 0
+    assert form.shown_problems() == {
         "name": enquiry.NAME_MISSING,
-        "phone": enquiry.REACH_MISSING,
         "method": enquiry.METHOD_MISSING,
         "consent": enquiry.CONSENT_MISSING,
     }
-    assert form.name_edit.accessibleDescription() == enquiry.NAME_MISSING
-    assert form.notice.text() == strings.CHECK_FIELDS
-    assert store.count() == 0
-    # Fixing one field and sending again clears its message.
-    form.name_edit.setText("Ana")
-    tap(qtbot, find_button(window, strings.SEND))
+    assert form.fix_count.isVisible() and form.fix_count.text() == "3 things to fix"
+    assert form.name_edit.property("invalid") is True
+    tap(qtbot, form.name_edit)
+    type_by_taps(qtbot, form.keyboard, "A")
     assert not form.fields["name"].error.isVisible()
-    assert form.fields["phone"].error.isVisible()
-
-
-def test_contact_methods_offer_only_what_was_given(qtbot: QtBot, window: KioskWindow) -> None:
-    form = open_form(qtbot, window)
-    call, text, email = (form.methods.button_for(m) for m in ("call", "text", "email"))
-    assert not any(b.isEnabled() for b in (call, text, email))
-    form.email_edit.setText("ana@example.com")
-    assert email.isEnabled() and email.isChecked()  # the only way: chosen for them
-    assert not call.isEnabled()
+    assert form.name_edit.property("invalid") is False
+    assert not form.fix_items["name"].isVisibleTo(form)
+    tap(qtbot, form.keyboard.key("Done"))
+    assert form.fix_count.text() == "2 things to fix"
+    # Each item of the bar goes to its field: here, the choices' step.
+    tap(qtbot, find_button(window, strings.FIELD_METHOD))
+    assert form.step == 1 and form.fields["method"].error.isVisible()
+    tap(qtbot, form.methods.button_for("text"))  # the message said "choose": chosen
+    assert not form.fields["method"].error.isVisible()
+    assert form.fix_count.text() == "1 thing to fix"
+    tap(qtbot, find_button(window, strings.FIX_CONSENT))
+    assert form.step == 3 and form.fields["consent"].error.isVisible()
+    tap(qtbot, form.consent)
+    assert not form.fields["consent"].error.isVisible()
+    assert not form.fix_count.isVisible() and form.shown_problems() == {}
+    # A message that changes (a number begun, not finished) says the new problem.
+    form.change("method")
+    tap(qtbot, form.continue_button)
+    assert form.fields["phone"].error.text() == enquiry.METHOD_NEEDS_PHONE
+    form.phone_edit.setText("801")
+    assert form.fields["phone"].error.text() == enquiry.PHONE_BAD
     form.phone_edit.setText("801 555 0100")
-    assert call.isEnabled() and text.isEnabled()
+    assert not form.fields["phone"].error.isVisible() and not form.fix_count.isVisible()
+
+
+def test_contact_choices_are_never_greyed_and_ask_only_what_they_need(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    form = open_form(qtbot, window)
+    form.name_edit.setText("Ana")
+    tap(qtbot, form.continue_button)
+    call, text, email = (form.methods.button_for(m) for m in ("call", "text", "email"))
+    assert all(b.isEnabled() and not b.isChecked() for b in (call, text, email))
+    assert not form.phone_edit.isVisible() and not form.email_edit.isVisible()
+    tap(qtbot, email)
+    assert form.email_edit.isVisible() and not form.phone_edit.isVisible()
+    form.email_edit.setText("ana@example.com")
     tap(qtbot, text)
-    form.phone_edit.setText("")
-    assert not text.isChecked() and not text.isEnabled()
+    assert form.phone_edit.isVisible() and not form.email_edit.isVisible()
+    form.phone_edit.setText("8015550100")
+    # The detail not asked for is kept (a change of mind loses nothing) but not sent.
+    assert form.email_edit.text() == "ana@example.com"
+    assert form.form_input().email == "" and form.form_input().phone == "8015550100"
+    tap(qtbot, email)
+    assert form.email_edit.text() == "ana@example.com" and form.form_input().phone == ""
+
+
+def test_back_keeps_what_was_typed_and_the_check_page_says_it_back(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    form = open_form(qtbot, window)
+    assert form.keyboard is not None
+    fill_by_taps(qtbot, form)
+    assert form.step_label.text() == "Step 4 of 4"
+    answers = {key: row.answer.text() for key, row in form.answers.items()}
+    assert answers == {
+        "name": NAME,
+        "method": "Call: (801) 555-0100",  # as the clinic's region writes a number
+        "best_time": "Any time",
+        "topic": strings.TOPIC_OTHER,
+        "message": strings.NO_MESSAGE,
+    }
+    for step in (2, 1, 0):
+        tap(qtbot, find_button(window, strings.BACK))
+        assert form.step == step and form.step_label.text() == f"Step {step + 1} of 4"
+    assert form.name_edit.text() == NAME and form.phone_edit.text() == "8015550100"
+    assert form.methods.value() == "call" and form.consent.isChecked()
+    # Change: that question, then Continue goes straight back to the check page.
+    for _ in range(3):
+        tap(qtbot, form.continue_button)
+    assert form.step == 3
+    tap(qtbot, form.answers["message"].change)
+    assert form.step == 2 and QApplication.focusWidget() is form.message_edit
+    type_by_taps(qtbot, form.keyboard, "Hi")
+    tap(qtbot, form.keyboard.key("Done"))
+    tap(qtbot, form.continue_button)
+    assert form.step == 3 and form.answers["message"].answer.text() == "Hi"
+    tap(qtbot, form.answers["name"].change)
+    tap(qtbot, form.keyboard.key("Next"))
+    assert form.step == 3  # straight back, not through the steps between
 
 
 def test_the_message_counts_its_characters(qtbot: QtBot, window: KioskWindow) -> None:
@@ -196,7 +299,7 @@ def test_a_double_tap_or_a_retry_saves_one_enquiry(
 def _assert_failure_keeps_typing(qtbot: QtBot, window: KioskWindow, form: RequestScreen) -> None:
     tap(qtbot, find_button(window, strings.SEND))
     assert form.notice.isVisible() and form.notice.text() == strings.SAVE_FAILED
-    assert form.views.currentWidget() is form.form_view
+    assert form.views.currentWidget() is form.form_view and form.step == 3
     assert form.name_edit.text() == NAME  # the patient's typing is still there
     assert form.consent.isChecked()
 
@@ -301,14 +404,19 @@ MESSAGE_SECRET = "Plorkish"
 def _fill_every_field(qtbot: QtBot, form: RequestScreen) -> None:
     assert form.keyboard is not None
     fill_by_taps(qtbot, form, name=SECRETS["name"], phone=SECRETS["phone"])
+    tap(qtbot, form.answers["method"].change)  # a change of mind: an email too
+    tap(qtbot, form.methods.button_for("email"))
     tap(qtbot, form.email_edit)
     type_by_taps(qtbot, form.keyboard, SECRETS["email"])
     tap(qtbot, form.keyboard.key("Next"))
+    assert form.step == 3 and SECRETS["email"] in form.answers["method"].answer.text()
+    tap(qtbot, form.answers["message"].change)
     type_by_taps(qtbot, form.keyboard, f"Call me {MESSAGE_SECRET}")
     tap(qtbot, form.keyboard.key("Delete"))  # an undo history with a deletion in it
     form.name_edit.selectAll()
     form.name_edit.copy()  # a physical keyboard's Ctrl+C
     form.email_edit.selectAll()  # the X selection holds it too
+    form.go_to(0)
     form.name_edit.setFocus()
     tap(qtbot, form.keyboard.key("Shift"))  # leaves the NAME page in capitals
     assert form.keyboard.key("Q").isChecked() is False  # capital labels showing
@@ -328,6 +436,7 @@ def test_the_idle_reset_forgets_every_keystroke(
         qtbot.waitUntil(lambda: window.current_screen == "home", timeout=5000)
     _assert_nothing_remembers(window, form, *SECRETS.values(), "801) 555", MESSAGE_SECRET[:-1])
     assert window.current_screen == "home"
+    assert form.step == 0 and all(not row.answer.text() for row in form.answers.values())
 
 
 def test_the_thank_you_timeout_forgets_every_keystroke(
@@ -338,6 +447,7 @@ def test_the_thank_you_timeout_forgets_every_keystroke(
     assert form.keyboard is not None
     _fill_every_field(qtbot, form)
     tap(qtbot, form.keyboard.key("Done"))
+    form.go_to(3)
     tap(qtbot, find_button(window, strings.SEND))
     assert form.views.currentWidget() is form.thanks_view
     qtbot.waitUntil(lambda: window.current_screen == "home", timeout=6000)
@@ -349,6 +459,17 @@ def test_the_thank_you_timeout_forgets_every_keystroke(
     assert store.count() == 2
 
 
+#: Each box to type in, and the step it is on.
+TEXT_BOXES = (("name_edit", 0), ("phone_edit", 1), ("email_edit", 1), ("message_edit", 2))
+
+
+def _go_to_box(form: RequestScreen, attr: str, step: int) -> QWidget:
+    form.methods.set_value("email" if attr == "email_edit" else "text")
+    form.go_to(step)
+    edit: QWidget = getattr(form, attr)
+    return edit
+
+
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_focused_field_stays_in_view_above_the_keyboard(
     qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, size: tuple[int, int]
@@ -357,7 +478,8 @@ def test_the_focused_field_stays_in_view_above_the_keyboard(
     form = open_form(qtbot, window)
     assert form.keyboard is not None
     viewport = form.scroll_area.viewport()
-    for edit in (form.message_edit, form.name_edit, form.email_edit, form.phone_edit):
+    for attr, step in TEXT_BOXES:
+        edit = _go_to_box(form, attr, step)
         edit.setFocus()  # as a tap on it, or the keyboard's Next, would
         # (mypy cannot infer a lambda with a default argument)
         qtbot.waitUntil(lambda e=edit: _inside(viewport, e))  # type: ignore[misc]
@@ -382,7 +504,7 @@ def test_the_system_keyboard_setting_leaves_the_built_in_one_out(
     tap(qtbot, form.name_edit)
     assert form.keyboard is None
     assert not window.findChildren(OnScreenKeyboard)
-    assert form.send_button.isVisible()
+    assert form.name_edit.hasFocus() and form.continue_button.isVisible()
 
 
 def _field_in_view(form: RequestScreen, edit: QWidget) -> bool:
@@ -392,16 +514,17 @@ def _field_in_view(form: RequestScreen, edit: QWidget) -> bool:
 
 
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_next_and_typing_keep_the_field_in_view_with_messages_showing(
+def test_typing_keeps_the_field_in_view_with_messages_showing(
     qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, size: tuple[int, int]
 ) -> None:
     window = make_window(size, store=store)
     form = open_form(qtbot, window)
     assert form.keyboard is not None
-    tap(qtbot, find_button(window, strings.SEND))  # every message showing: taller fields
-    tap(qtbot, form.name_edit)
-    for edit in (form.phone_edit, form.email_edit, form.message_edit):
-        tap(qtbot, form.keyboard.key("Next"))
+    form.message_edit.setPlainText("x" * 600)  # too long: the message box has one too
+    form.send()  # every message showing: taller fields
+    for attr, step in TEXT_BOXES:
+        edit = _go_to_box(form, attr, step)
+        tap(qtbot, edit)
         assert QApplication.focusWidget() is edit
         # (mypy cannot infer a lambda with a default argument)
         qtbot.waitUntil(lambda e=edit: _field_in_view(form, e))  # type: ignore[misc]
@@ -410,7 +533,7 @@ def test_next_and_typing_keep_the_field_in_view_with_messages_showing(
     assert not _field_in_view(form, form.message_edit)
     type_by_taps(qtbot, form.keyboard, "hi")
     qtbot.waitUntil(lambda: _field_in_view(form, form.message_edit))
-    assert form.message_edit.toPlainText() == "hi"
+    assert "hi" in form.message_edit.toPlainText()
 
 
 def test_turning_the_tablet_keeps_the_field_in_view(
@@ -419,9 +542,8 @@ def test_turning_the_tablet_keeps_the_field_in_view(
     window = make_window((800, 1280), store=store)
     form = open_form(qtbot, window)
     assert form.keyboard is not None
-    tap(qtbot, form.name_edit)
-    for _ in range(3):
-        tap(qtbot, form.keyboard.key("Next"))
+    form.go_to(2)
+    tap(qtbot, form.message_edit)
     assert QApplication.focusWidget() is form.message_edit
     qtbot.waitUntil(lambda: _field_in_view(form, form.message_edit))
     window.resize(1280, 800)
@@ -429,6 +551,107 @@ def test_turning_the_tablet_keeps_the_field_in_view(
     keyboard_top = form.keyboard.mapTo(window, form.keyboard.rect().topLeft()).y()
     bottom = form.message_edit.mapTo(window, form.message_edit.rect().bottomLeft()).y()
     assert bottom < keyboard_top
+
+
+def _controls_on_screen(form: RequestScreen) -> dict[QWidget, QPoint]:
+    """Where each control the finger could tap next is, on screen: the form's
+    boxes and buttons inside the visible part of the scrolling column."""
+    viewport = form.scroll_area.viewport()
+    seen = QRect(viewport.mapTo(form, QPoint(0, 0)), viewport.size())
+    column = form.scroll_area.widget()
+    assert column is not None
+    where: dict[QWidget, QPoint] = {}
+    for widget in column.findChildren(QWidget):
+        if isinstance(widget, QAbstractButton | QLineEdit | QPlainTextEdit) and widget.isVisible():
+            place = QRect(widget.mapTo(form, QPoint(0, 0)), widget.size())
+            if seen.intersects(place):
+                where[widget] = place.topLeft()
+    return where
+
+
+def _moved(before: dict[QWidget, QPoint], after: dict[QWidget, QPoint]) -> dict[str, int]:
+    """Each control on screen both times that moved more than 8 px, and by how much."""
+    both = before.keys() & after.keys()
+    assert both, "nothing stayed on screen to compare"
+    moved = {w: (after[w] - before[w]).manhattanLength() for w in both}
+    return {w.accessibleName() or w.objectName(): d for w, d in moved.items() if d > 8}
+
+
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_keyboard_coming_and_going_moves_nothing_under_the_finger(
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, size: tuple[int, int]
+) -> None:
+    """Closing the keyboard with the form scrolled to its end (where the form
+    used to jump back about 100 px), and opening it on a box above where it
+    will be: no control on screen moves more than 8 px."""
+    window = make_window(size, store=store)
+    window.set_text_size("largest")  # the tallest form: it scrolls at every size
+    form = open_form(qtbot, window)
+    assert form.keyboard is not None
+    form.go_to(2)
+    tap(qtbot, form.message_edit)
+    qtbot.waitUntil(lambda: _field_in_view(form, form.message_edit))
+    bar = form.scroll_area.verticalScrollBar()
+    bar.setValue(bar.maximum())  # a finger scrolled to the end
+    QApplication.processEvents()
+    before = _controls_on_screen(form)
+    tap(qtbot, form.keyboard.key("Done"))
+    qtbot.wait(50)  # every layout pass the keyboard's going causes
+    assert not form.keyboard.isVisible() and form.bottom.isVisible()
+    assert _moved(before, _controls_on_screen(form)) == {}
+    # Opening, on step 1: nothing moves, unless the keyboard would cover the
+    # tapped box's field, which then moves just into view above it.
+    form.go_to(0)
+    QApplication.processEvents()
+    before = _controls_on_screen(form)
+    field = form.fields["name"]
+    field_bottom = field.mapTo(form, QPoint(0, field.height())).y()
+    tap(qtbot, form.name_edit)
+    qtbot.wait(50)
+    assert form.keyboard.isVisible()
+    moved = _moved(before, _controls_on_screen(form))
+    if moved:
+        assert field_bottom > form.keyboard.y(), moved
+        assert _field_in_view(form, form.name_edit)
+    # The room held while the keyboard went is given back on scrolling up.
+    form.go_to(2)
+    tap(qtbot, form.message_edit)
+    qtbot.waitUntil(lambda: _field_in_view(form, form.message_edit))
+    bar.setValue(bar.maximum())
+    tap(qtbot, form.keyboard.key("Done"))
+    qtbot.wait(50)
+    bar.setValue(0)
+    assert form._reserve.height() == 0
+
+
+def test_a_drag_that_starts_on_a_field_scrolls_and_opens_no_keyboard(
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore
+) -> None:
+    window = make_window((1280, 800), store=store)
+    window.set_text_size("largest")
+    form = open_form(qtbot, window)
+    assert form.keyboard is not None
+    form.go_to(2)
+    bar = form.scroll_area.verticalScrollBar()
+    assert bar.maximum() > 100, "the step is taller than the screen"
+    bar.setValue(bar.maximum())
+    QApplication.processEvents()
+    start = bar.value()
+    swipe(form.message_edit.viewport(), 0, 200, live=True)  # dragged down: the form scrolls up
+    qtbot.wait(50)
+    assert bar.value() < start - 50, (start, bar.value())
+    assert not form.message_edit.hasFocus() and not form.keyboard.isVisible()
+    # Step 1's name box, dragged: no focus either.
+    form.go_to(0)
+    swipe(form.name_edit, 0, -150, live=True)
+    assert not form.name_edit.hasFocus() and not form.keyboard.isVisible()
+    qtbot.waitUntil(lambda: not form.scroller.scrolling)  # a touch on a fling only stops it
+    # A tap (a finger that wobbles a little) focuses, on the release.
+    QTest.mousePress(form.name_edit, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    assert not form.name_edit.hasFocus()  # not on the press: it may become a drag
+    QTest.mouseMove(form.name_edit, QPoint(24, 23))
+    QTest.mouseRelease(form.name_edit, Qt.MouseButton.LeftButton, pos=QPoint(24, 23))
+    assert form.name_edit.hasFocus() and form.keyboard.isVisible()
 
 
 def test_a_save_that_committed_but_failed_to_answer_is_one_enquiry_on_retry(
