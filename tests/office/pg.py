@@ -145,7 +145,9 @@ class Cluster:
         self._run([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"])
 
     def running(self) -> bool:
-        result = self._run([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "status"], check=False)
+        result = self._run(
+            [str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "status"], check=False
+        )
         return result.returncode == 0
 
     def kill(self) -> None:
