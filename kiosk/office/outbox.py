@@ -249,6 +249,10 @@ class Sender:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+            return  # the thread closes its own connections (SQLite's are per thread)
+        self._close()
+
+    def _close(self) -> None:
         self._close_pg()
         self._outbox.close()
 
@@ -265,6 +269,7 @@ class Sender:
                 delay, backoff = backoff, min(backoff * 2, self._max_backoff_s)
             self._wake.wait(delay)
             self._wake.clear()
+        self._close()
 
     # -- one round ---------------------------------------------------------------------
 
