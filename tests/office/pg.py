@@ -141,7 +141,7 @@ class Cluster:
         )
 
     def stop(self, mode: str = "fast") -> None:
-        """``fast`` ends sessions and stops cleanly; ``immediate`` is a crash (recovery at start)."""
+        """``fast`` ends sessions, stops cleanly; ``immediate`` is a crash (recovery at start)."""
         self._run([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"])
 
     def running(self) -> bool:
