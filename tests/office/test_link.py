@@ -124,3 +124,39 @@ def replace_sealed(stored, sealed: bytes):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     return replace(stored, sealed=sealed)
+
+
+def test_a_heartbeat_makes_the_kiosk_green_and_an_acknowledged_alert_is_seen(
+    clinic: Clinic, tablet: Tablet
+) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.office import inbox
+    from kiosk.office.heartbeat import KioskFacts
+
+    tablet.save(2)
+    facts = KioskFacts(version="0.1.0", data_dir=tablet.data_dir, content_fingerprint=lambda: "c1")
+    sender = tablet.sender(facts=facts)
+    try:
+        assert sender.beat_if_due() and not sender.beat_if_due()  # once a minute
+    finally:
+        sender.stop()
+    with clinic.connect() as conn:
+        (health,) = inbox.kiosk_health(conn)
+        beat = conn.execute(
+            "SELECT outbox_depth, content_fingerprint, last_error FROM heartbeats"
+        ).fetchone()
+        assert (health.name, health.health) == ("Lobby", "green")
+        assert beat == (2, "c1", None)
+        stale = inbox.kiosk_health(conn, now=datetime.now(UTC).replace(year=2099))
+        assert stale[0].health == "red" and "No heartbeat for" in stale[0].reason
+    with psycopg.connect(**tablet.link.connect_args()) as kiosk_conn:
+        kiosk_conn.execute("INSERT INTO alerts (alert_key) VALUES ('help-1')")
+        kiosk_conn.commit()
+        with clinic.connect() as conn:
+            (alert,) = inbox.open_alerts(conn)
+            assert alert.kiosk == "Lobby"
+            assert inbox.acknowledge(conn, alert.id, actor="Ana")
+            assert not inbox.acknowledge(conn, alert.id, actor="Ben")
+        (acknowledged,) = kiosk_conn.execute("SELECT kiosk_alert_acknowledged('help-1')").fetchone()
+    assert acknowledged is not None
