@@ -15,12 +15,10 @@ import os
 import pwd
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,18 +147,6 @@ class Cluster:
             [str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "status"], check=False
         )
         return result.returncode == 0
-
-    def kill(self) -> None:
-        """SIGKILL the postmaster, as a crash would (its children follow it)."""
-        pid = int((self.data / "postmaster.pid").read_text().split("\n", 1)[0])
-        os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.05)
 
     def dsn(
         self,
