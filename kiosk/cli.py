@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.logging_setup import configure
+from kiosk.office import cli as office_cli
 from kiosk.paths import DATA_DIR_ENV, Paths, shipped_content_dir
 from kiosk.staff import cli as staff_cli
 
@@ -97,7 +98,14 @@ def _x_server_answers(display: str) -> bool:
     return not failed
 
 
-COMMANDS = ("run", "example-config", "check-content", "check-config", *staff_cli.COMMANDS)
+COMMANDS = (
+    "run",
+    "example-config",
+    "check-content",
+    "check-config",
+    *staff_cli.COMMANDS,
+    *office_cli.COMMANDS,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"data folder whose kiosk.toml to check; also ${DATA_DIR_ENV}",
     )
     staff_cli.add_parsers(sub)
+    office_cli.add_parsers(sub)
     return parser
 
 
@@ -242,6 +251,10 @@ def _main(argv: list[str] | None = None) -> int:
         from kiosk.staff import commands  # the crypto, the store, export: only for these
 
         return commands.run(args)
+    if args.command in office_cli.COMMANDS:
+        from kiosk.office import commands as office_commands  # psycopg: only for these
+
+        return office_commands.run(args)
     paths = Paths.resolve(args.data_dir, args.content, args.config)
     try:
         paths.ensure()

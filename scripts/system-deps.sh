@@ -3,6 +3,8 @@
 #   scripts/system-deps.sh test   what the tests need (Qt's offscreen platform, and
 #                                 the library QtTextToSpeech needs to import: its mock
 #                                 engine is all the tests use)
+#                                 and PostgreSQL (Debian's postgresql package): the
+#                                 office tests start a throwaway cluster of their own
 #   scripts/system-deps.sh run    that, plus what a window on X11 needs, plus real
 #                                 speech for "Listen": speech-dispatcher (Qt's speechd
 #                                 engine) and one voice (espeak-ng), unless a voice
@@ -63,6 +65,10 @@ if [ "$mode" != python ]; then
   done
   fonts=$(fc-list 2>/dev/null | head -n 1 || true)
   [ -n "$fonts" ] || missing+=(fonts-dejavu-core fontconfig)
+fi
+if [ "$mode" = test ]; then
+  # initdb and pg_ctl live in /usr/lib/postgresql/<version>/bin (not on PATH).
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 fi
 if [ "$mode" = run ]; then
   # The speech daemon (started on demand by libspeechd) and a voice: with

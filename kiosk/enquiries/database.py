@@ -73,6 +73,16 @@ MIGRATIONS: list[tuple[str, ...]] = [
     # retention period counts from the export, not from the day the patient
     # asked. Rows from before have NULL and fall back to created_at.
     ("ALTER TABLE enquiries ADD COLUMN status_at TEXT",),
+    # 2 -> 3: the office link's outbox (kiosk.office.outbox). ``seq`` numbers
+    # the rows a kiosk sends (1, 2, 3... with no gap, so the office can tell
+    # one missing); ``sent_at`` is set only after the office's PostgreSQL
+    # committed the row. Both stay NULL on a kiosk that is not enrolled.
+    (
+        "ALTER TABLE enquiries ADD COLUMN seq INTEGER",
+        "ALTER TABLE enquiries ADD COLUMN sent_at TEXT",
+        "CREATE UNIQUE INDEX enquiries_by_seq ON enquiries (seq) WHERE seq IS NOT NULL",
+        "CREATE INDEX enquiries_unsent ON enquiries (id) WHERE sent_at IS NULL",
+    ),
 ]
 
 

@@ -27,7 +27,7 @@ import os
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import nacl.encoding
 import nacl.exceptions
@@ -407,13 +407,25 @@ class KeyRing:
             )
         self._save([s for s in self._slots if s.label != label])
 
-    def _save(self, slots: list[_Slot]) -> None:
-        document = {
+    def document(self) -> dict[str, Any]:
+        """The ring as the JSON object the keys file holds (the public key, wrapped slots)."""
+        return self._document(self._slots)
+
+    def _document(self, slots: list[_Slot]) -> dict[str, Any]:
+        return {
             "version": FORMAT_VERSION,
             "key_id": self.key_id,
             "public_key": _b64(self._public),
             "slots": [slot.to_json() for slot in slots],
         }
+
+    def _save(self, slots: list[_Slot]) -> None:
+        self._store(self._document(slots))
+        self._slots = slots
+
+    def _store(self, document: dict[str, Any]) -> None:
+        """Write ``document`` where this ring lives: the keys file. The clinic's ring
+        (``kiosk.office``) lives in PostgreSQL and stores it there instead."""
         data = (json.dumps(document, indent=2) + "\n").encode("utf-8")
         try:
             write_atomic(self.path, data)
@@ -422,7 +434,6 @@ class KeyRing:
                 f"The enquiries' keys file {self.path} could not be written "
                 f"({exc.strerror or exc})."
             ) from None
-        self._slots = slots
 
     # -- files ---------------------------------------------------------------
 
@@ -449,7 +460,7 @@ class KeyRing:
             raise KeysError(f"The enquiries' keys file {path} is damaged ({exc}).") from None
 
     @classmethod
-    def _from_json(cls, path: Path, document: object) -> KeyRing:
+    def _from_json(cls, path: Path, document: object) -> Self:
         if not isinstance(document, dict):
             raise ValueError("not a JSON object")
         version = document.get("version")
@@ -489,6 +500,25 @@ class KeyRing:
                 )
             )
         return cls(path, public, slots)
+
+    @classmethod
+    def from_document(cls, path: Path, document: object) -> Self:
+        """A ring from its JSON object (``document()``), kept at ``path`` (a name for
+        messages when it lives elsewhere); ``KeysError`` when it is damaged or newer."""
+        try:
+            return cls._from_json(path, document)
+        except _NewerFormatError:
+            raise
+        except (ValueError, TypeError, KeyError) as exc:
+            raise KeysError(f"The enquiries' keys in {path} are damaged ({exc}).") from None
+
+    @classmethod
+    def generate(cls, path: Path, *, kdf: KdfParams | None = None) -> tuple[Self, str]:
+        """A new key pair with its recovery slot, in memory only (``_store`` it), and its code."""
+        private = nacl.public.PrivateKey.generate()
+        code = new_recovery_code()
+        slot = _make_slot(RECOVERY_LABEL, code, bytes(private), kdf or KdfParams.moderate())
+        return cls(path, bytes(private.public_key), [slot]), code
 
     @classmethod
     def create(

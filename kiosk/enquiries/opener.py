@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.enquiries.keys import KdfParams, KeyRing, KeysError
+from kiosk.enquiries.keys import KdfParams, KeyRing, KeysError, Sealer
 from kiosk.enquiries.store import EnquiryStore, foreign_key_ids
+from kiosk.office import link as office_link
 from kiosk.paths import Paths
 
 log = logging.getLogger("kiosk.enquiries.store")
@@ -41,14 +42,29 @@ class StoreOpener:
             return None
         for note in notes:
             log.warning("%s", note)
-        self._store = EnquiryStore(self.paths.store_file, ring.sealer())
-        self._warn_about_foreign_keys(ring.key_id)
+        sealer, known = ring.sealer(), {ring.key_id}
+        # An enrolled kiosk seals to the clinic's key (kiosk.office): the office
+        # opens what it sends. A damaged link file is said, and the tablet's own
+        # key used meanwhile (``kiosk enrol`` seals those again later).
+        try:
+            link = office_link.load(self.paths.data_dir)
+        except office_link.LinkError as exc:
+            log.critical("%s Enquiries are sealed to this tablet's key meanwhile.", exc)
+            link = None
+        if link is not None:
+            sealer = Sealer(link.public_key)
+            known.add(link.key_id)
+        self._store = EnquiryStore(self.paths.store_file, sealer)
+        self._warn_about_foreign_keys(known)
         return self._store
 
-    def _warn_about_foreign_keys(self, key_id: str) -> None:
+    def _warn_about_foreign_keys(self, known: set[str]) -> None:
         """Enquiries sealed to another key (a keys file lost or replaced) can
         only be read with that key's file: say so loudly, every start."""
-        for other, count in foreign_key_ids(self.paths.store_file, key_id).items():
+        found = foreign_key_ids(self.paths.store_file, min(known))
+        for other, count in found.items():
+            if other in known:
+                continue
             log.critical(
                 "%d enquiries were sealed to a key this kiosk no longer has (key id %s); "
                 "restore the keys file that has that key id to read them.",

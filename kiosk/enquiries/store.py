@@ -326,6 +326,21 @@ class EnquiryStore:
             changed = cursor.rowcount
         return max(changed, 0)
 
+    def reseal(self, opener: Opener, sealer: Sealer) -> int:
+        """Seal again to ``sealer``'s key every enquiry sealed to ``opener``'s: at
+        enrolment, the tablet's enquiries go to the clinic's key (the office can then
+        open them). One transaction; returns how many. Never logs what it opens."""
+        with self._writing("The enquiries were not sealed to the clinic's key") as conn:
+            rows = conn.execute(
+                "SELECT id, sealed FROM enquiries WHERE key_id = ?", (opener.key_id,)
+            ).fetchall()
+            for enquiry_id, sealed in rows:
+                conn.execute(
+                    "UPDATE enquiries SET sealed = ?, key_id = ? WHERE id = ?",
+                    (sealer.seal(opener.open(sealed)), sealer.key_id, enquiry_id),
+                )
+        return len(rows)
+
     def purgeable(self, older_than_days: int) -> int:
         """How many enquiries ``purge(older_than_days)`` would delete now (for
         the confirmation that says how many will go)."""
@@ -333,7 +348,8 @@ class EnquiryStore:
         with self._reading("The enquiries could not be counted") as conn:
             (n,) = conn.execute(
                 "SELECT count(*) FROM enquiries WHERE status IN ('exported', 'contacted')"
-                " AND coalesce(status_at, created_at) < ?",
+                " AND coalesce(status_at, created_at) < ?"
+                " AND (seq IS NULL OR sent_at IS NOT NULL)",
                 (cutoff,),
             ).fetchone()
         return int(n)
@@ -345,7 +361,9 @@ class EnquiryStore:
         patient asked: an enquiry left "new" for months and exported today
         stays for the whole retention period, long enough to be called.
 
-        New enquiries are never deleted, however old: nobody has seen them yet.
+        New enquiries are never deleted, however old: nobody has seen them yet;
+        nor is one numbered for the office link and not yet sent (a gap there
+        would read as an enquiry lost).
         SQLite's ``secure_delete`` overwrites the deleted rows in the file, and
         the WAL is checkpointed and truncated afterwards, so the sealed data
         does not linger in free pages or in the -wal file.
@@ -361,7 +379,8 @@ class EnquiryStore:
             with self._writing("Old enquiries were not deleted") as conn:
                 cursor = conn.execute(
                     "DELETE FROM enquiries WHERE status IN ('exported', 'contacted')"
-                    " AND coalesce(status_at, created_at) < ?",
+                    " AND coalesce(status_at, created_at) < ?"
+                    " AND (seq IS NULL OR sent_at IS NOT NULL)",
                     (cutoff,),
                 )
                 deleted = max(cursor.rowcount, 0)

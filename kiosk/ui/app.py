@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from kiosk import APP_NAME
+from kiosk import APP_NAME, __version__
 from kiosk.config import load_config
 from kiosk.content import load_library
 from kiosk.enquiries.leftovers import ExportPlaces
@@ -42,6 +42,7 @@ SPEECH_DELAY_MS = 3000  # after the first paint: speech-dispatcher can take seco
 if TYPE_CHECKING:
     from kiosk.enquiries.opener import StoreOpener
     from kiosk.enquiries.store import EnquiryStore
+    from kiosk.office.outbox import Sender
     from kiosk.page_views import PageViews
     from kiosk.ui.reload import LiveReload
     from kiosk.ui.staff.mode import StaffMode
@@ -167,6 +168,7 @@ class Kiosk:
         self.reload: LiveReload | None = None
         self.staff: StaffMode | None = None
         self.page_views: PageViews | None = None
+        self.sender: Sender | None = None
         self._notifier = notifier
         self._lockdown = lockdown
 
@@ -175,6 +177,8 @@ class Kiosk:
         if self.staff is not None:
             self.staff.shutdown()
         self.window.idle.stop()
+        if self.sender is not None:
+            self.sender.stop()
         self.stores.close()
         if self.page_views is not None:
             self.page_views.close()
@@ -241,6 +245,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         ExportPlaces(paths.data_dir).sweep()
         _start_staff_mode(kiosk, paths)
         _start_speech(window)
+        _start_office_link(kiosk, paths)
 
     _FirstPaint(app, after_first_paint)
     log.info(
@@ -271,6 +276,32 @@ def _start_speech(window: KioskWindow) -> None:
     # Still a moment after the first paint: the probe's import is not in the
     # way of the first screen; the engine is made when nobody is tapping.
     QTimer.singleShot(SPEECH_DELAY_MS, starter.start)
+
+
+def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
+    """An enrolled kiosk's sender (its own thread); a kiosk that is not enrolled
+    never imports the PostgreSQL driver. A fault is logged; the kiosk runs on."""
+    from kiosk.office import link  # light: the enrolment file only
+
+    try:
+        found = link.load(paths.data_dir)
+    except link.LinkError as exc:
+        log.critical("The office link is off: %s", exc)
+        return
+    if found is None:
+        return
+    from kiosk.office.heartbeat import KioskFacts  # psycopg: enrolled kiosks only
+    from kiosk.office.outbox import Sender  # psycopg: enrolled kiosks only
+
+    idle = kiosk.window.idle
+    facts = KioskFacts(
+        version=__version__,
+        data_dir=paths.data_dir,
+        last_touch=lambda: idle.last_touch,
+    )
+    kiosk.sender = Sender(found, paths.store_file, facts)
+    kiosk.sender.start()
+    log.info("office link: sending to %s as kiosk %r", found.server, found.kiosk_name)
 
 
 def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:

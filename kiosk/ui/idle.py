@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
@@ -88,6 +89,11 @@ class IdleMonitor(QObject):
     def untouched_s(self) -> float:
         """Seconds since the last tap or key (or ``touch``)."""
         return self._clock() - self._last_input
+
+    @property
+    def last_touch(self) -> datetime:
+        """When a patient last touched the screen (UTC), for the office's heartbeat."""
+        return datetime.now(UTC) - timedelta(seconds=self.untouched_s())
 
     def touch(self) -> None:
         """Someone is here: restart the idle clock (and cancel a countdown)."""

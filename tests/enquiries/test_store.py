@@ -262,9 +262,14 @@ def test_only_what_identifies_nobody_is_in_the_clear(
         "key_id",
         "sealed",
         "status_at",
+        "seq",
+        "sent_at",
     ]
-    ((row_id, form_key, created_at, status, topic, key_id, sealed, status_at),) = raw_rows(db_path)
+    ((row_id, form_key, created_at, status, topic, key_id, sealed, status_at, seq, sent_at),) = (
+        raw_rows(db_path)
+    )
     assert status_at is None  # set when staff export it or mark it contacted
+    assert seq is None and sent_at is None  # numbered and sent only by an enrolled kiosk
     assert (form_key, status, topic, key_id) == (
         key,
         "new",

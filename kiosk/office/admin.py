@@ -1,0 +1,408 @@
+"""The clinic's side of the office link, for its administrator: ``kiosk office init``,
+enrolling and revoking kiosks, the office's staff accounts.
+
+Run with a PostgreSQL login that owns the database and may create roles (the
+superuser on a small clinic's server). What ``init`` sets up:
+
+- the schema (``kiosk.office.schema``);
+- the clinic's key pair, whose private key exists only wrapped: by the
+  recovery code (printed once) and later per staff member (``staff:NAME``),
+  in ``clinic_keys`` (the server never holds a key that opens an enquiry);
+- two group roles, named after the database (roles are per cluster, so two
+  clinics' databases on one server keep apart): ``<db>_kiosks``, which may
+  INSERT enquiries, alerts, heartbeats and page views for itself only and
+  SELECT nothing, and ``<db>_office``, the office app's;
+- one LOGIN role per kiosk, a member of ``<db>_kiosks``, made by
+  ``enrol_kiosk``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from kiosk.enquiries.keys import RECOVERY_LABEL, KdfParams, KeyRing, KeysError, Opener
+from kiosk.office import audit
+from kiosk.office.schema import migrate
+from kiosk.staff.accounts import SLOT_PREFIX, name_problem, pin_problem
+
+TOKEN_PREFIX = "KIOSK1."
+KIOSK_NAME_MAX = 40
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+#: Where messages say the clinic's ring lives (it is a row, not a file).
+CLINIC_KEYS = Path("PostgreSQL table clinic_keys")
+
+Conn = psycopg.Connection[Any]
+
+
+class OfficeError(Exception):
+    """An office command cannot go on; ``str()`` is a sentence for people."""
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The group roles of one clinic database."""
+
+    prefix: str
+
+    @property
+    def kiosks(self) -> str:
+        return f"{self.prefix}_kiosks"
+
+    @property
+    def office(self) -> str:
+        return f"{self.prefix}_office"
+
+    def kiosk(self, name: str) -> str:
+        slug = _SLUG.sub("_", name.lower()).strip("_")[:20] or "kiosk"
+        return f"{self.prefix}_k_{slug}"
+
+
+def roles_of(conn: Conn) -> Roles:
+    row = conn.execute("SELECT current_database()").fetchone()
+    assert row is not None
+    prefix = _SLUG.sub("_", str(row[0]).lower()).strip("_")[:30] or "clinic"
+    return Roles(prefix)
+
+
+# -- the clinic's key ring -------------------------------------------------------------
+
+
+class ClinicKeyRing(KeyRing):
+    """The clinic's ring, kept in ``clinic_keys``: a slot change is an UPDATE on
+    ``conn``, in the caller's transaction (so it commits with the staff row and the
+    audit entry)."""
+
+    conn: Conn | None = None
+
+    def _store(self, document: dict[str, Any]) -> None:
+        if self.conn is None:
+            raise KeysError("The clinic's keys are not bound to a database connection.")
+        self.conn.execute(
+            "INSERT INTO clinic_keys (id, key_id, document) VALUES (1, %s, %s)"
+            " ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document, updated_at = now()",
+            (self.key_id, json.dumps(document)),
+        )
+
+
+def clinic_ring(conn: Conn, *, for_update: bool = False) -> ClinicKeyRing:
+    """The clinic's ring as stored; ``for_update`` locks the row until the transaction ends."""
+    lock = " FOR UPDATE" if for_update else ""
+    row = conn.execute(f"SELECT document FROM clinic_keys WHERE id = 1{lock}".encode()).fetchone()
+    if row is None:
+        raise OfficeError("The office database has no clinic key: run 'kiosk office init'.")
+    ring = ClinicKeyRing.from_document(CLINIC_KEYS, row[0])
+    ring.conn = conn
+    return ring
+
+
+# -- init ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InitResult:
+    applied: list[int]
+    key_id: str
+    recovery_code: str | None  # only when the key pair was made now: shown once
+    roles: Roles
+
+
+def _role_exists(conn: Conn, role: str) -> bool:
+    return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is not None
+
+
+def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
+    kiosks, office = sql.Identifier(roles.kiosks), sql.Identifier(roles.office)
+    kiosk_tables = ("enquiries", "alerts", "heartbeats", "page_views")
+    statements: list[sql.SQL | sql.Composed] = [
+        sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC"),
+        sql.SQL("REVOKE CREATE ON SCHEMA public FROM PUBLIC"),
+        sql.SQL("GRANT USAGE ON SCHEMA public TO {}, {}").format(kiosks, office),
+        # Kiosks: INSERT, and nothing else (no SELECT: a kiosk reads nothing back).
+        sql.SQL("GRANT INSERT ON enquiries, alerts, heartbeats, page_views TO {}").format(kiosks),
+        # ``ON CONFLICT (form_key)`` needs SELECT on the conflict column, and then
+        # the new row must pass a SELECT policy: a kiosk can see the form keys
+        # (random ids, nothing personal) of its own rows, no other column, no
+        # other kiosk's row (the policy ``kiosk_own_key`` below).
+        sql.SQL("GRANT SELECT (form_key) ON enquiries TO {}").format(kiosks),
+        sql.SQL("DROP POLICY IF EXISTS kiosk_own_key ON enquiries"),
+        sql.SQL(
+            "CREATE POLICY kiosk_own_key ON enquiries FOR SELECT TO {} USING (kiosk = current_user)"
+        ).format(kiosks),
+        sql.SQL(
+            "GRANT USAGE ON SEQUENCE enquiries_id_seq, alerts_id_seq, heartbeats_id_seq TO {}"
+        ).format(kiosks),
+        # The office app: reads everything, changes only what the front desk sets.
+        sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(office),
+        sql.SQL(
+            "GRANT UPDATE (status, status_at, status_by, note_sealed), DELETE ON enquiries TO {}"
+        ).format(office),
+        sql.SQL("GRANT UPDATE (acknowledged_at, acknowledged_by) ON alerts TO {}").format(office),
+        sql.SQL("GRANT INSERT ON audit TO {}").format(office),
+        sql.SQL("GRANT USAGE ON SEQUENCE audit_id_seq TO {}").format(office),
+        sql.SQL("GRANT INSERT, UPDATE ON office_signin TO {}").format(office),
+        sql.SQL("GRANT DELETE ON heartbeats TO {}").format(office),
+    ]
+    for table in kiosk_tables:
+        t = sql.Identifier(table)
+        statements += [
+            sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(t),
+            sql.SQL("DROP POLICY IF EXISTS kiosk_own ON {}").format(t),
+            # A kiosk inserts rows in its own name only: the column defaults to
+            # current_user, and anything else is refused.
+            sql.SQL(
+                "CREATE POLICY kiosk_own ON {} FOR INSERT TO {} WITH CHECK (kiosk = current_user)"
+            ).format(t, kiosks),
+            sql.SQL("DROP POLICY IF EXISTS office_all ON {}").format(t),
+            sql.SQL("CREATE POLICY office_all ON {} TO {} USING (true) WITH CHECK (true)").format(
+                t, office
+            ),
+        ]
+    # What a kiosk may learn, through functions that return only that. They run
+    # as their owner, so ``session_user`` (the kiosk's login) is who asks.
+    statements += [
+        sql.SQL(
+            """
+            CREATE OR REPLACE FUNCTION kiosk_enrol(verify_key bytea)
+            RETURNS TABLE (kiosk_name text, key_id text, public_key text)
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            BEGIN
+                UPDATE kiosks SET verify_key = kiosk_enrol.verify_key, enrolled_at = now()
+                    WHERE role = session_user AND kiosks.verify_key IS NULL
+                    AND revoked_at IS NULL;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'this kiosk is enrolled already, or was revoked'
+                        USING ERRCODE = 'insufficient_privilege';
+                END IF;
+                RETURN QUERY SELECT k.name, c.key_id, c.document->>'public_key'
+                    FROM kiosks k, clinic_keys c WHERE k.role = session_user;
+            END
+            $$
+            """
+        ),
+        sql.SQL(
+            """
+            CREATE OR REPLACE FUNCTION kiosk_alert_acknowledged(alert_key text)
+            RETURNS timestamptz
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+                SELECT acknowledged_at FROM alerts
+                    WHERE alerts.alert_key = kiosk_alert_acknowledged.alert_key
+                    AND kiosk = session_user
+            $$
+            """
+        ),
+        sql.SQL("REVOKE ALL ON FUNCTION kiosk_enrol(bytea) FROM PUBLIC"),
+        sql.SQL("REVOKE ALL ON FUNCTION kiosk_alert_acknowledged(text) FROM PUBLIC"),
+        sql.SQL(
+            "GRANT EXECUTE ON FUNCTION kiosk_enrol(bytea), kiosk_alert_acknowledged(text) TO {}"
+        ).format(kiosks),
+    ]
+    return statements
+
+
+def init(conn: Conn, *, actor: str = "admin", kdf: KdfParams | None = None) -> InitResult:
+    """Create or update the schema, the roles and grants, and (once) the clinic key.
+
+    Safe to run again: the schema is migrated, grants re-applied, and an
+    existing clinic key kept (its recovery code is not shown again).
+    """
+    applied = migrate(conn)
+    roles = roles_of(conn)
+    code: str | None = None
+    with conn.transaction():
+        for role in (roles.kiosks, roles.office):
+            if not _role_exists(conn, role):
+                conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+        for statement in _grants(roles):
+            conn.execute(statement)
+        row = conn.execute("SELECT key_id FROM clinic_keys WHERE id = 1 FOR UPDATE").fetchone()
+        if row is None:
+            ring, code = ClinicKeyRing.generate(CLINIC_KEYS, kdf=kdf)
+            ring.conn = conn
+            ring._store(ring.document())
+            key_id = ring.key_id
+            audit.append(conn, actor, "office-init", key_id, {"schema": applied})
+        else:
+            key_id = str(row[0])
+    return InitResult(applied=applied, key_id=key_id, recovery_code=code, roles=roles)
+
+
+# -- kiosks ----------------------------------------------------------------------------
+
+
+def kiosk_name_problem(name: str) -> str | None:
+    if not name or name != name.strip() or len(name) > KIOSK_NAME_MAX:
+        return f"A kiosk's name is 1 to {KIOSK_NAME_MAX} characters, no space at either end."
+    if not all(ch.isalnum() or ch in " -_" for ch in name):
+        return "A kiosk's name has only letters, digits, spaces, - and _ in it."
+    return None
+
+
+@dataclass(frozen=True)
+class Token:
+    """What ``kiosk enrol --token`` carries: the kiosk's login (a one-time password,
+    replaced at enrolment) and the clinic's CA certificate."""
+
+    role: str
+    password: str
+    ca_pem: str
+
+    def encode(self) -> str:
+        raw = json.dumps({"role": self.role, "password": self.password, "ca": self.ca_pem})
+        packed = zlib.compress(raw.encode("utf-8"), 9)
+        return TOKEN_PREFIX + base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Token:
+        text = "".join(text.split())
+        if not text.startswith(TOKEN_PREFIX):
+            raise OfficeError("That is not an enrolment token (it starts with KIOSK1.).")
+        body = text[len(TOKEN_PREFIX) :]
+        try:
+            packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            document = json.loads(zlib.decompress(packed).decode("utf-8"))
+            return cls(
+                role=str(document["role"]),
+                password=str(document["password"]),
+                ca_pem=str(document["ca"]),
+            )
+        except (ValueError, KeyError, TypeError, zlib.error):
+            raise OfficeError(
+                "That enrolment token is damaged (copied only in part?): make a new one "
+                "with 'kiosk office enrol-kiosk NAME'."
+            ) from None
+
+
+def enrol_kiosk(conn: Conn, name: str, ca_pem: str, *, actor: str = "admin") -> Token:
+    """Make (or re-issue, while not enrolled) the kiosk's login; its one-time token."""
+    problem = kiosk_name_problem(name)
+    if problem:
+        raise OfficeError(problem)
+    if "BEGIN CERTIFICATE" not in ca_pem:
+        raise OfficeError("The clinic's CA certificate (PEM) is needed to make a token.")
+    roles = roles_of(conn)
+    role = roles.kiosk(name)
+    password = secrets.token_urlsafe(24)
+    with conn.transaction():
+        row = conn.execute(
+            "SELECT name, enrolled_at, revoked_at FROM kiosks WHERE role = %s FOR UPDATE",
+            (role,),
+        ).fetchone()
+        if row is not None and row[0] != name:
+            raise OfficeError(
+                f"The name {name!r} is too like the kiosk {row[0]!r}: choose another."
+            )
+        if row is not None and (row[1] is not None or row[2] is not None):
+            # Its sequence numbers belong to the tablet that enrolled: a new
+            # tablet under the same name would send 1, 2, 3 again.
+            raise OfficeError(
+                f"The kiosk {name!r} was enrolled (or revoked) already: give a new tablet "
+                f"a new name."
+            )
+        password_sql = sql.Literal(password)
+        if _role_exists(conn, role):
+            conn.execute(
+                sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
+                    sql.Identifier(role), password_sql
+                )
+            )
+        else:
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN CONNECTION LIMIT 8 PASSWORD {} IN ROLE {}").format(
+                    sql.Identifier(role), password_sql, sql.Identifier(roles.kiosks)
+                )
+            )
+        if row is None:
+            conn.execute("INSERT INTO kiosks (role, name) VALUES (%s, %s)", (role, name))
+        audit.append(conn, actor, "kiosk-token", name)
+    return Token(role=role, password=password, ca_pem=ca_pem)
+
+
+def revoke_kiosk(conn: Conn, name: str, *, actor: str = "admin") -> None:
+    """Stop a kiosk sending: its login is refused and its INSERT taken away."""
+    roles = roles_of(conn)
+    with conn.transaction():
+        row = conn.execute("SELECT role FROM kiosks WHERE name = %s FOR UPDATE", (name,)).fetchone()
+        if row is None:
+            raise OfficeError(f"There is no kiosk called {name!r}.")
+        role = sql.Identifier(str(row[0]))
+        conn.execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(role))
+        conn.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(roles.kiosks), role))
+        conn.execute("UPDATE kiosks SET revoked_at = now() WHERE name = %s", (name,))
+        audit.append(conn, actor, "kiosk-revoke", name)
+
+
+# -- office staff ----------------------------------------------------------------------
+
+
+def _unlock(ring: KeyRing, label: str, secret: str, what: str) -> Opener:
+    if label not in ring.slot_labels():
+        raise OfficeError(f"There is no {what}.")
+    try:
+        return ring.unlock_slot(label, secret)
+    except KeysError:
+        raise OfficeError(f"Wrong {what.split(' for ')[0]}.") from None
+
+
+def opener_by_recovery(conn: Conn, code: str) -> Opener:
+    return _unlock(clinic_ring(conn), RECOVERY_LABEL, code, "recovery code")
+
+
+def opener_by_pin(conn: Conn, name: str, pin: str) -> Opener:
+    return _unlock(clinic_ring(conn), SLOT_PREFIX + name, pin, f"PIN for {name!r}")
+
+
+def staff_names(conn: Conn) -> list[str]:
+    return [str(r[0]) for r in conn.execute("SELECT name FROM office_staff ORDER BY name")]
+
+
+def staff_add(
+    conn: Conn, name: str, pin: str, opener: Opener, *, by: str, kdf: KdfParams | None = None
+) -> None:
+    """Add an office staff member: a slot wrapping the clinic key for their PIN."""
+    problem = name_problem(name) or pin_problem(pin)
+    if problem:
+        raise OfficeError(problem)
+    with conn.transaction():
+        ring = clinic_ring(conn, for_update=True)
+        if conn.execute("SELECT 1 FROM office_staff WHERE name = %s", (name,)).fetchone():
+            raise OfficeError(f"There is a staff member called {name!r} already.")
+        ring.add_slot(SLOT_PREFIX + name, pin, opener, kdf or KdfParams.interactive())
+        conn.execute("INSERT INTO office_staff (name, added_by) VALUES (%s, %s)", (name, by))
+        audit.append(conn, by, "staff-add", name)
+
+
+def staff_remove(conn: Conn, name: str, *, by: str) -> None:
+    with conn.transaction():
+        ring = clinic_ring(conn, for_update=True)
+        if conn.execute("DELETE FROM office_staff WHERE name = %s", (name,)).rowcount == 0:
+            raise OfficeError(f"There is no staff member called {name!r}.")
+        if SLOT_PREFIX + name in ring.slot_labels():
+            ring.remove_slot(SLOT_PREFIX + name)
+        conn.execute("DELETE FROM office_signin WHERE name = %s", (name,))
+        audit.append(conn, by, "staff-remove", name)
+
+
+def staff_reset_pin(
+    conn: Conn, name: str, pin: str, opener: Opener, *, by: str, kdf: KdfParams | None = None
+) -> None:
+    problem = pin_problem(pin)
+    if problem:
+        raise OfficeError(problem)
+    with conn.transaction():
+        ring = clinic_ring(conn, for_update=True)
+        if not conn.execute("SELECT 1 FROM office_staff WHERE name = %s", (name,)).fetchone():
+            raise OfficeError(f"There is no staff member called {name!r}.")
+        ring.add_slot(SLOT_PREFIX + name, pin, opener, kdf or KdfParams.interactive())
+        conn.execute("DELETE FROM office_signin WHERE name = %s", (name,))
+        audit.append(conn, by, "staff-reset-pin", name)

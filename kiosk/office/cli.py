@@ -1,0 +1,64 @@
+"""The office link's commands as typed (light: argparse only, no psycopg).
+
+``kiosk office init|enrol-kiosk|revoke-kiosk|staff add|remove|reset-pin`` for
+the clinic's administrator, with ``--db URL`` (or ``$KIOSK_OFFICE_DB``): a
+PostgreSQL URL for a login that owns the database, over TLS
+(``sslmode=verify-full&sslrootcert=...``). ``kiosk enrol --server URL --token T``
+on the tablet. Run by ``kiosk.office.commands``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kiosk.paths import DATA_DIR_ENV
+
+COMMANDS = ("office", "enrol")
+DB_ENV = "KIOSK_OFFICE_DB"
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    office = sub.add_parser("office", help="the clinic's office database: init, kiosks, staff")
+    actions = office.add_subparsers(dest="office_command", metavar="ACTION", required=True)
+
+    def leaf(name: str, summary: str) -> argparse.ArgumentParser:
+        parser = actions.add_parser(name, help=summary, description=summary)
+        parser.add_argument(
+            "--db", metavar="URL", help=f"the office database, as its owner; also ${DB_ENV}"
+        )
+        return parser
+
+    leaf("init", "create or update the schema, roles and the clinic key (prints the recovery code)")
+    enrol_kiosk = leaf("enrol-kiosk", "make a kiosk's login and print its one-time token")
+    enrol_kiosk.add_argument("name", help="the kiosk's name, as staff will read it (Lobby)")
+    enrol_kiosk.add_argument(
+        "--ca",
+        type=Path,
+        help="the clinic CA's certificate (default: the sslrootcert of --db)",
+    )
+    revoke = leaf("revoke-kiosk", "stop a kiosk sending (its login refused)")
+    revoke.add_argument("name")
+    staff = leaf("staff", "office staff accounts: add, remove, reset-pin")
+    staff_actions = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
+    for action, summary in (
+        ("add", "add a member (the first needs the recovery code)"),
+        ("remove", "remove a member (needs a member's name and PIN)"),
+        ("reset-pin", "a new PIN for a member (a member's PIN, or --recovery-code)"),
+    ):
+        parser = staff_actions.add_parser(action, help=summary, description=summary)
+        parser.add_argument("name")
+        # After the action too; SUPPRESS keeps one given before it.
+        parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS)
+        if action == "reset-pin":
+            parser.add_argument("--recovery-code", action="store_true")
+
+    enrol = sub.add_parser("enrol", help="link this kiosk to the clinic's office database")
+    enrol.add_argument("--server", required=True, metavar="URL", help="postgresql://host:port/db")
+    enrol.add_argument("--token", required=True, help="from 'kiosk office enrol-kiosk NAME'")
+    enrol.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help=f"the kiosk's data folder; also ${DATA_DIR_ENV}",
+    )

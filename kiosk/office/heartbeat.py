@@ -1,0 +1,69 @@
+"""What an enrolled kiosk tells the office every minute: that it is alive, and how
+its outbox is doing. No personal data: counts, ages, versions, one error sentence.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+INTERVAL_S = 60.0
+MAX_ERROR = 500
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    sent_at: datetime
+    version: str
+    content_fingerprint: str
+    outbox_depth: int
+    oldest_unsent_s: float | None
+    last_error: str | None
+    free_disk: int | None
+    uptime_s: float
+    last_touch: datetime | None
+
+
+@dataclass(frozen=True)
+class KioskFacts:
+    """The parts of a heartbeat the outbox does not know: asked of the running kiosk
+    (each a function, called from the sender's thread: they only read a value)."""
+
+    version: str
+    data_dir: Path
+    content_fingerprint: Callable[[], str] = lambda: ""
+    last_touch: Callable[[], datetime | None] = lambda: None
+
+
+def free_disk(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def send(conn: psycopg.Connection[Any], beat: Heartbeat) -> None:
+    """Insert one heartbeat (the kiosk column is the login's own name, by default)."""
+    with conn.transaction():
+        conn.execute(
+            "INSERT INTO heartbeats (sent_at, version, content_fingerprint, outbox_depth,"
+            " oldest_unsent_s, last_error, free_disk, uptime_s, last_touch)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                beat.sent_at,
+                beat.version,
+                beat.content_fingerprint,
+                beat.outbox_depth,
+                beat.oldest_unsent_s,
+                (beat.last_error or None) and beat.last_error[:MAX_ERROR],
+                beat.free_disk,
+                beat.uptime_s,
+                beat.last_touch,
+            ),
+        )

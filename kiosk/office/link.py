@@ -1,0 +1,120 @@
+"""Whether this kiosk is enrolled, and how it reaches the office: the enrolment file.
+
+Light on purpose (no psycopg): the kiosk's start-up reads this to choose the key
+it seals to, and only an enrolled kiosk goes on to load the sender
+(``kiosk.office.outbox``), after the first paint.
+
+The file ``office-link.json`` in the data folder (0600, written atomically)
+holds the server's address, the kiosk's login and password, its name, the
+clinic's public key and the kiosk's Ed25519 signing key; ``office-ca.pem``
+beside it is the clinic's CA certificate, the only one the kiosk trusts for
+the server. Neither is in ``kiosk.toml``, which the clinic edits and copies.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.support.files import write_atomic
+
+LINK_FILE = "office-link.json"
+CA_FILE = "office-ca.pem"
+FORMAT_VERSION = 1
+
+
+class LinkError(Exception):
+    """The enrolment file is damaged or unreadable; ``str()`` says which, for the log."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """An enrolled kiosk's way to the office (``repr`` hides the secrets)."""
+
+    server: str  # postgresql://host:port/dbname (no user, no password)
+    role: str
+    password: str
+    kiosk_name: str
+    key_id: str
+    public_key: bytes
+    signing_seed: bytes
+    ca_file: Path
+
+    def __repr__(self) -> str:
+        return f"Link(server={self.server!r}, role={self.role!r}, key_id={self.key_id!r})"
+
+    def connect_args(self, timeout: float = 5.0) -> dict[str, Any]:
+        """What ``psycopg.connect`` is given: TLS always, the server's name checked
+        against the clinic's CA, never the system's."""
+        return {
+            "conninfo": self.server,
+            "user": self.role,
+            "password": self.password,
+            "sslmode": "verify-full",
+            "sslrootcert": str(self.ca_file),
+            "connect_timeout": max(1, round(timeout)),
+            "application_name": f"kiosk {self.kiosk_name}"[:63],
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": FORMAT_VERSION,
+            "server": self.server,
+            "role": self.role,
+            "password": self.password,
+            "kiosk_name": self.kiosk_name,
+            "key_id": self.key_id,
+            "public_key": base64.b64encode(self.public_key).decode("ascii"),
+            "signing_seed": base64.b64encode(self.signing_seed).decode("ascii"),
+        }
+
+
+def link_file(data_dir: Path) -> Path:
+    return Path(data_dir) / LINK_FILE
+
+
+def ca_file(data_dir: Path) -> Path:
+    return Path(data_dir) / CA_FILE
+
+
+def enrolled(data_dir: Path) -> bool:
+    return link_file(data_dir).exists()
+
+
+def load(data_dir: Path) -> Link | None:
+    """The link, or None when the kiosk is not enrolled; ``LinkError`` when the file is bad."""
+    path = link_file(data_dir)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise LinkError(
+            f"The office link file {path} could not be read ({exc.strerror})."
+        ) from None
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+        if doc.get("version") != FORMAT_VERSION:
+            raise ValueError(f"format {doc.get('version')!r}")
+        return Link(
+            server=str(doc["server"]),
+            role=str(doc["role"]),
+            password=str(doc["password"]),
+            kiosk_name=str(doc["kiosk_name"]),
+            key_id=str(doc["key_id"]),
+            public_key=base64.b64decode(doc["public_key"], validate=True),
+            signing_seed=base64.b64decode(doc["signing_seed"], validate=True),
+            ca_file=ca_file(data_dir),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
+        raise LinkError(f"The office link file {path} is damaged ({exc}).") from None
+
+
+def save(data_dir: Path, link: Link, ca_pem: str) -> None:
+    """Write the CA certificate, then the link: both private to the kiosk's user."""
+    write_atomic(ca_file(data_dir), ca_pem.encode("utf-8"))
+    write_atomic(link_file(data_dir), (json.dumps(link.to_json(), indent=2) + "\n").encode())

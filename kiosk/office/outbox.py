@@ -1,0 +1,408 @@
+"""The tablet's outbox: the sender that pushes sealed enquiries to the office.
+
+The SQLite store stays the durable outbox: a patient's Send is a local commit
+and never waits on the network. This module, on its own thread, numbers the
+rows sealed to the clinic's key (``seq`` 1, 2, 3..., once, in a local
+transaction), signs each (Ed25519 over the kiosk's role, seq, form key, topic,
+key id and sealed bytes), and sends them in batches::
+
+    INSERT ... ON CONFLICT (form_key) DO NOTHING
+
+A row is marked sent in SQLite only after PostgreSQL committed it; a crash
+between the two sends it again, and the conflict clause makes that a no-op:
+never lost, never twice. While the server is away it retries with backoff
+(1 s doubling to a minute); a refused login or a certificate that does not
+verify is said once in the log, in words, and kept in ``status`` for the
+staff panel. Every ``heartbeat.INTERVAL_S`` it also sends a heartbeat.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import nacl.signing
+import psycopg
+import psycopg.errors
+
+from kiosk.enquiries.database import DatabaseFile, describe, rollback
+from kiosk.office import heartbeat
+from kiosk.office.link import Link
+
+log = logging.getLogger("kiosk.office.outbox")
+
+State = Literal["starting", "sent", "waiting", "refused", "untrusted"]
+
+BATCH = 100
+INITIAL_BACKOFF_S = 1.0
+MAX_BACKOFF_S = 60.0
+# A look at the local outbox a second while idle (an indexed query): an enquiry is
+# in the office within about a second of the patient's Send when the link is up.
+IDLE_POLL_S = 1.0
+
+
+def signed_message(
+    kiosk: str, seq: int, form_key: str, topic: str, key_id: str, sealed: bytes
+) -> bytes:
+    """The bytes a kiosk signs for one row: each field length-prefixed, so no two
+    different rows can give the same bytes."""
+    parts = [
+        b"kiosk-enquiry-v1",
+        *(s.encode("utf-8") for s in (kiosk, str(seq), form_key)),
+        topic.encode("utf-8"),
+        key_id.encode("utf-8"),
+        bytes(sealed),
+    ]
+    return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
+
+
+@dataclass(frozen=True)
+class OutgoingRow:
+    id: int
+    seq: int
+    form_key: str
+    created_at: str
+    topic: str
+    key_id: str
+    sealed: bytes
+
+
+class LocalOutbox:
+    """The tablet's side, in the SQLite store: numbering, the unsent rows, marking sent.
+
+    Its own connection (the sender's thread), opened through ``DatabaseFile``,
+    so the file is checked and migrated as the store would.
+    """
+
+    def __init__(self, store_path: Path, key_id: str, busy_timeout: float = 5.0) -> None:
+        self._file = DatabaseFile(Path(store_path), busy_timeout, self._problem)
+        self._key_id = key_id
+        self._conn: sqlite3.Connection | None = None
+
+    @staticmethod
+    def _problem(message: str, level: int) -> None:
+        log.log(level, "%s", message)
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = self._file.open()
+        return self._conn
+
+    def _write(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        conn = self._db()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            work(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            rollback(conn)
+            raise
+
+    def number(self) -> None:
+        """Give every row sealed to the clinic's key and not yet numbered the next ``seq``."""
+
+        def assign(conn: sqlite3.Connection) -> None:
+            (top,) = conn.execute("SELECT coalesce(max(seq), 0) FROM enquiries").fetchone()
+            ids = conn.execute(
+                "SELECT id FROM enquiries WHERE seq IS NULL AND key_id = ? ORDER BY id",
+                (self._key_id,),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE enquiries SET seq = ? WHERE id = ?",
+                [(top + n, row_id) for n, (row_id,) in enumerate(ids, start=1)],
+            )
+
+        self._write(assign)
+
+    def unsent(self, limit: int) -> list[OutgoingRow]:
+        rows = (
+            self._db()
+            .execute(
+                "SELECT id, seq, form_key, created_at, topic, key_id, sealed FROM enquiries"
+                " WHERE sent_at IS NULL AND seq IS NOT NULL ORDER BY seq LIMIT ?",
+                (limit,),
+            )
+            .fetchall()
+        )
+        return [OutgoingRow(*row) for row in rows]
+
+    def mark_sent(self, ids: list[int]) -> None:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        self._write(
+            lambda conn: conn.executemany(
+                "UPDATE enquiries SET sent_at = ? WHERE id = ?", [(now, i) for i in ids]
+            )
+        )
+
+    def depth(self) -> tuple[int, str | None]:
+        """How many rows wait (sealed to the clinic, not sent), and the oldest one's time."""
+        n, oldest = (
+            self._db()
+            .execute(
+                "SELECT count(*), min(created_at) FROM enquiries"
+                " WHERE sent_at IS NULL AND key_id = ?",
+                (self._key_id,),
+            )
+            .fetchone()
+        )
+        return int(n), oldest
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+@dataclass(frozen=True)
+class SendStatus:
+    """What the staff panel shows about the link, in words (never personal data)."""
+
+    state: State
+    message: str
+    sent_total: int = 0
+    unsent: int = 0
+
+
+def _classify(exc: BaseException) -> tuple[State, str]:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    lowered = str(exc).lower()
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege) or any(
+        s in lowered
+        for s in ("password authentication failed", "not permitted to log in", "permission denied")
+    ):
+        return (
+            "refused",
+            f"The office refused this kiosk ({text}): it may have been revoked. Enquiries stay "
+            f"on the tablet, unsent, until an administrator enrols it again.",
+        )
+    if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
+        return (
+            "untrusted",
+            f"The office server could not be trusted ({text}): its certificate is not the "
+            f"clinic's, or names another server. Nothing was sent.",
+        )
+    return (
+        "waiting",
+        f"The office server cannot be reached ({text}). Enquiries wait on the tablet and "
+        f"are sent when it is back.",
+    )
+
+
+class Sender:
+    """Sends the outbox to the office, off the GUI thread; ``status`` for the staff panel."""
+
+    def __init__(
+        self,
+        link: Link,
+        store_path: Path,
+        facts: heartbeat.KioskFacts | None = None,
+        *,
+        batch: int = BATCH,
+        poll_s: float = IDLE_POLL_S,
+        initial_backoff_s: float = INITIAL_BACKOFF_S,
+        max_backoff_s: float = MAX_BACKOFF_S,
+        heartbeat_s: float = heartbeat.INTERVAL_S,
+    ) -> None:
+        self.link = link
+        self._outbox = LocalOutbox(store_path, link.key_id)
+        self._facts = facts
+        self._batch = batch
+        self._poll_s = poll_s
+        self._initial_backoff_s = initial_backoff_s
+        self._max_backoff_s = max_backoff_s
+        self._heartbeat_s = heartbeat_s
+        self._signing = nacl.signing.SigningKey(link.signing_seed)
+        self._pg: psycopg.Connection[Any] | None = None
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._status = SendStatus("starting", "The office link is starting.")
+        self._sent_total = 0
+        self._started = time.monotonic()
+        self._next_beat = 0.0
+        self.last_beat_ok = False
+
+    # -- the thread --------------------------------------------------------------------
+
+    @property
+    def status(self) -> SendStatus:
+        with self._lock:
+            return self._status
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="office-sender", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Send soon (a patient just pressed Send): called from the GUI thread."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            return  # the thread closes its own connections (SQLite's are per thread)
+        self._close()
+
+    def _close(self) -> None:
+        self._close_pg()
+        self._outbox.close()
+
+    def _run(self) -> None:
+        backoff = self._initial_backoff_s
+        while not self._stopping.is_set():
+            try:
+                sent = self.send_once()
+                self.beat_if_due()
+                backoff = self._initial_backoff_s
+                delay = 0.0 if sent >= self._batch else self._poll_s
+            except Exception as exc:  # the thread never dies: every fault is retried
+                self._failed(exc)
+                delay, backoff = backoff, min(backoff * 2, self._max_backoff_s)
+            self._wake.wait(delay)
+            self._wake.clear()
+        self._close()
+
+    # -- one round ---------------------------------------------------------------------
+
+    def send_once(self) -> int:
+        """Number, sign and send one batch; returns how many rows PostgreSQL committed
+        (counting ones it had already). Raises on any fault (the caller backs off)."""
+        self._outbox.number()
+        rows = self._outbox.unsent(self._batch)
+        if not rows:
+            self._ok(0)
+            return 0
+        conn = self._connection()
+        try:
+            with conn.transaction(), conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO enquiries (seq, form_key, created_at, topic, key_id, sealed,"
+                    " signature) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                    " ON CONFLICT (form_key) DO NOTHING",
+                    [self._params(row) for row in rows],
+                )
+        except psycopg.Error:
+            self._close_pg()
+            raise
+        # Only now, after PostgreSQL's COMMIT: a crash before this line sends
+        # the batch again, which the conflict clause turns into nothing.
+        self._outbox.mark_sent([row.id for row in rows])
+        self._ok(len(rows))
+        return len(rows)
+
+    def _params(self, row: OutgoingRow) -> tuple[object, ...]:
+        message = signed_message(
+            self.link.role, row.seq, row.form_key, row.topic, row.key_id, row.sealed
+        )
+        signature = self._signing.sign(message).signature
+        return (
+            row.seq,
+            row.form_key,
+            row.created_at,
+            row.topic,
+            row.key_id,
+            bytes(row.sealed),
+            bytes(signature),
+        )
+
+    def beat_if_due(self) -> bool:
+        """Send a heartbeat when one is due; True when one was sent now."""
+        if self._facts is None or time.monotonic() < self._next_beat:
+            return False
+        try:
+            heartbeat.send(self._connection(), self.heartbeat())
+        except psycopg.Error:
+            self.last_beat_ok = False
+            self._close_pg()
+            raise
+        self.last_beat_ok = True
+        self._next_beat = time.monotonic() + self._heartbeat_s
+        return True
+
+    def heartbeat(self) -> heartbeat.Heartbeat:
+        assert self._facts is not None
+        depth, oldest = self._outbox.depth()
+        now = datetime.now(UTC)
+        age = None
+        if oldest:
+            try:
+                age = max(0.0, (now - datetime.fromisoformat(oldest)).total_seconds())
+            except ValueError:
+                age = None
+        status = self.status
+        return heartbeat.Heartbeat(
+            sent_at=now,
+            version=self._facts.version,
+            content_fingerprint=self._facts.content_fingerprint(),
+            outbox_depth=depth,
+            oldest_unsent_s=age,
+            last_error=None if status.state in ("sent", "starting") else status.message,
+            free_disk=heartbeat.free_disk(self._facts.data_dir),
+            uptime_s=time.monotonic() - self._started,
+            last_touch=self._facts.last_touch(),
+        )
+
+    # -- the connection and the status ---------------------------------------------------
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._pg is None or self._pg.closed or self._pg.broken:
+            self._close_pg()
+            self._pg = psycopg.connect(**self.link.connect_args())
+        return self._pg
+
+    def _close_pg(self) -> None:
+        if self._pg is not None:
+            with suppress(psycopg.Error):
+                self._pg.close()
+            self._pg = None
+
+    def _unsent(self) -> int:
+        try:
+            return self._outbox.depth()[0]
+        except (sqlite3.Error, OSError):
+            return -1
+
+    def _set(self, status: SendStatus, level: int) -> None:
+        with self._lock:
+            before = self._status
+            self._status = status
+        # Said once per change, not at every retry: a server away for an hour is
+        # one line in the log, and one when it is back.
+        if before.state != status.state or (
+            status.state != "sent" and before.message != status.message
+        ):
+            log.log(level, "%s", status.message)
+
+    def _ok(self, sent: int) -> None:
+        self._sent_total += sent
+        self._set(
+            SendStatus(
+                "sent",
+                "The office link is working.",
+                sent_total=self._sent_total,
+                unsent=self._unsent(),
+            ),
+            logging.INFO,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, sqlite3.Error | OSError):
+            state: State = "waiting"
+            message = f"The tablet's outbox could not be read ({describe(exc)}); trying again."
+        else:
+            state, message = _classify(exc)
+        level = logging.WARNING if state == "waiting" else logging.ERROR
+        self._set(
+            SendStatus(state, message, sent_total=self._sent_total, unsent=self._unsent()), level
+        )

@@ -1,0 +1,119 @@
+"""Fixtures for the office link: a real PostgreSQL per test session (per xdist worker)
+and a fresh database per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from kiosk.enquiries.keys import KdfParams, Opener, Sealer
+from kiosk.enquiries.store import EnquiryStore
+from kiosk.office import admin
+from kiosk.office.enrol import enrol
+from kiosk.office.link import Link
+from kiosk.office.outbox import Sender
+from tests.office.pg import Cluster, on_linux, start_cluster
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    if not on_linux():
+        pytest.skip("the office tests run PostgreSQL from Debian's package: Linux only")
+    try:
+        cluster = start_cluster()
+    except RuntimeError as exc:
+        # On Linux a missing PostgreSQL is a failure, not a skip: CI installs it.
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield cluster
+    finally:
+        cluster.cleanup()
+
+
+@pytest.fixture
+def pg(pg_cluster: Cluster) -> Cluster:
+    """The session's cluster, running (a test that stopped it and failed is healed here)."""
+    if not pg_cluster.running():
+        pg_cluster.start()
+    return pg_cluster
+
+
+@pytest.fixture
+def clinic_db(pg: Cluster) -> str:
+    """A new, empty database for one test; its name."""
+    return pg.create_database()
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """An office database after ``kiosk office init``: the admin's URL and the recovery code."""
+
+    pg: Cluster
+    db: str
+    admin_url: str
+    recovery_code: str
+    key_id: str
+
+    def connect(self) -> psycopg.Connection[tuple[Any, ...]]:
+        return psycopg.connect(self.admin_url)
+
+    def token(self, name: str) -> str:
+        with self.connect() as conn:
+            return admin.enrol_kiosk(conn, name, self.pg.ca_file.read_text()).encode()
+
+    def opener(self) -> Opener:
+        with self.connect() as conn:
+            return admin.opener_by_recovery(conn, self.recovery_code)
+
+
+@pytest.fixture
+def clinic(pg: Cluster, clinic_db: str) -> Clinic:
+    url = pg.dsn(clinic_db)
+    with psycopg.connect(url) as conn:
+        result = admin.init(conn, kdf=KdfParams.fast_for_tests())
+    assert result.recovery_code is not None
+    return Clinic(pg, clinic_db, url, result.recovery_code, result.key_id)
+
+
+@dataclass(frozen=True)
+class Tablet:
+    """An enrolled kiosk's data folder, its store (sealing to the clinic) and its link."""
+
+    data_dir: Path
+    link: Link
+    store: EnquiryStore
+
+    def save(self, n: int, prefix: str = "form") -> list[str]:
+        keys = [f"{prefix}-{i}" for i in range(n)]
+        for key in keys:
+            self.store.save(key, "ketamine", {"name": f"Patient {key}", "phone": "555-0100"})
+        return keys
+
+    def sender(self, **kwargs: Any) -> Sender:
+        return Sender(self.link, self.data_dir / "enquiries.sqlite3", **kwargs)
+
+    def send(self) -> int:
+        """One batch, by a sender made and stopped here."""
+        sender = self.sender()
+        try:
+            return sender.send_once()
+        finally:
+            sender.stop()
+
+
+def enrolled_tablet(clinic: Clinic, data_dir: Path, name: str = "Lobby") -> Tablet:
+    link = enrol(data_dir, clinic.pg.server_url(clinic.db), clinic.token(name))
+    store = EnquiryStore(data_dir / "enquiries.sqlite3", Sealer(link.public_key))
+    return Tablet(data_dir, link, store)
+
+
+@pytest.fixture
+def tablet(clinic: Clinic, data_tmpdir: Path) -> Iterator[Tablet]:
+    made = enrolled_tablet(clinic, data_tmpdir)
+    yield made
+    made.store.close()

@@ -1,0 +1,49 @@
+"""A kiosk that is not enrolled never loads the PostgreSQL driver; an enrolled one
+seals to the clinic's key."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk.enquiries.keys import KdfParams
+from kiosk.enquiries.opener import StoreOpener
+from kiosk.paths import Paths
+from tests.office.conftest import Tablet
+
+NOT_ENROLLED = """
+import sys
+from pathlib import Path
+import kiosk.cli, kiosk.ui.app
+from kiosk.enquiries.keys import KdfParams
+from kiosk.enquiries.opener import StoreOpener
+from kiosk.paths import Paths
+kiosk.cli.build_parser()
+store = StoreOpener(Paths.resolve(Path(sys.argv[1])), kdf=KdfParams.fast_for_tests()).get()
+store.save("k1", "ketamine", {"name": "x"})
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("psycopg", "psycopg_binary"))
+print(",".join(loaded) or "none")
+"""
+
+
+def test_a_kiosk_that_is_not_enrolled_never_imports_psycopg(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", NOT_ENROLLED, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.strip() == "none"
+
+
+def test_an_enrolled_kiosk_seals_to_the_clinic_key(tablet: Tablet) -> None:
+    tablet.store.close()
+    opener = StoreOpener(Paths.resolve(tablet.data_dir), kdf=KdfParams.fast_for_tests())
+    store = opener.get()
+    assert store is not None
+    store.save("after-enrolment", "ketamine", {"name": "x"})
+    (row,) = store.enquiries()
+    assert row.key_id == tablet.link.key_id
+    opener.close()
