@@ -9,6 +9,8 @@ idle or notice; staff screens (staff-pin, staff-panel, ...: see
 scripts/preview_staff.py).
 
 Runs like ``kiosk run`` (fullscreen, kiosk mode) with a throwaway data folder.
+With ``--save OUT.png`` it saves a picture of the window and quits
+(scripts/screens.py makes docs/screens/ that way).
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ def main() -> int:
     parser.add_argument("--contrast", default="standard", help="standard or high")
     parser.add_argument("--language", default="en", help="en or es")
     parser.add_argument("--listen", action="store_true", help="read the page aloud (mock engine)")
+    parser.add_argument(
+        "--save", type=Path, default=None, help="save a picture of the window there and quit"
+    )
     args = parser.parse_args()
     paths = Paths.resolve(Path(tempfile.mkdtemp()), args.content)
     config = replace(
@@ -162,7 +167,19 @@ def main() -> int:
 
     kept: list[object] = []
 
+    def save() -> None:
+        assert args.save is not None
+        app.processEvents()
+        if not window.grab().save(str(args.save)):
+            print(f"could not save {args.save}", file=sys.stderr)
+            app.exit(1)
+            return
+        app.quit()
+
     QTimer.singleShot(300, go)
+    if args.save is not None:
+        # Long enough for the deferred building and any fade-in to settle.
+        QTimer.singleShot(1500, save)
     return app.exec()
 
 
