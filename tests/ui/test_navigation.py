@@ -133,7 +133,9 @@ def test_request_and_crisis_from_every_screen(
             window.show_request()
         tap(qtbot, find_button(window, "Need help now?"))
         assert window.crisis.isVisible()
-        assert "988" in window.crisis.body.text() and "911" in window.crisis.body.text()
+        crisis = window.crisis
+        assert "988" in crisis.body.text() and "911" in crisis.emergency.text()
+        assert crisis.emergency.isVisible() and crisis.call_qr.isVisible()
         tap(qtbot, find_button(window, "Close"))
         assert not window.crisis.isVisible()
         if screen != "request":
