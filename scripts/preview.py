@@ -174,7 +174,7 @@ def main() -> int:
             print(f"could not save {args.save}", file=sys.stderr)
             app.exit(1)
             return
-        app.quit()
+        app.exit(0)  # (quit() asks the window, which refuses to close in kiosk mode)
 
     QTimer.singleShot(300, go)
     if args.save is not None:

@@ -65,7 +65,7 @@ def make(out: Path, chosen: set[str]) -> int:
                     failed += 1
                     print(f"{target.name}: failed\n{result.stderr}", file=sys.stderr)
                 else:
-                    print(target.relative_to(ROOT))
+                    print(target)
     return 1 if failed else 0
 
 

@@ -60,7 +60,7 @@ class PatientWords(Words, domain="patient"):
     START_HERE = N_("Start here")
     # Translators: under "Start here"; {topic} is the topic's title.
     START_HERE_SUMMARY = N_("Read “{topic}” from the first page to the last.")
-    CONTINUE = N_("Continue where you left off")
+    CONTINUE_READING = N_("Continue where you left off")
     # Translators: a screen reader's words for the tick on a page's tile.
     PAGE_READ = N_("You have read this page.")
     # Translators: under the QR code that holds the clinic's name and phone.

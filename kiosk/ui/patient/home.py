@@ -424,7 +424,7 @@ class HomeScreen(QWidget):
         top.addWidget(self.welcome, 1)
         top.addWidget(self.languages, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(top)
-        self.continue_card = CardTile(strings.CONTINUE, "continue")
+        self.continue_card = CardTile(strings.CONTINUE_READING, "continue")
         self.continue_card.clicked.connect(lambda: self.page_chosen.emit(self._left_off))
         self.continue_card.hide()
         self.start_card = CardTile(strings.START_HERE, "start")
@@ -593,7 +593,7 @@ class HomeScreen(QWidget):
             self._left_off = ""
             self.continue_card.hide()
         else:
-            self.continue_card.set_words(strings.CONTINUE, page.title)
+            self.continue_card.set_words(strings.CONTINUE_READING, page.title)
             self.continue_card.show()
         self._arrange_cards()
 
