@@ -3,6 +3,7 @@
 # make test-fast  the same tests, the stress and crash loops a tenth as long (a few minutes less)
 # make check  ruff, mypy and the import contract (the core never imports Qt)
 # make bench  benchmarks; figures go to bench/results/ and into README.md
+# make screens  the README's pictures of each screen, in docs/screens/
 # make translations  extract the kiosk's words (.pot), update each language's .po, compile the .mo
 # Each target creates the virtual environment and installs what it needs.
 
@@ -15,7 +16,7 @@ DATA ?= .kiosk-data
 # (measured here: the whole suite in 4.5 min on two cores at a load of 3.5)
 JOBS ?= 2
 
-.PHONY: run run-windowed test test-fast check bench translations clean
+.PHONY: run run-windowed test test-fast check bench screens translations clean
 
 $(STAMP): pyproject.toml
 	@PYTHON=$(PYTHON) scripts/system-deps.sh python
@@ -52,6 +53,10 @@ check: $(STAMP)
 	$(VENV)/bin/ruff format --check kiosk tests bench scripts main.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+
+screens: $(STAMP)
+	@scripts/system-deps.sh test
+	$(PY) scripts/screens.py
 
 bench: $(STAMP)
 	@scripts/system-deps.sh test
