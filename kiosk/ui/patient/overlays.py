@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QResizeEvent, QTextDocumentFragment
+from PySide6.QtGui import QPixmap, QResizeEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
@@ -17,10 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import Config
+from kiosk.paths import resource_dir
 from kiosk.ui import i18n
 from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import CARD_WIDTH, CONTROL_GAP, CRISIS_CARD_WIDTH, SCREEN_MARGIN, TILE_PADDING
-from kiosk.ui.patient.home import qr_pixmap
 from kiosk.ui.theme import CONTRASTS, TEXT_SIZES
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import (
@@ -207,6 +208,15 @@ CALL_988 = "tel:988"
 TEXT_988 = "sms:988"
 
 
+def crisis_qr_file(target: str) -> Path:
+    """The shipped picture of the QR code for ``target`` (``tel:988`` ->
+    ``resources/qr/tel-988.png``). The crisis card's codes never change, so
+    they are made once by segno (scripts/crisis_qr.py; a test checks each
+    matches segno's code): the card costs no QR encoder, whose import alone
+    raised the kiosk's peak memory by about 10 MiB."""
+    return resource_dir() / "qr" / f"{target.replace(':', '-')}.png"
+
+
 class QrAction(QWidget):
     """One of crisis help's actions: a QR code the patient scans with their own
     phone, and the words that say what it does. Nothing happens on the kiosk:
@@ -228,7 +238,7 @@ class QrAction(QWidget):
         row.setContentsMargins(*self.PADDING, *self.PADDING)
         row.setSpacing(CONTROL_GAP)
         self.code = plain_label("", "crisisQr")
-        self.code.setPixmap(qr_pixmap(target, self.QR_PX))
+        self.code.setPixmap(QPixmap(str(crisis_qr_file(target))))
         self.caption = text_label(caption, "crisisActionLabel")
         row.addWidget(self.code, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.caption, 1)

@@ -4,6 +4,9 @@ its urgency in high contrast."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -13,7 +16,14 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, contrast_ratio
-from kiosk.ui.patient.overlays import CrisisOverlay, QrAction
+from kiosk.ui.patient.home import qr_pixmap
+from kiosk.ui.patient.overlays import (
+    CALL_988,
+    TEXT_988,
+    CrisisOverlay,
+    QrAction,
+    crisis_qr_file,
+)
 from kiosk.ui.window import KioskWindow
 from tests.conftest import MakeWindow
 from tests.ui.helpers import find_button, tap, visible_buttons, visible_label
@@ -53,6 +63,40 @@ def test_the_qr_codes_call_and_text_988_from_the_patients_phone(
         "tel:988": "Scan with your phone camera to call 988",
         "sms:988": "Scan with your phone camera to text 988",
     }
+
+
+@pytest.mark.parametrize("target", [CALL_988, TEXT_988])
+def test_the_shipped_codes_are_segnos_code_for_their_target(
+    qapp: QApplication, target: str
+) -> None:
+    """The card shows pictures made once by scripts/crisis_qr.py: each is
+    exactly what segno makes for its target today, pixel for pixel."""
+    shipped = QImage(str(crisis_qr_file(target))).convertToFormat(QImage.Format.Format_RGB32)
+    made = qr_pixmap(target, QrAction.QR_PX).toImage().convertToFormat(QImage.Format.Format_RGB32)
+    assert not shipped.isNull(), crisis_qr_file(target)
+    assert shipped.size() == made.size() and shipped == made
+
+
+def test_opening_crisis_help_loads_no_qr_encoder() -> None:
+    """segno's import raises the kiosk's peak memory by about 10 MiB: the card
+    shows shipped pictures instead (a fresh process: this one may have it)."""
+    script = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from kiosk.config import Config\n"
+        "from kiosk.ui.patient.overlays import CrisisOverlay\n"
+        "from PySide6.QtWidgets import QWidget\n"
+        "app = QApplication([])\n"
+        "host = QWidget()\n"
+        "card = CrisisOverlay(host, Config())\n"
+        "assert not card.call_qr.code.pixmap().isNull()\n"
+        "print('segno' in sys.modules)\n"
+    )
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False", out.stderr
 
 
 def test_the_cards_actions_are_named_by_their_words(make_window: MakeWindow) -> None:
