@@ -1,7 +1,8 @@
 """The office link's commands as typed (light: argparse only, no psycopg).
 
-``kiosk office app`` (the front desk's window) and ``kiosk office init|enrol-kiosk|revoke-kiosk|staff add|remove|reset-pin`` for
-the clinic's administrator, with ``--db URL`` (or ``$KIOSK_OFFICE_DB``): a
+``kiosk office app`` (the front desk's window, run by ``kiosk.cli`` with Qt) and
+``kiosk office init|enrol-kiosk|revoke-kiosk|staff add|remove|reset-pin`` for the
+clinic's administrator, with ``--db URL`` (or ``$KIOSK_OFFICE_DB``): a
 PostgreSQL URL for a login that owns the database, over TLS
 (``sslmode=verify-full&sslrootcert=...``). ``kiosk enrol --server URL --token T``
 on the tablet. Run by ``kiosk.office.commands``.
