@@ -26,7 +26,7 @@ from kiosk.office import inbox
 from kiosk.ui.office import words as w
 from kiosk.ui.office.listener import Listener
 from kiosk.ui.office.session import PAGE_SIZE, Row, Session, SignInError, sign_in
-from kiosk.ui.widgets import button, plain_label
+from kiosk.ui.widgets import button, centred, plain_label
 
 #: The outcomes of a call, as ``inbox.set_status`` names them.
 OUTCOMES = (
@@ -34,6 +34,7 @@ OUTCOMES = (
     ("no_answer", w.NO_ANSWER),
     ("not_interested", w.NOT_INTERESTED),
 )
+SIGN_IN_WIDTH = 420  # px: a short form, not a line across the whole screen
 
 
 def _field(label: str, edit: QLineEdit) -> QLabel:
@@ -57,12 +58,15 @@ class SignInPage(QWidget):
         form = QFormLayout()
         form.addRow(_field(w.STAFF_NAME, self.name), self.name)
         form.addRow(_field(w.PIN, self.pin), self.pin)
+        box = QWidget()
+        inner = QVBoxLayout(box)
+        inner.addWidget(plain_label(w.SIGN_IN_HEADING))
+        inner.addLayout(form)
+        inner.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+        inner.addWidget(self.message)
         column = QVBoxLayout(self)
         column.addStretch(1)
-        column.addWidget(plain_label(w.SIGN_IN_HEADING))
-        column.addLayout(form)
-        column.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
-        column.addWidget(self.message)
+        column.addLayout(centred(box, SIGN_IN_WIDTH))
         column.addStretch(2)
         # Enter in either field signs in, as on any desktop form.
         self.name.returnPressed.connect(self.button.click)
