@@ -236,6 +236,25 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def _office_app(args: argparse.Namespace) -> int:
+    """``kiosk office app``: the front desk's window (needs a display and --db)."""
+    from kiosk.office import commands as office_commands  # psycopg: only for these
+    from kiosk.staff.commands import Stop  # the commands' refusal, with its exit status
+
+    try:
+        url = office_commands.db_url(args)
+    except Stop as exc:
+        print(f"kiosk: {exc.message}", file=sys.stderr)
+        return int(exc.code)
+    problem = display_problem()
+    if problem:
+        print(f"kiosk: {problem}", file=sys.stderr)
+        return 2
+    from kiosk.ui.office.app import run  # Qt: only when its window opens
+
+    return run(url)
+
+
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "example-config":
@@ -251,6 +270,8 @@ def _main(argv: list[str] | None = None) -> int:
         from kiosk.staff import commands  # the crypto, the store, export: only for these
 
         return commands.run(args)
+    if args.command == "office" and args.office_command == "app":
+        return _office_app(args)
     if args.command in office_cli.COMMANDS:
         from kiosk.office import commands as office_commands  # psycopg: only for these
 

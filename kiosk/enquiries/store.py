@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.enquiries.database import (
     REASON_TEXT,
@@ -568,7 +568,18 @@ def _stored(r: Sequence[Any]) -> StoredEnquiry:
     )
 
 
-def open_personal(opener: Opener, stored: StoredEnquiry) -> dict[str, str]:
+class Sealed(Protocol):
+    """A sealed row as the tablet's store or the office's inbox holds it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def sealed(self) -> bytes: ...
+
+
+def open_personal(opener: Opener, stored: Sealed) -> dict[str, str]:
     """The personal fields of one enquiry, opened with the private key.
 
     Raises ``KeysError`` when the opener holds another key than the row was

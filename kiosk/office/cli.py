@@ -1,7 +1,8 @@
 """The office link's commands as typed (light: argparse only, no psycopg).
 
-``kiosk office init|enrol-kiosk|revoke-kiosk|staff add|remove|reset-pin`` for
-the clinic's administrator, with ``--db URL`` (or ``$KIOSK_OFFICE_DB``): a
+``kiosk office app`` (the front desk's window, run by ``kiosk.cli`` with Qt) and
+``kiosk office init|enrol-kiosk|revoke-kiosk|staff add|remove|reset-pin`` for the
+clinic's administrator, with ``--db URL`` (or ``$KIOSK_OFFICE_DB``): a
 PostgreSQL URL for a login that owns the database, over TLS
 (``sslmode=verify-full&sslrootcert=...``). ``kiosk enrol --server URL --token T``
 on the tablet. Run by ``kiosk.office.commands``.
@@ -29,6 +30,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         )
         return parser
 
+    leaf("app", "open the office app: the enquiries, for a signed-in office staff member")
     leaf("init", "create or update the schema, roles and the clinic key (prints the recovery code)")
     enrol_kiosk = leaf("enrol-kiosk", "make a kiosk's login and print its one-time token")
     enrol_kiosk.add_argument("name", help="the kiosk's name, as staff will read it (Lobby)")

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         return 130
 
 
-def _db_url(args: argparse.Namespace) -> str:
+def db_url(args: argparse.Namespace) -> str:
     url = getattr(args, "db", None) or os.environ.get(DB_ENV, "")
     if not url:
         raise Stop(ExitStatus.USAGE, f"Which office database? Give --db URL or set ${DB_ENV}.")
@@ -47,7 +47,7 @@ def _db_url(args: argparse.Namespace) -> str:
 
 
 def _office(args: argparse.Namespace) -> int:
-    url = _db_url(args)
+    url = db_url(args)
     answers = _Answers()
     with psycopg.connect(url) as conn:
         if args.office_command == "init":

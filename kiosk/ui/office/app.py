@@ -1,0 +1,18 @@
+"""``kiosk office app --db URL``: the QApplication and the office window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.ui.office import words as w
+from kiosk.ui.office.window import OfficeWindow
+
+
+def run(url: str) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(w.APP_TITLE)
+    window = OfficeWindow(url)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,39 @@
+"""What the office app says, in the clinic's language (English), like the staff
+panel's words; nothing here is shown to a patient."""
+
+from __future__ import annotations
+
+APP_TITLE = "Kiosk office"
+TITLE_NEW = "Enquiries ({new} new) — Kiosk office"
+SIGN_IN_HEADING = "Sign in to read the enquiries"
+STAFF_NAME = "Staff name"
+PIN = "PIN"
+SIGN_IN = "Sign in"
+SIGN_OUT = "Sign out"
+NEED_BOTH = "Type your staff name and your PIN."
+DB_UNREACHABLE = "The office database cannot be reached: {error}"
+COLUMNS = ("Name", "Contact", "Topic", "Kiosk", "Received", "Status")
+SHOW_MORE = "Show older enquiries"
+NOTHING_CHOSEN = "Choose an enquiry to read it."
+CONTACTED = "Contacted"
+NO_ANSWER = "No answer"
+NOT_INTERESTED = "Not interested"
+MARKED = "Marked {status}."
+MARKED_BY_OTHER = "{by} marked this {status} first; nothing was changed."
+CANNOT_OPEN = "(cannot be opened)"
+STATUS_WORDS = {
+    "new": "New",
+    "exported": "Exported",
+    "contacted": CONTACTED,
+    "no_answer": NO_ANSWER,
+    "not_interested": NOT_INTERESTED,
+}
+#: The detail pane's fields, in order: (key in the sealed fields, label).
+DETAIL_FIELDS = (
+    ("name", "Name"),
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("method", "How to contact"),
+    ("best_time", "Best time"),
+    ("message", "Message"),
+)
