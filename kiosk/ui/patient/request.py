@@ -832,6 +832,14 @@ class RequestScreen(QWidget):
         super().resizeEvent(event)
         self._keep_focus_in_view()  # the tablet was turned: the field stays in view
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab (or Shift+Tab) out of the message box: the bar comes back
+        first, or Qt's walk would skip it (hidden under the keyboard) and go
+        on to the top bar, and Continue could not be reached by Tab."""
+        if not self.bottom.isVisible() and self.views.currentWidget() is self.form_view:
+            self.bottom.show()
+        return super().focusNextPrevChild(next)
+
     def focus_next_field(self) -> None:
         """The keyboard's Next (or Enter): the next box on this step; after the
         last, Continue."""
