@@ -310,6 +310,7 @@ class RequestScreen(QWidget):
         self._make_controls()
         self.fields = self._make_fields()
         self.scroll_area = self._make_scroll_area(self._make_column())
+        self._keep_gutter(0, 0)  # nothing to scroll yet: the bar is hidden
         self.bottom = self._make_bottom_bar()
         view = QWidget()
         view.setObjectName("requestForm")
@@ -413,8 +414,16 @@ class RequestScreen(QWidget):
         holder_layout.addWidget(inner)
         outer = QWidget()
         outer.setObjectName("requestInner")
-        outer.setLayout(centred(holder, FORM_WIDTH))
+        self._centring = centred(holder, FORM_WIDTH)
+        outer.setLayout(self._centring)
         return outer
+
+    def _keep_gutter(self, _minimum: int, maximum: int) -> None:
+        """Hold the scroll bar's width at the right while it is hidden: the
+        column is then centred in the same width either way, and a scroll bar
+        coming (the keyboard took the room) moves nothing sideways."""
+        gutter = 0 if maximum > 0 else self.scroll_area.verticalScrollBar().sizeHint().width()
+        self._centring.setContentsMargins(0, 0, gutter, 0)
 
     @staticmethod
     def _panel(*widgets: QWidget) -> QWidget:
@@ -449,6 +458,7 @@ class RequestScreen(QWidget):
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setWidget(column)
         area.verticalScrollBar().valueChanged.connect(self._trim_reserve)
+        area.verticalScrollBar().rangeChanged.connect(self._keep_gutter)
         self.scroller = TouchScroller(area)
         for widget in column.findChildren(QWidget):
             self.scroller.track(widget)
@@ -762,8 +772,10 @@ class RequestScreen(QWidget):
             if new is widget:
                 if self.keyboard is not None:
                     self.keyboard.set_target(widget, kind)
-                    self.keyboard.show()
+                    # The bar goes before the keyboard comes: the field is not
+                    # scrolled for a moment when both take room (a jump).
                     self.bottom.hide()  # Done brings Send back; the field gets the room
+                    self.keyboard.show()
                 self.keep_in_view(widget)
                 return
         if new is not None and self.isAncestorOf(new):
