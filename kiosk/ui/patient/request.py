@@ -616,6 +616,10 @@ class RequestScreen(QWidget):
         self._update_fix_list()
         self.scroller.stop()
         self._reserve.setFixedHeight(0)
+        # The step's panel was just polished (its fonts set): lay the column
+        # out now, not on a later pass of the event loop, or its wrapped
+        # labels show squeezed to the old panel's height until then.
+        QApplication.sendEvent(self.scroll_area, QEvent(QEvent.Type.LayoutRequest))
         self.scroll_area.verticalScrollBar().setValue(0)
         announce(self, self.step_label.text())
 
