@@ -28,6 +28,7 @@ from PySide6.QtGui import QClipboard, QGuiApplication, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -58,7 +59,7 @@ from kiosk.ui.metrics import FORM_GAP, FORM_WIDTH, SCREEN_MARGIN
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import Choices, announce, button, centred, text_label
+from kiosk.ui.widgets import Choices, WrapButton, announce, button, centred, text_label
 
 log = logging.getLogger(__name__)
 
@@ -476,11 +477,16 @@ class RequestScreen(QWidget):
         items.setSpacing(FORM_GAP)
         for key, field in self.fields.items():
             label = field.label.text() or strings.FIX_CONSENT
-            item = button(label, "quiet", "fixItem")
+            item = WrapButton(label, "quiet", "fixItem")  # a whole question: it may wrap
             item.clicked.connect(lambda _checked=False, key=key: self.go_to_field(key))
             item.hide()
             self.fix_items[key] = item
-            items.addWidget(item, 0, Qt.AlignmentFlag.AlignLeft)
+            # At the left by a stretch, not an alignment flag: Qt gives an
+            # aligned button its one-line height, and two lines would be cut.
+            row = QHBoxLayout()
+            row.addWidget(item)
+            row.addStretch(1)
+            items.addLayout(row)
         self.home_button = button(strings.HOME, "quiet", "requestHome")
         self.home_button.clicked.connect(self.leave)
         self.back_button = button(strings.BACK, "quiet", "requestBack")
@@ -498,15 +504,55 @@ class RequestScreen(QWidget):
         bottom.addWidget(self.notice)
         bottom.addWidget(self.fix_count)
         bottom.addLayout(items)
-        row = QHBoxLayout()
-        row.setSpacing(FORM_GAP * 2)
-        row.addWidget(self.home_button)
-        row.addWidget(self.back_button)
-        row.addStretch(1)
-        row.addWidget(self.continue_button)
-        row.addWidget(self.send_button)
-        bottom.addLayout(row)
+        self._buttons = QGridLayout()
+        self._buttons.setSpacing(FORM_GAP * 2)
+        self._buttons.setColumnStretch(2, 1)
+        bottom.addLayout(self._buttons)
+        # In the bar from the start: a button shown before it has a parent
+        # would open as a window of its own (and take the kiosk's focus).
+        self._stacked = False
+        self._arrange_buttons()
+        bar.installEventFilter(self)  # its width, or its buttons' (text size): fit them again
         return bar
+
+    def _fit_buttons(self) -> None:
+        """Home, Back and Continue (or Send) on one row; where they do not fit
+        (large Spanish on a portrait screen), Continue or Send on a row of its
+        own below, the whole width: a button is never squeezed and cut."""
+        shown = [
+            b
+            for b in (self.home_button, self.back_button, self.continue_button, self.send_button)
+            if not b.isHidden()
+        ]
+        gaps = self._buttons.horizontalSpacing() * (len(shown) - 1)
+        needed = sum(b.sizeHint().width() for b in shown) + gaps + 2 * SCREEN_MARGIN
+        stacked = needed > self.bottom.width()
+        if stacked != self._stacked:
+            self._stacked = stacked
+            self._arrange_buttons()
+
+    def _arrange_buttons(self) -> None:
+        """Home and Back at the left; Continue and Send (one shows) at the
+        right of the row, or on a row of their own when stacked."""
+        grid = self._buttons
+        stacked = self._stacked
+        for widget in (self.home_button, self.back_button, self.continue_button, self.send_button):
+            grid.removeWidget(widget)
+        grid.addWidget(self.home_button, 0, 0)
+        grid.addWidget(self.back_button, 0, 1)
+        for forward in (self.continue_button, self.send_button):  # one of the two shows
+            if stacked:
+                grid.addWidget(forward, 1, 0, 1, 4)
+            else:
+                grid.addWidget(forward, 0, 3)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.bottom and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.LayoutRequest,
+        ):
+            self._fit_buttons()
+        return False
 
     def _line_edit(
         self, object_name: str, hint: Qt.InputMethodHint = Qt.InputMethodHint.ImhNone
@@ -613,15 +659,36 @@ class RequestScreen(QWidget):
         self.back_button.setVisible(index > 0)
         self.continue_button.setVisible(index != CHECK_STEP)
         self.send_button.setVisible(index == CHECK_STEP)
+        self._fit_buttons()
         self._update_fix_list()
-        self.scroller.stop()
         self._reserve.setFixedHeight(0)
-        # The step's panel was just polished (its fonts set): lay the column
-        # out now, not on a later pass of the event loop, or its wrapped
-        # labels show squeezed to the old panel's height until then.
-        QApplication.sendEvent(self.scroll_area, QEvent(QEvent.Type.LayoutRequest))
+        self._lay_out_now()
+        # After the layout: the column shrinking under a scrolled position
+        # sets the finger scroller moving (back into bounds), and a moving
+        # scroller takes the next tap as a touch that stops it.
+        self.scroller.stop()
         self.scroll_area.verticalScrollBar().setValue(0)
         announce(self, self.step_label.text())
+
+    def _lay_out_now(self) -> None:
+        """Lay the form out now, not over the next passes of the event loop
+        (one a level of nesting), during which a wrapped label grown by the
+        new step (polished fonts, a long answer, the buttons on two rows)
+        shows squeezed into its old height: each layout from the innermost
+        out, then the scrolling column to its new height."""
+
+        def depth(widget: QWidget) -> int:
+            level = 0
+            while widget is not self.form_view and (parent := widget.parentWidget()) is not None:
+                widget, level = parent, level + 1
+            return level
+
+        laid_out = [w for w in self.form_view.findChildren(QWidget) if w.layout() is not None]
+        for widget in [*sorted(laid_out, key=depth, reverse=True), self.form_view]:
+            layout = widget.layout()
+            if layout is not None and widget.isVisible():
+                layout.activate()
+        QApplication.sendEvent(self.scroll_area, QEvent(QEvent.Type.LayoutRequest))
 
     def next_step(self) -> None:
         """Continue: this step's answers are checked; a mistake stays here, said
