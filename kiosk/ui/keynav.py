@@ -5,7 +5,9 @@ Shift+Tab, Enter and arrows. Qt already moves the focus with Tab; this filter
 adds what a kiosk needs on top:
 
 - Enter (or Return) presses the focused button, tile or check box; in a
-  one-line field it moves on to the next control.
+  one-line field it does what the field says Enter does (its returnPressed:
+  the form's Continue, the PIN's Sign in), and only in a field that says
+  nothing moves on to the next control.
 - The arrow keys move the focus like Tab and Shift+Tab, except where they
   already mean something: inside a text field, and Up/Down in the page's text
   (they scroll it).
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import SIGNAL, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -89,6 +91,8 @@ class KeyNavigation(QObject):
                 focused.animateClick()
                 return True
             if isinstance(focused, QLineEdit):
+                if focused.receivers(SIGNAL("returnPressed()")) > 0:
+                    return False  # the field's own Enter (the form's Continue)
                 self._step(overlay, focused, forward=True)
                 return True
             return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
     QVBoxLayout,
     QWidget,
 )
@@ -93,7 +95,13 @@ def relabel(widget: QPushButton | QLabel, text: str) -> None:
 
 def button(text: str, role: str | None = None, object_name: str | None = None) -> QPushButton:
     """A push button whose accessible name is its visible label."""
-    widget = QPushButton(text)
+    return _dressed(QPushButton(text), text, role, object_name)
+
+
+def _dressed(
+    widget: QPushButton, text: str, role: str | None, object_name: str | None
+) -> QPushButton:
+    """What every button of ours has: its name, Tab focus only, its role for the style sheet."""
     widget.setAccessibleName(text)
     widget.setFocusPolicy(BUTTON_FOCUS)
     widget.setAutoDefault(False)
@@ -102,6 +110,86 @@ def button(text: str, role: str | None = None, object_name: str | None = None) -
     if object_name:
         widget.setObjectName(object_name)
     return widget
+
+
+class WrapButton(QPushButton):
+    """A push button whose words wrap onto more lines when it is narrower than
+    them (a QPushButton's own text never wraps, and is cut): an item of the
+    form's list of things to fix, a whole question long, on a portrait screen.
+    ``label_text`` and the accessible name are the words, without the breaks."""
+
+    def __init__(self, text: str, role: str | None = None, object_name: str | None = None) -> None:
+        super().__init__()
+        self._words = ""
+        _dressed(self, text, role, object_name)
+        # Narrower than its words where it must be, and as tall as its lines
+        # (a QPushButton's own policy keeps it at its one-line size).
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._words = text
+        self._wrap()
+
+    def label_text(self) -> str:
+        return self._words
+
+    def _hint(self, text: str) -> QSize:
+        """The button's size around ``text``, as QPushButton.sizeHint counts it."""
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        contents = self.fontMetrics().size(Qt.TextFlag.TextShowMnemonic, text)
+        return self.style().sizeFromContents(
+            QStyle.ContentsType.CT_PushButton, option, contents, self
+        )
+
+    def _lines(self, width: int) -> list[str]:
+        """The words in lines no wider than a ``width`` px button holds."""
+        metrics = self.fontMetrics()
+
+        def wide(text: str) -> int:
+            return metrics.size(Qt.TextFlag.TextShowMnemonic, text).width()
+
+        # The padding and border (or the style's least width): what the one-line
+        # hint holds beyond its words, so at that width the words stay on one line.
+        room = width - (self._hint(self._words).width() - wide(self._words))
+        lines: list[str] = []
+        for word in self._words.split():
+            if lines and wide(f"{lines[-1]} {word}") <= room:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
+        return lines
+
+    def _wrap(self) -> None:
+        text = "\n".join(self._lines(self.width())) if self.width() > 0 else self._words
+        if text != self.text():
+            super().setText(text)
+            self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return self._hint(self._words)  # on one line, where there is room
+
+    def minimumSizeHint(self) -> QSize:
+        widest = max(self._words.split(), key=self.fontMetrics().horizontalAdvance, default="")
+        return QSize(self._hint(widest).width(), self._hint(self._words).height())
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._hint("\n".join(self._lines(width))).height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._wrap()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._wrap()  # larger text: the same width holds fewer words
 
 
 class Tile(QPushButton):

@@ -179,7 +179,8 @@ class KioskWindow(QWidget):
             page.previous.connect(self.show_previous)
             page.next.connect(self.show_next)
             page.home.connect(self.show_home)
-            page.request.connect(self.show_request)
+            # The page's own "Request information", as the bar's: the topic read is chosen.
+            page.request.connect(self._request_from_page)
             page.page_link.connect(self.show_page)
             # Someone listening to a page does not touch the screen.
             page.read_aloud.active.connect(self.idle.touch)
@@ -246,7 +247,7 @@ class KioskWindow(QWidget):
         self.screen_changed.connect(self.home.note_screen)  # ticks and "Continue"
         # The bar.
         self.bar.help_button.clicked.connect(self.show_crisis)
-        self.bar.request_button.clicked.connect(lambda: self.show_request(self._current_topic()))
+        self.bar.request_button.clicked.connect(self._request_from_page)
         self.bar.display_button.clicked.connect(self.show_display)
         # The idle clock. (The page screen and the overlays connect theirs when built.)
         self.idle.warning.connect(self.on_idle_warning)
@@ -356,6 +357,9 @@ class KioskWindow(QWidget):
     def _current_topic(self) -> str:
         page = self.current_page
         return page.topic_id if page is not None else ""
+
+    def _request_from_page(self) -> None:
+        self.show_request(self._current_topic())
 
     def show_request(self, topic_id: str = "") -> None:
         """The request form; ``topic_id`` (the topic being read) is preselected."""

@@ -28,6 +28,7 @@ from PySide6.QtGui import QClipboard, QGuiApplication, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -58,7 +59,7 @@ from kiosk.ui.metrics import FORM_GAP, FORM_WIDTH, SCREEN_MARGIN
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import Choices, announce, button, centred, text_label
+from kiosk.ui.widgets import Choices, WrapButton, announce, button, centred, text_label
 
 log = logging.getLogger(__name__)
 
@@ -310,6 +311,7 @@ class RequestScreen(QWidget):
         self._make_controls()
         self.fields = self._make_fields()
         self.scroll_area = self._make_scroll_area(self._make_column())
+        self._keep_gutter(0, 0)  # nothing to scroll yet: the bar is hidden
         self.bottom = self._make_bottom_bar()
         view = QWidget()
         view.setObjectName("requestForm")
@@ -413,8 +415,16 @@ class RequestScreen(QWidget):
         holder_layout.addWidget(inner)
         outer = QWidget()
         outer.setObjectName("requestInner")
-        outer.setLayout(centred(holder, FORM_WIDTH))
+        self._centring = centred(holder, FORM_WIDTH)
+        outer.setLayout(self._centring)
         return outer
+
+    def _keep_gutter(self, _minimum: int, maximum: int) -> None:
+        """Hold the scroll bar's width at the right while it is hidden: the
+        column is then centred in the same width either way, and a scroll bar
+        coming (the keyboard took the room) moves nothing sideways."""
+        gutter = 0 if maximum > 0 else self.scroll_area.verticalScrollBar().sizeHint().width()
+        self._centring.setContentsMargins(0, 0, gutter, 0)
 
     @staticmethod
     def _panel(*widgets: QWidget) -> QWidget:
@@ -449,6 +459,7 @@ class RequestScreen(QWidget):
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setWidget(column)
         area.verticalScrollBar().valueChanged.connect(self._trim_reserve)
+        area.verticalScrollBar().rangeChanged.connect(self._keep_gutter)
         self.scroller = TouchScroller(area)
         for widget in column.findChildren(QWidget):
             self.scroller.track(widget)
@@ -466,11 +477,16 @@ class RequestScreen(QWidget):
         items.setSpacing(FORM_GAP)
         for key, field in self.fields.items():
             label = field.label.text() or strings.FIX_CONSENT
-            item = button(label, "quiet", "fixItem")
+            item = WrapButton(label, "quiet", "fixItem")  # a whole question: it may wrap
             item.clicked.connect(lambda _checked=False, key=key: self.go_to_field(key))
             item.hide()
             self.fix_items[key] = item
-            items.addWidget(item, 0, Qt.AlignmentFlag.AlignLeft)
+            # At the left by a stretch, not an alignment flag: Qt gives an
+            # aligned button its one-line height, and two lines would be cut.
+            row = QHBoxLayout()
+            row.addWidget(item)
+            row.addStretch(1)
+            items.addLayout(row)
         self.home_button = button(strings.HOME, "quiet", "requestHome")
         self.home_button.clicked.connect(self.leave)
         self.back_button = button(strings.BACK, "quiet", "requestBack")
@@ -488,15 +504,55 @@ class RequestScreen(QWidget):
         bottom.addWidget(self.notice)
         bottom.addWidget(self.fix_count)
         bottom.addLayout(items)
-        row = QHBoxLayout()
-        row.setSpacing(FORM_GAP * 2)
-        row.addWidget(self.home_button)
-        row.addWidget(self.back_button)
-        row.addStretch(1)
-        row.addWidget(self.continue_button)
-        row.addWidget(self.send_button)
-        bottom.addLayout(row)
+        self._buttons = QGridLayout()
+        self._buttons.setSpacing(FORM_GAP * 2)
+        self._buttons.setColumnStretch(2, 1)
+        bottom.addLayout(self._buttons)
+        # In the bar from the start: a button shown before it has a parent
+        # would open as a window of its own (and take the kiosk's focus).
+        self._stacked = False
+        self._arrange_buttons()
+        bar.installEventFilter(self)  # its width, or its buttons' (text size): fit them again
         return bar
+
+    def _fit_buttons(self) -> None:
+        """Home, Back and Continue (or Send) on one row; where they do not fit
+        (large Spanish on a portrait screen), Continue or Send on a row of its
+        own below, the whole width: a button is never squeezed and cut."""
+        shown = [
+            b
+            for b in (self.home_button, self.back_button, self.continue_button, self.send_button)
+            if not b.isHidden()
+        ]
+        gaps = self._buttons.horizontalSpacing() * (len(shown) - 1)
+        needed = sum(b.sizeHint().width() for b in shown) + gaps + 2 * SCREEN_MARGIN
+        stacked = needed > self.bottom.width()
+        if stacked != self._stacked:
+            self._stacked = stacked
+            self._arrange_buttons()
+
+    def _arrange_buttons(self) -> None:
+        """Home and Back at the left; Continue and Send (one shows) at the
+        right of the row, or on a row of their own when stacked."""
+        grid = self._buttons
+        stacked = self._stacked
+        for widget in (self.home_button, self.back_button, self.continue_button, self.send_button):
+            grid.removeWidget(widget)
+        grid.addWidget(self.home_button, 0, 0)
+        grid.addWidget(self.back_button, 0, 1)
+        for forward in (self.continue_button, self.send_button):  # one of the two shows
+            if stacked:
+                grid.addWidget(forward, 1, 0, 1, 4)
+            else:
+                grid.addWidget(forward, 0, 3)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.bottom and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.LayoutRequest,
+        ):
+            self._fit_buttons()
+        return False
 
     def _line_edit(
         self, object_name: str, hint: Qt.InputMethodHint = Qt.InputMethodHint.ImhNone
@@ -603,11 +659,36 @@ class RequestScreen(QWidget):
         self.back_button.setVisible(index > 0)
         self.continue_button.setVisible(index != CHECK_STEP)
         self.send_button.setVisible(index == CHECK_STEP)
+        self._fit_buttons()
         self._update_fix_list()
-        self.scroller.stop()
         self._reserve.setFixedHeight(0)
+        self._lay_out_now()
+        # After the layout: the column shrinking under a scrolled position
+        # sets the finger scroller moving (back into bounds), and a moving
+        # scroller takes the next tap as a touch that stops it.
+        self.scroller.stop()
         self.scroll_area.verticalScrollBar().setValue(0)
         announce(self, self.step_label.text())
+
+    def _lay_out_now(self) -> None:
+        """Lay the form out now, not over the next passes of the event loop
+        (one a level of nesting), during which a wrapped label grown by the
+        new step (polished fonts, a long answer, the buttons on two rows)
+        shows squeezed into its old height: each layout from the innermost
+        out, then the scrolling column to its new height."""
+
+        def depth(widget: QWidget) -> int:
+            level = 0
+            while widget is not self.form_view and (parent := widget.parentWidget()) is not None:
+                widget, level = parent, level + 1
+            return level
+
+        laid_out = [w for w in self.form_view.findChildren(QWidget) if w.layout() is not None]
+        for widget in [*sorted(laid_out, key=depth, reverse=True), self.form_view]:
+            layout = widget.layout()
+            if layout is not None and widget.isVisible():
+                layout.activate()
+        QApplication.sendEvent(self.scroll_area, QEvent(QEvent.Type.LayoutRequest))
 
     def next_step(self) -> None:
         """Continue: this step's answers are checked; a mistake stays here, said
@@ -762,8 +843,10 @@ class RequestScreen(QWidget):
             if new is widget:
                 if self.keyboard is not None:
                     self.keyboard.set_target(widget, kind)
-                    self.keyboard.show()
+                    # The bar goes before the keyboard comes: the field is not
+                    # scrolled for a moment when both take room (a jump).
                     self.bottom.hide()  # Done brings Send back; the field gets the room
+                    self.keyboard.show()
                 self.keep_in_view(widget)
                 return
         if new is not None and self.isAncestorOf(new):
@@ -831,6 +914,14 @@ class RequestScreen(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._keep_focus_in_view()  # the tablet was turned: the field stays in view
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab (or Shift+Tab) out of the message box: the bar comes back
+        first, or Qt's walk would skip it (hidden under the keyboard) and go
+        on to the top bar, and Continue could not be reached by Tab."""
+        if not self.bottom.isVisible() and self.views.currentWidget() is self.form_view:
+            self.bottom.show()
+        return super().focusNextPrevChild(next)
 
     def focus_next_field(self) -> None:
         """The keyboard's Next (or Enter): the next box on this step; after the

@@ -103,12 +103,27 @@ def test_reached_from_home_and_from_every_page_with_the_topic_chosen(
     form = open_form(qtbot, window)
     assert form.topics.value() == "_other"  # from home: no topic yet
     topic = shipped_library.topics[0]
+    asked_in_text = 0
     for page in topic.pages:
         window.show_page(page.key)
-        tap(qtbot, find_button(window, strings.REQUEST_INFO))
+        # The top bar's button, on every page (a page's last lines carry their own too).
+        tap(qtbot, find_button(window.bar, strings.REQUEST_INFO))
         assert window.current_screen == "request"
         assert form.topics.value() == topic.topic_id
         assert form.topics.button_for(topic.topic_id).isChecked()
+        # Each button in the page's text ([[request]], the end of the page) does the same.
+        for index in range(len(window.page.body.slot_rows())):
+            window.show_page(page.key)
+            body = window.page.body
+            row = body.slot_rows()[index]
+            bar = body.verticalScrollBar()
+            bar.setValue(bar.value() + row.y())  # scrolled up to it, as a reader would
+            QApplication.processEvents()
+            tap(qtbot, row.buttons[0])
+            assert window.current_screen == "request"
+            assert form.topics.value() == topic.topic_id
+            asked_in_text += 1
+    assert asked_in_text >= 2  # a [[request]] line, and the last page's own at its end
 
 
 def test_a_request_typed_on_the_keyboard_is_saved_sealed_and_thanked(
