@@ -185,10 +185,11 @@ def _rss_kib() -> int:
 
 def page_turns(turns: int) -> dict[str, float]:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+    from PySide6.QtCore import Qt, QUrl
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QLabel, QTextBrowser
 
+    from bench.paint import PaintSpy  # Qt, loaded with the page-turn bench only
     from kiosk.config import Config
     from kiosk.content import load_library
     from kiosk.paths import shipped_content_dir
@@ -202,22 +203,14 @@ def page_turns(turns: int) -> dict[str, float]:
     window = KioskWindow(config, load_library(shipped_content_dir()))
     window.resize(1280, 800)
     window.show()
-    painted = {"flag": False}
-
-    class Painted(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                painted["flag"] = True
-            return False
-
-    spy = Painted()
+    spy = PaintSpy()
     window.page.body.viewport().installEventFilter(spy)
     pages = window.library.topics[0].pages
     window.show_page(pages[0].key)
     app.processEvents()
 
     def until_painted() -> None:
-        while not painted["flag"]:
+        while not spy.painted:
             app.processEvents()
 
     buttons = {"next": window.page.next_button}
@@ -227,7 +220,7 @@ def page_turns(turns: int) -> dict[str, float]:
         if not buttons["next"].isEnabled():
             forward = buttons["next"] is window.page.next_button
             buttons["next"] = window.page.previous_button if forward else window.page.next_button
-        painted["flag"] = False
+        spy.painted = False
         began = time.perf_counter()
         QTest.mouseClick(buttons["next"], Qt.MouseButton.LeftButton)
         until_painted()
@@ -274,7 +267,7 @@ def page_turns(turns: int) -> dict[str, float]:
     floor = []
     for i in range(turns):
         html, images = rendered[(i + 1) % len(rendered)]
-        painted["flag"] = False
+        spy.painted = False
         began = time.perf_counter()
         shown.clear()
         shown.update({name: QImage(str(path)) for name, path in images.items()})
@@ -290,7 +283,7 @@ def page_turns(turns: int) -> dict[str, float]:
     label.installEventFilter(spy)
     reference = []
     for i in range(turns):
-        painted["flag"] = False
+        spy.painted = False
         began = time.perf_counter()
         label.setText(f"reference {i}")
         until_painted()

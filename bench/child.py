@@ -118,18 +118,12 @@ def main() -> int:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
 
+        from bench.paint import PaintSpy  # with the taps only: it imports Qt
+
         window = kiosk.window
         window.finish_building()  # what the first paint's follow-up builds; a no-op after it
         page = window.page
-        painted = {"flag": False}
-
-        class Painted(QObject):
-            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-                if event.type() == QEvent.Type.Paint:
-                    painted["flag"] = True
-                return False
-
-        spy = Painted(app)
+        spy = PaintSpy(app)
         page.body.viewport().installEventFilter(spy)
         window.show_page(window.library.topics[0].pages[0].key)
         started = float(os.environ["BENCH_STARTED"])
@@ -138,9 +132,9 @@ def main() -> int:
 
         def tap() -> None:
             target = page.next_button if page.next_button.isEnabled() else page.previous_button
-            painted["flag"] = False
+            spy.painted = False
             QTest.mouseClick(target, Qt.MouseButton.LeftButton)
-            while not painted["flag"]:
+            while not spy.painted:
                 app.processEvents()
             now = time.monotonic()
             taps.append([due["at"] - started, (now - due["at"]) * 1000])

@@ -452,12 +452,7 @@ class KeyRing:
             document = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise KeysError(f"The enquiries' keys file {path} is damaged (not JSON).") from None
-        try:
-            return cls._from_json(path, document)
-        except _NewerFormatError:
-            raise
-        except (ValueError, TypeError, KeyError) as exc:
-            raise KeysError(f"The enquiries' keys file {path} is damaged ({exc}).") from None
+        return cls.from_document(path, document)
 
     @classmethod
     def _from_json(cls, path: Path, document: object) -> Self:
@@ -510,7 +505,7 @@ class KeyRing:
         except _NewerFormatError:
             raise
         except (ValueError, TypeError, KeyError) as exc:
-            raise KeysError(f"The enquiries' keys in {path} are damaged ({exc}).") from None
+            raise KeysError(f"The enquiries' keys file {path} is damaged ({exc}).") from None
 
     @classmethod
     def generate(cls, path: Path, *, kdf: KdfParams | None = None) -> tuple[Self, str]:
