@@ -144,9 +144,12 @@ class PatientWords(Words, domain="patient"):
     THANK_YOU_CALL = N_("We will call you at {phone}.")
     THANK_YOU_TEXT = N_("We will text you at {phone}.")
     THANK_YOU_EMAIL = N_("We will email you at {email}.")
-    # Translators: {reply_time} is the clinic's own words from its settings,
-    # like "within one working day" (not translated).
+    # Translators: {reply_time} is REPLY_TIME below, or the clinic's own words
+    # from its settings (not translated).
     THANK_YOU_WHEN = N_("You can expect to hear from us {reply_time}.")
+    # Translators: the reply time when the clinic kept the default; it ends
+    # the sentence "You can expect to hear from us {reply_time}."
+    REPLY_TIME = N_("within one working day")
 
     # -- the on-screen keyboard's special keys (kiosk/ui/keyboard.py) ---------
     # Translators: a key of the on-screen keyboard: seven letters at most.

@@ -1013,7 +1013,11 @@ class RequestScreen(QWidget):
         self.thanks_text.setText(
             self._thanks_sentence(enquiry.method, enquiry.phone, enquiry.email)
         )
-        self.thanks_when.setText(strings.THANK_YOU_WHEN.format(reply_time=self.config.reply_time))
+        # The default is ours, so it is said in the patient's language; a
+        # clinic's own words are its own (as the crisis card's front-desk line).
+        own = self.config.reply_time
+        reply_time = strings.REPLY_TIME if own == Config.reply_time else own
+        self.thanks_when.setText(strings.THANK_YOU_WHEN.format(reply_time=reply_time))
         self.views.setCurrentWidget(self.thanks_view)
         said = (self.thanks_title, self.thanks_text, self.thanks_when)
         announce(self, " ".join(label.text() for label in said))
