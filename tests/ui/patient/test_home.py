@@ -184,3 +184,33 @@ def test_the_clinic_name_is_never_elided(
         assert all(label.fontMetrics().boundingRect(line).width() > 0 for line in lines)
     if name == LONG_NAME and size[0] == 800:
         assert len(lines) == 2  # too long for one line at 18 pt on a portrait bar
+
+
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_welcome_is_never_squeezed_beside_the_languages(
+    make_window: MakeWindow, size: tuple[int, int]
+) -> None:
+    """Beside English / Español while the welcome keeps two lines; above it
+    otherwise (large Spanish text once took six lines in a narrow column)."""
+    window = make_window(size)
+    home = window.home
+    seen = set()
+    for language in ("en", "es"):
+        window.set_language(language)
+        for text_size in ("default", "large", "largest"):
+            window.set_text_size(text_size)
+            QApplication.processEvents()
+            welcome, languages = home.welcome.geometry(), home.languages.geometry()
+            lines = welcome.height() / home.welcome.fontMetrics().lineSpacing()
+            beside = languages.top() < welcome.bottom() and languages.left() > welcome.right()
+            above = languages.bottom() < welcome.top()
+            assert beside or above, (language, text_size)
+            if beside:
+                assert lines <= 2.5, (language, text_size, lines)
+            else:  # the whole row is the welcome's, under the languages at its end
+                assert welcome.right() >= languages.right() - 1, (language, text_size)
+            seen.add("beside" if beside else "above")
+            if language == "en" and text_size == "default":
+                assert beside  # the usual look keeps one row
+    if size == (1280, 800):
+        assert seen == {"beside", "above"}
