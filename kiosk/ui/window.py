@@ -321,6 +321,7 @@ class KioskWindow(QWidget):
             self._used = True  # the next patient must not inherit what this opened
         self.stack.setCurrentWidget(widget)
         self.bar.request_button.setVisible(widget is not None and widget is self._page)
+        self.bar.fit(self.width())  # one button more or fewer: the name's room changed
         self.screen_changed.emit(self.current_screen)
 
     def show_home(self) -> None:

@@ -4,6 +4,7 @@ clinic's details in sight, the clinic's name never cut off."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -170,14 +171,21 @@ LONG_NAME = "Riverside Community Mental Health and Wellness Clinic of Greater Sp
 def test_the_clinic_name_is_never_elided(
     make_window: MakeWindow, config: Config, size: tuple[int, int], name: str
 ) -> None:
-    """At every size and text size: smaller (not under 18 pt) or on two lines, whole."""
+    """At every size and text size, in both languages, on home and on a page (whose
+    bar has "Request information" too): smaller (not under 18 pt) or on two
+    lines, whole."""
     window = make_window(size, cfg=replace(config, clinic_name=name))
     label = window.clinic_name
-    for text_size in ("default", "large", "largest"):
+    page = window.library.topics[0].pages[0].key
+    for language, screen, text_size in itertools.product(
+        ("en", "es"), ("home", "page"), ("default", "large", "largest")
+    ):
+        window.set_language(language)
+        window.show_page(page) if screen == "page" else window.show_home()
         window.set_text_size(text_size)
         QApplication.processEvents()
         font, lines = label.fitted()
-        assert label.is_whole(), (text_size, lines)
+        assert label.is_whole(), (language, screen, text_size, lines)
         assert " ".join(lines) == name
         assert font.pointSizeF() >= 18
         assert len(lines) <= 2
