@@ -301,7 +301,17 @@ def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
     )
     kiosk.sender = Sender(found, paths.store_file, facts)
     kiosk.sender.start()
+    _offer_staff_alerts(kiosk.window, kiosk.sender)
     log.info("office link: sending to %s as kiosk %r", found.server, found.kiosk_name)
+
+
+def _offer_staff_alerts(window: KioskWindow, sender: Sender) -> None:
+    """Crisis help's "Get a staff member" (shown while the link's heartbeat goes
+    through); a new patient sees nothing of the last one's alert."""
+    from kiosk.office.alert import Alerter  # psycopg: enrolled kiosks only
+
+    window.crisis.set_alerter(Alerter(sender))
+    window.was_reset.connect(window.crisis.forget_alert)
 
 
 def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:
