@@ -292,12 +292,16 @@ def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
         return
     from kiosk.office.heartbeat import KioskFacts  # psycopg: enrolled kiosks only
     from kiosk.office.outbox import Sender  # psycopg: enrolled kiosks only
+    from kiosk.page_views import PageViews  # sqlite3: not on the way to the first screen
 
     idle = kiosk.window.idle
     facts = KioskFacts(
         version=__version__,
         data_dir=paths.data_dir,
         last_touch=lambda: idle.last_touch,
+        # A reader of its own: its SQLite connection opens on, and stays with, the
+        # sender's thread (the counting one is the GUI thread's).
+        page_views=PageViews(paths.stats_file).counts_since,
     )
     kiosk.sender = Sender(found, paths.store_file, facts)
     kiosk.sender.start()
