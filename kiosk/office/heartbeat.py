@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.errors
 
 INTERVAL_S = 60.0
 MAX_ERROR = 500
@@ -57,20 +58,28 @@ def free_disk(folder: Path) -> int | None:
 
 def send(
     conn: psycopg.Connection[Any], beat: Heartbeat, page_views: Sequence[PageViewCount] = ()
-) -> None:
+) -> bool:
     """Insert one heartbeat (the kiosk column is the login's own name, by default)
-    and set the day's counts of ``page_views``, in one transaction.
+    and set the day's counts of ``page_views``, in one transaction; False when the
+    counts were not taken (the heartbeat was).
 
     The counts go through ``kiosk_page_views`` (``kiosk.office.admin``), which
     sets the asking kiosk's own rows only: an upsert by the kiosk itself would
-    need it to read the table."""
+    need it to read the table. A database set up by an older version has no
+    such function until ``kiosk office init`` runs again: the heartbeat still
+    goes (in a savepoint of its own, the counts fail alone)."""
+    taken = True
     with conn.transaction():
         if page_views:
             days, pages, views = zip(*page_views, strict=True)
-            conn.execute(
-                "SELECT kiosk_page_views(%s::date[], %s::text[], %s::integer[])",
-                (list(days), list(pages), list(views)),
-            )
+            try:
+                with conn.transaction():
+                    conn.execute(
+                        "SELECT kiosk_page_views(%s::date[], %s::text[], %s::integer[])",
+                        (list(days), list(pages), list(views)),
+                    )
+            except psycopg.errors.UndefinedFunction:
+                taken = False
         conn.execute(
             "INSERT INTO heartbeats (sent_at, version, content_fingerprint, outbox_depth,"
             " oldest_unsent_s, last_error, free_disk, uptime_s, last_touch)"
@@ -87,3 +96,4 @@ def send(
                 beat.last_touch,
             ),
         )
+    return taken

@@ -325,13 +325,22 @@ class Sender:
         today = date.today()
         first = self._views_from or today - timedelta(days=heartbeat.PAGE_VIEW_DAYS - 1)
         try:
-            heartbeat.send(self._connection(), self.heartbeat(), self._facts.page_views(first))
+            views_taken = heartbeat.send(
+                self._connection(), self.heartbeat(), self._facts.page_views(first)
+            )
         except psycopg.Error:
             self.last_beat_ok = False
             self._close_pg()
             raise
         self.last_beat_ok = True
-        self._views_from = today
+        if views_taken:
+            self._views_from = today
+        elif self._views_from is None:  # said once: the counts wait on the tablet
+            self._views_from = first
+            log.warning(
+                "The office database does not take page views yet: run 'kiosk office init'"
+                " there again. They stay counted on the tablet and are sent once it does."
+            )
         self._next_beat = time.monotonic() + self._heartbeat_s
         return True
 

@@ -93,7 +93,7 @@ def test_how_long_ago_is_said_in_minutes_and_hours() -> None:
     assert ago(now - timedelta(minutes=125), now) == "2 h 5 min ago"
 
 
-def counted(data_dir: Path, views: dict[str, int], day: date | None = None) -> PageViews:
+def counted(data_dir: Path, views: dict[str, int]) -> PageViews:
     counts = PageViews(data_dir / "page-views.sqlite3")
     for page, n in views.items():
         for _ in range(n):
@@ -133,7 +133,8 @@ def test_the_kiosks_view_shows_health_and_page_views_summed_over_kiosks(
     beat(tablet, lobby)  # today's count set again, not added twice
     upstairs = enrolled_tablet(clinic, tmp_path / "upstairs", "Upstairs")
     upstairs.store.close()
-    beat(upstairs, counted(upstairs.data_dir, {"ketamine/01": 2}))
+    with counted(upstairs.data_dir, {"ketamine/01": 2}) as upstairs_counts:
+        beat(upstairs, upstairs_counts)
     enrolled_tablet(clinic, tmp_path / "garden", "Garden").store.close()  # never beat
     with clinic.connect() as conn:
         # Upstairs went quiet ten minutes ago; a count from 40 days ago is out of range.
@@ -175,3 +176,26 @@ def test_a_kiosk_sets_its_own_page_views_and_still_reads_none(
     with clinic.connect() as conn:
         rows = conn.execute("SELECT kiosk, page, views FROM page_views").fetchall()
     assert rows == [(tablet.link.role, "p", 4)]
+
+
+def test_a_database_from_an_older_version_still_takes_the_heartbeat(
+    clinic: Clinic, tablet: Tablet, caplog: pytest.LogCaptureFixture
+) -> None:
+    with clinic.connect() as conn:
+        conn.execute("DROP FUNCTION kiosk_page_views(date[], text[], integer[])")
+    counts = counted(tablet.data_dir, {"ketamine/01": 2})
+    facts = KioskFacts(version="1.4.0", data_dir=tablet.data_dir, page_views=counts.counts_since)
+    sender = tablet.sender(facts=facts, heartbeat_s=0.0)
+    try:
+        assert sender.beat_if_due() and sender.last_beat_ok
+        assert "run 'kiosk office init'" in caplog.text
+        with clinic.connect() as conn:
+            assert conn.execute("SELECT count(*) FROM heartbeats").fetchone() == (1,)
+            admin.init(conn)  # the administrator runs it again
+        counts.record("ketamine/01")
+        assert sender.beat_if_due()
+    finally:
+        sender.stop()
+        counts.close()
+    with clinic.connect() as conn:
+        assert conn.execute("SELECT page, views FROM page_views").fetchall() == [("ketamine/01", 3)]

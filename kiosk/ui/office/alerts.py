@@ -29,7 +29,7 @@ SOUND = "alert.wav"
 
 STYLE = """
 #officeAlerts { background: #b3261e; }
-#officeAlerts QLabel { color: white; font-weight: bold; }
+#officeAlerts QLabel { color: white; font-weight: bold; font-size: 13pt; }
 """
 
 
