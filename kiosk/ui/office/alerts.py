@@ -43,22 +43,17 @@ def ago(raised_at: datetime, now: datetime) -> str:
     return w.HOURS_AGO.format(n=minutes // 60, m=minutes % 60)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class AlertBanner(QWidget):
     """Hidden while no alert is open; ``session`` gives the signed-in member (or None)."""
 
-    def __init__(
-        self, session: Callable[[], Session | None], clock: Callable[[], datetime] = _now
-    ) -> None:
+    def __init__(self, session: Callable[[], Session | None]) -> None:
         super().__init__()
         self.setObjectName("officeAlerts")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setStyleSheet(STYLE)
         self._session = session
-        self._clock = clock
+        # Acknowledged here: a list the listener read just before is not shown again.
+        self._acknowledged: set[int] = set()
         self.alerts: list[inbox.Alert] = []
         self.rows: dict[int, tuple[QLabel, QPushButton]] = {}
         self._column = QVBoxLayout(self)
@@ -86,7 +81,7 @@ class AlertBanner(QWidget):
 
     def show_alerts(self, alerts: list[inbox.Alert]) -> None:
         """The open alerts, as the listener last read them."""
-        self._show(alerts)
+        self._show([a for a in alerts if a.id not in self._acknowledged])
 
     def signed_in_or_out(self) -> None:
         """Acknowledge works only for a member signed in (it is audited in their name)."""
@@ -98,6 +93,7 @@ class AlertBanner(QWidget):
             return
         try:
             inbox.acknowledge(session.conn, alert_id, actor=session.actor)
+            self._acknowledged.add(alert_id)
             alerts = inbox.open_alerts(session.conn)
         except psycopg.Error as exc:
             self.message.setText(w.ACKNOWLEDGE_FAILED.format(error=str(exc).strip()))
@@ -147,7 +143,7 @@ class AlertBanner(QWidget):
         return label, ack
 
     def _show_ages(self) -> None:
-        now = self._clock()
+        now = datetime.now(UTC)
         for alert in self.alerts:
             label, _ = self.rows[alert.id]
             label.setText(w.ALERT_LINE.format(kiosk=alert.kiosk, ago=ago(alert.raised_at, now)))
