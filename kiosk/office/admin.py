@@ -201,10 +201,27 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
             $$
             """
         ),
+        # A day's page-view counts, set for the asking kiosk only (an upsert of
+        # its own would need it to read the table).
+        sql.SQL(
+            """
+            CREATE OR REPLACE FUNCTION kiosk_page_views(days date[], pages text[], counts integer[])
+            RETURNS void
+            LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+                INSERT INTO page_views (kiosk, day, page, views)
+                    SELECT session_user, u.day, u.page, greatest(u.views, 0)
+                    FROM unnest(days, pages, counts) AS u(day, page, views)
+                    WHERE length(u.page) BETWEEN 1 AND 300
+                ON CONFLICT (kiosk, day, page) DO UPDATE SET views = EXCLUDED.views
+            $$
+            """
+        ),
         sql.SQL("REVOKE ALL ON FUNCTION kiosk_enrol(bytea) FROM PUBLIC"),
+        sql.SQL("REVOKE ALL ON FUNCTION kiosk_page_views(date[], text[], integer[]) FROM PUBLIC"),
         sql.SQL("REVOKE ALL ON FUNCTION kiosk_alert_acknowledged(text) FROM PUBLIC"),
         sql.SQL(
-            "GRANT EXECUTE ON FUNCTION kiosk_enrol(bytea), kiosk_alert_acknowledged(text) TO {}"
+            "GRANT EXECUTE ON FUNCTION kiosk_enrol(bytea), kiosk_alert_acknowledged(text),"
+            " kiosk_page_views(date[], text[], integer[]) TO {}"
         ).format(kiosks),
     ]
     return statements

@@ -1,20 +1,27 @@
 """What an enrolled kiosk tells the office every minute: that it is alive, and how
-its outbox is doing. No personal data: counts, ages, versions, one error sentence.
+its outbox is doing. No personal data: counts, ages, versions, one error sentence;
+and with it the page-view counts per day and page (``kiosk.page_views``), for the
+office's "page views across kiosks".
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.errors
 
 INTERVAL_S = 60.0
 MAX_ERROR = 500
+PAGE_VIEW_DAYS = 30  # sent on the first heartbeat; after that, from the last day sent
+
+#: (day, page key, views that day): counts only.
+PageViewCount = tuple[date, str, int]
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class KioskFacts:
     data_dir: Path
     content_fingerprint: Callable[[], str] = lambda: ""
     last_touch: Callable[[], datetime | None] = lambda: None
+    page_views: Callable[[date], list[PageViewCount]] = lambda first: []
 
 
 def free_disk(folder: Path) -> int | None:
@@ -48,9 +56,30 @@ def free_disk(folder: Path) -> int | None:
         return None
 
 
-def send(conn: psycopg.Connection[Any], beat: Heartbeat) -> None:
-    """Insert one heartbeat (the kiosk column is the login's own name, by default)."""
+def send(
+    conn: psycopg.Connection[Any], beat: Heartbeat, page_views: Sequence[PageViewCount] = ()
+) -> bool:
+    """Insert one heartbeat (the kiosk column is the login's own name, by default)
+    and set the day's counts of ``page_views``, in one transaction; False when the
+    counts were not taken (the heartbeat was).
+
+    The counts go through ``kiosk_page_views`` (``kiosk.office.admin``), which
+    sets the asking kiosk's own rows only: an upsert by the kiosk itself would
+    need it to read the table. A database set up by an older version has no
+    such function until ``kiosk office init`` runs again: the heartbeat still
+    goes (in a savepoint of its own, the counts fail alone)."""
+    taken = True
     with conn.transaction():
+        if page_views:
+            days, pages, views = zip(*page_views, strict=True)
+            try:
+                with conn.transaction():
+                    conn.execute(
+                        "SELECT kiosk_page_views(%s::date[], %s::text[], %s::integer[])",
+                        (list(days), list(pages), list(views)),
+                    )
+            except psycopg.errors.UndefinedFunction:
+                taken = False
         conn.execute(
             "INSERT INTO heartbeats (sent_at, version, content_fingerprint, outbox_depth,"
             " oldest_unsent_s, last_error, free_disk, uptime_s, last_touch)"
@@ -67,3 +96,4 @@ def send(conn: psycopg.Connection[Any], beat: Heartbeat) -> None:
                 beat.last_touch,
             ),
         )
+    return taken

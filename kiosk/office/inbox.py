@@ -8,7 +8,9 @@
 - ``set_status``: a front-desk change with a sealed note, audited in the
   same transaction; two offices marking one enquiry at once: one wins, the
   other is told who did, both are audited, nothing is lost.
-- ``kiosk_health``: green / amber / red per kiosk, with the reason in words.
+- ``kiosk_health``: green / amber / red per kiosk, with the reason in words, and
+  what its last heartbeat said (version, content, outbox, disk, last touch).
+- ``page_view_totals``: page views per page summed over kiosks.
 - alerts: the open ones, and acknowledging one (audited).
 """
 
@@ -227,6 +229,12 @@ class KioskHealth:
     health: Health
     reason: str
     last_heartbeat: datetime | None
+    # What the last heartbeat said (None: none came).
+    version: str | None = None
+    content_fingerprint: str | None = None
+    outbox_depth: int | None = None
+    free_disk: int | None = None
+    last_touch: datetime | None = None
 
 
 def kiosk_health(conn: Conn, now: datetime | None = None) -> list[KioskHealth]:
@@ -235,11 +243,12 @@ def kiosk_health(conn: Conn, now: datetime | None = None) -> list[KioskHealth]:
     now = now or datetime.now(UTC)
     rows = conn.execute(
         "SELECT k.name, k.revoked_at, h.received_at, h.outbox_depth, h.oldest_unsent_s,"
-        " h.last_error FROM kiosks k LEFT JOIN LATERAL (SELECT * FROM heartbeats"
+        " h.last_error, h.version, h.content_fingerprint, h.free_disk, h.last_touch"
+        " FROM kiosks k LEFT JOIN LATERAL (SELECT * FROM heartbeats"
         " WHERE kiosk = k.role ORDER BY id DESC LIMIT 1) h ON true ORDER BY k.name"
     ).fetchall()
     result = []
-    for name, revoked_at, beat_at, depth, oldest, error in rows:
+    for name, revoked_at, beat_at, depth, oldest, error, version, content, disk, touch in rows:
         if revoked_at is not None:
             health: Health = "red"
             reason = "Revoked: this kiosk may no longer send."
@@ -259,8 +268,21 @@ def kiosk_health(conn: Conn, now: datetime | None = None) -> list[KioskHealth]:
             health, reason = "green", "Working."
         if error and health != "green":
             reason = f"{reason} The kiosk says: {error}"
-        result.append(KioskHealth(str(name), health, reason, beat_at))
+        result.append(
+            KioskHealth(str(name), health, reason, beat_at, version, content, depth, disk, touch)
+        )
     return result
+
+
+def page_view_totals(conn: Conn, days: int = 30) -> list[tuple[str, int]]:
+    """Views per page over the last ``days`` days (today included), summed over every
+    kiosk: most viewed first."""
+    rows = conn.execute(
+        "SELECT page, sum(views) AS n FROM page_views WHERE day > current_date - %s"
+        " GROUP BY page ORDER BY n DESC, page",
+        (days,),
+    ).fetchall()
+    return [(str(page), int(n)) for page, n in rows]
 
 
 # -- alerts ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -230,6 +230,7 @@ class Sender:
         self._started = time.monotonic()
         self._next_beat = 0.0
         self.last_beat_ok = False
+        self._views_from: date | None = None  # the last day whose counts the office has
 
     # -- the thread --------------------------------------------------------------------
 
@@ -320,13 +321,26 @@ class Sender:
         """Send a heartbeat when one is due; True when one was sent now."""
         if self._facts is None or time.monotonic() < self._next_beat:
             return False
+        # Today's counts grow all day: from the last day sent, itself included.
+        today = date.today()
+        first = self._views_from or today - timedelta(days=heartbeat.PAGE_VIEW_DAYS - 1)
         try:
-            heartbeat.send(self._connection(), self.heartbeat())
+            views_taken = heartbeat.send(
+                self._connection(), self.heartbeat(), self._facts.page_views(first)
+            )
         except psycopg.Error:
             self.last_beat_ok = False
             self._close_pg()
             raise
         self.last_beat_ok = True
+        if views_taken:
+            self._views_from = today
+        elif self._views_from is None:  # said once: the counts wait on the tablet
+            self._views_from = first
+            log.warning(
+                "The office database does not take page views yet: run 'kiosk office init'"
+                " there again. They stay counted on the tablet and are sent once it does."
+            )
         self._next_beat = time.monotonic() + self._heartbeat_s
         return True
 

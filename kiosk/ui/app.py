@@ -292,16 +292,30 @@ def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
         return
     from kiosk.office.heartbeat import KioskFacts  # psycopg: enrolled kiosks only
     from kiosk.office.outbox import Sender  # psycopg: enrolled kiosks only
+    from kiosk.page_views import PageViews  # sqlite3: not on the way to the first screen
 
     idle = kiosk.window.idle
     facts = KioskFacts(
         version=__version__,
         data_dir=paths.data_dir,
         last_touch=lambda: idle.last_touch,
+        # A reader of its own: its SQLite connection opens on, and stays with, the
+        # sender's thread (the counting one is the GUI thread's).
+        page_views=PageViews(paths.stats_file).counts_since,
     )
     kiosk.sender = Sender(found, paths.store_file, facts)
     kiosk.sender.start()
+    _offer_staff_alerts(kiosk.window, kiosk.sender)
     log.info("office link: sending to %s as kiosk %r", found.server, found.kiosk_name)
+
+
+def _offer_staff_alerts(window: KioskWindow, sender: Sender) -> None:
+    """Crisis help's "Get a staff member" (shown while the link's heartbeat goes
+    through); a new patient sees nothing of the last one's alert."""
+    from kiosk.office.alert import Alerter  # psycopg: enrolled kiosks only
+
+    window.crisis.set_alerter(Alerter(sender))
+    window.was_reset.connect(window.crisis.forget_alert)
 
 
 def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:

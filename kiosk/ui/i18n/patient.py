@@ -49,6 +49,21 @@ class PatientWords(Words, domain="patient"):
     # Translators: the card's last line, when the clinic has not written its own.
     CRISIS_FRONT_DESK = N_("Please tell the front desk.")
 
+    # -- crisis alert to the front desk (issue 14, office link) --
+    # Translators: a button on the crisis card of a kiosk linked to the office:
+    # it alerts the front desk's computer. Short: it sits under the card's text.
+    CRISIS_GET_STAFF = N_("Get a staff member")
+    # Translators: shown while the kiosk waits for the front desk to answer the
+    # alert. Never say here that anyone was told: nobody has answered yet.
+    CRISIS_ALERT_WAITING = N_("Trying to reach the front desk…")
+    # Translators: shown only after a member of staff answered the alert.
+    CRISIS_ALERT_TOLD = N_("The front desk has been told. Please stay here if you can.")
+    # Translators: shown when no one answered within 20 seconds, or the office
+    # could not be reached at all.
+    CRISIS_ALERT_FAILED = N_(
+        "We could not reach the front desk. Please go to the front desk or call 988."
+    )
+
     REQUEST_TITLE = N_("Request information")
     DISCLAIMER = N_("This information is for education. It is not medical advice.")
     INFO_PHONE = N_("Call us: {}")

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from kiosk.enquiries import labels
 from kiosk.office import inbox
 from kiosk.ui.office import words as w
+from kiosk.ui.office.alerts import AlertBanner
+from kiosk.ui.office.kiosks import KiosksPage, ViewSwitch
 from kiosk.ui.office.listener import Listener
 from kiosk.ui.office.session import PAGE_SIZE, Row, Session, SignInError, sign_in
 from kiosk.ui.widgets import button, centred, plain_label
@@ -161,17 +163,45 @@ class OfficeWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.sign_in_page)
         self.stack.addWidget(self.inbox)
-        self.setCentralWidget(self.stack)
         self.setWindowTitle(w.APP_TITLE)
         self.resize(1100, 700)
         self.listen = listen
         self.listener: Listener | None = None
+        self._add_alerts_and_kiosks()
         self.sign_in_page.button.clicked.connect(self.try_sign_in)
         self.inbox.table.itemSelectionChanged.connect(self._chosen)
         self.inbox.more.clicked.connect(self.show_more)
         self.inbox.sign_out.clicked.connect(self.sign_out)
         for status, widget in self.inbox.detail.outcomes.items():
             widget.clicked.connect(lambda _=False, s=status: self.mark(s))
+
+    def _add_alerts_and_kiosks(self) -> None:
+        """Crisis alerts above everything, and the Kiosks view beside the inbox."""
+        self.alerts = AlertBanner(lambda: self.session)
+        self.kiosks = KiosksPage(lambda: self.session)
+        self.views = ViewSwitch()
+        self.views.hide()
+        self.stack.addWidget(self.kiosks)
+        top = QWidget()
+        column = QVBoxLayout(top)
+        column.addWidget(self.alerts)
+        column.addWidget(self.views)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(top)
+        self.views.chosen.connect(self.show_view)
+        # From the moment the window opens: an office on the sign-in page still sounds.
+        self.alert_listener: Listener | None = None
+        if self.listen:
+            self.alert_listener = Listener(self.url, enquiries=False, alerts=True)
+            self.alert_listener.alerts.connect(self.alerts.show_alerts)
+            self.alert_listener.start()
+
+    def show_view(self, key: str) -> None:
+        """Show the enquiries or the kiosks (signed in only)."""
+        if self.session is None:
+            return
+        self.views.mark(key)
+        self.stack.setCurrentWidget(self.kiosks if key == "kiosks" else self.inbox)
 
     # -- signing in and out ----------------------------------------------------------------
 
@@ -193,7 +223,10 @@ class OfficeWindow(QMainWindow):
         page.pin.clear()
         page.message.clear()
         self.stack.setCurrentWidget(self.inbox)
+        self.views.mark("enquiries")
+        self.views.show()
         self.refresh()
+        self.alerts.signed_in_or_out()
         if self.listen:
             self.listener = Listener(self.url)
             self.listener.arrived.connect(self.refresh)
@@ -209,6 +242,8 @@ class OfficeWindow(QMainWindow):
         self.inbox.table.setRowCount(0)
         self.inbox.detail.show_row(None)
         self.setWindowTitle(w.APP_TITLE)
+        self.alerts.signed_in_or_out()
+        self.views.hide()
         self.stack.setCurrentWidget(self.sign_in_page)
 
     def _stop_listening(self) -> None:
@@ -218,6 +253,9 @@ class OfficeWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sign_out()
+        if self.alert_listener is not None:
+            self.alert_listener.stop()
+            self.alert_listener = None
         super().closeEvent(event)
 
     # -- the inbox --------------------------------------------------------------------------

@@ -37,3 +37,33 @@ DETAIL_FIELDS = (
     ("best_time", "Best time"),
     ("message", "Message"),
 )
+
+# -- crisis alerts (issue 14 point 5) --
+ALERT_LINE = "Crisis: a patient at kiosk {kiosk} asked for a staff member {ago}."
+ACKNOWLEDGE = "Acknowledge"
+ACKNOWLEDGE_FAILED = "The alert could not be acknowledged: {error}"
+JUST_NOW = "just now"
+MINUTES_AGO = "{n} min ago"
+HOURS_AGO = "{n} h {m} min ago"
+
+# -- the kiosks view (issue 14 points 3 and 4) --
+ENQUIRIES_VIEW = "Enquiries"
+KIOSKS_VIEW = "Kiosks"
+KIOSKS_HEADING = "Kiosks"
+KIOSK_COLUMNS = (
+    "Kiosk",
+    "State",
+    "Why",
+    "Version",
+    "Content",
+    "Outbox",
+    "Free disk",
+    "Last touch",
+    "Last heartbeat",
+)
+HEALTH_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+PAGE_VIEWS_HEADING = "Page views across kiosks, last {days} days"
+PAGE_VIEW_COLUMNS = ("Page", "Views")
+NOT_KNOWN = "—"
+KIOSKS_UNREADABLE = "The kiosks could not be read: {error}"
+SIGN_IN_TO_ACKNOWLEDGE = "Sign in below to acknowledge: the kiosk tells the patient once you have."
