@@ -51,7 +51,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         type=_minutes,
         default=LOCK_AFTER_MINUTES,
         metavar="MINUTES",
-        help=f"lock the window after this many minutes without use (default {LOCK_AFTER_MINUTES:g})",
+        help=f"lock the window after MINUTES without use (default {LOCK_AFTER_MINUTES:g})",
     )
     leaf("init", "create or update the schema, roles and the clinic key (prints the recovery code)")
     enrol_kiosk = leaf("enrol-kiosk", "make a kiosk's login and print its one-time token")

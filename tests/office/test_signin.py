@@ -158,9 +158,8 @@ def test_a_name_stays_counted_when_others_sign_in_between(
 
 def test_the_count_is_shared_by_every_connection(staffed: Clinic, clock: FakeClock) -> None:
     """Another office PC, or the app restarted: a new connection sees the wait."""
-    with psycopg.connect(staffed.admin_url, autocommit=True) as first:
-        with pytest.raises(WrongPin):
-            admin.sign_in(first, "Ana", WRONG, clock=clock)
+    with psycopg.connect(staffed.admin_url, autocommit=True) as first, pytest.raises(WrongPin):
+        admin.sign_in(first, "Ana", WRONG, clock=clock)
     with psycopg.connect(staffed.admin_url) as second:  # not autocommit: still committed
         with pytest.raises(TooSoon):
             admin.sign_in(second, "Ana", ANA_PIN, clock=clock)
