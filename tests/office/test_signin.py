@@ -4,15 +4,17 @@ for the whole office, shared by every connection, every outcome audited."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from kiosk.enquiries.keys import KdfParams
-from kiosk.office import admin
+from kiosk.office import admin, audit
 from kiosk.staff.accounts import (
     DELAYS,
     LOCK_SECONDS,
@@ -228,3 +230,27 @@ def test_a_new_pin_clears_that_names_lock(staffed: Clinic, clock: FakeClock) -> 
         # The office's own count still holds the lock; Ana's row is gone.
         rows = conn.execute("SELECT name FROM office_signin").fetchall()
     assert rows == [(admin.OFFICE_WIDE,)]
+
+
+def test_the_front_desks_login_may_sign_in_and_count(staffed: Clinic, clock: FakeClock) -> None:
+    """The grants of ``<db>_office`` are enough: count, lock, audit (the chain intact)."""
+    login = f"frontdesk_{secrets.token_hex(3)}"
+    with psycopg.connect(staffed.admin_url, autocommit=True) as conn:
+        office = admin.roles_of(conn).office
+        conn.execute(
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
+                sql.Identifier(login), sql.Literal("desk-pw"), sql.Identifier(office)
+            )
+        )
+    url = staffed.pg.dsn(staffed.db, user=login, password="desk-pw")
+    with psycopg.connect(url, autocommit=True) as desk:
+        with pytest.raises(WrongPin):
+            admin.sign_in(desk, "Ana", WRONG, clock=clock)
+        with pytest.raises(TooSoon):
+            admin.sign_in(desk, "Ana", ANA_PIN, clock=clock)
+        clock.advance(DELAYS[0])
+        assert admin.sign_in(desk, "Ana", ANA_PIN, clock=clock).name == "Ana"
+        admin.sign_out(desk, "Ana", "signed out")
+        assert audit.verify(desk).intact
+        actions = [a for _actor, a, _d in audit_rows(desk)][-4:]
+    assert actions == ["sign-in-failed", "sign-in-failed", "sign-in", "sign-out"]
