@@ -243,28 +243,31 @@ def test_the_chime_plays_for_a_new_enquiry_when_ticked(
     staffed: Clinic, tablet: Tablet, settings: QSettings, qtbot: QtBot
 ) -> None:
     first = open_window(qtbot, staffed, settings, listen=False)
+    assert first.chime is None  # off: Qt Multimedia not even loaded
     first.inbox.chime.setChecked(True)
     first.close()
     window = open_window(qtbot, staffed, settings)  # remembered on this PC
     assert window.inbox.chime.isChecked()
-    plays: list[None] = []
-    sign_in(qtbot, window)
-    qtbot.wait(300)  # the listener's first refresh: nothing new, no chime
-    assert window.chime is None
-    tablet.save(1, prefix="later")
-    assert tablet.send() == 1
-    qtbot.waitUntil(lambda: window.windowTitle() == "Inbox (2 new) - Clinic office", timeout=5000)
     chime = window.chime
     assert chime is not None
     assert isinstance(chime.effect, QSoundEffect)
     assert chime.effect.source() == chime_file()
+    plays: list[None] = []
     chime.played.connect(lambda: plays.append(None))
-    tablet.save(1, prefix="third")
+    sign_in(qtbot, window)
+    qtbot.wait(500)  # the listener's first refresh: nothing new, no chime
+    assert plays == []
+    tablet.save(1, prefix="later")
     assert tablet.send() == 1
     qtbot.waitUntil(lambda: len(plays) == 1, timeout=5000)
-    assert window.windowTitle() == "Inbox (3 new) - Clinic office"
+    assert window.windowTitle() == "Inbox (2 new) - Clinic office"
     if QMediaDevices.audioOutputs():  # a PC with a speaker: the WAV loaded
-        qtbot.waitUntil(chime.effect.isLoaded, timeout=3000)
+        assert chime.effect.isLoaded()
+    window.inbox.chime.setChecked(False)
+    tablet.save(1, prefix="third")
+    assert tablet.send() == 1
+    qtbot.waitUntil(lambda: window.windowTitle() == "Inbox (3 new) - Clinic office", timeout=5000)
+    assert len(plays) == 1  # unticked: silent
     window.sign_out()
 
 

@@ -155,9 +155,10 @@ class OfficeWindow(QMainWindow):
         self.idle = IdleMonitor(max(1, round(lock_after_s * 1000)), 0, parent=self)
         self.idle.warning.connect(self.lock)
         self.settings = settings if settings is not None else QSettings("kiosk", "office")
-        self.chime: Chime | None = None
+        self.chime: Chime | None = None  # made when first wanted (it loads Qt Multimedia)
         self._newest: int | None = None  # the newest enquiry shown: a newer one chimes
         self.inbox.chime.setChecked(chime_wanted(self.settings))
+        self._want_chime(self.inbox.chime.isChecked())
         self.sign_in_page.signed_in.connect(self._signed_in)
         self.inbox.chime.toggled.connect(self._chime_toggled)
         self.inbox.table.itemSelectionChanged.connect(self._chosen)
@@ -216,12 +217,17 @@ class OfficeWindow(QMainWindow):
     def _chime_toggled(self, on: bool) -> None:
         self.settings.setValue(CHIME_KEY, on)
         self.settings.sync()
+        self._want_chime(on)
+
+    def _want_chime(self, on: bool) -> None:
+        """Load the sound as soon as it is wanted, so the first new enquiry is heard."""
+        if on and self.chime is None:
+            self.chime = Chime(self)
 
     def _chime_for(self, newest: int) -> None:
         """Chime when a newer enquiry than the last shown arrived (not at sign-in)."""
         if self._newest is not None and newest > self._newest and self.inbox.chime.isChecked():
-            if self.chime is None:
-                self.chime = Chime(self)
+            assert self.chime is not None  # made when the box was ticked
             self.chime.play()
         self._newest = max(newest, self._newest or 0)
 
