@@ -140,7 +140,10 @@ def sign_in(url: str, name: str, pin: str, *, clock: Callable[[], float] | None 
     except StaffError as exc:
         conn.close()
         raise refusal(exc) from None
-    except (psycopg.Error, admin.OfficeError) as exc:
+    except admin.OfficeError as exc:  # no clinic key: the database was never set up
+        conn.close()
+        raise SignInError(str(exc)) from None
+    except psycopg.Error as exc:
         conn.close()
         raise SignInError(w.DB_UNREACHABLE.format(error=str(exc).strip())) from None
     return Session(conn, signed.name, signed.opener)
