@@ -1,17 +1,19 @@
 """The office app's window: sign in, then the inbox (a table, newest first, a page at
-a time) with the chosen enquiry beside it and its three outcomes."""
+a time) with the chosen enquiry beside it and its three outcomes. Idle for
+``lock_after_s``, it locks: back to sign-in, the clinic key and every opened row
+dropped."""
 
 from __future__ import annotations
 
-import psycopg
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QMainWindow,
     QSplitter,
     QStackedWidget,
@@ -23,12 +25,16 @@ from PySide6.QtWidgets import (
 
 from kiosk.enquiries import labels
 from kiosk.office import inbox
+from kiosk.staff.accounts import say_seconds
+from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.office import words as w
 from kiosk.ui.office.alerts import AlertBanner
+from kiosk.ui.office.chime import CHIME_KEY, Chime, chime_wanted
 from kiosk.ui.office.kiosks import KiosksPage, ViewSwitch
 from kiosk.ui.office.listener import Listener
-from kiosk.ui.office.session import PAGE_SIZE, Row, Session, SignInError, sign_in
-from kiosk.ui.widgets import button, centred, plain_label
+from kiosk.ui.office.session import PAGE_SIZE, Row, Session
+from kiosk.ui.office.signin import SignInPage
+from kiosk.ui.widgets import button, plain_label
 
 #: The outcomes of a call, as ``inbox.set_status`` names them.
 OUTCOMES = (
@@ -36,43 +42,7 @@ OUTCOMES = (
     ("no_answer", w.NO_ANSWER),
     ("not_interested", w.NOT_INTERESTED),
 )
-SIGN_IN_WIDTH = 420  # px: a short form, not a line across the whole screen
-
-
-def _field(label: str, edit: QLineEdit) -> QLabel:
-    """A labelled line edit whose accessible name is its label."""
-    edit.setAccessibleName(label)
-    shown = plain_label(label)
-    shown.setBuddy(edit)
-    return shown
-
-
-class SignInPage(QWidget):
-    def __init__(self) -> None:
-        super().__init__()
-        self.name = QLineEdit()
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.button = button(w.SIGN_IN)
-        self.button.setDefault(True)
-        self.message = plain_label("", "officeMessage")
-        self.message.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(_field(w.STAFF_NAME, self.name), self.name)
-        form.addRow(_field(w.PIN, self.pin), self.pin)
-        box = QWidget()
-        inner = QVBoxLayout(box)
-        inner.addWidget(plain_label(w.SIGN_IN_HEADING))
-        inner.addLayout(form)
-        inner.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
-        inner.addWidget(self.message)
-        column = QVBoxLayout(self)
-        column.addStretch(1)
-        column.addLayout(centred(box, SIGN_IN_WIDTH))
-        column.addStretch(2)
-        # Enter in either field signs in, as on any desktop form.
-        self.name.returnPressed.connect(self.button.click)
-        self.pin.returnPressed.connect(self.button.click)
+LOCK_AFTER_S = 5 * 60.0  # idle seconds before the window locks (--lock-after, in minutes)
 
 
 class DetailPane(QWidget):
@@ -131,6 +101,8 @@ class InboxPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.more = button(w.SHOW_MORE)
         self.sign_out = button(w.SIGN_OUT)
+        self.chime = QCheckBox(w.CHIME)
+        self.chime.setAccessibleName(w.CHIME)
         self.detail = DetailPane()
         left = QWidget()
         left_column = QVBoxLayout(left)
@@ -138,6 +110,7 @@ class InboxPage(QWidget):
         left_column.addWidget(self.table)
         bar = QHBoxLayout()
         bar.addWidget(self.more)
+        bar.addWidget(self.chime)
         bar.addStretch(1)
         bar.addWidget(self.sign_out)
         left_column.addLayout(bar)
@@ -151,14 +124,26 @@ class InboxPage(QWidget):
 
 
 class OfficeWindow(QMainWindow):
-    """Sign-in, then the inbox; ``refresh()`` rereads the first page (a new enquiry)."""
+    """Sign-in, then the inbox; ``refresh()`` rereads the first page (a new enquiry).
 
-    def __init__(self, url: str, *, listen: bool = True) -> None:
+    ``lock_after_s``: idle seconds before it locks; ``settings``: where the chime
+    choice is kept (this PC's, by default); ``clock``: the sign-in lock's (tests).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        listen: bool = True,
+        lock_after_s: float = LOCK_AFTER_S,
+        settings: QSettings | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         super().__init__()
         self.url = url
         self.session: Session | None = None
         self.rows: list[Row] = []
-        self.sign_in_page = SignInPage()
+        self.sign_in_page = SignInPage(url, clock=clock)
         self.inbox = InboxPage()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.sign_in_page)
@@ -168,10 +153,19 @@ class OfficeWindow(QMainWindow):
         self.listen = listen
         self.listener: Listener | None = None
         self._add_alerts_and_kiosks()
-        self.sign_in_page.button.clicked.connect(self.try_sign_in)
+        self.lock_after_s = lock_after_s
+        self.idle = IdleMonitor(max(1, round(lock_after_s * 1000)), 0, parent=self)
+        self.idle.warning.connect(self.lock)
+        self.settings = settings if settings is not None else QSettings("kiosk", "office")
+        self.chime: Chime | None = None  # made when first wanted (it loads Qt Multimedia)
+        self._newest: int | None = None  # the newest enquiry shown: a newer one chimes
+        self.inbox.chime.setChecked(chime_wanted(self.settings))
+        self._want_chime(self.inbox.chime.isChecked())
+        self.sign_in_page.signed_in.connect(self._signed_in)
+        self.inbox.chime.toggled.connect(self._chime_toggled)
         self.inbox.table.itemSelectionChanged.connect(self._chosen)
         self.inbox.more.clicked.connect(self.show_more)
-        self.inbox.sign_out.clicked.connect(self.sign_out)
+        self.inbox.sign_out.clicked.connect(lambda: self.sign_out())
         for status, widget in self.inbox.detail.outcomes.items():
             widget.clicked.connect(lambda _=False, s=status: self.mark(s))
 
@@ -205,23 +199,11 @@ class OfficeWindow(QMainWindow):
 
     # -- signing in and out ----------------------------------------------------------------
 
-    def try_sign_in(self) -> None:
-        page = self.sign_in_page
-        try:
-            conn = psycopg.connect(self.url, autocommit=True)
-        except psycopg.Error as exc:
-            page.message.setText(w.DB_UNREACHABLE.format(error=str(exc).strip()))
+    def _signed_in(self, session: object) -> None:
+        if not isinstance(session, Session):
             return
-        try:
-            self.session = sign_in(conn, page.name.text(), page.pin.text())
-        except SignInError as exc:
-            conn.close()
-            page.message.setText(str(exc))
-            page.pin.clear()
-            page.pin.setFocus()
-            return
-        page.pin.clear()
-        page.message.clear()
+        self.session = session
+        self._newest = None
         self.stack.setCurrentWidget(self.inbox)
         self.views.mark("enquiries")
         self.views.show()
@@ -231,20 +213,30 @@ class OfficeWindow(QMainWindow):
             self.listener = Listener(self.url)
             self.listener.arrived.connect(self.refresh)
             self.listener.start()
+        self.idle.start()
 
-    def sign_out(self) -> None:
-        """Drop the key and every opened row (they were in memory only)."""
+    def sign_out(self, why: str = "signed out", message: str = "") -> None:
+        """Drop the key and every opened row (they were in memory only); audited."""
+        self.idle.stop()
         self._stop_listening()
-        if self.session is not None:
-            self.session.conn.close()
-        self.session = None
+        session, self.session = self.session, None
+        if session is not None:
+            session.close(why)
         self.rows = []
+        self._newest = None
         self.inbox.table.setRowCount(0)
         self.inbox.detail.show_row(None)
+        self.inbox.detail.message.clear()
         self.setWindowTitle(w.APP_TITLE)
         self.alerts.signed_in_or_out()
         self.views.hide()
         self.stack.setCurrentWidget(self.sign_in_page)
+        self.sign_in_page.show_locked(message)
+
+    def lock(self) -> None:
+        """Nobody used the window for ``lock_after_s``: sign out, and say why."""
+        if self.session is not None:
+            self.sign_out("idle", w.AUTO_LOCKED.format(idle=say_seconds(self.lock_after_s)))
 
     def _stop_listening(self) -> None:
         if self.listener is not None:
@@ -252,11 +244,30 @@ class OfficeWindow(QMainWindow):
             self.listener = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.sign_out()
+        self.sign_out("closed")
         if self.alert_listener is not None:
             self.alert_listener.stop()
             self.alert_listener = None
         super().closeEvent(event)
+
+    # -- the chime --------------------------------------------------------------------------
+
+    def _chime_toggled(self, on: bool) -> None:
+        self.settings.setValue(CHIME_KEY, on)
+        self.settings.sync()
+        self._want_chime(on)
+
+    def _want_chime(self, on: bool) -> None:
+        """Load the sound as soon as it is wanted, so the first new enquiry is heard."""
+        if on and self.chime is None:
+            self.chime = Chime(self)
+
+    def _chime_for(self, newest: int) -> None:
+        """Chime when a newer enquiry than the last shown arrived (not at sign-in)."""
+        if self._newest is not None and newest > self._newest and self.inbox.chime.isChecked():
+            assert self.chime is not None  # made when the box was ticked
+            self.chime.play()
+        self._newest = max(newest, self._newest or 0)
 
     # -- the inbox --------------------------------------------------------------------------
 
@@ -271,6 +282,7 @@ class OfficeWindow(QMainWindow):
         if chosen is not None:
             self._choose(chosen.enquiry.id)
         self._title()
+        self._chime_for(self.rows[0].enquiry.id if self.rows else 0)
 
     def show_more(self) -> None:
         if self.session is None or not self.rows:

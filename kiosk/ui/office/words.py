@@ -3,8 +3,8 @@ panel's words; nothing here is shown to a patient."""
 
 from __future__ import annotations
 
-APP_TITLE = "Kiosk office"
-TITLE_NEW = "Enquiries ({new} new) — Kiosk office"
+APP_TITLE = "Clinic office"
+TITLE_NEW = "Inbox ({new} new) - Clinic office"
 SIGN_IN_HEADING = "Sign in to read the enquiries"
 STAFF_NAME = "Staff name"
 PIN = "PIN"
@@ -12,6 +12,14 @@ SIGN_IN = "Sign in"
 SIGN_OUT = "Sign out"
 NEED_BOTH = "Type your staff name and your PIN."
 DB_UNREACHABLE = "The office database cannot be reached: {error}"
+# -- signing in: the tablet's sentences (kiosk.staff.accounts), the wait in words
+CHECKING = "Checking…"
+TOO_MANY = "Too many wrong PINs: sign-in is locked."
+TOO_SOON = "A wrong PIN was typed a moment ago, here or on another office PC."
+WAIT = "{reason} Try again in {left}."
+TRY_NOW = "{reason} You can try again now."
+AUTO_LOCKED = "Locked after {idle} without use: sign in again."
+CHIME = "Chime for new enquiries"
 COLUMNS = ("Name", "Contact", "Topic", "Kiosk", "Received", "Status")
 SHOW_MORE = "Show older enquiries"
 NOTHING_CHOSEN = "Choose an enquiry to read it."
