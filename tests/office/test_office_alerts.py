@@ -66,7 +66,7 @@ def test_an_alert_sounds_until_a_member_acknowledges_it_and_that_is_audited(
     assert banner.sounding
     assert banner.sound.loopCount() == QSoundEffect.Loop.Infinite.value
     assert not ack.isEnabled() and banner.message.text() == w.SIGN_IN_TO_ACKNOWLEDGE
-    sign_in(office)
+    sign_in(qtbot, office)
     assert ack.isEnabled() and ack.text() == ack.accessibleName() == w.ACKNOWLEDGE
     ack.click()
     assert not banner.isVisible() and not banner.sounding
@@ -147,7 +147,7 @@ def test_the_kiosks_view_shows_health_and_page_views_summed_over_kiosks(
             " VALUES (%s, current_date - 40, 'ketamine/01', 100)",
             (tablet.link.role,),
         )
-    sign_in(office)
+    sign_in(qtbot, office)
     office.views.buttons["kiosks"].click()
     assert office.stack.currentWidget() is office.kiosks
     rows = {cells[0]: cells for cells in texts(office.kiosks.health)}
