@@ -1,17 +1,19 @@
 """What an enrolled kiosk tells the office every minute: that it is alive, and how
-its outbox is doing. No personal data: counts, ages, versions, one error sentence.
+its outbox is doing. No personal data: counts, ages, versions, one error sentence,
+and the titles of its topics (the clinic's content, so the office shows topics by title).
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 INTERVAL_S = 60.0
 MAX_ERROR = 500
@@ -28,6 +30,7 @@ class Heartbeat:
     free_disk: int | None
     uptime_s: float
     last_touch: datetime | None
+    topics: Mapping[str, str] | None = None  # topic id → title
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class KioskFacts:
     data_dir: Path
     content_fingerprint: Callable[[], str] = lambda: ""
     last_touch: Callable[[], datetime | None] = lambda: None
+    topic_titles: Callable[[], Mapping[str, str]] = lambda: {}
 
 
 def free_disk(folder: Path) -> int | None:
@@ -53,8 +57,8 @@ def send(conn: psycopg.Connection[Any], beat: Heartbeat) -> None:
     with conn.transaction():
         conn.execute(
             "INSERT INTO heartbeats (sent_at, version, content_fingerprint, outbox_depth,"
-            " oldest_unsent_s, last_error, free_disk, uptime_s, last_touch)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            " oldest_unsent_s, last_error, free_disk, uptime_s, last_touch, topics)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (
                 beat.sent_at,
                 beat.version,
@@ -65,5 +69,6 @@ def send(conn: psycopg.Connection[Any], beat: Heartbeat) -> None:
                 beat.free_disk,
                 beat.uptime_s,
                 beat.last_touch,
+                None if beat.topics is None else Jsonb(dict(beat.topics)),
             ),
         )

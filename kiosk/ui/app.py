@@ -298,6 +298,8 @@ def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
         version=__version__,
         data_dir=paths.data_dir,
         last_touch=lambda: idle.last_touch,
+        # Read from the sender's thread: the library is replaced whole on reload, never changed.
+        topic_titles=lambda: {t.topic_id: t.title for t in kiosk.window.library.topics},
     )
     kiosk.sender = Sender(found, paths.store_file, facts)
     kiosk.sender.start()

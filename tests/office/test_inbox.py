@@ -1,0 +1,274 @@
+"""The office inbox against a real PostgreSQL: filters, search (opened here, never sent),
+export with the tablet's writer, retention purge, topics by title, and the view."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from kiosk.enquiries.export import ExportError
+from kiosk.office import admin, audit, inbox
+from kiosk.office.heartbeat import KioskFacts
+from tests.office.conftest import Clinic, Tablet, enrolled_tablet
+
+Conn = psycopg.Connection[tuple[Any, ...]]
+PEOPLE = (
+    # (form key, topic, name, phone)
+    ("f1", "ketamine", "Ana Lopez", "(801) 555-0100"),
+    ("f2", "psilocybin", "Ben Ode", "801-555-0199"),
+    ("f3", "ketamine", '=HYPERLINK("x")', "+1 435 555 0101"),
+    ("f4", "", "Carla Ana", "435.555.0123"),
+)
+
+
+def _send(tablet: Tablet, people: tuple[tuple[str, str, str, str], ...]) -> None:
+    for key, topic, name, phone in people:
+        tablet.store.save(key, topic, {"name": name, "phone": phone, "method": "call"})
+    assert tablet.send() == len(people)
+
+
+@pytest.fixture
+def sent(clinic: Clinic, tablet: Tablet, tmp_path: Path) -> Iterator[Conn]:
+    """Lobby sent f1-f4; Upstairs sent u1; an admin connection (autocommit)."""
+    _send(tablet, PEOPLE)
+    upstairs = enrolled_tablet(clinic, tmp_path / "upstairs", "Upstairs")
+    _send(upstairs, (("u1", "ketamine", "Dan Upstairs", "555 0000"),))
+    upstairs.store.close()
+    with psycopg.connect(clinic.admin_url, autocommit=True) as conn:
+        yield conn
+
+
+def _ids(conn: Conn, form_keys: str) -> list[int]:
+    """The office ids of the enquiries named, newest first."""
+    keys = form_keys.split()
+    rows = conn.execute(
+        "SELECT id FROM enquiries WHERE form_key = ANY(%s) ORDER BY id DESC", (keys,)
+    ).fetchall()
+    assert len(rows) == len(keys)
+    return [int(i) for (i,) in rows]
+
+
+def _page(conn: Conn, **filters: object) -> list[str]:
+    got = inbox.page(conn, limit=100, filters=inbox.Filters(**filters))  # type: ignore[arg-type]
+    return [e.form_key for e in got]
+
+
+def test_filters_narrow_by_status_kiosk_topic_and_day(sent: Conn) -> None:
+    conn = sent
+    conn.execute("UPDATE enquiries SET status = 'contacted' WHERE form_key = 'f2'")
+    # f1 arrived three days ago, f2 yesterday (this machine's days).
+    today = date.today()
+    for key, days in (("f1", 3), ("f2", 1)):
+        noon = datetime.combine(today - timedelta(days=days), datetime.min.time()).astimezone()
+        conn.execute(
+            "UPDATE enquiries SET received_at = %s WHERE form_key = %s",
+            (noon + timedelta(hours=12), key),
+        )
+    assert _page(conn) == ["u1", "f4", "f3", "f2", "f1"]
+    assert _page(conn, status="contacted") == ["f2"]
+    assert _page(conn, kiosk="Upstairs") == ["u1"]
+    assert _page(conn, topic="ketamine") == ["u1", "f3", "f1"]
+    assert _page(conn, topic="ketamine", kiosk="Lobby", status="new") == ["f3", "f1"]
+    assert _page(conn, until=today - timedelta(days=1)) == ["f2", "f1"]
+    assert _page(conn, since=today - timedelta(days=1), until=today - timedelta(days=1)) == ["f2"]
+    assert _page(conn, since=today) == ["u1", "f4", "f3"]
+    # Paged by id: the second page of two starts below the first's last.
+    first = inbox.page(conn, limit=2, filters=inbox.Filters(kiosk="Lobby"))
+    second = inbox.page(conn, limit=2, before_id=first[-1].id, filters=inbox.Filters(kiosk="Lobby"))
+    assert [e.form_key for e in first + second] == ["f4", "f3", "f2", "f1"]
+    assert inbox.kiosk_names(conn) == ["Lobby", "Upstairs"]
+    assert inbox.topic_ids(conn) == ["", "ketamine", "psilocybin"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("ana", "f4 f1"),  # any case, anywhere in the name
+        ("801 555", "f2 f1"),  # the digits of the phone: "(801) 555-0100"
+        ("5550101", "f3"),
+        ("4355550123", "f4"),
+        ("Ana 801", ""),  # letters: a name search, and no name has that
+        ("nobody", ""),
+    ],
+)
+def test_search_opens_rows_here_and_matches_name_or_phone_digits(
+    sent: Conn, clinic: Clinic, text: str, found: str
+) -> None:
+    batches = list(inbox.search(sent, clinic.opener(), text, inbox.Filters(kiosk="Lobby"), batch=2))
+    assert [looked for looked, _ in batches] == [2, 4]  # in batches, newest first
+    got = [o.enquiry.form_key for _, batch in batches for o in batch]
+    assert got == found.split()
+
+
+def test_search_can_stop_after_a_batch(sent: Conn, clinic: Clinic) -> None:
+    batches = inbox.search(sent, clinic.opener(), "a", batch=2)
+    looked, _ = next(batches)
+    batches.close()  # what the view's Stop does
+    assert looked == 2
+
+
+def test_the_search_text_never_reaches_the_server(sent: Conn, clinic: Clinic) -> None:
+    """Every statement is logged while searching: the name searched for is not among them."""
+    conn = sent
+    conn.execute("SET log_statement = 'all'")
+    conn.execute("SELECT 'search-log-marker'")
+    found = [o for _, b in inbox.search(conn, clinic.opener(), "Lopez") for o in b]
+    assert [o.personal["name"] for o in found] == ["Ana Lopez"]
+    inbox.export(conn, clinic.opener(), clinic.pg.root / "x.csv", "csv", actor="Ana", text="Lopez")
+    conn.execute("SELECT 'search-log-end'")
+    log = clinic.pg.log_file.read_text(errors="replace")
+    assert "search-log-marker" in log and "search-log-end" in log  # the log is on
+    assert "Lopez" not in log[log.index("search-log-marker") :]
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def test_export_writes_the_filtered_rows_inert_marks_new_only_and_audits(
+    sent: Conn, clinic: Clinic, tmp_path: Path
+) -> None:
+    conn = sent
+    conn.execute("UPDATE enquiries SET status = 'contacted' WHERE form_key = 'f3'")
+    conn.execute(
+        "INSERT INTO heartbeats (kiosk, sent_at, version, content_fingerprint, outbox_depth,"
+        " uptime_s, topics) SELECT role, now(), '1', '', 0, 1, %s FROM kiosks WHERE name = 'Lobby'",
+        ('{"ketamine": "Ketamine and depression"}',),
+    )
+    out = tmp_path / "calls.csv"
+    result = inbox.export(
+        conn,
+        clinic.opener(),
+        out,
+        "csv",
+        inbox.Filters(topic="ketamine"),
+        actor="Ana",
+        titles=inbox.topic_titles(conn),
+    )
+    rows = _read_csv(out)
+    assert [r["Name"] for r in rows] == ["Ana Lopez", '\'=HYPERLINK("x")', "Dan Upstairs"]
+    assert rows[0]["Topic"] == "Ketamine and depression"
+    assert rows[0]["Phone"] == "(801) 555-0100"
+    assert rows[1]["Phone"] == "'+1 435 555 0101"  # inert: the tablet's cell function
+    assert [r["Status"] for r in rows] == ["New", "Contacted", "New"]
+    assert (result.count, result.marked) == (3, 2)
+    statuses: dict[str, str] = dict(
+        conn.execute("SELECT form_key, status FROM enquiries").fetchall()
+    )
+    assert statuses == {
+        "f1": "exported",
+        "f2": "new",  # not on the topic: not in the file
+        "f3": "contacted",  # was not new: keeps its status
+        "f4": "new",
+        "u1": "exported",
+    }
+    entry = conn.execute("SELECT actor, action, subject, detail FROM audit ORDER BY id DESC")
+    assert entry.fetchone() == (
+        "Ana",
+        "export",
+        "calls.csv",
+        {
+            "format": "csv",
+            "count": 3,
+            "marked": 2,
+            "skipped": 0,
+            "filters": {"topic": "ketamine"},
+            "searched": False,
+        },
+    )
+    assert audit.verify(conn).intact
+
+
+def test_export_xlsx_with_a_search_holds_only_the_matches(
+    sent: Conn, clinic: Clinic, tmp_path: Path
+) -> None:
+    import openpyxl  # the test's reader only
+
+    out = tmp_path / "calls.xlsx"
+    result = inbox.export(sent, clinic.opener(), out, "xlsx", actor="Ana", text="801 555")
+    assert result.count == 2
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    names = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Ana Lopez", "Ben Ode"]  # oldest first, as on the tablet
+    assert zipfile.is_zipfile(out)
+
+
+def test_an_export_that_cannot_be_written_marks_nothing(
+    sent: Conn, clinic: Clinic, tmp_path: Path
+) -> None:
+    with pytest.raises(ExportError) as caught:
+        inbox.export(sent, clinic.opener(), tmp_path / "gone" / "x.csv", "csv", actor="Ana")
+    assert caught.value.reason == "missing"
+    assert sent.execute("SELECT count(*) FROM enquiries WHERE status = 'new'").fetchone() == (5,)
+    assert sent.execute("SELECT count(*) FROM audit WHERE action = 'export'").fetchone() == (0,)
+
+
+def test_purge_deletes_only_old_enquiries_no_longer_new_and_is_audited(
+    sent: Conn,
+) -> None:
+    conn = sent
+    long_ago = datetime.now(UTC) - timedelta(days=100)
+    conn.execute(
+        "UPDATE enquiries SET received_at = %s WHERE form_key IN ('f1', 'f2', 'f3')", (long_ago,)
+    )
+    conn.execute(
+        "UPDATE enquiries SET status = 'contacted', status_at = %s WHERE form_key = 'f1'",
+        (long_ago,),
+    )
+    # Exported today, though it came long ago: it stays the whole retention period.
+    conn.execute(
+        "UPDATE enquiries SET status = 'exported', status_at = now() WHERE form_key = 'f2'"
+    )
+    # f3 is old but still new: nobody has seen it; never deleted.
+    cutoff = inbox.retention_cutoff(90)
+    assert inbox.purgeable(conn, cutoff) == 1
+    assert inbox.purge(conn, cutoff, actor="Ana", days=90) == 1
+    left = {k for (k,) in conn.execute("SELECT form_key FROM enquiries").fetchall()}
+    assert left == {"f2", "f3", "f4", "u1"}
+    entry = conn.execute("SELECT actor, action, detail FROM audit ORDER BY id DESC").fetchone()
+    assert entry == ("Ana", "purge", {"days": 90, "deleted": 1})
+
+
+def test_the_office_role_may_delete_enquiries_and_a_kiosk_may_not(
+    sent: Conn, tablet: Tablet
+) -> None:
+    roles = admin.roles_of(sent)
+    with sent.transaction(force_rollback=True):
+        sent.execute(f'SET LOCAL ROLE "{roles.office}"'.encode())
+        deleted = inbox.purge(sent, inbox.retention_cutoff(0), actor="Ana", days=0)
+        assert deleted == 0  # none is old and not new; the grant let the DELETE run
+        assert sent.execute("DELETE FROM enquiries WHERE form_key = 'f1'").rowcount == 1
+    with (
+        psycopg.connect(**tablet.link.connect_args()) as kiosk,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        kiosk.execute("DELETE FROM enquiries")
+    assert sent.execute("SELECT count(*) FROM enquiries").fetchone() == (5,)
+
+
+def test_topics_show_by_the_latest_title_a_kiosk_sent(sent: Conn, tablet: Tablet) -> None:
+    assert inbox.topic_titles(sent) == {}  # no heartbeat yet: ids are shown
+    titles = {"ketamine": "Ketamine and depression"}
+    facts = KioskFacts(version="test", data_dir=tablet.data_dir, topic_titles=lambda: titles)
+    sender = tablet.sender(facts=facts, heartbeat_s=0.0)
+    try:
+        assert sender.beat_if_due()
+        titles = {"ketamine": "Ketamine for depression", "psilocybin": "Psilocybin therapy"}
+        assert sender.beat_if_due()
+    finally:
+        sender.stop()
+    assert inbox.topic_titles(sent) == {
+        "ketamine": "Ketamine for depression",
+        "psilocybin": "Psilocybin therapy",
+    }
+    beat = sent.execute("SELECT topics FROM heartbeats ORDER BY id DESC").fetchone()
+    assert beat == ({"ketamine": "Ketamine for depression", "psilocybin": "Psilocybin therapy"},)
