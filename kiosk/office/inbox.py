@@ -160,6 +160,14 @@ def page(
     return [_enquiry(r) for r in rows]
 
 
+def count(conn: Conn, filters: Filters = NO_FILTERS) -> int:
+    """How many enquiries the filters select (the inbox says so above the list)."""
+    where, params = filters.sql()
+    query = f"SELECT count(*) FROM enquiries e LEFT JOIN kiosks k ON k.role = e.kiosk WHERE {where}"
+    row = conn.execute(query.encode(), params).fetchone()
+    return int(row[0]) if row else 0
+
+
 def counts(conn: Conn) -> dict[str, int]:
     found = dict(conn.execute("SELECT status, count(*) FROM enquiries GROUP BY status").fetchall())
     return {s: int(found.get(s, 0)) for s in STATUSES}

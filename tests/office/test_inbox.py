@@ -272,3 +272,8 @@ def test_topics_show_by_the_latest_title_a_kiosk_sent(sent: Conn, tablet: Tablet
     }
     beat = sent.execute("SELECT topics FROM heartbeats ORDER BY id DESC").fetchone()
     assert beat == ({"ketamine": "Ketamine for depression", "psilocybin": "Psilocybin therapy"},)
+
+
+def test_count_follows_the_filters(sent: Conn) -> None:
+    assert inbox.count(sent) == 5
+    assert inbox.count(sent, inbox.Filters(kiosk="Lobby", topic="ketamine")) == 2

@@ -1,5 +1,5 @@
-"""The office app's window: sign in, then the inbox (a table, newest first, a page at
-a time) with the chosen enquiry beside it and its three outcomes."""
+"""The office app's window: sign in, then the inbox (``kiosk.ui.office.inbox``: the
+enquiries newest first with filters and search, the chosen one beside them)."""
 
 from __future__ import annotations
 
@@ -7,33 +7,21 @@ import psycopg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QSplitter,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.enquiries import labels
-from kiosk.office import inbox
 from kiosk.ui.office import words as w
+from kiosk.ui.office.inbox import InboxPage
 from kiosk.ui.office.listener import Listener
-from kiosk.ui.office.session import PAGE_SIZE, Row, Session, SignInError, sign_in
+from kiosk.ui.office.session import Session, SignInError, sign_in
 from kiosk.ui.widgets import button, centred, plain_label
 
-#: The outcomes of a call, as ``inbox.set_status`` names them.
-OUTCOMES = (
-    ("contacted", w.CONTACTED),
-    ("no_answer", w.NO_ANSWER),
-    ("not_interested", w.NOT_INTERESTED),
-)
 SIGN_IN_WIDTH = 420  # px: a short form, not a line across the whole screen
 
 
@@ -73,81 +61,6 @@ class SignInPage(QWidget):
         self.pin.returnPressed.connect(self.button.click)
 
 
-class DetailPane(QWidget):
-    """The chosen enquiry, every field, and the outcome buttons."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values = {key: plain_label() for key, _ in w.DETAIL_FIELDS}
-        form = QFormLayout()
-        for key, label in w.DETAIL_FIELDS:
-            self.values[key].setWordWrap(True)
-            self.values[key].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(plain_label(label), self.values[key])
-        self.heading = plain_label(w.NOTHING_CHOSEN)
-        self.outcomes = {status: button(text) for status, text in OUTCOMES}
-        buttons = QHBoxLayout()
-        for widget in self.outcomes.values():
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
-        self.message = plain_label("", "officeMessage")
-        self.message.setWordWrap(True)
-        column = QVBoxLayout(self)
-        column.addWidget(self.heading)
-        column.addLayout(form)
-        column.addLayout(buttons)
-        column.addWidget(self.message)
-        column.addStretch(1)
-        self.show_row(None)
-
-    def show_row(self, row: Row | None) -> None:
-        for key, _ in w.DETAIL_FIELDS:
-            value = row.personal.get(key, "") if row else ""
-            if row and key == "method":
-                value = labels.method(value)
-            elif row and key == "best_time":
-                value = labels.best_time(value)
-            self.values[key].setText(value)
-        if row is None:
-            self.heading.setText(w.NOTHING_CHOSEN)
-        else:
-            self.heading.setText(f"{row.topic} · {row.enquiry.kiosk} · {row.status}")
-        for status, widget in self.outcomes.items():
-            widget.setEnabled(row is not None and row.enquiry.status != status)
-
-
-class InboxPage(QWidget):
-    def __init__(self) -> None:
-        super().__init__()
-        self.table = QTableWidget(0, len(w.COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(w.COLUMNS))
-        self.table.setAccessibleName(w.APP_TITLE)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.more = button(w.SHOW_MORE)
-        self.sign_out = button(w.SIGN_OUT)
-        self.detail = DetailPane()
-        left = QWidget()
-        left_column = QVBoxLayout(left)
-        left_column.setContentsMargins(0, 0, 0, 0)
-        left_column.addWidget(self.table)
-        bar = QHBoxLayout()
-        bar.addWidget(self.more)
-        bar.addStretch(1)
-        bar.addWidget(self.sign_out)
-        left_column.addLayout(bar)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        column = QVBoxLayout(self)
-        column.addWidget(split)
-
-
 class OfficeWindow(QMainWindow):
     """Sign-in, then the inbox; ``refresh()`` rereads the first page (a new enquiry)."""
 
@@ -155,7 +68,6 @@ class OfficeWindow(QMainWindow):
         super().__init__()
         self.url = url
         self.session: Session | None = None
-        self.rows: list[Row] = []
         self.sign_in_page = SignInPage()
         self.inbox = InboxPage()
         self.stack = QStackedWidget()
@@ -167,11 +79,8 @@ class OfficeWindow(QMainWindow):
         self.listen = listen
         self.listener: Listener | None = None
         self.sign_in_page.button.clicked.connect(self.try_sign_in)
-        self.inbox.table.itemSelectionChanged.connect(self._chosen)
-        self.inbox.more.clicked.connect(self.show_more)
         self.inbox.sign_out.clicked.connect(self.sign_out)
-        for status, widget in self.inbox.detail.outcomes.items():
-            widget.clicked.connect(lambda _=False, s=status: self.mark(s))
+        self.inbox.changed.connect(self._title)
 
     # -- signing in and out ----------------------------------------------------------------
 
@@ -193,7 +102,8 @@ class OfficeWindow(QMainWindow):
         page.pin.clear()
         page.message.clear()
         self.stack.setCurrentWidget(self.inbox)
-        self.refresh()
+        self.inbox.start(self.session, self.url)
+        self._title()
         if self.listen:
             self.listener = Listener(self.url)
             self.listener.arrived.connect(self.refresh)
@@ -205,9 +115,7 @@ class OfficeWindow(QMainWindow):
         if self.session is not None:
             self.session.conn.close()
         self.session = None
-        self.rows = []
-        self.inbox.table.setRowCount(0)
-        self.inbox.detail.show_row(None)
+        self.inbox.clear()
         self.setWindowTitle(w.APP_TITLE)
         self.stack.setCurrentWidget(self.sign_in_page)
 
@@ -223,66 +131,12 @@ class OfficeWindow(QMainWindow):
     # -- the inbox --------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """The first page again (keeping the chosen enquiry chosen) and the title's count."""
+        """Something arrived: the inbox rereads (keeping the chosen enquiry), the title counts."""
         if self.session is None:
             return
-        chosen = self._chosen_row()
-        self.rows = self.session.page()
-        self._fill()
-        self.inbox.more.setEnabled(len(self.rows) == PAGE_SIZE)
-        if chosen is not None:
-            self._choose(chosen.enquiry.id)
+        self.inbox.refresh()
         self._title()
-
-    def show_more(self) -> None:
-        if self.session is None or not self.rows:
-            return
-        older = self.session.page(before_id=self.rows[-1].enquiry.id)
-        self.rows += older
-        self._fill()
-        self.inbox.more.setEnabled(len(older) == PAGE_SIZE)
 
     def _title(self) -> None:
         if self.session is not None:
             self.setWindowTitle(w.TITLE_NEW.format(new=self.session.new_count()))
-
-    def _fill(self) -> None:
-        table = self.inbox.table
-        table.blockSignals(True)
-        table.setRowCount(len(self.rows))
-        for r, row in enumerate(self.rows):
-            received = row.enquiry.received_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            cells = (row.name, row.contact, row.topic, row.enquiry.kiosk, received, row.status)
-            for c, text in enumerate(cells):
-                table.setItem(r, c, QTableWidgetItem(text))
-        table.resizeColumnsToContents()
-        table.blockSignals(False)
-
-    def _chosen_row(self) -> Row | None:
-        selected = self.inbox.table.selectionModel().selectedRows()
-        return self.rows[selected[0].row()] if selected else None
-
-    def _choose(self, enquiry_id: int) -> None:
-        for r, row in enumerate(self.rows):
-            if row.enquiry.id == enquiry_id:
-                self.inbox.table.selectRow(r)
-                self.inbox.detail.show_row(row)
-                return
-        self.inbox.detail.show_row(None)
-
-    def _chosen(self) -> None:
-        self.inbox.detail.message.clear()
-        self.inbox.detail.show_row(self._chosen_row())
-
-    def mark(self, status: str) -> None:
-        row = self._chosen_row()
-        if self.session is None or row is None:
-            return
-        change: inbox.StatusChange = self.session.mark(row, status)
-        said = w.STATUS_WORDS.get(change.status, change.status)
-        if change.changed:
-            message = w.MARKED.format(status=said)
-        else:
-            message = w.MARKED_BY_OTHER.format(by=change.by or "?", status=said)
-        self.refresh()
-        self.inbox.detail.message.setText(message)
