@@ -12,10 +12,18 @@ from typing import Any
 
 import psycopg
 import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QLabel, QPushButton
+from pytestqt.qtbot import QtBot
 
+from kiosk.config import Config
 from kiosk.enquiries.export import ExportError
+from kiosk.enquiries.keys import KdfParams
 from kiosk.office import admin, audit, inbox
 from kiosk.office.heartbeat import KioskFacts
+from kiosk.ui.office.inbox import InboxPage
+from kiosk.ui.office.session import PAGE_SIZE
+from kiosk.ui.office.window import OfficeWindow
 from tests.office.conftest import Clinic, Tablet, enrolled_tablet
 
 Conn = psycopg.Connection[tuple[Any, ...]]
@@ -277,3 +285,185 @@ def test_topics_show_by_the_latest_title_a_kiosk_sent(sent: Conn, tablet: Tablet
 def test_count_follows_the_filters(sent: Conn) -> None:
     assert inbox.count(sent) == 5
     assert inbox.count(sent, inbox.Filters(kiosk="Lobby", topic="ketamine")) == 2
+
+
+# -- the view ----------------------------------------------------------------------------------
+
+PIN = "246813"
+
+
+@pytest.fixture
+def many(clinic: Clinic, tablet: Tablet) -> int:
+    """Lobby sent 120 enquiries: form-0 … form-119, phones 555-0000 …; Ana may sign in."""
+    with clinic.connect() as conn:
+        admin.staff_add(
+            conn, "Ana", PIN, clinic.opener(), by="recovery-code", kdf=KdfParams.fast_for_tests()
+        )
+    for i in range(120):
+        tablet.store.save(f"form-{i}", "ketamine", {"name": f"Patient {i}", "phone": f"555-{i:04}"})
+    sent = 0
+    while n := tablet.send():
+        sent += n
+    return sent
+
+
+@pytest.fixture
+def view(clinic: Clinic, many: int, qtbot: QtBot) -> Iterator[InboxPage]:
+    """The office window signed in as Ana (no listener: the tests refresh)."""
+    window = OfficeWindow(clinic.admin_url, listen=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.sign_in_page.name.setText("Ana")
+    window.sign_in_page.pin.setText(PIN)
+    window.sign_in_page.button.click()
+    assert window.session is not None
+    qtbot.waitExposed(window)
+    yield window.inbox
+    window.sign_out()
+
+
+def _names(page: InboxPage) -> list[str]:
+    model = page.model
+    return [str(model.data(model.index(r, 0))) for r in range(model.rowCount())]
+
+
+def test_the_list_opens_only_the_rows_on_screen_and_pages_as_it_scrolls(
+    view: InboxPage, many: int, qtbot: QtBot
+) -> None:
+    assert many == 120
+    assert view.model.rowCount() == PAGE_SIZE  # one page read, still sealed
+    assert view.shown.text() == "120 enquiries"
+    qtbot.waitUntil(lambda: bool(view.model.opened))  # painted
+    on_screen = view.table.rowAt(view.table.viewport().height() - 1) + 1 or PAGE_SIZE
+    assert 0 < len(view.model.opened) <= on_screen < PAGE_SIZE
+    view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2 * PAGE_SIZE)  # the next page, by id
+    assert len(view.model.opened) < 2 * on_screen + 2
+
+
+def test_the_filters_bar_narrows_the_list(view: InboxPage, clinic: Clinic) -> None:
+    with clinic.connect() as conn:
+        conn.execute(
+            "UPDATE enquiries SET status = 'contacted' WHERE form_key IN ('form-3', 'form-7')"
+        )
+    view.refresh()
+    view.status.setCurrentIndex(view.status.findData("contacted"))
+    assert _names(view) == ["Patient 7", "Patient 3"]
+    assert view.shown.text() == "2 enquiries"
+    view.status.setCurrentIndex(0)
+    view.kiosk.setCurrentIndex(view.kiosk.findText("Lobby"))
+    view.since.setDate(QDate.currentDate().addDays(1))
+    assert _names(view) == []  # nothing came tomorrow
+    view.since.setDate(QDate.currentDate())
+    assert view.model.rowCount() == PAGE_SIZE
+
+
+def test_searching_shows_matches_as_they_come_and_sends_nothing(
+    view: InboxPage, qtbot: QtBot
+) -> None:
+    with qtbot.waitSignal(view.searched, timeout=10_000):
+        view.search.setText("555 0011")  # the phone's digits: 555-0011, not 555-0110
+    assert _names(view) == ["Patient 11"]
+    assert view.shown.text() == "1 found in 120"
+    with qtbot.waitSignal(view.searched, timeout=10_000):
+        view.search.setText("patient 11")  # any case: 11, 110-119
+    assert _names(view) == [f"Patient {i}" for i in range(119, 109, -1)] + ["Patient 11"]
+    view.search.clear()
+    view.apply()
+    assert view.model.rowCount() == PAGE_SIZE  # back to the list
+
+
+def test_a_search_can_be_stopped(view: InboxPage, qtbot: QtBot) -> None:
+    view.search.setText("Patient")
+    with qtbot.waitSignal(view.searched, timeout=10_000):
+        view.apply()
+        assert view.stop.isEnabled()
+        view.stop.click()
+    assert view.shown.text().startswith("Search stopped")
+    assert not view.stop.isEnabled()
+
+
+def test_signing_out_forgets_the_search_and_every_opened_row(view: InboxPage, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(view.searched, timeout=10_000):
+        view.search.setText("Patient 5")
+    window = view.window()
+    assert isinstance(window, OfficeWindow)
+    window.sign_out()
+    assert view.search.text() == ""
+    assert view.model.opened == {} and view.model.rowCount() == 0
+
+
+def test_export_from_the_view_writes_the_filtered_rows_and_updates_the_count(
+    view: InboxPage, clinic: Clinic, qtbot: QtBot, tmp_path: Path
+) -> None:
+    with qtbot.waitSignal(view.searched, timeout=10_000):
+        view.search.setText("Patient 10")  # 10, 100-109
+    out = tmp_path / "calls.csv"
+    with qtbot.waitSignal(view.exported, timeout=10_000):
+        view.export_to(out)
+    assert [r["Name"] for r in _read_csv(out)] == ["Patient 10"] + [
+        f"Patient {i}" for i in range(100, 110)
+    ]
+    assert view.message.text() == f"11 enquiries exported to {out}; 11 marked Exported."
+    window = view.window()
+    assert isinstance(window, OfficeWindow)
+    assert "(109 new)" in window.windowTitle()
+    with clinic.connect() as conn:
+        assert conn.execute(
+            "SELECT count(*) FROM enquiries WHERE status = 'exported'"
+        ).fetchone() == (11,)
+
+
+def test_export_to_a_missing_folder_says_so(view: InboxPage, qtbot: QtBot, tmp_path: Path) -> None:
+    with qtbot.waitSignal(view.exported, timeout=10_000):
+        view.export_to(tmp_path / "gone" / "calls.xlsx")
+    assert view.message.text().startswith("Nothing was exported: The folder")
+
+
+def test_purge_asks_naming_the_count_then_deletes(view: InboxPage, clinic: Clinic) -> None:
+    assert view.days.value() == Config().retention_days == 90  # the tablet's default
+    with clinic.connect() as conn:
+        conn.execute(
+            "UPDATE enquiries SET status = 'contacted', status_at = now() - interval '91 days'"
+            " WHERE form_key IN ('form-1', 'form-2', 'form-3')"
+        )
+    asked: list[str] = []
+
+    def cancel(question: str) -> bool:
+        asked.append(question)
+        return False
+
+    assert view.purge(confirm=cancel) == 0  # Cancel: nothing goes
+    assert asked == [
+        "Delete 3 enquiries whose status last changed more than 90 days ago? "
+        "New ones are never deleted. This cannot be undone."
+    ]
+    assert view.purge(confirm=lambda q: True) == 3
+    assert view.message.text() == "3 old enquiries deleted."
+    assert view.shown.text() == "117 enquiries"
+    assert view.purge(confirm=lambda q: True) == 0
+    assert view.message.text().startswith("No enquiry is old enough")
+
+
+def test_topics_show_as_titles_once_a_kiosk_has_told_them(view: InboxPage, clinic: Clinic) -> None:
+    assert view.model.data(view.model.index(0, 2)) == "ketamine"  # the id, unknown yet
+    with clinic.connect() as conn:
+        conn.execute(
+            "INSERT INTO heartbeats (kiosk, sent_at, version, content_fingerprint,"
+            " outbox_depth, uptime_s, topics) SELECT role, now(), '1', '', 0, 1, %s FROM kiosks",
+            ('{"ketamine": "Ketamine and depression"}',),
+        )
+    view.refresh()
+    assert view.model.data(view.model.index(0, 2)) == "Ketamine and depression"
+    assert view.topic.findText("Ketamine and depression") > 0
+
+
+def test_every_filter_and_box_is_named_as_it_is_labelled(view: InboxPage) -> None:
+    labelled = {label.buddy(): label.text() for label in view.findChildren(QLabel)}
+    boxes = [view.status, view.kiosk, view.topic, view.since, view.until, view.search, view.days]
+    for box in boxes:
+        assert box.accessibleName() == labelled[box]
+    assert view.since.text() == "Any day"
+    for push in view.findChildren(QPushButton):
+        assert push.accessibleName() == push.text()
