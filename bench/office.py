@@ -40,7 +40,7 @@ def _personal(n: int) -> bytes:
     return json.dumps(person, sort_keys=True).encode()
 
 
-def _fill(conn: Any, roles: list[str], sealer: Any, size: int) -> None:
+def fill(conn: Any, roles: list[str], sealer: Any, size: int) -> None:
     """``size`` sealed enquiries, as kiosks send them (signatures are not checked
     on opening the inbox: random bytes of the right length), in one COPY."""
     from datetime import UTC, datetime, timedelta
@@ -103,7 +103,7 @@ def office_inbox(runs: int, size: int = SIZE) -> dict[str, float] | None:
             )
             roles = [str(r) for (r,) in conn.execute("SELECT role FROM kiosks ORDER BY name")]
             began = time.perf_counter()
-            _fill(conn, roles, admin.clinic_ring(conn).sealer(), size)
+            fill(conn, roles, admin.clinic_ring(conn).sealer(), size)
             fill_s = time.perf_counter() - began
 
         app = QApplication.instance() or QApplication([])

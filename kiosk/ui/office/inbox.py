@@ -66,6 +66,16 @@ SEARCH_DELAY_MS = 300  # typing pauses this long before a search starts
 SEARCH_BATCH = 500  # rows opened between two looks at Stop
 NO_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
 ROW_HEIGHT_LINES = 1.6  # rows of one line: the view sizes them without asking every row
+SPLIT_UNIT = 300  # px: the list gets three of these for the detail's one, at first
+#: Per column, the text its width is made for; None: the column (contact) takes the rest.
+COLUMN_WIDEST = (
+    "Alexandra Johnson",
+    None,
+    "Ketamine and depress",
+    "Waiting room",
+    "2026-12-31 23:59",
+    w.NOT_INTERESTED,
+)
 
 
 def labelled(label: str, widget: QWidget) -> QLabel:
@@ -349,11 +359,17 @@ class InboxPage(QWidget):
         # Fixed heights and widths: the view never measures every row (that would open them).
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(int(self.fontMetrics().height() * ROW_HEIGHT_LINES))
+        # Each column as wide as its usual longest text, the contact taking what is left:
+        # the view never asks every row for its width (that would open them all).
         columns = self.table.horizontalHeader()
-        columns.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        columns.setStretchLastSection(True)
-        for c, chars in enumerate((22, 30, 24, 12, 16)):
-            columns.resizeSection(c, self.fontMetrics().averageCharWidth() * chars)
+        columns.setStretchLastSection(False)
+        padding = self.fontMetrics().averageCharWidth() * 2
+        for c, widest in enumerate(COLUMN_WIDEST):
+            if widest is None:
+                columns.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+            else:
+                columns.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+                columns.resizeSection(c, self.fontMetrics().horizontalAdvance(widest) + padding)
 
         self.status = QComboBox()
         self.kiosk = QComboBox()
@@ -410,7 +426,8 @@ class InboxPage(QWidget):
         split.addWidget(left)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(1, 1)
+        split.setSizes([3 * SPLIT_UNIT, SPLIT_UNIT])  # the list first: the detail is short
         column = QVBoxLayout(self)
         column.addLayout(filters)
         column.addLayout(search)
