@@ -53,22 +53,36 @@ def free_disk(folder: Path) -> int | None:
 
 
 def send(conn: psycopg.Connection[Any], beat: Heartbeat) -> None:
-    """Insert one heartbeat (the kiosk column is the login's own name, by default)."""
+    """Insert one heartbeat (the kiosk column is the login's own name, by default).
+
+    A database not yet brought up to schema 2 has no ``topics`` column: the
+    heartbeat goes without its topics rather than failing (and the sender with it).
+    """
+    values: tuple[object, ...] = (
+        beat.sent_at,
+        beat.version,
+        beat.content_fingerprint,
+        beat.outbox_depth,
+        beat.oldest_unsent_s,
+        (beat.last_error or None) and beat.last_error[:MAX_ERROR],
+        beat.free_disk,
+        beat.uptime_s,
+        beat.last_touch,
+    )
+    columns = (
+        "sent_at, version, content_fingerprint, outbox_depth, oldest_unsent_s, last_error,"
+        " free_disk, uptime_s, last_touch"
+    )
+    if beat.topics is not None:
+        try:
+            _insert(conn, columns + ", topics", (*values, Jsonb(dict(beat.topics))))
+            return
+        except psycopg.errors.UndefinedColumn:
+            pass  # an older database: below, without the topics
+    _insert(conn, columns, values)
+
+
+def _insert(conn: psycopg.Connection[Any], columns: str, values: tuple[object, ...]) -> None:
+    marks = ", ".join(["%s"] * len(values))
     with conn.transaction():
-        conn.execute(
-            "INSERT INTO heartbeats (sent_at, version, content_fingerprint, outbox_depth,"
-            " oldest_unsent_s, last_error, free_disk, uptime_s, last_touch, topics)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (
-                beat.sent_at,
-                beat.version,
-                beat.content_fingerprint,
-                beat.outbox_depth,
-                beat.oldest_unsent_s,
-                (beat.last_error or None) and beat.last_error[:MAX_ERROR],
-                beat.free_disk,
-                beat.uptime_s,
-                beat.last_touch,
-                None if beat.topics is None else Jsonb(dict(beat.topics)),
-            ),
-        )
+        conn.execute(f"INSERT INTO heartbeats ({columns}) VALUES ({marks})".encode(), values)

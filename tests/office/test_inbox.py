@@ -467,3 +467,19 @@ def test_every_filter_and_box_is_named_as_it_is_labelled(view: InboxPage) -> Non
     assert view.since.text() == "Any day"
     for push in view.findChildren(QPushButton):
         assert push.accessibleName() == push.text()
+
+
+def test_a_heartbeat_to_a_database_without_topics_still_goes(
+    clinic: Clinic, tablet: Tablet
+) -> None:
+    """A kiosk upgraded before the database: its heartbeat goes, without the titles."""
+    with clinic.connect() as conn:
+        conn.execute("ALTER TABLE heartbeats DROP COLUMN topics")
+    facts = KioskFacts(version="test", data_dir=tablet.data_dir, topic_titles=lambda: {"k": "K"})
+    sender = tablet.sender(facts=facts, heartbeat_s=0.0)
+    try:
+        assert sender.beat_if_due()
+    finally:
+        sender.stop()
+    with clinic.connect() as conn:
+        assert conn.execute("SELECT version FROM heartbeats").fetchall() == [("test",)]
