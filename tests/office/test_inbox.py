@@ -483,3 +483,23 @@ def test_a_heartbeat_to_a_database_without_topics_still_goes(
         sender.stop()
     with clinic.connect() as conn:
         assert conn.execute("SELECT version FROM heartbeats").fetchall() == [("test",)]
+
+
+def test_a_refresh_keeps_the_chosen_enquiry_and_the_place(
+    view: InboxPage, tablet: Tablet, qtbot: QtBot
+) -> None:
+    view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2 * PAGE_SIZE)
+    view.table.selectRow(80)
+    chosen = view.model.enquiries[80].id
+    place = view.table.verticalScrollBar().value()
+    assert place > 0
+    tablet.store.save("late", "ketamine", {"name": "Late Patient", "phone": "555"})
+    assert tablet.send() == 1
+    view.refresh()  # what the listener does when it arrives
+    assert _names(view)[0] == "Late Patient"
+    assert view.model.rowCount() == 2 * PAGE_SIZE  # as many as were scrolled to
+    (selected,) = view.table.selectionModel().selectedRows()
+    assert view.model.enquiries[selected.row()].id == chosen
+    assert view.detail.values["name"].text() == view.model.row(selected.row()).name
+    assert view.table.verticalScrollBar().value() == place

@@ -215,7 +215,7 @@ Work = Callable[[Conn, Callable[[object], None], threading.Event], object]
 class Background(QObject):
     """``work(conn, report, stopping)`` on a thread of its own with a connection of its
     own (the window's stays free). ``report(value)`` → ``progress``; what it returns,
-    or the ``psycopg.Error``/``ExportError`` it raised → ``done``. Qt queues both
+    or what it raised (``psycopg.Error``, ``ExportError``, …) → ``done``. Qt queues both
     signals to the window's thread."""
 
     progress = Signal(object)
@@ -235,14 +235,11 @@ class Background(QObject):
         """Asks the work to stop at its next look (a search: after the batch it is in)."""
         self.stopping.set()
 
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
     def _run(self) -> None:
         try:
             with psycopg.connect(self._url, autocommit=True) as conn:
                 result = self._work(conn, self.progress.emit, self.stopping)
-        except (psycopg.Error, ExportError) as exc:
+        except Exception as exc:  # said in the window; the thread ends either way
             result = exc
         self.done.emit(result)
 
@@ -508,11 +505,13 @@ class InboxPage(QWidget):
     def _browse(self, keep: int = 0) -> None:
         assert self.session is not None
         chosen = self._chosen_id()
+        scrolled = self.table.verticalScrollBar().value() if keep else 0
         filters = self.filters()
         self.model.browse(self.session, filters, keep=keep)
         self.total = inbox.count(self.session.conn, filters)
         self.shown.setText(w.SHOWN.format(count=self.total))
         self._choose(chosen)
+        self.table.verticalScrollBar().setValue(scrolled)  # a refresh keeps the place
 
     def _fill_status(self) -> None:
         self.status.addItem(w.ALL_STATUSES, None)
