@@ -12,6 +12,7 @@ stopped and removed when the window closes or after ``--quit-after`` seconds.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -79,6 +80,12 @@ def main() -> int:
         page.table.selectRow(0)
         if args.quit_after:
             QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+        # Killed (the screenshot tool's way to close it): quit, so the cluster is removed.
+        # Python handles a signal only between Qt's calls: a timer gives it the chance.
+        signal.signal(signal.SIGTERM, lambda *_: app.quit())
+        ticks = QTimer()
+        ticks.start(200)
+        ticks.timeout.connect(lambda: None)
         code = int(app.exec())
         window.sign_out()
         return code
