@@ -1,51 +1,96 @@
-"""Open the office app on a chosen screen, for a look without a database.
+"""Open the office app signed in over a throwaway PostgreSQL, for screenshots and review.
 
-    python scripts/preview_office.py SCREEN [--save OUT.png]
+    python scripts/preview_office.py [SCREEN] [--quit-after S]
 
-SCREEN: signin, signin-wait (a wrong PIN: the countdown), signin-locked (five
-wrong PINs), signin-idle (after the idle lock) or inbox (empty, the chime box).
-The window points at a database that does not exist: nothing is signed in.
+SCREEN: inbox (the list, the first enquiry chosen), search (a phone number
+searched for) or filtered (contacted ones from one kiosk). The database is
+made as the office tests make it (tests/office/pg.py: Debian's PostgreSQL)
+with 300 enquiries from two kiosks, topics titled by a heartbeat; it is
+stopped and removed when the window closes or after ``--quit-after`` seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-import tempfile
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from kiosk.staff.accounts import WRONG_PIN
-from kiosk.ui.office import words as w
-from kiosk.ui.office.window import OfficeWindow
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SCREENS = ("signin", "signin-wait", "signin-locked", "signin-idle", "inbox")
+from bench.office import KIOSKS, PIN, fill
+from kiosk.enquiries.keys import KdfParams
+from kiosk.office import admin
+from kiosk.ui.office.window import OfficeWindow
+from tests.office.pg import start_cluster
+
+TITLES = (
+    '{"ketamine-and-depression": "Ketamine and depression", "psilocybin-therapy": "Psilocybin"}'
+)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("screen", nargs="?", default="signin", choices=SCREENS)
-    parser.add_argument("--save", metavar="OUT.png")
+    parser.add_argument(
+        "screen", nargs="?", default="inbox", choices=("inbox", "search", "filtered")
+    )
+    parser.add_argument("--quit-after", type=float, default=0.0)
     args = parser.parse_args()
-    app = QApplication(sys.argv[:1])
-    settings = QSettings(f"{tempfile.mkdtemp()}/office.ini", QSettings.Format.IniFormat)
-    window = OfficeWindow("postgresql://preview.invalid/clinic", listen=False, settings=settings)
-    page = window.sign_in_page
-    page.name.setText("Ana")
-    if args.screen == "signin-wait":
-        page.wait(WRONG_PIN, 4)
-    elif args.screen == "signin-locked":
-        page.wait(f"{WRONG_PIN} {w.TOO_MANY}", 300)
-    elif args.screen == "signin-idle":
-        page.show_locked(w.AUTO_LOCKED.format(idle="5 minutes"))
-    elif args.screen == "inbox":
-        window.stack.setCurrentWidget(window.inbox)
-        window.setWindowTitle(w.TITLE_NEW.format(new=3))
-    window.show()
-    if args.save:
-        QTimer.singleShot(500, lambda: (window.grab().save(args.save), app.quit()))
-    return int(app.exec())
+    import psycopg  # the driver, as the office app has it
+
+    cluster = start_cluster()
+    try:
+        url = cluster.dsn(cluster.create_database())
+        with psycopg.connect(url) as conn:
+            init = admin.init(conn, kdf=KdfParams.fast_for_tests())
+            assert init.recovery_code is not None
+            opener = admin.opener_by_recovery(conn, init.recovery_code)
+            for name in KIOSKS:
+                admin.enrol_kiosk(conn, name, cluster.ca_file.read_text())
+            admin.staff_add(
+                conn, "Ana", PIN, opener, by="recovery-code", kdf=KdfParams.fast_for_tests()
+            )
+            roles = [str(r) for (r,) in conn.execute("SELECT role FROM kiosks ORDER BY name")]
+            fill(conn, roles, admin.clinic_ring(conn).sealer(), 300)
+            conn.execute(
+                "UPDATE enquiries SET status = 'contacted', status_at = now() WHERE id % 7 = 0"
+            )
+            conn.execute(
+                "INSERT INTO heartbeats (kiosk, sent_at, version, content_fingerprint,"
+                " outbox_depth, uptime_s, topics) SELECT role, now(), '1', '', 0, 1, %s"
+                " FROM kiosks",
+                (TITLES,),
+            )
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        window = OfficeWindow(url, listen=False)
+        window.sign_in_page.name.setText("Ana")
+        window.sign_in_page.pin.setText(PIN)
+        window.showMaximized()
+        window.sign_in_page.button.click()
+        page = window.inbox
+        if args.screen == "search":
+            page.search.setText("801 555-01")
+            page.apply()
+        elif args.screen == "filtered":
+            page.status.setCurrentIndex(page.status.findData("contacted"))
+            page.kiosk.setCurrentIndex(page.kiosk.findText("Lobby"))
+        page.table.selectRow(0)
+        if args.quit_after:
+            QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+        # Killed (the screenshot tool's way to close it): quit, so the cluster is removed.
+        # Python handles a signal only between Qt's calls: a timer gives it the chance.
+        signal.signal(signal.SIGTERM, lambda *_: app.quit())
+        ticks = QTimer()
+        ticks.start(200)
+        ticks.timeout.connect(lambda: None)
+        code = int(app.exec())
+        window.sign_out()
+        return code
+    finally:
+        cluster.cleanup()
 
 
 if __name__ == "__main__":

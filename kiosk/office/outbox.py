@@ -365,6 +365,7 @@ class Sender:
             free_disk=heartbeat.free_disk(self._facts.data_dir),
             uptime_s=time.monotonic() - self._started,
             last_touch=self._facts.last_touch(),
+            topics=self._facts.topic_titles(),
         )
 
     # -- the connection and the status ---------------------------------------------------

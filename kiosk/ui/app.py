@@ -302,6 +302,8 @@ def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
         # A reader of its own: its SQLite connection opens on, and stays with, the
         # sender's thread (the counting one is the GUI thread's).
         page_views=PageViews(paths.stats_file).counts_since,
+        # Read from the sender's thread: the library is replaced whole on reload, never changed.
+        topic_titles=lambda: {t.topic_id: t.title for t in kiosk.window.library.topics},
     )
     kiosk.sender = Sender(found, paths.store_file, facts)
     kiosk.sender.start()

@@ -1,5 +1,5 @@
-"""A signed-in member's session: the clinic key unwrapped in memory, the rows opened
-one page at a time (no Qt here; the window shows what this returns).
+"""A signed-in member's session: the clinic key unwrapped in memory, the rows read a
+page at a time and opened one by one as they are shown (no Qt here).
 
 Nothing decrypted is written anywhere: the opener and the opened fields live
 in this process only, and signing out (or the idle lock) drops them.
@@ -63,11 +63,6 @@ class Row:
         return f"{labels.method(method)}: {where}" if method else where
 
     @property
-    def topic(self) -> str:
-        # The office has no content library: a topic shows as its id.
-        return labels.topic(self.enquiry.topic, {})
-
-    @property
     def status(self) -> str:
         return w.STATUS_WORDS.get(self.enquiry.status, self.enquiry.status)
 
@@ -78,9 +73,14 @@ class Session:
     actor: str
     opener: Opener
 
-    def page(self, before_id: int | None = None) -> list[Row]:
-        """One page newest first; only these rows are opened."""
-        return [self.open(e) for e in inbox.page(self.conn, before_id=before_id, limit=PAGE_SIZE)]
+    def page(
+        self,
+        before_id: int | None = None,
+        filters: inbox.Filters = inbox.NO_FILTERS,
+        limit: int = PAGE_SIZE,
+    ) -> list[inbox.OfficeEnquiry]:
+        """One page newest first, still sealed: the inbox opens the rows it shows."""
+        return inbox.page(self.conn, before_id=before_id, limit=limit, filters=filters)
 
     def open(self, enquiry: inbox.OfficeEnquiry) -> Row:
         try:
@@ -90,6 +90,10 @@ class Session:
 
     def new_count(self) -> int:
         return inbox.counts(self.conn)["new"]
+
+    def newest_id(self) -> int:
+        """The newest enquiry's id (0 with none): a higher one next time is new."""
+        return inbox.newest_id(self.conn)
 
     def mark(self, row: Row, status: str) -> inbox.StatusChange:
         """Set the status, expecting the one shown (audited by ``inbox.set_status``)."""

@@ -1,126 +1,28 @@
-"""The office app's window: sign in, then the inbox (a table, newest first, a page at
-a time) with the chosen enquiry beside it and its three outcomes. Idle for
-``lock_after_s``, it locks: back to sign-in, the clinic key and every opened row
-dropped."""
+"""The office app's window: sign in, then the inbox (``kiosk.ui.office.inbox``: the
+enquiries newest first with filters and search, the chosen one beside them), the
+kiosks' health, and crisis alerts above everything. Idle for ``lock_after_s``, it
+locks: back to sign-in, the clinic key and every opened row dropped."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QFormLayout,
-    QHBoxLayout,
-    QMainWindow,
-    QSplitter,
-    QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.enquiries import labels
-from kiosk.office import inbox
 from kiosk.staff.accounts import say_seconds
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.office import words as w
 from kiosk.ui.office.alerts import AlertBanner
 from kiosk.ui.office.chime import CHIME_KEY, Chime, chime_wanted
+from kiosk.ui.office.inbox import InboxPage
 from kiosk.ui.office.kiosks import KiosksPage, ViewSwitch
 from kiosk.ui.office.listener import Listener
-from kiosk.ui.office.session import PAGE_SIZE, Row, Session
+from kiosk.ui.office.session import Session
 from kiosk.ui.office.signin import SignInPage
-from kiosk.ui.widgets import button, plain_label
 
-#: The outcomes of a call, as ``inbox.set_status`` names them.
-OUTCOMES = (
-    ("contacted", w.CONTACTED),
-    ("no_answer", w.NO_ANSWER),
-    ("not_interested", w.NOT_INTERESTED),
-)
 LOCK_AFTER_S = 5 * 60.0  # idle seconds before the window locks (--lock-after, in minutes)
-
-
-class DetailPane(QWidget):
-    """The chosen enquiry, every field, and the outcome buttons."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values = {key: plain_label() for key, _ in w.DETAIL_FIELDS}
-        form = QFormLayout()
-        for key, label in w.DETAIL_FIELDS:
-            self.values[key].setWordWrap(True)
-            self.values[key].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(plain_label(label), self.values[key])
-        self.heading = plain_label(w.NOTHING_CHOSEN)
-        self.outcomes = {status: button(text) for status, text in OUTCOMES}
-        buttons = QHBoxLayout()
-        for widget in self.outcomes.values():
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
-        self.message = plain_label("", "officeMessage")
-        self.message.setWordWrap(True)
-        column = QVBoxLayout(self)
-        column.addWidget(self.heading)
-        column.addLayout(form)
-        column.addLayout(buttons)
-        column.addWidget(self.message)
-        column.addStretch(1)
-        self.show_row(None)
-
-    def show_row(self, row: Row | None) -> None:
-        for key, _ in w.DETAIL_FIELDS:
-            value = row.personal.get(key, "") if row else ""
-            if row and key == "method":
-                value = labels.method(value)
-            elif row and key == "best_time":
-                value = labels.best_time(value)
-            self.values[key].setText(value)
-        if row is None:
-            self.heading.setText(w.NOTHING_CHOSEN)
-        else:
-            self.heading.setText(f"{row.topic} · {row.enquiry.kiosk} · {row.status}")
-        for status, widget in self.outcomes.items():
-            widget.setEnabled(row is not None and row.enquiry.status != status)
-
-
-class InboxPage(QWidget):
-    def __init__(self) -> None:
-        super().__init__()
-        self.table = QTableWidget(0, len(w.COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(w.COLUMNS))
-        self.table.setAccessibleName(w.APP_TITLE)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.more = button(w.SHOW_MORE)
-        self.sign_out = button(w.SIGN_OUT)
-        self.chime = QCheckBox(w.CHIME)
-        self.chime.setAccessibleName(w.CHIME)
-        self.detail = DetailPane()
-        left = QWidget()
-        left_column = QVBoxLayout(left)
-        left_column.setContentsMargins(0, 0, 0, 0)
-        left_column.addWidget(self.table)
-        bar = QHBoxLayout()
-        bar.addWidget(self.more)
-        bar.addWidget(self.chime)
-        bar.addStretch(1)
-        bar.addWidget(self.sign_out)
-        left_column.addLayout(bar)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        column = QVBoxLayout(self)
-        column.addWidget(split)
 
 
 class OfficeWindow(QMainWindow):
@@ -142,7 +44,6 @@ class OfficeWindow(QMainWindow):
         super().__init__()
         self.url = url
         self.session: Session | None = None
-        self.rows: list[Row] = []
         self.sign_in_page = SignInPage(url, clock=clock)
         self.inbox = InboxPage()
         self.stack = QStackedWidget()
@@ -163,11 +64,8 @@ class OfficeWindow(QMainWindow):
         self._want_chime(self.inbox.chime.isChecked())
         self.sign_in_page.signed_in.connect(self._signed_in)
         self.inbox.chime.toggled.connect(self._chime_toggled)
-        self.inbox.table.itemSelectionChanged.connect(self._chosen)
-        self.inbox.more.clicked.connect(self.show_more)
         self.inbox.sign_out.clicked.connect(lambda: self.sign_out())
-        for status, widget in self.inbox.detail.outcomes.items():
-            widget.clicked.connect(lambda _=False, s=status: self.mark(s))
+        self.inbox.changed.connect(self._title)
 
     def _add_alerts_and_kiosks(self) -> None:
         """Crisis alerts above everything, and the Kiosks view beside the inbox."""
@@ -207,7 +105,9 @@ class OfficeWindow(QMainWindow):
         self.stack.setCurrentWidget(self.inbox)
         self.views.mark("enquiries")
         self.views.show()
-        self.refresh()
+        self.inbox.start(session, self.url)
+        self._title()
+        self._chime_for(session.newest_id())
         self.alerts.signed_in_or_out()
         if self.listen:
             self.listener = Listener(self.url)
@@ -222,11 +122,8 @@ class OfficeWindow(QMainWindow):
         session, self.session = self.session, None
         if session is not None:
             session.close(why)
-        self.rows = []
         self._newest = None
-        self.inbox.table.setRowCount(0)
-        self.inbox.detail.show_row(None)
-        self.inbox.detail.message.clear()
+        self.inbox.clear()
         self.setWindowTitle(w.APP_TITLE)
         self.alerts.signed_in_or_out()
         self.views.hide()
@@ -272,67 +169,14 @@ class OfficeWindow(QMainWindow):
     # -- the inbox --------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """The first page again (keeping the chosen enquiry chosen) and the title's count."""
+        """Something arrived: the inbox rereads (keeping the chosen enquiry), the title
+        counts, and the chime sounds for a newer enquiry."""
         if self.session is None:
             return
-        chosen = self._chosen_row()
-        self.rows = self.session.page()
-        self._fill()
-        self.inbox.more.setEnabled(len(self.rows) == PAGE_SIZE)
-        if chosen is not None:
-            self._choose(chosen.enquiry.id)
+        self.inbox.refresh()
         self._title()
-        self._chime_for(self.rows[0].enquiry.id if self.rows else 0)
-
-    def show_more(self) -> None:
-        if self.session is None or not self.rows:
-            return
-        older = self.session.page(before_id=self.rows[-1].enquiry.id)
-        self.rows += older
-        self._fill()
-        self.inbox.more.setEnabled(len(older) == PAGE_SIZE)
+        self._chime_for(self.session.newest_id())
 
     def _title(self) -> None:
         if self.session is not None:
             self.setWindowTitle(w.TITLE_NEW.format(new=self.session.new_count()))
-
-    def _fill(self) -> None:
-        table = self.inbox.table
-        table.blockSignals(True)
-        table.setRowCount(len(self.rows))
-        for r, row in enumerate(self.rows):
-            received = row.enquiry.received_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            cells = (row.name, row.contact, row.topic, row.enquiry.kiosk, received, row.status)
-            for c, text in enumerate(cells):
-                table.setItem(r, c, QTableWidgetItem(text))
-        table.resizeColumnsToContents()
-        table.blockSignals(False)
-
-    def _chosen_row(self) -> Row | None:
-        selected = self.inbox.table.selectionModel().selectedRows()
-        return self.rows[selected[0].row()] if selected else None
-
-    def _choose(self, enquiry_id: int) -> None:
-        for r, row in enumerate(self.rows):
-            if row.enquiry.id == enquiry_id:
-                self.inbox.table.selectRow(r)
-                self.inbox.detail.show_row(row)
-                return
-        self.inbox.detail.show_row(None)
-
-    def _chosen(self) -> None:
-        self.inbox.detail.message.clear()
-        self.inbox.detail.show_row(self._chosen_row())
-
-    def mark(self, status: str) -> None:
-        row = self._chosen_row()
-        if self.session is None or row is None:
-            return
-        change: inbox.StatusChange = self.session.mark(row, status)
-        said = w.STATUS_WORDS.get(change.status, change.status)
-        if change.changed:
-            message = w.MARKED.format(status=said)
-        else:
-            message = w.MARKED_BY_OTHER.format(by=change.by or "?", status=said)
-        self.refresh()
-        self.inbox.detail.message.setText(message)
