@@ -311,15 +311,26 @@ class Sender:
         up to ``max_backoff_s``). A patient's Send wakes the thread before then."""
         try:
             sent = self.send_once()
-            self.beat_if_due()
         except Exception as exc:  # the thread never dies: every fault is retried
             self._failed(exc)
-            delay, self._backoff = self._backoff, min(self._backoff * 2, self._max_backoff_s)
-            return delay
+            # The heartbeat still goes when the server takes it (a full disk, a
+            # refused INSERT): the office then reads why, in its last error.
+            with suppress(Exception):
+                self.beat_if_due()
+            return self._back_off()
+        try:
+            self.beat_if_due()
+        except Exception as exc:
+            self._failed(exc)
+            return self._back_off()
         self._backoff = self._initial_backoff_s
         return 0.0 if sent >= self._batch else self._poll_s
 
     # -- one round ---------------------------------------------------------------------
+
+    def _back_off(self) -> float:
+        delay, self._backoff = self._backoff, min(self._backoff * 2, self._max_backoff_s)
+        return delay
 
     def send_once(self) -> int:
         """Number, sign and send one batch; returns how many rows PostgreSQL committed
