@@ -7,13 +7,15 @@ office reports no gap that is not there.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
+import psycopg
 import pytest
 
 from kiosk.enquiries.keys import Sealer
 from kiosk.enquiries.store import EnquiryStore
 from kiosk.office import inbox
-from tests.office.conftest import Clinic, Tablet
+from tests.office.conftest import Clinic, Tablet, enrolled_tablet
 from tests.office.test_faults import office_rows, unsent
 
 
@@ -74,3 +76,17 @@ def test_numbers_given_but_lost_with_the_file_are_not_given_again(
     with clinic.connect() as conn:
         (receipt,) = inbox.verify_kiosks(conn)
     assert receipt.missing == [(3, 4)] and receipt.bad_signatures == []
+
+
+def test_kiosk_last_seq_tells_a_kiosk_its_own_highest_number_only(
+    clinic: Clinic, tablet: Tablet, tmp_path: Path
+) -> None:
+    tablet.save(3)
+    assert tablet.send() == 3
+    other = enrolled_tablet(clinic, tmp_path / "upstairs", "Upstairs")
+    other.store.close()
+    for link, expected in ((tablet.link, 3), (other.link, 0)):
+        with psycopg.connect(**link.connect_args()) as conn:
+            assert conn.execute("SELECT kiosk_last_seq()").fetchone() == (expected,)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("SELECT max(seq) FROM enquiries")
