@@ -8,6 +8,7 @@ import logging
 import signal
 import socket
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from types import TracebackType
@@ -290,18 +291,25 @@ def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
         return
     if found is None:
         return
-    from kiosk.office.heartbeat import KioskFacts  # psycopg: enrolled kiosks only
-    from kiosk.office.outbox import Sender  # psycopg: enrolled kiosks only
-
     idle = kiosk.window.idle
-    facts = KioskFacts(
-        version=__version__,
-        data_dir=paths.data_dir,
-        last_touch=lambda: idle.last_touch,
-    )
-    kiosk.sender = Sender(found, paths.store_file, facts)
-    kiosk.sender.start()
-    log.info("office link: sending to %s as kiosk %r", found.server, found.kiosk_name)
+
+    def start() -> None:
+        # Importing psycopg takes about 0.3 s: on this thread, not the GUI's, so a
+        # tap just after the first paint is not held behind it.
+        from kiosk.office.heartbeat import KioskFacts  # psycopg: enrolled kiosks only
+        from kiosk.office.outbox import Sender  # psycopg: enrolled kiosks only
+
+        facts = KioskFacts(
+            version=__version__,
+            data_dir=paths.data_dir,
+            last_touch=lambda: idle.last_touch,
+        )
+        sender = Sender(found, paths.store_file, facts)
+        sender.start()
+        kiosk.sender = sender
+        log.info("office link: sending to %s as kiosk %r", found.server, found.kiosk_name)
+
+    threading.Thread(target=start, name="office-link-start", daemon=True).start()
 
 
 def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:
