@@ -54,6 +54,9 @@ MAX_BACKOFF_S = 60.0
 # A look at the local outbox a second while idle (an indexed query): an enquiry is
 # in the office within about a second of the patient's Send when the link is up.
 IDLE_POLL_S = 1.0
+# SQLSTATE classes of a server that did not take the statement: connection,
+# authorisation, shutting down.
+_NOT_ANSWERED = ("08", "28", "57")
 
 
 def signed_message(
@@ -233,6 +236,13 @@ def _classify(exc: BaseException) -> tuple[State, str]:
     )
 
 
+def _server_answered(exc: BaseException) -> bool:
+    """Whether the server took the login and refused the statement itself (an SQLSTATE
+    outside connection, authorisation and shutdown): then a heartbeat may still go."""
+    state = str(getattr(exc, "sqlstate", None) or "")
+    return isinstance(exc, psycopg.Error) and bool(state) and state[:2] not in _NOT_ANSWERED
+
+
 class Sender:
     """Sends the outbox to the office, off the GUI thread; ``status`` for the staff panel."""
 
@@ -313,10 +323,11 @@ class Sender:
             sent = self.send_once()
         except Exception as exc:  # the thread never dies: every fault is retried
             self._failed(exc)
-            # The heartbeat still goes when the server takes it (a full disk, a
-            # refused INSERT): the office then reads why, in its last error.
-            with suppress(Exception):
-                self.beat_if_due()
+            if _server_answered(exc):
+                # A server that refused the INSERT (its disk full, a number it has)
+                # still takes the heartbeat: the office then reads why, as its last error.
+                with suppress(Exception):
+                    self.beat_if_due()
             return self._back_off()
         try:
             self.beat_if_due()
