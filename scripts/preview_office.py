@@ -16,12 +16,12 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.office import KIOSKS, PIN, fill
+from bench.office_inbox import KIOSKS, PIN, fill
 from kiosk.enquiries.keys import KdfParams
 from kiosk.office import admin
 from kiosk.ui.office.window import OfficeWindow
@@ -65,11 +65,14 @@ def main() -> int:
                 (TITLES,),
             )
         app = QApplication.instance() or QApplication(sys.argv[:1])
-        window = OfficeWindow(url, listen=False)
+        settings = QSettings(str(cluster.root / "office.ini"), QSettings.Format.IniFormat)
+        window = OfficeWindow(url, listen=False, settings=settings)
         window.sign_in_page.name.setText("Ana")
         window.sign_in_page.pin.setText(PIN)
         window.showMaximized()
         window.sign_in_page.button.click()
+        while window.sign_in_page.checking:  # the PIN is checked on a worker
+            app.processEvents()
         page = window.inbox
         if args.screen == "search":
             page.search.setText("801 555-01")

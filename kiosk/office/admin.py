@@ -233,12 +233,23 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
             $$
             """
         ),
+        # The highest number that arrived from the asking kiosk, and nothing else:
+        # a tablet whose store was set aside goes on numbering after it.
+        sql.SQL(
+            """
+            CREATE OR REPLACE FUNCTION kiosk_last_seq() RETURNS bigint
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+                SELECT coalesce(max(seq), 0) FROM enquiries WHERE kiosk = session_user
+            $$
+            """
+        ),
         sql.SQL("REVOKE ALL ON FUNCTION kiosk_enrol(bytea) FROM PUBLIC"),
         sql.SQL("REVOKE ALL ON FUNCTION kiosk_page_views(date[], text[], integer[]) FROM PUBLIC"),
         sql.SQL("REVOKE ALL ON FUNCTION kiosk_alert_acknowledged(text) FROM PUBLIC"),
+        sql.SQL("REVOKE ALL ON FUNCTION kiosk_last_seq() FROM PUBLIC"),
         sql.SQL(
             "GRANT EXECUTE ON FUNCTION kiosk_enrol(bytea), kiosk_alert_acknowledged(text),"
-            " kiosk_page_views(date[], text[], integer[]) TO {}"
+            " kiosk_page_views(date[], text[], integer[]), kiosk_last_seq() TO {}"
         ).format(kiosks),
     ]
     return statements

@@ -4,7 +4,8 @@
   app decrypts only the rows it shows.
 - ``verify_kiosks``: per kiosk, how many arrived, which numbers are missing
   and which rows do not carry the kiosk's signature ("Lobby: 1,204 received,
-  none missing").
+  none missing"); with a ``VerifiedCache``, a repeated call verifies only the
+  new rows' signatures.
 - ``Filters``: status, kiosk, topic, days received (SQL on plaintext columns);
   ``search``: name or phone, each row opened here in batches, never in a query.
 - ``export``: the filtered enquiries with the tablet's writer, marked, audited;
@@ -20,8 +21,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Generator, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal
@@ -192,6 +194,7 @@ class KioskReceipt:
     received: int
     missing: list[tuple[int, int]]  # ranges of seq numbers, first to last
     bad_signatures: list[int]  # seq numbers
+    checked: int = 0  # signatures verified by this call (the rest were cached)
 
     def summary(self) -> str:
         said = f"kiosk {self.name}: {self.received:,} received"
@@ -209,43 +212,112 @@ class KioskReceipt:
         return f"{said}, {'; '.join(parts) if parts else 'none missing'}"
 
 
-def verify_kiosks(conn: Conn) -> list[KioskReceipt]:
+# One row's signed fields and signature, hashed by PostgreSQL (each field
+# length-prefixed, as ``signed_message`` does): what the cache compares.
+_ROW_DIGEST = (
+    "sha256(int8send(seq)"
+    " || int4send(octet_length(form_key)) || convert_to(form_key, 'UTF8')"
+    " || int4send(octet_length(topic)) || convert_to(topic, 'UTF8')"
+    " || int4send(octet_length(key_id)) || convert_to(key_id, 'UTF8')"
+    " || int4send(length(sealed)) || sealed || signature)"
+)
+
+
+@dataclass
+class _Verified:
+    verify_key: bytes
+    through: int  # the highest seq verified
+    count: int  # rows up to ``through``
+    fold: Any  # hashlib sha256 over the row digests up to ``through``, in seq order
+    bad: list[int] = field(default_factory=list)
+
+
+class VerifiedCache:
+    """What ``verify_kiosks`` verified already, for one office database, held in this
+    process's memory only.
+
+    What it trusts, and what not: never a table (whoever could alter a signed
+    row could alter that too), only the fold of row digests it made itself when
+    it verified them. Each later call asks PostgreSQL to hash the rows already
+    verified again (SHA-256 per row, on the server: nothing sent, no Ed25519)
+    and compares; a row altered, removed or added among them sends that kiosk
+    back to a full verification, which names the row. So a repeated call
+    verifies only new rows' signatures. It trusts the server to compute the
+    hash honestly: a full check (``verify_kiosks(conn)`` with no cache) trusts
+    nothing but the kiosks' keys.
+    """
+
+    def __init__(self) -> None:
+        self._kiosks: dict[str, _Verified] = {}
+
+
+def verify_kiosks(conn: Conn, cache: VerifiedCache | None = None) -> list[KioskReceipt]:
     """Check every kiosk's rows: each signature, and the numbers from 1 to the last."""
-    receipts = []
     kiosks = conn.execute("SELECT role, name, verify_key FROM kiosks ORDER BY name").fetchall()
-    for role, name, verify_key in kiosks:
-        key = nacl.signing.VerifyKey(bytes(verify_key)) if verify_key else None
-        bad: list[int] = []
-        count = 0
-        with conn.cursor() as cur:
-            cur.execute(
-                "SELECT seq, form_key, topic, key_id, sealed, signature FROM enquiries"
-                " WHERE kiosk = %s ORDER BY seq",
-                (role,),
-            )
-            for seq, form_key, topic, key_id, sealed, signature in cur:
-                count += 1
-                message = signed_message(role, seq, form_key, topic, key_id, bytes(sealed))
-                try:
-                    if key is None:
-                        raise nacl.exceptions.BadSignatureError("no verify key")
-                    key.verify(message, bytes(signature))
-                except nacl.exceptions.BadSignatureError:
-                    bad.append(int(seq))
-        gaps = conn.execute(
-            "SELECT prev + 1, seq - 1 FROM (SELECT seq, coalesce(lag(seq) OVER (ORDER BY seq), 0)"
-            " AS prev FROM enquiries WHERE kiosk = %s) s WHERE seq > prev + 1 ORDER BY seq",
-            (role,),
-        ).fetchall()
-        receipts.append(
-            KioskReceipt(
-                name=str(name),
-                received=count,
-                missing=[(int(a), int(b)) for a, b in gaps],
-                bad_signatures=bad,
-            )
+    return [
+        _verify_kiosk(conn, str(role), str(name), bytes(key) if key else b"", cache)
+        for role, name, key in kiosks
+    ]
+
+
+def _still_verified(conn: Conn, role: str, entry: _Verified) -> bool:
+    """Whether the rows up to ``entry.through`` are still, byte for byte, those verified."""
+    row = conn.execute(
+        f"SELECT count(*), sha256(string_agg({_ROW_DIGEST}, ''::bytea ORDER BY seq))"
+        " FROM enquiries WHERE kiosk = %s AND seq <= %s".encode(),
+        (role, entry.through),
+    ).fetchone()
+    return (
+        row is not None
+        and int(row[0]) == entry.count
+        and row[1] is not None
+        and bytes(row[1]) == entry.fold.digest()
+    )
+
+
+def _verify_kiosk(
+    conn: Conn, role: str, name: str, verify_key: bytes, cache: VerifiedCache | None
+) -> KioskReceipt:
+    key = nacl.signing.VerifyKey(verify_key) if verify_key else None
+    entry = cache._kiosks.get(role) if cache is not None else None
+    if entry is not None and (
+        entry.verify_key != verify_key or not _still_verified(conn, role, entry)
+    ):
+        entry = None
+    if entry is None:
+        entry = _Verified(verify_key, through=0, count=0, fold=hashlib.sha256())
+    checked = 0
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT seq, form_key, topic, key_id, sealed, signature,"
+            f" {_ROW_DIGEST} FROM enquiries WHERE kiosk = %s AND seq > %s ORDER BY seq".encode(),
+            (role, entry.through),
         )
-    return receipts
+        for seq, form_key, topic, key_id, sealed, signature, digest in cur:
+            checked += 1
+            message = signed_message(role, seq, form_key, topic, key_id, bytes(sealed))
+            try:
+                if key is None:
+                    raise nacl.exceptions.BadSignatureError("no verify key")
+                key.verify(message, bytes(signature))
+            except nacl.exceptions.BadSignatureError:
+                entry.bad.append(int(seq))
+            entry.fold.update(bytes(digest))
+            entry.through, entry.count = int(seq), entry.count + 1
+    if cache is not None:
+        cache._kiosks[role] = entry
+    gaps = conn.execute(
+        "SELECT prev + 1, seq - 1 FROM (SELECT seq, coalesce(lag(seq) OVER (ORDER BY seq), 0)"
+        " AS prev FROM enquiries WHERE kiosk = %s) s WHERE seq > prev + 1 ORDER BY seq",
+        (role,),
+    ).fetchall()
+    return KioskReceipt(
+        name=name,
+        received=entry.count,
+        missing=[(int(a), int(b)) for a, b in gaps],
+        bad_signatures=list(entry.bad),
+        checked=checked,
+    )
 
 
 # -- the front desk's changes ---------------------------------------------------------------
