@@ -336,6 +336,8 @@ class _LinkStarted(QObject):
     @Slot(object)
     def _started(self, sender: Sender) -> None:
         self._kiosk.sender = sender
+        # Sent at once rather than at the sender's next look (up to a second).
+        self._kiosk.window.request_saved.connect(sender.wake)
         _offer_staff_alerts(self._kiosk.window, sender)
 
 

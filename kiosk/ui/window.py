@@ -67,6 +67,7 @@ class KioskWindow(QWidget):
     screen_changed = Signal(str)
     was_reset = Signal()
     crisis_closed = Signal()
+    request_saved = Signal()  # a patient's request is on disk (the office link sends it now)
 
     def __init__(
         self,
@@ -235,6 +236,7 @@ class KioskWindow(QWidget):
             self._request.set_library(self._view)
             self._request.home.connect(self.show_home)
             self._request.finished.connect(self.on_request_finished)
+            self._request.saved.connect(self.request_saved)
             self.stack.addWidget(self._request)
         return self._request
 

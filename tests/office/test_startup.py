@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.enquiries.keys import KdfParams
 from kiosk.enquiries.opener import StoreOpener
 from kiosk.paths import Paths
-from kiosk.ui.app import Kiosk, _start_office_link, _Stores
+from kiosk.ui.app import Kiosk, _LinkStarted, _start_office_link, _Stores
 from tests.conftest import MakeWindow
 from tests.office.conftest import Clinic, Tablet
 from tests.office.test_faults import office_rows
@@ -70,6 +70,13 @@ def test_an_enrolled_kiosk_starts_its_sender_after_the_first_paint_and_sends(
         assert kiosk.sender is not None
         sender = kiosk.sender
         qtbot.waitUntil(lambda: sender.status.state == "sent", timeout=10_000)
+        # A patient's Send wakes the sender (sent at once, not at its next look).
+        woken: list[bool] = []
+        sender.wake = lambda: woken.append(True)  # type: ignore[method-assign]
+        kiosk.window.request_saved.disconnect()
+        _LinkStarted(kiosk).started.emit(sender)  # the wiring again, to the spy
+        kiosk.window.request_saved.emit()
+        assert woken == [True]
     finally:
         if kiosk.sender is not None:
             kiosk.sender.stop()

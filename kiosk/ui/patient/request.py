@@ -238,6 +238,7 @@ class RequestScreen(QWidget):
 
     home = Signal()
     finished = Signal()
+    saved = Signal()  # a request just went to disk (not emitted for one saved already)
 
     def __init__(
         self,
@@ -1009,6 +1010,8 @@ class RequestScreen(QWidget):
             self._show_notice(strings.SAVE_FAILED)
             return
         log.info("request %d saved%s", saved.id, "" if saved.new else " (already saved)")
+        if saved.new:
+            self.saved.emit()
         self.close_keyboard()
         self.thanks_text.setText(
             self._thanks_sentence(enquiry.method, enquiry.phone, enquiry.email)

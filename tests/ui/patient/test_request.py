@@ -187,6 +187,21 @@ def test_the_thank_you_says_when_in_the_patients_language(
     assert form.thanks_when.text() == said
 
 
+def test_saved_is_said_once_when_the_request_is_on_disk(
+    qtbot: QtBot, window: KioskWindow, store: EnquiryStore
+) -> None:
+    """The window's ``request_saved`` (the office link sends at once on it): after
+    the commit, once; a second tap on Send for the same request is no new request."""
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form)
+    said: list[int] = []
+    window.request_saved.connect(lambda: said.append(len(store.enquiries())))
+    tap(qtbot, form.send_button)
+    assert said == [1]  # emitted after the row was on disk
+    form.send()  # the same form key again: already saved
+    assert said == [1]
+
+
 def _messages(form: RequestScreen) -> dict[str, str]:
     return {k: f.error.text() for k, f in form.fields.items() if f.error.isVisible()}
 
