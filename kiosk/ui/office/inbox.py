@@ -372,6 +372,9 @@ class InboxPage(QWidget):
         self.status = QComboBox()
         self.kiosk = QComboBox()
         self.topic = QComboBox()
+        for combo in (self.status, self.kiosk, self.topic):
+            # As wide as the longest choice ("All kiosks" was cut to "All kiosk").
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.since = _day_edit()
         self.until = _day_edit()
         filters = QHBoxLayout()
