@@ -269,7 +269,8 @@ def _start_speech(window: KioskWindow) -> None:
         return
     # Runs in the speech thread: the reader is not the window's child.
     starter = SpeechStarter(lambda: Reader.create(language=i18n.current()), parent=window)
-    starter.ready.connect(window.page.read_aloud.set_reader)
+    starter.ready.connect(window.page.speech_found)
+    starter.missing.connect(lambda: window.page.speech_found(None))
     # Still a moment after the first paint: the probe's import is not in the
     # way of the first screen.
     QTimer.singleShot(SPEECH_DELAY_MS, starter.start)

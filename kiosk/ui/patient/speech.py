@@ -1007,9 +1007,11 @@ class SpeechStarter(QObject):
 
     Signals:
         ready(object): a ``ThreadedReader``.
+        missing(): a try found no engine (after each such try).
     """
 
     ready = Signal(object)
+    missing = Signal()
     _try = Signal()
     _release = Signal()
 
@@ -1085,3 +1087,4 @@ class SpeechStarter(QObject):
             )
         self._last_why = made
         self.retry_timer.start(self._retry_ms)
+        self.missing.emit()

@@ -220,3 +220,43 @@ def test_the_probe_finds_the_mock_engine_and_speech_off(monkeypatch: pytest.Monk
     assert probe_engine("no-such-engine") is not None
     monkeypatch.setenv(speech.ENGINE_ENV, "off")
     assert probe_engine() is not None
+
+
+def test_with_no_engine_listens_place_goes_to_the_text_between_pages(
+    make_window: MakeWindow, qtbot: QtBot, starters: Starters
+) -> None:
+    """No engine answers: no gap and no Listen that does nothing; the place
+    goes at the next page (the text being read does not move), and comes back,
+    with Listen, at the next page after an engine answers a minute later."""
+    window = make_window()
+    page = window.page
+    pages = window.library.topics[0].pages
+    window.show_page(pages[1].key)
+    QApplication.processEvents()
+    reserved = _geometry(window)
+    clock = Clock()
+    answers = ["no text-to-speech engine", None]
+    starter = starters(lambda: Reader.create("mock"), lambda: answers.pop(0), clock=clock)
+    starter.missing.connect(lambda: page.speech_found(None))
+    starter.ready.connect(page.speech_found)
+    starter.start()
+    qtbot.waitUntil(starter.retry_timer.isActive)
+    QApplication.processEvents()
+    assert _geometry(window) == reserved  # not under the patient's eyes
+    window.show_page(pages[2].key)
+    QApplication.processEvents()
+    assert page.listen.isHidden()
+    assert not any(b.isVisible() for b in page.listen.buttons())  # nothing to tap
+    gap = page.body.geometry().top() - page.title.geometry().bottom()
+    assert gap < page.listen.listen_button.sizeHint().height()  # and no gap
+    without = _geometry(window)
+    clock.now += 60
+    starter.retry_timer.timeout.emit()  # a minute later the engine answers
+    qtbot.waitUntil(lambda: starter.reader is not None)
+    QApplication.processEvents()
+    assert _geometry(window) == without and page.listen.isHidden()
+    window.show_page(pages[1].key)
+    QApplication.processEvents()
+    assert page.listen.listen_button.isVisible()
+    assert page.read_aloud.reader is starter.reader
+    assert _geometry(window) == reserved
