@@ -498,7 +498,28 @@ def _open_engine(name: str, answer_timeout_s: float) -> QTextToSpeech | None:
             # libspeechd would wait for it for ever, and the kiosk with it.
             log.warning("read aloud is off: %s", stuck)
             return None
-    return QTextToSpeech(name) if name else QTextToSpeech()
+    # "none": Qt makes the object and starts no engine; the engine is started next.
+    tts = QTextToSpeech("none")
+    _start_engine(tts, name)
+    return tts
+
+
+class _EngineRelay(QObject):
+    start = Signal(str)
+
+
+def _start_engine(tts: QTextToSpeech, name: str) -> None:
+    """``tts.setEngine(name)`` ("": Qt's default), through a signal.
+
+    PySide holds Python's lock (the GIL) through a C++ call it wraps, and
+    starting speech-dispatcher's engine takes 1 to 2.5 s: called directly,
+    even in the speech thread, it would stop every Python slot on the GUI
+    thread that long (measured: taps waited up to 3 s). PySide lets the lock
+    go while a signal is emitted, and a signal joined to ``setEngine`` calls
+    it from C++ alone."""
+    relay = _EngineRelay()
+    relay.start.connect(tts.setEngine)
+    relay.start.emit(name)
 
 
 def _why_silent(tts: QTextToSpeech, name: str) -> str | None:
