@@ -968,6 +968,7 @@ class ThreadedReader(QObject):
         self.reports_words = ready.reports_words
         self._state = SpeechState.IDLE
         self._body_offset = 0
+        self._asked = False  # a say was sent since the last stop
         # The host lives in another thread: these are queued both ways.
         self._say.connect(host.say)
         self._pause.connect(host.pause)
@@ -988,6 +989,7 @@ class ThreadedReader(QObject):
     def say(self, title: str, text: str) -> None:
         spoken, self._body_offset = spoken_text(title, text)
         if spoken:
+            self._asked = True
             self._say.emit(title, text)
 
     def pause(self) -> None:
@@ -999,7 +1001,10 @@ class ThreadedReader(QObject):
             self._resume.emit()
 
     def stop(self) -> None:
-        if self._state != SpeechState.IDLE:
+        # Also when the engine has not said "speaking" yet: a page turned
+        # just after Listen must not be read on.
+        if self._asked or self._state != SpeechState.IDLE:
+            self._asked = False
             self._stop.emit()
             self._on_state(SpeechState.IDLE)
 

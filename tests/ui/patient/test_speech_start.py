@@ -179,6 +179,22 @@ def test_making_the_machines_engine_never_holds_the_gui_thread(
     assert len(ticks.gaps) > 10 and max(ticks.gaps) < 0.05
 
 
+def test_a_stop_right_after_listen_stops_the_engine(qtbot: QtBot, starters: Starters) -> None:
+    """Stop before the engine has said "speaking" (a page turned at once):
+    it stops all the same, and the reader ends idle."""
+    starter = starters(lambda: Reader.create("mock"), lambda: None)
+    ready: list[ThreadedReader] = []
+    starter.ready.connect(ready.append)
+    starter.start()
+    qtbot.waitUntil(lambda: bool(ready), timeout=5000)
+    reader = ready[0]
+    reader.say("A title", "Some words to read, a good many of them, one after another.")
+    assert reader.state == SpeechState.IDLE  # nothing heard from the engine yet
+    reader.stop()
+    qtbot.wait(300)
+    assert reader.state == SpeechState.IDLE
+
+
 def test_an_engine_that_never_answers_never_holds_the_gui_thread(
     qtbot: QtBot, starters: Starters
 ) -> None:
