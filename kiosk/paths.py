@@ -7,9 +7,9 @@ says otherwise, so tests and admins can point it anywhere.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
-import importlib.util
 from pathlib import Path
 
 from kiosk import APP_NAME
