@@ -53,7 +53,6 @@ from kiosk.content.model import (
     split_language,
 )
 from kiosk.content.pictures import (
-    BrokenPageError,
     find_pictures,
     inside,
     line_of,
@@ -290,11 +289,8 @@ class _LazyRenderer:
         )
 
     def _fallback(self, source: PageSource, exc: Exception) -> Rendered:
-        if isinstance(exc, BrokenPageError):
-            line, why = exc.line, str(exc)
-        else:
-            log.debug("rendering %s failed", source.path, exc_info=True)
-            line, why = None, f"could not be shown ({type(exc).__name__}: {exc})"
+        log.debug("rendering %s failed", source.path, exc_info=True)
+        why = f"could not be shown ({type(exc).__name__}: {exc})"
         paragraphs = [
             _without_markdown(p.strip())
             for p in re.split(r"\n[ \t]*\n", source.header.body)
@@ -303,7 +299,7 @@ class _LazyRenderer:
         return Rendered(
             html="".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
             plain_text="\n\n".join(paragraphs),
-            problems=(Problem(source.path, line, "error", f"{why}; shown as plain text instead"),),
+            problems=(Problem(source.path, None, "error", f"{why}; shown as plain text instead"),),
         )
 
 

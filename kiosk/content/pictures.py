@@ -14,14 +14,6 @@ from urllib.parse import unquote, urlsplit
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"}
 
 
-class BrokenPageError(Exception):
-    """The page cannot be shown (for example, a picture it needs is missing)."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
-
-
 def line_of(text: str, needle: str) -> int | None:
     """The 1-based line of the first line of ``text`` that contains ``needle``."""
     if not needle:

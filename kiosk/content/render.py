@@ -319,7 +319,9 @@ class Renderer:
         self._policy = policy
 
     def render(self, body: str, context: RenderContext) -> str:
-        """Return sanitised HTML; raise BrokenPageError if the page cannot be shown."""
+        """Return sanitised HTML. A missing picture is a problem the loader reports,
+        not an exception; anything raised here makes the loader show the page as
+        plain text."""
         self._md.reset()
         self._policy.context = context
         try:
