@@ -35,6 +35,12 @@
 8. Issue 18 (``bench/hardening.py``): each hostile page of the attack run, tap
    to painted on first show, as a ratio to a shipped page in the same run; and
    the cost of one offline guess at a staff PIN.
+9. Issue 14 (``bench/office.py``, ``bench/office_inbox.py``; ``--office-only``):
+   the office link against a throwaway PostgreSQL: Send to office-visible,
+   sender throughput against a plain INSERT loop, start-up and memory enrolled
+   against not; the office inbox opened over 100,000 enquiries against a bare
+   ``SELECT … LIMIT 50`` in the same run (skipped, said in one line, where
+   PostgreSQL is not installed).
 
 Results go to bench/results/latest.json and between the bench markers in README.md.
 """
@@ -54,7 +60,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import hardening
+from bench import hardening, office, office_inbox
+from bench.samples import PERSONAL
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -105,7 +112,12 @@ _DATA_DIR: list[str] = []
 
 
 def _child(
-    mode: str, rest_s: float = 0.0, content_dir: Path | None = None, *, speech: bool = False
+    mode: str,
+    rest_s: float = 0.0,
+    content_dir: Path | None = None,
+    *,
+    speech: bool = False,
+    data_dir: str | None = None,
 ) -> dict[str, Any]:
     if not _DATA_DIR:
         _DATA_DIR.append(_prepared_data_dir())
@@ -115,7 +127,7 @@ def _child(
     env = dict(
         os.environ,
         QT_QPA_PLATFORM="offscreen",
-        BENCH_DATA_DIR=_DATA_DIR[0],
+        BENCH_DATA_DIR=data_dir or _DATA_DIR[0],
         KIOSK_SPEECH_ENGINE="off",
     )
     if speech:
@@ -376,14 +388,7 @@ def enquiry_saves(count: int) -> dict[str, float]:
     plain.execute("PRAGMA journal_mode=WAL")
     plain.execute("PRAGMA synchronous=FULL")
     plain.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, v BLOB)")
-    personal = {
-        "name": "Ana López",
-        "phone": "+18015550100",
-        "email": "ana@example.com",
-        "method": "call",
-        "best_time": "any",
-        "message": "Is it covered by insurance? " * 10,
-    }
+    personal = PERSONAL
     payload = json.dumps(personal).encode()
     saves, inserts = [], []
     for _ in range(count):
@@ -938,7 +943,7 @@ def _export_rows(x: dict[str, float]) -> list[str]:
     return rows
 
 
-def _table(results: dict[str, dict[str, float]]) -> str:
+def _table(results: dict[str, Any]) -> str:
     s, t, c = results["startup"], results["turns"], results["idle"]
     e, lib, b = results["saves"], results["library"], results["startup_200"]
 
@@ -1005,7 +1010,18 @@ def _table(results: dict[str, dict[str, float]]) -> str:
         rows.append(first_taps_row(results["first_taps"]))
     if "hostile" in results:
         rows += hardening.rows(results["hostile"], results["pin_guess"])
+    if "office_link" in results:
+        rows += office.link_rows(results["office_link"])
+    if "office" in results:
+        rows += office_inbox.rows(results["office"])
     return "\n".join(rows)
+
+
+def _office_link(runs: int) -> dict[str, dict[str, float]] | str:
+    _compile_kiosk()
+    return office.office_link(
+        runs, _prepared_data_dir, lambda data_dir: _child("kiosk", data_dir=data_dir)
+    )
 
 
 def main() -> int:
@@ -1028,7 +1044,21 @@ def main() -> int:
         action="store_true",
         help="only the staff list: the store's queries, then the panel's list",
     )
+    parser.add_argument(
+        "--office-only",
+        action="store_true",
+        help="only the office link and the office inbox (a throwaway PostgreSQL on loopback)",
+    )
     args = parser.parse_args()
+    if args.office_only:
+        link = _office_link(3 if args.quick else 7)
+        print(json.dumps(link, indent=2))
+        print("\n".join(office.link_rows(link)))
+        opened = office_inbox.office_inbox(3 if args.quick else 7)
+        print(json.dumps(opened, indent=2))
+        print("\n".join(office_inbox.rows(opened)))
+        sys.stdout.flush()
+        os._exit(0)  # as below: no teardown of the Qt objects
     if args.staff_list_only:
         print(json.dumps(staff_list(3 if args.quick else 11), indent=2))
         panel = staff_panel(3 if args.quick else 7)
@@ -1071,7 +1101,11 @@ def main() -> int:
         "staff_panel": staff_panel(3 if args.quick else 7),
         "hostile": hardening.hostile_pages(3),
         "pin_guess": hardening.pin_guess_cost(5 if args.quick else 20),
+        "office_link": _office_link(3 if args.quick else 7),
     }
+    opened = office_inbox.office_inbox(3 if args.quick else 7)
+    if opened is not None:  # None: no PostgreSQL here (a line said so)
+        results["office"] = opened
     machine = {
         "python": platform.python_version(),
         "cpus": os.cpu_count() or 0,

@@ -252,7 +252,7 @@ def _office_app(args: argparse.Namespace) -> int:
         return 2
     from kiosk.ui.office.app import run  # Qt: only when its window opens
 
-    return run(url)
+    return run(url, args.lock_after)
 
 
 def _main(argv: list[str] | None = None) -> int:

@@ -50,7 +50,7 @@ class Config:
     region: str = "US"
     keyboard: str = "built-in"
     thank_you_seconds: int = 12
-    reply_time: str = "within one working day"
+    reply_time: str = "within one working day"  # the default: in the patient's language
     staff_gesture: str = "hold-name"
     staff_hold_seconds: int = 3
     staff_lock_seconds: int = 120

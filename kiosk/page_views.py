@@ -140,6 +140,26 @@ class PageViews:
         self._worked()
         return [(date.fromisoformat(str(day)), int(n)) for day, n in rows]
 
+    def counts_since(self, first: date) -> list[tuple[date, str, int]]:
+        """Each (day, page, views) from ``first`` to today, oldest first: what an
+        enrolled kiosk sends the office (counts only). ``[]`` when unreadable."""
+        if self._closed:
+            return []
+        try:
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT day, page, views FROM page_views WHERE day >= ? ORDER BY day, page",
+                    (first.isoformat(),),
+                )
+                .fetchall()
+            )
+        except Exception as exc:
+            self._fault(exc)
+            return []
+        self._worked()
+        return [(date.fromisoformat(str(day)), str(page), int(n)) for day, page, n in rows]
+
     def close(self) -> None:
         """Close the file; ``record`` does nothing after this."""
         self._closed = True

@@ -5,7 +5,8 @@
 SCREEN: home, home-read, home-scrolled, page:N, request, request:1..4 (a step
 of the form, filled in so far), request-typing, keyboard-accents,
 request-errors, request-failed, request-leave, thanks, thanks-email, crisis,
-idle or notice; staff screens (staff-pin, staff-panel, ...: see
+crisis-alert, crisis-told, crisis-unreached (an enrolled kiosk's card: its button,
+then each answer), idle or notice; staff screens (staff-pin, staff-panel, ...: see
 scripts/preview_staff.py).
 
 Runs like ``kiosk run`` (fullscreen, kiosk mode) with a throwaway data folder.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +32,24 @@ from kiosk.paths import Paths
 from kiosk.ui.i18n import strings
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
+
+
+class _Answers:
+    """The office link as crisis help sees it: offered, answering at once."""
+
+    timeout_s = 20.0
+
+    def __init__(self, acknowledged: bool) -> None:
+        self.acknowledged = acknowledged
+
+    def available(self) -> bool:
+        return True
+
+    def start(self, done: Callable[[bool], None]) -> None:
+        done(self.acknowledged)
+
+    def cancel(self) -> None:
+        """Nothing to stop."""
 
 
 def main() -> int:
@@ -153,6 +173,11 @@ def main() -> int:
             bar.setValue(bar.maximum() // 2)
         elif screen == "crisis":
             window.show_crisis()
+        elif screen.startswith("crisis-"):
+            window.crisis.set_alerter(_Answers(screen == "crisis-told"))
+            window.show_crisis()
+            if screen != "crisis-alert":
+                window.crisis.get_staff()
         elif screen == "display":
             window.show_display()
         elif screen == "idle":

@@ -179,3 +179,21 @@ def test_totals_refuses_a_bad_number_of_days(path: Path, clock: Clock) -> None:
     """days is None or a whole number of at least 1."""
     with PageViews(path, clock) as views, pytest.raises(ValueError, match="days"):
         views.totals(days=0)
+
+
+def test_counts_since_gives_each_day_and_page_from_the_day_asked(path: Path, clock: Clock) -> None:
+    """What an enrolled kiosk sends the office: (day, page, views), oldest first."""
+    with PageViews(path, clock) as views:
+        views.record("topic/a")
+        clock.now = DAY + timedelta(days=1)
+        views.record("topic/b")
+        views.record("topic/a")
+        views.record("topic/a")
+        today = clock.now.date()
+        assert views.counts_since(DAY.date()) == [
+            (DAY.date(), "topic/a", 1),
+            (today, "topic/a", 2),
+            (today, "topic/b", 1),
+        ]
+        assert views.counts_since(today) == [(today, "topic/a", 2), (today, "topic/b", 1)]
+        assert views.counts_since(today + timedelta(days=1)) == []

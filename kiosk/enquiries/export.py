@@ -261,13 +261,10 @@ def export_enquiries(
             if progress is not None and n % PROGRESS_EVERY == 0 and n < total:
                 progress(n, total)
 
-    writer = _write_csv if fmt == "csv" else _write_xlsx
     # The data folder (the store's) remembers where exports go, so what a
     # killed one leaves is removed there later (kiosk.enquiries.leftovers).
     with ExportPlaces(store.path.parent).exporting(folder):
-        _write_atomically(
-            out, lambda file, parts: writer(file, parts, rows()), replace=options.replace
-        )
+        write_rows(out, fmt, rows(), replace=options.replace)
     if progress is not None:
         progress(total, total)
 
@@ -327,17 +324,31 @@ def _row(
         personal = open_personal(opener, enquiry)
     except (KeysError, StoreError):
         return None
-    cells: tuple[str, ...] = (
+    return row_cells(
         str(enquiry.id),
         received_text(enquiry.created_at, tz),
         labels.topic(enquiry.topic, titles),
+        personal,
+        enquiry.status,
+    )
+
+
+def row_cells(
+    reference: str, received: str, topic: str, personal: Mapping[str, str], status: str
+) -> list[str]:
+    """One enquiry's cells in ``COLUMNS`` order, in words and made inert: the tablet's
+    export and the office's (``kiosk.office.inbox.export``) write the same rows."""
+    cells: tuple[str, ...] = (
+        reference,
+        received,
+        topic,
         personal.get("name", ""),
         personal.get("phone", ""),
         personal.get("email", ""),
         labels.method(personal.get("method", "")),
         labels.best_time(personal.get("best_time", "")),
         personal.get("message", ""),
-        labels.status(enquiry.status),
+        labels.status(status),
     )
     if _LONE_SURROGATE.search("".join(cells)):  # one search per row, not per cell
         cells = tuple(_LONE_SURROGATE.sub("\ufffd", cell) for cell in cells)
@@ -414,6 +425,16 @@ def _write_xlsx(file: IO[bytes], parts: Path, rows: Iterator[list[str]]) -> None
 
 
 # -- writing the file safely ----------------------------------------------------------
+
+
+def write_rows(out: Path, fmt: str, rows: Iterator[list[str]], *, replace: bool = True) -> None:
+    """``COLUMNS`` then ``rows`` (inert cells, ``row_cells``) to ``out`` as CSV or XLSX,
+    durably: on return the file is synced and in place, its folder synced; on an
+    ``ExportError`` nothing is left (``_write_atomically``)."""
+    _check_format(fmt)
+    _check_folder(out.parent, out)
+    writer = _write_csv if fmt == "csv" else _write_xlsx
+    _write_atomically(out, lambda file, parts: writer(file, parts, rows), replace=replace)
 
 
 def _write_atomically(

@@ -17,7 +17,14 @@ BEST_TIMES: Mapping[str, str] = {
     "evening": "Evening",
     "any": "Any time",
 }
-STATUSES: Mapping[str, str] = {"new": "New", "exported": "Exported", "contacted": "Contacted"}
+STATUSES: Mapping[str, str] = {
+    "new": "New",
+    "exported": "Exported",
+    "contacted": "Contacted",
+    # The office app's two other outcomes of a call (kiosk.office.schema.STATUSES).
+    "no_answer": "No answer",
+    "not_interested": "Not interested",
+}
 #: A question on no topic (the form's "Something else").
 NO_TOPIC = "General question"
 

@@ -19,10 +19,14 @@ superuser on a small clinic's server). What ``init`` sets up:
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import json
 import re
 import secrets
+import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +37,20 @@ from psycopg import sql
 from kiosk.enquiries.keys import RECOVERY_LABEL, KdfParams, KeyRing, KeysError, Opener
 from kiosk.office import audit
 from kiosk.office.schema import migrate
-from kiosk.staff.accounts import SLOT_PREFIX, name_problem, pin_problem
+from kiosk.staff.accounts import (
+    MAX_FAILURES,
+    SLOT_PREFIX,
+    UNKNOWN_NAME,
+    Locked,
+    StaffError,
+    Tally,
+    TooSoon,
+    UnknownStaff,
+    WrongPin,
+    name_problem,
+    pin_problem,
+    same_name,
+)
 
 TOKEN_PREFIX = "KIOSK1."
 KIOSK_NAME_MAX = 40
@@ -201,10 +218,38 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
             $$
             """
         ),
-        sql.SQL("REVOKE ALL ON FUNCTION kiosk_enrol(bytea) FROM PUBLIC"),
-        sql.SQL("REVOKE ALL ON FUNCTION kiosk_alert_acknowledged(text) FROM PUBLIC"),
+        # A day's page-view counts, set for the asking kiosk only (an upsert of
+        # its own would need it to read the table).
         sql.SQL(
-            "GRANT EXECUTE ON FUNCTION kiosk_enrol(bytea), kiosk_alert_acknowledged(text) TO {}"
+            """
+            CREATE OR REPLACE FUNCTION kiosk_page_views(days date[], pages text[], counts integer[])
+            RETURNS void
+            LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+                INSERT INTO page_views (kiosk, day, page, views)
+                    SELECT session_user, u.day, u.page, greatest(u.views, 0)
+                    FROM unnest(days, pages, counts) AS u(day, page, views)
+                    WHERE length(u.page) BETWEEN 1 AND 300
+                ON CONFLICT (kiosk, day, page) DO UPDATE SET views = EXCLUDED.views
+            $$
+            """
+        ),
+        # The highest number that arrived from the asking kiosk, and nothing else:
+        # a tablet whose store was set aside goes on numbering after it.
+        sql.SQL(
+            """
+            CREATE OR REPLACE FUNCTION kiosk_last_seq() RETURNS bigint
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+                SELECT coalesce(max(seq), 0) FROM enquiries WHERE kiosk = session_user
+            $$
+            """
+        ),
+        sql.SQL("REVOKE ALL ON FUNCTION kiosk_enrol(bytea) FROM PUBLIC"),
+        sql.SQL("REVOKE ALL ON FUNCTION kiosk_page_views(date[], text[], integer[]) FROM PUBLIC"),
+        sql.SQL("REVOKE ALL ON FUNCTION kiosk_alert_acknowledged(text) FROM PUBLIC"),
+        sql.SQL("REVOKE ALL ON FUNCTION kiosk_last_seq() FROM PUBLIC"),
+        sql.SQL(
+            "GRANT EXECUTE ON FUNCTION kiosk_enrol(bytea), kiosk_alert_acknowledged(text),"
+            " kiosk_page_views(date[], text[], integer[]), kiosk_last_seq() TO {}"
         ).format(kiosks),
     ]
     return statements
@@ -359,7 +404,12 @@ def opener_by_recovery(conn: Conn, code: str) -> Opener:
 
 
 def opener_by_pin(conn: Conn, name: str, pin: str) -> Opener:
-    return _unlock(clinic_ring(conn), SLOT_PREFIX + name, pin, f"PIN for {name!r}")
+    """The clinic key for a member's name and PIN (the staff commands), under the
+    office's sign-in lock and audited as the office app's sign-in is."""
+    try:
+        return sign_in(conn, name, pin).opener
+    except StaffError as exc:
+        raise OfficeError(exc.message) from None
 
 
 def staff_names(conn: Conn) -> list[str]:
@@ -389,7 +439,7 @@ def staff_remove(conn: Conn, name: str, *, by: str) -> None:
             raise OfficeError(f"There is no staff member called {name!r}.")
         if SLOT_PREFIX + name in ring.slot_labels():
             ring.remove_slot(SLOT_PREFIX + name)
-        conn.execute("DELETE FROM office_signin WHERE name = %s", (name,))
+        conn.execute("DELETE FROM office_signin WHERE name = %s", (signin_row(name),))
         audit.append(conn, by, "staff-remove", name)
 
 
@@ -404,5 +454,181 @@ def staff_reset_pin(
         if not conn.execute("SELECT 1 FROM office_staff WHERE name = %s", (name,)).fetchone():
             raise OfficeError(f"There is no staff member called {name!r}.")
         ring.add_slot(SLOT_PREFIX + name, pin, opener, kdf or KdfParams.interactive())
-        conn.execute("DELETE FROM office_signin WHERE name = %s", (name,))
+        conn.execute("DELETE FROM office_signin WHERE name = %s", (signin_row(name),))
         audit.append(conn, by, "staff-reset-pin", name)
+
+
+# -- signing in ------------------------------------------------------------------------
+# The tablet's rules (kiosk.staff.accounts.Tally): after a wrong PIN the next try
+# waits 1, 2, 4, then 8 s; the fifth locks sign-in for five minutes; a wrong name
+# is a wrong PIN, in words and in cost. The counts are rows of office_signin, so
+# every office PC and a restart share them: one per typed name, and one for the
+# whole office (OFFICE_WIDE), so guessing across names waits too.
+
+#: The ``office_signin`` row that counts every wrong PIN, whatever the name; no
+#: row of a name can be called this (theirs start ``name:``).
+OFFICE_WIDE = "*"
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A member signed in: their name as the account spells it, and the clinic key."""
+
+    name: str
+    opener: Opener
+
+
+def signin_row(name: str) -> str:
+    """The ``office_signin`` row of a typed name: names that differ only in case
+    share one. A digest, so the table does not show what was typed (a PIN typed
+    into the name field by mistake) at a glance; unknown names get rows as known
+    ones do, so a lock never tells which names exist."""
+    normal = unicodedata.normalize("NFC", name.strip()).casefold()
+    return "name:" + hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def _server_clock(conn: Conn) -> float:
+    """The database's time: every office PC counts the waits by one clock."""
+    row = conn.execute("SELECT extract(epoch FROM clock_timestamp())::float8").fetchone()
+    assert row is not None
+    return float(row[0])
+
+
+def _read_tallies(conn: Conn, rows: list[str]) -> dict[str, Tally]:
+    """The rows' tallies, locked until the transaction ends (made when missing)."""
+    for row in rows:
+        conn.execute(
+            "INSERT INTO office_signin (name) VALUES (%s) ON CONFLICT (name) DO NOTHING", (row,)
+        )
+    found = conn.execute(
+        "SELECT name, failures, coalesce(extract(epoch FROM last_failure_at)::float8, 0),"
+        " coalesce(extract(epoch FROM locked_until)::float8, 0)"
+        " FROM office_signin WHERE name = ANY(%s) ORDER BY name FOR UPDATE",
+        (rows,),
+    ).fetchall()
+    return {str(r[0]): Tally(int(r[1]), float(r[2]), float(r[3])) for r in found}
+
+
+def _write_tally(conn: Conn, row: str, tally: Tally) -> None:
+    conn.execute(
+        "UPDATE office_signin SET failures = %s,"
+        " last_failure_at = CASE WHEN %s > 0 THEN to_timestamp(%s) END,"
+        " locked_until = CASE WHEN %s > 0 THEN to_timestamp(%s) END WHERE name = %s",
+        (
+            tally.failures,
+            tally.last_failure,
+            tally.last_failure,
+            tally.locked_until,
+            tally.locked_until,
+            row,
+        ),
+    )
+
+
+def _commit(conn: Conn) -> None:
+    """Make what was just written last, even if the caller's work is rolled back:
+    a wrong PIN stays counted when the command it was for fails."""
+    if not conn.autocommit:
+        conn.commit()
+
+
+def _count_attempt(conn: Conn, actor: str, rows: list[str], now: float) -> WrongPin:
+    """Count the attempt as a failure and commit, before any PIN is checked (a
+    sign-in takes it back), so an app killed mid-check, or a second app guessing
+    at once, gets no extra try. Raises ``Locked``/``TooSoon`` (audited) while a
+    wait runs; returns the ``WrongPin`` to raise if the PIN is wrong."""
+    outcome: StaffError
+    with conn.transaction():
+        tallies = _read_tallies(conn, rows)
+        refusals: list[Locked | TooSoon] = []
+        fresh: dict[str, Tally] = {}
+        for row, tally in tallies.items():
+            settled = tally.settled(now)
+            if settled != tally:
+                _write_tally(conn, row, settled)
+            try:
+                fresh[row] = settled.turn(now)
+            except (Locked, TooSoon) as exc:
+                refusals.append(exc)
+        if refusals:
+            refusal = max(refusals, key=lambda e: (isinstance(e, Locked), e.seconds_left))
+            outcome = refusal
+            if isinstance(refusal, Locked):
+                audit.append(
+                    conn,
+                    actor,
+                    "sign-in-locked",
+                    detail={"seconds_left": round(refusal.seconds_left)},
+                )
+            else:
+                audit.append(conn, actor, "sign-in-failed", detail={"reason": "too soon"})
+        else:
+            counted = [(row, *tally.failed(now)) for row, tally in fresh.items()]
+            for row, tally, _wait in counted:
+                _write_tally(conn, row, tally)
+            _row, worst, wait = max(counted, key=lambda c: c[2])
+            outcome = WrongPin(worst.failures, wait)
+    _commit(conn)
+    if not isinstance(outcome, WrongPin):
+        raise outcome
+    return outcome
+
+
+def sign_in(
+    conn: Conn, name: str, pin: str, *, clock: Callable[[], float] | None = None
+) -> SignedIn:
+    """Check ``pin`` for the office staff member ``name`` and unwrap the clinic key.
+
+    Raises (``kiosk.staff.accounts``' errors, the tablet's words) ``Locked`` or
+    ``TooSoon`` without checking anything, ``WrongPin`` (``UnknownStaff`` for a
+    name nobody has: same words, same argon2id work) after counting it. Every
+    outcome goes to the audit log, as the member's name or ``(unknown name)``
+    (what was typed may be a PIN), never the PIN. ``clock``: seconds since the
+    epoch (tests); by default the database's. Commits what it writes.
+    """
+    name = name.strip() if isinstance(name, str) else ""
+    now = clock() if clock is not None else _server_clock(conn)
+    with conn.transaction():
+        ring = clinic_ring(conn)
+        account = next((n for n in staff_names(conn) if same_name(n, name)), None)
+    _commit(conn)
+    actor = account if account is not None else UNKNOWN_NAME
+    failed = _count_attempt(conn, actor, [OFFICE_WIDE, signin_row(name)], now)
+    opener: Opener | None = None
+    if account is not None and SLOT_PREFIX + account in ring.slot_labels():
+        try:
+            opener = ring.unlock_slot(SLOT_PREFIX + account, pin)
+        except KeysError:
+            opener = None
+    else:
+        # The same argon2id work as a real check (on another slot, whose answer is
+        # thrown away), so the time taken does not tell which names exist.
+        labels = ring.slot_labels()
+        decoy = next((lab for lab in labels if lab.startswith(SLOT_PREFIX)), RECOVERY_LABEL)
+        with contextlib.suppress(KeysError):
+            ring.unlock_slot(decoy, pin)
+        failed = UnknownStaff(failed.failures, failed.wait_seconds)
+    with conn.transaction():
+        if opener is None:
+            reason = "locked" if failed.failures >= MAX_FAILURES else "wrong PIN"
+            audit.append(
+                conn,
+                actor,
+                "sign-in-failed",
+                detail={"reason": reason, "failures": failed.failures},
+            )
+        else:
+            for row in (OFFICE_WIDE, signin_row(name)):
+                _write_tally(conn, row, Tally())
+            audit.append(conn, actor, "sign-in")
+    _commit(conn)
+    if account is None or opener is None:
+        raise failed
+    return SignedIn(account, opener)
+
+
+def sign_out(conn: Conn, name: str, why: str) -> None:
+    """Audit the end of a session: ``why`` is "signed out", "idle" or "closed"."""
+    with conn.transaction():
+        audit.append(conn, name, "sign-out", detail={"why": why})
+    _commit(conn)

@@ -17,6 +17,21 @@ from kiosk.paths import DATA_DIR_ENV
 
 COMMANDS = ("office", "enrol")
 DB_ENV = "KIOSK_OFFICE_DB"
+#: The office app locks after this many idle minutes, unless --lock-after says otherwise.
+LOCK_AFTER_MINUTES = 5.0
+LOCK_AFTER_MAX = 8 * 60.0  # a working day: longer is not locking
+
+
+def _minutes(text: str) -> float:
+    try:
+        minutes = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
+    if not 0.5 <= minutes <= LOCK_AFTER_MAX:
+        raise argparse.ArgumentTypeError(
+            f"give 0.5 to {LOCK_AFTER_MAX:g} minutes (the window must lock at some point)"
+        )
+    return minutes
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +45,14 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         )
         return parser
 
-    leaf("app", "open the office app: the enquiries, for a signed-in office staff member")
+    app = leaf("app", "open the office app: the enquiries, for a signed-in office staff member")
+    app.add_argument(
+        "--lock-after",
+        type=_minutes,
+        default=LOCK_AFTER_MINUTES,
+        metavar="MINUTES",
+        help=f"lock the window after MINUTES without use (default {LOCK_AFTER_MINUTES:g})",
+    )
     leaf("init", "create or update the schema, roles and the clinic key (prints the recovery code)")
     enrol_kiosk = leaf("enrol-kiosk", "make a kiosk's login and print its one-time token")
     enrol_kiosk.add_argument("name", help="the kiosk's name, as staff will read it (Lobby)")

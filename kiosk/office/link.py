@@ -24,6 +24,9 @@ from kiosk.support.files import write_atomic
 
 LINK_FILE = "office-link.json"
 CA_FILE = "office-ca.pem"
+#: The highest number (``seq``) this kiosk has given a row: kept beside the link,
+#: outside the SQLite store, so a store set aside and started anew goes on from it.
+SEQ_FILE = "office-seq"
 FORMAT_VERSION = 1
 
 
@@ -118,3 +121,18 @@ def save(data_dir: Path, link: Link, ca_pem: str) -> None:
     """Write the CA certificate, then the link: both private to the kiosk's user."""
     write_atomic(ca_file(data_dir), ca_pem.encode("utf-8"))
     write_atomic(link_file(data_dir), (json.dumps(link.to_json(), indent=2) + "\n").encode())
+
+
+def last_seq(data_dir: Path) -> int:
+    """The highest ``seq`` given out here (0: none, or the mark is missing or damaged,
+    when the store's own numbers and the server's are what is left to go on)."""
+    try:
+        return max(0, int(Path(data_dir, SEQ_FILE).read_text("ascii").strip()))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return 0
+
+
+def save_last_seq(data_dir: Path, seq: int) -> None:
+    """Raise the mark to ``seq`` (never lower it: a number given out is never given again)."""
+    if seq > last_seq(data_dir):
+        write_atomic(Path(data_dir, SEQ_FILE), f"{seq}\n".encode("ascii"))

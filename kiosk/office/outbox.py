@@ -11,9 +11,16 @@ key id and sealed bytes), and sends them in batches::
 A row is marked sent in SQLite only after PostgreSQL committed it; a crash
 between the two sends it again, and the conflict clause makes that a no-op:
 never lost, never twice. While the server is away it retries with backoff
-(1 s doubling to a minute); a refused login or a certificate that does not
-verify is said once in the log, in words, and kept in ``status`` for the
-staff panel. Every ``heartbeat.INTERVAL_S`` it also sends a heartbeat.
+(1 s doubling to a minute, never more: a server back after an hour is tried
+within a minute); a refused login, a certificate that does not verify or a
+server whose disk is full is said once in the log, in words, and kept in
+``status`` for the staff panel and the heartbeat. Every
+``heartbeat.INTERVAL_S`` it also sends a heartbeat.
+
+Numbers are never given twice: the next ``seq`` follows the highest of the
+store's own, the mark kept beside the enrolment (``link.last_seq``) and what
+the office holds from this kiosk (``kiosk_last_seq()``), so a store set aside
+as damaged and started anew goes on from where the kiosk was.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,11 +42,11 @@ import psycopg.errors
 
 from kiosk.enquiries.database import DatabaseFile, describe, rollback
 from kiosk.office import heartbeat
-from kiosk.office.link import Link
+from kiosk.office.link import Link, last_seq, save_last_seq
 
 log = logging.getLogger("kiosk.office.outbox")
 
-State = Literal["starting", "sent", "waiting", "refused", "untrusted"]
+State = Literal["starting", "sent", "waiting", "full", "refused", "untrusted"]
 
 BATCH = 100
 INITIAL_BACKOFF_S = 1.0
@@ -47,6 +54,9 @@ MAX_BACKOFF_S = 60.0
 # A look at the local outbox a second while idle (an indexed query): an enquiry is
 # in the office within about a second of the patient's Send when the link is up.
 IDLE_POLL_S = 1.0
+# SQLSTATE classes of a server that did not take the statement: connection,
+# authorisation, shutting down.
+_NOT_ANSWERED = ("08", "28", "57")
 
 
 def signed_message(
@@ -106,21 +116,39 @@ class LocalOutbox:
             rollback(conn)
             raise
 
-    def number(self) -> None:
-        """Give every row sealed to the clinic's key and not yet numbered the next ``seq``."""
+    def needs_numbers(self) -> bool:
+        """Whether a row sealed to the clinic's key waits for its ``seq``."""
+        found = (
+            self._db()
+            .execute(
+                "SELECT 1 FROM enquiries WHERE seq IS NULL AND key_id = ? LIMIT 1",
+                (self._key_id,),
+            )
+            .fetchone()
+        )
+        return found is not None
+
+    def number(self, floor: int = 0) -> int:
+        """Give every row sealed to the clinic's key and not yet numbered the next ``seq``,
+        after the store's highest and ``floor``; returns the highest now given (0: none)."""
+        top = 0
 
         def assign(conn: sqlite3.Connection) -> None:
-            (top,) = conn.execute("SELECT coalesce(max(seq), 0) FROM enquiries").fetchone()
+            nonlocal top
+            (local,) = conn.execute("SELECT coalesce(max(seq), 0) FROM enquiries").fetchone()
+            start = max(int(local), floor)
             ids = conn.execute(
                 "SELECT id FROM enquiries WHERE seq IS NULL AND key_id = ? ORDER BY id",
                 (self._key_id,),
             ).fetchall()
             conn.executemany(
                 "UPDATE enquiries SET seq = ? WHERE id = ?",
-                [(top + n, row_id) for n, (row_id,) in enumerate(ids, start=1)],
+                [(start + n, row_id) for n, (row_id,) in enumerate(ids, start=1)],
             )
+            top = start + len(ids) if ids else 0
 
         self._write(assign)
+        return top
 
     def unsent(self, limit: int) -> list[OutgoingRow]:
         rows = (
@@ -183,6 +211,18 @@ def _classify(exc: BaseException) -> tuple[State, str]:
             f"The office refused this kiosk ({text}): it may have been revoked. Enquiries stay "
             f"on the tablet, unsent, until an administrator enrols it again.",
         )
+    if isinstance(exc, psycopg.errors.DiskFull) or "no space left on device" in lowered:
+        return (
+            "full",
+            f"The office server's disk is full ({text}). Enquiries wait on the tablet, "
+            f"unsent, and are sent when the server has room again.",
+        )
+    if isinstance(exc, psycopg.errors.UniqueViolation):
+        return (
+            "waiting",
+            f"The office already has an enquiry with one of this kiosk's numbers ({text}). "
+            f"Enquiries wait on the tablet, unsent; tell the clinic's administrator.",
+        )
     if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
         return (
             "untrusted",
@@ -194,6 +234,13 @@ def _classify(exc: BaseException) -> tuple[State, str]:
         f"The office server cannot be reached ({text}). Enquiries wait on the tablet and "
         f"are sent when it is back.",
     )
+
+
+def _server_answered(exc: BaseException) -> bool:
+    """Whether the server took the login and refused the statement itself (an SQLSTATE
+    outside connection, authorisation and shutdown): then a heartbeat may still go."""
+    state = str(getattr(exc, "sqlstate", None) or "")
+    return isinstance(exc, psycopg.Error) and bool(state) and state[:2] not in _NOT_ANSWERED
 
 
 class Sender:
@@ -210,8 +257,10 @@ class Sender:
         initial_backoff_s: float = INITIAL_BACKOFF_S,
         max_backoff_s: float = MAX_BACKOFF_S,
         heartbeat_s: float = heartbeat.INTERVAL_S,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.link = link
+        self._data_dir = Path(store_path).parent
         self._outbox = LocalOutbox(store_path, link.key_id)
         self._facts = facts
         self._batch = batch
@@ -219,6 +268,8 @@ class Sender:
         self._initial_backoff_s = initial_backoff_s
         self._max_backoff_s = max_backoff_s
         self._heartbeat_s = heartbeat_s
+        self._clock = clock
+        self._backoff = initial_backoff_s
         self._signing = nacl.signing.SigningKey(link.signing_seed)
         self._pg: psycopg.Connection[Any] | None = None
         self._wake = threading.Event()
@@ -227,9 +278,10 @@ class Sender:
         self._lock = threading.Lock()
         self._status = SendStatus("starting", "The office link is starting.")
         self._sent_total = 0
-        self._started = time.monotonic()
+        self._started = clock()
         self._next_beat = 0.0
         self.last_beat_ok = False
+        self._views_from: date | None = None  # the last day whose counts the office has
 
     # -- the thread --------------------------------------------------------------------
 
@@ -259,26 +311,43 @@ class Sender:
         self._outbox.close()
 
     def _run(self) -> None:
-        backoff = self._initial_backoff_s
         while not self._stopping.is_set():
-            try:
-                sent = self.send_once()
-                self.beat_if_due()
-                backoff = self._initial_backoff_s
-                delay = 0.0 if sent >= self._batch else self._poll_s
-            except Exception as exc:  # the thread never dies: every fault is retried
-                self._failed(exc)
-                delay, backoff = backoff, min(backoff * 2, self._max_backoff_s)
-            self._wake.wait(delay)
+            self._wake.wait(self.step())
             self._wake.clear()
         self._close()
 
+    def step(self) -> float:
+        """One round of the thread: send a batch and a heartbeat if due; the seconds to
+        wait before the next (a full batch: none; a fault: the backoff, doubled each time
+        up to ``max_backoff_s``). A patient's Send wakes the thread before then."""
+        try:
+            sent = self.send_once()
+        except Exception as exc:  # the thread never dies: every fault is retried
+            self._failed(exc)
+            if _server_answered(exc):
+                # A server that refused the INSERT (its disk full, a number it has)
+                # still takes the heartbeat: the office then reads why, as its last error.
+                with suppress(Exception):
+                    self.beat_if_due()
+            return self._back_off()
+        try:
+            self.beat_if_due()
+        except Exception as exc:
+            self._failed(exc)
+            return self._back_off()
+        self._backoff = self._initial_backoff_s
+        return 0.0 if sent >= self._batch else self._poll_s
+
     # -- one round ---------------------------------------------------------------------
+
+    def _back_off(self) -> float:
+        delay, self._backoff = self._backoff, min(self._backoff * 2, self._max_backoff_s)
+        return delay
 
     def send_once(self) -> int:
         """Number, sign and send one batch; returns how many rows PostgreSQL committed
         (counting ones it had already). Raises on any fault (the caller backs off)."""
-        self._outbox.number()
+        self.number()
         rows = self._outbox.unsent(self._batch)
         if not rows:
             self._ok(0)
@@ -316,18 +385,55 @@ class Sender:
             bytes(signature),
         )
 
+    def number(self) -> None:
+        """Number the rows waiting for one, after every number this kiosk gave before."""
+        if self._outbox.needs_numbers():
+            floor = max(last_seq(self._data_dir), self._office_last_seq())
+            save_last_seq(self._data_dir, self._outbox.number(floor))
+
+    def _office_last_seq(self) -> int:
+        """The highest number the office holds from this kiosk (0: none, or an office
+        database from before ``kiosk_last_seq()``, said once in the log)."""
+        conn = self._connection()
+        try:
+            with conn.transaction():
+                row = conn.execute("SELECT kiosk_last_seq()").fetchone()
+        except psycopg.errors.UndefinedFunction:
+            log.warning(
+                "The office database has no kiosk_last_seq(): run 'kiosk office init' there "
+                "again. Numbering goes on from the tablet's own record."
+            )
+            return 0
+        except psycopg.Error:
+            self._close_pg()
+            raise
+        return int(row[0]) if row else 0
+
     def beat_if_due(self) -> bool:
         """Send a heartbeat when one is due; True when one was sent now."""
-        if self._facts is None or time.monotonic() < self._next_beat:
+        if self._facts is None or self._clock() < self._next_beat:
             return False
+        # Today's counts grow all day: from the last day sent, itself included.
+        today = date.today()
+        first = self._views_from or today - timedelta(days=heartbeat.PAGE_VIEW_DAYS - 1)
         try:
-            heartbeat.send(self._connection(), self.heartbeat())
+            views_taken = heartbeat.send(
+                self._connection(), self.heartbeat(), self._facts.page_views(first)
+            )
         except psycopg.Error:
             self.last_beat_ok = False
             self._close_pg()
             raise
         self.last_beat_ok = True
-        self._next_beat = time.monotonic() + self._heartbeat_s
+        if views_taken:
+            self._views_from = today
+        elif self._views_from is None:  # said once: the counts wait on the tablet
+            self._views_from = first
+            log.warning(
+                "The office database does not take page views yet: run 'kiosk office init'"
+                " there again. They stay counted on the tablet and are sent once it does."
+            )
+        self._next_beat = self._clock() + self._heartbeat_s
         return True
 
     def heartbeat(self) -> heartbeat.Heartbeat:
@@ -349,8 +455,9 @@ class Sender:
             oldest_unsent_s=age,
             last_error=None if status.state in ("sent", "starting") else status.message,
             free_disk=heartbeat.free_disk(self._facts.data_dir),
-            uptime_s=time.monotonic() - self._started,
+            uptime_s=self._clock() - self._started,
             last_touch=self._facts.last_touch(),
+            topics=self._facts.topic_titles(),
         )
 
     # -- the connection and the status ---------------------------------------------------
@@ -402,7 +509,7 @@ class Sender:
             message = f"The tablet's outbox could not be read ({describe(exc)}); trying again."
         else:
             state, message = _classify(exc)
-        level = logging.WARNING if state == "waiting" else logging.ERROR
+        level = logging.WARNING if state in ("waiting", "full") else logging.ERROR
         self._set(
             SendStatus(state, message, sent_total=self._sent_total, unsent=self._unsent()), level
         )

@@ -155,6 +155,14 @@ MIGRATIONS: list[tuple[str, ...]] = [
             FOR EACH ROW EXECUTE FUNCTION notify_office()
         """,
     ),
+    # Issue 14, the office inbox: each heartbeat may carry the kiosk's topics, id →
+    # title (the clinic's own words, nothing personal), so the office shows titles.
+    (
+        """
+        ALTER TABLE heartbeats ADD COLUMN topics jsonb CHECK (topics IS NULL
+            OR (jsonb_typeof(topics) = 'object' AND pg_column_size(topics) <= 65536))
+        """,
+    ),
 ]
 
 

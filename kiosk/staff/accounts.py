@@ -23,7 +23,8 @@ after each failure the next try must
 wait 1, 2, 4, then 8 seconds; the fifth failure locks PIN entry for five
 minutes; a sign-in resets the count. Every attempt runs under an exclusive
 file lock, so two processes (the kiosk and ``kiosk staff`` in a terminal)
-cannot guess in parallel past the count.
+cannot guess in parallel past the count. The policy itself is ``Tally``, pure
+(no file, no clock of its own): the office app's sign-in counts with it too.
 
 Plain Python, no Qt. Nothing here logs or stores a PIN.
 """
@@ -127,11 +128,12 @@ def _normal_name(name: str) -> str:
     return unicodedata.normalize("NFC", name)
 
 
-def _same_name(one: str, other: str) -> bool:
+def same_name(one: str, other: str) -> bool:
+    """Whether two staff names are one (Unicode-normal, case ignored), as sign-in matches them."""
     return _normal_name(one).casefold() == _normal_name(other).casefold()
 
 
-def _say_seconds(seconds: float) -> str:
+def say_seconds(seconds: float) -> str:
     """``4 seconds``, ``1 minute``, ``5 minutes``: rounded up, never "0"."""
     whole = max(1, math.ceil(seconds))
     if whole < 60:
@@ -160,10 +162,10 @@ class WrongPin(StaffError):  # noqa: N818 (named for what happened)
         if failures >= MAX_FAILURES:
             message = (
                 f"{WRONG_PIN} Too many wrong PINs: PIN entry is locked for "
-                f"{_say_seconds(wait_seconds)}."
+                f"{say_seconds(wait_seconds)}."
             )
         else:
-            message = f"{WRONG_PIN} Try again in {_say_seconds(wait_seconds)}."
+            message = f"{WRONG_PIN} Try again in {say_seconds(wait_seconds)}."
         super().__init__(message)
         self.failures = failures
         self.wait_seconds = wait_seconds
@@ -179,7 +181,7 @@ class Locked(StaffError):  # noqa: N818 (named for what happened)
 
     def __init__(self, seconds_left: float) -> None:
         super().__init__(
-            f"Too many wrong PINs: PIN entry is locked. Try again in {_say_seconds(seconds_left)}."
+            f"Too many wrong PINs: PIN entry is locked. Try again in {say_seconds(seconds_left)}."
         )
         self.seconds_left = seconds_left
 
@@ -188,7 +190,7 @@ class TooSoon(StaffError):  # noqa: N818 (named for what happened)
     """The short wait after a wrong PIN is not over; the PIN was not checked."""
 
     def __init__(self, seconds_left: float) -> None:
-        super().__init__(f"Wait {_say_seconds(seconds_left)} before the next try.")
+        super().__init__(f"Wait {say_seconds(seconds_left)} before the next try.")
         self.seconds_left = seconds_left
 
 
@@ -247,6 +249,59 @@ class StaffFileError(StaffError):
     """The staff file is damaged, from a newer kiosk, or cannot be read or written."""
 
 
+# -- the lock against guessing ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Wrong PINs in a row and when: the whole lock policy, with no storage.
+
+    The tablet keeps one in its staff file (device-wide); the office keeps one
+    per name and one for the whole office in PostgreSQL (``kiosk.office.admin``).
+    Times are seconds since the epoch, read from the caller's clock.
+    """
+
+    failures: int = 0
+    last_failure: float = 0.0
+    locked_until: float = 0.0
+
+    def settled(self, now: float) -> Tally:
+        """After the clock went back, the wait counted from now, not from a
+        failure time in the future that would lock PIN entry for hours."""
+        if self.last_failure <= now:
+            return self
+        return Tally(self.failures, now, now + LOCK_SECONDS if self.locked_until else 0.0)
+
+    def wait(self, now: float) -> tuple[float, bool]:
+        """(seconds to wait, whether that is the lock). Never longer than the
+        delay itself, so a clock set back does not lock anyone out for hours."""
+        if self.failures <= 0:
+            return 0.0, False
+        elapsed = max(0.0, now - self.last_failure)
+        if self.failures >= MAX_FAILURES:
+            left = min(LOCK_SECONDS - elapsed, self.locked_until - now)
+            return (max(0.0, left), left > 0)
+        delay = DELAYS[min(self.failures, len(DELAYS)) - 1]
+        return max(0.0, delay - elapsed), False
+
+    def turn(self, now: float) -> Tally:
+        """Raise ``Locked`` or ``TooSoon`` while the wait runs; otherwise the tally
+        to count from (a fresh one once a lock is over). Settle the clock first."""
+        wait, locked = self.wait(now)
+        if locked:
+            raise Locked(wait)
+        if wait > 0:
+            raise TooSoon(wait)
+        return Tally() if self.failures >= MAX_FAILURES else self
+
+    def failed(self, now: float) -> tuple[Tally, float]:
+        """The tally after one more failure at ``now``, and the seconds to wait."""
+        failures = self.failures + 1
+        if failures >= MAX_FAILURES:
+            return Tally(failures, now, now + LOCK_SECONDS), LOCK_SECONDS
+        return Tally(failures, now, 0.0), DELAYS[min(failures, len(DELAYS)) - 1]
+
+
 # -- data ---------------------------------------------------------------------------
 
 
@@ -278,13 +333,11 @@ class _State:
     """The staff file in memory."""
 
     accounts: list[_Account] = field(default_factory=list)
-    failures: int = 0
-    last_failure: float = 0.0
-    locked_until: float = 0.0
+    tally: Tally = Tally()
 
     def find(self, name: str) -> _Account | None:
         for account in self.accounts:
-            if _same_name(account.name, name):
+            if same_name(account.name, name):
                 return account
         return None
 
@@ -296,9 +349,9 @@ class _State:
                 for a in self.accounts
             ],
             "failures": {
-                "count": self.failures,
-                "last": self.last_failure,
-                "locked_until": self.locked_until,
+                "count": self.tally.failures,
+                "last": self.tally.last_failure,
+                "locked_until": self.tally.locked_until,
             },
         }
 
@@ -340,9 +393,11 @@ def _state_from_json(document: object) -> _State:
     count = failures.get("count")
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
         raise ValueError("the failure count is not a whole number")
-    state.failures = count
-    state.last_failure = _number(failures.get("last"), "the last failure's time")
-    state.locked_until = _number(failures.get("locked_until"), "the end of the lock")
+    state.tally = Tally(
+        count,
+        _number(failures.get("last"), "the last failure's time"),
+        _number(failures.get("locked_until"), "the end of the lock"),
+    )
     return state
 
 
@@ -406,11 +461,11 @@ class StaffAccounts:
     def wait_seconds(self) -> float:
         """Seconds before another PIN is taken (0 when now): for the PIN pad to count down."""
         state, now = self._load(), self._clock()
-        if state.last_failure > now:
+        if state.tally.last_failure > now:
             with self._exclusive():
                 state, now = self._load(), self._clock()
                 self._settle_clock(state, now)
-        return self._wait(state, now)[0]
+        return state.tally.wait(now)[0]
 
     # -- signing in ------------------------------------------------------------------
 
@@ -442,7 +497,7 @@ class StaffAccounts:
             if not self._pin_matches(account, secret):
                 raise WrongPin(*failed)
             opener = self._open_slot(ring, account.name, pin)
-            state.failures, state.last_failure, state.locked_until = 0, 0.0, 0.0
+            state.tally = Tally()
             # Not written: the failure stays counted, a longer wait next time, never shorter.
             with contextlib.suppress(StaffFileError):
                 self._save(state)
@@ -451,10 +506,9 @@ class StaffAccounts:
     def _settle_clock(self, state: _State, now: float) -> None:
         """After the clock went back, count the wait from now (and write that down),
         not from a failure time in the future that would lock PIN entry for hours."""
-        if state.last_failure > now:
-            state.last_failure = now
-            if state.locked_until:
-                state.locked_until = now + LOCK_SECONDS
+        settled = state.tally.settled(now)
+        if settled != state.tally:
+            state.tally = settled
             self._save(state)
 
     def _pin_matches(self, account: _Account, secret: bytes) -> bool:
@@ -481,31 +535,12 @@ class StaffAccounts:
     def _count_failure(self, state: _State, now: float) -> tuple[int, float]:
         """Write the attempt down as a failure; (failures, seconds to wait) for
         ``WrongPin``. Raises ``SignInPaused`` when it cannot be written."""
-        state.failures += 1
-        state.last_failure = now
-        if state.failures >= MAX_FAILURES:
-            state.locked_until = now + LOCK_SECONDS
-            wait = LOCK_SECONDS
-        else:
-            wait = DELAYS[min(state.failures, len(DELAYS)) - 1]
+        state.tally, wait = state.tally.failed(now)
         try:
             self._write_state(state)
         except OSError as exc:
             raise SignInPaused(exc, self.staff_file) from None
-        return state.failures, wait
-
-    @staticmethod
-    def _wait(state: _State, now: float) -> tuple[float, bool]:
-        """(seconds to wait, whether that is the lock). Never longer than the
-        delay itself, so a clock set back does not lock anyone out for hours."""
-        if state.failures <= 0:
-            return 0.0, False
-        elapsed = max(0.0, now - state.last_failure)
-        if state.failures >= MAX_FAILURES:
-            left = min(LOCK_SECONDS - elapsed, state.locked_until - now)
-            return (max(0.0, left), left > 0)
-        delay = DELAYS[min(state.failures, len(DELAYS)) - 1]
-        return max(0.0, delay - elapsed), False
+        return state.tally.failures, wait
 
     # -- changing accounts -----------------------------------------------------------
 
@@ -553,7 +588,7 @@ class StaffAccounts:
             self._add_slot(ring, name, pin, opener)
             state.accounts.append(_Account(name, member.added_at, self._hash(pin)))
             if recovery_code is not None:
-                state.failures, state.last_failure, state.locked_until = 0, 0.0, 0.0
+                state.tally = Tally()
             self._save(state)
             return member
 
@@ -611,7 +646,7 @@ class StaffAccounts:
             self._add_slot(ring, account.name, new_pin, opener)
             account.pin_hash = self._hash(new_pin)
             if recovery_code is not None:
-                state.failures, state.last_failure, state.locked_until = 0, 0.0, 0.0
+                state.tally = Tally()
             self._save(state)
 
     def _check_turn(self, state: _State) -> float:
@@ -619,13 +654,7 @@ class StaffAccounts:
         lock); otherwise the time it checked at."""
         now = self._clock()
         self._settle_clock(state, now)
-        wait, locked = self._wait(state, now)
-        if locked:
-            raise Locked(wait)
-        if wait > 0:
-            raise TooSoon(wait)
-        if state.failures >= MAX_FAILURES:
-            state.failures = 0  # the lock is over: a fresh count
+        state.tally = state.tally.turn(now)
         return now
 
     def _recovery_opener(self, ring: KeyRing, code: str, state: _State) -> Opener:

@@ -8,6 +8,7 @@ import logging
 import signal
 import socket
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from types import TracebackType
@@ -22,6 +23,8 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     QtMsgType,
+    Signal,
+    Slot,
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QGuiApplication
@@ -30,7 +33,6 @@ from PySide6.QtWidgets import QApplication
 from kiosk import APP_NAME, __version__
 from kiosk.config import load_config
 from kiosk.content import load_library
-from kiosk.enquiries.leftovers import ExportPlaces
 from kiosk.paths import Paths
 from kiosk.ui import i18n
 from kiosk.ui.lockdown import LockdownFilter
@@ -241,7 +243,10 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         window.finish_building()  # the page screen and the overlays
         window.request  # noqa: B018  (builds the request screen)
         log.info("request form ready; enquiry store %s", "open" if store else "NOT available")
-        # What an export killed half-way left (patients' names in the clear)
+        # What an export killed half-way left (patients' names in the clear);
+        # imported here: it brings libsodium, not needed for the first screen
+        from kiosk.enquiries.leftovers import ExportPlaces
+
         ExportPlaces(paths.data_dir).sweep()
         _start_staff_mode(kiosk, paths)
         _start_speech(window)
@@ -290,18 +295,61 @@ def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
         return
     if found is None:
         return
-    from kiosk.office.heartbeat import KioskFacts  # psycopg: enrolled kiosks only
-    from kiosk.office.outbox import Sender  # psycopg: enrolled kiosks only
-
     idle = kiosk.window.idle
-    facts = KioskFacts(
-        version=__version__,
-        data_dir=paths.data_dir,
-        last_touch=lambda: idle.last_touch,
-    )
-    kiosk.sender = Sender(found, paths.store_file, facts)
-    kiosk.sender.start()
-    log.info("office link: sending to %s as kiosk %r", found.server, found.kiosk_name)
+    started = _LinkStarted(kiosk)
+
+    def start() -> None:
+        # Importing psycopg takes about 0.3 s: on this thread, not the GUI's, so a
+        # tap just after the first paint is not held behind it.
+        from kiosk.office.heartbeat import KioskFacts  # psycopg: enrolled kiosks only
+        from kiosk.office.outbox import Sender  # psycopg: enrolled kiosks only
+        from kiosk.page_views import PageViews  # sqlite3: not on the way to the first screen
+
+        facts = KioskFacts(
+            version=__version__,
+            data_dir=paths.data_dir,
+            last_touch=lambda: idle.last_touch,
+            # A reader of its own: its SQLite connection opens on, and stays with, the
+            # sender's thread (the counting one is the GUI thread's).
+            page_views=PageViews(paths.stats_file).counts_since,
+            # Read from the sender's thread: the library is replaced whole on reload,
+            # never changed.
+            topic_titles=lambda: {t.topic_id: t.title for t in kiosk.window.library.topics},
+        )
+        sender = Sender(found, paths.store_file, facts)
+        sender.start()
+        started.started.emit(sender)  # queued: the crisis card is the GUI thread's
+        log.info("office link: sending to %s as kiosk %r", found.server, found.kiosk_name)
+
+    threading.Thread(target=start, name="office-link-start", daemon=True).start()
+
+
+class _LinkStarted(QObject):
+    """The sender made on the start thread, handed to the GUI thread (a queued
+    signal: its receiver lives there) for crisis help's "Get a staff member"."""
+
+    started = Signal(object)
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        super().__init__(kiosk.window)
+        self._kiosk = kiosk
+        self.started.connect(self._started)
+
+    @Slot(object)
+    def _started(self, sender: Sender) -> None:
+        self._kiosk.sender = sender
+        # Sent at once rather than at the sender's next look (up to a second).
+        self._kiosk.window.request_saved.connect(sender.wake)
+        _offer_staff_alerts(self._kiosk.window, sender)
+
+
+def _offer_staff_alerts(window: KioskWindow, sender: Sender) -> None:
+    """Crisis help's "Get a staff member" (shown while the link's heartbeat goes
+    through); a new patient sees nothing of the last one's alert."""
+    from kiosk.office.alert import Alerter  # psycopg: enrolled kiosks only
+
+    window.crisis.set_alerter(Alerter(sender))
+    window.was_reset.connect(window.crisis.forget_alert)
 
 
 def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:

@@ -60,6 +60,11 @@ class ClinicName(QLabel):
         self.updateGeometry()
         self.update()
 
+    def fits(self, width: int) -> bool:
+        """Whether the whole name fits ``width`` px: on one line, or two at the floor."""
+        metrics = QFontMetricsF(self._font(NAME_FLOOR_PT))
+        return _wrapped(self.text(), metrics, width) is not None
+
     def fitted(self) -> tuple[QFont, tuple[str, ...]]:
         """The font and lines the name is drawn in at the label's size."""
         text, width = self.text(), self.width()
@@ -219,8 +224,23 @@ class TopBar(QWidget):
         their own, so the name is never cut to a few letters; "Need help now?"
         and "Request information" share the next row, or take a row each when
         large text or a long translation needs it."""
-        narrow = width < NARROW_PX
+        narrow = width < NARROW_PX or not self._name_fits_beside_buttons(width)
         self._arrange(narrow=narrow, stacked=narrow and self._buttons_overflow(width))
+
+    def _name_fits_beside_buttons(self, width: int) -> bool:
+        """Whether, on one row, the buttons shown leave the whole name room (at
+        Largest text in Spanish, with "Request information" on a page, they do not:
+        the bar takes two rows then rather than cut the name)."""
+        shown = [
+            b
+            for b in (self.help_button, self.request_button, self.display_button)
+            if not b.isHidden()
+        ]
+        room = width - 2 * SCREEN_MARGIN
+        room -= sum(b.sizeHint().width() + CONTROL_GAP for b in shown)
+        if not self.logo.isHidden():
+            room -= self.logo.sizeHint().width() + CONTROL_GAP
+        return self.clinic_name.fits(room)
 
     def _buttons_overflow(self, width: int) -> bool:
         needed = (

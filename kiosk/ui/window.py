@@ -67,6 +67,7 @@ class KioskWindow(QWidget):
     screen_changed = Signal(str)
     was_reset = Signal()
     crisis_closed = Signal()
+    request_saved = Signal()  # a patient's request is on disk (the office link sends it now)
 
     def __init__(
         self,
@@ -235,6 +236,7 @@ class KioskWindow(QWidget):
             self._request.set_library(self._view)
             self._request.home.connect(self.show_home)
             self._request.finished.connect(self.on_request_finished)
+            self._request.saved.connect(self.request_saved)
             self.stack.addWidget(self._request)
         return self._request
 
@@ -320,7 +322,10 @@ class KioskWindow(QWidget):
         if widget is not self.home:
             self._used = True  # the next patient must not inherit what this opened
         self.stack.setCurrentWidget(widget)
-        self.bar.request_button.setVisible(widget is not None and widget is self._page)
+        on_page = widget is not None and widget is self._page
+        if self.bar.request_button.isHidden() == on_page:  # not at each page turn
+            self.bar.request_button.setVisible(on_page)
+            self.bar.fit(self.width())  # one button more or fewer: the name's room changed
         self.screen_changed.emit(self.current_screen)
 
     def show_home(self) -> None:

@@ -16,7 +16,8 @@ def test_every_choice_of_the_form_has_words() -> None:
     """A method or best time the form can store is never shown as its code."""
     assert set(labels.METHODS) == {m.value for m in Method}
     assert set(labels.BEST_TIMES) == {t.value for t in BestTime}
-    assert set(labels.STATUSES) == {"new", "exported", "contacted"}
+    # The tablet's three, and the office's two outcomes of a call (kiosk.office.schema).
+    assert set(labels.STATUSES) == {"new", "exported", "contacted", "no_answer", "not_interested"}
 
 
 def test_words_for_known_and_unknown_values() -> None:

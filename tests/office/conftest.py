@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
@@ -18,6 +18,9 @@ from kiosk.office.enrol import enrol
 from kiosk.office.link import Link
 from kiosk.office.outbox import Sender
 from tests.office.pg import Cluster, on_linux, start_cluster
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +73,14 @@ class Clinic:
         with self.connect() as conn:
             return admin.opener_by_recovery(conn, self.recovery_code)
 
+    def add_staff(self, name: str, pin: str) -> None:
+        """An office staff member, added by recovery code (fast key slots, for tests)."""
+        opener = self.opener()
+        with self.connect() as conn:
+            admin.staff_add(
+                conn, name, pin, opener, by="recovery-code", kdf=KdfParams.fast_for_tests()
+            )
+
 
 @pytest.fixture
 def clinic(pg: Cluster, clinic_db: str) -> Clinic:
@@ -117,3 +128,12 @@ def tablet(clinic: Clinic, data_tmpdir: Path) -> Iterator[Tablet]:
     made = enrolled_tablet(clinic, data_tmpdir)
     yield made
     made.store.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    """The office app's settings for this PC, in the test's folder (never the real
+    ~/.config)."""
+    from PySide6.QtCore import QSettings  # here: the core's office tests run without Qt
+
+    return QSettings(str(tmp_path / "office.ini"), QSettings.Format.IniFormat)

@@ -7,10 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
 from kiosk.enquiries.keys import KdfParams
 from kiosk.enquiries.opener import StoreOpener
 from kiosk.paths import Paths
-from tests.office.conftest import Tablet
+from kiosk.ui.app import Kiosk, _LinkStarted, _start_office_link, _Stores
+from tests.conftest import MakeWindow
+from tests.office.conftest import Clinic, Tablet
+from tests.office.test_faults import office_rows
 
 NOT_ENROLLED = """
 import sys
@@ -47,3 +53,32 @@ def test_an_enrolled_kiosk_seals_to_the_clinic_key(tablet: Tablet) -> None:
     (row,) = store.enquiries()
     assert row.key_id == tablet.link.key_id
     opener.close()
+
+
+def test_an_enrolled_kiosk_starts_its_sender_after_the_first_paint_and_sends(
+    make_window: MakeWindow, qapp: QApplication, qtbot: QtBot, tablet: Tablet, clinic: Clinic
+) -> None:
+    """What ``app.build`` runs after the first paint: the sender made on a thread of its
+    own (psycopg's import is not the GUI thread's), then sending what was saved."""
+    tablet.save(2)
+    paths = Paths.resolve(tablet.data_dir)
+    stores = _Stores(paths)
+    kiosk = Kiosk(qapp, make_window(), None, None, stores)  # type: ignore[arg-type]
+    _start_office_link(kiosk, paths)
+    try:
+        qtbot.waitUntil(lambda: kiosk.sender is not None, timeout=10_000)
+        assert kiosk.sender is not None
+        sender = kiosk.sender
+        qtbot.waitUntil(lambda: sender.status.state == "sent", timeout=10_000)
+        # A patient's Send wakes the sender (sent at once, not at its next look).
+        woken: list[bool] = []
+        sender.wake = lambda: woken.append(True)  # type: ignore[method-assign]
+        kiosk.window.request_saved.disconnect()
+        _LinkStarted(kiosk).started.emit(sender)  # the wiring again, to the spy
+        kiosk.window.request_saved.emit()
+        assert woken == [True]
+    finally:
+        if kiosk.sender is not None:
+            kiosk.sender.stop()
+        stores.close()
+    assert [k for _, k in office_rows(clinic)] == ["form-0", "form-1"]

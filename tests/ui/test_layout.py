@@ -51,6 +51,8 @@ SCREENS = [
     "thank you",
     "leave form",
     "crisis",
+    "crisis alert",
+    "crisis not reached",
     "idle",
     "text size",
 ]
@@ -66,6 +68,22 @@ VARIANTS = {
     "large-high": (1.0, "large", "high", "en"),
     "es": (1.0, "default", "standard", "es"),
 }
+
+
+class OfficeAway:
+    """The office link as the card sees it, for its layout only: offered, never answers
+    (tests/office/test_alert.py has the real one)."""
+
+    timeout_s = 20.0
+
+    def available(self) -> bool:
+        return True
+
+    def start(self, done: Callable[[bool], None]) -> None:
+        """Nothing is sent: the test gives the answer."""
+
+    def cancel(self) -> None:
+        """Nothing to stop."""
 
 
 def _open(window: KioskWindow, screen: str, library: Library) -> QWidget:
@@ -114,6 +132,14 @@ def _open(window: KioskWindow, screen: str, library: Library) -> QWidget:
         return window.request.leave_overlay
     elif screen == "crisis":
         window.show_crisis()
+        return window.crisis
+    elif screen in ("crisis alert", "crisis not reached"):
+        # An enrolled kiosk's card: "Get a staff member", then its longest answer.
+        window.crisis.set_alerter(OfficeAway())
+        window.show_crisis()
+        if screen == "crisis not reached":
+            window.crisis.get_staff()
+            window.crisis._answer(window.crisis._alert_number, False)
         return window.crisis
     elif screen == "idle":
         window.show_page(pages[2].key)
@@ -229,6 +255,7 @@ def _back_to_start(window: KioskWindow) -> None:
     mistakes, thank-you and "Leave this form?" with it), no focus, home."""
     window.idle_overlay.hide()
     window.crisis.hide()
+    window.crisis.set_alerter(None)
     window.display.hide()
     if window._request is not None:
         window._request.wipe()

@@ -49,6 +49,21 @@ class PatientWords(Words, domain="patient"):
     # Translators: the card's last line, when the clinic has not written its own.
     CRISIS_FRONT_DESK = N_("Please tell the front desk.")
 
+    # -- crisis alert to the front desk (issue 14, office link) --
+    # Translators: a button on the crisis card of a kiosk linked to the office:
+    # it alerts the front desk's computer. Short: it sits under the card's text.
+    CRISIS_GET_STAFF = N_("Get a staff member")
+    # Translators: shown while the kiosk waits for the front desk to answer the
+    # alert. Never say here that anyone was told: nobody has answered yet.
+    CRISIS_ALERT_WAITING = N_("Trying to reach the front desk…")
+    # Translators: shown only after a member of staff answered the alert.
+    CRISIS_ALERT_TOLD = N_("The front desk has been told. Please stay here if you can.")
+    # Translators: shown when no one answered within 20 seconds, or the office
+    # could not be reached at all.
+    CRISIS_ALERT_FAILED = N_(
+        "We could not reach the front desk. Please go to the front desk or call 988."
+    )
+
     REQUEST_TITLE = N_("Request information")
     DISCLAIMER = N_("This information is for education. It is not medical advice.")
     INFO_PHONE = N_("Call us: {}")
@@ -144,9 +159,12 @@ class PatientWords(Words, domain="patient"):
     THANK_YOU_CALL = N_("We will call you at {phone}.")
     THANK_YOU_TEXT = N_("We will text you at {phone}.")
     THANK_YOU_EMAIL = N_("We will email you at {email}.")
-    # Translators: {reply_time} is the clinic's own words from its settings,
-    # like "within one working day" (not translated).
+    # Translators: {reply_time} is REPLY_TIME below, or the clinic's own words
+    # from its settings (not translated).
     THANK_YOU_WHEN = N_("You can expect to hear from us {reply_time}.")
+    # Translators: the reply time when the clinic kept the default; it ends
+    # the sentence "You can expect to hear from us {reply_time}."
+    REPLY_TIME = N_("within one working day")
 
     # -- the on-screen keyboard's special keys (kiosk/ui/keyboard.py) ---------
     # Translators: a key of the on-screen keyboard: seven letters at most.

@@ -3,8 +3,8 @@ panel's words; nothing here is shown to a patient."""
 
 from __future__ import annotations
 
-APP_TITLE = "Kiosk office"
-TITLE_NEW = "Enquiries ({new} new) — Kiosk office"
+APP_TITLE = "Clinic office"
+TITLE_NEW = "Inbox ({new} new) - Clinic office"
 SIGN_IN_HEADING = "Sign in to read the enquiries"
 STAFF_NAME = "Staff name"
 PIN = "PIN"
@@ -12,8 +12,15 @@ SIGN_IN = "Sign in"
 SIGN_OUT = "Sign out"
 NEED_BOTH = "Type your staff name and your PIN."
 DB_UNREACHABLE = "The office database cannot be reached: {error}"
+# -- signing in: the tablet's sentences (kiosk.staff.accounts), the wait in words
+CHECKING = "Checking…"
+TOO_MANY = "Too many wrong PINs: sign-in is locked."
+TOO_SOON = "A wrong PIN was typed a moment ago, here or on another office PC."
+WAIT = "{reason} Try again in {left}."
+TRY_NOW = "{reason} You can try again now."
+AUTO_LOCKED = "Locked after {idle} without use: sign in again."
+CHIME = "Chime for new enquiries"
 COLUMNS = ("Name", "Contact", "Topic", "Kiosk", "Received", "Status")
-SHOW_MORE = "Show older enquiries"
 NOTHING_CHOSEN = "Choose an enquiry to read it."
 CONTACTED = "Contacted"
 NO_ANSWER = "No answer"
@@ -37,3 +44,67 @@ DETAIL_FIELDS = (
     ("best_time", "Best time"),
     ("message", "Message"),
 )
+
+# -- crisis alerts (issue 14 point 5) --
+ALERT_LINE = "Crisis: a patient at kiosk {kiosk} asked for a staff member {ago}."
+ACKNOWLEDGE = "Acknowledge"
+ACKNOWLEDGE_FAILED = "The alert could not be acknowledged: {error}"
+JUST_NOW = "just now"
+MINUTES_AGO = "{n} min ago"
+HOURS_AGO = "{n} h {m} min ago"
+
+# -- the kiosks view (issue 14 points 3 and 4) --
+ENQUIRIES_VIEW = "Enquiries"
+KIOSKS_VIEW = "Kiosks"
+KIOSKS_HEADING = "Kiosks"
+KIOSK_COLUMNS = (
+    "Kiosk",
+    "State",
+    "Why",
+    "Version",
+    "Content",
+    "Outbox",
+    "Free disk",
+    "Last touch",
+    "Last heartbeat",
+)
+HEALTH_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+PAGE_VIEWS_HEADING = "Page views across kiosks, last {days} days"
+PAGE_VIEW_COLUMNS = ("Page", "Views")
+NOT_KNOWN = "—"
+KIOSKS_UNREADABLE = "The kiosks could not be read: {error}"
+SIGN_IN_TO_ACKNOWLEDGE = "Sign in below to acknowledge: the kiosk tells the patient once you have."
+
+# -- the inbox's filters, search, export and retention (kiosk/ui/office/inbox.py) --
+STATUS = "Status"
+KIOSK = "Kiosk"
+TOPIC = "Topic"
+SINCE = "From"
+UNTIL = "To"
+ALL_STATUSES = "All statuses"
+ALL_KIOSKS = "All kiosks"
+ALL_TOPICS = "All topics"
+ANY_DAY = "Any day"
+SEARCH = "Search name or phone"
+STOP = "Stop"
+SHOWN = "{count:,} enquiries"
+SEARCHING = "Searching: {looked:,} of {total:,} looked at, {found:,} found"
+SEARCHED = "{found:,} found in {looked:,}"
+SEARCH_STOPPED = "Search stopped: {found:,} found in the {looked:,} looked at"
+SEARCH_FAILED = "The search stopped: {error}"
+EXPORT = "Export…"
+EXPORT_TITLE = "Export the enquiries shown"
+EXPORT_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
+EXPORTING = "Exporting…"
+EXPORTED = "{count:,} enquiries exported to {path}; {marked:,} marked Exported."
+EXPORT_SKIPPED = " {skipped:,} could not be opened with the clinic key and were left out."
+EXPORT_FAILED = "Nothing was exported: {error}"
+OLDER_THAN = "Delete after (days)"
+PURGE = "Delete old…"
+PURGE_TITLE = "Delete old enquiries"
+PURGE_ASK = (
+    "Delete {count:,} enquiries whose status last changed more than {days:,} days ago? "
+    "New ones are never deleted. This cannot be undone."
+)
+PURGE_NONE = "No enquiry is old enough to delete (older than {days:,} days, and not new)."
+PURGED = "{count:,} old enquiries deleted."

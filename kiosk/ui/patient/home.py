@@ -419,11 +419,13 @@ class HomeScreen(QWidget):
         self.languages.set_value(LANGUAGES[0])
         self.languages.picked.connect(self.language_chosen)
         self.welcome = text_label(self._welcome_text(config), "welcome")
-        top = QHBoxLayout()
-        top.setSpacing(CONTROL_GAP)
-        top.addWidget(self.welcome, 1)
-        top.addWidget(self.languages, 0, Qt.AlignmentFlag.AlignTop)
-        column.addLayout(top)
+        # Side by side; the languages go above the welcome when beside it the
+        # welcome would be squeezed into a narrow column (large Spanish text).
+        self._top = QBoxLayout(QBoxLayout.Direction.RightToLeft)
+        self._top.setSpacing(CONTROL_GAP)
+        self._top.addWidget(self.languages, 0, Qt.AlignmentFlag.AlignTop)
+        self._top.addWidget(self.welcome, 1)
+        column.addLayout(self._top)
         self.continue_card = CardTile(strings.CONTINUE_READING, "continue")
         self.continue_card.clicked.connect(lambda: self.page_chosen.emit(self._left_off))
         self.continue_card.hide()
@@ -498,6 +500,7 @@ class HomeScreen(QWidget):
     def retranslate(self) -> None:
         """The kiosk's own words again, after ``i18n.use`` (tiles come with the library)."""
         self.welcome.setText(self._welcome_text(self.config))
+        self._fit_languages()
         self.empty.setText(strings.NO_CONTENT)
         self.disclaimer.setText(strings.DISCLAIMER)
         self.languages.setAccessibleName(strings.LANGUAGE_LABEL)
@@ -514,10 +517,22 @@ class HomeScreen(QWidget):
         self._fit_languages()
 
     def _fit_languages(self) -> None:
-        """English and Español side by side, however large the text."""
+        """English and Español side by side, however large the text; beside the
+        welcome while it keeps two lines or fewer there, else above it."""
         buttons = self.languages.buttons()
         widest = max(b.sizeHint().width() for b in buttons)
         self.languages.setMinimumWidth(len(buttons) * (widest + CHOICE_GAP) - CHOICE_GAP)
+        self.welcome.ensurePolished()  # its height in the style sheet's font
+        beside = self._tiles_width() - self.languages.minimumWidth() - CONTROL_GAP
+        lines = self.welcome.heightForWidth(beside) / self.welcome.fontMetrics().lineSpacing()
+        stacked = beside < self.tile_min_width // 2 or lines > 2.5
+        self._top.setDirection(
+            QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.RightToLeft
+        )
+        self._top.setAlignment(
+            self.languages,
+            Qt.AlignmentFlag.AlignRight if stacked else Qt.AlignmentFlag.AlignTop,
+        )
 
     def set_colours(self, theme: dict[str, str]) -> None:
         """The theme's colours for what is drawn rather than styled: icons, the fades."""
@@ -712,6 +727,7 @@ class HomeScreen(QWidget):
         super().resizeEvent(event)
         self._arrange()
         self._relayout()
+        self._fit_languages()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
+from typing import Literal, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -263,6 +265,23 @@ class QrAction(QWidget):
         )
 
 
+class StaffAlerter(Protocol):
+    """What "Get a staff member" needs from the office link (``kiosk.office.alert.Alerter``;
+    named here so the card never imports the PostgreSQL driver)."""
+
+    timeout_s: float
+
+    def available(self) -> bool: ...
+
+    def start(self, done: Callable[[bool], None]) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
+#: Where a patient's alert is: none raised, waiting, acknowledged, not reached.
+AlertState = Literal["none", "waiting", "told", "unreached"]
+
+
 class CrisisOverlay(Overlay):
     """Crisis help, one tap from every screen. The words (988, in Spanish too,
     Crisis Text Line; or the clinic's own text, shown as plain text); then what
@@ -271,10 +290,18 @@ class CrisisOverlay(Overlay):
     clinic's own line (``[crisis] front_desk``).
 
     The actions are a list (``action_row``, ``add_action``): side by side when
-    each one's words fit, one above the other when not. An action the kiosk
-    performs itself (an office alert) belongs there, and only once something
-    really tells someone.
+    each one's words fit, one above the other when not.
+
+    On a kiosk linked to the office whose last heartbeat went through
+    (``set_alerter``), the card's last line is followed by "Get a staff
+    member": it raises an alert on the link's thread (a tap never waits), says
+    it is trying, and says the front desk was told only once the office
+    acknowledged; after ``timeout_s`` without that, that it could not reach
+    them. Elsewhere the button is not there at all.
     """
+
+    #: (which alert, acknowledged): from the alert's thread, queued to the GUI's.
+    _answered = Signal(int, bool)
 
     def __init__(self, parent: QWidget, config: Config) -> None:
         super().__init__(parent, strings.CRISIS_TITLE, role="crisis", width=CRISIS_CARD_WIDTH)
@@ -290,6 +317,18 @@ class CrisisOverlay(Overlay):
         self.front_desk = text_label("", "crisisFrontDesk")
         self.body_layout.addWidget(self.emergency)
         self.body_layout.addWidget(self.front_desk)
+        self.alerter: StaffAlerter | None = None
+        self.alert_state: AlertState = "none"
+        self._alert_number = 0  # an answer for an alert since forgotten is ignored
+        self.staff_button = button(strings.CRISIS_GET_STAFF, None, "crisisGetStaff")
+        self.staff_button.clicked.connect(self.get_staff)
+        self.alert_status = text_label("", "crisisAlertStatus")
+        self.body_layout.addWidget(self.staff_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.body_layout.addWidget(self.alert_status)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.timeout.connect(lambda: self._answer(self._alert_number, False))
+        self._answered.connect(self._answer)
         self.close_button = button(strings.CLOSE, None, "crisisClose")
         self.close_button.clicked.connect(self.hide)
         self.add_button(self.close_button)
@@ -332,7 +371,62 @@ class CrisisOverlay(Overlay):
             strings.CRISIS_FRONT_DESK if own == Config.crisis_front_desk else own
         )
         relabel(self.close_button, strings.CLOSE)
+        relabel(self.staff_button, strings.CRISIS_GET_STAFF)
+        self._show_alert()
         self._fit_actions()
+
+    # -- "Get a staff member" -------------------------------------------------------------
+
+    def set_alerter(self, alerter: StaffAlerter | None) -> None:
+        """The office link's alerts (None: not enrolled; the card as it always was)."""
+        self.forget_alert()
+        self.alerter = alerter
+        self._show_alert()
+
+    def get_staff(self) -> None:
+        if self.alerter is None or self.alert_state != "none":
+            return
+        self._alert_number += 1
+        number = self._alert_number
+        self.alert_state = "waiting"
+        self._deadline.start(round(self.alerter.timeout_s * 1000))
+        self.alerter.start(lambda acknowledged: self._answered.emit(number, acknowledged))
+        self._show_alert()
+        announce(self, self.alert_status.text())
+
+    def _answer(self, number: int, acknowledged: bool) -> None:
+        """The office's answer, or the deadline: whichever comes first decides."""
+        if number != self._alert_number or self.alert_state != "waiting":
+            return
+        self._deadline.stop()
+        self.alert_state = "told" if acknowledged else "unreached"
+        if self.alerter is not None:
+            self.alerter.cancel()
+        self._show_alert()
+        announce(self, self.alert_status.text())
+
+    def forget_alert(self) -> None:
+        """The next patient: no message about the last one's alert (the office keeps it)."""
+        if self.alerter is not None:
+            self.alerter.cancel()
+        self._alert_number += 1
+        self._deadline.stop()
+        self.alert_state = "none"
+        self._show_alert()
+
+    def _show_alert(self) -> None:
+        alerter = self.alerter
+        self.staff_button.setVisible(
+            alerter is not None and self.alert_state == "none" and alerter.available()
+        )
+        words = {
+            "none": "",
+            "waiting": strings.CRISIS_ALERT_WAITING,
+            "told": strings.CRISIS_ALERT_TOLD,
+            "unreached": strings.CRISIS_ALERT_FAILED,
+        }[self.alert_state]
+        self.alert_status.setText(words)
+        self.alert_status.setVisible(bool(words))
 
     def _set_body(self, text: str, text_format: Qt.TextFormat) -> None:
         self.body.setTextFormat(text_format)
@@ -359,6 +453,7 @@ class CrisisOverlay(Overlay):
         self._fit_actions()
 
     def open(self, *, take_focus: bool = False) -> None:
+        self._show_alert()  # the link may have gone down (or come up) since
         self._fit_actions()
         super().open(take_focus=take_focus)
 
@@ -373,8 +468,9 @@ class CrisisOverlay(Overlay):
             self.text_qr.caption.text(),
             self.emergency.text(),
             self.front_desk.text(),
+            self.alert_status.text(),
         )
-        return " ".join(line.strip() for line in lines)
+        return " ".join(line.strip() for line in lines if line.strip())
 
 
 class IdleOverlay(Overlay):

@@ -238,6 +238,7 @@ class RequestScreen(QWidget):
 
     home = Signal()
     finished = Signal()
+    saved = Signal()  # a request just went to disk (not emitted for one saved already)
 
     def __init__(
         self,
@@ -1009,11 +1010,17 @@ class RequestScreen(QWidget):
             self._show_notice(strings.SAVE_FAILED)
             return
         log.info("request %d saved%s", saved.id, "" if saved.new else " (already saved)")
+        if saved.new:
+            self.saved.emit()
         self.close_keyboard()
         self.thanks_text.setText(
             self._thanks_sentence(enquiry.method, enquiry.phone, enquiry.email)
         )
-        self.thanks_when.setText(strings.THANK_YOU_WHEN.format(reply_time=self.config.reply_time))
+        # The default is ours, so it is said in the patient's language; a
+        # clinic's own words are its own (as the crisis card's front-desk line).
+        own = self.config.reply_time
+        reply_time = strings.REPLY_TIME if own == Config.reply_time else own
+        self.thanks_when.setText(strings.THANK_YOU_WHEN.format(reply_time=reply_time))
         self.views.setCurrentWidget(self.thanks_view)
         said = (self.thanks_title, self.thanks_text, self.thanks_when)
         announce(self, " ".join(label.text() for label in said))

@@ -4,6 +4,7 @@ clinic's details in sight, the clinic's name never cut off."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -170,17 +171,54 @@ LONG_NAME = "Riverside Community Mental Health and Wellness Clinic of Greater Sp
 def test_the_clinic_name_is_never_elided(
     make_window: MakeWindow, config: Config, size: tuple[int, int], name: str
 ) -> None:
-    """At every size and text size: smaller (not under 18 pt) or on two lines, whole."""
+    """At every size and text size, in both languages, on home and on a page (whose
+    bar has "Request information" too): smaller (not under 18 pt) or on two
+    lines, whole."""
     window = make_window(size, cfg=replace(config, clinic_name=name))
     label = window.clinic_name
-    for text_size in ("default", "large", "largest"):
+    page = window.library.topics[0].pages[0].key
+    for language, screen, text_size in itertools.product(
+        ("en", "es"), ("home", "page"), ("default", "large", "largest")
+    ):
+        window.set_language(language)
+        window.show_page(page) if screen == "page" else window.show_home()
         window.set_text_size(text_size)
         QApplication.processEvents()
         font, lines = label.fitted()
-        assert label.is_whole(), (text_size, lines)
+        assert label.is_whole(), (language, screen, text_size, lines)
         assert " ".join(lines) == name
         assert font.pointSizeF() >= 18
         assert len(lines) <= 2
         assert all(label.fontMetrics().boundingRect(line).width() > 0 for line in lines)
     if name == LONG_NAME and size[0] == 800:
         assert len(lines) == 2  # too long for one line at 18 pt on a portrait bar
+
+
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_welcome_is_never_squeezed_beside_the_languages(
+    make_window: MakeWindow, size: tuple[int, int]
+) -> None:
+    """Beside English / Español while the welcome keeps two lines; above it
+    otherwise (large Spanish text once took six lines in a narrow column)."""
+    window = make_window(size)
+    home = window.home
+    seen = set()
+    for language in ("en", "es"):
+        window.set_language(language)
+        for text_size in ("default", "large", "largest"):
+            window.set_text_size(text_size)
+            QApplication.processEvents()
+            welcome, languages = home.welcome.geometry(), home.languages.geometry()
+            lines = welcome.height() / home.welcome.fontMetrics().lineSpacing()
+            beside = languages.top() < welcome.bottom() and languages.left() > welcome.right()
+            above = languages.bottom() < welcome.top()
+            assert beside or above, (language, text_size)
+            if beside:
+                assert lines <= 2.5, (language, text_size, lines)
+            else:  # the whole row is the welcome's, under the languages at its end
+                assert welcome.right() >= languages.right() - 1, (language, text_size)
+            seen.add("beside" if beside else "above")
+            if language == "en" and text_size == "default":
+                assert beside  # the usual look keeps one row
+    if size == (1280, 800):
+        assert seen == {"beside", "above"}

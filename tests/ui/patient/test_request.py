@@ -159,6 +159,49 @@ def test_a_request_typed_on_the_keyboard_is_saved_sealed_and_thanked(
     assert form.name_edit.text() == "" and form.views.currentWidget() is form.form_view
 
 
+@pytest.mark.parametrize(
+    ("language", "own", "said"),
+    [
+        ("en", None, "You can expect to hear from us within one working day."),
+        ("es", None, "Tendrá noticias nuestras en un plazo de un día laborable."),
+        # A clinic's own words are shown as written, whatever the language.
+        ("es", "by Friday", "Tendrá noticias nuestras by Friday."),
+    ],
+)
+def test_the_thank_you_says_when_in_the_patients_language(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    store: EnquiryStore,
+    config: Config,
+    language: str,
+    own: str | None,
+    said: str,
+) -> None:
+    cfg = config if own is None else replace(config, reply_time=own)
+    window = make_window(store=store, cfg=cfg)
+    window.set_language(language)
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form)
+    tap(qtbot, form.send_button)
+    assert form.views.currentWidget() is form.thanks_view
+    assert form.thanks_when.text() == said
+
+
+def test_saved_is_said_once_when_the_request_is_on_disk(
+    qtbot: QtBot, window: KioskWindow, store: EnquiryStore
+) -> None:
+    """The window's ``request_saved`` (the office link sends at once on it): after
+    the commit, once; a second tap on Send for the same request is no new request."""
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form)
+    said: list[int] = []
+    window.request_saved.connect(lambda: said.append(len(store.enquiries())))
+    tap(qtbot, form.send_button)
+    assert said == [1]  # emitted after the row was on disk
+    form.send()  # the same form key again: already saved
+    assert said == [1]
+
+
 def _messages(form: RequestScreen) -> dict[str, str]:
     return {k: f.error.text() for k, f in form.fields.items() if f.error.isVisible()}
 

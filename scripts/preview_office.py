@@ -1,0 +1,91 @@
+"""Open the office app signed in over a throwaway PostgreSQL, for screenshots and review.
+
+    python scripts/preview_office.py [SCREEN] [--quit-after S]
+
+SCREEN: inbox (the list, the first enquiry chosen), search (a phone number
+searched for) or filtered (contacted ones from one kiosk). The database is
+made as the office tests make it (tests/office/pg.py: Debian's PostgreSQL)
+with 300 enquiries from two kiosks, topics titled by a heartbeat; it is
+stopped and removed when the window closes or after ``--quit-after`` seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.office_inbox import PIN, clinic, fill
+from kiosk.office import admin
+from kiosk.ui.office.window import OfficeWindow
+from tests.office.pg import start_cluster
+
+TITLES = (
+    '{"ketamine-and-depression": "Ketamine and depression", "psilocybin-therapy": "Psilocybin"}'
+)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "screen", nargs="?", default="inbox", choices=("inbox", "search", "filtered")
+    )
+    parser.add_argument("--quit-after", type=float, default=0.0)
+    args = parser.parse_args()
+    import psycopg  # the driver, as the office app has it
+
+    cluster = start_cluster()
+    try:
+        url = cluster.dsn(cluster.create_database())
+        with psycopg.connect(url) as conn:
+            roles = clinic(conn, cluster.ca_file.read_text(), "Ana")
+            fill(conn, roles, admin.clinic_ring(conn).sealer(), 300)
+            conn.execute(
+                "UPDATE enquiries SET status = 'contacted', status_at = now() WHERE id % 7 = 0"
+            )
+            conn.execute(
+                "INSERT INTO heartbeats (kiosk, sent_at, version, content_fingerprint,"
+                " outbox_depth, uptime_s, topics) SELECT role, now(), '1', '', 0, 1, %s"
+                " FROM kiosks",
+                (TITLES,),
+            )
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        settings = QSettings(str(cluster.root / "office.ini"), QSettings.Format.IniFormat)
+        window = OfficeWindow(url, listen=False, settings=settings)
+        window.sign_in_page.name.setText("Ana")
+        window.sign_in_page.pin.setText(PIN)
+        window.showMaximized()
+        window.sign_in_page.button.click()
+        while window.sign_in_page.checking:  # the PIN is checked on a worker
+            app.processEvents()
+        page = window.inbox
+        if args.screen == "search":
+            page.search.setText("801 555-01")
+            page.apply()
+        elif args.screen == "filtered":
+            page.status.setCurrentIndex(page.status.findData("contacted"))
+            page.kiosk.setCurrentIndex(page.kiosk.findText("Lobby"))
+        page.table.selectRow(0)
+        if args.quit_after:
+            QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+        # Killed (the screenshot tool's way to close it): quit, so the cluster is removed.
+        # Python handles a signal only between Qt's calls: a timer gives it the chance.
+        signal.signal(signal.SIGTERM, lambda *_: app.quit())
+        ticks = QTimer()
+        ticks.start(200)
+        ticks.timeout.connect(lambda: None)
+        code = int(app.exec())
+        window.sign_out()
+        return code
+    finally:
+        cluster.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
