@@ -284,9 +284,9 @@ class PageBrowser(QTextBrowser):
         self.verticalScrollBar().setValue(0)
         self._placing = True
         self._place()
-        if old is not document and old is not self._message:
-            if all(kept is not old for kept in self._kept.values()):
-                old.drop()
+        kept = any(old is document_kept for document_kept in self._kept.values())
+        if old is not document and old is not self._message and not kept:
+            old.drop()
 
     def _release(self, document: PageDocument) -> None:
         """A document no longer kept: deleted now, or when another replaces it on screen."""
