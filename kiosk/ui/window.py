@@ -408,9 +408,7 @@ class KioskWindow(QWidget):
         if isinstance(app, QApplication):
             app.setStyleSheet(style_sheet(self.config, self.text_size, self.contrast))
         if self._page is not None:  # one built later takes them from the window
-            self._page.body.document().setDefaultStyleSheet(
-                document_css(self.config, self.contrast)
-            )
+            self._page.body.set_css(document_css(self.config, self.contrast))
             self._page.dots.set_colour(colours(self.config, self.contrast)["primary"])
         self.home.set_colours(colours(self.config, self.contrast))
         factor = text_factor(self.config, self.text_size)

@@ -254,14 +254,14 @@ def test_a_verified_picture_shows_and_nothing_else_loads(
     write_page(root / "t", "01.md", "Pictures", 1, "![Our room](img/room.png)")
     window = make_window(library=load_library(root))
     window.show_page("t/01")
-    browser = window.page.body
+    browser = window.page.body  # the page's document loads its pictures
     image_kind = QTextDocument.ResourceType.ImageResource.value
-    shown = browser.loadResource(image_kind, QUrl("kiosk:image/t/img/room.png"))
+    shown = browser.document().loadResource(image_kind, QUrl("kiosk:image/t/img/room.png"))
     assert isinstance(shown, QImage) and (shown.width(), shown.height()) == (5, 4)
     for name in (QUrl.fromLocalFile(str(secret)), QUrl(str(secret)), QUrl("img/room.png")):
-        assert browser.loadResource(image_kind, name) is None
+        assert browser.document().loadResource(image_kind, name) is None
     window.reset()
-    assert browser.loadResource(image_kind, QUrl("kiosk:image/t/img/room.png")) is None
+    assert browser.document().loadResource(image_kind, QUrl("kiosk:image/t/img/room.png")) is None
 
 
 def test_a_tap_on_a_coasting_page_only_stops_it(

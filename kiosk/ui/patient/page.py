@@ -5,13 +5,15 @@ from __future__ import annotations
 import html
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QFont,
     QImage,
     QLinearGradient,
     QPainter,
@@ -59,6 +61,11 @@ LOADING_AFTER_MS = 150
 #: After a page shows, the pages before and after it are rendered in the
 #: background, so Next and Previous find them ready (after the paint, not during it).
 PREPARE_AFTER_MS = 300
+#: Pages whose text is kept laid out after it was shown, the least recently
+#: shown dropped first: turning to one again swaps its document in rather than
+#: parsing its HTML and laying it out anew (half a page turn). A shipped page's
+#: document, laid out, is about 100 KiB (bench: resident memory after 3,000 turns).
+KEPT_PAGES = 16
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +130,47 @@ class MoreBelow(QWidget):
         painter.end()
 
 
+class PageDocument(QTextDocument):
+    """One page's text (or a line of ours), kept while its page may come back.
+
+    It loads nothing but the page's own verified pictures: never a file: or
+    http: URL (its parent is not the browser, whose ``loadResource`` Qt would
+    otherwise ask).
+    """
+
+    def __init__(
+        self, parent: QObject, css: str, font: QFont, html_text: str, pictures: Rendered | None
+    ) -> None:
+        super().__init__(parent)
+        self.setUndoRedoEnabled(False)
+        self.setDefaultStyleSheet(css)
+        self.setDefaultFont(font)
+        #: The render shown (None: a line of ours): what the document was made from.
+        self.rendered = pictures
+        self._images = (
+            {name: QImage(str(path)) for name, path in pictures.images.items()} if pictures else {}
+        )
+        #: The rows of buttons over its slots, made when it is first shown.
+        self.rows: list[tuple[QTextBlock, SlotRow]] = []
+        self.filled = False
+        self.setHtml(html_text)
+
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            image = self._images.get(name.toString() if isinstance(name, QUrl) else name)
+            if image is not None and not image.isNull():
+                return image
+        return None
+
+    def drop(self) -> None:
+        """No longer kept: its rows and then itself are deleted."""
+        for _block, row in self.rows:
+            row.hide()
+            row.deleteLater()
+        self.rows = []
+        self.deleteLater()
+
+
 class PageBrowser(QTextBrowser):
     """A page's text: read-only, no selection, no context menu, nothing loaded
     from outside the page's own verified pictures, links handled by the kiosk.
@@ -144,8 +192,7 @@ class PageBrowser(QTextBrowser):
 
     def __init__(self, css: str) -> None:
         super().__init__()
-        # Set once: the document keeps it across setHtml() and clear().
-        self.document().setDefaultStyleSheet(css)
+        self._css = css
         self.setObjectName("pageBody")
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
@@ -161,42 +208,90 @@ class PageBrowser(QTextBrowser):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.anchorClicked.connect(self.on_anchor_clicked)
-        self._images: dict[str, QImage] = {}
-        self._slots: list[tuple[QTextBlock, SlotRow]] = []
         # Set by the page screen: a drag that starts on a button in the text
         # scrolls it (the button takes the press before the viewport sees it).
         self.track: Callable[[QWidget], None] | None = None
         self.more_below = MoreBelow(self)
+        # Placed once a document is in, not at each step of its layout.
+        self._placing = True
+        # The documents' owner: setDocument() deletes one whose parent is the browser.
+        self._documents = QObject(self)
+        #: Pages' documents by (render, last page), the least recently shown first.
+        self._kept: OrderedDict[tuple[int, bool], PageDocument] = OrderedDict()
+        self._message = self._document("", None)  # "Loading…", "could not show", nothing
+        self._shown = self._message
+        self.setDocument(self._message)
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._place)
         bar.rangeChanged.connect(self._place)
-        self.document().documentLayout().documentSizeChanged.connect(self._place)
+
+    def _document(self, text: str, rendered: Rendered | None) -> PageDocument:
+        document = PageDocument(self._documents, self._css, self.font(), text, rendered)
+        document.documentLayout().documentSizeChanged.connect(self._place)
+        return document
 
     def show_page(self, rendered: Rendered, *, last: bool = False) -> None:
         """The page's text; ``last``: the topic's last page, so it ends with
-        "Request information" and "Back to topics"."""
-        self._images = {name: QImage(str(path)) for name, path in rendered.images.items()}
-        self._clear_slots()
-        self.setHtml(rendered.html + (END_SLOT_HTML if last else ""))
-        self._fill_slots()
-        self.verticalScrollBar().setValue(0)
-        self._place()
+        "Request information" and "Back to topics". A page shown lately comes
+        back as it was laid out (``KEPT_PAGES``)."""
+        key = (id(rendered), last)
+        document = self._kept.pop(key, None)
+        if document is None or document.rendered is not rendered:
+            document = self._document(rendered.html + (END_SLOT_HTML if last else ""), rendered)
+        self._kept[key] = document
+        while len(self._kept) > KEPT_PAGES:
+            _key, oldest = self._kept.popitem(last=False)
+            self._release(oldest)
+        self._use(document)
 
     def show_message(self, text: str) -> None:
         """A line of ours instead of the page's text ("" for none)."""
-        self._images = {}
-        self._clear_slots()
-        self.setHtml(f"<p>{html.escape(text)}</p>" if text else "")
-        self.verticalScrollBar().setValue(0)
-        self._place()
+        self._message.setHtml(f"<p>{html.escape(text)}</p>" if text else "")
+        self._use(self._message)
 
     def clear(self) -> None:
-        self._clear_slots()
-        super().clear()
-        self._place()
+        self.show_message("")
+
+    def set_css(self, css: str) -> None:
+        """New page CSS (colours, contrast): pages are made again when next shown."""
+        self._css = css
+        self._message.setDefaultStyleSheet(css)
+        self._shown.setDefaultStyleSheet(css)
+        self.forget_pages()
+
+    def forget_pages(self) -> None:
+        """Keep no page's document (and so none of its pictures)."""
+        for document in self._kept.values():
+            self._release(document)
+        self._kept.clear()
 
     def slot_rows(self) -> list[SlotRow]:
-        return [row for _block, row in self._slots]
+        return [row for _block, row in self._shown.rows]
+
+    def _use(self, document: PageDocument) -> None:
+        """Show ``document``, its buttons over its slots, scrolled to the top."""
+        old = self._shown
+        self._placing = False
+        for _block, row in old.rows:
+            row.hide()
+        self._shown = document
+        if document is not old:
+            self.setDocument(document)
+        if not document.filled:
+            self._fill_slots(document)
+        for _block, row in document.rows:
+            row.show()
+        self.verticalScrollBar().setValue(0)
+        self._placing = True
+        self._place()
+        kept = any(old is document_kept for document_kept in self._kept.values())
+        if old is not document and old is not self._message and not kept:
+            old.drop()
+
+    def _release(self, document: PageDocument) -> None:
+        """A document no longer kept: deleted now, or when another replaces it on screen."""
+        if document is not self._shown:
+            document.drop()
 
     # -- the buttons in the text ------------------------------------------------------
     def _slot_row(self, name: str) -> SlotRow:
@@ -211,8 +306,8 @@ class PageBrowser(QTextBrowser):
         row.setParent(self.viewport())
         return row
 
-    def _fill_slots(self) -> None:
-        block = self.document().firstBlock()
+    def _fill_slots(self, document: PageDocument) -> None:
+        block = document.firstBlock()
         while block.isValid():
             fragment = block.begin()
             names = fragment.fragment().charFormat().anchorNames() if not fragment.atEnd() else []
@@ -222,23 +317,20 @@ class PageBrowser(QTextBrowser):
                 if self.track is not None:
                     for widget in row.buttons:
                         self.track(widget)
-                row.show()
-                self._slots.append((block, row))
+                document.rows.append((block, row))
             block = block.next()
-
-    def _clear_slots(self) -> None:
-        for _block, row in self._slots:
-            row.hide()
-            row.deleteLater()
-        self._slots = []
+        document.filled = True
 
     def _place(self) -> None:
         """Each row over its slot (the slot as tall as the row needs), and
         "More below" while the end of the text is out of view."""
-        margin = int(self.document().documentMargin())
+        if not self._placing:
+            return
+        document = self._shown
+        margin = int(document.documentMargin())
         width = self.viewport().width() - 2 * margin
         scrolled = self.verticalScrollBar().value()
-        for block, row in self._slots:
+        for block, row in document.rows:
             height = row.fit(width)
             if block.blockFormat().lineHeight() != height:
                 cursor = QTextCursor(block)
@@ -247,7 +339,7 @@ class PageBrowser(QTextBrowser):
                 cursor.setBlockFormat(shape)  # lays the text out again, and calls back here
                 return
             # The slot's box (laid out on demand), less the paragraph's margin above.
-            box = self.document().documentLayout().blockBoundingRect(block)
+            box = document.documentLayout().blockBoundingRect(block)
             top = box.top() + block.blockFormat().topMargin()
             row.setGeometry(margin, int(top) - scrolled, width, height)
         self._place_more_below()
@@ -268,28 +360,24 @@ class PageBrowser(QTextBrowser):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            # Qt gives the shown document the new font; the kept others are made again.
+            self._message.setDefaultFont(self.font())
+            shown = [(key, doc) for key, doc in self._kept.items() if doc is self._shown]
+            self.forget_pages()
+            self._kept.update(shown)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._place()
 
     def retranslate(self) -> None:
         self.more_below.label.setText(strings.MORE_BELOW + " \u2193")
         self.more_below.label.setAccessibleName(strings.MORE_BELOW)
-        for row in self.slot_rows():
-            labels = (strings.REQUEST_INFO, strings.BACK_TO_TOPICS)
-            for widget, text in zip(row.buttons, labels, strict=False):
-                relabel(widget, text)
+        labels = (strings.REQUEST_INFO, strings.BACK_TO_TOPICS)
+        for document in {id(d): d for d in (*self._kept.values(), self._shown)}.values():
+            for _block, row in document.rows:
+                for widget, text in zip(row.buttons, labels, strict=False):
+                    relabel(widget, text)
         self._place()
-
-    def forget_images(self) -> None:
-        self._images = {}
-
-    def loadResource(self, kind: int, name: QUrl | str) -> object:
-        # Only the pictures the content loader verified; never a file: or http: URL.
-        if kind == QTextDocument.ResourceType.ImageResource.value:
-            image = self._images.get(name.toString() if isinstance(name, QUrl) else name)
-            if image is not None and not image.isNull():
-                return image
-        return None
 
     def on_anchor_clicked(self, url: QUrl) -> None:
         target = url.toString()
@@ -534,7 +622,7 @@ class PageScreen(QWidget):
         self._coming = ()
         self.note.hide()
         self.body.clear()
-        self.body.forget_images()
+        self.body.forget_pages()
         self.title.clear()
 
     def on_swiped(self, direction: int) -> None:
