@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -72,6 +72,9 @@ class Session:
     conn: Conn
     actor: str
     opener: Opener
+    #: The kiosks' signatures verified this session (the Kiosks view's receipts): a
+    #: refresh verifies only new rows; signing out drops it with the session.
+    verified: inbox.VerifiedCache = field(default_factory=inbox.VerifiedCache, compare=False)
 
     def page(
         self,

@@ -76,6 +76,10 @@ PAGE_VIEWS_HEADING = "Page views across kiosks, last {days} days"
 PAGE_VIEW_COLUMNS = ("Page", "Views")
 NOT_KNOWN = "—"
 KIOSKS_UNREADABLE = "The kiosks could not be read: {error}"
+RECEIPTS_HEADING = "What each kiosk sent, checked (numbers and signatures)"
+RECEIPTS_CHECKING = "Checking what each kiosk sent…"
+RECEIPTS_NONE = "No kiosk is enrolled yet."
+RECEIPTS_FAILED = "What the kiosks sent could not be checked: {error}"
 SIGN_IN_TO_ACKNOWLEDGE = "Sign in below to acknowledge: the kiosk tells the patient once you have."
 
 # -- the inbox's filters, search, export and retention (kiosk/ui/office/inbox.py) --
