@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import hardening, office, office_inbox
+from bench.samples import PERSONAL
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -387,14 +388,7 @@ def enquiry_saves(count: int) -> dict[str, float]:
     plain.execute("PRAGMA journal_mode=WAL")
     plain.execute("PRAGMA synchronous=FULL")
     plain.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, v BLOB)")
-    personal = {
-        "name": "Ana López",
-        "phone": "+18015550100",
-        "email": "ana@example.com",
-        "method": "call",
-        "best_time": "any",
-        "message": "Is it covered by insurance? " * 10,
-    }
+    personal = PERSONAL
     payload = json.dumps(personal).encode()
     saves, inserts = [], []
     for _ in range(count):

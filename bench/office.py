@@ -27,21 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.samples import PERSONAL
+
 AIM_LINK_P95_S = 2.0
 # Start-up and memory "unchanged when enrolled": within these ratios.
 AIM_LINK_STARTUP = 1.1
 AIM_LINK_MEMORY = 1.1
 LATENCY_SENDS = 25
 THROUGHPUT_ROWS = 3000
-
-PERSONAL = {
-    "name": "Ana López",
-    "phone": "+18015550100",
-    "email": "ana@example.com",
-    "method": "call",
-    "best_time": "any",
-    "message": "Is it covered by insurance? " * 10,
-}
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,21 @@ def fill(conn: Any, roles: list[str], sealer: Any, size: int) -> None:
     conn.commit()
 
 
+def clinic(conn: Any, ca_pem: str, staff: str) -> list[str]:
+    """A clinic database: the schema and clinic key, ``KIOSKS`` enrolled, one
+    office member (``staff``, PIN ``PIN``); the kiosks' roles."""
+    from kiosk.enquiries.keys import KdfParams
+    from kiosk.office import admin
+
+    init = admin.init(conn, kdf=KdfParams.fast_for_tests())
+    assert init.recovery_code is not None
+    opener = admin.opener_by_recovery(conn, init.recovery_code)
+    for name in KIOSKS:
+        admin.enrol_kiosk(conn, name, ca_pem)
+    admin.staff_add(conn, staff, PIN, opener, by="recovery-code", kdf=KdfParams.fast_for_tests())
+    return [str(r) for (r,) in conn.execute("SELECT role FROM kiosks ORDER BY name")]
+
+
 def office_inbox(runs: int, size: int = SIZE) -> dict[str, float] | None:
     """Medians of ``runs`` opens and references, ms; None (said on stdout) when
     PostgreSQL is not installed here."""
@@ -82,7 +97,6 @@ def office_inbox(runs: int, size: int = SIZE) -> dict[str, float] | None:
     from PySide6.QtWidgets import QApplication
 
     from bench.paint import PaintSpy
-    from kiosk.enquiries.keys import KdfParams
     from kiosk.office import admin, inbox
     from kiosk.ui.office.window import OfficeWindow
 
@@ -94,15 +108,7 @@ def office_inbox(runs: int, size: int = SIZE) -> dict[str, float] | None:
     try:
         url = cluster.dsn(cluster.create_database())
         with psycopg.connect(url) as conn:
-            init = admin.init(conn, kdf=KdfParams.fast_for_tests())
-            assert init.recovery_code is not None
-            opener = admin.opener_by_recovery(conn, init.recovery_code)
-            for name in KIOSKS:
-                admin.enrol_kiosk(conn, name, cluster.ca_file.read_text())
-            admin.staff_add(
-                conn, "Bench", PIN, opener, by="recovery-code", kdf=KdfParams.fast_for_tests()
-            )
-            roles = [str(r) for (r,) in conn.execute("SELECT role FROM kiosks ORDER BY name")]
+            roles = clinic(conn, cluster.ca_file.read_text(), "Bench")
             began = time.perf_counter()
             fill(conn, roles, admin.clinic_ring(conn).sealer(), size)
             fill_s = time.perf_counter() - began

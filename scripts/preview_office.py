@@ -22,8 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.office_inbox import KIOSKS, PIN, fill
-from kiosk.enquiries.keys import KdfParams
+from bench.office_inbox import PIN, clinic, fill
 from kiosk.office import admin
 from kiosk.ui.office.window import OfficeWindow
 from tests.office.pg import start_cluster
@@ -46,15 +45,7 @@ def main() -> int:
     try:
         url = cluster.dsn(cluster.create_database())
         with psycopg.connect(url) as conn:
-            init = admin.init(conn, kdf=KdfParams.fast_for_tests())
-            assert init.recovery_code is not None
-            opener = admin.opener_by_recovery(conn, init.recovery_code)
-            for name in KIOSKS:
-                admin.enrol_kiosk(conn, name, cluster.ca_file.read_text())
-            admin.staff_add(
-                conn, "Ana", PIN, opener, by="recovery-code", kdf=KdfParams.fast_for_tests()
-            )
-            roles = [str(r) for (r,) in conn.execute("SELECT role FROM kiosks ORDER BY name")]
+            roles = clinic(conn, cluster.ca_file.read_text(), "Ana")
             fill(conn, roles, admin.clinic_ring(conn).sealer(), 300)
             conn.execute(
                 "UPDATE enquiries SET status = 'contacted', status_at = now() WHERE id % 7 = 0"

@@ -33,7 +33,8 @@ from kiosk.content.model import (
     Topic,
     split_language,
 )
-from kiosk.content.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, DROP_WITH_CONTENT, mask_code
+from kiosk.content.pictures import mask_code
+from kiosk.content.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, DROP_WITH_CONTENT
 
 #: Reading level above which a page, or its "In short", gets a warning
 #: (Flesch-Kincaid grade; NIH asks for 8 or lower, AMA for 6).

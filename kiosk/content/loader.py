@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.content.budget import (
     COULD_NOT_SHOW,
@@ -52,19 +52,19 @@ from kiosk.content.model import (
     TopicText,
     split_language,
 )
-from kiosk.content.render import (
+from kiosk.content.pictures import (
     BrokenPageError,
-    RenderContext,
-    Renderer,
     find_pictures,
     inside,
     line_of,
-    plain_text,
     resolve_picture,
 )
 from kiosk.paths import icon_dir
 from kiosk.support.hints import did_you_mean
 from kiosk.support.nesting import deepest_line, parser_failure
+
+if TYPE_CHECKING:
+    from kiosk.content.render import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +253,9 @@ class _LazyRenderer:
         path, header = source.path, source.header
         if source.over_budget is not None:  # reported at load; Markdown never sees it
             return _could_not_show()
+        # Markdown, ElementTree, nh3 and html.parser: when a page is first shown, not at start-up
+        from kiosk.content.render import RenderContext, Renderer, plain_text
+
         problems: list[Problem] = []
         body = header.body
         context = RenderContext(self.root, path, self.keys, source.text)

@@ -47,6 +47,11 @@ from kiosk.content.model import (
     TRANSLATION_LANGUAGES,
     split_language,
 )
+from kiosk.content.pictures import (
+    line_of,
+    resolve_picture,
+    safe_resolve,
+)
 from kiosk.support.hints import did_you_mean
 
 ALLOWED_TAGS = {
@@ -97,7 +102,6 @@ DROP_WITH_CONTENT = {
     "frame",
     "applet",
 }
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"}
 WEB_SCHEMES = {"http", "https", "www", "mailto", "tel"}
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
 #: ``[[name]]``: what an admin writes for a marker (and its misspellings).
@@ -106,14 +110,6 @@ _MARKER = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 REQUEST_SLOT_HTML = f'<p><a name="{REQUEST_SLOT}">\u00a0</a></p>'
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-class BrokenPageError(Exception):
-    """The page cannot be shown (for example, a picture it needs is missing)."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
 
 
 @dataclass
@@ -139,53 +135,6 @@ class RenderContext:
 
     def line_of(self, needle: str) -> int | None:
         return line_of(self.source_text, needle)
-
-
-def line_of(text: str, needle: str) -> int | None:
-    """The 1-based line of the first line of ``text`` that contains ``needle``."""
-    if not needle:
-        return None
-    for number, line in enumerate(text.split("\n"), start=1):
-        if needle in line:
-            return number
-    return None
-
-
-def safe_resolve(path: Path) -> Path | None:
-    """``path.resolve()``, or None for a name no file can have (a NUL byte) or a
-    symlink loop: a typing slip in one page must not stop the kiosk."""
-    try:
-        return path.resolve()
-    except (OSError, ValueError, RuntimeError):
-        return None
-
-
-def inside(root: Path, path: Path) -> bool:
-    """Whether ``path``, symlinks followed, is inside ``root``."""
-    resolved = safe_resolve(path)
-    return resolved is not None and resolved.is_relative_to(root.resolve())
-
-
-def resolve_picture(root: Path, base_dir: Path, src: str) -> tuple[Path | None, str | None]:
-    """Resolve a picture reference; return (file, None) or (None, why it is refused).
-
-    Only a relative path without ``..`` that stays inside ``root`` is accepted;
-    a missing file is reported with the path so the caller can decide.
-    """
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc or src.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", src):
-        return None, f'picture "{src}" must be a file inside the content folder; left out'
-    rel = PurePosixPath(unquote(parts.path).replace("\\", "/"))
-    if ".." in rel.parts or not rel.parts:
-        return None, f'picture "{src}" may not use ".."; left out'
-    candidate = safe_resolve(base_dir / Path(*rel.parts))
-    if candidate is None:
-        return None, f'picture "{src}" is not a usable file name; left out'
-    if not candidate.is_relative_to(root.resolve()):
-        return None, f'picture "{src}" is outside the content folder; left out'
-    if candidate.suffix.lower() not in IMAGE_SUFFIXES:
-        return None, f'picture "{src}" is not a PNG, JPEG, GIF, WebP or BMP file; left out'
-    return candidate, None
 
 
 class _LinkPolicy(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
@@ -333,70 +282,6 @@ class _KioskExtension(Extension):  # type: ignore[misc]
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After "inline" (priority 20) so links and pictures exist; before prettify.
         md.treeprocessors.register(_LinkPolicy(md), "kiosk_links", 15)
-
-
-# What Python-Markdown (with the extensions above) takes for a picture, found
-# without rendering: the loader leaves a page with a missing picture out before
-# anything is rendered. The render still checks each picture it finds.
-_CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d+\.)[ \t]+")
-_BLOCK_SPLIT = re.compile(r"(\n[ \t]*\n(?:[ \t]*\n)*)")
-_BRACKETED = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
-_IMAGE_INLINE = re.compile(
-    rf"(?<!\\)!\[{_BRACKETED}\]\(\s*"
-    r"(?:<([^>\n]*)>|((?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*))"
-)
-_IMAGE_REFERENCE = re.compile(rf"(?<!\\)!\[({_BRACKETED})\](?:[ ]?(?:\n[ ]*)?\[([^\[\]]*)\])?")
-_REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*\n?[ ]*(\S+)", re.MULTILINE)
-
-
-def _blank(match: re.Match[str]) -> str:
-    """The match as spaces, its line breaks kept (so lines still count)."""
-    return re.sub(r"[^\n]", " ", match.group(0))
-
-
-def mask_code(body: str) -> str:
-    """``body`` with its code (indented code blocks, `code spans`) blanked out,
-    line for line: what is left is what Markdown reads as text, links and HTML."""
-    parts = _BLOCK_SPLIT.split(body)
-    in_list = in_code = False
-    for index in range(0, len(parts), 2):
-        block = parts[index]
-        if not block.strip():
-            continue
-        lead = block.lstrip("\n")  # the body's first block may follow a blank line
-        indented = lead.startswith(("    ", "\t"))
-        if indented and (in_code or not in_list):
-            in_code = True
-            parts[index] = re.sub(r"[^\n]", " ", block)
-            continue
-        in_code = False
-        if not indented:
-            in_list = bool(_LIST_ITEM.match(lead))
-        parts[index] = _CODE_SPAN.sub(_blank, block)
-    return "".join(parts)
-
-
-def find_pictures(body: str) -> list[str]:
-    """The pictures a Markdown page shows, as written (``![alt](src)`` and
-    ``![alt][ref]`` with ``[ref]: src``), without rendering it."""
-    if "![" not in body:
-        return []  # most pages: no picture at all
-    text = mask_code(body)
-    found: list[tuple[int, str]] = []
-    for match in _IMAGE_INLINE.finditer(text):
-        found.append((match.start(), (match.group(1) or match.group(2) or "").strip()))
-    text = _IMAGE_INLINE.sub(_blank, text)
-    references: dict[str, str] = {}
-    for match in _REFERENCE_DEFINITION.finditer(text):
-        key = " ".join(match.group(1).split()).lower()
-        references[key] = match.group(2).lstrip("<").rstrip(">")  # the last one counts
-    text = _REFERENCE_DEFINITION.sub(_blank, text)
-    for match in _IMAGE_REFERENCE.finditer(text):
-        key = " ".join((match.group(2) or match.group(1)).split()).lower()
-        if key in references:
-            found.append((match.start(), references[key]))
-    return [src for _at, src in sorted(found) if src]
 
 
 class _TextOnly(HTMLParser):

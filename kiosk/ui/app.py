@@ -33,7 +33,6 @@ from PySide6.QtWidgets import QApplication
 from kiosk import APP_NAME, __version__
 from kiosk.config import load_config
 from kiosk.content import load_library
-from kiosk.enquiries.leftovers import ExportPlaces
 from kiosk.paths import Paths
 from kiosk.ui import i18n
 from kiosk.ui.lockdown import LockdownFilter
@@ -244,7 +243,10 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         window.finish_building()  # the page screen and the overlays
         window.request  # noqa: B018  (builds the request screen)
         log.info("request form ready; enquiry store %s", "open" if store else "NOT available")
-        # What an export killed half-way left (patients' names in the clear)
+        # What an export killed half-way left (patients' names in the clear);
+        # imported here: it brings libsodium, not needed for the first screen
+        from kiosk.enquiries.leftovers import ExportPlaces
+
         ExportPlaces(paths.data_dir).sweep()
         _start_staff_mode(kiosk, paths)
         _start_speech(window)

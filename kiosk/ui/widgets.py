@@ -47,6 +47,14 @@ def plain_label(text: str = "", object_name: str | None = None) -> QLabel:
     return label
 
 
+def labelled(label: str, widget: QWidget) -> QLabel:
+    """The visible label of a field (its buddy), whose accessible name is the label."""
+    widget.setAccessibleName(label)
+    shown = plain_label(label)
+    shown.setBuddy(widget)
+    return shown
+
+
 def text_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
     """A label for reading: plain text (markup from content or config is shown
     as typed), wrapped unless told, never selectable (a finger dragging over it

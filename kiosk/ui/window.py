@@ -322,8 +322,10 @@ class KioskWindow(QWidget):
         if widget is not self.home:
             self._used = True  # the next patient must not inherit what this opened
         self.stack.setCurrentWidget(widget)
-        self.bar.request_button.setVisible(widget is not None and widget is self._page)
-        self.bar.fit(self.width())  # one button more or fewer: the name's room changed
+        on_page = widget is not None and widget is self._page
+        if self.bar.request_button.isHidden() == on_page:  # not at each page turn
+            self.bar.request_button.setVisible(on_page)
+            self.bar.fit(self.width())  # one button more or fewer: the name's room changed
         self.screen_changed.emit(self.current_screen)
 
     def show_home(self) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import load_library
-from kiosk.content.render import Renderer, find_pictures
+from kiosk.content.pictures import find_pictures
+from kiosk.content.render import Renderer
 from tests.conftest import png_bytes, write_page
 
 

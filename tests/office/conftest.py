@@ -73,6 +73,14 @@ class Clinic:
         with self.connect() as conn:
             return admin.opener_by_recovery(conn, self.recovery_code)
 
+    def add_staff(self, name: str, pin: str) -> None:
+        """An office staff member, added by recovery code (fast key slots, for tests)."""
+        opener = self.opener()
+        with self.connect() as conn:
+            admin.staff_add(
+                conn, name, pin, opener, by="recovery-code", kdf=KdfParams.fast_for_tests()
+            )
+
 
 @pytest.fixture
 def clinic(pg: Cluster, clinic_db: str) -> Clinic:

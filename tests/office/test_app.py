@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from kiosk.enquiries.keys import KdfParams
 from kiosk.office import admin
 from kiosk.staff.accounts import DELAYS, MAX_FAILURES, UNKNOWN_NAME, WrongPin
 from kiosk.ui.office.chime import chime_file
@@ -37,10 +36,7 @@ WRONG_PIN = "That name and PIN do not match."
 @pytest.fixture
 def staffed(clinic: Clinic, tablet: Tablet) -> Clinic:
     """Ana may sign in; the Lobby kiosk has sent one enquiry."""
-    with clinic.connect() as conn:
-        admin.staff_add(
-            conn, "Ana", PIN, clinic.opener(), by="recovery-code", kdf=KdfParams.fast_for_tests()
-        )
+    clinic.add_staff("Ana", PIN)
     tablet.save(1)
     assert tablet.send() == 1
     return clinic

@@ -18,7 +18,6 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config
 from kiosk.enquiries.export import ExportError
-from kiosk.enquiries.keys import KdfParams
 from kiosk.office import admin, audit, inbox
 from kiosk.office.heartbeat import KioskFacts
 from kiosk.ui.office.inbox import InboxPage
@@ -295,10 +294,7 @@ PIN = "246813"
 @pytest.fixture
 def many(clinic: Clinic, tablet: Tablet) -> int:
     """Lobby sent 120 enquiries: form-0 … form-119, phones 555-0000 …; Ana may sign in."""
-    with clinic.connect() as conn:
-        admin.staff_add(
-            conn, "Ana", PIN, clinic.opener(), by="recovery-code", kdf=KdfParams.fast_for_tests()
-        )
+    clinic.add_staff("Ana", PIN)
     for i in range(120):
         tablet.store.save(f"form-{i}", "ketamine", {"name": f"Patient {i}", "phone": f"555-{i:04}"})
     sent = 0

@@ -13,11 +13,11 @@ from pathlib import Path
 import psycopg
 import psycopg.errors
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtMultimedia import QSoundEffect
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.enquiries.keys import KdfParams
 from kiosk.office import admin
 from kiosk.office.heartbeat import KioskFacts
 from kiosk.page_views import PageViews
@@ -35,13 +35,10 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 
 @pytest.fixture
-def office(clinic: Clinic, qtbot: QtBot) -> Iterator[OfficeWindow]:
+def office(clinic: Clinic, settings: QSettings, qtbot: QtBot) -> Iterator[OfficeWindow]:
     """Ana may sign in; the window is open on the sign-in page, listening."""
-    with clinic.connect() as conn:
-        admin.staff_add(
-            conn, "Ana", PIN, clinic.opener(), by="recovery-code", kdf=KdfParams.fast_for_tests()
-        )
-    window = OfficeWindow(clinic.admin_url)
+    clinic.add_staff("Ana", PIN)
+    window = OfficeWindow(clinic.admin_url, settings=settings)
     qtbot.addWidget(window)
     window.show()
     yield window

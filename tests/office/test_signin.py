@@ -37,11 +37,8 @@ WRONG = "135799"
 @pytest.fixture
 def staffed(clinic: Clinic) -> Clinic:
     """Ana and Bob are office staff."""
-    with clinic.connect() as conn:
-        for name, pin in (("Ana", ANA_PIN), ("Bob", BOB_PIN)):
-            admin.staff_add(
-                conn, name, pin, clinic.opener(), by="recovery-code", kdf=KdfParams.fast_for_tests()
-            )
+    for name, pin in (("Ana", ANA_PIN), ("Bob", BOB_PIN)):
+        clinic.add_staff(name, pin)
     return clinic
 
 

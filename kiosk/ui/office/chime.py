@@ -1,5 +1,5 @@
 """The chime for a new enquiry: a short WAV (resources/sounds/chime.wav, made by
-scripts/chime_sound.py) played by ``QSoundEffect``. Off unless the front desk
+scripts/sounds.py) played by ``QSoundEffect``. Off unless the front desk
 ticks "Chime for new enquiries"; the choice is kept per PC (``QSettings``)."""
 
 from __future__ import annotations

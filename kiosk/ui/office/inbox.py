@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QSpinBox,
@@ -52,7 +51,7 @@ from kiosk.enquiries.export import ExportError, ExportResult, export_file_name
 from kiosk.office import inbox
 from kiosk.ui.office import words as w
 from kiosk.ui.office.session import PAGE_SIZE, Row, Session
-from kiosk.ui.widgets import button, plain_label
+from kiosk.ui.widgets import button, labelled, plain_label
 
 Conn = psycopg.Connection[Any]
 Index = QModelIndex | QPersistentModelIndex
@@ -78,14 +77,6 @@ COLUMN_WIDEST = (
     "2026-12-31 23:59",
     w.NOT_INTERESTED,
 )
-
-
-def labelled(label: str, widget: QWidget) -> QLabel:
-    """The widget's visible label, its buddy; the widget's accessible name is the label."""
-    widget.setAccessibleName(label)
-    shown = plain_label(label)
-    shown.setBuddy(widget)
-    return shown
 
 
 # -- the list --------------------------------------------------------------------------------

@@ -11,23 +11,15 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.staff.accounts import say_seconds
 from kiosk.ui.office import words as w
 from kiosk.ui.office.session import Session, SignInError, sign_in
-from kiosk.ui.widgets import button, centred, plain_label
+from kiosk.ui.widgets import button, centred, labelled, plain_label
 
 SIGN_IN_WIDTH = 420  # px: a short form, not a line across the whole screen
 TICK_MS = 250  # the countdown's refresh: its words change once a second
-
-
-def labelled(label: str, edit: QLineEdit) -> QLabel:
-    """A label for a line edit whose accessible name is the label."""
-    edit.setAccessibleName(label)
-    shown = plain_label(label)
-    shown.setBuddy(edit)
-    return shown
 
 
 class _Outcome(QObject):
