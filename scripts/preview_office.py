@@ -36,7 +36,10 @@ TITLES = (
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "screen", nargs="?", default="inbox", choices=("inbox", "search", "filtered", "note", "kiosks")
+        "screen",
+        nargs="?",
+        default="inbox",
+        choices=("inbox", "search", "filtered", "note", "kiosks"),
     )
     parser.add_argument("--quit-after", type=float, default=0.0)
     args = parser.parse_args()
