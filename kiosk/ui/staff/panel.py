@@ -69,15 +69,19 @@ def _duration(seconds: float) -> str:
     return s.days(whole // 86400)
 
 
-def office_link_text(status: OfficeLinkStatus, now: datetime) -> str:
-    """The office link's line: how it is doing, then what waits on the tablet."""
-    since = _clock_time(status.since or now, now)
-    why = {
+def _why(reason: str) -> str:
+    """Why the server cannot be reached, in words (read here: in the language now)."""
+    return {
         "not-answering": s.OFFICE_WHY_NOT_ANSWERING,
         "timeout": s.OFFICE_WHY_TIMEOUT,
         "unknown-name": s.OFFICE_WHY_UNKNOWN_NAME,
         "no-network": s.OFFICE_WHY_NO_NETWORK,
-    }.get(status.reason, s.OFFICE_WHY_OTHER)
+    }.get(reason, s.OFFICE_WHY_OTHER)
+
+
+def office_link_text(status: OfficeLinkStatus, now: datetime) -> str:
+    """The office link's line: how it is doing, then what waits on the tablet."""
+    since = _clock_time(status.since or now, now)
     if status.state == "refused":
         line = s.OFFICE_REVOKED
     elif status.state == "untrusted":
@@ -89,7 +93,7 @@ def office_link_text(status: OfficeLinkStatus, now: datetime) -> str:
     elif status.reason == "outbox":
         line = s.OFFICE_OUTBOX.format(time=since)
     elif status.state == "waiting":
-        line = s.OFFICE_UNREACHABLE.format(time=since, reason=why)
+        line = s.OFFICE_UNREACHABLE.format(time=since, reason=_why(status.reason))
     elif status.state == "starting":
         line = s.OFFICE_STARTING
     elif status.unsent > 0:
@@ -215,8 +219,10 @@ class StaffPanel(StaffOverlay):
         status = self.context.office_link()
         text = office_link_text(status, datetime.now(UTC)) if status is not None else ""
         trouble = status is not None and status.state not in ("sent", "starting")
-        if text != self.office_link.text() or trouble != self.office_link.property("trouble"):
+        if text != self.office_link.text():
             self.office_link.setText(text)
+        if trouble != self.office_link.property("trouble"):
+            # The style sheet's [trouble="true"] rule is applied at the next polish.
             self.office_link.setProperty("trouble", trouble)
             self.office_link.style().unpolish(self.office_link)
             self.office_link.style().polish(self.office_link)
