@@ -3,7 +3,9 @@
     python scripts/preview_office.py [SCREEN] [--quit-after S]
 
 SCREEN: inbox (the list, the first enquiry chosen), search (a phone number
-searched for) or filtered (contacted ones from one kiosk). The database is
+searched for), filtered (contacted ones from one kiosk), note (the first enquiry
+marked "No answer" with a note, as the app seals it) or kiosks (their health and
+receipts: the rows here are not signed, so each kiosk's line is red). The database is
 made as the office tests make it (tests/office/pg.py: Debian's PostgreSQL)
 with 300 enquiries from two kiosks, topics titled by a heartbeat; it is
 stopped and removed when the window closes or after ``--quit-after`` seconds.
@@ -34,7 +36,10 @@ TITLES = (
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "screen", nargs="?", default="inbox", choices=("inbox", "search", "filtered")
+        "screen",
+        nargs="?",
+        default="inbox",
+        choices=("inbox", "search", "filtered", "note", "kiosks"),
     )
     parser.add_argument("--quit-after", type=float, default=0.0)
     args = parser.parse_args()
@@ -72,6 +77,11 @@ def main() -> int:
             page.status.setCurrentIndex(page.status.findData("contacted"))
             page.kiosk.setCurrentIndex(page.kiosk.findText("Lobby"))
         page.table.selectRow(0)
+        if args.screen == "note":
+            page.detail.note.setText("Left a voicemail; she prefers a call after 5 pm")
+            page.detail.outcomes["no_answer"].click()
+        if args.screen == "kiosks":
+            window.show_view("kiosks")
         if args.quit_after:
             QTimer.singleShot(int(args.quit_after * 1000), app.quit)
         # Killed (the screenshot tool's way to close it): quit, so the cluster is removed.

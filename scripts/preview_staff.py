@@ -5,7 +5,12 @@
         staff-detail | staff-export | staff-exported | staff-purge | staff-summary |
         staff-log | staff-log-raw | staff-kiosk | staff-staff | staff-staff-add |
         staff-staff-pin | staff-staff-remove | staff-setup (= staff-pin-empty) |
-        staff-setup-wrong | staff-setup-name | staff-setup-pin | staff-setup-done
+        staff-setup-wrong | staff-setup-name | staff-setup-pin | staff-setup-done |
+        staff-link | staff-link-waiting | staff-link-revoked
+
+The staff-link screens are the panel of an enrolled kiosk, its office link's line
+from a sender's status made here (all sent; the server away with 3 waiting; the
+kiosk revoked), without a server.
 
 Makes staff accounts (fast key derivation: a preview, never a real kiosk),
 a few enquiries and page views in the preview's throwaway data folder.
@@ -21,6 +26,7 @@ from pathlib import Path
 from kiosk.enquiries.drives import Drive
 from kiosk.enquiries.keys import KdfParams, KeyRing
 from kiosk.enquiries.store import EnquiryStore
+from kiosk.office.outbox import SendStatus
 from kiosk.page_views import PageViews
 from kiosk.paths import Paths
 from kiosk.staff.accounts import StaffAccounts, StaffError
@@ -68,6 +74,32 @@ def _seed(paths: Paths, ring: KeyRing, window: KioskWindow) -> None:
         store.close()
 
 
+def _link_status(screen: str) -> SendStatus | None:
+    """The office sender's status a staff-link screen shows (None: not enrolled)."""
+    if not screen.startswith("staff-link"):
+        return None
+    now = datetime.now(UTC)
+    if screen == "staff-link":
+        return SendStatus("sent", "", sent_total=12, last_sent_at=now - timedelta(minutes=3))
+    if screen == "staff-link-revoked":
+        return SendStatus(
+            "refused",
+            "",
+            unsent=1,
+            reason="revoked",
+            since=now,
+            oldest_unsent=now - timedelta(minutes=40),
+        )
+    return SendStatus(
+        "waiting",
+        "",
+        unsent=3,
+        reason="not-answering",
+        since=now - timedelta(minutes=25),
+        oldest_unsent=now - timedelta(minutes=12),
+    )
+
+
 def show(screen: str, window: KioskWindow, paths: Paths, ring: KeyRing, code: str) -> object:
     """Open staff ``screen`` in ``window``; returns what must be kept alive."""
     from kiosk.ui.staff.mode import StaffMode
@@ -92,6 +124,7 @@ def show(screen: str, window: KioskWindow, paths: Paths, ring: KeyRing, code: st
     def drives() -> list[Drive]:
         return [Drive("KINGSTON", Path("/media/kiosk/KINGSTON"), 14_200_000_000)]
 
+    link = _link_status(screen)
     mode = StaffMode(
         window,
         paths,
@@ -100,6 +133,7 @@ def show(screen: str, window: KioskWindow, paths: Paths, ring: KeyRing, code: st
         accounts=accounts,
         drives=drives,
         quit_app=lambda: None,
+        office_link=(lambda: link) if link is not None else None,
     )
     if screen == "staff-pin-typed":
         from dataclasses import replace

@@ -370,7 +370,10 @@ def set_status(
             " note_sealed = coalesce(%s, note_sealed) WHERE id = %s",
             (status, actor, note_sealed, enquiry_id),
         )
-        audit.append(conn, actor, "status", str(enquiry_id), {"from": current, "to": status})
+        change = {"from": current, "to": status}
+        if note_sealed is not None:
+            change["note"] = "sealed"  # that there is one; its text never leaves the office app
+        audit.append(conn, actor, "status", str(enquiry_id), change)
     return StatusChange(changed=True, status=status, by=actor)
 
 

@@ -12,9 +12,10 @@ A row is marked sent in SQLite only after PostgreSQL committed it; a crash
 between the two sends it again, and the conflict clause makes that a no-op:
 never lost, never twice. While the server is away it retries with backoff
 (1 s doubling to a minute, never more: a server back after an hour is tried
-within a minute); a refused login, a certificate that does not verify or a
-server whose disk is full is said once in the log, in words, and kept in
-``status`` for the staff panel and the heartbeat. Every
+within a minute); a refused login (the kiosk revoked), a certificate that does
+not verify or a server whose disk is full is said once in the log, in words, and
+kept in ``status`` (its state, the reason as a word the staff panel translates,
+since when, what waits) for the staff panel and the heartbeat. Every
 ``heartbeat.INTERVAL_S`` it also sends a heartbeat.
 
 Numbers are never given twice: the next ``seq`` follows the highest of the
@@ -47,6 +48,21 @@ from kiosk.office.link import Link, last_seq, save_last_seq
 log = logging.getLogger("kiosk.office.outbox")
 
 State = Literal["starting", "sent", "waiting", "full", "refused", "untrusted"]
+#: Why the state is not "sent", for the staff panel's words ("": it is, or starting).
+#: "revoked" goes with "refused"; the others with "waiting", "full" or "untrusted".
+Reason = Literal[
+    "",
+    "revoked",
+    "untrusted",
+    "full",
+    "duplicate",
+    "outbox",
+    "not-answering",
+    "timeout",
+    "unknown-name",
+    "no-network",
+    "other",
+]
 
 BATCH = 100
 INITIAL_BACKOFF_S = 1.0
@@ -162,13 +178,22 @@ class LocalOutbox:
         )
         return [OutgoingRow(*row) for row in rows]
 
-    def mark_sent(self, ids: list[int]) -> None:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+    def mark_sent(self, ids: list[int]) -> datetime:
+        """Mark ``ids`` sent now; returns that time."""
+        now = datetime.now(UTC).replace(microsecond=0)
+        stamp = now.isoformat()
         self._write(
             lambda conn: conn.executemany(
-                "UPDATE enquiries SET sent_at = ? WHERE id = ?", [(now, i) for i in ids]
+                "UPDATE enquiries SET sent_at = ? WHERE id = ?", [(stamp, i) for i in ids]
             )
         )
+        return now
+
+    def last_sent(self) -> datetime | None:
+        """When a row was last marked sent (None: never): read once at start, since the
+        sender keeps it from then on."""
+        (stamp,) = self._db().execute("SELECT max(sent_at) FROM enquiries").fetchone()
+        return _when(stamp)
 
     def depth(self) -> tuple[int, str | None]:
         """How many rows wait (sealed to the clinic, not sent), and the oldest one's time."""
@@ -189,30 +214,66 @@ class LocalOutbox:
             self._conn = None
 
 
+def _when(stamp: str | None) -> datetime | None:
+    """A stored time (ISO 8601, UTC) as a datetime; None when missing or unreadable."""
+    try:
+        return datetime.fromisoformat(stamp) if stamp else None
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class SendStatus:
-    """What the staff panel shows about the link, in words (never personal data)."""
+    """How the link is doing, for the staff panel and the log (never personal data).
+
+    ``message`` is the log's sentence (English, with the server's own words);
+    ``reason`` is the same in one word, for the panel to say in the clinic's
+    language. ``since`` is when the state began (UTC), kept while it lasts: "cannot
+    reach the server since 10:30". ``unsent`` and ``oldest_unsent``: what waits on
+    the tablet (-1: the outbox could not be read); ``last_sent_at``: when a row last
+    went (None: never)."""
 
     state: State
     message: str
     sent_total: int = 0
     unsent: int = 0
+    reason: Reason = ""
+    since: datetime | None = None
+    oldest_unsent: datetime | None = None
+    last_sent_at: datetime | None = None
 
 
-def _classify(exc: BaseException) -> tuple[State, str]:
+#: Words in a connection error that say why the server did not answer, for the panel.
+_UNREACHABLE: tuple[tuple[Reason, tuple[str, ...]], ...] = (
+    ("unknown-name", ("translate host name", "name or service not known", "name resolution")),
+    ("no-network", ("network is unreachable", "no route to host")),
+    ("timeout", ("timeout", "timed out")),
+    (
+        "not-answering",
+        ("connection refused", "closed the connection", "shutting down", "starting up"),
+    ),
+)
+
+
+def _classify(exc: BaseException) -> tuple[State, Reason, str]:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     lowered = str(exc).lower()
     if isinstance(exc, psycopg.errors.InsufficientPrivilege) or any(
         s in lowered
         for s in ("password authentication failed", "not permitted to log in", "permission denied")
     ):
+        # What `kiosk office revoke-kiosk` does: NOLOGIN (a new connection is refused)
+        # and its INSERT taken away (a connection still open is denied).
         return (
             "refused",
-            f"The office refused this kiosk ({text}): it may have been revoked. Enquiries stay "
-            f"on the tablet, unsent, until an administrator enrols it again.",
+            "revoked",
+            f"The office server refused this kiosk ({text}): its access was probably revoked "
+            f"('kiosk office revoke-kiosk'). Enquiries stay on the tablet, unsent, until the "
+            f"clinic's administrator enrols it again ('kiosk enrol').",
         )
     if isinstance(exc, psycopg.errors.DiskFull) or "no space left on device" in lowered:
         return (
+            "full",
             "full",
             f"The office server's disk is full ({text}). Enquiries wait on the tablet, "
             f"unsent, and are sent when the server has room again.",
@@ -220,17 +281,23 @@ def _classify(exc: BaseException) -> tuple[State, str]:
     if isinstance(exc, psycopg.errors.UniqueViolation):
         return (
             "waiting",
+            "duplicate",
             f"The office already has an enquiry with one of this kiosk's numbers ({text}). "
             f"Enquiries wait on the tablet, unsent; tell the clinic's administrator.",
         )
     if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
         return (
             "untrusted",
+            "untrusted",
             f"The office server could not be trusted ({text}): its certificate is not the "
             f"clinic's, or names another server. Nothing was sent.",
         )
+    reason: Reason = next(
+        (r for r, words in _UNREACHABLE if any(w in lowered for w in words)), "other"
+    )
     return (
         "waiting",
+        reason,
         f"The office server cannot be reached ({text}). Enquiries wait on the tablet and "
         f"are sent when it is back.",
     )
@@ -276,8 +343,12 @@ class Sender:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._status = SendStatus("starting", "The office link is starting.")
+        self._status = SendStatus(
+            "starting", "The office link is starting.", since=datetime.now(UTC)
+        )
         self._sent_total = 0
+        self._last_sent_at: datetime | None = None
+        self._last_sent_read = False  # read from the store once, on the sender's thread
         self._started = clock()
         self._next_beat = 0.0
         self.last_beat_ok = False
@@ -350,6 +421,11 @@ class Sender:
         self.number()
         rows = self._outbox.unsent(self._batch)
         if not rows:
+            if self.status.state != "sent":
+                # Nothing to send, but the link was down or is starting: ask the server,
+                # so the staff panel does not say all is well before it is (nor a revoked
+                # kiosk, between two heartbeats).
+                self._reach()
             self._ok(0)
             return 0
         conn = self._connection()
@@ -366,9 +442,20 @@ class Sender:
             raise
         # Only now, after PostgreSQL's COMMIT: a crash before this line sends
         # the batch again, which the conflict clause turns into nothing.
-        self._outbox.mark_sent([row.id for row in rows])
+        self._last_sent_at = self._outbox.mark_sent([row.id for row in rows])
+        self._last_sent_read = True
         self._ok(len(rows))
         return len(rows)
+
+    def _reach(self) -> None:
+        """A round trip to the office (``SELECT 1``); raises as a send would."""
+        conn = self._connection()
+        try:
+            with conn.transaction():
+                conn.execute("SELECT 1")
+        except psycopg.Error:
+            self._close_pg()
+            raise
 
     def _params(self, row: OutgoingRow) -> tuple[object, ...]:
         message = signed_message(
@@ -474,42 +561,48 @@ class Sender:
                 self._pg.close()
             self._pg = None
 
-    def _unsent(self) -> int:
+    def _backlog(self) -> tuple[int, datetime | None]:
+        """What waits on the tablet: how many (-1: unreadable) and the oldest's time."""
         try:
-            return self._outbox.depth()[0]
+            if not self._last_sent_read:
+                self._last_sent_at = self._outbox.last_sent()
+                self._last_sent_read = True
+            n, oldest = self._outbox.depth()
         except (sqlite3.Error, OSError):
-            return -1
+            return -1, None
+        return n, _when(oldest)
 
-    def _set(self, status: SendStatus, level: int) -> None:
+    def _set(self, state: State, reason: Reason, message: str, level: int) -> None:
+        unsent, oldest = self._backlog()
         with self._lock:
             before = self._status
-            self._status = status
-        # Said once per change, not at every retry: a server away for an hour is
-        # one line in the log, and one when it is back.
-        if before.state != status.state or (
-            status.state != "sent" and before.message != status.message
-        ):
-            log.log(level, "%s", status.message)
+            self._status = SendStatus(
+                state,
+                message,
+                sent_total=self._sent_total,
+                unsent=unsent,
+                reason=reason,
+                since=before.since if before.state == state else datetime.now(UTC),
+                oldest_unsent=oldest,
+                last_sent_at=self._last_sent_at,
+            )
+        # Said once per change of state or reason, not at every retry (whose server
+        # words may differ): a server away for an hour is one line in the log, and
+        # one when it is back; a revoked kiosk one, whether its login or its INSERT
+        # was refused.
+        if (before.state, before.reason) != (state, reason):
+            log.log(level, "%s", message)
 
     def _ok(self, sent: int) -> None:
         self._sent_total += sent
-        self._set(
-            SendStatus(
-                "sent",
-                "The office link is working.",
-                sent_total=self._sent_total,
-                unsent=self._unsent(),
-            ),
-            logging.INFO,
-        )
+        self._set("sent", "", "The office link is working.", logging.INFO)
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, sqlite3.Error | OSError):
             state: State = "waiting"
+            reason: Reason = "outbox"
             message = f"The tablet's outbox could not be read ({describe(exc)}); trying again."
         else:
-            state, message = _classify(exc)
+            state, reason, message = _classify(exc)
         level = logging.WARNING if state in ("waiting", "full") else logging.ERROR
-        self._set(
-            SendStatus(state, message, sent_total=self._sent_total, unsent=self._unsent()), level
-        )
+        self._set(state, reason, message, level)

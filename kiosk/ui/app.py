@@ -374,6 +374,8 @@ def _start_staff_mode(kiosk: Kiosk, paths: Paths) -> None:
             stores=kiosk.stores.get,
             reload=lambda: kiosk.reload,
             page_views=views,
+            # The sender starts after this, on its own thread: asked each time.
+            office_link=lambda: kiosk.sender.status if kiosk.sender is not None else None,
         )
     except Exception:
         log.exception("staff mode could not be started; the kiosk runs without it")

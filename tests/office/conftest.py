@@ -19,6 +19,10 @@ from kiosk.office.link import Link
 from kiosk.office.outbox import Sender
 from tests.office.pg import Cluster, on_linux, start_cluster
 
+# The staff panel's fixtures, for its office link line against a real sender
+# (tests/office/test_staff_link.py).
+from tests.ui.staff.conftest import make_staff, staff_config, staff_env  # noqa: F401
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
 

@@ -220,6 +220,38 @@ def test_marking_contacted_changes_the_row_and_is_audited(
     assert entry == ("Ana", "status", {"from": "new", "to": "contacted"})
 
 
+def test_a_note_goes_sealed_is_shown_opened_and_never_audited(
+    office: OfficeWindow, clinic: Clinic, qtbot: QtBot
+) -> None:
+    note = "Left a voicemail; call after 5"
+    sign_in(qtbot, office)
+    office.inbox.table.selectRow(0)
+    detail = office.inbox.detail
+    assert detail.latest_note.text() == "None yet"
+    assert detail.note.maxLength() == 500
+    detail.note.setText(note)
+    detail.outcomes["no_answer"].click()
+    assert detail.message.text() == "Marked No answer."
+    assert detail.latest_note.text() == note  # opened here, from the row as reread
+    assert detail.note.text() == ""  # sent: the box is ready for the next call
+    with clinic.connect() as conn:
+        row = conn.execute("SELECT note_sealed, enquiries::text FROM enquiries").fetchone()
+        audit_text = conn.execute("SELECT string_agg(detail::text, ' ') FROM audit").fetchone()
+    assert row is not None and audit_text is not None
+    sealed, whole_row = bytes(row[0]), str(row[1])
+    assert note.encode() not in sealed and "voicemail" not in whole_row
+    assert clinic.opener().open(sealed).decode() == note  # sealed to the clinic key
+    assert "voicemail" not in str(audit_text[0])
+    assert audit_tail(clinic, 1) == [
+        ("Ana", "status", {"from": "new", "to": "no_answer", "note": "sealed"})
+    ]
+    # Another outcome without a note keeps the last one; signing out forgets it.
+    detail.outcomes["contacted"].click()
+    assert detail.latest_note.text() == note
+    office.sign_out()
+    assert note not in shown_text(office)
+
+
 def test_a_new_enquiry_shows_without_a_restart_in_silence(
     office: OfficeWindow, tablet: Tablet, qtbot: QtBot
 ) -> None:
@@ -284,7 +316,7 @@ def test_every_control_is_named_as_it_is_labelled(office: OfficeWindow, qtbot: Q
         e for e in office.findChildren(QLineEdit) if not isinstance(e.parent(), QAbstractSpinBox)
     ]
     labelled = {label.buddy(): label.text() for label in office.findChildren(QLabel)}
-    assert len(edits) == 3  # name, PIN, search
+    assert len(edits) == 4  # name, PIN, search, the outcome's note
     for edit in edits:
         assert edit.accessibleName() == labelled[edit]
 

@@ -22,6 +22,7 @@ import pytest
 import trustme
 
 from kiosk.office import admin, audit, inbox
+from kiosk.office.heartbeat import KioskFacts
 from kiosk.office.outbox import Sender
 from tests.office.conftest import Clinic, Tablet
 from tests.office.pg import Cluster
@@ -106,6 +107,36 @@ def test_a_revoked_kiosk_is_told_in_words_and_keeps_its_rows(
     with clinic.connect() as conn:
         (health,) = [h for h in inbox.kiosk_health(conn) if h.name == "Lobby"]
     assert health.health == "red" and "Revoked" in health.reason
+
+
+def test_a_revoked_kiosk_with_nothing_to_send_stays_refused_and_says_it_once(
+    clinic: Clinic, tablet: Tablet, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Revoked while its connection is open and its outbox empty: the heartbeat's
+    INSERT is refused, then the login; each round after asks the server before saying
+    all is well, so the state never flips back to "sent" (nor the log to "working")."""
+    now = [0.0]
+    sender = tablet.sender(
+        facts=KioskFacts(version="0.1.0", data_dir=tablet.data_dir), clock=lambda: now[0]
+    )
+    try:
+        assert sender.step() == sender._poll_s and sender.status.state == "sent"
+        with clinic.connect() as conn:
+            admin.revoke_kiosk(conn, "Lobby")
+        now[0] += 61.0  # a heartbeat is due
+        with caplog.at_level(logging.INFO, logger="kiosk.office.outbox"):
+            states = []
+            for _ in range(5):
+                sender.step()
+                states.append(sender.status.state)
+                now[0] += 61.0
+    finally:
+        sender.stop()
+    assert states == ["refused"] * 5
+    assert [r.getMessage()[:40] for r in caplog.records] == [
+        "The office server refused this kiosk (pe"  # its INSERT: permission denied
+    ]
+    assert sender.status.reason == "revoked" and sender.status.unsent == 0
 
 
 def test_a_server_with_another_ca_is_refused_and_nothing_is_sent(

@@ -159,6 +159,33 @@ def test_the_kiosks_view_shows_health_and_page_views_summed_over_kiosks(
     lobby.close()
 
 
+def test_the_kiosks_view_names_a_missing_and_an_altered_row_in_red(
+    office: OfficeWindow, clinic: Clinic, tablet: Tablet, qtbot: QtBot
+) -> None:
+    tablet.save(3)
+    assert tablet.send() == 3
+    sign_in(qtbot, office)
+    page = office.kiosks
+    with qtbot.waitSignal(page.receipts_shown, timeout=10_000):
+        office.views.buttons["kiosks"].click()
+    assert [r.text() for r in page.receipts] == ["kiosk Lobby: 3 received, none missing"]
+    assert page.receipts[0].styleSheet() == ""
+    assert office.session is not None and office.session.verified._kiosks  # kept for next time
+    with clinic.connect() as conn:  # what someone with the server's keys could do
+        conn.execute("DELETE FROM enquiries WHERE seq = 2")
+        conn.execute("UPDATE enquiries SET topic = 'altered' WHERE seq = 3")
+    with qtbot.waitSignal(page.receipts_shown, timeout=10_000):
+        page.refresh()
+    (line,) = page.receipts
+    assert line.text() == (
+        "kiosk Lobby: 2 received, 1 missing (number 2);"
+        " 1 altered or not signed by the kiosk (number 3)"
+    )
+    assert "b3261e" in line.styleSheet()  # red words
+    office.sign_out()
+    assert page.receipts == [] and page.health.rowCount() == 0
+
+
 def test_a_kiosk_sets_its_own_page_views_and_still_reads_none(
     clinic: Clinic, tablet: Tablet
 ) -> None:

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.enquiries.keys import KdfParams
 from kiosk.enquiries.opener import StoreOpener
 from kiosk.paths import Paths
-from kiosk.ui.app import Kiosk, _LinkStarted, _start_office_link, _Stores
+from kiosk.ui.app import Kiosk, _LinkStarted, _start_office_link, _start_staff_mode, _Stores
 from tests.conftest import MakeWindow
 from tests.office.conftest import Clinic, Tablet
 from tests.office.test_faults import office_rows
@@ -64,12 +64,17 @@ def test_an_enrolled_kiosk_starts_its_sender_after_the_first_paint_and_sends(
     paths = Paths.resolve(tablet.data_dir)
     stores = _Stores(paths)
     kiosk = Kiosk(qapp, make_window(), None, None, stores)  # type: ignore[arg-type]
+    _start_staff_mode(kiosk, paths)  # as build() does: before the office link
+    assert kiosk.staff is not None and kiosk.staff._office_link is not None
+    assert kiosk.staff._office_link() is None  # no sender yet: the panel shows no line
     _start_office_link(kiosk, paths)
     try:
         qtbot.waitUntil(lambda: kiosk.sender is not None, timeout=10_000)
         assert kiosk.sender is not None
         sender = kiosk.sender
         qtbot.waitUntil(lambda: sender.status.state == "sent", timeout=10_000)
+        shown = kiosk.staff._office_link()  # what the panel's line reads
+        assert shown is not None and shown.state == "sent"
         # A patient's Send wakes the sender (sent at once, not at its next look).
         woken: list[bool] = []
         sender.wake = lambda: woken.append(True)  # type: ignore[method-assign]
@@ -78,6 +83,9 @@ def test_an_enrolled_kiosk_starts_its_sender_after_the_first_paint_and_sends(
         kiosk.window.request_saved.emit()
         assert woken == [True]
     finally:
+        kiosk.staff.shutdown()
+        if kiosk.page_views is not None:
+            kiosk.page_views.close()
         if kiosk.sender is not None:
             kiosk.sender.stop()
         stores.close()

@@ -180,6 +180,40 @@ class StaffWords(Words, domain="staff"):
     EXIT_YES = N_("Leave kiosk mode")
     EXIT_NO = N_("Stay")
 
+    # -- the office link, over every tab (issue 14; enrolled kiosks only) -----
+    # Translators: {time} is a time of day, like "10:42" (or "Fri 04 Dec 10:42").
+    OFFICE_ALL_SENT = N_("Office link: all sent, last at {time}.")
+    OFFICE_NONE_SENT = N_("Office link: working; nothing sent yet.")
+    OFFICE_STARTING = N_("Office link: starting…")
+    # Translators: before what waits to be sent, when nothing is wrong.
+    OFFICE_LINK = N_("Office link:")
+    OFFICE_REVOKED = N_(
+        "Office link: the server refused this kiosk (its access was revoked). "
+        "Ask the clinic's administrator to enrol it again."
+    )
+    # Translators: {time} is a time of day; {reason} one of the OFFICE_WHY_ words.
+    OFFICE_UNREACHABLE = N_("Office link: cannot reach the server since {time} ({reason}).")
+    OFFICE_FULL = N_(
+        "Office link: the server's disk is full since {time}. "
+        "Ask the clinic's administrator to make room."
+    )
+    OFFICE_UNTRUSTED = N_(
+        "Office link: the server could not be trusted (its certificate is not the "
+        "clinic's), so nothing was sent. Ask the clinic's administrator."
+    )
+    OFFICE_DUPLICATE = N_(
+        "Office link: since {time} the server refuses this kiosk's numbers as ones it "
+        "already has. Ask the clinic's administrator."
+    )
+    OFFICE_OUTBOX = N_("Office link: the tablet's outbox cannot be read since {time}.")
+    OFFICE_WHY_NOT_ANSWERING = N_("the server is not answering")
+    OFFICE_WHY_TIMEOUT = N_("no answer in time")
+    OFFICE_WHY_UNKNOWN_NAME = N_("the server's name is not known on this network")
+    OFFICE_WHY_NO_NETWORK = N_("no network")
+    OFFICE_WHY_OTHER = N_("the connection failed")
+    # Translators: hours and minutes, abbreviated.
+    HOURS_MINUTES = N_("{h} h {m} min")
+
     # -- what patients read ---------------------------------------------------
     WEEKLY_TITLE = N_("Enquiries per week")
     # Translators: a week's Monday on the chart, as strftime codes ("03 Mar").
@@ -310,6 +344,15 @@ class StaffWords(Words, domain="staff"):
             "{n} pages need a clinical review (kiosk check-content lists them).",
             n,
         ).format(n=n)
+
+    def office_waiting(self, n: int, age: str) -> str:
+        """After the office link's line: "3 enquiries waiting to be sent, the oldest
+        for 12 min." ({age} is a duration, like "12 min")."""
+        return self.ngettext(
+            "{n} enquiry waiting to be sent, for {age}.",
+            "{n} enquiries waiting to be sent, the oldest for {age}.",
+            n,
+        ).format(n=n, age=age)
 
     def files_done(self, n: int) -> str:
         return self.ngettext(

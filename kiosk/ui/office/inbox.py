@@ -67,6 +67,7 @@ SEARCH_BATCH = 500  # rows opened between two looks at Stop
 NO_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
 ROW_HEIGHT_LINES = 1.6  # rows of one line: the view sizes them without asking every row
 SPLIT_UNIT = 300  # px: the list gets three of these for the detail's one, at first
+NOTE_MAX = 500  # characters: a short note about the call, not a case file
 #: Per column, the text its width is made for; None: the column (contact) takes the rest.
 COLUMN_WIDEST = (
     "Alexandra Johnson",
@@ -258,16 +259,22 @@ def _searching(session: Session, text: str, filters: inbox.Filters) -> Work:
 
 
 class DetailPane(QWidget):
-    """The chosen enquiry, every field, and the outcome buttons."""
+    """The chosen enquiry, every field and its latest note, and the outcome buttons with
+    a note to go with the one chosen (sealed by ``Session.mark``)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.values = {key: plain_label() for key, _ in w.DETAIL_FIELDS}
+        self.latest_note = plain_label()
         form = QFormLayout()
-        for key, label in w.DETAIL_FIELDS:
-            self.values[key].setWordWrap(True)
-            self.values[key].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(plain_label(label), self.values[key])
+        for key, label in (*w.DETAIL_FIELDS, ("", w.LATEST_NOTE)):
+            value = self.values.get(key, self.latest_note)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(plain_label(label), value)
+        self.note = QLineEdit()
+        self.note.setMaxLength(NOTE_MAX)
+        form.addRow(labelled(w.NOTE, self.note), self.note)
         self.heading = plain_label(w.NOTHING_CHOSEN)
         self.outcomes = {status: button(text) for status, text in OUTCOMES}
         buttons = QHBoxLayout()
@@ -284,7 +291,12 @@ class DetailPane(QWidget):
         column.addStretch(1)
         self.show_row(None)
 
-    def show_row(self, row: Row | None, topic: str = "") -> None:
+    def show_row(self, row: Row | None, topic: str = "", note: str = "") -> None:
+        """``row`` (None: nothing chosen) and its latest note, opened; the note being
+        typed is dropped (it was for the enquiry shown before)."""
+        self.note.clear()
+        self.note.setEnabled(row is not None)
+        self.latest_note.setText(note or (w.NO_NOTE if row else ""))
         for key, _ in w.DETAIL_FIELDS:
             value = row.personal.get(key, "") if row else ""
             if row and key == "method":
@@ -599,14 +611,16 @@ class InboxPage(QWidget):
             self.detail.show_row(None)
             return
         row = self.model.row(selected[0].row())
-        self.detail.show_row(row, self.model.topic(row.enquiry))
+        note = self.session.note(row.enquiry) if self.session is not None else ""
+        self.detail.show_row(row, self.model.topic(row.enquiry), note)
 
     def mark(self, status: str) -> None:
         chosen = self.table.selectionModel().selectedRows()
         if self.session is None or not chosen:
             return
         row = self.model.row(chosen[0].row())
-        change: inbox.StatusChange = self.session.mark(row, status)
+        typed = self.detail.note.text()
+        change: inbox.StatusChange = self.session.mark(row, status, typed)
         said = w.STATUS_WORDS.get(change.status, change.status)
         if change.changed:
             message = w.MARKED.format(status=said)
@@ -616,6 +630,8 @@ class InboxPage(QWidget):
         if now is not None:
             self.model.replace(now.enquiry)
         self._chosen()
+        if not change.changed:
+            self.detail.note.setText(typed)  # nothing was stored: kept, to try again
         self.detail.message.setText(message)
         self.changed.emit()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -72,6 +72,9 @@ class Session:
     conn: Conn
     actor: str
     opener: Opener
+    #: The kiosks' signatures verified this session (the Kiosks view's receipts): a
+    #: refresh verifies only new rows; signing out drops it with the session.
+    verified: inbox.VerifiedCache = field(default_factory=inbox.VerifiedCache, compare=False)
 
     def page(
         self,
@@ -95,11 +98,29 @@ class Session:
         """The newest enquiry's id (0 with none): a higher one next time is new."""
         return inbox.newest_id(self.conn)
 
-    def mark(self, row: Row, status: str) -> inbox.StatusChange:
-        """Set the status, expecting the one shown (audited by ``inbox.set_status``)."""
+    def mark(self, row: Row, status: str, note: str = "") -> inbox.StatusChange:
+        """Set the status, expecting the one shown (audited by ``inbox.set_status``), with
+        ``note`` sealed to the clinic key here: the server never holds it readable, and
+        the audit log says only that there was one. No note keeps the last one."""
+        text = note.strip()
+        sealed = self.opener.sealer().seal(text.encode()) if text else None
         return inbox.set_status(
-            self.conn, row.enquiry.id, status, actor=self.actor, expected=row.enquiry.status
+            self.conn,
+            row.enquiry.id,
+            status,
+            actor=self.actor,
+            expected=row.enquiry.status,
+            note_sealed=sealed,
         )
+
+    def note(self, enquiry: inbox.OfficeEnquiry) -> str:
+        """The enquiry's latest note, opened here ("" with none)."""
+        if enquiry.note_sealed is None:
+            return ""
+        try:
+            return self.opener.open(enquiry.note_sealed).decode()
+        except (KeysError, UnicodeDecodeError):
+            return w.CANNOT_OPEN
 
     def reread(self, enquiry_id: int) -> Row | None:
         found = inbox.page(self.conn, before_id=enquiry_id + 1, limit=1)

@@ -70,7 +70,7 @@ class OfficeWindow(QMainWindow):
     def _add_alerts_and_kiosks(self) -> None:
         """Crisis alerts above everything, and the Kiosks view beside the inbox."""
         self.alerts = AlertBanner(lambda: self.session)
-        self.kiosks = KiosksPage(lambda: self.session)
+        self.kiosks = KiosksPage(lambda: self.session, self.url)
         self.views = ViewSwitch()
         self.views.hide()
         self.stack.addWidget(self.kiosks)
@@ -124,6 +124,7 @@ class OfficeWindow(QMainWindow):
             session.close(why)
         self._newest = None
         self.inbox.clear()
+        self.kiosks.clear()
         self.setWindowTitle(w.APP_TITLE)
         self.alerts.signed_in_or_out()
         self.views.hide()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -26,13 +27,40 @@ if TYPE_CHECKING:
     from kiosk.ui.window import KioskWindow
 
 
+class OfficeLinkStatus(Protocol):
+    """What the panel reads of the office sender's status: the fields of
+    ``kiosk.office.outbox.SendStatus``, named here because staff mode never imports
+    the sender (nor, through it, psycopg). ``state`` and ``reason`` are its words
+    (``State``, ``Reason``); the times are UTC."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def since(self) -> datetime | None: ...
+    @property
+    def unsent(self) -> int: ...
+    @property
+    def oldest_unsent(self) -> datetime | None: ...
+    @property
+    def last_sent_at(self) -> datetime | None: ...
+
+
+def no_office_link() -> OfficeLinkStatus | None:
+    """A kiosk that is not enrolled (or whose sender has not started): no line."""
+    return None
+
+
 @dataclass
 class PanelContext:
     """What the panel works with; made by ``StaffMode``.
 
     ``audit(action, **details)`` writes an entry for the signed-in member
     (and never raises); ``drives()`` lists the USB drives plugged in now;
-    ``audit_problem()`` is the last failure to write the audit log ("" if none).
+    ``audit_problem()`` is the last failure to write the audit log ("" if none);
+    ``office_link()`` the office sender's status now (None: not enrolled, or not
+    started yet), read every few seconds while the panel is open.
     """
 
     window: KioskWindow
@@ -45,6 +73,7 @@ class PanelContext:
     page_views: PageViews | None = None
     reload: LiveReload | None = None
     accounts: StaffAccounts | None = None
+    office_link: Callable[[], OfficeLinkStatus | None] = no_office_link
     #: The signed-in member: the one place the panel keeps the opener, so
     #: that dropping it here (on lock) drops it for every tab.
     session: Session | None = None

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from kiosk.staff.accounts import Session, StaffAccounts
     from kiosk.staff.audit import AuditLog
     from kiosk.ui.reload import LiveReload
-    from kiosk.ui.staff.context import PanelContext
+    from kiosk.ui.staff.context import OfficeLinkStatus, PanelContext
     from kiosk.ui.staff.panel import StaffPanel
     from kiosk.ui.staff.pinpad import PinPad, SignInService
     from kiosk.ui.staff.setup import SetupScreen
@@ -71,6 +71,7 @@ class StaffMode(QObject):
         quit_app: Callable[[], None] = _quit_app,
         pad_idle_ms: int | None = None,
         tick_ms: int | None = None,
+        office_link: Callable[[], OfficeLinkStatus | None] | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -86,6 +87,7 @@ class StaffMode(QObject):
         self._quit_app = quit_app
         self._pad_idle_ms = pad_idle_ms
         self._tick_ms = tick_ms
+        self._office_link = office_link  # None: the kiosk is not enrolled
         self.audit_problem = ""  # the last failure to write the audit log, for the panel
         self.pad: PinPad | None = None
         self.setup: SetupScreen | None = None
@@ -216,7 +218,7 @@ class StaffMode(QObject):
         self.window.reset()
         store = self._stores()
         # Staff-only, and the tabs with it: imported on the first sign-in.
-        from kiosk.ui.staff.context import PanelContext
+        from kiosk.ui.staff.context import PanelContext, no_office_link
         from kiosk.ui.staff.panel import StaffPanel
 
         self._context = PanelContext(
@@ -230,6 +232,7 @@ class StaffMode(QObject):
             drives=self._drives,
             audit_problem=lambda: self.audit_problem,
             accounts=self.accounts,
+            office_link=self._office_link or no_office_link,
         )
         # The patients' idle clock must not reset the kiosk under the panel;
         # the panel has its own (staff_lock_seconds).

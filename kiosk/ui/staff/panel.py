@@ -4,9 +4,10 @@ holds and forgets is in docs/architecture.md, "Staff mode on the tablet"."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import GAP, MARGIN, Inactivity, StaffOverlay, breakable, text_label
-from kiosk.ui.staff.context import PanelContext
+from kiosk.ui.staff.context import OfficeLinkStatus, PanelContext
 from kiosk.ui.staff.tabs.enquiries import EnquiriesTab
 from kiosk.ui.staff.tabs.export import ExportTab
 from kiosk.ui.staff.tabs.kiosk import KioskTab
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 _Tab = TypeVar("_Tab", bound=QWidget)
 
 COLUMN_WIDTH = 1100  # px: the panel's content on a wide screen
+# The office link's line is read again this often while the panel is open: a lock
+# and a few attributes of the sender's status (its thread keeps them current).
+OFFICE_LINK_MS = 2_000
 
 TABS = (
     ("enquiries", s.TAB_ENQUIRIES),
@@ -45,6 +49,65 @@ TABS = (
     ("staff", s.TAB_STAFF),
     ("kiosk", s.TAB_KIOSK),
 )
+
+
+def _clock_time(when: datetime, now: datetime) -> str:
+    """A time of day as staff read it: "10:42" today, "Fri 04 Dec 10:42" before."""
+    local = when.astimezone()
+    return local.strftime("%H:%M" if local.date() == now.astimezone().date() else "%a %d %b %H:%M")
+
+
+def _duration(seconds: float) -> str:
+    """How long something has waited: "40 seconds", "12 min", "3 h 5 min", "2 days"."""
+    whole = max(0, int(seconds))
+    if whole < 60:
+        return s.seconds(whole)
+    if whole < 3600:
+        return s.MINUTES.format(m=whole // 60)
+    if whole < 86400:
+        return s.HOURS_MINUTES.format(h=whole // 3600, m=whole % 3600 // 60)
+    return s.days(whole // 86400)
+
+
+def _why(reason: str) -> str:
+    """Why the server cannot be reached, in words (read here: in the language now)."""
+    return {
+        "not-answering": s.OFFICE_WHY_NOT_ANSWERING,
+        "timeout": s.OFFICE_WHY_TIMEOUT,
+        "unknown-name": s.OFFICE_WHY_UNKNOWN_NAME,
+        "no-network": s.OFFICE_WHY_NO_NETWORK,
+    }.get(reason, s.OFFICE_WHY_OTHER)
+
+
+def office_link_text(status: OfficeLinkStatus, now: datetime) -> str:
+    """The office link's line: how it is doing, then what waits on the tablet."""
+    since = _clock_time(status.since or now, now)
+    if status.state == "refused":
+        line = s.OFFICE_REVOKED
+    elif status.state == "untrusted":
+        line = s.OFFICE_UNTRUSTED
+    elif status.state == "full":
+        line = s.OFFICE_FULL.format(time=since)
+    elif status.reason == "duplicate":
+        line = s.OFFICE_DUPLICATE.format(time=since)
+    elif status.reason == "outbox":
+        line = s.OFFICE_OUTBOX.format(time=since)
+    elif status.state == "waiting":
+        line = s.OFFICE_UNREACHABLE.format(time=since, reason=_why(status.reason))
+    elif status.state == "starting":
+        line = s.OFFICE_STARTING
+    elif status.unsent > 0:
+        line = ""  # sending: what waits says it all
+    elif status.last_sent_at is not None:
+        line = s.OFFICE_ALL_SENT.format(time=_clock_time(status.last_sent_at, now))
+    else:
+        line = s.OFFICE_NONE_SENT
+    if status.unsent > 0:
+        oldest = status.oldest_unsent or now
+        waiting = s.office_waiting(status.unsent, _duration((now - oldest).total_seconds()))
+        # "Office link: 3 enquiries waiting…" alone, or after what is wrong.
+        line = f"{line} {waiting}" if line else f"{s.OFFICE_LINK} {waiting}"
+    return line
 
 
 class StaffPanel(StaffOverlay):
@@ -68,6 +131,9 @@ class StaffPanel(StaffOverlay):
         self.idle.expired.connect(lambda: self.lock_requested.emit("idle"))
         header = self._build_header(session)
         self._build_tab_buttons()
+        self._office_link_timer = QTimer(self)
+        self._office_link_timer.setInterval(OFFICE_LINK_MS)
+        self._office_link_timer.timeout.connect(self.update_office_link)
         self.pages = QStackedWidget()
         self._tabs: dict[str, QWidget] = {}
         self.enquiries = EnquiriesTab(context)
@@ -123,6 +189,10 @@ class StaffPanel(StaffOverlay):
         column.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
         column.setSpacing(GAP * 2)
         column.addLayout(self._tab_grid)
+        # How the office link is doing (an enrolled kiosk), whichever tab is shown.
+        self.office_link = text_label("", "staffOfficeLink")
+        self.office_link.hide()
+        column.addWidget(self.office_link)
         # Live reload's problems reach staff here, whichever tab they use.
         self.banner = text_label("", "staffBanner")
         self.banner.hide()
@@ -140,6 +210,23 @@ class StaffPanel(StaffOverlay):
         self.show_tab("enquiries")
         self.idle.start()
         self.update_recovery_reminder()
+        self.update_office_link()
+        self._office_link_timer.start()
+
+    def update_office_link(self) -> None:
+        """The office link's line, as the sender's status says now; none when the kiosk
+        is not enrolled. Marked as trouble (a banner) unless all is sent or sending."""
+        status = self.context.office_link()
+        text = office_link_text(status, datetime.now(UTC)) if status is not None else ""
+        trouble = status is not None and status.state not in ("sent", "starting")
+        if text != self.office_link.text():
+            self.office_link.setText(text)
+        if trouble != self.office_link.property("trouble"):
+            # The style sheet's [trouble="true"] rule is applied at the next polish.
+            self.office_link.setProperty("trouble", trouble)
+            self.office_link.style().unpolish(self.office_link)
+            self.office_link.style().polish(self.office_link)
+        self.office_link.setVisible(bool(text))
 
     def update_recovery_reminder(self) -> None:
         """Until RECOVERY-CODE.txt is gone from the tablet, say so in words."""
@@ -252,6 +339,7 @@ class StaffPanel(StaffOverlay):
     def dispose(self) -> None:
         """Forget everything: the opener, every decrypted text; delete every widget."""
         self.idle.stop()
+        self._office_link_timer.stop()
         self.context.session = None
         for page in self._tabs.values():
             wipe = getattr(page, "wipe", None)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from kiosk.enquiries.drives import Drive
     from kiosk.ui.reload import LiveReload
+    from kiosk.ui.staff.context import OfficeLinkStatus
     from kiosk.ui.staff.mode import StaffMode
     from kiosk.ui.window import KioskWindow
 
@@ -125,6 +126,7 @@ class MakeStaff(Protocol):
         pad_idle_ms: int = ...,
         tick_ms: int = ...,
         reload: LiveReload | None = ...,
+        office_link: Callable[[], OfficeLinkStatus | None] | None = ...,
     ) -> tuple[KioskWindow, StaffMode]: ...
 
 
@@ -146,6 +148,7 @@ def make_staff(
         pad_idle_ms: int = 30_000,
         tick_ms: int = 20,
         reload: LiveReload | None = None,
+        office_link: Callable[[], OfficeLinkStatus | None] | None = None,
     ) -> tuple[KioskWindow, StaffMode]:
         window = make_window(size, cfg=cfg or staff_config, store=staff_env.store)
         mode = StaffMode(
@@ -160,6 +163,7 @@ def make_staff(
             quit_app=lambda: quits.append(1),
             pad_idle_ms=pad_idle_ms,
             tick_ms=tick_ms,
+            office_link=office_link,
         )
         mode.quits = quits  # type: ignore[attr-defined]
         made.append(mode)

@@ -20,6 +20,7 @@ from kiosk.ui.staff.tabs.export import ExportTab
 from kiosk.ui.window import KioskWindow
 from tests.conftest import SCREEN_SIZES
 from tests.ui.staff.conftest import PIN, MakeStaff, StaffEnv
+from tests.ui.staff.test_office_link import LinkStatus, ago
 from tests.ui.test_layout import _check_controls, _check_text
 
 PAD_SCREENS = ["names", "digits", "wrong", "no accounts"]
@@ -154,7 +155,8 @@ def test_panel_at_every_size(
     scale: float,
 ) -> None:
     """Every tab of the panel: controls large, apart, whole and named; text large
-    and not cut off; at both ends of the clinic's text scale."""
+    and not cut off; at both ends of the clinic's text scale. The office link's
+    longest line (revoked, with what waits) over every tab."""
     stick = tmp_path / "KINGSTON"
     stick.mkdir()
     _seed(staff_env)
@@ -162,10 +164,12 @@ def test_panel_at_every_size(
         size,
         cfg=replace(staff_config, text_scale=scale),
         drives=lambda: [Drive("KINGSTON", stick, 14_200_000_000)],
+        office_link=lambda: LinkStatus("refused", "revoked", ago(hours=2), 12, ago(hours=30)),
     )
     mode.open_panel(staff_env.accounts.sign_in("Ana", PIN))
     panel = mode.panel
     assert panel is not None
+    assert panel.office_link.isVisible()
     _check(window, panel, "list")
     panel.enquiries.open_enquiry(panel.enquiries.list.rows[0].property("enquiry_id"))
     _check(window, panel, "detail")
