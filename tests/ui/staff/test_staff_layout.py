@@ -39,9 +39,19 @@ PANEL_SCREENS = [
 
 def _check(window: KioskWindow, root: QWidget, screen: str) -> None:
     # Rows added to a shown list are shown on the next pass of the event loop,
-    # and the list's layout makes room for them on the pass after.
-    for _ in range(3):
+    # and the list's layout makes room for them on the pass after; on a busy
+    # machine a word-wrapped label may need more passes. Wait until a pass
+    # moves nothing (at most 50), rather than a fixed count.
+    def geometry() -> list[tuple[int, int, int, int]]:
+        return [w.geometry().getRect() for w in root.findChildren(QWidget) if w.isVisible()]
+
+    before: list[tuple[int, int, int, int]] = []
+    for _ in range(50):
         QApplication.processEvents()
+        after = geometry()
+        if after == before:
+            break
+        before = after
     try:
         _check_controls(window, root)
         _check_text(window, root)
