@@ -53,11 +53,13 @@ def bounds(window: QWidget, widget: QWidget) -> QRect:
 
 def whole_and_seen(window: QWidget, widget: QWidget, label: str) -> QRect:
     """Assert ``widget`` lies inside the window (or its scrolled content) and is as wide
-    as its words need; return the part of it on screen (empty: scrolled out of sight)."""
+    as its words need, or as its maximum width (set to elide a long choice); return the
+    part of it on screen (empty: scrolled out of sight)."""
     rect = rect_in(window, widget)
     inside = bounds(window, widget)
     assert inside.contains(rect), (label, rect, inside)
-    assert widget.minimumSizeHint().width() <= widget.width(), f"{label!r} is cut off"
+    need = min(widget.minimumSizeHint().width(), widget.maximumWidth())
+    assert need <= widget.width(), f"{label!r} is cut off"
     return rect.intersected(scrolled_in(window, widget)[1])
 
 

@@ -81,7 +81,7 @@ COLUMN_WIDEST = (
 )
 CONTACT = 1  # the column that takes the width the others leave
 SPACE = 24  # px between two groups of controls on a line
-FILTER_MIN_CHARS = 12  # a filter's box may narrow to this many characters (its text elided)
+FILTER_MAX_CHARS = 30  # a kiosk or topic filter's box is at most this many characters wide
 
 
 # -- the list --------------------------------------------------------------------------------
@@ -410,10 +410,12 @@ class InboxPage(QWidget):
         self.kiosk = QComboBox()
         self.topic = QComboBox()
         for combo in (self.status, self.kiosk, self.topic):
-            # As wide as the longest choice ("All kiosks" was cut to "All kiosk") where
-            # there is room; on a narrow window narrower, the choice elided.
+            # As wide as the longest choice ("All kiosks" was cut to "All kiosk"), ...
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            combo.setMinimumWidth(self.fontMetrics().averageCharWidth() * FILTER_MIN_CHARS)
+        for combo in (self.kiosk, self.topic):
+            # ... but a clinic's long topic title or kiosk name is elided, not let
+            # push the window past an 800-px screen.
+            combo.setMaximumWidth(self.fontMetrics().averageCharWidth() * FILTER_MAX_CHARS)
         self.since = _day_edit()
         self.until = _day_edit()
         # What was received on one line, when and who on the next (with the search):

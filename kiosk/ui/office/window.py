@@ -37,7 +37,8 @@ def opening_rect(available: QRect) -> QRect:
     """Where the window opens on a screen whose free area is ``available``:
     ``PREFERRED`` or 90 % of that area, whichever is smaller, in its middle.
     Nothing is remembered between runs: every desk PC opens it the same way."""
-    size = PREFERRED.boundedTo(available.size() * SCREEN_SHARE)
+    share = QSize(int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE))
+    size = PREFERRED.boundedTo(share)
     rect = QRect(available.topLeft(), size)
     rect.moveCenter(available.center())
     return rect
