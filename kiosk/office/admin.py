@@ -403,13 +403,18 @@ def opener_by_recovery(conn: Conn, code: str) -> Opener:
     return _unlock(clinic_ring(conn), RECOVERY_LABEL, code, "recovery code")
 
 
-def opener_by_pin(conn: Conn, name: str, pin: str) -> Opener:
-    """The clinic key for a member's name and PIN (the staff commands), under the
-    office's sign-in lock and audited as the office app's sign-in is."""
+def member_by_pin(conn: Conn, name: str, pin: str) -> SignedIn:
+    """The member (their name as the account spells it) and the clinic key for a
+    typed name and PIN (the staff commands), under the office's sign-in lock and
+    audited as the office app's sign-in is: never by what was typed."""
     try:
-        return sign_in(conn, name, pin).opener
+        return sign_in(conn, name, pin)
     except StaffError as exc:
         raise OfficeError(exc.message) from None
+
+
+def opener_by_pin(conn: Conn, name: str, pin: str) -> Opener:
+    return member_by_pin(conn, name, pin).opener
 
 
 def staff_names(conn: Conn) -> list[str]:
