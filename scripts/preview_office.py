@@ -65,7 +65,7 @@ def main() -> int:
         window = OfficeWindow(url, listen=False, settings=settings)
         window.sign_in_page.name.setText("Ana")
         window.sign_in_page.pin.setText(PIN)
-        window.showMaximized()
+        window.show()  # as `kiosk office app` opens it: sized to the screen
         window.sign_in_page.button.click()
         while window.sign_in_page.checking:  # the PIN is checked on a worker
             app.processEvents()

@@ -22,6 +22,7 @@ import base64
 import contextlib
 import hashlib
 import json
+import logging
 import re
 import secrets
 import unicodedata
@@ -60,6 +61,7 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 CLINIC_KEYS = Path("PostgreSQL table clinic_keys")
 
 Conn = psycopg.Connection[Any]
+log = logging.getLogger(__name__)
 
 
 class OfficeError(Exception):
@@ -167,7 +169,7 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
         sql.SQL("GRANT UPDATE (acknowledged_at, acknowledged_by) ON alerts TO {}").format(office),
         sql.SQL("GRANT INSERT ON audit TO {}").format(office),
         sql.SQL("GRANT USAGE ON SEQUENCE audit_id_seq TO {}").format(office),
-        sql.SQL("GRANT INSERT, UPDATE ON office_signin TO {}").format(office),
+        sql.SQL("GRANT INSERT, UPDATE, DELETE ON office_signin TO {}").format(office),
         sql.SQL("GRANT DELETE ON heartbeats TO {}").format(office),
     ]
     for table in kiosk_tables:
@@ -403,13 +405,18 @@ def opener_by_recovery(conn: Conn, code: str) -> Opener:
     return _unlock(clinic_ring(conn), RECOVERY_LABEL, code, "recovery code")
 
 
-def opener_by_pin(conn: Conn, name: str, pin: str) -> Opener:
-    """The clinic key for a member's name and PIN (the staff commands), under the
-    office's sign-in lock and audited as the office app's sign-in is."""
+def member_by_pin(conn: Conn, name: str, pin: str) -> SignedIn:
+    """The member (their name as the account spells it) and the clinic key for a
+    typed name and PIN (the staff commands), under the office's sign-in lock and
+    audited as the office app's sign-in is: never by what was typed."""
     try:
-        return sign_in(conn, name, pin).opener
+        return sign_in(conn, name, pin)
     except StaffError as exc:
         raise OfficeError(exc.message) from None
+
+
+def opener_by_pin(conn: Conn, name: str, pin: str) -> Opener:
+    return member_by_pin(conn, name, pin).opener
 
 
 def staff_names(conn: Conn) -> list[str]:
@@ -468,6 +475,9 @@ def staff_reset_pin(
 #: The ``office_signin`` row that counts every wrong PIN, whatever the name; no
 #: row of a name can be called this (theirs start ``name:``).
 OFFICE_WIDE = "*"
+#: A name's row with no wrong PIN and no lock for this long is deleted at the next
+#: sign-in: the count of a name typed wrong once (a typo) does not stay for ever.
+IDLE_ROW_S = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -496,17 +506,43 @@ def _server_clock(conn: Conn) -> float:
 
 def _read_tallies(conn: Conn, rows: list[str]) -> dict[str, Tally]:
     """The rows' tallies, locked until the transaction ends (made when missing)."""
-    for row in rows:
-        conn.execute(
-            "INSERT INTO office_signin (name) VALUES (%s) ON CONFLICT (name) DO NOTHING", (row,)
-        )
-    found = conn.execute(
-        "SELECT name, failures, coalesce(extract(epoch FROM last_failure_at)::float8, 0),"
-        " coalesce(extract(epoch FROM locked_until)::float8, 0)"
-        " FROM office_signin WHERE name = ANY(%s) ORDER BY name FOR UPDATE",
-        (rows,),
-    ).fetchall()
+    found: list[tuple[Any, ...]] = []
+    # Twice at most: a row pruned (``_prune``) between its INSERT and the lock is
+    # made again, and no one prunes while this holds the office's row.
+    while len(found) < len(rows):
+        for row in rows:
+            conn.execute(
+                "INSERT INTO office_signin (name) VALUES (%s) ON CONFLICT (name) DO NOTHING",
+                (row,),
+            )
+        found = conn.execute(
+            "SELECT name, failures, coalesce(extract(epoch FROM last_failure_at)::float8, 0),"
+            " coalesce(extract(epoch FROM locked_until)::float8, 0)"
+            " FROM office_signin WHERE name = ANY(%s) ORDER BY name FOR UPDATE",
+            (rows,),
+        ).fetchall()
     return {str(r[0]): Tally(int(r[1]), float(r[2]), float(r[3])) for r in found}
+
+
+def _prune(conn: Conn, keep: list[str], now: float) -> None:
+    """Delete the rows of names idle for ``IDLE_ROW_S`` (no wrong PIN, no lock since),
+    but ``keep`` (this attempt's, the office's). Run holding the office's row, so one
+    at a time; a row another attempt holds is skipped, not waited for (no deadlock).
+
+    A database whose grants predate this (``kiosk office init`` not run again since)
+    refuses the office's DELETE: the rows then stay, and sign-in works as before."""
+    try:
+        with conn.transaction():  # a savepoint: a refusal leaves the count's transaction
+            conn.execute(
+                "DELETE FROM office_signin WHERE name IN (SELECT name FROM office_signin"
+                " WHERE name <> ALL(%s)"
+                " AND coalesce(last_failure_at, '-infinity') < to_timestamp(%s)"
+                " AND coalesce(locked_until, '-infinity') < to_timestamp(%s)"
+                " FOR UPDATE SKIP LOCKED)",
+                (keep, now - IDLE_ROW_S, now),
+            )
+    except psycopg.errors.InsufficientPrivilege:
+        log.warning("office_signin: no DELETE for this login; run `kiosk office init` again")
 
 
 def _write_tally(conn: Conn, row: str, tally: Tally) -> None:
@@ -540,6 +576,7 @@ def _count_attempt(conn: Conn, actor: str, rows: list[str], now: float) -> Wrong
     outcome: StaffError
     with conn.transaction():
         tallies = _read_tallies(conn, rows)
+        _prune(conn, rows, now)
         refusals: list[Locked | TooSoon] = []
         fresh: dict[str, Tally] = {}
         for row, tally in tallies.items():

@@ -84,13 +84,16 @@ def _office(args: argparse.Namespace) -> int:
 def _authorise(
     conn: psycopg.Connection[tuple[object, ...]], answers: _Answers, *, recovery: bool
 ) -> tuple[Opener, str]:
-    """An opener and the actor: the recovery code (no staff yet, or asked for) or a PIN."""
+    """An opener and the actor: the recovery code (no staff yet, or asked for) or a
+    member's PIN. The actor is the member's name as the account spells it, never what
+    was typed (a PIN typed as the name is refused, audited as "(unknown name)")."""
     if recovery or not admin.staff_names(conn):
         code = answers.secret("Recovery code: ", "the recovery code")
         return admin.opener_by_recovery(conn, code), "recovery-code"
-    name = answers.text("Staff name: ", "a staff name").strip()
+    name = answers.text("Staff name: ", "a staff name")
     pin = answers.secret("PIN: ", "a PIN")
-    return admin.opener_by_pin(conn, name, pin), name
+    member = admin.member_by_pin(conn, name, pin)
+    return member.opener, member.name
 
 
 def _new_pin(answers: _Answers, name: str) -> str:

@@ -197,19 +197,42 @@ class KioskReceipt:
     checked: int = 0  # signatures verified by this call (the rest were cached)
 
     def summary(self) -> str:
+        """One line: "kiosk Lobby: 1,000 received, 45 missing (numbers 5-9, 12, 20-25,
+        30 and 40 more)"; a long gap reads as a range, and only the first few are named."""
         said = f"kiosk {self.name}: {self.received:,} received"
-        n_missing = sum(last - first + 1 for first, last in self.missing)
         parts = []
-        if n_missing:
-            ranges = ", ".join(
-                str(first) if first == last else f"{first}-{last}" for first, last in self.missing
-            )
-            parts.append(f"{n_missing:,} missing (number {ranges})")
+        if self.missing:
+            parts.append(_say_numbers("missing", self.missing))
         if self.bad_signatures:
-            numbers = ", ".join(str(s) for s in self.bad_signatures)
-            n_bad = len(self.bad_signatures)
-            parts.append(f"{n_bad:,} altered or not signed by the kiosk (number {numbers})")
+            bad = _runs(sorted(self.bad_signatures))
+            parts.append(_say_numbers("altered or not signed by the kiosk", bad))
         return f"{said}, {'; '.join(parts) if parts else 'none missing'}"
+
+
+SHOWN_RANGES = 4  # a receipt names this many ranges of numbers, then counts the rest
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted numbers as ranges of consecutive ones: [4, 5, 6, 9] → [(4, 6), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+def _say_numbers(what: str, ranges: list[tuple[int, int]]) -> str:
+    """ "3 missing (numbers 2-3 and 7)": the first ``SHOWN_RANGES`` ranges, then how
+    many numbers more."""
+    total = sum(last - first + 1 for first, last in ranges)
+    words = [f"{a:,}" if a == b else f"{a:,}-{b:,}" for a, b in ranges[:SHOWN_RANGES]]
+    rest = total - sum(b - a + 1 for a, b in ranges[:SHOWN_RANGES])
+    if rest:
+        words.append(f"{rest:,} more")
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return f"{total:,} {what} ({'number' if total == 1 else 'numbers'} {listed})"
 
 
 # One row's signed fields and signature, hashed by PostgreSQL (each field

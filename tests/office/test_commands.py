@@ -88,3 +88,33 @@ def test_init_enrol_staff_and_a_tablet_with_enquiries_from_before(
     with psycopg.connect(url) as conn:
         opened = open_personal(admin.opener_by_pin(conn, "Ana", PIN), row)
     assert opened == {"name": "Early Patient"}
+
+
+def test_the_staff_commands_audit_a_member_by_name_and_never_what_else_was_typed(
+    pg: Cluster,
+    clinic_db: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A PIN typed into "Staff name:" by mistake is refused and leaves no trace in the
+    audit log; a member typed in another case is audited as the account spells it."""
+    url = pg.dsn(clinic_db)
+    with psycopg.connect(url) as conn:
+        code = admin.init(conn, kdf=KdfParams.fast_for_tests()).recovery_code
+    assert code is not None
+    add = ("office", "staff", "add", "--db", url)
+    assert kiosk(monkeypatch, *add, "Ana", stdin=f"{code}\n{PIN}\n{PIN}\n") == 0
+    typed_pin = "802461"
+    refused = kiosk(monkeypatch, *add, "Bea", stdin=f"{typed_pin}\n{PIN}\n")
+    assert refused != 0
+    with psycopg.connect(url) as conn:  # the wait after a wrong PIN, over
+        conn.execute("UPDATE office_signin SET last_failure_at = now() - interval '1 minute'")
+    assert kiosk(monkeypatch, *add, "Cal", stdin=f"  ana \n{PIN}\n{PIN}\n{PIN}\n") == 0
+    capsys.readouterr()
+    with psycopg.connect(url) as conn:
+        entries = conn.execute("SELECT actor, action, subject, detail::text FROM audit").fetchall()
+        added_by = conn.execute("SELECT added_by FROM office_staff WHERE name = 'Cal'").fetchone()
+    assert typed_pin not in repr(entries)
+    assert ("(unknown name)", "sign-in-failed") in [(e[0], e[1]) for e in entries]
+    assert ("Ana", "staff-add", "Cal") in [e[:3] for e in entries]
+    assert added_by == ("Ana",)

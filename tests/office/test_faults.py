@@ -206,7 +206,7 @@ def test_a_gap_and_an_altered_row_are_named(clinic: Clinic, tablet: Tablet) -> N
         (receipt,) = inbox.verify_kiosks(conn)
     assert receipt.missing == [(2, 3)] and receipt.bad_signatures == [4]
     assert receipt.summary() == (
-        "kiosk Lobby: 3 received, 2 missing (number 2-3); "
+        "kiosk Lobby: 3 received, 2 missing (numbers 2-3); "
         "1 altered or not signed by the kiosk (number 4)"
     )
 

@@ -90,3 +90,17 @@ def test_kiosk_last_seq_tells_a_kiosk_its_own_highest_number_only(
             assert conn.execute("SELECT kiosk_last_seq()").fetchone() == (expected,)
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute("SELECT max(seq) FROM enquiries")
+
+
+def test_a_long_gap_is_said_as_ranges_and_only_the_first_few() -> None:
+    """A wall of numbers is unreadable: ranges, four of them, then how many more."""
+    gaps = [(5, 9), (12, 12), (20, 1_019), (1_500, 1_500), (1_600, 1_639), (1_700, 1_700)]
+    bad = [3, 4, 30_000, 1_041, 1_042, 1_043]
+    receipt = inbox.KioskReceipt("Lobby", 2_000, gaps, bad)
+    assert receipt.summary() == (
+        "kiosk Lobby: 2,000 received, 1,048 missing (numbers 5-9, 12, 20-1,019, 1,500 and"
+        " 41 more); 6 altered or not signed by the kiosk (numbers 3-4, 1,041-1,043 and"
+        " 30,000)"
+    )
+    one = inbox.KioskReceipt("Lobby", 5, [(5, 5)], [])
+    assert one.summary() == "kiosk Lobby: 5 received, 1 missing (number 5)"

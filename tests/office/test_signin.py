@@ -229,8 +229,8 @@ def test_a_new_pin_clears_that_names_lock(staffed: Clinic, clock: FakeClock) -> 
     assert rows == [(admin.OFFICE_WIDE,)]
 
 
-def test_the_front_desks_login_may_sign_in_and_count(staffed: Clinic, clock: FakeClock) -> None:
-    """The grants of ``<db>_office`` are enough: count, lock, audit (the chain intact)."""
+def front_desk(staffed: Clinic) -> str:
+    """A front desk's login (a member of ``<db>_office``, nothing more); its URL."""
     login = f"frontdesk_{secrets.token_hex(3)}"
     with psycopg.connect(staffed.admin_url, autocommit=True) as conn:
         office = admin.roles_of(conn).office
@@ -239,8 +239,13 @@ def test_the_front_desks_login_may_sign_in_and_count(staffed: Clinic, clock: Fak
                 sql.Identifier(login), sql.Literal("desk-pw"), sql.Identifier(office)
             )
         )
-    url = staffed.pg.dsn(staffed.db, user=login, password="desk-pw")
-    with psycopg.connect(url, autocommit=True) as desk:
+    return staffed.pg.dsn(staffed.db, user=login, password="desk-pw")
+
+
+def test_the_front_desks_login_may_sign_in_and_count(staffed: Clinic, clock: FakeClock) -> None:
+    """The grants of ``<db>_office`` are enough: count, lock, prune, audit (the chain
+    intact)."""
+    with psycopg.connect(front_desk(staffed), autocommit=True) as desk:
         with pytest.raises(WrongPin):
             admin.sign_in(desk, "Ana", WRONG, clock=clock)
         with pytest.raises(TooSoon):
@@ -251,3 +256,52 @@ def test_the_front_desks_login_may_sign_in_and_count(staffed: Clinic, clock: Fak
         assert audit.verify(desk).intact
         actions = [a for _actor, a, _d in audit_rows(desk)][-4:]
     assert actions == ["sign-in-failed", "sign-in-failed", "sign-in", "sign-out"]
+
+
+def test_a_name_idle_for_a_day_is_pruned_and_a_current_lock_is_kept(
+    conn: psycopg.Connection[Any], clock: FakeClock
+) -> None:
+    """A typo's row (one wrong PIN) goes once a day has passed without another; a lock
+    running now stays, and still refuses."""
+    with pytest.raises(UnknownStaff):
+        admin.sign_in(conn, "Anna", WRONG, clock=clock)  # a typo for Ana
+    typo = admin.signin_row("Anna")
+
+    def names() -> set[str]:
+        return {str(r[0]) for r in conn.execute("SELECT name FROM office_signin")}
+
+    assert typo in names()
+    clock.advance(admin.IDLE_ROW_S - 1)
+    admin.sign_in(conn, "Ana", ANA_PIN, clock=clock)  # under a day: kept
+    assert typo in names()
+    clock.advance(2)
+    for _ in range(MAX_FAILURES):  # Bob's first try prunes the typo's row
+        with pytest.raises(WrongPin):
+            admin.sign_in(conn, "Bob", WRONG, clock=clock)
+        clock.advance(max(DELAYS))
+    assert typo not in names()
+    bob = admin.signin_row("Bob")
+    # Ana's row (signed in, nothing counted) is as good as none: pruned too.
+    assert names() == {admin.OFFICE_WIDE, bob}
+    with pytest.raises(Locked):  # Ana's try prunes again, with Bob's lock running
+        admin.sign_in(conn, "Ana", ANA_PIN, clock=clock)
+    assert bob in names()
+    with pytest.raises(Locked):
+        admin.sign_in(conn, "Bob", BOB_PIN, clock=clock)
+
+
+def test_grants_from_before_pruning_still_sign_in(staffed: Clinic, clock: FakeClock) -> None:
+    """A database whose ``init`` ran before the office could DELETE its rows: sign-in
+    works as before, the idle row stays (until ``init`` runs again)."""
+    with psycopg.connect(staffed.admin_url, autocommit=True) as conn:
+        office = admin.roles_of(conn).office
+        conn.execute(
+            sql.SQL("REVOKE DELETE ON office_signin FROM {}").format(sql.Identifier(office))
+        )
+    with psycopg.connect(front_desk(staffed), autocommit=True) as desk:
+        with pytest.raises(UnknownStaff):
+            admin.sign_in(desk, "Anna", WRONG, clock=clock)
+        clock.advance(admin.IDLE_ROW_S + 1)
+        assert admin.sign_in(desk, "Ana", ANA_PIN, clock=clock).name == "Ana"
+        rows = {str(r[0]) for r in desk.execute("SELECT name FROM office_signin")}
+    assert admin.signin_row("Anna") in rows

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+import itertools
+from collections.abc import Mapping
+
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 
@@ -22,6 +25,66 @@ def visible_label(widget: QAbstractButton) -> str:
 
 def visible_buttons(root: QWidget) -> list[QAbstractButton]:
     return [b for b in root.findChildren(QAbstractButton) if b.isVisibleTo(root) and b.isVisible()]
+
+
+# -- layout: where a control is, whether its text fits, whether it is clear of the next ----------
+
+
+def rect_in(window: QWidget, widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+
+def scrolled_in(window: QWidget, widget: QWidget) -> tuple[QRect, QRect]:
+    """Where ``widget`` must fit, and the part of the window where it can be seen:
+    the window and the window, or, inside a scroll area (a form taller than the
+    screen), the scrolled content and the scroll area's viewport."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not window:
+        holder = parent.parentWidget()
+        if holder is not None and isinstance(holder.parentWidget(), QAbstractScrollArea):
+            return rect_in(window, parent), rect_in(window, holder)
+        parent = holder
+    return window.rect(), window.rect()
+
+
+def bounds(window: QWidget, widget: QWidget) -> QRect:
+    return scrolled_in(window, widget)[0]
+
+
+def whole_and_seen(window: QWidget, widget: QWidget, label: str) -> QRect:
+    """Assert ``widget`` lies inside the window (or its scrolled content) and is as wide
+    as its words need, or as its maximum width (set to elide a long choice); return the
+    part of it on screen (empty: scrolled out of sight)."""
+    rect = rect_in(window, widget)
+    inside = bounds(window, widget)
+    assert inside.contains(rect), (label, rect, inside)
+    need = min(widget.minimumSizeHint().width(), widget.maximumWidth())
+    assert need <= widget.width(), f"{label!r} is cut off"
+    return rect.intersected(scrolled_in(window, widget)[1])
+
+
+def assert_text_fits(window: QWidget, label: QLabel) -> None:
+    """The label has the room its text needs (wrapped: the height for its width; on one
+    line: its width), inside the window."""
+    if label.wordWrap():
+        need = label.heightForWidth(label.width())
+        assert need <= label.height() + 1, (label.text()[:40], need, label.height())
+    else:
+        assert label.sizeHint().width() <= label.width() + 1, label.text()[:40]
+    assert bounds(window, label).contains(rect_in(window, label)), label.text()[:40]
+
+
+def assert_apart(rects: Mapping[QWidget, QRect], gap: int) -> None:
+    """No two of the rectangles (controls on screen) closer than ``gap`` px (0: not
+    overlapping)."""
+    for (a, ra), (b, rb) in itertools.combinations(rects.items(), 2):
+        # Grow one by the gap minus a pixel of rounding; it must still not touch.
+        grown = ra.adjusted(-(gap - 1), -(gap - 1), gap - 1, gap - 1) if gap else ra
+        assert not grown.intersects(rb), (_name(a), ra, _name(b), rb)
+
+
+def _name(widget: QWidget) -> str:
+    return visible_label(widget) if isinstance(widget, QAbstractButton) else widget.accessibleName()
 
 
 def find_button(root: QWidget, label: str) -> QAbstractButton:

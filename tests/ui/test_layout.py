@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -12,8 +11,6 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QTextCursor, QTextTable
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractScrollArea,
     QApplication,
     QLabel,
     QTextBrowser,
@@ -28,7 +25,15 @@ from kiosk.ui.i18n import strings
 from kiosk.ui.topbar import ClinicName
 from kiosk.ui.window import KioskWindow
 from tests.conftest import SCREEN_SIZES, MakeWindow
-from tests.ui.helpers import visible_buttons, visible_label
+from tests.ui.helpers import (
+    assert_apart,
+    assert_text_fits,
+    bounds,
+    rect_in,
+    visible_buttons,
+    visible_label,
+    whole_and_seen,
+)
 
 SCALES = [1.0, 1.2]  # the config's text.scale range, both ends
 MIN_TARGET = 48
@@ -151,49 +156,21 @@ def _open(window: KioskWindow, screen: str, library: Library) -> QWidget:
     return window
 
 
-def _rect_in(window: QWidget, widget: QWidget) -> QRect:
-    return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
-
-
-def _scrolled_in(window: QWidget, widget: QWidget) -> tuple[QRect, QRect]:
-    """Where ``widget`` must fit, and the part of the window where it can be seen:
-    the window and the window, or, inside a scroll area (a form taller than the
-    screen), the scrolled content and the scroll area's viewport."""
-    parent = widget.parentWidget()
-    while parent is not None and parent is not window:
-        holder = parent.parentWidget()
-        if holder is not None and isinstance(holder.parentWidget(), QAbstractScrollArea):
-            return _rect_in(window, parent), _rect_in(window, holder)
-        parent = holder
-    return window.rect(), window.rect()
-
-
-def _bounds(window: QWidget, widget: QWidget) -> QRect:
-    return _scrolled_in(window, widget)[0]
-
-
 def _check_controls(window: QWidget, root: QWidget) -> None:
     """Every visible control: >= 48 x 48, >= 8 px from the next, inside the window,
     not clipped, and its accessible name is its visible label."""
     buttons = visible_buttons(root)
     assert buttons, "every screen has something to tap"
-    rects: dict[QAbstractButton, QRect] = {}
+    rects: dict[QWidget, QRect] = {}
     for b in buttons:
         label = visible_label(b)
         assert label, f"{b.objectName()} has no visible label"
         assert b.accessibleName() == label
         assert b.width() >= MIN_TARGET and b.height() >= MIN_TARGET, (label, b.size())
-        rect = _rect_in(window, b)
-        bounds = _bounds(window, b)
-        assert bounds.contains(rect), (label, rect, bounds)
-        assert b.minimumSizeHint().width() <= b.width(), f"{label!r} is cut off"
-        seen = rect.intersected(_scrolled_in(window, b)[1])
+        seen = whole_and_seen(window, b, label)
         if not seen.isEmpty():  # scrolled out of sight: not next to anything on screen
             rects[b] = seen
-    for (a, ra), (b, rb) in itertools.combinations(rects.items(), 2):
-        # 8 px gaps: grow one by 8 px minus a pixel of rounding; it must still not touch.
-        grown = ra.adjusted(-(MIN_GAP - 1), -(MIN_GAP - 1), MIN_GAP - 1, MIN_GAP - 1)
-        assert not grown.intersects(rb), (visible_label(a), ra, visible_label(b), rb)
+    assert_apart(rects, MIN_GAP)
 
 
 def _check_text(window: KioskWindow, root: QWidget) -> None:
@@ -205,12 +182,7 @@ def _check_text(window: KioskWindow, root: QWidget) -> None:
         if isinstance(label, ClinicName):
             assert label.is_whole(), label.text()  # smaller or on two lines, never cut
             continue
-        if label.wordWrap():
-            need = label.heightForWidth(label.width())
-            assert need <= label.height() + 1, (label.text()[:40], need, label.height())
-        else:
-            assert label.sizeHint().width() <= label.width() + 1, label.text()[:40]
-        assert _bounds(window, label).contains(_rect_in(window, label)), label.text()[:40]
+        assert_text_fits(window, label)
     body = window.page.body
     if body.isVisible():
         assert body.font().pointSizeF() >= 20
@@ -229,7 +201,7 @@ def _check_pictures(window: QWidget, root: QWidget) -> None:
             label.size(),
             pixmap.size(),
         )
-        assert _bounds(window, label).contains(_rect_in(window, label)), label.objectName()
+        assert bounds(window, label).contains(rect_in(window, label)), label.objectName()
 
 
 def _check_in_short(body: QTextBrowser) -> None:

@@ -23,10 +23,12 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,6 +40,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QMessageBox,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -68,15 +71,18 @@ NO_DAY = QDate(2000, 1, 1)  # a date edit at its minimum shows "Any day"
 ROW_HEIGHT_LINES = 1.6  # rows of one line: the view sizes them without asking every row
 SPLIT_UNIT = 300  # px: the list gets three of these for the detail's one, at first
 NOTE_MAX = 500  # characters: a short note about the call, not a case file
-#: Per column, the text its width is made for; None: the column (contact) takes the rest.
+#: Per column, the text its width is made for; the contact's is its least: it takes the rest.
 COLUMN_WIDEST = (
     "Alexandra Johnson",
-    None,
+    "Phone call: (801) 555-0100",
     "Ketamine and depress",
     "Waiting room",
     "2026-12-31 23:59",
     w.NOT_INTERESTED,
 )
+CONTACT = 1  # the column that takes the width the others leave
+SPACE = 24  # px between two groups of controls on a line
+FILTER_MAX_CHARS = 30  # a kiosk or topic filter's box is at most this many characters wide
 
 
 # -- the list --------------------------------------------------------------------------------
@@ -200,6 +206,40 @@ class EnquiryModel(QAbstractTableModel):
             self.endInsertRows()
 
 
+class EnquiryTable(QTableView):
+    """The list: each column as wide as its usual longest text, the contact taking
+    what is left but never less than its own; on a narrow window the table
+    scrolls sideways (the window never outgrows the screen). Fixed widths: the
+    view never asks every row for its width (that would open them all)."""
+
+    def __init__(self, model: EnquiryModel) -> None:
+        super().__init__()
+        self.setModel(model)
+        columns = self.horizontalHeader()
+        columns.setStretchLastSection(False)
+        padding = self.fontMetrics().averageCharWidth() * 2
+        self.widths = [self.fontMetrics().horizontalAdvance(t) + padding for t in COLUMN_WIDEST]
+        for c, width in enumerate(self.widths):
+            columns.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+            columns.resizeSection(c, width)
+        # A column the member widens or narrows gives or takes the contact's room.
+        columns.sectionResized.connect(self._resized)
+
+    def _resized(self, column: int, _old: int, _new: int) -> None:
+        if column != CONTACT:
+            self._fit()
+
+    def _fit(self) -> None:
+        columns = self.horizontalHeader()
+        others = sum(columns.sectionSize(c) for c in range(columns.count()) if c != CONTACT)
+        rest = self.viewport().width() - others
+        columns.resizeSection(CONTACT, max(self.widths[CONTACT], rest))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+
 # -- work off the GUI thread ---------------------------------------------------------------
 
 Work = Callable[[Conn, Callable[[object], None], threading.Event], object]
@@ -276,6 +316,7 @@ class DetailPane(QWidget):
         self.note.setMaxLength(NOTE_MAX)
         form.addRow(labelled(w.NOTE, self.note), self.note)
         self.heading = plain_label(w.NOTHING_CHOSEN)
+        self.heading.setWordWrap(True)  # topic · kiosk · status, in a narrow pane
         self.outcomes = {status: button(text) for status, text in OUTCOMES}
         buttons = QHBoxLayout()
         for widget in self.outcomes.values():
@@ -310,6 +351,23 @@ class DetailPane(QWidget):
             self.heading.setText(f"{topic} · {row.enquiry.kiosk} · {row.status}")
         for status, widget in self.outcomes.items():
             widget.setEnabled(row is not None and row.enquiry.status != status)
+
+
+class DownScroll(QScrollArea):
+    """``content`` scrolled up and down only: never narrower than it needs, so a
+    splitter beside it leaves it its width and nothing in it is cut off."""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.content = content
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def minimumSizeHint(self) -> QSize:
+        content = self.content.minimumSizeHint().width()
+        return QSize(content + self.verticalScrollBar().sizeHint().width(), 0)
 
 
 # -- the page ----------------------------------------------------------------------------------
@@ -349,8 +407,7 @@ class InboxPage(QWidget):
         self.total = 0
 
         self.model = EnquiryModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table = EnquiryTable(self.model)
         self.table.setAccessibleName(w.APP_TITLE)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -360,37 +417,34 @@ class InboxPage(QWidget):
         # Fixed heights and widths: the view never measures every row (that would open them).
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(int(self.fontMetrics().height() * ROW_HEIGHT_LINES))
-        # Each column as wide as its usual longest text, the contact taking what is left:
-        # the view never asks every row for its width (that would open them all).
-        columns = self.table.horizontalHeader()
-        columns.setStretchLastSection(False)
-        padding = self.fontMetrics().averageCharWidth() * 2
-        for c, widest in enumerate(COLUMN_WIDEST):
-            if widest is None:
-                columns.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
-            else:
-                columns.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-                columns.resizeSection(c, self.fontMetrics().horizontalAdvance(widest) + padding)
 
         self.status = QComboBox()
         self.kiosk = QComboBox()
         self.topic = QComboBox()
         for combo in (self.status, self.kiosk, self.topic):
-            # As wide as the longest choice ("All kiosks" was cut to "All kiosk").
+            # As wide as the longest choice ("All kiosks" was cut to "All kiosk"), ...
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for combo in (self.kiosk, self.topic):
+            # ... but a clinic's long topic title or kiosk name is elided, not let
+            # push the window past an 800-px screen.
+            combo.setMaximumWidth(self.fontMetrics().averageCharWidth() * FILTER_MAX_CHARS)
         self.since = _day_edit()
         self.until = _day_edit()
+        # What was received on one line, when and who on the next (with the search):
+        # all five on one line would not fit an 800-px screen.
         filters = QHBoxLayout()
-        for label, widget in (
-            (w.STATUS, self.status),
-            (w.KIOSK, self.kiosk),
-            (w.TOPIC, self.topic),
-            (w.SINCE, self.since),
-            (w.UNTIL, self.until),
+        search = QHBoxLayout()
+        for row, label, widget in (
+            (filters, w.STATUS, self.status),
+            (filters, w.KIOSK, self.kiosk),
+            (filters, w.TOPIC, self.topic),
+            (search, w.SINCE, self.since),
+            (search, w.UNTIL, self.until),
         ):
-            filters.addWidget(labelled(label, widget))
-            filters.addWidget(widget)
+            row.addWidget(labelled(label, widget))
+            row.addWidget(widget)
         filters.addStretch(1)
+        search.addSpacing(SPACE)
         self._fill_status()
 
         self.search = QLineEdit()
@@ -398,9 +452,9 @@ class InboxPage(QWidget):
         self.stop = button(w.STOP)
         self.stop.setEnabled(False)
         self.shown = plain_label("", "officeMessage")
-        search = QHBoxLayout()
+        self.shown.setWordWrap(True)  # "Searched 1,200 of 4,000: …" on a narrow window
         search.addWidget(labelled(w.SEARCH, self.search))
-        search.addWidget(self.search, 1)
+        search.addWidget(self.search, 2)
         search.addWidget(self.stop)
         search.addWidget(self.shown, 1)
 
@@ -416,7 +470,7 @@ class InboxPage(QWidget):
         self.message.setWordWrap(True)
         bar = QHBoxLayout()
         bar.addWidget(self.export)
-        bar.addSpacing(24)
+        bar.addSpacing(SPACE)
         bar.addWidget(labelled(w.OLDER_THAN, self.days))
         bar.addWidget(self.days)
         bar.addWidget(self.purge_button)
@@ -429,13 +483,18 @@ class InboxPage(QWidget):
         left_column = QVBoxLayout(left)
         left_column.setContentsMargins(0, 0, 0, 0)
         left_column.addWidget(self.table)
+        # Scrolled when the window is short (or the member drags the split narrow),
+        # so no field or outcome button is cut off.
+        detail = DownScroll(self.detail)
         split = QSplitter()
+        split.setChildrenCollapsible(False)
         split.addWidget(left)
-        split.addWidget(self.detail)
+        split.addWidget(detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([3 * SPLIT_UNIT, SPLIT_UNIT])  # the list first: the detail is short
         column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)  # the window's own margins are enough
         column.addLayout(filters)
         column.addLayout(search)
         column.addWidget(split, 1)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QRect, QSettings, QSize
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.staff.accounts import say_seconds
@@ -23,6 +23,25 @@ from kiosk.ui.office.session import Session
 from kiosk.ui.office.signin import SignInPage
 
 LOCK_AFTER_S = 5 * 60.0  # idle seconds before the window locks (--lock-after, in minutes)
+#: The size it opens at on a large screen: the list and the detail side by side
+#: without a line across a whole 1920-px desk screen.
+PREFERRED = QSize(1400, 900)
+SCREEN_SHARE = 0.9  # at most this much of the screen: its edges, the task bar stay in sight
+#: A desktop app used with a mouse, not a touch screen: buttons 32 px high (24 px
+#: of content and the style's frame), easy to hit without the kiosk's 48 px. On the
+#: window, so a button added anywhere in it later (an alert's) is as high.
+STYLE = "QPushButton { min-height: 24px; }"
+
+
+def opening_rect(available: QRect) -> QRect:
+    """Where the window opens on a screen whose free area is ``available``:
+    ``PREFERRED`` or 90 % of that area, whichever is smaller, in its middle.
+    Nothing is remembered between runs: every desk PC opens it the same way."""
+    share = QSize(int(available.width() * SCREEN_SHARE), int(available.height() * SCREEN_SHARE))
+    size = PREFERRED.boundedTo(share)
+    rect = QRect(available.topLeft(), size)
+    rect.moveCenter(available.center())
+    return rect
 
 
 class OfficeWindow(QMainWindow):
@@ -50,10 +69,13 @@ class OfficeWindow(QMainWindow):
         self.stack.addWidget(self.sign_in_page)
         self.stack.addWidget(self.inbox)
         self.setWindowTitle(w.APP_TITLE)
-        self.resize(1100, 700)
+        self.setStyleSheet(STYLE)
         self.listen = listen
         self.listener: Listener | None = None
         self._add_alerts_and_kiosks()
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(opening_rect(screen.availableGeometry()))
         self.lock_after_s = lock_after_s
         self.idle = IdleMonitor(max(1, round(lock_after_s * 1000)), 0, parent=self)
         self.idle.warning.connect(self.lock)
