@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.office import inbox
 from kiosk.ui.office import words as w
-from kiosk.ui.office.inbox import Background, Conn, Work
+from kiosk.ui.office.inbox import Background, Conn, DownScroll, Work
 from kiosk.ui.office.session import Session
 from kiosk.ui.widgets import button, plain_label
 
@@ -146,7 +146,13 @@ class KiosksPage(QWidget):
         self.receipt_lines = QVBoxLayout()
         self.receipts_message = plain_label("", "officeMessage")
         self.receipts_message.setWordWrap(True)
-        column = QVBoxLayout(self)
+        # The page scrolls on a small screen or with many kiosks' receipts, rather
+        # than squeezing its tables and buttons below their size.
+        content = QWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(DownScroll(content))
+        column = QVBoxLayout(content)
         column.addWidget(plain_label(w.KIOSKS_HEADING))
         column.addWidget(self.health, 3)
         column.addWidget(plain_label(w.RECEIPTS_HEADING))

@@ -11,10 +11,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -29,6 +31,7 @@ from kiosk.ui.staff.tabs.kiosk import KioskTab
 from kiosk.ui.staff.tabs.log import LogTab
 from kiosk.ui.staff.tabs.staff import StaffTab
 from kiosk.ui.staff.tabs.summary import SummaryTab
+from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import button
 
 if TYPE_CHECKING:
@@ -40,6 +43,7 @@ COLUMN_WIDTH = 1100  # px: the panel's content on a wide screen
 # The office link's line is read again this often while the panel is open: a lock
 # and a few attributes of the sender's status (its thread keeps them current).
 OFFICE_LINK_MS = 2_000
+NOTICES_SHARE = 4  # the notices take at most 1/4 of the panel's height, then scroll
 
 TABS = (
     ("enquiries", s.TAB_ENQUIRIES),
@@ -191,15 +195,11 @@ class StaffPanel(StaffOverlay):
         column.addLayout(self._tab_grid)
         # How the office link is doing (an enrolled kiosk), whichever tab is shown.
         self.office_link = text_label("", "staffOfficeLink")
-        self.office_link.hide()
-        column.addWidget(self.office_link)
         # Live reload's problems reach staff here, whichever tab they use.
         self.banner = text_label("", "staffBanner")
-        self.banner.hide()
-        column.addWidget(self.banner)
         self.recovery_reminder = text_label("", "staffBanner")
-        self.recovery_reminder.hide()
-        column.addWidget(self.recovery_reminder)
+        self.notices = Notices((self.office_link, self.banner, self.recovery_reminder))
+        column.addWidget(self.notices)
         column.addWidget(self.pages, 1)
         return body
 
@@ -227,6 +227,7 @@ class StaffPanel(StaffOverlay):
             self.office_link.style().unpolish(self.office_link)
             self.office_link.style().polish(self.office_link)
         self.office_link.setVisible(bool(text))
+        self._fit_notices()
 
     def update_recovery_reminder(self) -> None:
         """Until RECOVERY-CODE.txt is gone from the tablet, say so in words."""
@@ -236,6 +237,7 @@ class StaffPanel(StaffOverlay):
             s.RECOVERY_REMINDER.format(file=breakable(str(file))) if still_here else ""
         )
         self.recovery_reminder.setVisible(still_here)
+        self._fit_notices()
 
     def update_banner(self) -> None:
         """A line over every tab while the content or settings have problems."""
@@ -243,6 +245,7 @@ class StaffPanel(StaffOverlay):
         problems = reload.last_problems if reload is not None else ()
         self.banner.setText(s.CONTENT_BANNER.format(n=len(problems)) if problems else "")
         self.banner.setVisible(bool(problems))
+        self._fit_notices()
 
     # -- tabs -----------------------------------------------------------------------
     @property
@@ -322,6 +325,10 @@ class StaffPanel(StaffOverlay):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._relayout_tabs()
+        self._fit_notices()
+
+    def _fit_notices(self) -> None:
+        self.notices.fit(self.height() // NOTICES_SHARE)
 
     def _relayout_tabs(self) -> None:
         # One row when every tab's label fits across the column, else rows of three.
@@ -350,3 +357,49 @@ class StaffPanel(StaffOverlay):
         self.detach()
         self.hide()
         self.deleteLater()
+
+
+class Notices(QScrollArea):
+    """The notices over every tab (the office link, content problems, the recovery
+    code still on the tablet), as tall as they need up to a limit and scrolled past
+    it: at 800 px and the largest text, three long notices would otherwise squeeze
+    the tab below them to nothing."""
+
+    def __init__(self, labels: tuple[QLabel, ...]) -> None:
+        super().__init__()
+        self.setObjectName("staffScroll")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        inner.setObjectName("staffInner")
+        self._column = QVBoxLayout(inner)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(GAP * 2)
+        self.labels = labels
+        for label in labels:
+            label.hide()
+            self._column.addWidget(label)
+        self.setWidget(inner)
+        self.scroller = TouchScroller(self)
+        self._limit = 0
+        self.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # wrapped anew
+            self.fit(self._limit)
+
+    def fit(self, limit: int) -> None:
+        """Shown while a notice is; as tall as the notices at this width, at most ``limit``."""
+        self._limit = limit
+        shown = any(not label.isHidden() for label in self.labels)
+        self.setVisible(shown)
+        if not shown:
+            return
+        need = self._column.totalHeightForWidth(self.width())
+        if need > limit:  # the scroll bar takes its width from the notices
+            need = self._column.totalHeightForWidth(
+                self.width() - self.verticalScrollBar().sizeHint().width()
+            )
+        self.setFixedHeight(max(1, min(need, limit)))
