@@ -64,6 +64,9 @@ def main() -> int:
     parser.add_argument("--language", default="en", help="en or es")
     parser.add_argument("--listen", action="store_true", help="read the page aloud (mock engine)")
     parser.add_argument(
+        "--no-engine", action="store_true", help="no speech engine answered: Listen's place goes"
+    )
+    parser.add_argument(
         "--save", type=Path, default=None, help="save a picture of the window there and quit"
     )
     args = parser.parse_args()
@@ -111,6 +114,8 @@ def main() -> int:
         from kiosk.ui.patient.speech import Reader
 
         window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
+    elif args.no_engine:
+        window.page.speech_found(None)
 
     def fill_good_form(method: str = "text") -> None:
         window.show_request(window.library.topics[0].topic_id)

@@ -260,10 +260,10 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
 
 
 def _start_speech(window: KioskWindow) -> None:
-    """Listen, once an engine answers: probed on a worker, tried again each
-    minute while there is none (kiosk.ui.patient.speech.SpeechStarter)."""
+    """Listen, once an engine answers: probed, made and driven in a speech
+    thread, tried again each minute while there is none
+    (kiosk.ui.patient.speech.SpeechStarter)."""
     from kiosk.ui.patient.speech import (  # after the paint, with the page screen
-        QUIET_S,
         Reader,
         SpeechStarter,
         speech_wanted,
@@ -272,14 +272,12 @@ def _start_speech(window: KioskWindow) -> None:
     if not speech_wanted():
         log.info("read aloud is off: KIOSK_SPEECH_ENGINE=off")
         return
-    starter = SpeechStarter(
-        lambda: Reader.create(parent=window, language=i18n.current()),
-        quiet=lambda: window.idle.untouched_s() >= QUIET_S,
-        parent=window,
-    )
-    starter.ready.connect(window.page.read_aloud.set_reader)
+    # Runs in the speech thread: the reader is not the window's child.
+    starter = SpeechStarter(lambda: Reader.create(language=i18n.current()), parent=window)
+    starter.ready.connect(window.page.speech_found)
+    starter.missing.connect(lambda: window.page.speech_found(None))
     # Still a moment after the first paint: the probe's import is not in the
-    # way of the first screen; the engine is made when nobody is tapping.
+    # way of the first screen.
     QTimer.singleShot(SPEECH_DELAY_MS, starter.start)
 
 

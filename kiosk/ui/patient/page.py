@@ -33,7 +33,13 @@ from kiosk.ui import i18n
 from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import BAR_PADDING, CONTROL_GAP, READING_WIDTH, ROW_GAP, SCREEN_MARGIN
 from kiosk.ui.patient.render_worker import BodyRenderer
-from kiosk.ui.patient.speech import ListenControls, PageReader, speech_wanted
+from kiosk.ui.patient.speech import (
+    ListenControls,
+    PageReader,
+    Reader,
+    ThreadedReader,
+    speech_wanted,
+)
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import ProgressDots, button, centred, relabel, text_label
 
@@ -377,6 +383,9 @@ class PageScreen(QWidget):
         # SpeechStarter finds an engine (none on a machine without one).
         self.listen = ListenControls()
         self.listen.keep_place(speech_wanted())  # no empty place when speech is off
+        # What the speech thread found, kept for the next page when this one is
+        # being read: Listen's place comes or goes only between pages.
+        self._coming_reader: list[Reader | ThreadedReader | None] = []
         self._voice = i18n.DEFAULT
         self.read_aloud = PageReader(
             None, self.listen, self.body, title=self.title.text, parent=self
@@ -387,6 +396,25 @@ class PageScreen(QWidget):
         layout.addLayout(centred(column, READING_WIDTH), 1)
         layout.addWidget(nav)
 
+    def speech_found(self, reader: Reader | ThreadedReader | None) -> None:
+        """The speech thread found an engine (``reader``) or, for now, none.
+
+        None: Listen's empty place is given back to the text, as when speech
+        is off, rather than a gap or a Listen that does nothing; an engine
+        found a minute later takes it again. Either way, on a page being read
+        the text does not move: the change waits for the next page."""
+        if self.isVisible():
+            self._coming_reader[:] = [reader]
+        else:
+            self._use_reader(reader)
+
+    def _use_reader(self, reader: Reader | ThreadedReader | None) -> None:
+        if reader is None:
+            self.listen.keep_place(False)
+        else:
+            self.listen.keep_place(True)
+            self.read_aloud.set_reader(reader)
+
     def _timer(self, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
         timer.setSingleShot(True)
@@ -396,6 +424,8 @@ class PageScreen(QWidget):
     def show_page(self, page: Page, index: int, count: int, coming: tuple[Page, ...] = ()) -> None:
         """Show ``page``, ``index`` of ``count`` in its topic; ``coming`` are the
         pages a tap may open next, rendered in the background once it shows."""
+        if self._coming_reader:
+            self._use_reader(self._coming_reader.pop())
         self.read_aloud.stop()
         # The voice of the page's own language: an English page shown for
         # want of a translation is read in English.
