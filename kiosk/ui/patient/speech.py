@@ -900,6 +900,8 @@ class _EngineHost(QObject):
     def try_start(self) -> None:
         try:
             why = self._probe()
+            if why is None and QThread.currentThread().isInterruptionRequested():
+                return  # the kiosk is quitting: no engine to make and let go again
             reader = self._make() if why is None else None
         except Exception as exc:  # a try must not take the speech thread down with it
             why, reader = f"the engine could not be started: {exc!r}", None
@@ -938,7 +940,8 @@ class _EngineHost(QObject):
 
     @Slot()
     def release(self) -> None:
-        """The engine goes in the thread it was made in."""
+        """The engine goes in the thread it was made in: called there as the
+        thread ends (its ``finished``), after the try that was running, if any."""
         if self._reader is not None:
             self._reader.stop()
             self._reader.deleteLater()
@@ -1018,8 +1021,8 @@ class ThreadedReader(QObject):
 
 
 class SpeechStarter(QObject):
-    """Gives ``reader_for`` a reader when there is an engine to speak with,
-    and never keeps the GUI thread waiting for it, however slow or missing.
+    """Gives the page a reader when there is an engine to speak with, and
+    never keeps the GUI thread waiting for it, however slow or missing.
 
     The engine is probed and made in a speech thread of its own
     (``_EngineHost``; ``make`` runs there, ``probe`` first, see
@@ -1029,7 +1032,12 @@ class SpeechStarter(QObject):
     daemon's callbacks to its own thread's event loop. A try that finds no
     engine, or a ``make`` that returns None, is tried again ``retry_ms`` later
     (``clock`` is the monotonic clock, for tests): never sooner, and never two
-    at once. ``close()`` (also on the application's quit) ends the thread.
+    at once.
+
+    The thread starts with the first try, and ``close()`` (on the
+    application's quit, and from ``Kiosk.exec`` once its loop has returned)
+    ends it: Qt aborts the whole process when a running ``QThread`` is
+    destroyed, as Python's exit would do. Closed, it never starts again.
 
     Signals:
         ready(object): a ``ThreadedReader``.
@@ -1039,7 +1047,6 @@ class SpeechStarter(QObject):
     ready = Signal(object)
     missing = Signal()
     _try = Signal()
-    _release = Signal()
 
     def __init__(
         self,
@@ -1055,6 +1062,7 @@ class SpeechStarter(QObject):
         self._clock = clock
         self._last_try: float | None = None
         self._busy = False
+        self._closed = False
         self._last_why: str | None = None
         self.reader: ThreadedReader | None = None
         self.tries = 0
@@ -1066,18 +1074,22 @@ class SpeechStarter(QObject):
         self._host = _EngineHost(make, probe)
         self._host.moveToThread(self.thread_)
         self._try.connect(self._host.try_start)
-        self._release.connect(self._host.release)
         self._host.made.connect(self._on_made)
-        self.thread_.finished.connect(self._host.deleteLater)
+        # Both run in the speech thread as it ends, after any try still
+        # running there: a queued "release" would be dropped with the loop.
+        self.thread_.finished.connect(self._host.release, Qt.ConnectionType.DirectConnection)
+        self.thread_.finished.connect(self._host.deleteLater, Qt.ConnectionType.DirectConnection)
         app = QCoreApplication.instance()
         if app is not None:
+            # Qt 6 emits it inside exit(): a quit asked for before this line
+            # is not heard here, hence close() from Kiosk.exec as well.
             app.aboutToQuit.connect(self.close)
-        self.thread_.start()
 
     def start(self) -> None:
-        """A try now, unless one is running, a reader was made, or the last
-        try was less than ``retry_ms`` ago (then the retry waits its turn)."""
-        if self._busy or self.reader is not None or not self.thread_.isRunning():
+        """A try now, unless one is running, a reader was made, the starter
+        is closed, or the last try was less than ``retry_ms`` ago (then the
+        retry waits its turn)."""
+        if self._busy or self.reader is not None or self._closed:
             return
         now = self._clock()
         if self._last_try is not None:
@@ -1085,24 +1097,35 @@ class SpeechStarter(QObject):
             if wait_ms > 0:
                 self.retry_timer.start(wait_ms)
                 return
+        if not self.thread_.isRunning():
+            self.thread_.start()
+            log.info("read aloud: looking for a speech engine (in the speech thread)")
         self._busy = True
         self._last_try = now
         self.tries += 1
         self._try.emit()
 
-    def close(self, wait_ms: int = CLOSE_WAIT_MS) -> None:
-        """Let the engine go and end the speech thread (waits at most ``wait_ms``:
-        an engine stuck mid-start is left to the process's exit)."""
+    def close(self, wait_ms: int = CLOSE_WAIT_MS) -> bool:
+        """Let the engine go and end the speech thread, waiting at most
+        ``wait_ms`` for a try that is under way. True once the thread has
+        ended (or never ran); False when it is still busy: an engine stuck
+        mid-start, which the caller must not destroy (see the class)."""
+        self._closed = True
         self.retry_timer.stop()
         if not self.thread_.isRunning():
-            return
-        self._release.emit()
+            return True
+        # A try between its probe and make stops there; one in make ends first.
+        self.thread_.requestInterruption()
         self.thread_.quit()
-        if not self.thread_.wait(wait_ms):
-            log.warning("read aloud: the speech thread did not end within %d ms", wait_ms)
+        if self.thread_.wait(wait_ms):
+            return True
+        log.warning("read aloud: the speech thread did not end within %d ms", wait_ms)
+        return False
 
     def _on_made(self, made: EngineReady | str) -> None:
         self._busy = False
+        if self._closed:
+            return  # an answer that crossed the quit: nobody will read with it
         if isinstance(made, EngineReady):
             self.reader = ThreadedReader(self._host, made, self)
             self.ready.emit(self.reader)

@@ -213,10 +213,67 @@ def test_an_engine_that_never_answers_never_holds_the_gui_thread(
     ticks.timer.stop()
     assert max(ticks.gaps) < 0.05 and starter.reader is None
     began = time.monotonic()
-    starter.close(wait_ms=100)
+    assert not starter.close(wait_ms=100)  # still busy: the caller is told
     assert time.monotonic() - began < 1.0
     never.set()
     assert starter.thread_.wait(5000)
+
+
+def test_a_closed_starter_never_starts_its_thread(qtbot: QtBot, starters: Starters) -> None:
+    """A quit before the first try (a SIGTERM as the kiosk finishes starting):
+    no thread is left running for Python's exit to destroy (Qt aborts then)."""
+    starter = starters(lambda: Reader.create("mock"), lambda: None)
+    assert not starter.thread_.isRunning()  # made, not yet tried: no thread
+    assert starter.close()
+    starter.start()  # the 3 s timer fires late: nothing
+    assert not starter.thread_.isRunning() and starter.tries == 0
+
+
+def test_a_quit_during_the_try_waits_for_it_and_lets_the_engine_go(
+    qtbot: QtBot, starters: Starters
+) -> None:
+    """Quit while the engine is being made: close() waits for the try, the
+    engine is let go in the speech thread, and nobody is given a reader."""
+    release = threading.Event()
+    made: list[Reader] = []
+    let_go_in: list[threading.Thread] = []
+
+    def make() -> Reader | None:
+        release.wait(5)
+        reader = Reader.create("mock")
+        assert reader is not None
+        reader.destroyed.connect(lambda: let_go_in.append(threading.current_thread()))
+        made.append(reader)
+        return reader
+
+    starter = starters(make, lambda: None)
+    ready: list[object] = []
+    starter.ready.connect(ready.append)
+    starter.start()
+    qtbot.waitUntil(starter.thread_.isRunning)
+    threading.Timer(0.2, release.set).start()  # the engine answers while close() waits
+    assert starter.close(wait_ms=5000)
+    assert made and let_go_in and let_go_in[0] is not threading.main_thread()
+    QApplication.processEvents()
+    assert not ready and starter.reader is None
+
+
+def test_a_quit_between_probe_and_make_makes_no_engine(qtbot: QtBot, starters: Starters) -> None:
+    probing = threading.Event()
+    release = threading.Event()
+    made: list[bool] = []
+
+    def probe() -> str | None:
+        probing.set()
+        release.wait(5)
+        return None
+
+    starter = starters(lambda: made.append(True), probe)
+    starter.start()
+    assert probing.wait(5)
+    threading.Timer(0.1, release.set).start()  # the probe ends while close() waits
+    assert starter.close(wait_ms=5000)
+    assert not made
 
 
 def test_no_engine_is_tried_again_a_minute_later(qtbot: QtBot, starters: Starters) -> None:
