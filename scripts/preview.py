@@ -114,8 +114,6 @@ def main() -> int:
         from kiosk.ui.patient.speech import Reader
 
         window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
-    elif args.no_engine:
-        window.page.speech_found(None)
 
     def fill_good_form(method: str = "text") -> None:
         window.show_request(window.library.topics[0].topic_id)
@@ -207,6 +205,9 @@ def main() -> int:
         app.exit(0)  # (quit() asks the window, which refuses to close in kiosk mode)
 
     QTimer.singleShot(300, go)
+    if args.no_engine and not args.listen:
+        # As in the kiosk: the speech thread's "none" comes while a screen shows.
+        QTimer.singleShot(600, lambda: window.page.speech_found(None))
     if args.save is not None:
         # Long enough for the deferred building and any fade-in to settle.
         QTimer.singleShot(1500, save)

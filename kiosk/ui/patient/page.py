@@ -23,7 +23,14 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QGridLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import Config
 from kiosk.content import Page
@@ -65,6 +72,9 @@ LOADING_AFTER_MS = 150
 #: After a page shows, the pages before and after it are rendered in the
 #: background, so Next and Previous find them ready (after the paint, not during it).
 PREPARE_AFTER_MS = 300
+#: No speech engine answered while a page shows: Listen's empty place goes as
+#: soon as no finger is on the screen and the text is still (checked this often).
+STILL_CHECK_MS = 250
 
 log = logging.getLogger(__name__)
 
@@ -383,9 +393,10 @@ class PageScreen(QWidget):
         # SpeechStarter finds an engine (none on a machine without one).
         self.listen = ListenControls()
         self.listen.keep_place(speech_wanted())  # no empty place when speech is off
-        # What the speech thread found, kept for the next page when this one is
-        # being read: Listen's place comes or goes only between pages.
+        # What the speech thread found, kept while it cannot be used yet: an
+        # engine until the next page, none until nobody touches the page.
         self._coming_reader: list[Reader | ThreadedReader | None] = []
+        self._still = self._timer(self._give_back_when_still)
         self._voice = i18n.DEFAULT
         self.read_aloud = PageReader(
             None, self.listen, self.body, title=self.title.text, parent=self
@@ -400,13 +411,25 @@ class PageScreen(QWidget):
         """The speech thread found an engine (``reader``) or, for now, none.
 
         None: Listen's empty place is given back to the text, as when speech
-        is off, rather than a gap or a Listen that does nothing; an engine
-        found a minute later takes it again. Either way, on a page being read
-        the text does not move: the change waits for the next page."""
-        if self.isVisible():
-            self._coming_reader[:] = [reader]
-        else:
+        is off, rather than a gap or a Listen that does nothing; on a page
+        being shown, once no finger is on the screen and the text is still (it
+        moves up, never under a finger). An engine found a minute later takes
+        the place again at the next page: the text being read does not move
+        down."""
+        self._still.stop()
+        if not self.isVisible():
+            self._coming_reader.clear()
             self._use_reader(reader)
+            return
+        self._coming_reader[:] = [reader]
+        if reader is None:
+            self._give_back_when_still()
+
+    def _give_back_when_still(self) -> None:
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton or self.scroller.scrolling:
+            self._still.start(STILL_CHECK_MS)
+        elif self._coming_reader == [None]:
+            self._use_reader(self._coming_reader.pop())
 
     def _use_reader(self, reader: Reader | ThreadedReader | None) -> None:
         if reader is None:
@@ -425,6 +448,7 @@ class PageScreen(QWidget):
         """Show ``page``, ``index`` of ``count`` in its topic; ``coming`` are the
         pages a tap may open next, rendered in the background once it shows."""
         if self._coming_reader:
+            self._still.stop()
             self._use_reader(self._coming_reader.pop())
         self.read_aloud.stop()
         # The voice of the page's own language: an English page shown for

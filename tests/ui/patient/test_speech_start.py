@@ -11,12 +11,14 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QRect, QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QPalette
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.patient import speech
+from kiosk.ui.patient.page import STILL_CHECK_MS
 from kiosk.ui.patient.speech import (
     RETRY_MS,
     Reader,
@@ -315,33 +317,45 @@ def test_the_probe_finds_the_mock_engine_and_speech_off(monkeypatch: pytest.Monk
     assert probe_engine() is not None
 
 
-def test_with_no_engine_listens_place_goes_to_the_text_between_pages(
+def _gap(window: object) -> int:
+    """From the title's foot to the text's top."""
+    body, title = _geometry(window)
+    return body.top() - title.bottom()
+
+
+def test_with_no_engine_listens_place_goes_to_the_text_when_untouched(
     make_window: MakeWindow, qtbot: QtBot, starters: Starters
 ) -> None:
-    """No engine answers: no gap and no Listen that does nothing; the place
-    goes at the next page (the text being read does not move), and comes back,
-    with Listen, at the next page after an engine answers a minute later."""
+    """No engine answers: no gap and no Listen that does nothing. The place
+    goes while nobody touches the page (never under a finger: then at the
+    release), and comes back, with Listen, at the next page after an engine
+    answers a minute later (the text being read does not move down)."""
     window = make_window()
     page = window.page
     pages = window.library.topics[0].pages
     window.show_page(pages[1].key)
     QApplication.processEvents()
     reserved = _geometry(window)
+    listen_height = page.listen.listen_button.sizeHint().height()
+    assert _gap(window) > listen_height  # Listen's place, kept while the engine starts
     clock = Clock()
     answers = ["no text-to-speech engine", None]
     starter = starters(lambda: Reader.create("mock"), lambda: answers.pop(0), clock=clock)
     starter.missing.connect(lambda: page.speech_found(None))
     starter.ready.connect(page.speech_found)
+    finger = page.body.viewport()
+    QTest.mousePress(finger, Qt.MouseButton.LeftButton, pos=finger.rect().center())
     starter.start()
     qtbot.waitUntil(starter.retry_timer.isActive)
-    QApplication.processEvents()
-    assert _geometry(window) == reserved  # not under the patient's eyes
-    window.show_page(pages[2].key)
-    QApplication.processEvents()
+    qtbot.wait(STILL_CHECK_MS * 2)
+    assert _geometry(window) == reserved  # not under the patient's finger
+    QTest.mouseRelease(finger, Qt.MouseButton.LeftButton, pos=finger.rect().center())
+    qtbot.waitUntil(lambda: _gap(window) < listen_height, timeout=STILL_CHECK_MS * 4)
     assert page.listen.isHidden()
     assert not any(b.isVisible() for b in page.listen.buttons())  # nothing to tap
-    gap = page.body.geometry().top() - page.title.geometry().bottom()
-    assert gap < page.listen.listen_button.sizeHint().height()  # and no gap
+    window.show_page(pages[2].key)
+    QApplication.processEvents()
+    assert _gap(window) < listen_height  # and no gap on the next page either
     without = _geometry(window)
     clock.now += 60
     starter.retry_timer.timeout.emit()  # a minute later the engine answers
@@ -353,3 +367,14 @@ def test_with_no_engine_listens_place_goes_to_the_text_between_pages(
     assert page.listen.listen_button.isVisible()
     assert page.read_aloud.reader is starter.reader
     assert _geometry(window) == reserved
+
+
+def test_with_no_engine_the_place_goes_at_once_from_an_untouched_page(
+    make_window: MakeWindow, qtbot: QtBot
+) -> None:
+    window = make_window()
+    window.show_page(window.library.topics[0].pages[1].key)
+    QApplication.processEvents()
+    window.page.speech_found(None)
+    QApplication.processEvents()
+    assert _gap(window) < window.page.listen.listen_button.sizeHint().height()
