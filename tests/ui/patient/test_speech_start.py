@@ -236,11 +236,13 @@ def test_a_quit_during_the_try_waits_for_it_and_lets_the_engine_go(
 ) -> None:
     """Quit while the engine is being made: close() waits for the try, the
     engine is let go in the speech thread, and nobody is given a reader."""
+    making = threading.Event()
     release = threading.Event()
     made: list[Reader] = []
     let_go_in: list[threading.Thread] = []
 
     def make() -> Reader | None:
+        making.set()
         release.wait(5)
         reader = Reader.create("mock")
         assert reader is not None
@@ -252,7 +254,7 @@ def test_a_quit_during_the_try_waits_for_it_and_lets_the_engine_go(
     ready: list[object] = []
     starter.ready.connect(ready.append)
     starter.start()
-    qtbot.waitUntil(starter.thread_.isRunning)
+    assert making.wait(5)
     threading.Timer(0.2, release.set).start()  # the engine answers while close() waits
     assert starter.close(wait_ms=5000)
     assert made and let_go_in and let_go_in[0] is not threading.main_thread()
