@@ -64,6 +64,9 @@ def main() -> int:
     parser.add_argument("--language", default="en", help="en or es")
     parser.add_argument("--listen", action="store_true", help="read the page aloud (mock engine)")
     parser.add_argument(
+        "--no-engine", action="store_true", help="no speech engine answered: Listen's place goes"
+    )
+    parser.add_argument(
         "--save", type=Path, default=None, help="save a picture of the window there and quit"
     )
     args = parser.parse_args()
@@ -202,6 +205,9 @@ def main() -> int:
         app.exit(0)  # (quit() asks the window, which refuses to close in kiosk mode)
 
     QTimer.singleShot(300, go)
+    if args.no_engine and not args.listen:
+        # As in the kiosk: the speech thread's "none" comes while a screen shows.
+        QTimer.singleShot(600, lambda: window.page.speech_found(None))
     if args.save is not None:
         # Long enough for the deferred building and any fade-in to settle.
         QTimer.singleShot(1500, save)

@@ -54,7 +54,8 @@ def make(out: Path, chosen: set[str]) -> int:
                 target = out / f"{name}-{width}x{height}.png"
                 command = [sys.executable, str(ROOT / "scripts" / "preview.py"), screen]
                 result = subprocess.run(
-                    [*command, "--branded", "--save", str(target)],
+                    # No engine: a page with no empty place where Listen would be.
+                    [*command, "--branded", "--no-engine", "--save", str(target)],
                     env=env,
                     cwd=ROOT,
                     capture_output=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import socket
 import sys
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from kiosk.enquiries.store import EnquiryStore
     from kiosk.office.outbox import Sender
     from kiosk.page_views import PageViews
+    from kiosk.ui.patient.speech import SpeechStarter
     from kiosk.ui.reload import LiveReload
     from kiosk.ui.staff.mode import StaffMode
 
@@ -101,9 +103,10 @@ def _quit_on_signals(app: QApplication) -> QSocketNotifier:
     writer.setblocking(False)
     signal.set_wakeup_fd(writer.fileno())
     # exit(), not quit(): since Qt 6, quit() first asks every window to close,
-    # and the kiosk window refuses, which cancels the quit.
+    # and the kiosk window refuses, which cancels the quit. Through a timer:
+    # exit() does nothing before the loop runs, and a signal may come first.
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.exit(0))
+        signal.signal(sig, lambda *_: QTimer.singleShot(0, lambda: app.exit(0)))
     notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
 
     def drain() -> None:
@@ -171,6 +174,7 @@ class Kiosk:
         self.staff: StaffMode | None = None
         self.page_views: PageViews | None = None
         self.sender: Sender | None = None
+        self.speech: SpeechStarter | None = None
         self._notifier = notifier
         self._lockdown = lockdown
 
@@ -184,6 +188,13 @@ class Kiosk:
         self.stores.close()
         if self.page_views is not None:
             self.page_views.close()
+        # Also when the quit came before the speech thread was made (a SIGTERM
+        # during the start-up's last steps): aboutToQuit was over by then.
+        if self.speech is not None and not self.speech.close():
+            # An engine stuck mid-start: Python's exit would destroy its running
+            # QThread, and Qt aborts the process for that. Leave without it.
+            logging.shutdown()
+            os._exit(int(code))
         return int(code)
 
 
@@ -249,7 +260,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
 
         ExportPlaces(paths.data_dir).sweep()
         _start_staff_mode(kiosk, paths)
-        _start_speech(window)
+        kiosk.speech = _start_speech(window)
         _start_office_link(kiosk, paths)
 
     _FirstPaint(app, after_first_paint)
@@ -259,11 +270,11 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     return kiosk
 
 
-def _start_speech(window: KioskWindow) -> None:
-    """Listen, once an engine answers: probed on a worker, tried again each
-    minute while there is none (kiosk.ui.patient.speech.SpeechStarter)."""
+def _start_speech(window: KioskWindow) -> SpeechStarter | None:
+    """Listen, once an engine answers: probed, made and driven in a speech
+    thread, tried again each minute while there is none
+    (kiosk.ui.patient.speech.SpeechStarter). None: speech is off."""
     from kiosk.ui.patient.speech import (  # after the paint, with the page screen
-        QUIET_S,
         Reader,
         SpeechStarter,
         speech_wanted,
@@ -271,16 +282,15 @@ def _start_speech(window: KioskWindow) -> None:
 
     if not speech_wanted():
         log.info("read aloud is off: KIOSK_SPEECH_ENGINE=off")
-        return
-    starter = SpeechStarter(
-        lambda: Reader.create(parent=window, language=i18n.current()),
-        quiet=lambda: window.idle.untouched_s() >= QUIET_S,
-        parent=window,
-    )
-    starter.ready.connect(window.page.read_aloud.set_reader)
+        return None
+    # Runs in the speech thread: the reader is not the window's child.
+    starter = SpeechStarter(lambda: Reader.create(language=i18n.current()), parent=window)
+    starter.ready.connect(window.page.speech_found)
+    starter.missing.connect(lambda: window.page.speech_found(None))
     # Still a moment after the first paint: the probe's import is not in the
-    # way of the first screen; the engine is made when nobody is tapping.
+    # way of the first screen.
     QTimer.singleShot(SPEECH_DELAY_MS, starter.start)
+    return starter
 
 
 def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:

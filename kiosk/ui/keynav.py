@@ -11,7 +11,9 @@ adds what a kiosk needs on top:
 - The arrow keys move the focus like Tab and Shift+Tab, except where they
   already mean something: inside a text field, and Up/Down in the page's text
   (they scroll it).
-- Tab reaches every control, the unchosen one of a pair of choices too.
+- Tab reaches every control, the unchosen one of a pair of choices too, and
+  those of a bar hidden for a while (``REVEAL_ON_TAB``: the form's Back /
+  Continue while the on-screen keyboard is open), which it shows.
 - While an overlay (crisis help, "Are you still there?", the "Aa" card) is
   open, the focus stays inside it, as in a dialog.
 """
@@ -34,13 +36,31 @@ from PySide6.QtWidgets import (
 _FORWARD = {Qt.Key.Key_Down, Qt.Key.Key_Right}
 _BACKWARD = {Qt.Key.Key_Up, Qt.Key.Key_Left}
 _ENTER = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
+#: A widget with this property set to True is hidden only for a while (the
+#: form's bar, while the on-screen keyboard takes its room): Tab still reaches
+#: its controls, and shows it on the way in.
+REVEAL_ON_TAB = "revealOnTab"
+
+
+def _hidden_for_a_while(widget: QWidget) -> QWidget | None:
+    """The hidden ``REVEAL_ON_TAB`` ancestor that alone hides ``widget``, or None."""
+    holder = widget.parentWidget()
+    while holder is not None:
+        if holder.property(REVEAL_ON_TAB) is True and holder.isHidden():
+            outer = holder.parentWidget()
+            shown = outer is None or outer.isVisible()
+            return holder if shown and widget.isVisibleTo(holder) else None
+        holder = holder.parentWidget()
+    return None
 
 
 def _focusable(widget: QWidget) -> bool:
     """A control the keyboard may reach. Qt takes the focus policy away from
     the unchosen buttons of an exclusive group (as for radio buttons), so a
     switch user with Tab alone could never reach "Español": they count too."""
-    if not (widget.isVisible() and widget.isEnabled()):
+    if not widget.isEnabled():
+        return False
+    if not widget.isVisible() and _hidden_for_a_while(widget) is None:
         return False
     if isinstance(widget, QAbstractButton) and widget.group() is not None:
         return True
@@ -129,6 +149,9 @@ class KeyNavigation(QObject):
             if target is None or target is start:
                 return
             if _focusable(target) and target.window() is self._window:
+                holder = _hidden_for_a_while(target)
+                if holder is not None:
+                    holder.show()  # a hidden widget cannot take the focus
                 target.setFocus(
                     Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
                 )

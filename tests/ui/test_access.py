@@ -618,3 +618,44 @@ def test_an_overlays_text_sits_on_its_cards_colour(
     )
     card = theme.colours(Config(), contrast)["surface"]
     assert seen.most_common(1)[0][0] == card, seen.most_common(3)
+
+
+def test_tab_from_a_field_with_the_keyboard_open_reaches_the_forms_bar(
+    make_window: MakeWindow, qtbot: QtBot
+) -> None:
+    """The on-screen keyboard takes the bar's room while a field is focused;
+    Tab from the field still reaches Continue (the bar comes back), and each
+    visible control in order, as without the keyboard."""
+    window = make_window()
+    _focus_on(window, "Request information")
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_screen == "request", timeout=2000)
+    form = window.request
+    assert form.keyboard is not None
+    _focus_on(window, "Your name", limit=20)
+    assert form.keyboard.isVisible() and not form.bottom.isVisible()
+    _press(window, Qt.Key.Key_Tab)
+    reached = window.focusWidget()
+    assert reached is not None and form.bottom.isAncestorOf(reached)
+    assert form.bottom.isVisible() and not form.keyboard.isVisible()
+    _focus_on(window, strings.CONTINUE, limit=5)
+    # Backwards: from the bar into the field again, and the keyboard opens.
+    _focus_on(window, "Your name", Qt.Key.Key_Backtab, limit=10)
+    assert form.keyboard.isVisible()
+    # The next step: from the phone field too.
+    form.name_edit.setText("Ana Lopez")
+    _press(window, Qt.Key.Key_Return)
+    assert form.step == 1
+    _focus_on(window, "Text", limit=20)
+    _press(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.methods.value() == "text", timeout=2000)
+    _focus_on(window, strings.FIELD_PHONE, limit=20)
+    assert form.keyboard.isVisible() and not form.bottom.isVisible()
+    names = []
+    for _ in range(6):
+        _press(window, Qt.Key.Key_Tab)
+        focused = window.focusWidget()
+        assert focused is not None and focused.isVisible()
+        names.append(focused.accessibleName())
+    assert strings.BACK in names and strings.CONTINUE in names
+    window.reset()

@@ -7,10 +7,6 @@ A real read-only tmpfs, a real kiosk process and a real window."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,22 +19,14 @@ from kiosk.paths import Paths
 from kiosk.ui.i18n import strings
 from tests.conftest import MakeWindow
 from tests.disks import remount
+from tests.ui.kiosk_process import first_run, stop_at
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="a POSIX mount")
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "WAYLAND_DISPLAY"}}
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
 
 
 def _first_run(data: Path) -> None:
     """The kiosk's own first run: keys, recovery code, database, log."""
-    opener = StoreOpener(Paths.resolve(data), kdf=KdfParams.fast_for_tests())
-    assert opener.get() is not None
-    opener.close()
+    first_run(data)
     Paths.resolve(data).ensure()
     Paths.resolve(data).log_file.write_text("an older run\n", encoding="utf-8")
 
@@ -47,34 +35,12 @@ def test_the_kiosk_starts_on_a_read_only_data_folder(tmpfs: Path) -> None:
     data = tmpfs / "data"
     _first_run(data)
     remount(tmpfs, "ro")
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data)],
-        env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: list[str] = []
-    assert proc.stderr is not None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "request form ready" in line:
-            break
-    proc.send_signal(signal.SIGTERM)
-    try:
-        code = proc.wait(timeout=20)
-    finally:
-        proc.kill()
-        proc.stderr.close()
-    log = "".join(lines)
+    stopped = stop_at(data, "request form ready")
+    log = stopped.before + stopped.after
     assert "Traceback" not in log
-    assert "request form ready" in log, log
+    assert "request form ready" in stopped.before, log
     assert "logging to standard error only" in log
-    assert code == 0
+    assert stopped.code == 0, log
 
 
 def test_pages_crisis_help_and_a_plain_notice_on_a_read_only_disk(

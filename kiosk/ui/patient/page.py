@@ -25,7 +25,14 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QGridLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import Config
 from kiosk.content import Page
@@ -35,7 +42,13 @@ from kiosk.ui import i18n
 from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import BAR_PADDING, CONTROL_GAP, READING_WIDTH, ROW_GAP, SCREEN_MARGIN
 from kiosk.ui.patient.render_worker import BodyRenderer
-from kiosk.ui.patient.speech import ListenControls, PageReader, speech_wanted
+from kiosk.ui.patient.speech import (
+    ListenControls,
+    PageReader,
+    Reader,
+    ThreadedReader,
+    speech_wanted,
+)
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import ProgressDots, button, centred, relabel, text_label
 
@@ -66,6 +79,9 @@ PREPARE_AFTER_MS = 300
 #: parsing its HTML and laying it out anew (half a page turn). A shipped page's
 #: document, laid out, is about 100 KiB (bench: resident memory after 3,000 turns).
 KEPT_PAGES = 16
+#: No speech engine answered while a page shows: Listen's empty place goes as
+#: soon as no finger is on the screen and the text is still (checked this often).
+STILL_CHECK_MS = 250
 
 log = logging.getLogger(__name__)
 
@@ -465,6 +481,10 @@ class PageScreen(QWidget):
         # SpeechStarter finds an engine (none on a machine without one).
         self.listen = ListenControls()
         self.listen.keep_place(speech_wanted())  # no empty place when speech is off
+        # What the speech thread found, kept while it cannot be used yet: an
+        # engine until the next page, none until nobody touches the page.
+        self._coming_reader: list[Reader | ThreadedReader | None] = []
+        self._still = self._timer(self._give_back_when_still)
         self._voice = i18n.DEFAULT
         self.read_aloud = PageReader(
             None, self.listen, self.body, title=self.title.text, parent=self
@@ -475,6 +495,37 @@ class PageScreen(QWidget):
         layout.addLayout(centred(column, READING_WIDTH), 1)
         layout.addWidget(nav)
 
+    def speech_found(self, reader: Reader | ThreadedReader | None) -> None:
+        """The speech thread found an engine (``reader``) or, for now, none.
+
+        None: Listen's empty place is given back to the text, as when speech
+        is off, rather than a gap or a Listen that does nothing; on a page
+        being shown, once no finger is on the screen and the text is still (it
+        moves up, never under a finger). An engine found a minute later takes
+        the place again at the next page: the text being read does not move
+        down."""
+        self._still.stop()
+        if not self.isVisible():
+            self._coming_reader.clear()
+            self._use_reader(reader)
+            return
+        self._coming_reader[:] = [reader]
+        if reader is None:
+            self._give_back_when_still()
+
+    def _give_back_when_still(self) -> None:
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton or self.scroller.scrolling:
+            self._still.start(STILL_CHECK_MS)
+        elif self._coming_reader == [None]:
+            self._use_reader(self._coming_reader.pop())
+
+    def _use_reader(self, reader: Reader | ThreadedReader | None) -> None:
+        if reader is None:
+            self.listen.keep_place(False)
+        else:
+            self.listen.keep_place(True)
+            self.read_aloud.set_reader(reader)
+
     def _timer(self, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
         timer.setSingleShot(True)
@@ -484,6 +535,9 @@ class PageScreen(QWidget):
     def show_page(self, page: Page, index: int, count: int, coming: tuple[Page, ...] = ()) -> None:
         """Show ``page``, ``index`` of ``count`` in its topic; ``coming`` are the
         pages a tap may open next, rendered in the background once it shows."""
+        if self._coming_reader:
+            self._still.stop()
+            self._use_reader(self._coming_reader.pop())
         self.read_aloud.stop()
         # The voice of the page's own language: an English page shown for
         # want of a translation is read in English.

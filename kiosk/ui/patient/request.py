@@ -55,6 +55,7 @@ from kiosk.enquiries.form import (
 )
 from kiosk.enquiries.store import EnquiryStore, StoreError
 from kiosk.ui.i18n import strings
+from kiosk.ui.keynav import REVEAL_ON_TAB
 from kiosk.ui.metrics import FORM_GAP, FORM_WIDTH, SCREEN_MARGIN
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
@@ -314,6 +315,8 @@ class RequestScreen(QWidget):
         self.scroll_area = self._make_scroll_area(self._make_column())
         self._keep_gutter(0, 0)  # nothing to scroll yet: the bar is hidden
         self.bottom = self._make_bottom_bar()
+        # Hidden while the keyboard is open; Tab from a field still reaches it.
+        self.bottom.setProperty(REVEAL_ON_TAB, True)
         view = QWidget()
         view.setObjectName("requestForm")
         layout = QVBoxLayout(view)

@@ -11,10 +11,11 @@ Three parts, so the page screen needs only a few lines:
 - ``PageReader`` joins a reader and the controls to the page's text browser:
   it reads the title and the document's plain text and highlights the word
   being spoken (when the engine reports words), keeping it in view.
-- ``SpeechStarter`` finds out on a worker thread whether there is an engine
-  to speak with (Qt's module loads, speech-dispatcher answers), makes the
-  reader on the GUI thread only then, and tries again a minute later when
-  there is none, so a daemon that starts late still gets its Listen.
+- ``SpeechStarter`` owns a speech thread where the engine is probed (Qt's
+  module loads, speech-dispatcher answers), made and driven, so the GUI
+  thread never waits on it; the page gets a ``ThreadedReader`` that posts
+  its calls there. No engine: tried again a minute later, so a daemon that
+  starts late still gets its Listen.
 
 ``QtTextToSpeech`` is imported on first use, not with this module: it drags in
 QtMultimedia (and PulseAudio's client library, which a bare machine may lack),
@@ -29,24 +30,27 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
     QLocale,
     QMessageLogContext,
     QObject,
     QSize,
     Qt,
+    QThread,
     QTimer,
     QtMsgType,
     Signal,
+    Slot,
     qInstallMessageHandler,
 )
 from PySide6.QtGui import (
@@ -93,11 +97,8 @@ TERRITORIES = (
 DEFAULT_ENGINE_LABEL = "(Qt's default)"  # in the log, for an engine not named
 #: After a try that found no engine to speak with, the next one (no sooner).
 RETRY_MS = 60_000
-#: Making Qt's speech-dispatcher engine holds the GUI thread 1.5 to 2.5 s
-#: (measured; see docs/internals.md): it waits for a moment with no touch
-#: this long, looked at every ``QUIET_CHECK_MS``.
-QUIET_S = 5.0
-QUIET_CHECK_MS = 1000
+#: At quit, how long the speech thread is given to let its engine go.
+CLOSE_WAIT_MS = 3000
 #: Listen's speaker (resources/icons/speaker.svg, drawn in black, tinted).
 SPEAKER_ICON = "speaker.svg"
 SPEECHD_HINT = (
@@ -121,6 +122,20 @@ def utf16_len(text: str) -> int:
     outside the Basic Multilingual Plane (an emoji) counts twice.
     """
     return len(text.encode("utf-16-le")) // 2
+
+
+def spoken_text(title: str, text: str) -> tuple[str, int]:
+    """What is said for ``title`` and ``text`` ("" for nothing) and where the
+    text starts in it (UTF-16 units): ``title + SEPARATOR + text``."""
+    title, text = title.strip(), text.rstrip()
+    if title and text:
+        spoken, offset = title + SEPARATOR + text, utf16_len(title + SEPARATOR)
+    else:
+        spoken = title or text
+        offset = 0 if text else utf16_len(spoken)
+    if not spoken.strip():
+        return "", offset
+    return spoken.replace(OBJECT_CHAR, " "), offset
 
 
 @contextmanager
@@ -256,8 +271,8 @@ class Reader(QObject):
         Qt's mock engine (silent, for tests) is used only when named: never
         as the default, or "Listen" would read in silence.
 
-        Can take seconds, holding the GUI thread: call it after the first
-        paint (docs/architecture.md, "Decisions worth knowing", has figures).
+        Can take seconds, holding its caller: the kiosk calls it in the
+        speech thread (``SpeechStarter``), never on the GUI thread.
         """
         name = engine if engine is not None else os.environ.get(ENGINE_ENV, "").strip()
         if name.casefold() == OFF:
@@ -340,16 +355,9 @@ class Reader(QObject):
 
     def say(self, title: str, text: str) -> None:
         """Read ``title``, a pause, then ``text`` (anything being read stops first)."""
-        title, text = title.strip(), text.rstrip()
-        if title and text:
-            spoken = title + SEPARATOR + text
-            self._body_offset = utf16_len(title + SEPARATOR)
-        else:
-            spoken = title or text
-            self._body_offset = 0 if text else utf16_len(spoken)
-        if not spoken.strip():
-            return
-        self._tts.say(spoken.replace(OBJECT_CHAR, " "))
+        spoken, self._body_offset = spoken_text(title, text)
+        if spoken:
+            self._tts.say(spoken)
 
     def pause(self) -> None:
         """Pause at the end of the word (how Qt's engines pause)."""
@@ -490,7 +498,28 @@ def _open_engine(name: str, answer_timeout_s: float) -> QTextToSpeech | None:
             # libspeechd would wait for it for ever, and the kiosk with it.
             log.warning("read aloud is off: %s", stuck)
             return None
-    return QTextToSpeech(name) if name else QTextToSpeech()
+    # "none": Qt makes the object and starts no engine; the engine is started next.
+    tts = QTextToSpeech("none")
+    _start_engine(tts, name)
+    return tts
+
+
+class _EngineRelay(QObject):
+    start = Signal(str)
+
+
+def _start_engine(tts: QTextToSpeech, name: str) -> None:
+    """``tts.setEngine(name)`` ("": Qt's default), through a signal.
+
+    PySide holds Python's lock (the GIL) through a C++ call it wraps, and
+    starting speech-dispatcher's engine takes 1 to 2.5 s: called directly,
+    even in the speech thread, it would stop every Python slot on the GUI
+    thread that long (measured: taps waited up to 3 s). PySide lets the lock
+    go while a signal is emitted, and a signal joined to ``setEngine`` calls
+    it from C++ alone."""
+    relay = _EngineRelay()
+    relay.start.connect(tts.setEngine)
+    relay.start.emit(name)
 
 
 def _why_silent(tts: QTextToSpeech, name: str) -> str | None:
@@ -682,7 +711,7 @@ class PageReader(QObject):
 
     def __init__(
         self,
-        reader: Reader | None,
+        reader: Reader | ThreadedReader | None,
         controls: ListenControls,
         browser: QTextEdit,
         title: str | Callable[[], str] = "",
@@ -692,7 +721,7 @@ class PageReader(QObject):
         self.controls = controls
         self.browser = browser
         self._title = title
-        self.reader: Reader | None = None
+        self.reader: Reader | ThreadedReader | None = None
         # Runs only while speaking, so an idle kiosk has no timer ticking.
         self.active_timer = QTimer(self)
         self.active_timer.setInterval(self.ACTIVE_EVERY_MS)
@@ -706,7 +735,7 @@ class PageReader(QObject):
         controls.installEventFilter(self)
         self.set_reader(reader)
 
-    def set_reader(self, reader: Reader | None) -> None:
+    def set_reader(self, reader: Reader | ThreadedReader | None) -> None:
         """Use ``reader`` (None: no engine, so no controls). Lets the window
         make the reader after the first paint rather than before it."""
         if self.reader is not None:
@@ -841,60 +870,226 @@ class PageReader(QObject):
         bar.setValue(bar.value() + top - height // 3)
 
 
-class SpeechStarter(QObject):
-    """Gives ``reader_for`` a reader when there is an engine to speak with,
-    without keeping the GUI thread waiting for one that is slow or missing.
+@dataclass(frozen=True)
+class EngineReady:
+    """What the GUI thread needs to know of a reader made in the speech thread."""
 
-    Each try: ``probe`` on a worker thread (see ``probe_engine``); when it
-    finds nothing wrong, ``make`` on the GUI thread (Qt's engine must live
-    there, for its signals), at a quiet moment (``quiet()``: nobody has
-    touched the screen for a while), since making it holds the GUI thread. A
-    try that finds no engine, or a ``make`` that returns None, is tried again
-    ``retry_ms`` later (``clock`` is the monotonic clock, for tests): never
-    sooner, and never two at once.
+    engine: str
+    can_pause: bool
+    reports_words: bool
+
+
+class _EngineHost(QObject):
+    """Lives in the speech thread: probes, makes the ``Reader`` there (so its
+    ``QTextToSpeech`` lives there too) and drives it. Every call reaches it as
+    a queued signal; it answers the same way, so the GUI thread never waits on
+    the engine (speech-dispatcher holds its caller 1.5 to 2.5 s when made, and
+    each stop is a round trip to the daemon)."""
+
+    made = Signal(object)  # an EngineReady, or why not (str)
+    state_changed = Signal(str)
+    word = Signal(int, int)
+
+    def __init__(self, make: Callable[[], Reader | None], probe: Callable[[], str | None]) -> None:
+        super().__init__()
+        self._make = make
+        self._probe = probe
+        self._reader: Reader | None = None
+
+    @Slot()
+    def try_start(self) -> None:
+        try:
+            why = self._probe()
+            if why is None and QThread.currentThread().isInterruptionRequested():
+                return  # the kiosk is quitting: no engine to make and let go again
+            reader = self._make() if why is None else None
+        except Exception as exc:  # a try must not take the speech thread down with it
+            why, reader = f"the engine could not be started: {exc!r}", None
+        if reader is None:
+            self.made.emit(why or "the engine did not start (see the log)")
+            return
+        self._reader = reader
+        reader.state_changed.connect(self.state_changed)
+        reader.word.connect(self.word)
+        self.made.emit(EngineReady(reader.engine, reader.can_pause, reader.reports_words))
+
+    @Slot(str, str)
+    def say(self, title: str, text: str) -> None:
+        if self._reader is not None:
+            self._reader.say(title, text)
+
+    @Slot()
+    def pause(self) -> None:
+        if self._reader is not None:
+            self._reader.pause()
+
+    @Slot()
+    def resume(self) -> None:
+        if self._reader is not None:
+            self._reader.resume()
+
+    @Slot()
+    def stop(self) -> None:
+        if self._reader is not None:
+            self._reader.stop()
+
+    @Slot(str)
+    def set_language(self, language: str) -> None:
+        if self._reader is not None:
+            self._reader.set_language(language)
+
+    @Slot()
+    def release(self) -> None:
+        """The engine goes in the thread it was made in: called there as the
+        thread ends (its ``finished``), after the try that was running, if any."""
+        if self._reader is not None:
+            self._reader.stop()
+            self._reader.deleteLater()
+            self._reader = None
+
+
+class ThreadedReader(QObject):
+    """The GUI thread's side of a ``Reader`` living in the speech thread: the
+    same calls and signals as ``Reader``, each call posted, never waited for.
+
+    ``stop()`` makes the state idle at once (as ``Reader.stop`` does); the
+    engine's own reports follow as they come.
+    """
+
+    state_changed = Signal(str)
+    word = Signal(int, int)
+    _say = Signal(str, str)
+    _pause = Signal()
+    _resume = Signal()
+    _stop = Signal()
+    _language = Signal(str)
+
+    def __init__(self, host: _EngineHost, ready: EngineReady, parent: QObject | None = None):
+        super().__init__(parent)
+        self.engine = ready.engine
+        self.can_pause = ready.can_pause
+        self.reports_words = ready.reports_words
+        self._state = SpeechState.IDLE
+        self._body_offset = 0
+        self._asked = False  # a say was sent since the last stop
+        # The host lives in another thread: these are queued both ways.
+        self._say.connect(host.say)
+        self._pause.connect(host.pause)
+        self._resume.connect(host.resume)
+        self._stop.connect(host.stop)
+        self._language.connect(host.set_language)
+        host.state_changed.connect(self._on_state)
+        host.word.connect(self.word)
+
+    @property
+    def state(self) -> SpeechState:
+        return self._state
+
+    @property
+    def body_offset(self) -> int:
+        return self._body_offset
+
+    def say(self, title: str, text: str) -> None:
+        spoken, self._body_offset = spoken_text(title, text)
+        if spoken:
+            self._asked = True
+            self._say.emit(title, text)
+
+    def pause(self) -> None:
+        if self._state == SpeechState.SPEAKING:
+            self._pause.emit()
+
+    def resume(self) -> None:
+        if self._state == SpeechState.PAUSED:
+            self._resume.emit()
+
+    def stop(self) -> None:
+        # Also when the engine has not said "speaking" yet: a page turned
+        # just after Listen must not be read on.
+        if self._asked or self._state != SpeechState.IDLE:
+            self._asked = False
+            self._stop.emit()
+            self._on_state(SpeechState.IDLE)
+
+    def set_language(self, language: str) -> None:
+        self._language.emit(language)
+
+    def _on_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = SpeechState(state)
+            self.state_changed.emit(state)
+
+
+class SpeechStarter(QObject):
+    """Gives the page a reader when there is an engine to speak with, and
+    never keeps the GUI thread waiting for it, however slow or missing.
+
+    The engine is probed and made in a speech thread of its own
+    (``_EngineHost``; ``make`` runs there, ``probe`` first, see
+    ``probe_engine``), and lives there: the GUI thread gets a
+    ``ThreadedReader``. Qt's documentation asks nothing of QTextToSpeech's
+    thread: it is a plain QObject, and its speech-dispatcher engine posts the
+    daemon's callbacks to its own thread's event loop. A try that finds no
+    engine, or a ``make`` that returns None, is tried again ``retry_ms`` later
+    (``clock`` is the monotonic clock, for tests): never sooner, and never two
+    at once.
+
+    The thread starts with the first try, and ``close()`` (on the
+    application's quit, and from ``Kiosk.exec`` once its loop has returned)
+    ends it: Qt aborts the whole process when a running ``QThread`` is
+    destroyed, as Python's exit would do. Closed, it never starts again.
 
     Signals:
-        ready(object): a ``Reader`` was made.
+        ready(object): a ``ThreadedReader``.
+        missing(): a try found no engine (after each such try).
     """
 
     ready = Signal(object)
-    _probed = Signal(object)  # from the worker thread: why not, or None
+    missing = Signal()
+    _try = Signal()
 
     def __init__(
         self,
         make: Callable[[], Reader | None],
         probe: Callable[[], str | None] = probe_engine,
         *,
-        quiet: Callable[[], bool] = lambda: True,
         retry_ms: int = RETRY_MS,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._make = make
-        self._quiet = quiet
-        self._probe = probe
         self._retry_ms = retry_ms
         self._clock = clock
         self._last_try: float | None = None
         self._busy = False
-        self._done = False
+        self._closed = False
         self._last_why: str | None = None
+        self.reader: ThreadedReader | None = None
         self.tries = 0
         self.retry_timer = QTimer(self)
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(self.start)
-        # Between a probe that found an engine and a quiet moment to make it.
-        self.quiet_timer = QTimer(self)
-        self.quiet_timer.setInterval(QUIET_CHECK_MS)
-        self.quiet_timer.timeout.connect(self._make_when_quiet)
-        # Queued: the worker emits, the GUI thread runs the slot.
-        self._probed.connect(self._on_probed, Qt.ConnectionType.QueuedConnection)
+        self.thread_ = QThread()
+        self.thread_.setObjectName("speech")
+        self._host = _EngineHost(make, probe)
+        self._host.moveToThread(self.thread_)
+        self._try.connect(self._host.try_start)
+        self._host.made.connect(self._on_made)
+        # Both run in the speech thread as it ends, after any try still
+        # running there: a queued "release" would be dropped with the loop.
+        self.thread_.finished.connect(self._host.release, Qt.ConnectionType.DirectConnection)
+        self.thread_.finished.connect(self._host.deleteLater, Qt.ConnectionType.DirectConnection)
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Qt 6 emits it inside exit(): a quit asked for before this line
+            # is not heard here, hence close() from Kiosk.exec as well.
+            app.aboutToQuit.connect(self.close)
 
     def start(self) -> None:
-        """A try now, unless one is running, a reader was made, or the last
-        try was less than ``retry_ms`` ago (then the retry waits its turn)."""
-        if self._busy or self._done:
+        """A try now, unless one is running, a reader was made, the starter
+        is closed, or the last try was less than ``retry_ms`` ago (then the
+        retry waits its turn)."""
+        if self._busy or self.reader is not None or self._closed:
             return
         now = self._clock()
         if self._last_try is not None:
@@ -902,39 +1097,43 @@ class SpeechStarter(QObject):
             if wait_ms > 0:
                 self.retry_timer.start(wait_ms)
                 return
+        if not self.thread_.isRunning():
+            self.thread_.start()
+            log.info("read aloud: looking for a speech engine (in the speech thread)")
         self._busy = True
         self._last_try = now
         self.tries += 1
-        threading.Thread(target=self._run_probe, name="speech-probe", daemon=True).start()
+        self._try.emit()
 
-    def _run_probe(self) -> None:
-        try:
-            why = self._probe()
-        except Exception as exc:  # a probe must not take the kiosk down with it
-            why = f"the engine could not be probed: {exc!r}"
-        self._probed.emit(why)
+    def close(self, wait_ms: int = CLOSE_WAIT_MS) -> bool:
+        """Let the engine go and end the speech thread, waiting at most
+        ``wait_ms`` for a try that is under way. True once the thread has
+        ended (or never ran); False when it is still busy: an engine stuck
+        mid-start, which the caller must not destroy (see the class)."""
+        self._closed = True
+        self.retry_timer.stop()
+        if not self.thread_.isRunning():
+            return True
+        # A try between its probe and make stops there; one in make ends first.
+        self.thread_.requestInterruption()
+        self.thread_.quit()
+        if self.thread_.wait(wait_ms):
+            return True
+        log.warning("read aloud: the speech thread did not end within %d ms", wait_ms)
+        return False
 
-    def _on_probed(self, why: str | None) -> None:
-        if why is None:
-            self.quiet_timer.start()
-            self._make_when_quiet()
-            return
+    def _on_made(self, made: EngineReady | str) -> None:
         self._busy = False
-        if why != self._last_why:  # a machine with no engine says so once, not every minute
+        if self._closed:
+            return  # an answer that crossed the quit: nobody will read with it
+        if isinstance(made, EngineReady):
+            self.reader = ThreadedReader(self._host, made, self)
+            self.ready.emit(self.reader)
+            return
+        if made != self._last_why:  # a machine with no engine says so once, not every minute
             log.info(
-                "read aloud: not yet (%s); trying again every %d s", why, self._retry_ms // 1000
+                "read aloud: not yet (%s); trying again every %d s", made, self._retry_ms // 1000
             )
-        self._last_why = why
+        self._last_why = made
         self.retry_timer.start(self._retry_ms)
-
-    def _make_when_quiet(self) -> None:
-        if not self._quiet():
-            return  # someone is tapping: not now
-        self.quiet_timer.stop()
-        self._busy = False
-        reader = self._make()
-        if reader is None:
-            self.retry_timer.start(self._retry_ms)
-            return
-        self._done = True
-        self.ready.emit(reader)
+        self.missing.emit()
