@@ -368,11 +368,15 @@ class Notices(QScrollArea):
     def __init__(self, labels: tuple[QLabel, ...]) -> None:
         super().__init__()
         self.setObjectName("staffScroll")
-        self.setWidgetResizable(True)
+        # Sized by ``fit``, not by the scroll area: it would size the notices by
+        # their minimum size hint, wrapped for some other width (a blank band,
+        # then the words cut off).
+        self.setWidgetResizable(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
         inner.setObjectName("staffInner")
+        self._inner = inner
         self._column = QVBoxLayout(inner)
         self._column.setContentsMargins(0, 0, 0, 0)
         self._column.setSpacing(GAP * 2)
@@ -397,9 +401,12 @@ class Notices(QScrollArea):
         self.setVisible(shown)
         if not shown:
             return
-        need = self._column.totalHeightForWidth(self.width())
+        for label in self.labels:
+            label.ensurePolished()  # a label just shown has not had its style's font yet
+        width = self.width()
+        need = self._column.totalHeightForWidth(width)
         if need > limit:  # the scroll bar takes its width from the notices
-            need = self._column.totalHeightForWidth(
-                self.width() - self.verticalScrollBar().sizeHint().width()
-            )
+            width -= self.verticalScrollBar().sizeHint().width()
+            need = self._column.totalHeightForWidth(width)
+        self._inner.resize(width, need)
         self.setFixedHeight(max(1, min(need, limit)))

@@ -573,3 +573,33 @@ def test_the_lock_button_and_tabs_follow_the_touch_rules(
         tab(qtbot, panel, label)
         assert panel.current_tab == key
         assert panel.tab_buttons[key].isChecked()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (800, 1280)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_notice_that_fits_is_seen_whole_from_its_first_word(
+    make_staff: MakeStaff, staff_env: StaffEnv, size: tuple[int, int]
+) -> None:
+    """The recovery-code notice alone takes less than the notices' share of the
+    height: it is shown whole, its first line at the top of its strip, after the
+    window changed size too (it once sat under a blank band with its last words
+    cut off)."""
+    assert staff_env.paths.recovery_file.exists()
+    window, mode = make_staff(size)
+    window.hide()  # opened before the window is shown, as at a kiosk's start
+    panel = open_panel(mode, staff_env)
+    window.show()
+    for width, height in ((640, 480), size):
+        window.resize(width, height)
+        for _ in range(5):
+            QApplication.processEvents()
+    notice = panel.recovery_reminder
+    strip = panel.notices
+    assert notice.isVisible() and strip.isVisible()
+    seen = strip.viewport().rect()
+    inner = strip.widget()
+    assert inner is not None
+    where = notice.geometry().translated(inner.pos())
+    assert seen.contains(where), (where, seen)
+    assert notice.height() >= notice.heightForWidth(notice.width())
+    assert where.top() == 0
+    assert strip.verticalScrollBar().maximum() == 0  # nothing hidden below
