@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
-import socket
 import sys
 import threading
 import traceback
@@ -94,24 +94,40 @@ def _quit_on_signals(app: QApplication) -> QSocketNotifier:
     """SIGTERM (systemd stop) and SIGINT (Ctrl+C in a terminal) quit cleanly.
 
     Python runs signal handlers only between bytecodes, and Qt's event loop may
-    sleep for hours; a socket pair wakes it without a polling timer.
+    sleep for hours; a pipe (a socket pair on Windows, which wakes only through
+    a socket) wakes it without a polling timer.
     """
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
+    keep: tuple[object, ...] = ()
+    if sys.platform == "win32":
+        import socket  # Windows only: elsewhere a pipe does, without the socket module's 1 MiB
+
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        read_fd, write_fd = reader.fileno(), writer.fileno()
+        keep = (reader, writer)  # open as long as the notifier
+
+        def drain() -> None:
+            with contextlib.suppress(OSError):
+                reader.recv(64)
+
+    else:
+        read_fd, write_fd = os.pipe()
+        os.set_blocking(read_fd, False)
+        os.set_blocking(write_fd, False)
+
+        def drain() -> None:
+            with contextlib.suppress(OSError):
+                os.read(read_fd, 64)
+
+    signal.set_wakeup_fd(write_fd)
     # exit(), not quit(): since Qt 6, quit() first asks every window to close,
     # and the kiosk window refuses, which cancels the quit.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: app.exit(0))
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
-
-    def drain() -> None:
-        with contextlib.suppress(OSError):
-            reader.recv(64)
-
+    notifier = QSocketNotifier(read_fd, QSocketNotifier.Type.Read, app)
     notifier.activated.connect(drain)
-    notifier._sockets = (reader, writer)  # type: ignore[attr-defined]  # keep them open
+    notifier._kept = keep  # type: ignore[attr-defined]  # (Windows) the sockets live as long as it
     return notifier
 
 
