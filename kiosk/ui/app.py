@@ -299,9 +299,17 @@ def _start_speech(window: KioskWindow) -> None:
     QTimer.singleShot(SPEECH_DELAY_MS, starter.start)
 
 
-def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
-    """An enrolled kiosk's sender (its own thread); a kiosk that is not enrolled
-    never imports the PostgreSQL driver. A fault is logged; the kiosk runs on."""
+# After the first paint, the sender a few seconds later: importing psycopg and
+# libpq (about 0.3 s and 29 MiB) and the TLS connection run on a thread of their
+# own, but take turns with the GUI thread for the interpreter, so they wait until
+# the first taps are answered. Saved requests wait in the outbox meanwhile.
+OFFICE_LINK_DELAY_MS = 5000
+
+
+def _start_office_link(kiosk: Kiosk, paths: Paths, delay_ms: int = OFFICE_LINK_DELAY_MS) -> None:
+    """An enrolled kiosk's sender (its own thread), ``delay_ms`` from now; a kiosk
+    that is not enrolled never imports the PostgreSQL driver. A fault is logged;
+    the kiosk runs on."""
     from kiosk.office import link  # light: the enrolment file only
 
     try:
@@ -337,7 +345,13 @@ def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
         started.started.emit(sender)  # queued: the crisis card is the GUI thread's
         log.info("office link: sending to %s as kiosk %r", found.server, found.kiosk_name)
 
-    threading.Thread(target=start, name="office-link-start", daemon=True).start()
+    # A timer the window owns: QTimer.singleShot holds a bound method only weakly.
+    later = QTimer(kiosk.window)
+    later.setSingleShot(True)
+    later.timeout.connect(
+        lambda: threading.Thread(target=start, name="office-link-start", daemon=True).start()
+    )
+    later.start(delay_ms)
 
 
 class _LinkStarted(QObject):
