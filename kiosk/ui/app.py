@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -149,6 +149,21 @@ class _FirstPaint(QObject):
         return False
 
 
+@contextlib.contextmanager
+def _filters_off(app: QApplication, filters: list[QObject]) -> Iterator[None]:
+    """The application-wide event filters out of the way while parts are built
+    on this thread, put back in the same order after. They act on input only,
+    and none comes in meanwhile (the event loop is not running); left on, each
+    would see the thousands of events of the building for nothing."""
+    for kept in filters:
+        app.removeEventFilter(kept)
+    try:
+        yield
+    finally:
+        for kept in filters:
+            app.installEventFilter(kept)
+
+
 class _Stores:
     """``StoreOpener`` imported and made on first use: its imports (libsodium,
     sqlite3) are not on the way to the first painted screen."""
@@ -254,10 +269,15 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         # anyone can tap.
         from kiosk.ui.reload import LiveReload  # after the first paint, as said above
 
+        # Outside _filters_off: its file watcher's private engine, handed to the
+        # filters, has PySide make a Python type for each Qt class now (some 50 ms
+        # and 4 MiB, once), not at a patient's first fling or crisis card.
         kiosk.reload = LiveReload(window, paths)
-        store = stores.get()
-        window.finish_building()  # the page screen and the overlays
-        window.request  # noqa: B018  (builds the request screen)
+        filters = window.input_filters + ([lockdown] if lockdown is not None else [])
+        with _filters_off(app, filters):
+            store = stores.get()
+            window.finish_building()  # the page screen and the overlays
+            window.request  # noqa: B018  (builds the request screen)
         log.info("request form ready; enquiry store %s", "open" if store else "NOT available")
         # What an export killed half-way left (patients' names in the clear);
         # imported here: it brings libsodium, not needed for the first screen

@@ -252,3 +252,47 @@ def test_errors_go_to_the_log_file_in_the_data_folder(
         assert "Traceback" in text
     finally:
         configure(None)
+
+
+def test_app_filters_step_aside_while_parts_are_built_then_come_back_in_order(
+    make_window: MakeWindow, qtbot: QtBot
+) -> None:
+    """What app.build does around the building after the first paint: the
+    application-wide filters see none of its events, and afterwards see input
+    again in the order they were installed (the last installed, first)."""
+    from kiosk.ui.app import _filters_off
+
+    window = make_window()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    assert window.idle in window.input_filters  # the window's own, to step aside too
+    seen: list[str] = []
+
+    class Recorder(QObject):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.KeyPress:
+                seen.append(self.name)
+            return False
+
+    first, second = Recorder("first"), Recorder("second")
+    app.installEventFilter(first)
+    app.installEventFilter(second)
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    try:
+        with _filters_off(app, [first, second]):
+            QApplication.sendEvent(edit, _key(Qt.Key.Key_A))
+            assert seen == []
+        QApplication.sendEvent(edit, _key(Qt.Key.Key_B))
+        assert seen == ["second", "first"]
+    finally:
+        app.removeEventFilter(first)
+        app.removeEventFilter(second)
+
+
+def _key(key: Qt.Key) -> QKeyEvent:
+    return QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier)
