@@ -49,6 +49,11 @@ def main() -> int:
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and "painted" not in result:
                 result["painted"] = time.monotonic()
+                # Gone once it has seen it, as the kiosk's own is: left on the
+                # application, it would hand every later event to Python (the
+                # kiosk's building after the first paint, its rest, its taps),
+                # a cost no running kiosk has.
+                app.removeEventFilter(self)
                 QTimer.singleShot(0, after_paint)
             return False
 
