@@ -118,6 +118,7 @@ def _child(
     *,
     speech: bool = False,
     data_dir: str | None = None,
+    wait_sender: bool = False,
 ) -> dict[str, Any]:
     if not _DATA_DIR:
         _DATA_DIR.append(_prepared_data_dir())
@@ -133,6 +134,9 @@ def _child(
     if speech:
         env.pop("KIOSK_SPEECH_ENGINE")  # Qt's default engine: speech-dispatcher on Linux
     env.pop("BENCH_CONTENT_DIR", None)
+    env.pop("BENCH_WAIT_SENDER", None)
+    if wait_sender:
+        env["BENCH_WAIT_SENDER"] = "1"
     if content_dir is not None:
         env["BENCH_CONTENT_DIR"] = str(content_dir)
     began = time.monotonic()
@@ -1026,9 +1030,11 @@ def _table(results: dict[str, Any]) -> str:
 
 def _office_link(runs: int) -> dict[str, dict[str, float]] | str:
     _compile_kiosk()
-    return office.office_link(
-        runs, _prepared_data_dir, lambda data_dir: _child("kiosk", data_dir=data_dir)
-    )
+
+    def kiosk(data_dir: str, wait_sender: bool = False) -> dict[str, Any]:
+        return _child("kiosk", data_dir=data_dir, wait_sender=wait_sender)
+
+    return office.office_link(runs, _prepared_data_dir, kiosk)
 
 
 def main() -> int:

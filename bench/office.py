@@ -10,9 +10,10 @@ Against a throwaway PostgreSQL on loopback, over TLS verified against a test CA
 - sender throughput: enquiries per second numbered, signed, inserted in
   batches and marked sent, against a plain INSERT loop of the same rows in the
   same batches over the same kind of connection, in the same run;
-- tablet start-up to the first painted home and peak memory, enrolled against
-  not enrolled (the sender starts after the first paint), in child processes
-  started alternately (``bench.child``).
+- tablet start-up to the first painted home and peak memory 1.5 s after it,
+  enrolled against not enrolled (the sender starts seconds after the first
+  paint), in child processes started alternately (``bench.child``); and the
+  enrolled kiosk's peak memory once its sender runs, against the same.
 
 Skipped, with a line saying so, where PostgreSQL's binaries are not installed.
 """
@@ -171,12 +172,14 @@ def link_startup(
     cluster: Any,
     runs: int,
     prepared_data_dir: Callable[[], str],
-    child: Callable[[str], dict[str, Any]],
+    child: Callable[..., dict[str, Any]],
 ) -> dict[str, float]:
-    """Start-up and peak memory of the kiosk, enrolled against not, alternately.
+    """Start-up and peak memory of the kiosk, enrolled against not, alternately;
+    and the enrolled one's peak memory once its sender runs.
 
     ``prepared_data_dir`` makes a data folder as after the first run;
-    ``child(data_dir)`` starts the kiosk on it and returns ``bench.child``'s figures.
+    ``child(data_dir, wait_sender=False)`` starts the kiosk on it and returns
+    ``bench.child``'s figures (with ``wait_sender``, memory once the sender runs).
     """
     office = _office(cluster)
     plain = prepared_data_dir()
@@ -184,12 +187,13 @@ def link_startup(
     _enrol(cluster, office, Path(enrolled), "Bench")
     child(plain), child(enrolled)  # warm the file cache for both
     times: dict[str, list[float]] = {"plain": [], "enrolled": []}
-    peaks: dict[str, list[float]] = {"plain": [], "enrolled": []}
+    peaks: dict[str, list[float]] = {"plain": [], "enrolled": [], "sending": []}
     for _ in range(runs):
         for kind, folder in (("plain", plain), ("enrolled", enrolled)):
             got = child(folder)
             times[kind].append(got["startup_s"])
             peaks[kind].append(got["peak_rss_kib"] / 1024)
+        peaks["sending"].append(child(enrolled, wait_sender=True)["peak_rss_kib"] / 1024)
     # Medians of each pair's ratio (started one after the other), as the start-up
     # bench does: a machine busier for a while slows both of a pair.
     pairs = list(zip(times["enrolled"], times["plain"], strict=True))
@@ -202,13 +206,15 @@ def link_startup(
         "memory_plain_mib": mem["plain"],
         "memory_enrolled_mib": mem["enrolled"],
         "memory_enrolled_vs_plain": mem["enrolled"] / mem["plain"],
+        "memory_sending_mib": mem["sending"],
+        "memory_sending_vs_plain": mem["sending"] / mem["plain"],
     }
 
 
 def office_link(
     runs: int,
     prepared_data_dir: Callable[[], str],
-    child: Callable[[str], dict[str, Any]],
+    child: Callable[..., dict[str, Any]],
 ) -> dict[str, dict[str, float]] | str:
     """All three on one throwaway cluster; a sentence instead when there is no PostgreSQL."""
     from tests.office.pg import INSTALL_HINT, pg_bin_dir, start_cluster
@@ -250,8 +256,13 @@ def link_rows(x: dict[str, dict[str, float]] | str) -> list[str]:
         f"{st['startup_enrolled_vs_plain']:.2f}x ({st['startup_enrolled_ms']:.0f} ms vs "
         f"{st['startup_plain_ms']:.0f} ms) | <= {AIM_LINK_STARTUP}x | "
         f"{mark(st['startup_enrolled_vs_plain'] <= AIM_LINK_STARTUP)} |",
-        f"| tablet peak memory, enrolled (sender running) vs not | "
+        f"| tablet peak memory 1.5 s after the first paint, enrolled (sender not yet "
+        f"started) vs not | "
         f"{st['memory_enrolled_vs_plain']:.2f}x ({st['memory_enrolled_mib']:.0f} MiB vs "
         f"{st['memory_plain_mib']:.0f} MiB) | <= {AIM_LINK_MEMORY}x | "
         f"{mark(st['memory_enrolled_vs_plain'] <= AIM_LINK_MEMORY)} |",
+        f"| tablet peak memory, enrolled with the sender running vs not | "
+        f"{st['memory_sending_vs_plain']:.2f}x ({st['memory_sending_mib']:.0f} MiB vs "
+        f"{st['memory_plain_mib']:.0f} MiB) | <= {AIM_LINK_MEMORY}x | "
+        f"{mark(st['memory_sending_vs_plain'] <= AIM_LINK_MEMORY)} |",
     ]

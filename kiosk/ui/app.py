@@ -7,11 +7,10 @@ import contextlib
 import logging
 import os
 import signal
-import socket
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -96,25 +95,41 @@ def _quit_on_signals(app: QApplication) -> QSocketNotifier:
     """SIGTERM (systemd stop) and SIGINT (Ctrl+C in a terminal) quit cleanly.
 
     Python runs signal handlers only between bytecodes, and Qt's event loop may
-    sleep for hours; a socket pair wakes it without a polling timer.
+    sleep for hours; a pipe (a socket pair on Windows, which wakes only through
+    a socket) wakes it without a polling timer.
     """
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
+    keep: tuple[object, ...] = ()
+    if sys.platform == "win32":
+        import socket  # Windows only: elsewhere a pipe does, without the socket module's 1 MiB
+
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        read_fd, write_fd = reader.fileno(), writer.fileno()
+        keep = (reader, writer)  # open as long as the notifier
+
+        def drain() -> None:
+            with contextlib.suppress(OSError):
+                reader.recv(64)
+
+    else:
+        read_fd, write_fd = os.pipe()
+        os.set_blocking(read_fd, False)
+        os.set_blocking(write_fd, False)
+
+        def drain() -> None:
+            with contextlib.suppress(OSError):
+                os.read(read_fd, 64)
+
+    signal.set_wakeup_fd(write_fd)
     # exit(), not quit(): since Qt 6, quit() first asks every window to close,
     # and the kiosk window refuses, which cancels the quit. Through a timer:
     # exit() does nothing before the loop runs, and a signal may come first.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: QTimer.singleShot(0, lambda: app.exit(0)))
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
-
-    def drain() -> None:
-        with contextlib.suppress(OSError):
-            reader.recv(64)
-
+    notifier = QSocketNotifier(read_fd, QSocketNotifier.Type.Read, app)
     notifier.activated.connect(drain)
-    notifier._sockets = (reader, writer)  # type: ignore[attr-defined]  # keep them open
+    notifier._kept = keep  # type: ignore[attr-defined]  # (Windows) the sockets live as long as it
     return notifier
 
 
@@ -134,6 +149,21 @@ class _FirstPaint(QObject):
             QTimer.singleShot(0, self._then)
             self.deleteLater()
         return False
+
+
+@contextlib.contextmanager
+def _filters_off(app: QApplication, filters: list[QObject]) -> Iterator[None]:
+    """The application-wide event filters out of the way while parts are built
+    on this thread, put back in the same order after. They act on input only,
+    and none comes in meanwhile (the event loop is not running); left on, each
+    would see the thousands of events of the building for nothing."""
+    for kept in filters:
+        app.removeEventFilter(kept)
+    try:
+        yield
+    finally:
+        for kept in filters:
+            app.installEventFilter(kept)
 
 
 class _Stores:
@@ -249,10 +279,15 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         # anyone can tap.
         from kiosk.ui.reload import LiveReload  # after the first paint, as said above
 
+        # Outside _filters_off: its file watcher's private engine, handed to the
+        # filters, has PySide make a Python type for each Qt class now (some 50 ms
+        # and 4 MiB, once), not at a patient's first fling or crisis card.
         kiosk.reload = LiveReload(window, paths)
-        store = stores.get()
-        window.finish_building()  # the page screen and the overlays
-        window.request  # noqa: B018  (builds the request screen)
+        filters = window.input_filters + ([lockdown] if lockdown is not None else [])
+        with _filters_off(app, filters):
+            store = stores.get()
+            window.finish_building()  # the page screen and the overlays
+            window.request  # noqa: B018  (builds the request screen)
         log.info("request form ready; enquiry store %s", "open" if store else "NOT available")
         # What an export killed half-way left (patients' names in the clear);
         # imported here: it brings libsodium, not needed for the first screen
@@ -293,9 +328,17 @@ def _start_speech(window: KioskWindow) -> SpeechStarter | None:
     return starter
 
 
-def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
-    """An enrolled kiosk's sender (its own thread); a kiosk that is not enrolled
-    never imports the PostgreSQL driver. A fault is logged; the kiosk runs on."""
+# After the first paint, the sender a few seconds later: importing psycopg and
+# libpq (about 0.3 s and 29 MiB) and the TLS connection run on a thread of their
+# own, but take turns with the GUI thread for the interpreter, so they wait until
+# the first taps are answered. Saved requests wait in the outbox meanwhile.
+OFFICE_LINK_DELAY_MS = 5000
+
+
+def _start_office_link(kiosk: Kiosk, paths: Paths, delay_ms: int = OFFICE_LINK_DELAY_MS) -> None:
+    """An enrolled kiosk's sender (its own thread), ``delay_ms`` from now; a kiosk
+    that is not enrolled never imports the PostgreSQL driver. A fault is logged;
+    the kiosk runs on."""
     from kiosk.office import link  # light: the enrolment file only
 
     try:
@@ -331,7 +374,13 @@ def _start_office_link(kiosk: Kiosk, paths: Paths) -> None:
         started.started.emit(sender)  # queued: the crisis card is the GUI thread's
         log.info("office link: sending to %s as kiosk %r", found.server, found.kiosk_name)
 
-    threading.Thread(target=start, name="office-link-start", daemon=True).start()
+    # A timer the window owns: QTimer.singleShot holds a bound method only weakly.
+    later = QTimer(kiosk.window)
+    later.setSingleShot(True)
+    later.timeout.connect(
+        lambda: threading.Thread(target=start, name="office-link-start", daemon=True).start()
+    )
+    later.start(delay_ms)
 
 
 class _LinkStarted(QObject):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
@@ -167,6 +167,12 @@ class KioskWindow(QWidget):
         self.crisis  # noqa: B018
         self.idle_overlay  # noqa: B018
         self.display  # noqa: B018
+
+    @property
+    def input_filters(self) -> list[QObject]:
+        """Its application-wide event filters, in the order installed: keyboard
+        navigation (at the first show), then the idle clock (at ``start``)."""
+        return [self._keys, self.idle] if self._keys_installed else [self.idle]
 
     @property
     def page(self) -> PageScreen:

@@ -55,11 +55,12 @@ def test_an_enrolled_kiosk_seals_to_the_clinic_key(tablet: Tablet) -> None:
     opener.close()
 
 
-def test_an_enrolled_kiosk_starts_its_sender_after_the_first_paint_and_sends(
+def test_an_enrolled_kiosk_starts_its_sender_a_moment_after_the_first_paint_and_sends(
     make_window: MakeWindow, qapp: QApplication, qtbot: QtBot, tablet: Tablet, clinic: Clinic
 ) -> None:
-    """What ``app.build`` runs after the first paint: the sender made on a thread of its
-    own (psycopg's import is not the GUI thread's), then sending what was saved."""
+    """What ``app.build`` runs after the first paint: the sender made a moment later
+    (``OFFICE_LINK_DELAY_MS``; here shorter) on a thread of its own (psycopg's import
+    is not the GUI thread's), then sending what was saved."""
     tablet.save(2)
     paths = Paths.resolve(tablet.data_dir)
     stores = _Stores(paths)
@@ -67,8 +68,11 @@ def test_an_enrolled_kiosk_starts_its_sender_after_the_first_paint_and_sends(
     _start_staff_mode(kiosk, paths)  # as build() does: before the office link
     assert kiosk.staff is not None and kiosk.staff._office_link is not None
     assert kiosk.staff._office_link() is None  # no sender yet: the panel shows no line
-    _start_office_link(kiosk, paths)
+    _start_office_link(kiosk, paths, delay_ms=600)
     try:
+        qtbot.wait(200)
+        early = kiosk.sender  # a local: asserted on itself, mypy would take it as None below
+        assert early is None  # not yet: the first taps come first
         qtbot.waitUntil(lambda: kiosk.sender is not None, timeout=10_000)
         assert kiosk.sender is not None
         sender = kiosk.sender

@@ -252,3 +252,108 @@ def test_errors_go_to_the_log_file_in_the_data_folder(
         assert "Traceback" in text
     finally:
         configure(None)
+
+
+def test_app_filters_step_aside_while_parts_are_built_then_come_back_in_order(
+    make_window: MakeWindow, qtbot: QtBot
+) -> None:
+    """What app.build does around the building after the first paint: the
+    application-wide filters see none of its events, and afterwards see input
+    again in the order they were installed (the last installed, first)."""
+    from kiosk.ui.app import _filters_off
+
+    window = make_window()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    assert window.idle in window.input_filters  # the window's own, to step aside too
+    seen: list[str] = []
+
+    class Recorder(QObject):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.KeyPress:
+                seen.append(self.name)
+            return False
+
+    first, second = Recorder("first"), Recorder("second")
+    app.installEventFilter(first)
+    app.installEventFilter(second)
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    try:
+        with _filters_off(app, [first, second]):
+            QApplication.sendEvent(edit, _key(Qt.Key.Key_A))
+            assert seen == []
+        QApplication.sendEvent(edit, _key(Qt.Key.Key_B))
+        assert seen == ["second", "first"]
+    finally:
+        app.removeEventFilter(first)
+        app.removeEventFilter(second)
+
+
+def _key(key: Qt.Key) -> QKeyEvent:
+    return QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier)
+
+
+RUNNING_KIOSK = """
+import sys, time
+from pathlib import Path
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication
+from kiosk.paths import Paths
+from kiosk.ui.app import build
+
+kiosk = build(Paths.resolve(Path(sys.argv[1])))
+window = kiosk.window
+reached = []
+
+class Reached(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.KeyPress:
+            reached.append(event.key())
+        return False
+
+def check():
+    if window._request is None:  # the first paint's follow-up is not done yet
+        QTimer.singleShot(50, check)
+        return
+    edit = window.request.name_edit
+    spy = Reached(edit)
+    edit.installEventFilter(spy)  # runs after the application's filters
+    for key in (Qt.Key.Key_Escape, Qt.Key.Key_A):
+        event = QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(edit, event)
+    time.sleep(0.3)
+    button = window.home.request_button
+    press = QMouseEvent(QEvent.Type.MouseButtonPress, QPointF(5, 5), QPointF(5, 5),
+        Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(button, press)
+    print(reached == [Qt.Key.Key_A], window.idle.untouched_s() < 0.2)
+    kiosk.app.exit(0)
+
+QTimer.singleShot(0, check)
+kiosk.app.exec()
+"""
+
+
+def test_the_running_kiosk_filters_input_after_the_first_paints_building(tmp_path: Path) -> None:
+    """app.build steps the application-wide filters aside while it builds the
+    form and the rest after the first paint, and puts them back: then Escape
+    never reaches a field, and a press restarts the idle clock."""
+    import os
+    import subprocess
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KIOSK_SPEECH_ENGINE="off")
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNING_KIOSK, str(tmp_path / "data")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.split() == ["True", "True"]
