@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -38,18 +38,27 @@ from kiosk.ui.widgets import (
 
 
 class _FillParent(QObject):
-    """Keeps an overlay the size of its parent."""
+    """Keeps an overlay over what it covers: its parent, or one of the parent's
+    children (the screens, below the bar)."""
 
-    def __init__(self, overlay: QWidget) -> None:
+    def __init__(self, overlay: QWidget, cover: QWidget | None = None) -> None:
         super().__init__(overlay)
         self._overlay = overlay
         parent = overlay.parentWidget()
         assert parent is not None
-        parent.installEventFilter(self)
+        self._parent = parent
+        self._cover = cover if cover is not None else parent
+        self._cover.installEventFilter(self)
+
+    def area(self) -> QRect:
+        """Where the overlay goes, in its parent's coordinates."""
+        if self._cover is self._parent:
+            return self._parent.rect()
+        return QRect(self._cover.mapTo(self._parent, QPoint(0, 0)), self._cover.size())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
-            self._overlay.setGeometry(watched.rect())
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self._overlay.setGeometry(self.area())
         return False
 
 
@@ -117,12 +126,20 @@ class Overlay(QWidget):
     window the operating system could show elsewhere)."""
 
     def __init__(
-        self, parent: QWidget, title: str, role: str | None = None, width: int = CARD_WIDTH
+        self,
+        parent: QWidget,
+        title: str,
+        role: str | None = None,
+        width: int = CARD_WIDTH,
+        *,
+        cover: QWidget | None = None,
     ) -> None:
+        """``cover``: a child of ``parent`` to cover rather than all of it (the
+        screens: the bar, and "Need help now?" on it, stay within reach)."""
         super().__init__(parent)
         self.setObjectName("scrim")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self._fill = _FillParent(self)
+        self._fill = _FillParent(self, cover)
         self.card = QWidget()
         self.card.setObjectName("overlayCard")
         self.card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -159,7 +176,7 @@ class Overlay(QWidget):
         outer.addStretch(1)
         outer.addLayout(centred(self.card, width))
         outer.addStretch(1)
-        self.setGeometry(parent.rect())
+        self.setGeometry(self._fill.area())
         self.hide()
 
     def add_button(self, widget: QPushButton) -> None:
@@ -188,9 +205,7 @@ class Overlay(QWidget):
     def open(self, *, take_focus: bool = False) -> None:
         """Show the card; ``take_focus`` (opened from the keyboard) puts the
         focus on its first button."""
-        parent = self.parentWidget()
-        if parent is not None:
-            self.setGeometry(parent.rect())
+        self.setGeometry(self._fill.area())
         self.body_area.verticalScrollBar().setValue(0)
         if self._body_scroller is None:
             self._body_scroller = TouchScroller(self.body_area)
@@ -535,8 +550,8 @@ class IdleOverlay(Overlay):
 
     still_here = Signal()
 
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent, strings.STILL_THERE_TITLE)
+    def __init__(self, parent: QWidget, *, cover: QWidget | None = None) -> None:
+        super().__init__(parent, strings.STILL_THERE_TITLE, cover=cover)
         self.still_button = button(strings.STILL_HERE, "big", "stillHere")
         self.still_button.clicked.connect(self.still_here)
         self.add_button(self.still_button)
@@ -560,8 +575,10 @@ class DisplayOverlay(Overlay):
     size_chosen = Signal(str)
     contrast_chosen = Signal(str)
 
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent, strings.DISPLAY_TITLE)
+    def __init__(self, parent: QWidget, *, cover: QWidget | None = None) -> None:
+        # As wide as crisis help's card: the three sizes on one row on a landscape
+        # screen, so the card fits below the bar at the largest text.
+        super().__init__(parent, strings.DISPLAY_TITLE, width=CRISIS_CARD_WIDTH, cover=cover)
         self.body.hide()
         self.size_label = text_label(strings.TEXT_SIZE_LABEL, "overlayBody")
         self.sizes = Choices(

@@ -12,12 +12,15 @@ from dataclasses import replace
 
 import pytest
 import zxingcpp
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, contrast_ratio
+from kiosk.content import Library
+from kiosk.ui.i18n import strings
 from kiosk.ui.patient.home import qr_pixmap
 from kiosk.ui.patient.overlays import (
     CALL_988,
@@ -26,7 +29,6 @@ from kiosk.ui.patient.overlays import (
     QrAction,
     crisis_qr_file,
 )
-from kiosk.ui.i18n import strings
 from kiosk.ui.window import KioskWindow
 from tests.conftest import SCREEN_SIZES, MakeWindow
 from tests.ui.helpers import find_button, tap, visible_buttons, visible_label
@@ -302,3 +304,75 @@ def test_after_could_not_reach_the_patient_can_try_again(
     assert [visible_label(b) for b in visible_buttons(card)] == [strings.CLOSE]
     assert card.alert_status.text() == strings.CRISIS_ALERT_FAILED
 
+
+# -- "Need help now?" within reach over the other cards (review r2) -----------------------
+
+
+def _click_through_window(window: KioskWindow, widget: QWidget) -> None:
+    """A finger on the screen where ``widget`` is: Qt finds what is under it."""
+    where = widget.mapTo(window, widget.rect().center())
+    handle = window.windowHandle()
+    assert handle is not None
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_need_help_can_be_tapped_over_the_text_size_card(
+    make_window: MakeWindow, size: tuple[int, int], language: str
+) -> None:
+    window = make_window(size)
+    window.set_language(language)
+    window.set_text_size("largest")
+    window.show_display()
+    QApplication.processEvents()
+    assert window.display.isVisible()
+    help_button = window.bar.help_button
+    under = window.childAt(help_button.mapTo(window, help_button.rect().center()))
+    assert under is help_button or help_button.isAncestorOf(under), under
+    _click_through_window(window, help_button)
+    assert window.crisis.isVisible()
+    assert window.open_overlays()[-1] is window.crisis  # on top
+    tap_close = find_button(window.crisis, str(window.crisis.close_button.text()))
+    tap_close.click()
+    assert window.display.isVisible()  # where the patient was
+
+
+def test_need_help_can_be_tapped_over_are_you_still_there(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
+    """The countdown ends: opening crisis help counts as a touch, not as walking away."""
+    window = make_window((1280, 800), idle_ms=150, countdown_s=2, tick_ms=1000)
+    window.set_text_size("largest")
+    window.show_page(shipped_library.topics[0].pages[2].key)
+    with qtbot.waitSignal(window.idle.warning, timeout=2000):
+        pass
+    assert window.idle_overlay.isVisible()
+    help_button = window.bar.help_button
+    under = window.childAt(help_button.mapTo(window, help_button.rect().center()))
+    assert under is help_button or help_button.isAncestorOf(under), under
+    resets: list[bool] = []
+    window.was_reset.connect(lambda: resets.append(True))
+    window.idle.idle_ms = 60_000  # from the tap on, the clock's usual minute or more
+    with qtbot.waitSignal(window.idle.resumed, timeout=1000):
+        _click_through_window(window, help_button)
+    assert window.crisis.isVisible()
+    assert not window.idle_overlay.isVisible()
+    assert window.current_screen.startswith("page:")
+    qtbot.wait(2500)  # longer than the countdown was
+    assert resets == []  # the countdown did not run on under the card
+
+
+def test_opening_crisis_help_by_itself_counts_as_a_touch(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
+    """However it is opened (a keypad, speech control): the countdown stops."""
+    window = make_window((1280, 800), idle_ms=150, countdown_s=30, tick_ms=1000)
+    window.show_page(shipped_library.topics[0].pages[2].key)
+    with qtbot.waitSignal(window.idle.warning, timeout=2000):
+        pass
+    with qtbot.waitSignal(window.idle.resumed, timeout=1000):
+        window.show_crisis()
+    assert not window.idle_overlay.isVisible()
+    assert window.crisis.isVisible()
