@@ -308,6 +308,12 @@ def test_after_could_not_reach_the_patient_can_try_again(
 # -- "Need help now?" within reach over the other cards (review r2) -----------------------
 
 
+def _finger_lands_on(window: KioskWindow, widget: QWidget) -> bool:
+    """Whether what is under ``widget``'s middle, in the window, is ``widget`` (not a scrim)."""
+    under = window.childAt(widget.mapTo(window, widget.rect().center()))
+    return under is not None and (under is widget or widget.isAncestorOf(under))
+
+
 def _click_through_window(window: KioskWindow, widget: QWidget) -> None:
     """A finger on the screen where ``widget`` is: Qt finds what is under it."""
     where = widget.mapTo(window, widget.rect().center())
@@ -329,13 +335,11 @@ def test_need_help_can_be_tapped_over_the_text_size_card(
     QApplication.processEvents()
     assert window.display.isVisible()
     help_button = window.bar.help_button
-    under = window.childAt(help_button.mapTo(window, help_button.rect().center()))
-    assert under is help_button or help_button.isAncestorOf(under), under
+    assert _finger_lands_on(window, help_button)
     _click_through_window(window, help_button)
     assert window.crisis.isVisible()
     assert window.open_overlays()[-1] is window.crisis  # on top
-    tap_close = find_button(window.crisis, str(window.crisis.close_button.text()))
-    tap_close.click()
+    find_button(window.crisis, strings.CLOSE).click()
     assert window.display.isVisible()  # where the patient was
 
 
@@ -350,8 +354,7 @@ def test_need_help_can_be_tapped_over_are_you_still_there(
         pass
     assert window.idle_overlay.isVisible()
     help_button = window.bar.help_button
-    under = window.childAt(help_button.mapTo(window, help_button.rect().center()))
-    assert under is help_button or help_button.isAncestorOf(under), under
+    assert _finger_lands_on(window, help_button)
     resets: list[bool] = []
     window.was_reset.connect(lambda: resets.append(True))
     window.idle.idle_ms = 60_000  # from the tap on, the clock's usual minute or more
