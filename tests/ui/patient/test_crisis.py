@@ -221,15 +221,21 @@ def _answer(card: CrisisOverlay, office: _Office, acknowledged: bool) -> None:
     QApplication.processEvents()
 
 
+@pytest.mark.parametrize("scale", [1.0, 1.2])  # the config's text.scale range, both ends
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("text_size", ["default", "large", "largest"])
 @pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_988_911_and_get_a_staff_member_are_in_the_first_screenful(
-    make_window: MakeWindow, size: tuple[int, int], text_size: str, language: str
+    make_window: MakeWindow,
+    config: Config,
+    size: tuple[int, int],
+    text_size: str,
+    language: str,
+    scale: float,
 ) -> None:
     """When the card opens, the 988 line, the 911 line and "Get a staff member"
     (an enrolled kiosk) are whole in its viewport; the QR codes come after them."""
-    window = make_window(size)
+    window = make_window(size, cfg=replace(config, text_scale=scale))
     window.set_language(language)
     window.set_text_size(text_size)
     window.crisis.set_alerter(_Office())
