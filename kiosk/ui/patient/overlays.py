@@ -477,7 +477,7 @@ class CrisisOverlay(Overlay):
         """Scroll the alert's new words (and the button above them) into view
         once the card's layout has made room for them: a tap is always answered
         where the patient can see it."""
-        QTimer.singleShot(0, self._scroll_to_status)
+        QTimer.singleShot(0, self, self._scroll_to_status)  # not after the card is gone
 
     def _scroll_to_status(self) -> None:
         if not (self.isVisible() and self.alert_status.isVisible()):
