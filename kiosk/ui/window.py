@@ -211,7 +211,9 @@ class KioskWindow(QWidget):
         if self._idle_overlay is None:
             from kiosk.ui.patient.overlays import IdleOverlay  # not on the way to home
 
-            self._idle_overlay = IdleOverlay(self)
+            # Over the screens, not the bar: "Need help now?" stays within reach
+            # (as it does over the form's "Leave this form?").
+            self._idle_overlay = IdleOverlay(self, cover=self.stack)
             self.idle.tick.connect(self._idle_overlay.set_seconds)
             self.idle.resumed.connect(self._idle_overlay.hide)
             self._idle_overlay.still_here.connect(self.idle.touch)
@@ -223,7 +225,7 @@ class KioskWindow(QWidget):
         if self._display is None:
             from kiosk.ui.patient.overlays import DisplayOverlay  # not on the way to home
 
-            self._display = DisplayOverlay(self)
+            self._display = DisplayOverlay(self, cover=self.stack)  # the bar within reach
             self._display.set_state(self.text_size, self.contrast)
             self._display.size_chosen.connect(self.set_text_size)
             self._display.contrast_chosen.connect(self.set_contrast)
@@ -328,6 +330,8 @@ class KioskWindow(QWidget):
         if widget is not self.home:
             self._used = True  # the next patient must not inherit what this opened
         self.stack.setCurrentWidget(widget)
+        if self._display is not None:  # "Request information" on the bar, beside "Aa"'s card
+            self._display.hide()
         on_page = widget is not None and widget is self._page
         if self.bar.request_button.isHidden() == on_page:  # not at each page turn
             self.bar.request_button.setVisible(on_page)
@@ -379,6 +383,7 @@ class KioskWindow(QWidget):
 
     def show_crisis(self) -> None:
         self._used = True
+        self.idle.touch()  # someone is here: it ends "Are you still there?" too
         self.crisis.open(take_focus=self._keys.by_keyboard)
 
     def set_library(self, library: Library) -> None:

@@ -151,7 +151,8 @@ def test_espanol_switches_every_word_and_the_pages(
     assert not window.page.note.isVisible()  # the shipped pages are all translated
     # The crisis card names 988's Spanish option.
     tap(qtbot, find_button(window, str(ES["NEED_HELP"])))
-    assert "988" in window.crisis.body.text() and "2" in window.crisis.body.text()
+    words = window.crisis.body.text() + window.crisis.more.text()
+    assert "988" in window.crisis.body.text() and "<b>2</b>" in words
     tap(qtbot, find_button(window.crisis, str(ES["CLOSE"])))
     # The form, built again in Spanish, keyboard included.
     tap(qtbot, find_button(window, str(ES["REQUEST_INFO"])))
@@ -556,11 +557,15 @@ def test_what_appears_without_the_focus_is_announced(
     assert said[-1] == f"{page.title}. Page 2 of 9"
     window.show_crisis()
     # Crisis help: its words as plain text (no markup read out), then what to do.
-    assert said[-1].startswith("Need help now? If you are in crisis, call or text 988")
+    # In the card's order: 988, 911 and the front desk first (its first screenful).
+    assert said[-1].startswith(
+        "Need help now? If you are in crisis, call or text 988 (Suicide & Crisis Lifeline). "
+        "In an emergency, call 911 now. Please tell the front desk. "
+        "988 also offers help in Spanish."
+    )
     assert "<" not in said[-1]
     assert said[-1].endswith(
-        "Scan with your phone camera to call 988 Scan with your phone camera to text 988 "
-        "In an emergency, call 911 now. Please tell the front desk."
+        "Scan with your phone camera to call 988 Scan with your phone camera to text 988"
     )
     window.crisis.hide()
     window.show_request()
@@ -588,8 +593,10 @@ def test_the_clinics_own_crisis_text_keeps_the_spanish_lines(
     window = make_window(cfg=replace(config, crisis_text="Call our on-call nurse: 555-0100."))
     assert window.crisis.body.text() == "Call our on-call nurse: 555-0100."
     window.set_language("es")
-    body = window.crisis.body.text()
-    assert body.startswith(str(ES["CRISIS_BODY"])) and "555-0100" in body
+    # 988's line in Spanish first (above 911), the rest of ours, then the clinic's.
+    body, more = window.crisis.body.text(), window.crisis.more.text()
+    assert str(ES["CRISIS_BODY"]).startswith(body) and "988" in body
+    assert (body + more).startswith(str(ES["CRISIS_BODY"])) and more.endswith("555-0100.</p>")
     window.set_language("en")
     assert window.crisis.body.text() == "Call our on-call nurse: 555-0100."
 

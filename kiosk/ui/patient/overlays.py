@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -38,18 +38,27 @@ from kiosk.ui.widgets import (
 
 
 class _FillParent(QObject):
-    """Keeps an overlay the size of its parent."""
+    """Keeps an overlay over what it covers: its parent, or one of the parent's
+    children (the screens, below the bar)."""
 
-    def __init__(self, overlay: QWidget) -> None:
+    def __init__(self, overlay: QWidget, cover: QWidget | None = None) -> None:
         super().__init__(overlay)
         self._overlay = overlay
         parent = overlay.parentWidget()
         assert parent is not None
-        parent.installEventFilter(self)
+        self._parent = parent
+        self._cover = cover if cover is not None else parent
+        self._cover.installEventFilter(self)
+
+    def area(self) -> QRect:
+        """Where the overlay goes, in its parent's coordinates."""
+        if self._cover is self._parent:
+            return self._parent.rect()
+        return QRect(self._cover.mapTo(self._parent, QPoint(0, 0)), self._cover.size())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
-            self._overlay.setGeometry(watched.rect())
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self._overlay.setGeometry(self.area())
         return False
 
 
@@ -117,12 +126,20 @@ class Overlay(QWidget):
     window the operating system could show elsewhere)."""
 
     def __init__(
-        self, parent: QWidget, title: str, role: str | None = None, width: int = CARD_WIDTH
+        self,
+        parent: QWidget,
+        title: str,
+        role: str | None = None,
+        width: int = CARD_WIDTH,
+        *,
+        cover: QWidget | None = None,
     ) -> None:
+        """``cover``: a child of ``parent`` to cover rather than all of it (the
+        screens: the bar, and "Need help now?" on it, stay within reach)."""
         super().__init__(parent)
         self.setObjectName("scrim")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self._fill = _FillParent(self)
+        self._fill = _FillParent(self, cover)
         self.card = QWidget()
         self.card.setObjectName("overlayCard")
         self.card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -159,7 +176,7 @@ class Overlay(QWidget):
         outer.addStretch(1)
         outer.addLayout(centred(self.card, width))
         outer.addStretch(1)
-        self.setGeometry(parent.rect())
+        self.setGeometry(self._fill.area())
         self.hide()
 
     def add_button(self, widget: QPushButton) -> None:
@@ -188,9 +205,7 @@ class Overlay(QWidget):
     def open(self, *, take_focus: bool = False) -> None:
         """Show the card; ``take_focus`` (opened from the keyboard) puts the
         focus on its first button."""
-        parent = self.parentWidget()
-        if parent is not None:
-            self.setGeometry(parent.rect())
+        self.setGeometry(self._fill.area())
         self.body_area.verticalScrollBar().setValue(0)
         if self._body_scroller is None:
             self._body_scroller = TouchScroller(self.body_area)
@@ -265,6 +280,16 @@ class QrAction(QWidget):
         )
 
 
+def _first_paragraph(rich: str) -> tuple[str, str]:
+    """Our rich text's first ``<p>`` (988's line) and the rest; a translation
+    without paragraphs stays whole."""
+    end = rich.find("</p>")
+    if end < 0:
+        return rich, ""
+    end += len("</p>")
+    return rich[:end], rich[end:].strip()
+
+
 class StaffAlerter(Protocol):
     """What "Get a staff member" needs from the office link (``kiosk.office.alert.Alerter``;
     named here so the card never imports the PostgreSQL driver)."""
@@ -283,21 +308,25 @@ AlertState = Literal["none", "waiting", "told", "unreached"]
 
 
 class CrisisOverlay(Overlay):
-    """Crisis help, one tap from every screen. The words (988, in Spanish too,
-    Crisis Text Line; or the clinic's own text, shown as plain text); then what
-    a patient can do now: QR codes to call or text 988 from their own phone,
-    911 in words (an emergency gets no QR code to fumble with), and the
-    clinic's own line (``[crisis] front_desk``).
+    """Crisis help, one tap from every screen. First, in the card's first
+    screenful at every size and text size: 988 in words (``body``: our first
+    paragraph, or the clinic's own text, shown as plain text), 911 in words (an
+    emergency gets no QR code to fumble with), the clinic's own line
+    (``[crisis] front_desk``) and, where offered, "Get a staff member" with its
+    answer. Then the rest of our words (``more``: 988 in Spanish, Crisis Text
+    Line; in another language, the clinic's text after them) and QR codes to
+    call or text 988 from the patient's own phone.
 
     The actions are a list (``action_row``, ``add_action``): side by side when
     each one's words fit, one above the other when not.
 
     On a kiosk linked to the office whose last heartbeat went through
-    (``set_alerter``), the card's last line is followed by "Get a staff
+    (``set_alerter``), the front desk's line is followed by "Get a staff
     member": it raises an alert on the link's thread (a tap never waits), says
     it is trying, and says the front desk was told only once the office
     acknowledged; after ``timeout_s`` without that, that it could not reach
-    them. Elsewhere the button is not there at all.
+    them, and the button is there again for another try. Each answer is
+    scrolled into view. Elsewhere the button is not there at all.
     """
 
     #: (which alert, acknowledged): from the alert's thread, queued to the GUI's.
@@ -306,13 +335,9 @@ class CrisisOverlay(Overlay):
     def __init__(self, parent: QWidget, config: Config) -> None:
         super().__init__(parent, strings.CRISIS_TITLE, role="crisis", width=CRISIS_CARD_WIDTH)
         self.config = config
-        self.action_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.action_row.setSpacing(CONTROL_GAP)
-        self.body_layout.addLayout(self.action_row)
-        self.call_qr = QrAction(CALL_988, strings.CRISIS_CALL_QR, "crisisCall")
-        self.text_qr = QrAction(TEXT_988, strings.CRISIS_TEXT_QR, "crisisText")
-        self.add_action(self.call_qr)
-        self.add_action(self.text_qr)
+        # The first screenful, at every size and text size: 988 (``body``, its
+        # first paragraph), 911, the front desk and "Get a staff member" with
+        # its answer; then the rest of the words (``more``) and the QR codes.
         self.emergency = text_label(strings.CRISIS_EMERGENCY, "crisisEmergency")
         self.front_desk = text_label("", "crisisFrontDesk")
         self.body_layout.addWidget(self.emergency)
@@ -325,6 +350,17 @@ class CrisisOverlay(Overlay):
         self.alert_status = text_label("", "crisisAlertStatus")
         self.body_layout.addWidget(self.staff_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.body_layout.addWidget(self.alert_status)
+        #: The built-in words after the 988 line (Spanish, Crisis Text Line), and
+        #: the clinic's own in another language than the patient's.
+        self.more = text_label("", "overlayBody")
+        self.body_layout.addWidget(self.more)
+        self.action_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.action_row.setSpacing(CONTROL_GAP)
+        self.body_layout.addLayout(self.action_row)
+        self.call_qr = QrAction(CALL_988, strings.CRISIS_CALL_QR, "crisisCall")
+        self.text_qr = QrAction(TEXT_988, strings.CRISIS_TEXT_QR, "crisisText")
+        self.add_action(self.call_qr)
+        self.add_action(self.text_qr)
         self._deadline = QTimer(self)
         self._deadline.setSingleShot(True)
         self._deadline.timeout.connect(lambda: self._answer(self._alert_number, False))
@@ -357,11 +393,13 @@ class CrisisOverlay(Overlay):
             clinic_html = "".join(
                 f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs
             )
-            self._set_body(strings.CRISIS_BODY + clinic_html, Qt.TextFormat.RichText)
+            first, rest = _first_paragraph(strings.CRISIS_BODY)
+            self._set_body(first, rest + clinic_html)
         elif clinic_text:
-            self._set_body(clinic_text, Qt.TextFormat.PlainText)  # config text: never markup
+            # Config text, never markup: the clinic's words, whole, where 988's line goes.
+            self._set_body(clinic_text, "", plain=True)
         else:
-            self._set_body(strings.CRISIS_BODY, Qt.TextFormat.RichText)  # ours
+            self._set_body(*_first_paragraph(strings.CRISIS_BODY))  # ours
         self.call_qr.set_caption(strings.CRISIS_CALL_QR)
         self.text_qr.set_caption(strings.CRISIS_TEXT_QR)
         self.emergency.setText(strings.CRISIS_EMERGENCY)
@@ -384,7 +422,8 @@ class CrisisOverlay(Overlay):
         self._show_alert()
 
     def get_staff(self) -> None:
-        if self.alerter is None or self.alert_state != "none":
+        """Raise an alert: the first, or again after the front desk could not be reached."""
+        if self.alerter is None or self.alert_state not in ("none", "unreached"):
             return
         self._alert_number += 1
         number = self._alert_number
@@ -392,6 +431,7 @@ class CrisisOverlay(Overlay):
         self._deadline.start(round(self.alerter.timeout_s * 1000))
         self.alerter.start(lambda acknowledged: self._answered.emit(number, acknowledged))
         self._show_alert()
+        self._reveal_status()
         announce(self, self.alert_status.text())
 
     def _answer(self, number: int, acknowledged: bool) -> None:
@@ -403,6 +443,7 @@ class CrisisOverlay(Overlay):
         if self.alerter is not None:
             self.alerter.cancel()
         self._show_alert()
+        self._reveal_status()
         announce(self, self.alert_status.text())
 
     def forget_alert(self) -> None:
@@ -416,8 +457,12 @@ class CrisisOverlay(Overlay):
 
     def _show_alert(self) -> None:
         alerter = self.alerter
+        # Offered again after "could not reach" (never while waiting, nor once told),
+        # while the link's last heartbeat went through.
         self.staff_button.setVisible(
-            alerter is not None and self.alert_state == "none" and alerter.available()
+            alerter is not None
+            and self.alert_state in ("none", "unreached")
+            and alerter.available()
         )
         words = {
             "none": "",
@@ -428,9 +473,30 @@ class CrisisOverlay(Overlay):
         self.alert_status.setText(words)
         self.alert_status.setVisible(bool(words))
 
-    def _set_body(self, text: str, text_format: Qt.TextFormat) -> None:
-        self.body.setTextFormat(text_format)
-        self.body.setText(text)
+    def _reveal_status(self) -> None:
+        """Scroll the alert's new words (and the button above them) into view
+        once the card's layout has made room for them: a tap is always answered
+        where the patient can see it."""
+        QTimer.singleShot(0, self, self._scroll_to_status)  # not after the card is gone
+
+    def _scroll_to_status(self) -> None:
+        if not (self.isVisible() and self.alert_status.isVisible()):
+            return
+        holder = self.body_area.widget()
+        if holder is not None and holder.layout() is not None:
+            layout = holder.layout()
+            assert layout is not None
+            layout.activate()  # the new words' place, now
+        self.body_area.ensureWidgetVisible(self.alert_status, 0, CONTROL_GAP)
+
+    def _set_body(self, first: str, more: str, *, plain: bool = False) -> None:
+        """``first`` above 911 (``plain``: the clinic's own text, never markup),
+        ``more`` (rich text, ours) below the front desk's line and its button."""
+        self.body.setTextFormat(Qt.TextFormat.PlainText if plain else Qt.TextFormat.RichText)
+        self.body.setText(first)
+        self.more.setTextFormat(Qt.TextFormat.RichText)
+        self.more.setText(more)
+        self.more.setVisible(bool(more))
 
     def _fit_actions(self) -> None:
         """Side by side while each action's words fit beside its code (default
@@ -461,14 +527,16 @@ class CrisisOverlay(Overlay):
         body = self.body.text()
         if self.body.textFormat() == Qt.TextFormat.RichText:
             body = QTextDocumentFragment.fromHtml(body).toPlainText()
-        lines = (
+        more = QTextDocumentFragment.fromHtml(self.more.text()).toPlainText()
+        lines = (  # in the card's order
             self.title.text(),
             body,
-            self.call_qr.caption.text(),
-            self.text_qr.caption.text(),
             self.emergency.text(),
             self.front_desk.text(),
             self.alert_status.text(),
+            more,
+            self.call_qr.caption.text(),
+            self.text_qr.caption.text(),
         )
         return " ".join(line.strip() for line in lines if line.strip())
 
@@ -482,8 +550,8 @@ class IdleOverlay(Overlay):
 
     still_here = Signal()
 
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent, strings.STILL_THERE_TITLE)
+    def __init__(self, parent: QWidget, *, cover: QWidget | None = None) -> None:
+        super().__init__(parent, strings.STILL_THERE_TITLE, cover=cover)
         self.still_button = button(strings.STILL_HERE, "big", "stillHere")
         self.still_button.clicked.connect(self.still_here)
         self.add_button(self.still_button)
@@ -507,8 +575,10 @@ class DisplayOverlay(Overlay):
     size_chosen = Signal(str)
     contrast_chosen = Signal(str)
 
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent, strings.DISPLAY_TITLE)
+    def __init__(self, parent: QWidget, *, cover: QWidget | None = None) -> None:
+        # As wide as crisis help's card: the three sizes on one row on a landscape
+        # screen, so the card fits below the bar at the largest text.
+        super().__init__(parent, strings.DISPLAY_TITLE, width=CRISIS_CARD_WIDTH, cover=cover)
         self.body.hide()
         self.size_label = text_label(strings.TEXT_SIZE_LABEL, "overlayBody")
         self.sizes = Choices(

@@ -7,15 +7,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
 import zxingcpp
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, contrast_ratio
+from kiosk.content import Library
+from kiosk.ui.i18n import strings
 from kiosk.ui.patient.home import qr_pixmap
 from kiosk.ui.patient.overlays import (
     CALL_988,
@@ -25,7 +30,7 @@ from kiosk.ui.patient.overlays import (
     crisis_qr_file,
 )
 from kiosk.ui.window import KioskWindow
-from tests.conftest import MakeWindow
+from tests.conftest import SCREEN_SIZES, MakeWindow
 from tests.ui.helpers import find_button, tap, visible_buttons, visible_label
 
 
@@ -150,8 +155,8 @@ def test_at_the_largest_text_the_card_scrolls_and_close_stays(
     card = _open(window)
     bar = card.body_area.verticalScrollBar()
     assert bar.maximum() > 0
-    bar.setValue(bar.maximum())  # the last line can be scrolled to
-    assert card.front_desk.visibleRegion().boundingRect().height() == card.front_desk.height()
+    bar.setValue(bar.maximum())  # the last thing, the second code, can be scrolled to
+    assert card.text_qr.visibleRegion().boundingRect().height() == card.text_qr.height()
     tap(qtbot, find_button(card, "Close"))
     assert not card.isVisible()
 
@@ -180,3 +185,203 @@ def test_need_help_keeps_its_urgency_on_the_bar(make_window: MakeWindow, contras
     assert _hue_apart(fill, bar) >= 60, (fill.name(), bar.name())
     if contrast == "high":
         assert contrast_ratio(fill.name(), bar.name()) >= 3.0, (fill.name(), bar.name())
+
+
+# -- the first screenful, "Get a staff member" and its answer (review r2) -----------------
+
+
+class _Office:
+    """The office link as the card sees it: offered while ``up``; the test answers."""
+
+    timeout_s = 20.0
+
+    def __init__(self) -> None:
+        self.up = True
+        self.raised: list[Callable[[bool], None]] = []
+
+    def available(self) -> bool:
+        return self.up
+
+    def start(self, done: Callable[[bool], None]) -> None:
+        self.raised.append(done)
+
+    def cancel(self) -> None:
+        """Nothing to stop."""
+
+
+def _in_view(card: CrisisOverlay, widget: QWidget) -> bool:
+    """Whether all of ``widget`` is inside the card's scrolling viewport as it is now."""
+    viewport = card.body_area.viewport()
+    rect = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+    return widget.isVisible() and viewport.rect().contains(rect)
+
+
+def _answer(card: CrisisOverlay, office: _Office, acknowledged: bool) -> None:
+    office.raised[-1](acknowledged)  # from the link's thread, queued to the card
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.2])  # the config's text.scale range, both ends
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("text_size", ["default", "large", "largest"])
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_988_911_and_get_a_staff_member_are_in_the_first_screenful(
+    make_window: MakeWindow,
+    config: Config,
+    size: tuple[int, int],
+    text_size: str,
+    language: str,
+    scale: float,
+) -> None:
+    """When the card opens, the 988 line, the 911 line and "Get a staff member"
+    (an enrolled kiosk) are whole in its viewport; the QR codes come after them."""
+    window = make_window(size, cfg=replace(config, text_scale=scale))
+    window.set_language(language)
+    window.set_text_size(text_size)
+    window.crisis.set_alerter(_Office())
+    card = _open(window)
+    assert "988" in card.body.text() and "911" in card.emergency.text()
+    assert card.body_area.verticalScrollBar().value() == 0
+    for line in (card.body, card.emergency, card.front_desk, card.staff_button):
+        assert _in_view(card, line), (line.objectName(), text_size, language)
+    assert visible_label(card.staff_button) == strings.CRISIS_GET_STAFF
+    first_code = min(action.mapTo(card, QPoint(0, 0)).y() for action in _actions(card))
+    assert first_code > card.staff_button.mapTo(card, QPoint(0, 0)).y()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_each_answer_is_scrolled_into_view(
+    make_window: MakeWindow, qtbot: QtBot, language: str
+) -> None:
+    """Largest text at 1280x800 (the card scrolls): after the tap, "Trying to
+    reach…", then "could not reach", each whole in view; never "told"."""
+    window = make_window((1280, 800))
+    window.set_language(language)
+    window.set_text_size("largest")
+    office = _Office()
+    window.crisis.set_alerter(office)
+    card = _open(window)
+    assert card.body_area.verticalScrollBar().maximum() > 0
+    assert not _in_view(card, card.alert_status)  # nothing to say yet
+    tap(qtbot, find_button(card, strings.CRISIS_GET_STAFF))
+    assert card.alert_status.text() == strings.CRISIS_ALERT_WAITING
+    qtbot.waitUntil(lambda: _in_view(card, card.alert_status), timeout=2000)
+    card.body_area.verticalScrollBar().setValue(0)  # scrolled back up meanwhile
+    _answer(card, office, False)
+    assert card.alert_status.text() == strings.CRISIS_ALERT_FAILED
+    qtbot.waitUntil(lambda: _in_view(card, card.alert_status), timeout=2000)
+    assert strings.CRISIS_ALERT_TOLD not in card.spoken()
+
+
+def test_after_could_not_reach_the_patient_can_try_again(
+    make_window: MakeWindow, qtbot: QtBot
+) -> None:
+    """The button comes back after "could not reach" (also after closing and
+    reopening the card), while the link is up; a second try raises a second
+    alert, and only an acknowledgement says anyone was told."""
+    window = make_window((1280, 800))
+    office = _Office()
+    window.crisis.set_alerter(office)
+    card = _open(window)
+    tap(qtbot, find_button(card, strings.CRISIS_GET_STAFF))
+    assert strings.CRISIS_GET_STAFF not in [visible_label(b) for b in visible_buttons(card)]
+    _answer(card, office, False)
+    assert card.alert_status.text() == strings.CRISIS_ALERT_FAILED
+    assert find_button(card, strings.CRISIS_GET_STAFF).accessibleName() == (
+        strings.CRISIS_GET_STAFF
+    )
+    tap(qtbot, find_button(card, strings.CLOSE))
+    card = _open(window)
+    assert card.alert_status.text() == strings.CRISIS_ALERT_FAILED  # still true: not reached
+    tap(qtbot, find_button(card, strings.CRISIS_GET_STAFF))
+    assert len(office.raised) == 2
+    assert card.alert_status.text() == strings.CRISIS_ALERT_WAITING
+    _answer(card, office, True)
+    assert card.alert_status.text() == strings.CRISIS_ALERT_TOLD
+    assert strings.CRISIS_GET_STAFF not in [visible_label(b) for b in visible_buttons(card)]
+    # Not reached again, and then the link goes down: no button to offer.
+    card.forget_alert()  # the next patient (app.build connects it to the reset)
+    assert card.alert_status.text() == ""
+    tap(qtbot, find_button(card, strings.CRISIS_GET_STAFF))
+    _answer(card, office, False)
+    office.up = False
+    tap(qtbot, find_button(card, strings.CLOSE))
+    card = _open(window)
+    assert [visible_label(b) for b in visible_buttons(card)] == [strings.CLOSE]
+    assert card.alert_status.text() == strings.CRISIS_ALERT_FAILED
+
+
+# -- "Need help now?" within reach over the other cards (review r2) -----------------------
+
+
+def _finger_lands_on(window: KioskWindow, widget: QWidget) -> bool:
+    """Whether what is under ``widget``'s middle, in the window, is ``widget`` (not a scrim)."""
+    under = window.childAt(widget.mapTo(window, widget.rect().center()))
+    return under is not None and (under is widget or widget.isAncestorOf(under))
+
+
+def _click_through_window(window: KioskWindow, widget: QWidget) -> None:
+    """A finger on the screen where ``widget`` is: Qt finds what is under it."""
+    where = widget.mapTo(window, widget.rect().center())
+    handle = window.windowHandle()
+    assert handle is not None
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_need_help_can_be_tapped_over_the_text_size_card(
+    make_window: MakeWindow, size: tuple[int, int], language: str
+) -> None:
+    window = make_window(size)
+    window.set_language(language)
+    window.set_text_size("largest")
+    window.show_display()
+    QApplication.processEvents()
+    assert window.display.isVisible()
+    help_button = window.bar.help_button
+    assert _finger_lands_on(window, help_button)
+    _click_through_window(window, help_button)
+    assert window.crisis.isVisible()
+    assert window.open_overlays()[-1] is window.crisis  # on top
+    find_button(window.crisis, strings.CLOSE).click()
+    assert window.display.isVisible()  # where the patient was
+
+
+def test_need_help_can_be_tapped_over_are_you_still_there(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
+    """The countdown ends: opening crisis help counts as a touch, not as walking away."""
+    window = make_window((1280, 800), idle_ms=150, countdown_s=2, tick_ms=1000)
+    window.set_text_size("largest")
+    window.show_page(shipped_library.topics[0].pages[2].key)
+    with qtbot.waitSignal(window.idle.warning, timeout=2000):
+        pass
+    assert window.idle_overlay.isVisible()
+    help_button = window.bar.help_button
+    assert _finger_lands_on(window, help_button)
+    resets: list[bool] = []
+    window.was_reset.connect(lambda: resets.append(True))
+    window.idle.idle_ms = 60_000  # from the tap on, the clock's usual minute or more
+    with qtbot.waitSignal(window.idle.resumed, timeout=1000):
+        _click_through_window(window, help_button)
+    assert window.crisis.isVisible()
+    assert not window.idle_overlay.isVisible()
+    assert window.current_screen.startswith("page:")
+    qtbot.wait(2500)  # longer than the countdown was
+    assert resets == []  # the countdown did not run on under the card
+
+
+def test_opening_crisis_help_by_itself_counts_as_a_touch(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
+    """However it is opened (a keypad, speech control): the countdown stops."""
+    window = make_window((1280, 800), idle_ms=150, countdown_s=30, tick_ms=1000)
+    window.show_page(shipped_library.topics[0].pages[2].key)
+    with qtbot.waitSignal(window.idle.warning, timeout=2000):
+        pass
+    with qtbot.waitSignal(window.idle.resumed, timeout=1000):
+        window.show_crisis()
+    assert not window.idle_overlay.isVisible()
+    assert window.crisis.isVisible()
