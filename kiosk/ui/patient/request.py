@@ -703,6 +703,7 @@ class RequestScreen(QWidget):
         self._show(mine, STEPS[self.step].fields)
         if mine:
             log.info("request form: %d field(s) to fix on step %d", len(mine), self.step + 1)
+            self._reveal_first_mistake()
             return
         self.go_to(CHECK_STEP if self._return_to_check else min(self.step + 1, CHECK_STEP))
 
@@ -722,11 +723,51 @@ class RequestScreen(QWidget):
         if self.step != step_of(key):
             self.go_to(step_of(key))
         field = self.fields[key]
-        self.scroll_area.ensureWidgetVisible(field, 0, VISIBLE_MARGIN)
+        self.reveal(field)
         if isinstance(field.control, QLineEdit | QPlainTextEdit):
             field.control.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             announce(self, f"{field.label.text()} {field.error.text()}".strip())
+
+    def _reveal_first_mistake(self) -> None:
+        """The first field with a message on this step, its message too, in
+        view above the bar, which has just grown by the list of things to fix
+        (the patient may have been scrolled anywhere); again once the layout
+        has settled."""
+        key = next((k for k in STEPS[self.step].fields if k in self._shown), None)
+        if key is None:
+            return
+        field = self.fields[key]
+        self._lay_out_now()  # the bar's new height: the viewport it leaves
+        self.scroller.stop()
+        self.reveal(field)
+        QTimer.singleShot(0, self, lambda: self.reveal(field))
+
+    def reveal(self, field: Field) -> None:
+        """Scroll the least that shows ``field`` whole (label, box, message)
+        inside the visible form, ``VISIBLE_MARGIN`` clear of its edges; in a
+        viewport too short for that, its box and message; then its message."""
+        viewport = self.scroll_area.viewport().height()
+        column = self.scroll_area.widget()
+        assert column is not None
+
+        def span(widget: QWidget) -> tuple[int, int]:
+            top = widget.mapTo(column, QPoint(0, 0)).y()
+            return top, top + widget.height()
+
+        spans = [span(field)]
+        if field.error.isVisible():
+            spans += [(span(field.control)[0], span(field.error)[1]), span(field.error)]
+        top, bottom = next(
+            (s for s in spans if s[1] - s[0] <= viewport - 2 * VISIBLE_MARGIN), spans[-1]
+        )
+        bar = self.scroll_area.verticalScrollBar()
+        value = bar.value()
+        if bottom + VISIBLE_MARGIN > value + viewport:
+            value = bottom + VISIBLE_MARGIN - viewport
+        if top - VISIBLE_MARGIN < value:
+            value = top - VISIBLE_MARGIN
+        bar.setValue(value)
 
     def _fill_answers(self) -> None:
         """The check page says back what was typed, the number as the clinic writes it."""
@@ -993,6 +1034,7 @@ class RequestScreen(QWidget):
             if first != self.step:
                 self.go_to(first)  # the first mistake's step: its message beside its field
             self._show(placed, tuple(self.fields))
+            self._reveal_first_mistake()
             return
         self._show({}, tuple(self.fields))
         self._show_notice("")

@@ -1,0 +1,126 @@
+"""The request form fits the screen at every size, text size and language: a
+mistake is scrolled into view with its message, clear of the bar. On a real
+window, by taps."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.enquiries.store import EnquiryStore
+from kiosk.ui.i18n import strings
+from kiosk.ui.patient.request import RequestScreen
+from kiosk.ui.window import KioskWindow
+from tests.conftest import SCREEN_SIZES, MakeWindow
+from tests.ui.helpers import find_button, tap
+
+LONG_EMAIL = "margarita.hernandez.gonzalez@example.com"
+SIZES = [pytest.param(size, id=f"{size[0]}x{size[1]}") for size in SCREEN_SIZES]
+
+
+def _window(
+    make_window: MakeWindow,
+    store: EnquiryStore,
+    size: tuple[int, int],
+    text_size: str = "largest",
+    language: str = "es",
+) -> KioskWindow:
+    window = make_window(size, store=store)
+    window.set_language(language)
+    window.set_text_size(text_size)
+    return window
+
+
+def _open(qtbot: QtBot, window: KioskWindow) -> RequestScreen:
+    tap(qtbot, find_button(window, strings.REQUEST_INFO))
+    assert window.current_screen == "request"
+    QApplication.processEvents()
+    return window.request
+
+
+def _on_screen(window: QWidget, widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def _in_view(form: RequestScreen, widget: QWidget) -> bool:
+    """Wholly inside the visible part of the scrolling form (so above the bar)."""
+    viewport = form.scroll_area.viewport()
+    seen = QRect(viewport.mapTo(form, QPoint(0, 0)), viewport.size())
+    return seen.contains(_on_screen(form, widget))
+
+
+def _scrolled_to_end(form: RequestScreen) -> None:
+    """Where a patient who read to the end of the step left it."""
+    bar = form.scroll_area.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    QApplication.processEvents()
+
+
+def _assert_mistake_in_view(qtbot: QtBot, form: RequestScreen, key: str) -> None:
+    field = form.fields[key]
+    assert field.error.isVisible() and field.error.text()
+    for widget in (field.label, field.control, field.error):
+        if widget.isVisible():  # the consent box says its own words
+            assert _in_view(form, widget), (key, widget.objectName())
+    bar_top = _on_screen(form, form.bottom).top()
+    assert _on_screen(form, field).bottom() < bar_top
+    qtbot.wait(20)  # the second pass (after the layout settles) keeps it there
+    assert _in_view(form, field.error) and _in_view(form, field.control)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("text_size", ["default", "large", "largest"])
+def test_continue_on_an_empty_name_shows_the_box_and_its_message(
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, text_size: str, language: str
+) -> None:
+    window = _window(make_window, store, (1280, 800), text_size, language)
+    form = _open(qtbot, window)
+    _scrolled_to_end(form)
+    tap(qtbot, form.continue_button)
+    assert form.step == 0
+    _assert_mistake_in_view(qtbot, form, "name")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("text_size", ["default", "largest"])
+def test_continue_with_a_bad_phone_shows_the_box_and_its_message(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    store: EnquiryStore,
+    size: tuple[int, int],
+    text_size: str,
+) -> None:
+    window = _window(make_window, store, size, text_size)
+    form = _open(qtbot, window)
+    form.name_edit.setText("Ana López")
+    tap(qtbot, form.continue_button)
+    assert form.step == 1
+    tap(qtbot, form.methods.button_for("text"))
+    form.phone_edit.setText("12")
+    form.scroll_area.verticalScrollBar().setValue(0)  # scrolled back up to the choices
+    tap(qtbot, form.continue_button)
+    assert form.step == 1
+    _assert_mistake_in_view(qtbot, form, "phone")
+
+
+def test_send_with_mistakes_shows_the_first_one_on_its_step(
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore
+) -> None:
+    window = _window(make_window, store, (1280, 800))
+    form = _open(qtbot, window)
+    form.name_edit.setText("Ana López")
+    form.methods.set_value("email")
+    form.email_edit.setText(LONG_EMAIL)
+    form.go_to(3)
+    _scrolled_to_end(form)
+    tap(qtbot, form.send_button)  # consent not given
+    assert form.views.currentWidget() is form.form_view and form.step == 3
+    _assert_mistake_in_view(qtbot, form, "consent")
+    form.name_edit.setText("")
+    form.consent.setChecked(True)
+    _scrolled_to_end(form)
+    tap(qtbot, form.send_button)  # the name gone: back to step 1, at the name
+    assert form.step == 0
+    _assert_mistake_in_view(qtbot, form, "name")
