@@ -60,7 +60,16 @@ from kiosk.ui.metrics import FORM_GAP, FORM_WIDTH, SCREEN_MARGIN
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import Choices, WrapButton, announce, button, centred, text_label
+from kiosk.ui.widgets import (
+    Choices,
+    WrapButton,
+    announce,
+    button,
+    centred,
+    text_label,
+    typed,
+    unbroken,
+)
 
 log = logging.getLogger(__name__)
 
@@ -772,13 +781,15 @@ class RequestScreen(QWidget):
     def _fill_answers(self) -> None:
         """The check page says back what was typed, the number as the clinic writes it."""
         values = self.form_input()
-        self.answers["name"].answer.setText(values.name.strip())
+        # What was typed may wrap anywhere it must (a long address after its
+        # "@" and dots), never cut; a phone number stays on one line.
+        self.answers["name"].answer.setText(typed(values.name.strip()))
         contact = ""
         if values.method is not None:
             detail = (
-                values.email.strip()
+                typed(values.email.strip())
                 if values.method is Method.EMAIL
-                else phone_for_display(values.phone.strip(), self.config.region)
+                else unbroken(phone_for_display(values.phone.strip(), self.config.region))
             )
             contact = strings.ANSWER_CONTACT.format(
                 method=strings.METHOD_LABELS[values.method.value], detail=detail
@@ -789,7 +800,7 @@ class RequestScreen(QWidget):
         self.answers["topic"].answer.setText(
             self.topics.button_for(topic).text() if topic else strings.TOPIC_OTHER
         )
-        self.answers["message"].answer.setText(values.message.strip() or strings.NO_MESSAGE)
+        self.answers["message"].answer.setText(typed(values.message.strip()) or strings.NO_MESSAGE)
 
     # -- mistakes -------------------------------------------------------------
     def _problems(self) -> dict[str, str]:
@@ -1074,9 +1085,10 @@ class RequestScreen(QWidget):
     def _thanks_sentence(self, method: Method, phone: str, email: str) -> str:
         """ "We will text you at (801) 555-0100.": how, and where, in their words."""
         if method is Method.EMAIL:
-            return strings.THANK_YOU_EMAIL.format(email=email)
+            return strings.THANK_YOU_EMAIL.format(email=typed(email))  # wraps after "@" and dots
         template = strings.THANK_YOU_CALL if method is Method.CALL else strings.THANK_YOU_TEXT
-        return template.format(phone=phone_for_display(phone, self.config.region))
+        # The number on one line: never "(801)" on one and "555-0100" on the next.
+        return template.format(phone=unbroken(phone_for_display(phone, self.config.region)))
 
     # -- leaving --------------------------------------------------------------
     def has_typing(self) -> bool:

@@ -1,17 +1,19 @@
-"""The request form fits the screen at every size, text size and language: a
-mistake is scrolled into view with its message, clear of the bar. On a real
-window, by taps."""
+"""The request form and its thank-you fit the screen at every size, text size
+and language: a mistake is scrolled into view with its message, clear of the
+bar; a long email address wraps and is never cut. On a real window, by taps."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QTextLayout, QTextOption
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.enquiries.store import EnquiryStore
 from kiosk.ui.i18n import strings
 from kiosk.ui.patient.request import RequestScreen
+from kiosk.ui.widgets import BREAK
 from kiosk.ui.window import KioskWindow
 from tests.conftest import SCREEN_SIZES, MakeWindow
 from tests.ui.helpers import find_button, tap
@@ -124,3 +126,61 @@ def test_send_with_mistakes_shows_the_first_one_on_its_step(
     tap(qtbot, form.send_button)  # the name gone: back to step 1, at the name
     assert form.step == 0
     _assert_mistake_in_view(qtbot, form, "name")
+
+
+def _lines(label: QLabel) -> list[str]:
+    """The lines ``label`` shows its text on, laid out as Qt lays out a
+    word-wrapped label of its width."""
+    layout = QTextLayout(label.text(), label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    width = label.contentsRect().width()
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        lines.append(line)
+    layout.endLayout()
+    text = label.text()
+    return [text[line.textStart() : line.textStart() + line.textLength()] for line in lines]
+
+
+def _fits(window: QWidget, label: QLabel) -> None:
+    """Every line no wider than the label, the label tall enough for them, and
+    wholly inside the window."""
+    width = label.contentsRect().width()
+    metrics = label.fontMetrics()
+    for line in _lines(label):
+        assert metrics.horizontalAdvance(line.rstrip()) <= width, (line, width)
+    assert label.height() >= label.heightForWidth(label.width()), label.text()
+    assert QRect(window.rect()).contains(_on_screen(window, label)), label.text()
+
+
+def _fill(form: RequestScreen, method: str = "email") -> None:
+    form.name_edit.setText("Margarita Hernández González")
+    form.methods.set_value(method)
+    form.email_edit.setText(LONG_EMAIL)
+    form.phone_edit.setText("8015550100")
+    form.consent.setChecked(True)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_long_email_address_wraps_and_is_never_cut(
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, size: tuple[int, int]
+) -> None:
+    window = _window(make_window, store, size)
+    form = _open(qtbot, window)
+    _fill(form)
+    form.go_to(3)
+    answer = form.answers["method"].answer
+    form.scroll_area.ensureWidgetVisible(answer)
+    QApplication.processEvents()
+    assert answer.text().replace(BREAK, "").endswith(LONG_EMAIL)
+    _fits(window, answer)
+    tap(qtbot, form.send_button)
+    assert form.views.currentWidget() is form.thanks_view
+    QApplication.processEvents()
+    said = form.thanks_text
+    assert LONG_EMAIL in said.text().replace(BREAK, "")
+    _fits(window, said)
