@@ -24,7 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QClipboard, QGuiApplication, QMouseEvent, QResizeEvent
+from PySide6.QtGui import (
+    QClipboard,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QMouseEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -77,6 +84,8 @@ log = logging.getLogger(__name__)
 PROBLEM_NAMES = {message: name for name, message in PROBLEMS.items()}
 OTHER_TOPIC = "_other"  # topic folders never start with "_" (the loader skips them)
 VISIBLE_MARGIN = 24  # px kept between a focused field and the keyboard
+TICK_POINTS = 96  # the thank-you's tick at its largest (#thanksTick in form.qss)
+TICK_LEAST_POINTS = 32  # smaller than this, it goes: the words say it all
 
 # So that a system keyboard neither suggests nor learns what a patient types.
 _PRIVATE_INPUT = Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhSensitiveData
@@ -272,11 +281,19 @@ class RequestScreen(QWidget):
         #: again at every change and goes the moment its cause is fixed.
         self._shown: dict[str, str] = {}
 
+        self._thanks_viewport: QWidget | None = None  # (watched once made)
+        self._thanks_inner: QWidget | None = None
         self.views = QStackedWidget()
         self.form_view = self._build_form()
         self.thanks_view = self._build_thanks()
         self.views.addWidget(self.form_view)
         self.views.addWidget(self.thanks_view)
+        # Fitted again on a turned tablet, and on new words or a new text size.
+        self._thanks_viewport = self.thanks_view.viewport()
+        self._thanks_inner = self.thanks_view.widget()
+        assert self._thanks_inner is not None
+        self._thanks_viewport.installEventFilter(self)
+        self._thanks_inner.installEventFilter(self)
 
         self.keyboard: OnScreenKeyboard | None = None
         if config.keyboard == "built-in":
@@ -565,6 +582,11 @@ class RequestScreen(QWidget):
             QEvent.Type.LayoutRequest,
         ):
             self._fit_buttons()
+        elif watched is self._thanks_viewport and event.type() == QEvent.Type.Resize:
+            self._fit_thanks()
+        elif watched is self._thanks_inner and event.type() == QEvent.Type.LayoutRequest:
+            # New words or a new text size: fitted once the layout has them.
+            QTimer.singleShot(0, self, self._fit_thanks)
         return False
 
     def _line_edit(
@@ -618,7 +640,41 @@ class RequestScreen(QWidget):
         area.setWidgetResizable(True)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setWidget(view)
+        self._tick_points = TICK_POINTS
         return area
+
+    def _fit_thanks(self) -> None:
+        """The thank-you fits the screen with Done on it: the tick, the one
+        thing there only to look at, shrinks to the room the words leave it,
+        and goes when that is less than ``TICK_LEAST_POINTS``."""
+        area = self.thanks_view
+        view = area.widget()
+        layout = view.layout() if view is not None else None
+        if view is None or layout is None:
+            return
+        tick = self.thanks_tick
+        spacing = layout.spacing()
+        need = view.heightForWidth(area.viewport().width())
+        if need < 0:
+            return
+        if not tick.isHidden():
+            need -= tick.sizeHint().height() + spacing
+        # What is left for the tick, less a little: a font's rounding must not
+        # bring a scroll bar (which would narrow the text and rewrap it).
+        room = area.viewport().height() - need - spacing - FORM_GAP
+        font = QFont(tick.font())
+        points = TICK_POINTS
+        while points >= TICK_LEAST_POINTS:
+            font.setPointSizeF(points)
+            if QFontMetrics(font).height() <= room:
+                break
+            points -= 4
+        if points == self._tick_points and tick.isHidden() == (points < TICK_LEAST_POINTS):
+            return  # as it is: no restyle (each would ask for another layout)
+        self._tick_points = points
+        tick.setVisible(points >= TICK_LEAST_POINTS)
+        # The label's own sheet outweighs the application's (#thanksTick in form.qss).
+        tick.setStyleSheet("" if points == TICK_POINTS else f"font-size: {points}pt;")
 
     # -- content --------------------------------------------------------------
     def set_library(self, library: Library) -> None:
@@ -1078,6 +1134,7 @@ class RequestScreen(QWidget):
         reply_time = strings.REPLY_TIME if own == Config.reply_time else own
         self.thanks_when.setText(strings.THANK_YOU_WHEN.format(reply_time=reply_time))
         self.views.setCurrentWidget(self.thanks_view)
+        self._fit_thanks()
         said = (self.thanks_title, self.thanks_text, self.thanks_when)
         announce(self, " ".join(label.text() for label in said))
         self._thanks_timer.start(self.config.thank_you_seconds * 1000)

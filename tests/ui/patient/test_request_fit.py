@@ -1,12 +1,13 @@
 """The request form and its thank-you fit the screen at every size, text size
 and language: a mistake is scrolled into view with its message, clear of the
-bar; a long email address wraps and is never cut. On a real window, by taps."""
+bar; a long email address wraps and is never cut; the thank-you's Done is on
+screen and its phone number on one line. On a real window, by taps."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtGui import QTextLayout, QTextOption
+from PySide6.QtGui import QFontMetrics, QTextLayout, QTextOption
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -184,3 +185,51 @@ def test_a_long_email_address_wraps_and_is_never_cut(
     said = form.thanks_text
     assert LONG_EMAIL in said.text().replace(BREAK, "")
     _fits(window, said)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("text_size", ["default", "large", "largest"])
+def test_the_thank_you_fits_with_done_on_screen_and_the_number_on_one_line(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    store: EnquiryStore,
+    size: tuple[int, int],
+    language: str,
+    text_size: str,
+) -> None:
+    window = _window(make_window, store, size, text_size, language)
+    form = _open(qtbot, window)
+    _fill(form, "text")
+    form.go_to(3)
+    tap(qtbot, form.send_button)
+    assert form.views.currentWidget() is form.thanks_view
+    QApplication.processEvents()
+    done = form.done_button
+    assert QRect(window.rect()).contains(_on_screen(window, done))
+    viewport = form.thanks_view.viewport()
+    assert QRect(viewport.rect()).contains(_on_screen(viewport, done))
+    number = [line for line in _lines(form.thanks_text) if "555" in line]
+    assert len(number) == 1 and "(801)" in number[0], _lines(form.thanks_text)
+    for label in (form.thanks_title, form.thanks_text, form.thanks_when, form.thanks_back):
+        _fits(window, label)
+    tap(qtbot, done)
+
+
+def test_the_tick_shrinks_only_while_it_must(
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore
+) -> None:
+    window = _window(make_window, store, (1280, 800), "largest", "es")
+    form = _open(qtbot, window)
+    _fill(form, "text")
+    form.go_to(3)
+    tap(qtbot, form.send_button)
+    tick = form.thanks_tick
+    assert tick.styleSheet() or tick.isHidden(), "at Largest on 1280x800 the tick gives way"
+    shrunk = QFontMetrics(tick.font()).height() if tick.isVisible() else 0
+    window.set_text_size("default")  # the patient's "Aa" while the thank-you shows
+    qtbot.waitUntil(lambda: not tick.styleSheet() and tick.isVisible())
+    assert QFontMetrics(tick.font()).height() > shrunk
+    window.resize(800, 1280)  # and room to spare: it stays at its full size
+    qtbot.wait(20)
+    assert not tick.styleSheet() and tick.isVisible()
