@@ -416,10 +416,12 @@ class RequestScreen(QWidget):
         column.addWidget(text_label(strings.REQUEST_TITLE, "pageTitle"))
         self.panels = [
             self._panel(
-                # The privacy sentence comes before the first field, not after Send.
+                # The privacy sentence comes before the first field, not after
+                # Send: short, so that the field is on screen too; the rest after it.
                 text_label(strings.REQUEST_INTRO, "formIntro"),
                 text_label(strings.PRIVACY_NOTE, "privacyNote"),
                 self.fields["name"],
+                text_label(strings.PRIVACY_MORE, "privacyMore"),
             ),
             self._panel(self.fields["method"], self.fields["phone"], self.fields["email"]),
             self._panel(self.fields["best_time"], self.fields["topic"], self.fields["message"]),

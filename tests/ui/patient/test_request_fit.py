@@ -1,7 +1,8 @@
 """The request form and its thank-you fit the screen at every size, text size
 and language: a mistake is scrolled into view with its message, clear of the
 bar; a long email address wraps and is never cut; the thank-you's Done is on
-screen and its phone number on one line. On a real window, by taps."""
+screen and its phone number on one line; step 1 opens with its name box in
+view. On a real window, by taps."""
 
 from __future__ import annotations
 
@@ -233,3 +234,24 @@ def test_the_tick_shrinks_only_while_it_must(
     window.resize(800, 1280)  # and room to spare: it stays at its full size
     qtbot.wait(20)
     assert not tick.styleSheet() and tick.isVisible()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("text_size", ["default", "large", "largest"])
+def test_step_one_opens_with_the_privacy_line_and_the_name_box_in_view(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    store: EnquiryStore,
+    size: tuple[int, int],
+    language: str,
+    text_size: str,
+) -> None:
+    window = _window(make_window, store, size, text_size, language)
+    form = _open(qtbot, window)
+    name = form.fields["name"]
+    assert _in_view(form, name.label) and _in_view(form, form.name_edit)
+    privacy = form.findChild(QLabel, "privacyNote")
+    assert privacy is not None and _in_view(form, privacy)
+    # Before the first field, as the patient reads.
+    assert _on_screen(form, privacy).bottom() < _on_screen(form, name).top()
