@@ -43,7 +43,7 @@ from kiosk.ui.icons import DEFAULT_ICON, builtin, icon_pixmap
 from kiosk.ui.metrics import CHOICE_GAP, CONTROL_GAP, ROW_GAP, SCREEN_MARGIN, TILE_PADDING
 from kiosk.ui.theme import colours
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import Choices, Tile, button, plain_label, relabel, text_label
+from kiosk.ui.widgets import Choices, Tile, breakable, button, plain_label, relabel, text_label
 
 TILE_MIN_WIDTH = 360
 FIRST_TILES = 24  # built at once; a longer topic's other tiles follow in batches
@@ -98,12 +98,6 @@ def qr_pixmap(text: str, size: int) -> QPixmap:
     return pixmap
 
 
-def wrappable(text: str) -> str:
-    """An address that may wrap after its dots and slashes (a zero-width
-    space there): a long one never widens the box past the screen."""
-    return text.replace("/", "/\u200b").replace(".", ".\u200b")
-
-
 class ClinicInfo(QWidget):
     """Phone, opening hours and website, and a QR code to scan ("Scan to save
     our number": a contact card; the website's address when no phone is
@@ -133,7 +127,8 @@ class ClinicInfo(QWidget):
             if value:
                 line = text_label(template.format(value), "clinicInfoLine")
                 if value is config.clinic_website:
-                    line.setText(template.format(wrappable(value)))
+                    # It may wrap after its dots and slashes: never wider than the screen.
+                    line.setText(template.format(breakable(value, "/.")))
                     line.setAccessibleName(template.format(value))
                 elif value is config.clinic_phone:  # a number is read whole: never split
                     line.setText(template.format(value.replace(" ", "\u00a0")))
