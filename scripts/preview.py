@@ -4,7 +4,9 @@
 
 SCREEN: home, home-read, home-scrolled, page:N, request, request:1..4 (a step
 of the form, filled in so far), request-typing, keyboard-accents,
-request-errors, request-failed, request-leave, thanks, thanks-email, crisis,
+request-errors, request-empty (Continue on an empty step 1, scrolled to its
+end), request-badphone (Continue with a bad number), request-failed,
+request-leave, thanks, thanks-email (--email for a long address), crisis,
 crisis-alert, crisis-told, crisis-unreached (an enrolled kiosk's card: its button,
 then each answer), idle or notice; staff screens (staff-pin, staff-panel, ...: see
 scripts/preview_staff.py).
@@ -62,6 +64,7 @@ def main() -> int:
     parser.add_argument("--size", default="default", help="default, large or largest")
     parser.add_argument("--contrast", default="standard", help="standard or high")
     parser.add_argument("--language", default="en", help="en or es")
+    parser.add_argument("--email", default="ana.lopez@example.com", help="the address typed")
     parser.add_argument("--listen", action="store_true", help="read the page aloud (mock engine)")
     parser.add_argument(
         "--no-engine", action="store_true", help="no speech engine answered: Listen's place goes"
@@ -120,7 +123,7 @@ def main() -> int:
         form.name_edit.setText("Ana López")
         form.methods.set_value(method)
         form.phone_edit.setText("8015550100")
-        form.email_edit.setText("ana.lopez@example.com")
+        form.email_edit.setText(args.email)
         form.message_edit.setPlainText("Can I bring my husband to the first appointment?")
         form.consent.setChecked(True)
 
@@ -154,6 +157,18 @@ def main() -> int:
             form.methods.set_value("email")
             form.email_edit.setText("ana@example")
             form.send()
+        elif screen == "request-empty":
+            window.show_request()
+            bar = form.scroll_area.verticalScrollBar()
+            bar.setValue(bar.maximum())
+            form.next_step()
+        elif screen == "request-badphone":
+            window.show_request()
+            form.name_edit.setText("Ana López")
+            form.next_step()
+            form.methods.set_value("text")
+            form.phone_edit.setText("12")
+            form.next_step()
         elif screen == "request-failed":
             fill_good_form()
             form.go_to(3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
@@ -63,6 +64,37 @@ def text_label(text: str, object_name: str, *, wrap: bool = True) -> QLabel:
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
+
+
+#: A place where a line may break, taking no room (Unicode's ZERO WIDTH SPACE).
+BREAK = "\u200b"
+#: The least characters between two breaks ``breakable`` adds in a long word.
+_LONGEST_RUN = 16
+
+
+def breakable(text: str, after: str = "/", *, longest: int = 0) -> str:
+    """Text that may wrap after each character of ``after`` (a zero-width space
+    follows it): a path after its "/", an email address after its "@" and
+    dots. With ``longest``, also within any run of more characters than that
+    with no place to break (a name or an address typed as one long word): a
+    label never widens the screen, and never cuts what it shows."""
+    marked = "".join(f"{ch}{BREAK}" if ch in after else ch for ch in text)
+    if longest <= 0:
+        return marked
+    return re.sub(rf"[^\s{BREAK}]{{{longest}}}(?=[^\s{BREAK}])", rf"\g<0>{BREAK}", marked)
+
+
+def typed(text: str) -> str:
+    """What a patient typed (a name, an address, a message), ready for a
+    wrapped label: it breaks after an "@", a dot, a "/" or a "-", and inside
+    a very long word, so no width cuts it."""
+    return breakable(text, "@./-_", longest=_LONGEST_RUN)
+
+
+def unbroken(text: str) -> str:
+    """Text kept on one line (a phone number, "(801) 555-0100"): its spaces
+    become no-break spaces."""
+    return text.replace(" ", "\u00a0")
 
 
 def centred(content: QWidget, max_width: int | None = None) -> QHBoxLayout:

@@ -85,6 +85,15 @@ class PatientWords(Words, domain="patient"):
 
     # -- the request form -----------------------------------------------------
     REQUEST_INTRO = N_("Leave your details and the clinic will contact you.")
+    # -- the privacy sentence in two (formfix): a short one before the name box,
+    # so the box is on screen at the largest text, and the rest after it.
+    # Translators: under "Leave your details...", before the first box; one short line.
+    PRIVACY_NOTE = N_("Only the clinic's staff will see them.")
+    # Translators: under the name box, on the form's first step.
+    PRIVACY_MORE = N_(
+        "Your details are locked (encrypted) on this tablet the moment you send them, "
+        "and are used only to contact you about this request."
+    )
     FIELD_NAME = N_("Your name")
     FIELD_PHONE = N_("Phone number")
     FIELD_EMAIL = N_("Email address")
@@ -108,10 +117,6 @@ class PatientWords(Words, domain="patient"):
     MESSAGE_COUNT = N_("{count} of {limit} characters")
     MESSAGE_OVER = N_("{count} of {limit} characters: {over} too many")
     CONSENT = N_("The clinic may contact me about this request")
-    PRIVACY_NOTE = N_(
-        "Your details are locked (encrypted) on this tablet the moment you send them, "
-        "and only the clinic's staff can open them, to contact you about this request."
-    )
     SEND = N_("Send request")
     SAVE_FAILED = N_("We couldn't save your request. Please tell the front desk.")
     REQUESTS_PAUSED = N_("We can't take requests right now. Please ask at the front desk.")

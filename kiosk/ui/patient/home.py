@@ -43,7 +43,7 @@ from kiosk.ui.icons import DEFAULT_ICON, builtin, icon_pixmap
 from kiosk.ui.metrics import CHOICE_GAP, CONTROL_GAP, ROW_GAP, SCREEN_MARGIN, TILE_PADDING
 from kiosk.ui.theme import colours
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import Choices, Tile, button, plain_label, relabel, text_label
+from kiosk.ui.widgets import Choices, Tile, breakable, button, plain_label, relabel, text_label
 
 TILE_MIN_WIDTH = 360
 FIRST_TILES = 24  # built at once; a longer topic's other tiles follow in batches
@@ -98,17 +98,12 @@ def qr_pixmap(text: str, size: int) -> QPixmap:
     return pixmap
 
 
-def wrappable(text: str) -> str:
-    """An address that may wrap after its dots and slashes (a zero-width
-    space there): a long one never widens the box past the screen."""
-    return text.replace("/", "/\u200b").replace(".", ".\u200b")
-
-
 class ClinicInfo(QWidget):
     """Phone, opening hours and website, and a QR code to scan ("Scan to save
     our number": a contact card; the website's address when no phone is
-    given); hidden when the config gives none. Lines and code side by side,
-    or the code below the lines (``set_stacked``) in a narrow column.
+    given); hidden when the config gives none. Lines and code side by side
+    (the code's caption under the lines), or the code and its caption below
+    the lines (``set_stacked``) in a narrow column.
 
     The code is drawn by ``build_qr`` after the first paint (segno's import
     costs start-up time); its room is kept meanwhile."""
@@ -132,7 +127,8 @@ class ClinicInfo(QWidget):
             if value:
                 line = text_label(template.format(value), "clinicInfoLine")
                 if value is config.clinic_website:
-                    line.setText(template.format(wrappable(value)))
+                    # It may wrap after its dots and slashes: never wider than the screen.
+                    line.setText(template.format(breakable(value, "/.")))
                     line.setAccessibleName(template.format(value))
                 elif value is config.clinic_phone:  # a number is read whole: never split
                     line.setText(template.format(value.replace(" ", "\u00a0")))
@@ -140,8 +136,10 @@ class ClinicInfo(QWidget):
                 self.lines.append(line)
                 column.addWidget(line)
         column.addStretch(1)
+        self._lines_column = column
         self._row.addLayout(column, 1)
         self._stacked = False
+        self._code: QVBoxLayout | None = None
         self.qr: QLabel | None = None
         self.qr_caption: QLabel | None = None
         self._qr_text = ""
@@ -168,6 +166,8 @@ class ClinicInfo(QWidget):
             code.addWidget(self.qr_caption)
             code.addStretch(1)
             self._row.addLayout(code, 0)
+            self._code = code
+        self._place_caption()
         #: Anything to show: a card with nothing in it is left out.
         self.has_details = bool(self.lines) or self.qr is not None
 
@@ -177,7 +177,6 @@ class ClinicInfo(QWidget):
             pixmap = qr_pixmap(self._qr_text, QR_PX)
             self.qr.setPixmap(pixmap)
             self.qr.setMinimumSize(pixmap.size())
-            self._fit_caption()
 
     def set_stacked(self, stacked: bool) -> None:
         """The code below the lines (a narrow column) or beside them."""
@@ -188,14 +187,24 @@ class ClinicInfo(QWidget):
         # Stacked, the code follows the lines and the room left is below it.
         self._row.setStretch(0, 0 if stacked else 1)
         self._row.setStretch(1, 1 if stacked else 0)
-        self._fit_caption()
+        self._place_caption()
 
-    def _fit_caption(self) -> None:
-        """The caption under the code: as wide as the column when stacked,
-        about the code's width beside the lines (it leaves them the room)."""
-        if self.qr_caption is not None and self.qr is not None:
-            code = max(self.qr.minimumWidth(), QR_PX)
-            self.qr_caption.setMaximumWidth(16777215 if self._stacked else round(code * 1.4))
+    def _place_caption(self) -> None:
+        """The caption under the code in a column (landscape); beside the code,
+        under the lines, in a strip (portrait): under a code that narrow it
+        took five lines at the largest text, and the strip as much of the
+        screen as the topics."""
+        caption, code = self.qr_caption, self._code
+        if caption is None or code is None:
+            return
+        for layout in (code, self._lines_column):
+            layout.removeWidget(caption)
+        if self._stacked:
+            code.insertWidget(1, caption)
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        else:  # before the column's stretch: right under the lines
+            self._lines_column.insertWidget(self._lines_column.count() - 1, caption)
+            caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
 
 class EdgeFade(QWidget):

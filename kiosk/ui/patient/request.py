@@ -24,7 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QClipboard, QGuiApplication, QMouseEvent, QResizeEvent
+from PySide6.QtGui import (
+    QClipboard,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QMouseEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -60,7 +67,16 @@ from kiosk.ui.metrics import FORM_GAP, FORM_WIDTH, SCREEN_MARGIN
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import Choices, WrapButton, announce, button, centred, text_label
+from kiosk.ui.widgets import (
+    Choices,
+    WrapButton,
+    announce,
+    button,
+    centred,
+    text_label,
+    typed,
+    unbroken,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +84,8 @@ log = logging.getLogger(__name__)
 PROBLEM_NAMES = {message: name for name, message in PROBLEMS.items()}
 OTHER_TOPIC = "_other"  # topic folders never start with "_" (the loader skips them)
 VISIBLE_MARGIN = 24  # px kept between a focused field and the keyboard
+TICK_POINTS = 96  # the thank-you's tick at its largest (#thanksTick in form.qss)
+TICK_LEAST_POINTS = 32  # smaller than this, it goes: the words say it all
 
 # So that a system keyboard neither suggests nor learns what a patient types.
 _PRIVATE_INPUT = Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhSensitiveData
@@ -263,11 +281,19 @@ class RequestScreen(QWidget):
         #: again at every change and goes the moment its cause is fixed.
         self._shown: dict[str, str] = {}
 
+        self._thanks_viewport: QWidget | None = None  # (watched once made)
+        self._thanks_inner: QWidget | None = None
         self.views = QStackedWidget()
         self.form_view = self._build_form()
         self.thanks_view = self._build_thanks()
         self.views.addWidget(self.form_view)
         self.views.addWidget(self.thanks_view)
+        # Fitted again on a turned tablet, and on new words or a new text size.
+        self._thanks_viewport = self.thanks_view.viewport()
+        self._thanks_inner = self.thanks_view.widget()
+        assert self._thanks_inner is not None
+        self._thanks_viewport.installEventFilter(self)
+        self._thanks_inner.installEventFilter(self)
 
         self.keyboard: OnScreenKeyboard | None = None
         if config.keyboard == "built-in":
@@ -390,10 +416,12 @@ class RequestScreen(QWidget):
         column.addWidget(text_label(strings.REQUEST_TITLE, "pageTitle"))
         self.panels = [
             self._panel(
-                # The privacy sentence comes before the first field, not after Send.
+                # The privacy sentence comes before the first field, not after
+                # Send: short, so that the field is on screen too; the rest after it.
                 text_label(strings.REQUEST_INTRO, "formIntro"),
                 text_label(strings.PRIVACY_NOTE, "privacyNote"),
                 self.fields["name"],
+                text_label(strings.PRIVACY_MORE, "privacyMore"),
             ),
             self._panel(self.fields["method"], self.fields["phone"], self.fields["email"]),
             self._panel(self.fields["best_time"], self.fields["topic"], self.fields["message"]),
@@ -556,6 +584,11 @@ class RequestScreen(QWidget):
             QEvent.Type.LayoutRequest,
         ):
             self._fit_buttons()
+        elif watched is self._thanks_viewport and event.type() == QEvent.Type.Resize:
+            self._fit_thanks()
+        elif watched is self._thanks_inner and event.type() == QEvent.Type.LayoutRequest:
+            # New words or a new text size: fitted once the layout has them.
+            QTimer.singleShot(0, self, self._fit_thanks)
         return False
 
     def _line_edit(
@@ -609,7 +642,41 @@ class RequestScreen(QWidget):
         area.setWidgetResizable(True)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setWidget(view)
+        self._tick_points = TICK_POINTS
         return area
+
+    def _fit_thanks(self) -> None:
+        """The thank-you fits the screen with Done on it: the tick, the one
+        thing there only to look at, shrinks to the room the words leave it,
+        and goes when that is less than ``TICK_LEAST_POINTS``."""
+        area = self.thanks_view
+        view = area.widget()
+        layout = view.layout() if view is not None else None
+        if view is None or layout is None:
+            return
+        tick = self.thanks_tick
+        spacing = layout.spacing()
+        need = view.heightForWidth(area.viewport().width())
+        if need < 0:
+            return
+        if not tick.isHidden():
+            need -= tick.sizeHint().height() + spacing
+        # What is left for the tick, less a little: a font's rounding must not
+        # bring a scroll bar (which would narrow the text and rewrap it).
+        room = area.viewport().height() - need - spacing - FORM_GAP
+        font = QFont(tick.font())
+        points = TICK_POINTS
+        while points >= TICK_LEAST_POINTS:
+            font.setPointSizeF(points)
+            if QFontMetrics(font).height() <= room:
+                break
+            points -= 4
+        if points == self._tick_points and tick.isHidden() == (points < TICK_LEAST_POINTS):
+            return  # as it is: no restyle (each would ask for another layout)
+        self._tick_points = points
+        tick.setVisible(points >= TICK_LEAST_POINTS)
+        # The label's own sheet outweighs the application's (#thanksTick in form.qss).
+        tick.setStyleSheet("" if points == TICK_POINTS else f"font-size: {points}pt;")
 
     # -- content --------------------------------------------------------------
     def set_library(self, library: Library) -> None:
@@ -703,6 +770,7 @@ class RequestScreen(QWidget):
         self._show(mine, STEPS[self.step].fields)
         if mine:
             log.info("request form: %d field(s) to fix on step %d", len(mine), self.step + 1)
+            self._reveal_first_mistake()
             return
         self.go_to(CHECK_STEP if self._return_to_check else min(self.step + 1, CHECK_STEP))
 
@@ -722,22 +790,64 @@ class RequestScreen(QWidget):
         if self.step != step_of(key):
             self.go_to(step_of(key))
         field = self.fields[key]
-        self.scroll_area.ensureWidgetVisible(field, 0, VISIBLE_MARGIN)
+        self.reveal(field)
         if isinstance(field.control, QLineEdit | QPlainTextEdit):
             field.control.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             announce(self, f"{field.label.text()} {field.error.text()}".strip())
 
+    def _reveal_first_mistake(self) -> None:
+        """The first field with a message on this step, its message too, in
+        view above the bar, which has just grown by the list of things to fix
+        (the patient may have been scrolled anywhere); again once the layout
+        has settled."""
+        key = next((k for k in STEPS[self.step].fields if k in self._shown), None)
+        if key is None:
+            return
+        field = self.fields[key]
+        self._lay_out_now()  # the bar's new height: the viewport it leaves
+        self.scroller.stop()
+        self.reveal(field)
+        QTimer.singleShot(0, self, lambda: self.reveal(field))
+
+    def reveal(self, field: Field) -> None:
+        """Scroll the least that shows ``field`` whole (label, box, message)
+        inside the visible form, ``VISIBLE_MARGIN`` clear of its edges; in a
+        viewport too short for that, its box and message; then its message."""
+        viewport = self.scroll_area.viewport().height()
+        column = self.scroll_area.widget()
+        assert column is not None
+
+        def span(widget: QWidget) -> tuple[int, int]:
+            top = widget.mapTo(column, QPoint(0, 0)).y()
+            return top, top + widget.height()
+
+        spans = [span(field)]
+        if field.error.isVisible():
+            spans += [(span(field.control)[0], span(field.error)[1]), span(field.error)]
+        top, bottom = next(
+            (s for s in spans if s[1] - s[0] <= viewport - 2 * VISIBLE_MARGIN), spans[-1]
+        )
+        bar = self.scroll_area.verticalScrollBar()
+        value = bar.value()
+        if bottom + VISIBLE_MARGIN > value + viewport:
+            value = bottom + VISIBLE_MARGIN - viewport
+        if top - VISIBLE_MARGIN < value:
+            value = top - VISIBLE_MARGIN
+        bar.setValue(value)
+
     def _fill_answers(self) -> None:
         """The check page says back what was typed, the number as the clinic writes it."""
         values = self.form_input()
-        self.answers["name"].answer.setText(values.name.strip())
+        # What was typed may wrap anywhere it must (a long address after its
+        # "@" and dots), never cut; a phone number stays on one line.
+        self.answers["name"].answer.setText(typed(values.name.strip()))
         contact = ""
         if values.method is not None:
             detail = (
-                values.email.strip()
+                typed(values.email.strip())
                 if values.method is Method.EMAIL
-                else phone_for_display(values.phone.strip(), self.config.region)
+                else unbroken(phone_for_display(values.phone.strip(), self.config.region))
             )
             contact = strings.ANSWER_CONTACT.format(
                 method=strings.METHOD_LABELS[values.method.value], detail=detail
@@ -748,7 +858,7 @@ class RequestScreen(QWidget):
         self.answers["topic"].answer.setText(
             self.topics.button_for(topic).text() if topic else strings.TOPIC_OTHER
         )
-        self.answers["message"].answer.setText(values.message.strip() or strings.NO_MESSAGE)
+        self.answers["message"].answer.setText(typed(values.message.strip()) or strings.NO_MESSAGE)
 
     # -- mistakes -------------------------------------------------------------
     def _problems(self) -> dict[str, str]:
@@ -993,6 +1103,7 @@ class RequestScreen(QWidget):
             if first != self.step:
                 self.go_to(first)  # the first mistake's step: its message beside its field
             self._show(placed, tuple(self.fields))
+            self._reveal_first_mistake()
             return
         self._show({}, tuple(self.fields))
         self._show_notice("")
@@ -1025,6 +1136,7 @@ class RequestScreen(QWidget):
         reply_time = strings.REPLY_TIME if own == Config.reply_time else own
         self.thanks_when.setText(strings.THANK_YOU_WHEN.format(reply_time=reply_time))
         self.views.setCurrentWidget(self.thanks_view)
+        self._fit_thanks()
         said = (self.thanks_title, self.thanks_text, self.thanks_when)
         announce(self, " ".join(label.text() for label in said))
         self._thanks_timer.start(self.config.thank_you_seconds * 1000)
@@ -1032,9 +1144,10 @@ class RequestScreen(QWidget):
     def _thanks_sentence(self, method: Method, phone: str, email: str) -> str:
         """ "We will text you at (801) 555-0100.": how, and where, in their words."""
         if method is Method.EMAIL:
-            return strings.THANK_YOU_EMAIL.format(email=email)
+            return strings.THANK_YOU_EMAIL.format(email=typed(email))  # wraps after "@" and dots
         template = strings.THANK_YOU_CALL if method is Method.CALL else strings.THANK_YOU_TEXT
-        return template.format(phone=phone_for_display(phone, self.config.region))
+        # The number on one line: never "(801)" on one and "555-0100" on the next.
+        return template.format(phone=unbroken(phone_for_display(phone, self.config.region)))
 
     # -- leaving --------------------------------------------------------------
     def has_typing(self) -> bool:

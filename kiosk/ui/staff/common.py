@@ -45,12 +45,6 @@ def local_time(stamp: str, fmt: str = "%a %d %b %H:%M") -> str:
     return when.astimezone().strftime(fmt)
 
 
-def breakable(text: str) -> str:
-    """Text that may wrap after each "/" (a zero-width space there): a long
-    path must not push the panel wider than the screen."""
-    return text.replace("/", "/\u200b")
-
-
 def text_label(text: str = "", object_name: str = "staffText", *, wrap: bool = True) -> QLabel:
     """``widgets.text_label`` with the staff screens' style name: what a patient
     typed is shown as typed."""

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import staff_strings as s
-from kiosk.ui.staff.common import GAP, MARGIN, Inactivity, StaffOverlay, breakable, text_label
+from kiosk.ui.staff.common import GAP, MARGIN, Inactivity, StaffOverlay, text_label
 from kiosk.ui.staff.context import OfficeLinkStatus, PanelContext
 from kiosk.ui.staff.tabs.enquiries import EnquiriesTab
 from kiosk.ui.staff.tabs.export import ExportTab
@@ -32,7 +32,7 @@ from kiosk.ui.staff.tabs.log import LogTab
 from kiosk.ui.staff.tabs.staff import StaffTab
 from kiosk.ui.staff.tabs.summary import SummaryTab
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import button
+from kiosk.ui.widgets import breakable, button
 
 if TYPE_CHECKING:
     from kiosk.staff.accounts import Session

@@ -149,6 +149,38 @@ def test_phone_hours_and_qr_are_in_sight_without_scrolling(
     assert find_button(window, "Request information").isVisible()
 
 
+@pytest.mark.parametrize(
+    ("text_size", "language"), [("default", "en"), ("largest", "es")], ids=["default", "es"]
+)
+def test_in_portrait_the_clinics_card_leaves_the_topics_room(
+    qtbot: QtBot, make_window: MakeWindow, text_size: str, language: str
+) -> None:
+    """Portrait: the card below the tiles is as tall as its code, the code's
+    caption beside it (under the lines); under the code it took five lines
+    at Largest in Spanish, and the card squeezed the topics to one and a bit."""
+    window = make_window((800, 1280))
+    window.set_language(language)
+    window.set_text_size(text_size)
+    home = window.home
+    qtbot.waitUntil(lambda: len(_page_tiles(window)) >= 2)
+    QApplication.processEvents()
+    info = home.info
+    assert info.qr is not None and info.qr_caption is not None
+    qr = QRect(info.qr.mapTo(window, info.qr.rect().topLeft()), info.qr.size())
+    caption = QRect(
+        info.qr_caption.mapTo(window, info.qr_caption.rect().topLeft()), info.qr_caption.size()
+    )
+    assert caption.right() < qr.left() and caption.top() < qr.bottom()  # beside the code
+    lines = info.lines[0]
+    assert lines.mapTo(window, lines.rect().bottomLeft()).y() <= caption.top()  # under the lines
+    tallest = max(qr.height(), caption.bottom() - lines.mapTo(window, lines.rect().topLeft()).y())
+    assert info.height() <= tallest + 2 * 16 + 8, (info.height(), tallest)
+    # "Start here" and the first topic's tile whole on screen, without scrolling.
+    for widget in (home.start_card, _page_tiles(window)[0]):
+        whole = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+        assert _visible_rect(window, widget) == whole, widget.accessibleName()
+
+
 def test_a_fade_shows_at_the_edge_only_while_there_is_more(make_window: MakeWindow) -> None:
     window = make_window((800, 1280))
     top, bottom = window.home.fades

@@ -4,7 +4,7 @@ panel says so in words, over every tab; once it is deleted, it does not."""
 from __future__ import annotations
 
 from kiosk.ui.i18n import staff_strings as s
-from kiosk.ui.staff.common import breakable
+from kiosk.ui.widgets import breakable
 from tests.ui.staff.conftest import MakeStaff, StaffEnv
 from tests.ui.staff.test_panel import open_panel
 

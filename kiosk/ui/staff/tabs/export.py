@@ -29,9 +29,9 @@ from kiosk.enquiries.export import (
 )
 from kiosk.enquiries.store import StoreError
 from kiosk.ui.i18n import staff_strings as s
-from kiosk.ui.staff.common import GAP, MARGIN, ChoiceRow, Inactivity, breakable, text_label
+from kiosk.ui.staff.common import GAP, MARGIN, ChoiceRow, Inactivity, text_label
 from kiosk.ui.staff.context import PanelContext, scroll_page, topic_titles
-from kiosk.ui.widgets import button
+from kiosk.ui.widgets import breakable, button
 
 if TYPE_CHECKING:
     from kiosk.enquiries.drives import Drive

@@ -7,9 +7,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.ui.i18n import staff_strings as s
-from kiosk.ui.staff.common import GAP, breakable, text_label
+from kiosk.ui.staff.common import GAP, text_label
 from kiosk.ui.staff.context import PanelContext, scroll_page
-from kiosk.ui.widgets import button
+from kiosk.ui.widgets import breakable, button
 
 
 class KioskTab(QWidget):

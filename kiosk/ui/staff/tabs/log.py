@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.ui.i18n import staff_strings as s
-from kiosk.ui.staff.common import GAP, breakable, local_time, text_label
+from kiosk.ui.staff.common import GAP, local_time, text_label
 from kiosk.ui.staff.context import PanelContext, clear_layout, scroll_page
-from kiosk.ui.widgets import button
+from kiosk.ui.widgets import breakable, button
 
 if TYPE_CHECKING:
     from kiosk.staff.audit import AuditEntry
