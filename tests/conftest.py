@@ -159,6 +159,7 @@ def make_window(
     qtbot: QtBot, qapp: QApplication, config: Config, shipped_library: Library
 ) -> Iterator[MakeWindow]:
     """Build a real KioskWindow (kiosk mode unless told), styled, at a given size."""
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.lockdown import LockdownFilter
@@ -183,8 +184,6 @@ def make_window(
         use = cfg or config
         # Widgets an earlier test's window left for deleteLater() go now, not
         # in the middle of this test's restyle.
-        from PySide6.QtCore import QCoreApplication, QEvent
-
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         sheet = style_sheet(use)
         if qapp.styleSheet() != sheet:
@@ -212,6 +211,10 @@ def make_window(
     yield make
     for filt in filters:
         qapp.removeEventFilter(filt)
+    # pytest-qt has closed the windows and left them for deleteLater(): they go
+    # before the style sheet does, which would otherwise re-polish every widget
+    # they hold (tens of milliseconds a test, for nothing).
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     qapp.setStyleSheet("")
 
 
