@@ -1,6 +1,8 @@
 # make run    the kiosk, with the shipped content and a local data folder (.kiosk-data/)
 # make test   the test suite (offscreen: no screen needed), on JOBS cores (2)
-# make test-fast  the same tests, the stress and crash loops a tenth as long (a few minutes less)
+# make test-fast  the same tests, less of them: the stress and crash loops a tenth as long, and
+#             a case checked at each of the three screen sizes at one of them, a different one
+#             for each of its other parameters (the rest skipped, counted in the closing note)
 # make check  ruff, mypy and the import contract (the core never imports Qt)
 # make bench  benchmarks; figures go to bench/results/ and into README.md
 # make screens  the README's pictures of each screen, in docs/screens/

@@ -9,7 +9,8 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_ACCESSIBILITY", "0")
 
 import shutil
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict
@@ -52,7 +53,9 @@ def png_bytes(width: int = 4, height: int = 3, rgb: tuple[int, int, int] = (200,
 
 
 #: ``make test-fast`` sets this to ``fast``: the stress and crash loops (marked
-#: ``slow``) then run a tenth of their rounds. ``make test`` and CI run them whole.
+#: ``slow``) then run a tenth of their rounds, and a case checked at each of the
+#: three screen sizes at one of them (``one_size_each``). ``make test`` and CI run
+#: them whole.
 ROUNDS_ENV = "KIOSK_TEST_ROUNDS"
 
 
@@ -62,6 +65,49 @@ def stress_rounds(full: int) -> int:
     if os.environ.get(ROUNDS_ENV, "") == "fast":
         return max(5, full // 10)
     return full
+
+
+def one_size_each(cases: Sequence[tuple[str, tuple[int, int], Hashable]]) -> set[int]:
+    """For ``make test-fast``: which of ``cases`` (the test, its screen size, its other
+    parameters) to skip. A test run at each of the three ``SCREEN_SIZES`` keeps one
+    size for each set of its other parameters, turning through the sizes (so each
+    size is still seen), from a size that depends on the test. Others keep every case."""
+    by_test: dict[str, list[int]] = {}
+    for position, (test, _size, _rest) in enumerate(cases):
+        by_test.setdefault(test, []).append(position)
+    skip: set[int] = set()
+    for test, positions in by_test.items():
+        if {cases[p][1] for p in positions} != set(SCREEN_SIZES):
+            continue
+        rests = list(dict.fromkeys(cases[p][2] for p in positions))
+        first = zlib.crc32(test.encode()) % len(SCREEN_SIZES)
+        for p in positions:
+            turn = (first + rests.index(cases[p][2])) % len(SCREEN_SIZES)
+            if SCREEN_SIZES.index(cases[p][1]) != turn:
+                skip.add(p)
+    return skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``KIOSK_TEST_ROUNDS=fast``: the cases ``one_size_each`` leaves out are skipped
+    (said in the closing note); ``make test`` runs every one."""
+    if os.environ.get(ROUNDS_ENV, "") != "fast":
+        return
+    cases: list[tuple[str, tuple[int, int], Hashable]] = []
+    sized: list[pytest.Item] = []
+    for item in items:
+        params: dict[str, object] = getattr(getattr(item, "callspec", None), "params", {})
+        sizes = [k for k, v in params.items() if isinstance(v, tuple) and v in SCREEN_SIZES]
+        if len(sizes) != 1:
+            continue
+        size = params[sizes[0]]
+        assert isinstance(size, tuple)
+        rest = tuple(sorted((k, repr(v)) for k, v in params.items() if k != sizes[0]))
+        cases.append((item.nodeid.split("[", 1)[0], size, rest))
+        sized.append(item)
+    skip = pytest.mark.skip(reason="make test-fast: at another of the screen sizes only")
+    for position in one_size_each(cases):
+        sized[position].add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
