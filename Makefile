@@ -45,7 +45,13 @@ run-windowed: $(STAMP)
 # Bytecode kept from one run to the next: kiosk/ compiled, and pytest's rewritten test
 # modules cached (with PYTHONDONTWRITEBYTECODE set, each worker rewrote every test module
 # and each kiosk it starts compiled kiosk/: about 4 s of CPU a worker).
-PYTEST := PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(JOBS) --dist loadfile
+# The tests' files (pytest's tmp_path, the office tests' PostgreSQL) on the RAM disk when
+# /dev/shm has 1 GiB free: the kiosk fsyncs each private file and SQLite each commit, and
+# on a disk that other work keeps busy one fsync can wait seconds. The same assertions (no
+# test can tell whether a write reached the disk); TEST_TMPDIR= keeps them in $TMPDIR.
+TEST_TMPDIR ?= $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 1048576 {print "/dev/shm"}')
+PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR)) PYTHONDONTWRITEBYTECODE= \
+	$(PY) -m pytest -n $(JOBS) --dist loadfile
 
 test: $(STAMP)
 	@scripts/system-deps.sh test
