@@ -14,7 +14,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DATA ?= .kiosk-data
-# pytest-xdist workers, each taking whole files (their tests keep their order); JOBS=1: serial
+# pytest-xdist workers, each taking whole files (their tests keep their order), in the order
+# tests/conftest.py gives them (the stress and crash loops' files first); JOBS=1: serial
 # (measured here: the whole suite in 4.5 min on two cores at a load of 3.5)
 JOBS ?= 2
 
@@ -51,7 +52,7 @@ run-windowed: $(STAMP)
 # test can tell whether a write reached the disk); TEST_TMPDIR= keeps them in $TMPDIR.
 TEST_TMPDIR ?= $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 1048576 {print "/dev/shm"}')
 PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR)) PYTHONDONTWRITEBYTECODE= \
-	$(PY) -m pytest -n $(JOBS) --dist loadfile
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP)
 	@scripts/system-deps.sh test

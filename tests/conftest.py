@@ -10,6 +10,7 @@ os.environ.setdefault("QT_ACCESSIBILITY", "0")
 
 import shutil
 import zlib
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -89,10 +90,32 @@ def one_size_each(cases: Sequence[tuple[str, tuple[int, int], Hashable]]) -> set
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """``KIOSK_TEST_ROUNDS=fast``: the cases ``one_size_each`` leaves out are skipped
-    (said in the closing note); ``make test`` runs every one."""
-    if os.environ.get(ROUNDS_ENV, "") != "fast":
-        return
+    """Under pytest-xdist, the files with a stress or crash loop first
+    (``longest_first``); with ``KIOSK_TEST_ROUNDS=fast``, the cases ``one_size_each``
+    leaves out skipped (said in the closing note; ``make test`` runs every one)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        longest_first(items)
+    if os.environ.get(ROUNDS_ENV, "") == "fast":
+        skip_other_sizes(items)
+
+
+def longest_first(items: list[pytest.Item]) -> None:
+    """Whole files in the order the workers take them (``make test`` passes
+    ``--no-loadscope-reorder``): those with a ``slow`` loop first, then the most tests
+    first, as pytest-xdist orders them itself; a file's tests keep their order. A
+    one-test crash loop taken last kept one worker busy 20 s after the other had done."""
+    counts = Counter(item.nodeid.split("::", 1)[0] for item in items)
+    slow = {item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("slow")}
+
+    def key(item: pytest.Item) -> tuple[bool, int]:
+        file = item.nodeid.split("::", 1)[0]
+        return file not in slow, -counts[file]
+
+    items.sort(key=key)  # stable: ties keep the collection's order
+
+
+def skip_other_sizes(items: list[pytest.Item]) -> None:
+    """Skip the cases ``one_size_each`` leaves out."""
     cases: list[tuple[str, tuple[int, int], Hashable]] = []
     sized: list[pytest.Item] = []
     for item in items:
