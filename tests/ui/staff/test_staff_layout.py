@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -42,10 +43,10 @@ def _check(window: KioskWindow, root: QWidget, screen: str) -> None:
     # and the list's layout makes room for them on the pass after; on a busy
     # machine a word-wrapped label may need more passes. Wait until a pass
     # moves nothing (at most 50), rather than a fixed count.
-    def geometry() -> list[tuple[int, int, int, int]]:
-        return [w.geometry().getRect() for w in root.findChildren(QWidget) if w.isVisible()]
+    def geometry() -> list[QRect]:
+        return [w.geometry() for w in root.findChildren(QWidget) if w.isVisible()]
 
-    before: list[tuple[int, int, int, int]] = []
+    before: list[QRect] = []
     for _ in range(50):
         QApplication.processEvents()
         after = geometry()
