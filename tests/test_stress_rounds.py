@@ -3,6 +3,8 @@ each screen size at one of them; ``make test`` runs them whole."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import pytest
 
 from tests.conftest import ROUNDS_ENV, SCREEN_SIZES, one_size_each, stress_rounds
@@ -26,12 +28,14 @@ def test_a_tenth_in_the_fast_run_but_never_fewer_than_five(
 
 def test_the_fast_run_keeps_one_screen_size_per_case_turning_through_them() -> None:
     rests = ["en", "es", "high", "large"]
-    cases = [("t.py::matrix", size, rest) for size in SCREEN_SIZES for rest in rests]
+    cases: list[tuple[str, tuple[int, int], Hashable]] = [
+        ("t.py::matrix", size, rest) for size in SCREEN_SIZES for rest in rests
+    ]
     cases += [("t.py::alone", size, ()) for size in SCREEN_SIZES]
     cases += [("t.py::two_sizes", size, ()) for size in SCREEN_SIZES[:2]]
     kept = [case for i, case in enumerate(cases) if i not in one_size_each(cases)]
     matrix = [(size, rest) for test, size, rest in kept if test == "t.py::matrix"]
-    assert sorted(rest for _size, rest in matrix) == rests  # each case once
+    assert sorted(str(rest) for _size, rest in matrix) == rests  # each case once
     assert {size for size, _rest in matrix} == set(SCREEN_SIZES)  # every size still seen
     assert len([case for case in kept if case[0] == "t.py::alone"]) == 1
     # Not checked at each of the three sizes: left whole.
