@@ -1,6 +1,8 @@
 # make run    the kiosk, with the shipped content and a local data folder (.kiosk-data/)
 # make test   the test suite (offscreen: no screen needed), on JOBS cores (2)
-# make test-fast  the same tests, the stress and crash loops a tenth as long (a few minutes less)
+# make test-fast  the same tests, less of them: the stress and crash loops a tenth as long, and
+#             a case checked at each of the three screen sizes at one of them, a different one
+#             for each of its other parameters (the rest skipped, counted in the closing note)
 # make check  ruff, mypy and the import contract (the core never imports Qt)
 # make bench  benchmarks; figures go to bench/results/ and into README.md
 # make screens  the README's pictures of each screen, in docs/screens/
@@ -12,7 +14,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DATA ?= .kiosk-data
-# pytest-xdist workers, each taking whole files (their tests keep their order); JOBS=1: serial
+# pytest-xdist workers, each taking whole files (their tests keep their order), in the order
+# tests/conftest.py gives them (the stress and crash loops' files first); JOBS=1: serial
 # (measured here: the whole suite in 4.5 min on two cores at a load of 3.5)
 JOBS ?= 2
 
@@ -40,13 +43,26 @@ run-windowed: $(STAMP)
 	@$(COMPILE)
 	$(PY) main.py --windowed --data-dir $(DATA) $(ARGS)
 
+# Bytecode kept from one run to the next: kiosk/ compiled, and pytest's rewritten test
+# modules cached (with PYTHONDONTWRITEBYTECODE set, each worker rewrote every test module
+# and each kiosk it starts compiled kiosk/: about 4 s of CPU a worker).
+# The tests' files (pytest's tmp_path, the office tests' PostgreSQL) on the RAM disk when
+# /dev/shm has 1 GiB free: the kiosk fsyncs each private file and SQLite each commit, and
+# on a disk that other work keeps busy one fsync can wait seconds. The same assertions (no
+# test can tell whether a write reached the disk); TEST_TMPDIR= keeps them in $TMPDIR.
+TEST_TMPDIR ?= $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 1048576 {print "/dev/shm"}')
+PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR)) PYTHONDONTWRITEBYTECODE= \
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
+
 test: $(STAMP)
 	@scripts/system-deps.sh test
-	$(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+	@$(COMPILE)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	@scripts/system-deps.sh test
-	KIOSK_TEST_ROUNDS=fast $(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+	@$(COMPILE)
+	KIOSK_TEST_ROUNDS=fast $(PYTEST) $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check kiosk tests bench scripts main.py

@@ -9,7 +9,9 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_ACCESSIBILITY", "0")
 
 import shutil
-from collections.abc import Callable, Iterator
+import zlib
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict
@@ -52,7 +54,9 @@ def png_bytes(width: int = 4, height: int = 3, rgb: tuple[int, int, int] = (200,
 
 
 #: ``make test-fast`` sets this to ``fast``: the stress and crash loops (marked
-#: ``slow``) then run a tenth of their rounds. ``make test`` and CI run them whole.
+#: ``slow``) then run a tenth of their rounds, and a case checked at each of the
+#: three screen sizes at one of them (``one_size_each``). ``make test`` and CI run
+#: them whole.
 ROUNDS_ENV = "KIOSK_TEST_ROUNDS"
 
 
@@ -62,6 +66,71 @@ def stress_rounds(full: int) -> int:
     if os.environ.get(ROUNDS_ENV, "") == "fast":
         return max(5, full // 10)
     return full
+
+
+def one_size_each(cases: Sequence[tuple[str, tuple[int, int], Hashable]]) -> set[int]:
+    """For ``make test-fast``: which of ``cases`` (the test, its screen size, its other
+    parameters) to skip. A test run at each of the three ``SCREEN_SIZES`` keeps one
+    size for each set of its other parameters, turning through the sizes (so each
+    size is still seen), from a size that depends on the test. Others keep every case."""
+    by_test: dict[str, list[int]] = {}
+    for position, (test, _size, _rest) in enumerate(cases):
+        by_test.setdefault(test, []).append(position)
+    skip: set[int] = set()
+    for test, positions in by_test.items():
+        if {cases[p][1] for p in positions} != set(SCREEN_SIZES):
+            continue
+        rests = list(dict.fromkeys(cases[p][2] for p in positions))
+        first = zlib.crc32(test.encode()) % len(SCREEN_SIZES)
+        for p in positions:
+            turn = (first + rests.index(cases[p][2])) % len(SCREEN_SIZES)
+            if SCREEN_SIZES.index(cases[p][1]) != turn:
+                skip.add(p)
+    return skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the files with a stress or crash loop first
+    (``longest_first``); with ``KIOSK_TEST_ROUNDS=fast``, the cases ``one_size_each``
+    leaves out skipped (said in the closing note; ``make test`` runs every one)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        longest_first(items)
+    if os.environ.get(ROUNDS_ENV, "") == "fast":
+        skip_other_sizes(items)
+
+
+def longest_first(items: list[pytest.Item]) -> None:
+    """Whole files in the order the workers take them (``make test`` passes
+    ``--no-loadscope-reorder``): those with a ``slow`` loop first, then the most tests
+    first, as pytest-xdist orders them itself; a file's tests keep their order. A
+    one-test crash loop taken last kept one worker busy 20 s after the other had done."""
+    counts = Counter(item.nodeid.split("::", 1)[0] for item in items)
+    slow = {item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("slow")}
+
+    def key(item: pytest.Item) -> tuple[bool, int]:
+        file = item.nodeid.split("::", 1)[0]
+        return file not in slow, -counts[file]
+
+    items.sort(key=key)  # stable: ties keep the collection's order
+
+
+def skip_other_sizes(items: list[pytest.Item]) -> None:
+    """Skip the cases ``one_size_each`` leaves out."""
+    cases: list[tuple[str, tuple[int, int], Hashable]] = []
+    sized: list[pytest.Item] = []
+    for item in items:
+        params: dict[str, object] = getattr(getattr(item, "callspec", None), "params", {})
+        sizes = [k for k, v in params.items() if isinstance(v, tuple) and v in SCREEN_SIZES]
+        if len(sizes) != 1:
+            continue
+        size = params[sizes[0]]
+        assert isinstance(size, tuple)
+        rest = tuple(sorted((k, repr(v)) for k, v in params.items() if k != sizes[0]))
+        cases.append((item.nodeid.split("[", 1)[0], size, rest))
+        sized.append(item)
+    skip = pytest.mark.skip(reason="make test-fast: at another of the screen sizes only")
+    for position in one_size_each(cases):
+        sized[position].add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
@@ -159,6 +228,7 @@ def make_window(
     qtbot: QtBot, qapp: QApplication, config: Config, shipped_library: Library
 ) -> Iterator[MakeWindow]:
     """Build a real KioskWindow (kiosk mode unless told), styled, at a given size."""
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.lockdown import LockdownFilter
@@ -183,8 +253,6 @@ def make_window(
         use = cfg or config
         # Widgets an earlier test's window left for deleteLater() go now, not
         # in the middle of this test's restyle.
-        from PySide6.QtCore import QCoreApplication, QEvent
-
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         sheet = style_sheet(use)
         if qapp.styleSheet() != sheet:
@@ -212,6 +280,10 @@ def make_window(
     yield make
     for filt in filters:
         qapp.removeEventFilter(filt)
+    # pytest-qt has closed the windows and left them for deleteLater(): they go
+    # before the style sheet does, which would otherwise re-polish every widget
+    # they hold (tens of milliseconds a test, for nothing).
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     qapp.setStyleSheet("")
 
 

@@ -1,10 +1,13 @@
-"""``make test-fast`` runs the stress and crash loops shorter; ``make test`` runs them whole."""
+"""``make test-fast`` runs the stress and crash loops shorter, and a case checked at
+each screen size at one of them; ``make test`` runs them whole."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import pytest
 
-from tests.conftest import ROUNDS_ENV, stress_rounds
+from tests.conftest import ROUNDS_ENV, SCREEN_SIZES, one_size_each, stress_rounds
 
 
 def test_full_rounds_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -21,3 +24,19 @@ def test_a_tenth_in_the_fast_run_but_never_fewer_than_five(
     assert stress_rounds(100) == 10
     assert stress_rounds(200) == 20
     assert stress_rounds(20) == 5
+
+
+def test_the_fast_run_keeps_one_screen_size_per_case_turning_through_them() -> None:
+    rests = ["en", "es", "high", "large"]
+    cases: list[tuple[str, tuple[int, int], Hashable]] = [
+        ("t.py::matrix", size, rest) for size in SCREEN_SIZES for rest in rests
+    ]
+    cases += [("t.py::alone", size, ()) for size in SCREEN_SIZES]
+    cases += [("t.py::two_sizes", size, ()) for size in SCREEN_SIZES[:2]]
+    kept = [case for i, case in enumerate(cases) if i not in one_size_each(cases)]
+    matrix = [(size, rest) for test, size, rest in kept if test == "t.py::matrix"]
+    assert sorted(str(rest) for _size, rest in matrix) == rests  # each case once
+    assert {size for size, _rest in matrix} == set(SCREEN_SIZES)  # every size still seen
+    assert len([case for case in kept if case[0] == "t.py::alone"]) == 1
+    # Not checked at each of the three sizes: left whole.
+    assert len([case for case in kept if case[0] == "t.py::two_sizes"]) == 2

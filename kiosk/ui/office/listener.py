@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from kiosk.office import inbox
 
 WAIT_S = 0.5  # how long one wait for a notification lasts: how soon stop() is heard
+STOP_S = 2.5  # how long stop() waits for the thread (a connect or a query may be under way)
 RETRY_S = 2.0  # after the server went away
 ALERT_POLL_S = 5.0
 
@@ -44,7 +45,7 @@ class Listener(QObject):
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=5 * WAIT_S)
+        self._thread.join(timeout=STOP_S)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -10,6 +10,7 @@ the side on a landscape screen, below on a portrait one.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 
@@ -84,6 +85,15 @@ def contact_card(name: str, phone: str, website: str = "") -> str:
 
 def qr_pixmap(text: str, size: int) -> QPixmap:
     """A QR code for ``text`` (segno, no network), drawn crisp near ``size`` px."""
+    pixmap = QPixmap()
+    pixmap.loadFromData(_qr_png(text, size), "PNG")
+    return pixmap
+
+
+@functools.lru_cache(maxsize=8)
+def _qr_png(text: str, size: int) -> bytes:
+    """The PNG of ``qr_pixmap``, kept: the same card's code is not worked out again
+    (segno takes about 10 ms) when a window is built again or a reload keeps the card."""
     import segno  # here: its import costs start-up time, paid after the first paint
 
     # A full QR code, never a Micro QR (segno's choice for short text such as
@@ -93,9 +103,7 @@ def qr_pixmap(text: str, size: int) -> QPixmap:
     modules = code.symbol_size(border=QR_QUIET_ZONE)[0]
     scale = max(QR_MIN_SCALE, size // modules)
     code.save(buffer, kind="png", scale=scale, border=QR_QUIET_ZONE)
-    pixmap = QPixmap()
-    pixmap.loadFromData(buffer.getvalue(), "PNG")
-    return pixmap
+    return buffer.getvalue()
 
 
 class ClinicInfo(QWidget):

@@ -135,7 +135,7 @@ def test_a_request_typed_on_the_keyboard_is_saved_sealed_and_thanked(
     keyring: tuple[KeyRing, str],
     config: Config,
 ) -> None:
-    window = make_window(store=store, cfg=replace(config, thank_you_seconds=3))
+    window = make_window(store=store, cfg=replace(config, thank_you_seconds=1))
     form = open_form(qtbot, window)
     fill_by_taps(qtbot, form)
     assert form.name_edit.text() == NAME
@@ -507,7 +507,7 @@ def test_the_idle_reset_forgets_every_keystroke(
 def test_the_thank_you_timeout_forgets_every_keystroke(
     qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, config: Config
 ) -> None:
-    window = make_window(store=store, cfg=replace(config, thank_you_seconds=3))
+    window = make_window(store=store, cfg=replace(config, thank_you_seconds=1))
     form = open_form(qtbot, window)
     assert form.keyboard is not None
     _fill_every_field(qtbot, form)
@@ -748,7 +748,7 @@ def test_a_save_that_committed_but_failed_to_answer_is_one_enquiry_on_retry(
 def test_crisis_help_stays_open_when_the_thank_you_times_out(
     qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore, config: Config
 ) -> None:
-    window = make_window(store=store, cfg=replace(config, thank_you_seconds=3))
+    window = make_window(store=store, cfg=replace(config, thank_you_seconds=1))
     form = open_form(qtbot, window)
     fill_by_taps(qtbot, form, name="Zyxwvu")
     tap(qtbot, find_button(window, strings.SEND))
