@@ -107,6 +107,13 @@ def starters(qtbot: QtBot) -> Iterator[Starters]:
         assert not starter.thread_.isRunning()
 
 
+#: A wait between the GUI thread's ticks this long means it was held: making an
+#: engine holds it 1 to 2.5 s (speech-dispatcher; the tests' slow engines 0.4 to
+#: 5 s), while a busy shared machine delays a tick by 0.1 s at most (seen: 108 ms).
+#: A behaviour check, not a speed figure: tap-to-paint is the bench's.
+HELD_S = 0.3
+
+
 class Ticks:
     """A 5 ms timer on the GUI thread and the longest wait between its ticks."""
 
@@ -145,7 +152,7 @@ def test_a_slow_engine_never_holds_the_gui_thread(qtbot: QtBot, starters: Starte
     release.set()
     qtbot.waitUntil(lambda: bool(ready), timeout=5000)
     ticks.timer.stop()
-    assert len(ticks.gaps) > 20 and max(ticks.gaps) < 0.05  # the GUI thread never waited
+    assert len(ticks.gaps) > 20 and max(ticks.gaps) < HELD_S  # the GUI thread never waited
     assert made_in and made_in[0] is not threading.main_thread()
     reader = ready[0]
     assert isinstance(reader, ThreadedReader)
@@ -178,7 +185,7 @@ def test_making_the_machines_engine_never_holds_the_gui_thread(
     qtbot.waitUntil(lambda: bool(outcome), timeout=15_000)
     qtbot.wait(100)
     ticks.timer.stop()
-    assert len(ticks.gaps) > 10 and max(ticks.gaps) < 0.05
+    assert len(ticks.gaps) > 10 and max(ticks.gaps) < HELD_S
 
 
 def test_a_stop_right_after_listen_stops_the_engine(qtbot: QtBot, starters: Starters) -> None:
@@ -213,7 +220,7 @@ def test_an_engine_that_never_answers_never_holds_the_gui_thread(
     starter.start()
     qtbot.wait(400)
     ticks.timer.stop()
-    assert max(ticks.gaps) < 0.05 and starter.reader is None
+    assert max(ticks.gaps) < HELD_S and starter.reader is None
     began = time.monotonic()
     assert not starter.close(wait_ms=100)  # still busy: the caller is told
     assert time.monotonic() - began < 1.0
