@@ -67,3 +67,18 @@ def stop_at(data: Path, line: str, env: dict[str, str] | None = None) -> Stopped
         proc.kill()
         proc.stderr.close()
     return Stopped("".join(lines), after, proc.wait())
+
+
+def run_script(script: str, data: Path) -> str:
+    """Run ``script`` (Python that builds a kiosk with ``kiosk.ui.app.build`` on
+    ``sys.argv[1]`` and prints what it finds) in a process of its own, without
+    speech: what it printed."""
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(data)],
+        env=kiosk_env(KIOSK_SPEECH_ENGINE="off"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout

@@ -24,6 +24,7 @@ from kiosk.content import Library
 from kiosk.ui.app import Recovery
 from tests.conftest import MakeWindow
 from tests.ui.helpers import find_button, tap
+from tests.ui.kiosk_process import run_script
 
 
 def test_close_is_ignored_in_kiosk_mode(make_window: MakeWindow, qtbot: QtBot) -> None:
@@ -344,16 +345,4 @@ def test_the_running_kiosk_filters_input_after_the_first_paints_building(tmp_pat
     """app.build steps the application-wide filters aside while it builds the
     form and the rest after the first paint, and puts them back: then Escape
     never reaches a field, and a press restarts the idle clock."""
-    import os
-    import subprocess
-
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KIOSK_SPEECH_ENGINE="off")
-    result = subprocess.run(
-        [sys.executable, "-c", RUNNING_KIOSK, str(tmp_path / "data")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert result.stdout.split() == ["True", "True"]
+    assert run_script(RUNNING_KIOSK, tmp_path / "data").split() == ["True", "True"]

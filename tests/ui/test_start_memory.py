@@ -4,10 +4,9 @@ the modules it imported (PySide's feature check reads each one through
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.ui.kiosk_process import run_script
 
 RUNNING_KIOSK = """
 import linecache, sys
@@ -31,15 +30,7 @@ kiosk.app.exec()
 
 
 def test_the_started_kiosk_keeps_no_source_lines(tmp_path: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KIOSK_SPEECH_ENGINE="off")
-    result = subprocess.run(
-        [sys.executable, "-c", RUNNING_KIOSK, str(tmp_path / "data")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    ours, every = (int(word) for word in result.stdout.split())
-    assert ours == 0, result.stdout
-    assert every < 5, result.stdout  # a module imported since the last drop, at most
+    printed = run_script(RUNNING_KIOSK, tmp_path / "data")
+    ours, every = (int(word) for word in printed.split())
+    assert ours == 0, printed
+    assert every < 5, printed  # a module imported since the last drop, at most
