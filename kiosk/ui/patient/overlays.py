@@ -483,9 +483,8 @@ class CrisisOverlay(Overlay):
         if not (self.isVisible() and self.alert_status.isVisible()):
             return
         holder = self.body_area.widget()
-        if holder is not None and holder.layout() is not None:
-            layout = holder.layout()
-            assert layout is not None
+        layout = holder.layout() if holder is not None else None
+        if layout is not None:
             layout.activate()  # the new words' place, now
         self.body_area.ensureWidgetVisible(self.alert_status, 0, CONTROL_GAP)
 

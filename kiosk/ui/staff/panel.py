@@ -219,15 +219,18 @@ class StaffPanel(StaffOverlay):
         status = self.context.office_link()
         text = office_link_text(status, datetime.now(UTC)) if status is not None else ""
         trouble = status is not None and status.state not in ("sent", "starting")
-        if text != self.office_link.text():
+        changed = text != self.office_link.text()
+        if changed:
             self.office_link.setText(text)
         if trouble != self.office_link.property("trouble"):
             # The style sheet's [trouble="true"] rule is applied at the next polish.
             self.office_link.setProperty("trouble", trouble)
             self.office_link.style().unpolish(self.office_link)
             self.office_link.style().polish(self.office_link)
-        self.office_link.setVisible(bool(text))
-        self._fit_notices()
+            changed = True
+        if changed or self.office_link.isHidden() == bool(text):
+            self.office_link.setVisible(bool(text))
+            self._fit_notices()  # every 2 s otherwise, for the same words
 
     def update_recovery_reminder(self) -> None:
         """Until RECOVERY-CODE.txt is gone from the tablet, say so in words."""
