@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 
 import psycopg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -21,7 +21,7 @@ from kiosk.ui.widgets import button, plain_label
 
 POLL_MS = 500
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-#: The picture at most this size in the dialog (a 1280x800 kiosk fits as it is).
+#: The picture at most this size in the dialog, and at most most of the office's screen.
 SHOWN_MAX = (1280, 800)
 
 
@@ -114,9 +114,14 @@ class LookDialog(QDialog):
             self._finish(f"{words}\n{w.LOOK_NO_PICTURE}")
             return
         shown = QPixmap.fromImage(image)
-        if shown.width() > SHOWN_MAX[0] or shown.height() > SHOWN_MAX[1]:
+        # Down to the office's screen (800x600 at least): the words and Close stay on it.
+        area = self.screen().availableGeometry()
+        limit = QSize(
+            min(SHOWN_MAX[0], area.width() * 8 // 10), min(SHOWN_MAX[1], area.height() * 7 // 10)
+        )
+        if shown.width() > limit.width() or shown.height() > limit.height():
             shown = shown.scaled(
-                *SHOWN_MAX,
+                limit,
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             )
