@@ -171,6 +171,16 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
         sql.SQL("GRANT USAGE ON SEQUENCE audit_id_seq TO {}").format(office),
         sql.SQL("GRANT INSERT, UPDATE, DELETE ON office_signin TO {}").format(office),
         sql.SQL("GRANT DELETE ON heartbeats TO {}").format(office),
+        # "Show me this kiosk's screen" (kiosk.office.look): the office asks and may
+        # cancel; kiosks only through kiosk_screen_request() and kiosk_screen_answer().
+        sql.SQL(
+            "GRANT INSERT (kiosk, asked_by), UPDATE (cancelled_at) ON screen_requests TO {}"
+        ).format(office),
+        sql.SQL("GRANT USAGE ON SEQUENCE screen_requests_id_seq TO {}").format(office),
+        sql.SQL(
+            "GRANT EXECUTE ON FUNCTION kiosk_screen_request(),"
+            " kiosk_screen_answer(bigint, text, bytea) TO {}"
+        ).format(kiosks),
     ]
     for table in kiosk_tables:
         t = sql.Identifier(table)

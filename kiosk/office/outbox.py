@@ -44,6 +44,7 @@ import psycopg.errors
 from kiosk.enquiries.database import DatabaseFile, describe, rollback
 from kiosk.office import heartbeat
 from kiosk.office.link import Link, last_seq, save_last_seq
+from kiosk.office.look import Looks
 
 log = logging.getLogger("kiosk.office.outbox")
 
@@ -325,8 +326,10 @@ class Sender:
         max_backoff_s: float = MAX_BACKOFF_S,
         heartbeat_s: float = heartbeat.INTERVAL_S,
         clock: Callable[[], float] = time.monotonic,
+        looks: Looks | None = None,
     ) -> None:
         self.link = link
+        self._looks = looks  # "Show me this kiosk's screen", answered between rounds
         self._data_dir = Path(store_path).parent
         self._outbox = LocalOutbox(store_path, link.key_id)
         self._facts = facts
@@ -403,6 +406,7 @@ class Sender:
             return self._back_off()
         try:
             self.beat_if_due()
+            self.look()
         except Exception as exc:
             self._failed(exc)
             return self._back_off()
@@ -522,6 +526,16 @@ class Sender:
             )
         self._next_beat = self._clock() + self._heartbeat_s
         return True
+
+    def look(self) -> None:
+        """Answer the office's open "Show me this kiosk's screen", when it is time to look."""
+        if self._looks is None:
+            return
+        try:
+            self._looks.poll(self._connection())
+        except psycopg.Error:
+            self._close_pg()
+            raise
 
     def heartbeat(self) -> heartbeat.Heartbeat:
         assert self._facts is not None

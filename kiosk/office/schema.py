@@ -19,6 +19,8 @@ What the tables hold, and in what form (docs/office.md, "Schema"):
 - ``office_staff``, ``office_signin``: who may sign in to the office app, and
   the wrong-PIN count per name.
 - ``audit``: the hash-chained log of what staff did.
+- ``screen_requests``: the office's "Show me this kiosk's screen" and each kiosk's
+  answer: its screen's name and a picture sealed to the clinic key, or none.
 """
 
 from __future__ import annotations
@@ -162,6 +164,54 @@ MIGRATIONS: list[tuple[str, ...]] = [
         ALTER TABLE heartbeats ADD COLUMN topics jsonb CHECK (topics IS NULL
             OR (jsonb_typeof(topics) = 'object' AND pg_column_size(topics) <= 65536))
         """,
+    ),
+    # Issue 16, "Show me this kiosk's screen": the office asks, the kiosk answers with
+    # its screen's name and, when no patient is typing, a blanked picture sealed to
+    # the clinic key (kiosk.office.look). A kiosk reads and answers only its own open
+    # request, through the two functions (it has no right on the table itself).
+    (
+        """
+        CREATE TABLE screen_requests (
+            id bigserial PRIMARY KEY,
+            kiosk text NOT NULL REFERENCES kiosks (role),
+            asked_by text NOT NULL,
+            asked_at timestamptz NOT NULL DEFAULT now(),
+            cancelled_at timestamptz,
+            answered_at timestamptz,
+            screen text CHECK (length(screen) <= 200),
+            picture_sealed bytea CHECK (length(picture_sealed) <= 16777216)
+        )
+        """,
+        """
+        CREATE INDEX screen_requests_open ON screen_requests (kiosk, id)
+            WHERE answered_at IS NULL AND cancelled_at IS NULL
+        """,
+        # Open: neither answered nor cancelled, and asked in the last minute (an office
+        # app closed while waiting leaves its request open; no kiosk answers it later).
+        """
+        CREATE FUNCTION kiosk_screen_request() RETURNS bigint
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            SELECT max(id) FROM screen_requests WHERE kiosk = session_user
+                AND answered_at IS NULL AND cancelled_at IS NULL
+                AND asked_at > now() - interval '1 minute'
+        $$
+        """,
+        """
+        CREATE FUNCTION kiosk_screen_answer(request bigint, screen text, picture_sealed bytea)
+        RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        BEGIN
+            UPDATE screen_requests SET answered_at = now(),
+                screen = kiosk_screen_answer.screen,
+                picture_sealed = kiosk_screen_answer.picture_sealed
+                WHERE id = request AND kiosk = session_user
+                AND answered_at IS NULL AND cancelled_at IS NULL;
+            RETURN FOUND;
+        END
+        $$
+        """,
+        "REVOKE ALL ON FUNCTION kiosk_screen_request() FROM PUBLIC",
+        "REVOKE ALL ON FUNCTION kiosk_screen_answer(bigint, text, bytea) FROM PUBLIC",
     ),
 ]
 

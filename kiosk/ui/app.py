@@ -368,11 +368,17 @@ def _start_office_link(kiosk: Kiosk, paths: Paths, delay_ms: int = OFFICE_LINK_D
         return
     idle = kiosk.window.idle
     started = _LinkStarted(kiosk)
+    # Made here, on the GUI thread it answers on; the sender's thread asks it.
+    from kiosk.ui.remote_look import RemoteLook, staff_screen  # enrolled kiosks only
+
+    remote_look = RemoteLook(kiosk.window, lambda: staff_screen(kiosk.staff))
 
     def start() -> None:
         # Importing psycopg takes about 0.3 s: on this thread, not the GUI's, so a
         # tap just after the first paint is not held behind it.
+        from kiosk.enquiries.keys import Sealer  # libsodium: enrolled kiosks only
         from kiosk.office.heartbeat import KioskFacts  # psycopg: enrolled kiosks only
+        from kiosk.office.look import Looks  # psycopg: enrolled kiosks only
         from kiosk.office.outbox import Sender  # psycopg: enrolled kiosks only
         from kiosk.page_views import PageViews  # sqlite3: not on the way to the first screen
 
@@ -387,7 +393,8 @@ def _start_office_link(kiosk: Kiosk, paths: Paths, delay_ms: int = OFFICE_LINK_D
             # never changed.
             topic_titles=lambda: {t.topic_id: t.title for t in kiosk.window.library.topics},
         )
-        sender = Sender(found, paths.store_file, facts)
+        looks = Looks(remote_look.take, Sealer(found.public_key))
+        sender = Sender(found, paths.store_file, facts, looks=looks)
         sender.start()
         started.started.emit(sender)  # queued: the crisis card is the GUI thread's
         log.info("office link: sending to %s as kiosk %r", found.server, found.kiosk_name)

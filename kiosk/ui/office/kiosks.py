@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from kiosk.office import inbox
 from kiosk.ui.office import words as w
 from kiosk.ui.office.inbox import Background, Conn, DownScroll, Work
+from kiosk.ui.office.look import LookDialog
 from kiosk.ui.office.session import Session
 from kiosk.ui.widgets import button, plain_label
 
@@ -137,7 +138,8 @@ class KiosksPage(QWidget):
         # session's cache), and one more after it when a refresh came meanwhile.
         self._checking: tuple[Background, Session] | None = None
         self._again = False
-        self.health = _table(w.KIOSK_COLUMNS, w.KIOSKS_HEADING)
+        self.health = _table((*w.KIOSK_COLUMNS, w.LOOK_COLUMN), w.KIOSKS_HEADING)
+        self.look_dialog: LookDialog | None = None
         views_heading = w.PAGE_VIEWS_HEADING.format(days=PAGE_VIEW_DAYS)
         self.views = _table(w.PAGE_VIEW_COLUMNS, views_heading)
         self.message = plain_label("", "officeMessage")
@@ -192,11 +194,33 @@ class KiosksPage(QWidget):
             if state is not None:
                 state.setBackground(QColor(COLOURS[k.health]))
                 state.setForeground(QColor("black"))
+            self._look_button(r, k.name)
+        self.health.resizeColumnsToContents()
         _fill(self.views, [(page, f"{n:,}") for page, n in totals])
+
+    def _look_button(self, row: int, name: str) -> None:
+        """ "Show me this kiosk's screen" in the row's last cell."""
+        look = button(w.LOOK)
+        look.clicked.connect(lambda _=False, name=name: self.look_at(name))
+        self.health.setCellWidget(row, len(w.KIOSK_COLUMNS), look)
+        self.health.setRowHeight(row, max(self.health.rowHeight(row), look.sizeHint().height()))
+
+    def look_at(self, name: str) -> None:
+        """Ask the kiosk ``name`` for its screen, in a dialog over the window."""
+        session = self._session()
+        if session is None:
+            return
+        if self.look_dialog is not None:
+            self.look_dialog.reject()
+        self.look_dialog = LookDialog(session, name, self)
+        self.look_dialog.open()
 
     def clear(self) -> None:
         """Signed out: nothing of the last session's kiosks is left on the page."""
         self._checking, self._again = None, False  # a check still running is not shown
+        if self.look_dialog is not None:  # a kiosk's screen goes with the session
+            self.look_dialog.reject()
+            self.look_dialog = None
         self.health.setRowCount(0)
         self.views.setRowCount(0)
         self._show_receipts([])

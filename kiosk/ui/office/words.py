@@ -72,6 +72,20 @@ KIOSK_COLUMNS = (
     "Last heartbeat",
 )
 HEALTH_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+# -- "Show me this kiosk's screen" (kiosk/ui/office/look.py) --
+LOOK = "Show me this kiosk's screen"
+LOOK_COLUMN = "Screen"
+LOOK_TITLE = "Kiosk {kiosk}: its screen"
+LOOK_WAITING = "Asking kiosk {kiosk} for its screen… ({left} s left)"
+LOOK_ANSWER = "{screen}, at {at}"
+LOOK_NO_PICTURE = "No picture came: the kiosk sends none while a patient types or staff use it."
+LOOK_NO_ANSWER = (
+    "Kiosk {kiosk} did not answer within {seconds} s: it may be off, or away from the network."
+)
+LOOK_FAILED = "The kiosk's screen could not be asked for: {error}"
+LOOK_PICTURE = "The kiosk's screen, form fields blanked"
+CANCEL = "Cancel"
+CLOSE = "Close"
 PAGE_VIEWS_HEADING = "Page views across kiosks, last {days} days"
 PAGE_VIEW_COLUMNS = ("Page", "Views")
 NOT_KNOWN = "—"
