@@ -45,7 +45,7 @@ class Config:
     welcome: str = "Welcome. Tap a topic to read more."
     colours: Colours = field(default_factory=Colours)
     idle_seconds: int = 90
-    countdown_seconds: int = 15
+    countdown_seconds: int = 20  # WCAG 2.2.1: at least 20 s to say "I'm still here"
     text_scale: float = 1.0
     region: str = "US"
     keyboard: str = "built-in"
@@ -222,8 +222,9 @@ SETTINGS: tuple[Setting, ...] = (
         "countdown_seconds",
         "countdown_seconds",
         int,
-        "Seconds the countdown shows before the kiosk resets.",
-        _between(5, 120),
+        "Seconds the countdown shows before the kiosk resets (at least 20: time to "
+        'tap "I\'m still here", WCAG 2.2.1).',
+        _between(20, 120),
     ),
     Setting(
         "text",

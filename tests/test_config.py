@@ -56,6 +56,13 @@ thank_you_seconds = 15
         ("[idle]\nseconds = 2\n", "idle.seconds", 2, "between 10 and 3600", "idle_seconds"),
         ('[idle]\nseconds = "90"\n', "idle.seconds", 2, "whole number", "idle_seconds"),
         ("[idle]\nseconds = true\n", "idle.seconds", 2, "whole number", "idle_seconds"),
+        (
+            "[idle]\ncountdown_seconds = 15\n",  # WCAG 2.2.1: 20 s to say "I'm still here"
+            "idle.countdown_seconds",
+            2,
+            "between 20 and 120",
+            "countdown_seconds",
+        ),
         ("[text]\nscale = 0.9\n", "text.scale", 2, "between 1 and 1.2", "text_scale"),
         ('[colours]\nprimary = "teal"\n', "colours.primary", 2, "must be a colour", "colours"),
         ('[clinic]\nregion = "USA"\n', "clinic.region", 2, "two-letter country code", "region"),
@@ -253,3 +260,14 @@ def test_show_names_is_true_or_false() -> None:
     assert "true or false" in problems[0].message
     config, problems = parse_config("[staff]\nshow_names = 0\n", HERE)
     assert config.staff_show_names is True and problems
+
+
+def test_the_countdown_leaves_at_least_20_seconds_to_say_still_here() -> None:
+    """WCAG 2.2.1 (Extend): warned before the reset, a patient has at least
+    20 seconds to tap "I'm still here"; a shorter countdown is refused."""
+    assert Config().countdown_seconds >= 20
+    config, problems = parse_config("[idle]\ncountdown_seconds = 19\n", HERE)
+    assert config.countdown_seconds == Config().countdown_seconds
+    assert [p.key for p in problems] == ["idle.countdown_seconds"]
+    config, problems = parse_config("[idle]\ncountdown_seconds = 20\n", HERE)
+    assert (config.countdown_seconds, problems) == (20, [])

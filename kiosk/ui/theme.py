@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from string import Template
 
-from kiosk.config import Config
+from kiosk.config import Config, contrast_ratio
 from kiosk.paths import theme_dir
 
 BODY_PT = 20.0  # ADA 707.7.2: about 20 pt on a kiosk, never under 18
@@ -27,6 +27,23 @@ def _mix(colour: str, other: str, amount: float) -> str:
     b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
     mixed = [round(x + (y - x) * amount) for x, y in zip(a, b, strict=True)]
     return "#" + "".join(f"{v:02x}" for v in mixed)
+
+
+#: WCAG 1.4.11 Non-text Contrast: what shows where a control is (a text box's
+#: edge) at least 3:1 against the colours beside it.
+NON_TEXT = 3.0
+
+
+def _outline(background: str, surface: str, text: str) -> str:
+    """The lightest grey between the background and the text that stands 3:1
+    from both the background and the surface: a text box's edge is all that
+    shows where it is (the text colour itself, at least 4.5:1 from both, is
+    the last resort)."""
+    for step in range(50, 101, 5):
+        colour = _mix(background, text, step / 100)
+        if min(contrast_ratio(colour, background), contrast_ratio(colour, surface)) >= NON_TEXT:
+            return colour
+    return text
 
 
 #: The patient's text sizes: the body text's factor over 20 pt. "default" is
@@ -55,6 +72,7 @@ HIGH_CONTRAST = {
     "on_urgent": "#ffffff",
     "border": "#ffffff",
     "muted": "#ffffff",
+    "outline": "#ffffff",
     "disabled_bg": "#000000",
     "disabled_text": "#c8c8c8",
     "focus": "#00ffff",
@@ -96,6 +114,7 @@ def colours(config: Config, contrast: str = DEFAULT_CONTRAST) -> dict[str, str]:
         "on_urgent": "#ffffff",
         "border": _mix(c.background, c.text, 0.18),
         "muted": _mix(c.background, c.text, 0.35),
+        "outline": _outline(c.background, c.surface, c.text),
         "disabled_bg": _mix(c.background, c.text, 0.12),
         "disabled_text": _mix(c.background, c.text, 0.55),
         "focus": c.text,  # the focus ring: the darkest colour there is
@@ -118,6 +137,16 @@ TEXT_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("on_urgent", "urgent", '"Need help now?" on the bar'),
     ("background", "text", "notices"),
     ("on_highlight", "highlight", "the word being read aloud"),
+)
+
+#: What shows where a control is, with no words to show it: (colour, beside, where).
+#: Each pair at least ``NON_TEXT`` (3:1) in both themes.
+NON_TEXT_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("outline", "surface", "a text box's edge, against its inside"),
+    ("outline", "background", "a text box's edge, against the form"),
+    ("outline", "background", "the scroll bar, where there is more to scroll"),
+    ("primary", "surface", "the consent box's edge"),
+    ("focus", "surface", "the focus ring on tiles and cards"),
 )
 
 

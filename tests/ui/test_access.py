@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.config import Config, contrast_ratio
+from kiosk.config import Colours, Config, contrast_ratio
 from kiosk.content import Library, load_library
 from kiosk.enquiries.store import EnquiryStore
 from kiosk.ui import i18n, theme
@@ -94,6 +94,33 @@ def test_high_contrast_is_aaa_for_every_text_pair(fore: str, back: str, where: s
 def test_standard_theme_is_aa_for_every_text_pair(fore: str, back: str, where: str) -> None:
     colours = theme.colours(Config(), "standard")
     assert contrast_ratio(colours[fore], colours[back]) >= 4.5, where
+
+
+@pytest.mark.parametrize("contrast", theme.CONTRASTS)
+@pytest.mark.parametrize("fore,back,where", theme.NON_TEXT_PAIRS)
+def test_what_shows_where_a_control_is_stands_3_to_1(
+    fore: str, back: str, where: str, contrast: str
+) -> None:
+    """WCAG 1.4.11: a text box is found by its edge alone (it was 2.1:1 on the
+    form's background, a pale grey line)."""
+    colours = theme.colours(Config(), contrast)
+    assert contrast_ratio(colours[fore], colours[back]) >= theme.NON_TEXT, (where, contrast)
+
+
+def test_a_clinics_own_colours_still_give_text_boxes_a_3_to_1_edge() -> None:
+    from dataclasses import replace
+
+    for own in (
+        Colours(background="#ffffff", surface="#f0f0f0", text="#595959"),  # grey text, 7:1
+        Colours(background="#e8eef2", surface="#ffffff", text="#333333"),
+        Colours(background="#202020", surface="#2e2e2e", text="#f0f0f0"),  # dark
+    ):
+        colours = theme.colours(replace(Config(), colours=own), "standard")
+        for back in ("background", "surface"):
+            assert contrast_ratio(colours["outline"], colours[back]) >= theme.NON_TEXT, own
+    sheet = theme.style_sheet(Config())
+    outline = theme.colours(Config())["outline"]
+    assert f"border: 2px solid {outline};" in sheet  # the text boxes' edge
 
 
 def test_high_contrast_repaints_the_whole_app(make_window: MakeWindow, qtbot: QtBot) -> None:
