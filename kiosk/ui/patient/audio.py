@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QObject, QProcess, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import strings
-from kiosk.ui.patient.speech import spoken_text
+from kiosk.ui.patient.speech import SpeechState, spoken_text
 from kiosk.ui.widgets import hear_announcements
 
 if TYPE_CHECKING:
@@ -52,6 +52,12 @@ log = logging.getLogger(__name__)
 
 #: ``[audio] mode``: headphones start audio mode; always on; never.
 HEADPHONES, ALWAYS, OFF = "headphones", "always", "off"
+#: A press or a tap: a focus move after one is the patient's.
+INPUT_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+}
 #: In audio mode the idle time is this many times the clinic's (WCAG 2.2.1).
 IDLE_STRETCH = 10
 #: QTextToSpeech's rate runs -1..1 (0: the voice's own) and its volume 0..1.
@@ -127,6 +133,12 @@ class AudioMode(QObject):
         self._read_page = False
         self._page_due = False  # to be read once its text is in (``text_shown``)
         self._screen: PageScreen | None = None
+        # Presses and taps counted, to tell the patient's focus moves from
+        # those the screen makes itself (Listen turning into Stop as a page
+        # is read would otherwise cut the reading short).
+        self._inputs = 0
+        self._page_mark: int | None = None  # ``_inputs`` when a page's reading began
+        self._choice: QAbstractButton | None = None  # the focused choice, heard when toggled
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(0)
@@ -251,6 +263,7 @@ class AudioMode(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_focus)
+            app.installEventFilter(self)
         window.screen_changed.connect(self._on_screen)
         window.idle.tick.connect(self._on_tick)
         window.was_reset.connect(self.reset)
@@ -264,20 +277,33 @@ class AudioMode(QObject):
             self._pending.append(text)
             self._flush_timer.start()
 
-    def _on_focus(self, old: QWidget | None, new: QWidget | None) -> None:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in INPUT_EVENTS:
+            self._inputs += 1
+        return False
+
+    def _on_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         if not self._active or new is None or not self._inside(new):
             return
-        if self._within_listen(old) and self._within_listen(new):
-            return  # Listen became Stop under the focus: the reading goes on
+        if self._page_mark == self._inputs:
+            return  # moved by the page being read, not by the patient
+        self._watch_choice(new)
         self._focus = new
         self._flush_timer.start()
 
-    def _within_listen(self, widget: QWidget | None) -> bool:
-        return (
-            widget is not None
-            and self._page is not None
-            and self._page.controls.isAncestorOf(widget)
-        )
+    def _watch_choice(self, widget: QWidget) -> None:
+        """A choice or check box with the focus says its new state when chosen."""
+        if self._choice is not None:
+            self._choice.toggled.disconnect(self._on_toggled)
+            self._choice = None
+        if isinstance(widget, QAbstractButton) and widget.isCheckable():
+            self._choice = widget
+            widget.toggled.connect(self._on_toggled)
+
+    def _on_toggled(self, _checked: bool) -> None:
+        if self._active and self._choice is not None and self._choice.hasFocus():
+            self._focus = self._choice
+            self._flush_timer.start()
 
     def _on_screen(self, screen: str) -> None:
         if not self._active:
@@ -286,6 +312,8 @@ class AudioMode(QObject):
             self._read_page = True
         elif screen == "home":
             self._pending.append(strings.HOME_SPOKEN)
+        elif screen == "request" and self._window is not None:
+            self._pending.append(self._window.request.step_label.text())  # where the form is
         self._flush_timer.start()
 
     def _on_text_shown(self) -> None:
@@ -307,10 +335,17 @@ class AudioMode(QObject):
             return
         if read_page and self._screen is not None and self._screen.waiting:
             self._page_due = True  # read once its text is in: not the title alone
-            return
+        if self._page_due:
+            return  # the page's reading will say where the patient is
         if read_page and self._read_the_page():
             return  # the page's title and text say more than its announcement
-        if focus is not None and focus.isVisible():
+        if focus is not None:
+            # Stopping a page's reading turns its Stop back into Listen, which
+            # may move the focus: what is said is where the focus ends up.
+            self._stop_page()
+            focus = QApplication.focusWidget()
+            self._focus = None
+        if focus is not None and focus.isVisible() and self._inside(focus):
             pending.append(self.describe(focus))
         self.say(" ".join(dict.fromkeys(part for part in pending if part.strip())))
 
@@ -324,13 +359,15 @@ class AudioMode(QObject):
         if self._speaker is not None:
             self._speaker.stop()
         page.read()
+        self._page_mark = self._inputs
         self._last, self._last_was_page = "", True
         said, _ = spoken_text(page.title(), page.browser.document().toPlainText())
         self.spoken.emit(said)
         return True
 
     def _stop_page(self) -> None:
-        if self._page is not None:
+        if self._page is not None and self._page.state != SpeechState.IDLE:
+            self._page_mark = self._inputs  # its controls' focus moves are not the patient's
             self._page.stop()
 
     def _set_rate(self, rate: float) -> None:
@@ -498,12 +535,14 @@ class HeadphoneWatch(QObject):
         self._settle.setInterval(settle_ms)
         self._settle.timeout.connect(self._ask)
         self._failed = False
+        self._stopped = False
 
     def start(self) -> None:
         self._events.start(self._program, ["subscribe"])
         self._ask()  # headphones in before the kiosk started
 
     def stop(self) -> None:
+        self._stopped = True
         self._settle.stop()
         for process in (self._events, self._query):
             if process.state() != QProcess.ProcessState.NotRunning:
@@ -536,7 +575,7 @@ class HeadphoneWatch(QObject):
 
     # -- asking ------------------------------------------------------------------
     def _ask(self) -> None:
-        if self._failed:
+        if self._failed or self._stopped:
             return
         if self._query.state() != QProcess.ProcessState.NotRunning:
             self._again = True
@@ -548,7 +587,9 @@ class HeadphoneWatch(QObject):
         arguments = ["--format=json", *command] if self._json else command
         self._query.start(self._program, arguments)
 
-    def _on_answer(self, code: int, _status: QProcess.ExitStatus) -> None:
+    def _on_answer(self, code: int, status: QProcess.ExitStatus) -> None:
+        if self._stopped or status == QProcess.ExitStatus.CrashExit:
+            return  # killed by stop(), or gone: the next event asks again
         out = bytes(self._query.readAllStandardOutput().data()).decode("utf-8", "replace")
         if code != 0:
             if self._json:

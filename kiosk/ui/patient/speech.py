@@ -372,6 +372,14 @@ class Reader(QObject):
         if self._state == SpeechState.PAUSED:
             self._tts.resume()
 
+    @property
+    def rate(self) -> float:
+        return round(float(self._tts.rate()), 2)
+
+    @property
+    def volume(self) -> float:
+        return round(float(self._tts.volume()), 2)
+
     def set_rate(self, rate: float) -> None:
         """Speaking rate, -1.0 (slowest) to 1.0 (fastest); 0 is the voice's own."""
         self._tts.setRate(max(-1.0, min(1.0, rate)))
