@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -620,23 +621,73 @@ class HeadphoneWatch(QObject):
             self.plugged.emit(plugged)
 
 
+class DefaultOutputWatch(QObject):
+    """Windows (and any system without pactl's sound server): the default
+    audio output's description names headphones or a headset ("Headphones
+    (Realtek(R) Audio)"), looked at again at each ``audioOutputsChanged``.
+    A sound card that keeps one "Speakers/Headphones" output for both shows
+    no change: there, ``[audio] mode = "always"``. Not run by the tests,
+    which run on Linux (docs/audio.md).
+
+    Signals:
+        plugged(bool): as ``HeadphoneWatch``'s.
+    """
+
+    plugged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # Here, not at the top: QtMultimedia is needed only on this road.
+        from PySide6.QtMultimedia import QMediaDevices
+
+        self._devices = QMediaDevices(self)
+        self._devices.audioOutputsChanged.connect(self._look)
+        self.headphones = False
+
+    def start(self) -> None:
+        self._look()
+
+    def stop(self) -> None:
+        self._devices.audioOutputsChanged.disconnect(self._look)
+
+    def _look(self) -> None:
+        description = self._devices.defaultAudioOutput().description()
+        plugged = any(word in description.casefold() for word in HEADPHONE_WORDS)
+        if plugged != self.headphones:
+            self.headphones = plugged
+            log.info("audio mode: default output %r", description)
+            self.plugged.emit(plugged)
+
+
+class Watch(Protocol):
+    """What starts audio mode: ``HeadphoneWatch`` or ``DefaultOutputWatch``."""
+
+    @property
+    def plugged(self) -> SignalInstance: ...
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
 def start_audio(
     window: KioskWindow,
     mode: str,
     voice_ready: SignalInstance | None,
     voice: Callable[[], Speaker | None],
-) -> tuple[AudioMode, HeadphoneWatch | None]:
+) -> tuple[AudioMode, Watch | None]:
     """Audio mode for ``window`` as ``[audio] mode`` says; its speaker once
-    ``voice_ready`` fires (the speech thread's engine), got from ``voice()``."""
+    ``voice_ready`` fires (the speech thread's engine), got from ``voice()``.
+    Headphones are watched through pactl on Linux, through Qt's default
+    output elsewhere."""
     audio = AudioMode(window)
     audio.follow(window)
     if voice_ready is not None:
         voice_ready.connect(lambda _reader: audio.set_speaker(voice()))
-    watch = None
+    watch: Watch | None = None
     if mode == ALWAYS:
         audio.set_active(True)
     elif mode == HEADPHONES:
-        watch = HeadphoneWatch(parent=window)
+        linux = sys.platform.startswith("linux")
+        watch = HeadphoneWatch(parent=window) if linux else DefaultOutputWatch(window)
         watch.plugged.connect(audio.set_active)
         watch.start()
     return audio, watch

@@ -29,8 +29,8 @@ from kiosk.ui.patient.audio import (
     MIN_RATE,
     MIN_VOLUME,
     AudioMode,
-    HeadphoneWatch,
     Voice,
+    Watch,
     start_audio,
 )
 from kiosk.ui.patient.speech import Reader, SpeechStarter, SpeechState, ThreadedReader
@@ -81,7 +81,7 @@ class Ear:
 class Kiosk:
     window: KioskWindow
     audio: AudioMode
-    watch: HeadphoneWatch | None
+    watch: Watch | None
     starter: SpeechStarter
     ear: Ear
 
