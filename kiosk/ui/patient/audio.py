@@ -61,10 +61,11 @@ INPUT_EVENTS = {
 }
 #: In audio mode the idle time is this many times the clinic's (WCAG 2.2.1).
 IDLE_STRETCH = 10
-#: QTextToSpeech's rate runs -1..1 (0: the voice's own) and its volume 0..1.
-DEFAULT_RATE, RATE_STEP, MIN_RATE, MAX_RATE = 0.0, 0.25, -1.0, 1.0
+#: QTextToSpeech's rate runs -1..1 (0: the voice's own) and its volume 0..1;
+#: each starts where the engine has it (``Speaker.default_rate``, ``default_volume``).
+RATE_STEP, MIN_RATE, MAX_RATE = 0.25, -1.0, 1.0
 #: Never silent: a patient who turned it all the way down could not hear how to turn it up.
-DEFAULT_VOLUME, VOLUME_STEP, MIN_VOLUME, MAX_VOLUME = 0.8, 0.2, 0.2, 1.0
+VOLUME_STEP, MIN_VOLUME, MAX_VOLUME = 0.1, 0.2, 1.0
 #: The idle countdown is spoken as a sentence at every multiple of this many
 #: seconds, and as a bare number in the last ``COUNT_LAST`` seconds.
 COUNT_EVERY, COUNT_LAST = 5, 3
@@ -92,6 +93,10 @@ class Speaker(Protocol):
     """The engine's side: a ``Reader``, or the GUI thread's ``ThreadedReader``
     on the voice channel."""
 
+    @property
+    def default_rate(self) -> float: ...
+    @property
+    def default_volume(self) -> float: ...
     def say(self, title: str, text: str) -> None: ...
     def stop(self) -> None: ...
     def set_rate(self, rate: float) -> None: ...
@@ -121,8 +126,10 @@ class AudioMode(QObject):
         self._speaker: Speaker | None = None
         self._page: PageReader | None = None
         self._window: KioskWindow | None = None
-        self._rate = DEFAULT_RATE
-        self._volume = DEFAULT_VOLUME
+        # The engine's own until it comes (``set_speaker``); a patient's
+        # changes last until the idle reset.
+        self._defaults = (0.0, 1.0)
+        self._rate, self._volume = self._defaults
         self._last = ""
         self._last_was_page = False
         self._welcome_due = False
@@ -212,10 +219,16 @@ class AudioMode(QObject):
         (the last words may be the last patient's)."""
         self.stop()
         self._last, self._last_was_page = "", False
-        self._rate, self._volume = DEFAULT_RATE, DEFAULT_VOLUME
-        self._apply_voice()
+        if (self._rate, self._volume) != self._defaults:
+            self._rate, self._volume = self._defaults
+            self._apply_voice()
 
     # -- turning it on and off --------------------------------------------------
+    @property
+    def defaults(self) -> tuple[float, float]:
+        """The engine's own rate and volume, which ``reset`` goes back to."""
+        return self._defaults
+
     @property
     def rate(self) -> float:
         return self._rate
@@ -238,9 +251,12 @@ class AudioMode(QObject):
         self.changed.emit(active)
 
     def set_speaker(self, speaker: Speaker | None) -> None:
-        """The engine to speak with (it comes seconds after the first paint)."""
+        """The engine to speak with (it comes seconds after the first paint),
+        at its own rate and volume: those of the page's Listen too."""
         self._speaker = speaker
-        self._apply_voice()
+        if speaker is not None:
+            self._defaults = (speaker.default_rate, speaker.default_volume)
+            self._rate, self._volume = self._defaults
         if self._welcome_due:
             self._welcome()
 
@@ -311,7 +327,10 @@ class AudioMode(QObject):
             return
         if screen.startswith("page:"):
             self._read_page = True
-        elif screen == "home":
+            self._flush_timer.start()
+            return
+        self._page_due = False  # the patient left before the page's text came
+        if screen == "home":
             self._pending.append(strings.HOME_SPOKEN)
         elif screen == "request" and self._window is not None:
             self._pending.append(self._window.request.step_label.text())  # where the form is

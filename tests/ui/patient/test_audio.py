@@ -21,8 +21,6 @@ from kiosk.enquiries.store import EnquiryStore
 from kiosk.ui.i18n import strings
 from kiosk.ui.patient import audio as audio_module
 from kiosk.ui.patient.audio import (
-    DEFAULT_RATE,
-    DEFAULT_VOLUME,
     IDLE_STRETCH,
     MAX_RATE,
     MAX_VOLUME,
@@ -322,7 +320,7 @@ def test_repeat_interrupt_rate_and_volume(qtbot: QtBot, kiosk: Kiosk, pactl: Fak
     ear.words.clear()
     ear.engine_says(qtbot, "Audio")
 
-    assert (audio.rate, audio.volume) == (DEFAULT_RATE, DEFAULT_VOLUME)
+    assert (audio.rate, audio.volume) == audio.defaults == (0.0, 0.5)  # the mock engine's own
     for _ in range(10):
         audio.faster()
         audio.louder()
@@ -343,13 +341,13 @@ def test_repeat_interrupt_rate_and_volume(qtbot: QtBot, kiosk: Kiosk, pactl: Fak
 
     # The idle reset: defaults again, silence, nothing left to repeat.
     kiosk.window.reset()
-    assert (audio.rate, audio.volume) == (DEFAULT_RATE, DEFAULT_VOLUME)
+    assert (audio.rate, audio.volume) == audio.defaults
     assert ear.voice.state == SpeechState.IDLE
     count = len(ear.said)
     audio.repeat()
     assert len(ear.said) == count
     qtbot.waitUntil(
-        lambda: (engine.rate, engine.volume) == (DEFAULT_RATE, DEFAULT_VOLUME),
+        lambda: (engine.rate, engine.volume) == audio.defaults,
         timeout=WAIT_MS,
     )
 
@@ -400,7 +398,7 @@ def test_idle_warning_and_countdown_are_spoken_then_all_is_reset(
     qtbot.waitUntil(lambda: ear.said[-1] == "1", timeout=WAIT_MS)
     assert ear.said[-3:] == ["3", "2", "1"]
     qtbot.waitUntil(lambda: not window.idle_overlay.isVisible(), timeout=WAIT_MS)
-    assert (audio.rate, audio.volume) == (DEFAULT_RATE, DEFAULT_VOLUME)
+    assert (audio.rate, audio.volume) == audio.defaults
     assert audio.active  # the headphones are still in: the next patient may use them
     assert ear.voice.state == SpeechState.IDLE
 
