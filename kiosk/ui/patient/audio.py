@@ -287,7 +287,14 @@ class AudioMode(QObject):
         self.changed.connect(lambda on: window.idle.set_stretch(IDLE_STRETCH if on else 1))
 
     def _inside(self, widget: QWidget) -> bool:
-        return self._window is not None and widget.window() is self._window
+        """Part of what patients see: the bar, the screens, the patients'
+        overlays. Not staff mode's PIN pad and panel (their digits are not for
+        headphones left plugged in)."""
+        window = self._window
+        if window is None or widget is window:
+            return widget is window
+        areas = (window.bar, window.stack, window.crisis, window.idle_overlay, window.display)
+        return any(area is widget or area.isAncestorOf(widget) for area in areas)
 
     def _heard(self, widget: QWidget, text: str) -> None:
         if self._active and self._inside(widget):

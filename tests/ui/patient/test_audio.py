@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.enquiries.store import EnquiryStore
@@ -375,6 +375,21 @@ def test_what_a_widget_is_called(qtbot: QtBot, kiosk: Kiosk, pactl: FakePactl) -
     assert audio.describe(form.name_edit) == (
         f"{strings.FIELD_NAME}, {strings.ROLE_TEXT_BOX}, {strings.BLANK}"
     )
+
+
+def test_staff_screens_are_not_spoken(qtbot: QtBot, kiosk: Kiosk, pactl: FakePactl) -> None:
+    """A control over the screens that is not the patients' (staff mode's PIN
+    pad is one): its digits are not said into headphones left plugged in."""
+    plug(qtbot, kiosk, pactl)
+    pad_key = QPushButton("7", kiosk.window)
+    pad_key.show()
+    count = len(kiosk.ear.said)
+    pad_key.setFocus()
+    qtbot.wait(50)
+    assert pad_key.hasFocus() and len(kiosk.ear.said) == count
+    kiosk.window.bar.help_button.setFocus()  # the patients' again: spoken
+    qtbot.waitUntil(lambda: len(kiosk.ear.said) > count, timeout=WAIT_MS)
+    assert kiosk.ear.said[-1] == f"{strings.NEED_HELP}, {strings.ROLE_BUTTON}"
 
 
 # -- timing: ten times the idle time, the warning and its countdown spoken ----------------

@@ -6,6 +6,7 @@ Windows' QMediaDevices side cannot run here (see docs/audio.md)."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from kiosk.ui.patient.audio import (
     sinks_from_json,
     sinks_from_text,
 )
+from tests.ui.kiosk_process import first_run, kiosk_env, stop_at
 from tests.ui.patient.fake_pactl import ANALOG, HDMI, FakePactl, on_path
 
 WAIT_MS = 5000  # a Python process per pactl call, on a busy shared machine
@@ -156,6 +158,23 @@ def test_no_sound_server_is_one_log_line(
     assert len(messages) == 1, messages
     assert "Connection refused" in messages[0]
     assert not watch.headphones
+
+
+def test_the_running_kiosk_hears_headphones_and_stops_cleanly(tmp_path: Path) -> None:
+    """main.py as systemd runs it (the default ``[audio] mode``): headphones in at
+    start turn audio mode on after the first paint; SIGTERM ends it and its
+    pactl processes without a word from Qt."""
+    data = tmp_path / "data"
+    first_run(data)
+    fake = FakePactl(tmp_path / "bin")
+    fake.set(headphones=True)
+    path = f"{fake.folder}{os.pathsep}{os.environ.get('PATH', '')}"
+    stopped = stop_at(data, "audio mode on", kiosk_env(KIOSK_SPEECH_ENGINE="off", PATH=path))
+    assert "audio mode: headphones plugged in" in stopped.before, stopped.before
+    assert "Traceback" not in stopped.before + stopped.after
+    assert "QProcess" not in stopped.after, stopped.after
+    assert stopped.code == 0, stopped.after
+    assert fake.calls()[0] == "subscribe"
 
 
 # -- reading pactl's answers -------------------------------------------------------
