@@ -708,6 +708,8 @@ def start_audio(
     audio.follow(window)
     if voice_ready is not None:
         voice_ready.connect(lambda _reader: audio.set_speaker(voice()))
+    elif mode != OFF:
+        log.warning("audio mode: read aloud is off, so audio mode will be silent")
     watch: Watch | None = None
     if mode == ALWAYS:
         audio.set_active(True)
