@@ -19,6 +19,8 @@ What the tables hold, and in what form (docs/office.md, "Schema"):
 - ``office_staff``, ``office_signin``: who may sign in to the office app, and
   the wrong-PIN count per name.
 - ``audit``: the hash-chained log of what staff did.
+- ``publish_key``, ``revisions``, ``revision_targets``, ``kiosk_revisions``: the
+  content and settings published to kiosks, signed, and what each kiosk runs.
 """
 
 from __future__ import annotations
@@ -161,6 +163,55 @@ MIGRATIONS: list[tuple[str, ...]] = [
         """
         ALTER TABLE heartbeats ADD COLUMN topics jsonb CHECK (topics IS NULL
             OR (jsonb_typeof(topics) = 'object' AND pg_column_size(topics) <= 65536))
+        """,
+    ),
+    # Issue 16, publishing: the publishing key (its private half sealed to the
+    # clinic key), signed revisions, whom each is addressed to, kiosk groups, and
+    # what each kiosk reported running. Kiosks reach these only through
+    # kiosk_next_revision / kiosk_report_revision (kiosk.office.admin).
+    (
+        """
+        CREATE TABLE publish_key (
+            id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+            public_key bytea NOT NULL CHECK (length(public_key) = 32),
+            sealed_seed bytea NOT NULL,
+            made_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE revisions (
+            number integer PRIMARY KEY CHECK (number > 0),
+            sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+            payload bytea NOT NULL,
+            signature bytea NOT NULL CHECK (length(signature) = 64),
+            note text NOT NULL DEFAULT '' CHECK (length(note) <= 500),
+            published_by text NOT NULL,
+            published_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        # A group's name, or '*' for every kiosk ('*' is never a group's name).
+        """
+        CREATE TABLE revision_targets (
+            revision integer NOT NULL REFERENCES revisions (number) ON DELETE CASCADE,
+            target text NOT NULL CHECK (length(target) BETWEEN 1 AND 40),
+            targeted_at timestamptz NOT NULL DEFAULT now(),
+            targeted_by text NOT NULL,
+            PRIMARY KEY (revision, target)
+        )
+        """,
+        """
+        ALTER TABLE kiosks ADD COLUMN group_name text
+            CHECK (group_name IS NULL OR length(group_name) BETWEEN 1 AND 40)
+        """,
+        """
+        CREATE TABLE kiosk_revisions (
+            kiosk text NOT NULL REFERENCES kiosks (role),
+            revision integer NOT NULL REFERENCES revisions (number) ON DELETE CASCADE,
+            state text NOT NULL CHECK (state IN ('applied', 'refused', 'rolled_back')),
+            reason text NOT NULL DEFAULT '' CHECK (length(reason) <= 500),
+            at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (kiosk, revision)
+        )
         """,
     ),
 ]
