@@ -35,7 +35,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import nacl.signing
 import psycopg
@@ -88,6 +88,16 @@ def signed_message(
         bytes(sealed),
     ]
     return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
+
+
+class Revisions(Protocol):
+    """Published revisions (``kiosk.office.apply.Updater``), driven by the sender."""
+
+    def tick(self) -> None:
+        """Every round, the link up or not."""
+
+    def after_beat(self, conn: psycopg.Connection[Any]) -> None:
+        """After a heartbeat went through on ``conn``; raises psycopg errors only."""
 
 
 @dataclass(frozen=True)
@@ -325,8 +335,10 @@ class Sender:
         max_backoff_s: float = MAX_BACKOFF_S,
         heartbeat_s: float = heartbeat.INTERVAL_S,
         clock: Callable[[], float] = time.monotonic,
+        revisions: Revisions | None = None,
     ) -> None:
         self.link = link
+        self._revisions = revisions
         self._data_dir = Path(store_path).parent
         self._outbox = LocalOutbox(store_path, link.key_id)
         self._facts = facts
@@ -388,9 +400,15 @@ class Sender:
         self._close()
 
     def step(self) -> float:
-        """One round of the thread: send a batch and a heartbeat if due; the seconds to
-        wait before the next (a full batch: none; a fault: the backoff, doubled each time
-        up to ``max_backoff_s``). A patient's Send wakes the thread before then."""
+        """One round of the thread: send a batch and a heartbeat if due (then published
+        revisions); the seconds to wait before the next (a full batch: none; a fault:
+        the backoff, doubled each time up to ``max_backoff_s``). A patient's Send wakes
+        the thread before then."""
+        if self._revisions is not None:
+            try:
+                self._revisions.tick()  # the link up or not: a rollback needs no server
+            except Exception:
+                log.exception("published revisions: the round failed")
         try:
             sent = self.send_once()
         except Exception as exc:  # the thread never dies: every fault is retried
@@ -402,7 +420,8 @@ class Sender:
                     self.beat_if_due()
             return self._back_off()
         try:
-            self.beat_if_due()
+            if self.beat_if_due() and self._revisions is not None:
+                self._revisions.after_beat(self._connection())
         except Exception as exc:
             self._failed(exc)
             return self._back_off()

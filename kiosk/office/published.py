@@ -34,7 +34,10 @@ log = logging.getLogger("kiosk.office.published")
 
 PUBLISHED_DIR = "published"
 STATE_FILE = "state.json"
-CONTENT_DIR = "content"  # inside a revision's folder, as unpack() leaves it
+# Inside a revision's folder, as ``revision.unpack`` leaves it (``revision.CONTENT``
+# and ``revision.CONFIG``, equal, tested): not imported from there, since tarfile,
+# gzip and libsodium are not for the start-up path.
+CONTENT_DIR = "content"
 FORMAT_VERSION = 1
 
 ReportState = Literal["applied", "refused", "rolled_back"]
@@ -155,7 +158,7 @@ def paths_for(base: Paths, number: int | None) -> Paths:
     if number is None:
         return base
     where = folder(base.data_dir, number)
-    config = where / CONFIG_FILE_NAME
+    config = where / CONFIG_FILE_NAME  # revision.CONFIG
     return replace(
         base,
         content_dir=where / CONTENT_DIR,

@@ -106,3 +106,10 @@ def test_the_state_file_is_json_an_admin_can_read(data_tmpdir: Path) -> None:
     published.write(data_tmpdir, State().applied(9))
     doc = json.loads((published.published_dir(data_tmpdir) / "state.json").read_text())
     assert doc["current"] == 9 and doc["confirmed"] is False
+
+
+def test_the_folder_names_are_those_unpack_leaves() -> None:
+    from kiosk.office import revision
+    from kiosk.paths import CONFIG_FILE_NAME
+
+    assert (published.CONTENT_DIR, CONFIG_FILE_NAME) == (revision.CONTENT, revision.CONFIG)
