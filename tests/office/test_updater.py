@@ -11,7 +11,6 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import nacl.signing
 import psycopg
@@ -71,16 +70,17 @@ class Kiosk:
         return self.updater.base
 
 
-def make_kiosk(tablet: Tablet, key: bytes | None = None, **kwargs: Any) -> Kiosk:
-    made = Kiosk(tablet, None)  # type: ignore[arg-type]  # the updater needs its lists
-    made.updater = Updater(
+def make_kiosk(tablet: Tablet, *, with_key: bool = True) -> Kiosk:
+    """``with_key`` False: a kiosk enrolled before publishing (no key in its link)."""
+    staged: list[Staged] = []
+    now = [0.0]
+    updater = Updater(
         Paths.resolve(tablet.data_dir),
-        tablet.link.publish_key if key is None else key,
-        made.staged.append,
-        clock=lambda: made.now[0],
-        **kwargs,
+        tablet.link.publish_key if with_key else None,
+        staged.append,
+        clock=lambda: now[0],
     )
-    return made
+    return Kiosk(tablet, updater, staged, now)
 
 
 @pytest.fixture
@@ -161,8 +161,7 @@ def office_says_all(clinic: Clinic) -> list[tuple[int, str, str]]:
 def test_a_kiosk_enrolled_without_a_publishing_key_refuses_and_says_re_enrol(
     clinic: Clinic, tablet: Tablet, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    old = make_kiosk(tablet, key=b"")
-    old.updater = Updater(Paths.resolve(tablet.data_dir), None, old.staged.append)
+    old = make_kiosk(tablet, with_key=False)
     number = publish_signed(clinic, pack(content_titled(tmp_path, "New"), None))
     with caplog.at_level(logging.ERROR):
         old.beat()
@@ -201,7 +200,7 @@ def test_a_page_that_fails_to_render_rolls_back_and_is_never_applied_again(
     kiosk.updater.tick()  # renders it: page 03 fails
     assert kiosk.staged[-1] == Staged(good, published.paths_for(kiosk.base, good))
     state = published.read(kiosk.tablet.data_dir)
-    assert (state.current, state.confirmed, state.rejected) == (good, True, {bad})
+    assert (state.current, state.confirmed, state.rejected) == (good, True, frozenset({bad}))
     kiosk.beat()  # told with the next heartbeat; not fetched again
     said = {n: (s, r) for n, s, r in office_says_all(clinic)}
     assert said[bad] == (
