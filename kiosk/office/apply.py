@@ -309,11 +309,22 @@ def _check(where: Path) -> str | None:
         lines = [str(p) for p in library.errors[:3]] or ["no readable topic or page"]
         return "its content has errors: " + "; ".join(lines)
     config_file = where / revision.CONFIG
-    if config_file.exists():
-        _config, problems = load_config(config_file)
-        broken = unusable(problems)
-        if broken:
-            return "its settings cannot be read: " + "; ".join(str(p) for p in broken[:3])
+    if not config_file.exists():
+        return None
+    config, problems = load_config(config_file)
+    broken = unusable(problems)
+    if broken:
+        return "its settings cannot be read: " + "; ".join(str(p) for p in broken[:3])
+    # Read from the revision's folder: a logo must come with it (inside content/),
+    # and exports must not go there, since a folder replaced by a newer revision
+    # is deleted.
+    if config.logo and not (where / Path(config.logo).expanduser()).is_file():
+        return f"its settings name a logo it does not carry ({config.logo})"
+    if config.export_folder and not Path(config.export_folder).expanduser().is_absolute():
+        return (
+            f"its settings name an export folder relative to the settings file "
+            f"({config.export_folder}): published settings need an absolute one, or none"
+        )
     return None
 
 

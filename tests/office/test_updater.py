@@ -22,7 +22,7 @@ from kiosk.office import admin, publish, published
 from kiosk.office.apply import NO_KEY, Staged, Updater
 from kiosk.office.revision import pack
 from kiosk.paths import Paths, shipped_content_dir
-from tests.conftest import MakeWindow
+from tests.conftest import MakeWindow, png_bytes
 from tests.office.conftest import Clinic, Tablet
 
 TOPIC = "ketamine-and-depression"
@@ -265,3 +265,40 @@ def test_live_reload_applies_it_only_at_a_safe_moment(
     assert published.read(kiosk.tablet.data_dir).current == number
     kiosk.beat()
     assert office_says_all(clinic) == [(number, "applied", "")]
+
+
+@pytest.mark.parametrize(
+    ("settings", "why"),
+    [
+        ("[clinic\n", "its settings cannot be read: "),
+        ('[clinic]\nlogo = "logo.png"\n', "its settings name a logo it does not carry"),
+        ('[staff]\nexport_folder = "exports"\n', "an export folder relative to the settings"),
+    ],
+)
+def test_settings_the_kiosk_cannot_use_from_a_revision_are_refused(
+    clinic: Clinic, kiosk: Kiosk, tmp_path: Path, settings: str, why: str
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(settings, encoding="utf-8")
+    number = publish_signed(clinic, pack(content_titled(tmp_path, "Settings"), config))
+    kiosk.beat()
+    assert kiosk.staged == []
+    ((n, state, reason),) = office_says_all(clinic)
+    assert (n, state) == (number, "refused") and why in reason, reason
+
+
+def test_settings_with_a_logo_inside_the_revision_are_applied(
+    clinic: Clinic, kiosk: Kiosk, tmp_path: Path
+) -> None:
+    content = content_titled(tmp_path, "Logo")
+    (content / "logo.png").write_bytes(png_bytes())
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[clinic]\nname = "Hillside"\nlogo = "content/logo.png"\n')
+    number = publish_signed(clinic, pack(content, config))
+    kiosk.beat()
+    (staged,) = kiosk.staged
+    assert staged.number == number
+    assert (
+        staged.paths.config_file == published.folder(kiosk.tablet.data_dir, number) / "kiosk.toml"
+    )
+    assert staged.paths.logo_file("content/logo.png") == staged.paths.content_dir / "logo.png"
