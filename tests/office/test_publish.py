@@ -23,6 +23,7 @@ from kiosk.office import admin, publish
 from kiosk.office.link import link_file, load
 from kiosk.office.revision import Revision, sign, unpack, verify
 from kiosk.paths import shipped_content_dir
+from kiosk.staff.cli import ExitStatus
 from kiosk.ui.office import words as w
 from kiosk.ui.office.revisions import FAILED_COLOUR, RevisionsPage
 from kiosk.ui.office.window import OfficeWindow
@@ -200,7 +201,7 @@ def test_publish_refuses_broken_content_with_its_lines_and_stores_nothing(
         stdin=f"Ana\n{PIN}\n",
     )
     err = capsys.readouterr().err
-    assert status != 0
+    assert status == ExitStatus.REFUSED
     assert f"{BROKEN_PAGE}:4: error:" in err and '"tile" must be' in err
     assert f"{bad_config}:2: [idle.seconds]" in err
     with clinic.connect() as conn:
