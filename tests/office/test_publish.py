@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from kiosk.cli import main
-from kiosk.office import admin, publish
+from kiosk.office import admin, audit, publish
 from kiosk.office.link import link_file, load
 from kiosk.office.revision import Revision, sign, unpack, verify
 from kiosk.paths import shipped_content_dir
@@ -29,6 +29,7 @@ from kiosk.ui.office.revisions import FAILED_COLOUR, RevisionsPage
 from kiosk.ui.office.window import OfficeWindow
 from tests.office.conftest import Clinic, Tablet, enrolled_tablet
 from tests.office.test_app import PIN, sign_in
+from tests.office.test_signin import front_desk
 
 EXAMPLE_CONFIG = shipped_content_dir().parent / "kiosk.example.toml"
 BROKEN_PAGE = "ketamine-and-depression/03-how-does-ketamine-work.md"
@@ -174,6 +175,35 @@ def test_a_revision_is_addressed_anew_without_a_new_number(
     with clinic.connect() as conn, pytest.raises(admin.OfficeError, match="no revision 9"):
         publish.retarget(conn, 9, ["Lobby"], by="Ana")
     upstairs.store.close()
+
+
+def test_the_front_desks_login_may_publish_but_not_rewrite_what_was_published(
+    clinic: Clinic, content_copy: Path
+) -> None:
+    """The grants of ``<db>_office`` are enough to publish from the office app, and no
+    more: a revision, its key and the kiosks' reports cannot be changed from there."""
+    clinic.add_staff("Ana", PIN)
+    with psycopg.connect(front_desk(clinic), autocommit=True) as desk:
+        signed = admin.sign_in(desk, "Ana", PIN)
+        key = admin.publishing_key(desk, signed.opener)
+        payload = publish.prepare(content_copy, None)
+        number = publish.publish(desk, payload, key, by=signed.name, targets=["Lobby"])
+        publish.retarget(desk, number, [publish.ALL], by=signed.name)
+        assert [(r.number, r.targets) for r in publish.revisions(desk)] == [
+            (number, (publish.ALL,))
+        ]
+        for statement in (
+            "UPDATE revisions SET note = 'changed'",
+            "UPDATE revisions SET payload = payload || 'x'::bytea",
+            "DELETE FROM revisions",
+            "UPDATE publish_key SET public_key = public_key",
+            "DELETE FROM publish_key",
+            "INSERT INTO kiosk_revisions (kiosk, revision, state) SELECT role, 1, 'applied'"
+            " FROM kiosks",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                desk.execute(statement.encode())
+        assert audit.verify(desk).intact
 
 
 # -- the commands -------------------------------------------------------------------------
