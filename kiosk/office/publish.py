@@ -202,6 +202,15 @@ def revisions(conn: Conn, limit: int = 50) -> list[RevisionInfo]:
     ]
 
 
+def groups(conn: Conn) -> list[str]:
+    """The groups kiosks (not revoked) are in, by name: where a revision can go first."""
+    rows = conn.execute(
+        "SELECT DISTINCT group_name FROM kiosks"
+        " WHERE group_name IS NOT NULL AND revoked_at IS NULL ORDER BY 1"
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
 def kiosk_revisions(conn: Conn) -> list[KioskRevision]:
     """Every kiosk not revoked, by name: what it runs and what it said last."""
     rows = conn.execute(

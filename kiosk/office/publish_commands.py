@@ -5,7 +5,7 @@ stored unless the check passes and the PIN opens the publishing key."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from typing import Protocol
 
 from kiosk.enquiries.keys import Opener
 from kiosk.office import admin, publish
@@ -13,9 +13,15 @@ from kiosk.staff.cli import ExitStatus
 from kiosk.staff.commands import Stop, _Answers
 
 COMMANDS = ("publish", "revisions", "group", "publish-key")
-#: ``commands._authorise``: the clinic key and the actor, by a member's PIN (or
-#: the recovery code while there are no staff), under the office's sign-in lock.
-Authorise = Callable[..., tuple[Opener, str]]
+
+
+class Authorise(Protocol):
+    """``commands._authorise``: the clinic key and the actor, by a member's PIN (or
+    the recovery code while there are no staff), under the office's sign-in lock."""
+
+    def __call__(
+        self, conn: admin.Conn, answers: _Answers, *, recovery: bool
+    ) -> tuple[Opener, str]: ...
 
 
 def run(
@@ -52,12 +58,12 @@ def _publish(
     conn: admin.Conn, args: argparse.Namespace, answers: _Answers, authorise: Authorise
 ) -> None:
     targets = _targets(args)
+    problem = publish.targets_problem(targets)
+    if problem:
+        raise Stop(ExitStatus.USAGE, problem)
     if args.revision is not None:
         if args.folder is not None or args.config is not None:
             raise Stop(ExitStatus.USAGE, "Give a folder to publish, or --revision N: not both.")
-        problem = publish.targets_problem(targets)
-        if problem:
-            raise Stop(ExitStatus.USAGE, problem)
         _opener, by = authorise(conn, answers, recovery=False)
         publish.retarget(conn, args.revision, targets, by=by)
         print(f"Revision {args.revision} now goes to {publish.targets_text(targets)}.")
@@ -68,9 +74,6 @@ def _publish(
         payload = publish.prepare(args.folder, args.config)
     except publish.RefusedError as exc:
         raise Stop(ExitStatus.REFUSED, str(exc)) from None
-    problem = publish.targets_problem(targets)
-    if problem:
-        raise Stop(ExitStatus.USAGE, problem)
     opener, by = authorise(conn, answers, recovery=False)
     key = admin.publishing_key(conn, opener)
     number = publish.publish(conn, payload, key, by=by, targets=targets, note=args.note)

@@ -25,6 +25,7 @@ import hashlib
 import io
 import shutil
 import tarfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -41,6 +42,9 @@ MAX_FILES = 2000
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_TOTAL_BYTES = 64 * 1024 * 1024
 MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
+#: The tar itself, headers and all: the files, and room for three 512-byte blocks
+#: (a PAX header, a header, padding) per entry. Decompressing stops there.
+MAX_TAR_BYTES = MAX_TOTAL_BYTES + MAX_FILES * 3 * 512
 SIGNATURE_BYTES = 64
 PUBLIC_KEY_BYTES = 32
 
@@ -188,13 +192,28 @@ def unpack(payload: bytes, dest: Path) -> None:
         raise
 
 
+def _tar_bytes(payload: bytes) -> bytes:
+    """The gzip'd tar decompressed, but never past ``MAX_TAR_BYTES``: a payload of a
+    few KiB that would inflate to gigabytes (of files or of headers) is refused
+    before it takes the memory."""
+    inflate = zlib.decompressobj(wbits=31)  # 31: gzip's header and trailer
+    try:
+        raw = inflate.decompress(payload, MAX_TAR_BYTES + 1)
+    except zlib.error as exc:
+        raise RevisionError(f"The revision is damaged or cannot be unpacked ({exc}).") from None
+    if len(raw) > MAX_TAR_BYTES:
+        raise RevisionError(_too_big("unpacked", len(raw), MAX_TAR_BYTES))
+    if not inflate.eof or inflate.unused_data:
+        raise RevisionError("The revision is damaged or cannot be unpacked (cut short, or more).")
+    return raw
+
+
 def _extract(payload: bytes, dest: Path) -> None:
     seen: set[str] = set()
     total = 0
+    raw = _tar_bytes(payload)
     try:
-        # Members are read one at a time from the stream: the limits below stop a
-        # bomb before it is unpacked, not after.
-        with tarfile.open(fileobj=io.BytesIO(payload), mode="r:gz") as tar:
+        with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as tar:
             for member in tar:
                 name = member.name.rstrip("/") if member.isdir() else member.name
                 rel = _safe_name(name)
@@ -220,7 +239,7 @@ def _extract(payload: bytes, dest: Path) -> None:
                 target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 with open(target, "xb") as out:  # "x": never over a file already there
                     shutil.copyfileobj(source, out)
-    except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile) as exc:
+    except (tarfile.TarError, EOFError, OSError) as exc:
         raise RevisionError(f"The revision is damaged or cannot be unpacked ({exc}).") from None
 
 

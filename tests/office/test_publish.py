@@ -13,15 +13,24 @@ from typing import Any
 import psycopg
 import psycopg.errors
 import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+from pytestqt.qtbot import QtBot
 
 from kiosk.cli import main
-from kiosk.office import admin, publish
+from kiosk.office import admin, audit, publish
 from kiosk.office.link import link_file, load
 from kiosk.office.revision import Revision, sign, unpack, verify
 from kiosk.paths import shipped_content_dir
+from kiosk.staff.cli import ExitStatus
+from kiosk.ui.office import words as w
+from kiosk.ui.office.revisions import FAILED_COLOUR, RevisionsPage
+from kiosk.ui.office.window import OfficeWindow
 from tests.office.conftest import Clinic, Tablet, enrolled_tablet
+from tests.office.test_app import PIN, sign_in
+from tests.office.test_signin import front_desk
 
-PIN = "246813"
 EXAMPLE_CONFIG = shipped_content_dir().parent / "kiosk.example.toml"
 BROKEN_PAGE = "ketamine-and-depression/03-how-does-ketamine-work.md"
 
@@ -168,6 +177,35 @@ def test_a_revision_is_addressed_anew_without_a_new_number(
     upstairs.store.close()
 
 
+def test_the_front_desks_login_may_publish_but_not_rewrite_what_was_published(
+    clinic: Clinic, content_copy: Path
+) -> None:
+    """The grants of ``<db>_office`` are enough to publish from the office app, and no
+    more: a revision, its key and the kiosks' reports cannot be changed from there."""
+    clinic.add_staff("Ana", PIN)
+    with psycopg.connect(front_desk(clinic), autocommit=True) as desk:
+        signed = admin.sign_in(desk, "Ana", PIN)
+        key = admin.publishing_key(desk, signed.opener)
+        payload = publish.prepare(content_copy, None)
+        number = publish.publish(desk, payload, key, by=signed.name, targets=["Lobby"])
+        publish.retarget(desk, number, [publish.ALL], by=signed.name)
+        assert [(r.number, r.targets) for r in publish.revisions(desk)] == [
+            (number, (publish.ALL,))
+        ]
+        for statement in (
+            "UPDATE revisions SET note = 'changed'",
+            "UPDATE revisions SET payload = payload || 'x'::bytea",
+            "DELETE FROM revisions",
+            "UPDATE publish_key SET public_key = public_key",
+            "DELETE FROM publish_key",
+            "INSERT INTO kiosk_revisions (kiosk, revision, state) SELECT role, 1, 'applied'"
+            " FROM kiosks",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                desk.execute(statement.encode())
+        assert audit.verify(desk).intact
+
+
 # -- the commands -------------------------------------------------------------------------
 
 
@@ -193,7 +231,7 @@ def test_publish_refuses_broken_content_with_its_lines_and_stores_nothing(
         stdin=f"Ana\n{PIN}\n",
     )
     err = capsys.readouterr().err
-    assert status != 0
+    assert status == ExitStatus.REFUSED
     assert f"{BROKEN_PAGE}:4: error:" in err and '"tile" must be' in err
     assert f"{bad_config}:2: [idle.seconds]" in err
     with clinic.connect() as conn:
@@ -279,3 +317,117 @@ def test_groups_the_key_command_and_the_list(
     out = capsys.readouterr().out
     assert f"Revision {number}: Spring (recovery-code, " in out and "to all kiosks" in out
     assert "Lobby: no revision reported yet" in out
+
+
+# -- the office app's Revisions view --------------------------------------------------------
+
+
+def _item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item
+
+
+def _window(clinic: Clinic, qtbot: QtBot, settings: QSettings) -> OfficeWindow:
+    window = OfficeWindow(clinic.admin_url, listen=False, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    sign_in(qtbot, window)
+    window.views.buttons["revisions"].click()
+    return window
+
+
+def _publish_in_app(qtbot: QtBot, page: RevisionsPage, pin: str) -> None:
+    page.open_form.click()
+    page.form.pin.setText(pin)
+    with qtbot.waitSignal(page.form.publish.clicked):
+        page.form.publish.click()
+    qtbot.waitUntil(lambda: page.form.publish.isEnabled(), timeout=20_000)
+
+
+def test_the_office_view_shows_a_kiosk_rolled_back_in_red_with_its_reason(
+    clinic: Clinic, tablet: Tablet, content_copy: Path, qtbot: QtBot, settings: QSettings
+) -> None:
+    clinic.add_staff("Ana", PIN)
+    with clinic.connect() as conn:
+        admin.set_group(conn, "Lobby", "Lobby")
+    first = publish_by_recovery(clinic, content_copy, [publish.ALL], "Spring")
+    second = publish_by_recovery(clinic, content_copy, ["Lobby"], "Aftercare")
+    report(tablet, first, "applied")
+    report(tablet, second, "rolled_back", "page 03 failed to render")
+    window = _window(clinic, qtbot, settings)
+    page = window.revisions
+    assert window.stack.currentWidget() is page
+    assert window.views.buttons["revisions"].accessibleName() == w.REVISIONS_VIEW
+    table = page.revisions
+    rows = [[_item(table, r, c).text() for c in range(table.columnCount())] for r in range(2)]
+    assert [row[:3] for row in rows] == [
+        ["2", "Aftercare", "recovery-code"],
+        ["1", "Spring", "recovery-code"],
+    ]
+    assert [row[4] for row in rows] == ["Lobby", "all kiosks"]
+    runs = page.runs
+    cells = [_item(runs, 0, c).text() for c in range(runs.columnCount())]
+    assert cells[:5] == ["Lobby", "Lobby", "1", "2: Rolled back", "page 03 failed to render"]
+    assert _item(runs, 0, 4).foreground().color() == QColor(FAILED_COLOUR)
+    # Signing out leaves nothing of it on the page.
+    window.sign_out()
+    assert page.revisions.rowCount() == 0 and page.runs.rowCount() == 0
+
+
+def test_publishing_from_the_app_checks_first_asks_the_pin_and_names_the_member(
+    clinic: Clinic,
+    tablet: Tablet,
+    content_copy: Path,
+    qtbot: QtBot,
+    settings: QSettings,
+) -> None:
+    clinic.add_staff("Ana", PIN)
+    with clinic.connect() as conn:
+        admin.set_group(conn, "Lobby", "Lobby")
+    window = _window(clinic, qtbot, settings)
+    page = window.revisions
+    form = page.form
+    assert [form.target.itemText(i) for i in range(form.target.count())] == [
+        w.EVERY_KIOSK,
+        "Group Lobby",
+    ]
+    for control, label in ((form.folder, w.CONTENT_FOLDER), (form.pin, w.YOUR_PIN)):
+        assert control.accessibleName() == label
+
+    break_a_page(content_copy)
+    form.folder.setText(str(content_copy))
+    _publish_in_app(qtbot, page, PIN)
+    assert form.message.text() == w.PUBLISH_REFUSED
+    assert f"{BROKEN_PAGE}:4: error:" in form.problems.toPlainText()
+    assert form.problems.isVisible() and form.pin.text() == ""
+
+    (content_copy / BROKEN_PAGE).write_text(
+        (content_copy / BROKEN_PAGE).read_text().replace("tile: sideways\n", "")
+    )
+    form.target.setCurrentIndex(form.target.findData("Lobby"))
+    form.note.setText("Aftercare page")
+    _publish_in_app(qtbot, page, "999999")
+    assert "do not match" in form.message.text()
+    with clinic.connect() as conn:
+        assert publish.revisions(conn) == []
+        conn.execute("DELETE FROM office_signin")  # the second's wait after it, over
+
+    form.folder.setText(str(content_copy))
+    with qtbot.waitSignal(page.published, timeout=20_000) as published:
+        _publish_in_app(qtbot, page, PIN)
+    assert published.args == [1]
+    assert not form.isVisible() and page.outcome.text() == w.PUBLISHED.format(
+        number=1, targets="Lobby"
+    )
+    assert page.revisions.rowCount() == 1 and _item(page.revisions, 0, 2).text() == "Ana"
+    [(actor, subject, detail)] = audit_rows(clinic, "publish")
+    assert (actor, subject, detail["note"], detail["targets"]) == (
+        "Ana",
+        "revision 1",
+        "Aftercare page",
+        ["Lobby"],
+    )
+    got = next_revision(tablet, 0)
+    assert got is not None and tablet.link.publish_key is not None
+    assert verify(got.payload, got.signature, tablet.link.publish_key)

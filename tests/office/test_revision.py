@@ -115,6 +115,11 @@ def test_unpack_refuses_too_big_and_too_many(
     with pytest.raises(RevisionError, match="too many files"):
         unpack(_archive(*many), tmp_path / "many")
     assert not (tmp_path / "big").exists() and not (tmp_path / "many").exists()
+    # A bomb of zeros, even past the tar's end, stops at the limit, not in memory.
+    bomb = gzip.compress(bytes(revision.MAX_TAR_BYTES + 1024), mtime=0)
+    assert len(bomb) < revision.MAX_PAYLOAD_BYTES
+    with pytest.raises(RevisionError, match="too big"):
+        unpack(bomb, tmp_path / "bomb")
 
 
 def test_unpack_refuses_damage_and_a_folder_in_the_way(content_copy: Path, tmp_path: Path) -> None:
