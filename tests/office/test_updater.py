@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nacl.signing
@@ -20,10 +20,14 @@ from pytestqt.qtbot import QtBot
 from kiosk.content import Library, load_library
 from kiosk.office import admin, publish, published
 from kiosk.office.apply import NO_KEY, Staged, Updater
+from kiosk.office.heartbeat import KioskFacts
+from kiosk.office.outbox import Sender
 from kiosk.office.revision import pack
 from kiosk.paths import Paths, shipped_content_dir
 from tests.conftest import MakeWindow, png_bytes
 from tests.office.conftest import Clinic, Tablet
+from tests.office.pg import Cluster
+from tests.office.proxy import Proxy
 
 TOPIC = "ketamine-and-depression"
 SHIPPED_TITLE = "Ketamine and depression"
@@ -302,3 +306,36 @@ def test_settings_with_a_logo_inside_the_revision_are_applied(
         staged.paths.config_file == published.folder(kiosk.tablet.data_dir, number) / "kiosk.toml"
     )
     assert staged.paths.logo_file("content/logo.png") == staged.paths.content_dir / "logo.png"
+
+
+def test_an_offline_kiosk_gets_it_with_its_first_heartbeat_back(
+    pg: Cluster, clinic: Clinic, kiosk: Kiosk, tmp_path: Path
+) -> None:
+    """Driven by the sender itself, as the kiosk runs it (a heartbeat each round
+    here), through a TCP proxy cut while the revision is published."""
+    proxy = Proxy(pg.port)
+    link = replace(kiosk.tablet.link, server=pg.server_url(clinic.db, port=proxy.port))
+    facts = KioskFacts(version="test", data_dir=kiosk.tablet.data_dir)
+    sender = Sender(
+        link,
+        kiosk.tablet.data_dir / "enquiries.sqlite3",
+        facts,
+        heartbeat_s=0.0,
+        revisions=kiosk.updater,
+    )
+    try:
+        sender.step()
+        assert sender.last_beat_ok and kiosk.staged == []
+        proxy.stop()
+        number = publish_signed(clinic, pack(content_titled(tmp_path, "Later"), None))
+        sender.step()
+        assert not sender.last_beat_ok and kiosk.staged == []
+        proxy = Proxy(pg.port, port=proxy.port)
+        sender.step()
+        assert [s.number for s in kiosk.staged] == [number]
+        kiosk.updater.on_screen(number, load_library(kiosk.staged[0].paths.content_dir))
+        sender.step()  # rendered, confirmed and reported in the same round
+    finally:
+        sender.stop()
+        proxy.stop()
+    assert office_says_all(clinic) == [(number, "applied", "")]
