@@ -41,6 +41,9 @@
    against not; the office inbox opened over 100,000 enquiries against a bare
    ``SELECT … LIMIT 50`` in the same run (skipped, said in one line, where
    PostgreSQL is not installed).
+10. Issue 16 (``bench/publishing.py``; ``--publish-only``): a signed revision
+    published to applied on three kiosk processes (p95 over several publishes),
+    and the shipped content's revision size packed against on disk.
 
 Results go to bench/results/latest.json and between the bench markers in README.md.
 """
@@ -60,7 +63,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import hardening, office, office_inbox
+from bench import hardening, office, office_inbox, publishing
 from bench.samples import PERSONAL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1025,6 +1028,8 @@ def _table(results: dict[str, Any]) -> str:
         rows += office.link_rows(results["office_link"])
     if "office" in results:
         rows += office_inbox.rows(results["office"])
+    if "publishing" in results:
+        rows += publishing.rows(results["publishing"])
     return "\n".join(rows)
 
 
@@ -1062,7 +1067,17 @@ def main() -> int:
         action="store_true",
         help="only the office link and the office inbox (a throwaway PostgreSQL on loopback)",
     )
+    parser.add_argument(
+        "--publish-only",
+        action="store_true",
+        help="only publishing: three kiosk processes and a throwaway PostgreSQL",
+    )
     args = parser.parse_args()
+    if args.publish_only:
+        published = publishing.publishing(3 if args.quick else 7)
+        print(json.dumps(published, indent=2))
+        print("\n".join(publishing.rows(published)))
+        return 0
     if args.office_only:
         link = _office_link(3 if args.quick else 7)
         print(json.dumps(link, indent=2))
@@ -1115,6 +1130,7 @@ def main() -> int:
         "hostile": hardening.hostile_pages(3),
         "pin_guess": hardening.pin_guess_cost(5 if args.quick else 20),
         "office_link": _office_link(3 if args.quick else 7),
+        "publishing": publishing.publishing(3 if args.quick else 7),
     }
     opened = office_inbox.office_inbox(3 if args.quick else 7)
     if opened is not None:  # None: no PostgreSQL here (a line said so)

@@ -42,6 +42,7 @@ THROUGHPUT_ROWS = 3000
 class _Office:
     admin_url: str
     server_url: str
+    recovery_code: str  # for the publishing key (bench/publishing.py)
 
 
 def _office(cluster: Any) -> _Office:
@@ -54,8 +55,9 @@ def _office(cluster: Any) -> _Office:
     db = cluster.create_database()
     url = cluster.dsn(db)
     with psycopg.connect(url) as conn:
-        admin.init(conn, kdf=KdfParams.fast_for_tests())
-    return _Office(url, cluster.server_url(db))
+        made = admin.init(conn, kdf=KdfParams.fast_for_tests())
+    assert made.recovery_code is not None  # a new database: its first init
+    return _Office(url, cluster.server_url(db), made.recovery_code)
 
 
 def _enrol(cluster: Any, office: _Office, data_dir: Path, name: str) -> Any:

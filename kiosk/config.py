@@ -589,6 +589,12 @@ def _check_contrast(config: Config, text: str, path: Path) -> tuple[Config, list
     return config, problems
 
 
+def unusable(problems: list[ConfigProblem]) -> list[ConfigProblem]:
+    """The problems that keep a changed file out whole (not TOML, or not about one
+    key): a bad value alone falls back to its default and the rest applies."""
+    return [p for p in problems if "not valid TOML" in p.message or not p.key]
+
+
 def load_config(path: Path) -> tuple[Config, list[ConfigProblem]]:
     """Read ``path``; a missing file is simply all defaults."""
     try:

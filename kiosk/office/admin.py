@@ -13,12 +13,17 @@ superuser on a small clinic's server). What ``init`` sets up:
   INSERT enquiries, alerts, heartbeats and page views for itself only and
   SELECT nothing, and ``<db>_office``, the office app's;
 - one LOGIN role per kiosk, a member of ``<db>_kiosks``, made by
-  ``enrol_kiosk``.
+  ``enrol_kiosk``;
+- the publishing key (Ed25519, issue 16), whose private half is sealed to the
+  clinic key: whoever can open the clinic key (a staff PIN, the recovery code)
+  can sign a revision, and no one else; its public half goes to each kiosk in
+  its enrolment token.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import hashlib
 import json
@@ -32,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import nacl.signing
 import psycopg
 from psycopg import sql
 
@@ -181,6 +187,9 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
             "GRANT EXECUTE ON FUNCTION kiosk_screen_request(),"
             " kiosk_screen_answer(bigint, text, bytea) TO {}"
         ).format(kiosks),
+        # Publishing from the office app: a new revision, and whom it is for.
+        sql.SQL("GRANT INSERT ON revisions TO {}").format(office),
+        sql.SQL("GRANT INSERT, DELETE ON revision_targets TO {}").format(office),
     ]
     for table in kiosk_tables:
         t = sql.Identifier(table)
@@ -255,6 +264,53 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
             $$
             """
         ),
+        # The newest revision addressed to the asking kiosk (its group's, or every
+        # kiosk's) above the one it runs, unless it refused it or rolled it back
+        # already: a revision that failed on a kiosk is not offered to it again.
+        sql.SQL(
+            """
+            CREATE OR REPLACE FUNCTION kiosk_next_revision(current integer)
+            RETURNS TABLE (number integer, sha256 text, note text, payload bytea,
+                           signature bytea)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+                SELECT r.number, r.sha256, r.note, r.payload, r.signature
+                FROM revisions r
+                WHERE r.number > coalesce(kiosk_next_revision.current, 0)
+                AND EXISTS (
+                    SELECT 1 FROM revision_targets t, kiosks k
+                    WHERE t.revision = r.number AND k.role = session_user
+                    AND k.revoked_at IS NULL
+                    AND (t.target = '*' OR t.target = k.group_name))
+                AND NOT EXISTS (
+                    SELECT 1 FROM kiosk_revisions s
+                    WHERE s.kiosk = session_user AND s.revision = r.number
+                    AND s.state <> 'applied')
+                ORDER BY r.number DESC LIMIT 1
+            $$
+            """
+        ),
+        # What the asking kiosk did with a revision: its latest word per revision.
+        sql.SQL(
+            """
+            CREATE OR REPLACE FUNCTION kiosk_report_revision(
+                number integer, state text, reason text)
+            RETURNS void
+            LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+                INSERT INTO kiosk_revisions (kiosk, revision, state, reason)
+                    VALUES (session_user, kiosk_report_revision.number,
+                            kiosk_report_revision.state,
+                            left(coalesce(kiosk_report_revision.reason, ''), 500))
+                ON CONFLICT (kiosk, revision) DO UPDATE
+                    SET state = EXCLUDED.state, reason = EXCLUDED.reason, at = now()
+            $$
+            """
+        ),
+        sql.SQL("REVOKE ALL ON FUNCTION kiosk_next_revision(integer) FROM PUBLIC"),
+        sql.SQL("REVOKE ALL ON FUNCTION kiosk_report_revision(integer, text, text) FROM PUBLIC"),
+        sql.SQL(
+            "GRANT EXECUTE ON FUNCTION kiosk_next_revision(integer),"
+            " kiosk_report_revision(integer, text, text) TO {}"
+        ).format(kiosks),
         sql.SQL("REVOKE ALL ON FUNCTION kiosk_enrol(bytea) FROM PUBLIC"),
         sql.SQL("REVOKE ALL ON FUNCTION kiosk_page_views(date[], text[], integer[]) FROM PUBLIC"),
         sql.SQL("REVOKE ALL ON FUNCTION kiosk_alert_acknowledged(text) FROM PUBLIC"),
@@ -291,18 +347,74 @@ def init(conn: Conn, *, actor: str = "admin", kdf: KdfParams | None = None) -> I
             audit.append(conn, actor, "office-init", key_id, {"schema": applied})
         else:
             key_id = str(row[0])
+        ensure_publish_key(conn, actor=actor)
     return InitResult(applied=applied, key_id=key_id, recovery_code=code, roles=roles)
+
+
+# -- the publishing key ----------------------------------------------------------------
+
+
+def publish_public_key(conn: Conn) -> bytes | None:
+    """The publishing key's public half (None: a server initialised before issue 16,
+    until ``kiosk office publish-key`` or ``init`` is run again)."""
+    row = conn.execute("SELECT public_key FROM publish_key WHERE id = 1").fetchone()
+    return bytes(row[0]) if row else None
+
+
+def ensure_publish_key(conn: Conn, *, actor: str = "admin") -> tuple[bytes, bool]:
+    """The publishing key's public half, and whether it was made now.
+
+    Made once: kiosks trust the public key they were enrolled with, so it is
+    never replaced. Its private half (the seed) is sealed to the clinic's public
+    key, which needs no secret to do, so an administrator can make it on a
+    server that already has staff; opening it takes the clinic key, as opening
+    an enquiry does."""
+    with conn.transaction():
+        conn.execute("LOCK TABLE publish_key IN EXCLUSIVE MODE")
+        existing = publish_public_key(conn)
+        if existing is not None:
+            return existing, False
+        ring = clinic_ring(conn)
+        signing = nacl.signing.SigningKey.generate()
+        public = bytes(signing.verify_key)
+        conn.execute(
+            "INSERT INTO publish_key (public_key, sealed_seed) VALUES (%s, %s)",
+            (public, ring.sealer().seal(bytes(signing))),
+        )
+        audit.append(conn, actor, "publish-key", public.hex()[:16])
+    return public, True
+
+
+def publishing_key(conn: Conn, opener: Opener) -> nacl.signing.SigningKey:
+    """The publishing key, opened with the clinic key (a member's, or the recovery code's)."""
+    row = conn.execute("SELECT public_key, sealed_seed FROM publish_key WHERE id = 1").fetchone()
+    if row is None:
+        raise OfficeError(
+            "The office database has no publishing key: run 'kiosk office publish-key'."
+        )
+    try:
+        signing = nacl.signing.SigningKey(opener.open(bytes(row[1])))
+    except KeysError as exc:
+        raise OfficeError(f"The publishing key could not be opened: {exc}") from None
+    if bytes(signing.verify_key) != bytes(row[0]):
+        raise OfficeError("The publishing key is damaged: its two halves do not match.")
+    return signing
 
 
 # -- kiosks ----------------------------------------------------------------------------
 
 
-def kiosk_name_problem(name: str) -> str | None:
+def name_problem_of(name: str, what: str) -> str | None:
+    """Why ``name`` cannot name a kiosk or a group (``what``), or None."""
     if not name or name != name.strip() or len(name) > KIOSK_NAME_MAX:
-        return f"A kiosk's name is 1 to {KIOSK_NAME_MAX} characters, no space at either end."
+        return f"{what}'s name is 1 to {KIOSK_NAME_MAX} characters, no space at either end."
     if not all(ch.isalnum() or ch in " -_" for ch in name):
-        return "A kiosk's name has only letters, digits, spaces, - and _ in it."
+        return f"{what}'s name has only letters, digits, spaces, - and _ in it."
     return None
+
+
+def kiosk_name_problem(name: str) -> str | None:
+    return name_problem_of(name, "A kiosk")
 
 
 @dataclass(frozen=True)
@@ -313,9 +425,14 @@ class Token:
     role: str
     password: str
     ca_pem: str
+    #: The publishing key's public half (None from a server without one yet).
+    publish_key: bytes | None = None
 
     def encode(self) -> str:
-        raw = json.dumps({"role": self.role, "password": self.password, "ca": self.ca_pem})
+        document = {"role": self.role, "password": self.password, "ca": self.ca_pem}
+        if self.publish_key is not None:
+            document["publish"] = base64.b64encode(self.publish_key).decode("ascii")
+        raw = json.dumps(document)
         packed = zlib.compress(raw.encode("utf-8"), 9)
         return TOKEN_PREFIX + base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
 
@@ -328,21 +445,30 @@ class Token:
         try:
             packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
             document = json.loads(zlib.decompress(packed).decode("utf-8"))
+            publish = document.get("publish")
             return cls(
                 role=str(document["role"]),
                 password=str(document["password"]),
                 ca_pem=str(document["ca"]),
+                publish_key=None
+                if publish is None
+                else base64.b64decode(str(publish), validate=True),
             )
-        except (ValueError, KeyError, TypeError, zlib.error):
+        except (ValueError, KeyError, TypeError, AttributeError, zlib.error, binascii.Error):
             raise OfficeError(
                 "That enrolment token is damaged (copied only in part?): make a new one "
                 "with 'kiosk office enrol-kiosk NAME'."
             ) from None
 
 
-def enrol_kiosk(conn: Conn, name: str, ca_pem: str, *, actor: str = "admin") -> Token:
-    """Make (or re-issue, while not enrolled) the kiosk's login; its one-time token."""
-    problem = kiosk_name_problem(name)
+def enrol_kiosk(
+    conn: Conn, name: str, ca_pem: str, *, actor: str = "admin", group: str | None = None
+) -> Token:
+    """Make (or re-issue, while not enrolled) the kiosk's login; its one-time token.
+    ``group``: the kiosk's group for staged publishing (``set_group``)."""
+    problem = kiosk_name_problem(name) or (
+        name_problem_of(group, "A group") if group is not None else None
+    )
     if problem:
         raise OfficeError(problem)
     if "BEGIN CERTIFICATE" not in ca_pem:
@@ -381,8 +507,28 @@ def enrol_kiosk(conn: Conn, name: str, ca_pem: str, *, actor: str = "admin") -> 
             )
         if row is None:
             conn.execute("INSERT INTO kiosks (role, name) VALUES (%s, %s)", (role, name))
-        audit.append(conn, actor, "kiosk-token", name)
-    return Token(role=role, password=password, ca_pem=ca_pem)
+        if group is not None:
+            conn.execute("UPDATE kiosks SET group_name = %s WHERE role = %s", (group, role))
+        audit.append(conn, actor, "kiosk-token", name, {"group": group} if group else None)
+        publish_key = publish_public_key(conn)
+    return Token(role=role, password=password, ca_pem=ca_pem, publish_key=publish_key)
+
+
+def set_group(conn: Conn, name: str, group: str | None, *, actor: str = "admin") -> None:
+    """Put the kiosk ``name`` in ``group`` (None: in none; it then gets only what is
+    published to every kiosk)."""
+    problem = name_problem_of(group, "A group") if group is not None else None
+    if problem:
+        raise OfficeError(problem)
+    with conn.transaction():
+        if (
+            conn.execute(
+                "UPDATE kiosks SET group_name = %s WHERE name = %s", (group, name)
+            ).rowcount
+            == 0
+        ):
+            raise OfficeError(f"There is no kiosk called {name!r}.")
+        audit.append(conn, actor, "kiosk-group", name, {"group": group})
 
 
 def revoke_kiosk(conn: Conn, name: str, *, actor: str = "admin") -> None:

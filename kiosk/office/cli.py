@@ -2,7 +2,8 @@
 
 ``kiosk office app`` (the front desk's window, run by ``kiosk.cli`` with Qt) and
 ``kiosk office init|enrol-kiosk|revoke-kiosk|staff add|remove|reset-pin`` for the
-clinic's administrator, with ``--db URL`` (or ``$KIOSK_OFFICE_DB``): a
+clinic's administrator; ``publish|revisions|group|publish-key`` to publish
+content and settings to the kiosks (issue 16), with ``--db URL`` (or ``$KIOSK_OFFICE_DB``): a
 PostgreSQL URL for a login that owns the database, over TLS
 (``sslmode=verify-full&sslrootcert=...``). ``kiosk enrol --server URL --token T``
 on the tablet. Run by ``kiosk.office.commands``.
@@ -11,6 +12,7 @@ on the tablet. Run by ``kiosk.office.commands``.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.paths import DATA_DIR_ENV
@@ -61,8 +63,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         type=Path,
         help="the clinic CA's certificate (default: the sslrootcert of --db)",
     )
+    enrol_kiosk.add_argument(
+        "--group", help="its group, for publishing to it first (see 'kiosk office group')"
+    )
     revoke = leaf("revoke-kiosk", "stop a kiosk sending (its login refused)")
     revoke.add_argument("name")
+    _publishing(leaf)
     staff = leaf("staff", "office staff accounts: add, remove, reset-pin")
     staff_actions = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     for action, summary in (
@@ -86,3 +92,29 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         default=argparse.SUPPRESS,
         help=f"the kiosk's data folder; also ${DATA_DIR_ENV}",
     )
+
+
+def _publishing(leaf: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """``publish``, ``revisions``, ``group`` and ``publish-key`` (docs/office.md,
+    "Publishing content and settings")."""
+    publish = leaf(
+        "publish",
+        "check, sign and publish a content folder (and settings) to a group or all kiosks; "
+        "or, with --revision N, address an existing revision anew",
+    )
+    publish.add_argument("folder", nargs="?", type=Path, help="the content folder")
+    publish.add_argument("--config", type=Path, metavar="FILE", help="the settings (kiosk.toml)")
+    whom = publish.add_mutually_exclusive_group(required=True)
+    whom.add_argument(
+        "--to", action="append", metavar="GROUP", help="the kiosks of GROUP (again for more)"
+    )
+    whom.add_argument("--all", action="store_true", help="every kiosk")
+    publish.add_argument("--note", default="", help="what changed, for the office's list")
+    publish.add_argument(
+        "--revision", type=int, metavar="N", help="address revision N instead (no new number)"
+    )
+    leaf("revisions", "list the revisions and what each kiosk runs")
+    group = leaf("group", "put a kiosk in a group (no group: it gets only what goes to all)")
+    group.add_argument("kiosk")
+    group.add_argument("group", nargs="?")
+    leaf("publish-key", "make the publishing key (a server initialised before publishing)")

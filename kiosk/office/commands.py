@@ -14,7 +14,7 @@ import psycopg
 
 from kiosk.enquiries.keys import Opener, Sealer
 from kiosk.enquiries.store import EnquiryStore, foreign_key_ids
-from kiosk.office import admin
+from kiosk.office import admin, publish_commands
 from kiosk.office.cli import DB_ENV
 from kiosk.office.enrol import enrol
 from kiosk.paths import Paths
@@ -69,13 +69,17 @@ def _office(args: argparse.Namespace) -> int:
                 if not roots:
                     raise Stop(ExitStatus.USAGE, "Give --ca FILE: the clinic CA's certificate.")
                 ca = roots[0]
-            token = admin.enrol_kiosk(conn, args.name, Path(ca).read_text(encoding="utf-8"))
+            token = admin.enrol_kiosk(
+                conn, args.name, Path(ca).read_text(encoding="utf-8"), group=args.group
+            )
             print(f"Token for kiosk {args.name!r} (use it once, on that tablet):\n")
             print(token.encode())
             print("\nOn the tablet: kiosk enrol --server URL --token TOKEN")
         elif args.office_command == "revoke-kiosk":
             admin.revoke_kiosk(conn, args.name)
             print(f"Kiosk {args.name!r} revoked: it can no longer send.")
+        elif args.office_command in publish_commands.COMMANDS:
+            publish_commands.run(conn, args, answers, _authorise)
         else:
             _staff(conn, args, answers)
     return int(ExitStatus.OK)

@@ -1,7 +1,8 @@
 """The tablet's side of enrolment: ``kiosk enrol --server URL --token T``.
 
 The token (``kiosk.office.admin.Token``) brings the kiosk's login with a
-one-time password and the clinic's CA certificate. Enrolling connects with
+one-time password, the clinic's CA certificate and the publishing key's public
+half (kept in the link: revisions are verified with it). Enrolling connects with
 them (TLS, verified against that CA), makes the kiosk's Ed25519 signing key,
 hands its verify key to the office (once: ``kiosk_enrol`` refuses a second
 time) and learns the clinic's public key; in the same transaction it replaces
@@ -47,6 +48,7 @@ def enrol(data_dir: Path, server: str, token_text: str) -> Link:
         public_key=b"",
         signing_seed=bytes(signing),
         ca_file=ca_file(data_dir),
+        publish_key=token.publish_key,
     )
     # The CA first: the connection needs it as a file.
     save(data_dir, link, token.ca_pem)

@@ -6,7 +6,8 @@ it seals to, and only an enrolled kiosk goes on to load the sender
 
 The file ``office-link.json`` in the data folder (0600, written atomically)
 holds the server's address, the kiosk's login and password, its name, the
-clinic's public key and the kiosk's Ed25519 signing key; ``office-ca.pem``
+clinic's public key, the kiosk's Ed25519 signing key and the clinic's publishing
+key (the public half, which published revisions are verified with); ``office-ca.pem``
 beside it is the clinic's CA certificate, the only one the kiosk trusts for
 the server. Neither is in ``kiosk.toml``, which the clinic edits and copies.
 """
@@ -46,6 +47,10 @@ class Link:
     public_key: bytes
     signing_seed: bytes
     ca_file: Path
+    #: The clinic's publishing key (Ed25519, public): revisions signed by it are
+    #: applied. None for a kiosk enrolled before publishing existed (issue 16):
+    #: it refuses every revision until it is enrolled again.
+    publish_key: bytes | None = None
 
     def __repr__(self) -> str:
         return f"Link(server={self.server!r}, role={self.role!r}, key_id={self.key_id!r})"
@@ -64,6 +69,7 @@ class Link:
         }
 
     def to_json(self) -> dict[str, Any]:
+        publish = {} if self.publish_key is None else {"publish_key": _b64(self.publish_key)}
         return {
             "version": FORMAT_VERSION,
             "server": self.server,
@@ -71,9 +77,14 @@ class Link:
             "password": self.password,
             "kiosk_name": self.kiosk_name,
             "key_id": self.key_id,
-            "public_key": base64.b64encode(self.public_key).decode("ascii"),
-            "signing_seed": base64.b64encode(self.signing_seed).decode("ascii"),
+            "public_key": _b64(self.public_key),
+            "signing_seed": _b64(self.signing_seed),
+            **publish,
         }
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
 
 
 def link_file(data_dir: Path) -> Path:
@@ -112,6 +123,9 @@ def load(data_dir: Path) -> Link | None:
             public_key=base64.b64decode(doc["public_key"], validate=True),
             signing_seed=base64.b64decode(doc["signing_seed"], validate=True),
             ca_file=ca_file(data_dir),
+            publish_key=None
+            if doc.get("publish_key") is None
+            else base64.b64decode(doc["publish_key"], validate=True),
         )
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
         raise LinkError(f"The office link file {path} is damaged ({exc}).") from None

@@ -35,7 +35,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import nacl.signing
 import psycopg
@@ -89,6 +89,16 @@ def signed_message(
         bytes(sealed),
     ]
     return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
+
+
+class Revisions(Protocol):
+    """Published revisions (``kiosk.office.apply.Updater``), driven by the sender."""
+
+    def tick(self) -> None:
+        """Every round, the link up or not."""
+
+    def after_beat(self, conn: psycopg.Connection[Any]) -> None:
+        """After a heartbeat went through on ``conn``; raises psycopg errors only."""
 
 
 @dataclass(frozen=True)
@@ -327,9 +337,11 @@ class Sender:
         heartbeat_s: float = heartbeat.INTERVAL_S,
         clock: Callable[[], float] = time.monotonic,
         looks: Looks | None = None,
+        revisions: Revisions | None = None,
     ) -> None:
         self.link = link
         self._looks = looks  # "Show me this kiosk's screen", answered between rounds
+        self._revisions = revisions
         self._data_dir = Path(store_path).parent
         self._outbox = LocalOutbox(store_path, link.key_id)
         self._facts = facts
@@ -391,9 +403,15 @@ class Sender:
         self._close()
 
     def step(self) -> float:
-        """One round of the thread: send a batch and a heartbeat if due; the seconds to
-        wait before the next (a full batch: none; a fault: the backoff, doubled each time
-        up to ``max_backoff_s``). A patient's Send wakes the thread before then."""
+        """One round of the thread: send a batch and a heartbeat if due (then published
+        revisions); the seconds to wait before the next (a full batch: none; a fault:
+        the backoff, doubled each time up to ``max_backoff_s``). A patient's Send wakes
+        the thread before then."""
+        if self._revisions is not None:
+            try:
+                self._revisions.tick()  # the link up or not: a rollback needs no server
+            except Exception:
+                log.exception("published revisions: the round failed")
         try:
             sent = self.send_once()
         except Exception as exc:  # the thread never dies: every fault is retried
@@ -405,7 +423,8 @@ class Sender:
                     self.beat_if_due()
             return self._back_off()
         try:
-            self.beat_if_due()
+            if self.beat_if_due() and self._revisions is not None:
+                self._revisions.after_beat(self._connection())
             self.look()
         except Exception as exc:
             self._failed(exc)

@@ -21,6 +21,8 @@ What the tables hold, and in what form (docs/office.md, "Schema"):
 - ``audit``: the hash-chained log of what staff did.
 - ``screen_requests``: the office's "Show me this kiosk's screen" and each kiosk's
   answer: its screen's name and a picture sealed to the clinic key, or none.
+- ``publish_key``, ``revisions``, ``revision_targets``, ``kiosk_revisions``: the
+  content and settings published to kiosks, signed, and what each kiosk runs.
 """
 
 from __future__ import annotations
@@ -212,6 +214,55 @@ MIGRATIONS: list[tuple[str, ...]] = [
         """,
         "REVOKE ALL ON FUNCTION kiosk_screen_request() FROM PUBLIC",
         "REVOKE ALL ON FUNCTION kiosk_screen_answer(bigint, text, bytea) FROM PUBLIC",
+    ),
+    # Issue 16, publishing: the publishing key (its private half sealed to the
+    # clinic key), signed revisions, whom each is addressed to, kiosk groups, and
+    # what each kiosk reported running. Kiosks reach these only through
+    # kiosk_next_revision / kiosk_report_revision (kiosk.office.admin).
+    (
+        """
+        CREATE TABLE publish_key (
+            id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+            public_key bytea NOT NULL CHECK (length(public_key) = 32),
+            sealed_seed bytea NOT NULL,
+            made_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE revisions (
+            number integer PRIMARY KEY CHECK (number > 0),
+            sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+            payload bytea NOT NULL,
+            signature bytea NOT NULL CHECK (length(signature) = 64),
+            note text NOT NULL DEFAULT '' CHECK (length(note) <= 500),
+            published_by text NOT NULL,
+            published_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        # A group's name, or '*' for every kiosk ('*' is never a group's name).
+        """
+        CREATE TABLE revision_targets (
+            revision integer NOT NULL REFERENCES revisions (number) ON DELETE CASCADE,
+            target text NOT NULL CHECK (length(target) BETWEEN 1 AND 40),
+            targeted_at timestamptz NOT NULL DEFAULT now(),
+            targeted_by text NOT NULL,
+            PRIMARY KEY (revision, target)
+        )
+        """,
+        """
+        ALTER TABLE kiosks ADD COLUMN group_name text
+            CHECK (group_name IS NULL OR length(group_name) BETWEEN 1 AND 40)
+        """,
+        """
+        CREATE TABLE kiosk_revisions (
+            kiosk text NOT NULL REFERENCES kiosks (role),
+            revision integer NOT NULL REFERENCES revisions (number) ON DELETE CASCADE,
+            state text NOT NULL CHECK (state IN ('applied', 'refused', 'rolled_back')),
+            reason text NOT NULL DEFAULT '' CHECK (length(reason) <= 500),
+            at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (kiosk, revision)
+        )
+        """,
     ),
 ]
 

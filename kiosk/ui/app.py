@@ -251,6 +251,10 @@ def _forget_source_lines() -> None:
 def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     """Read config and content, make the application and the window, wire them, show it."""
     paths.ensure()
+    # The published revision this kiosk runs, if any (light: a small JSON file).
+    from kiosk.office.published import at_start
+
+    base, paths = paths, at_start(paths)
     config, problems = load_config(paths.config_file)
     for problem in problems:
         log.error("config: %s", problem)
@@ -319,7 +323,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         _start_staff_mode(kiosk, paths)
         kiosk.speech = _start_speech(window)
         _start_audio(kiosk, config.audio_mode)
-        _start_office_link(kiosk, paths)
+        _start_office_link(kiosk, base)
         _forget_source_lines()
 
     _FirstPaint(app, after_first_paint)
@@ -375,10 +379,16 @@ def _start_audio(kiosk: Kiosk, mode: str) -> None:
 OFFICE_LINK_DELAY_MS = 5000
 
 
+#: A test knob: the heartbeat's interval in seconds (and so how soon a published
+#: revision is fetched); unset, ``kiosk.office.heartbeat.INTERVAL_S``.
+HEARTBEAT_ENV = "KIOSK_TEST_HEARTBEAT_S"
+
+
 def _start_office_link(kiosk: Kiosk, paths: Paths, delay_ms: int = OFFICE_LINK_DELAY_MS) -> None:
     """An enrolled kiosk's sender (its own thread), ``delay_ms`` from now; a kiosk
     that is not enrolled never imports the PostgreSQL driver. A fault is logged;
-    the kiosk runs on."""
+    the kiosk runs on. ``paths`` are the kiosk's own (before any published
+    revision), which published revisions replace."""
     from kiosk.office import link  # light: the enrolment file only
 
     try:
@@ -394,13 +404,19 @@ def _start_office_link(kiosk: Kiosk, paths: Paths, delay_ms: int = OFFICE_LINK_D
     from kiosk.ui.remote_look import RemoteLook, staff_screen  # enrolled kiosks only
 
     remote_look = RemoteLook(kiosk.window, lambda: staff_screen(kiosk.staff))
+    switch = None
+    if kiosk.reload is not None:
+        from kiosk.ui.revisions import RevisionSwitch  # enrolled kiosks only
+
+        switch = RevisionSwitch(kiosk.reload)  # made here: it lives on the GUI thread
 
     def start() -> None:
         # Importing psycopg takes about 0.3 s: on this thread, not the GUI's, so a
         # tap just after the first paint is not held behind it.
         from kiosk.enquiries.keys import Sealer  # libsodium: enrolled kiosks only
-        from kiosk.office.heartbeat import KioskFacts  # psycopg: enrolled kiosks only
         from kiosk.office.look import Looks  # psycopg: enrolled kiosks only
+        from kiosk.office.apply import Updater  # psycopg: enrolled kiosks only
+        from kiosk.office.heartbeat import INTERVAL_S, KioskFacts  # psycopg: as above
         from kiosk.office.outbox import Sender  # psycopg: enrolled kiosks only
         from kiosk.page_views import PageViews  # sqlite3: not on the way to the first screen
 
@@ -416,7 +432,14 @@ def _start_office_link(kiosk: Kiosk, paths: Paths, delay_ms: int = OFFICE_LINK_D
             topic_titles=lambda: {t.topic_id: t.title for t in kiosk.window.library.topics},
         )
         looks = Looks(remote_look.take, Sealer(found.public_key))
-        sender = Sender(found, paths.store_file, facts, looks=looks)
+        updater = None
+        if switch is not None:
+            updater = Updater(paths, found.publish_key, switch.hand_over)
+            switch.updater = updater
+        beat_s = float(os.environ.get(HEARTBEAT_ENV) or INTERVAL_S)
+        sender = Sender(
+            found, paths.store_file, facts, heartbeat_s=beat_s, looks=looks, revisions=updater
+        )
         sender.start()
         started.started.emit(sender)  # queued: the crisis card is the GUI thread's
         log.info("office link: sending to %s as kiosk %r", found.server, found.kiosk_name)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from kiosk.config import Config, load_config
+from kiosk.config import Config, load_config, unusable
 from kiosk.content import Library, load_library
 from kiosk.paths import Paths
 from kiosk.ui.window import KioskWindow
@@ -185,6 +185,13 @@ class LiveReload(QObject):
             self.refused.emit("\n".join(refusals))
         self.apply_if_safe()
 
+    def switch(self, paths: Paths) -> None:
+        """Read content and config from ``paths`` from now on (a published revision,
+        or back from one): checked and applied as any change, at a safe moment."""
+        self.paths = self.watcher.paths = paths
+        self.watcher.rewatch()
+        self.check()
+
     def _check_content(self) -> list[str]:
         library = load_library(self.paths.content_dir)
         if library.errors or not library.topics:
@@ -215,7 +222,7 @@ class LiveReload(QObject):
         config, problems = load_config(self.paths.config_file)
         for problem in problems:
             log.error("config: %s", problem)
-        broken = [str(p) for p in problems if "not valid TOML" in p.message or not p.key]
+        broken = [str(p) for p in unusable(problems)]
         if broken:
             log.error("config change NOT applied; the settings stay as they are")
             self._config = None

@@ -316,7 +316,8 @@ def test_every_control_is_named_as_it_is_labelled(office: OfficeWindow, qtbot: Q
         e for e in office.findChildren(QLineEdit) if not isinstance(e.parent(), QAbstractSpinBox)
     ]
     labelled = {label.buddy(): label.text() for label in office.findChildren(QLabel)}
-    assert len(edits) == 4  # name, PIN, search, the outcome's note
+    # name, PIN, search, the outcome's note; publishing's folder, settings, note, PIN
+    assert len(edits) == 8
     for edit in edits:
         assert edit.accessibleName() == labelled[edit]
 

@@ -1,8 +1,9 @@
 """The office app's layout against a real PostgreSQL, as it opens on a 1920x1080,
 1280x800, 1024x768 and 800x600 screen: on every screen of it (sign-in, a refused
 sign-in's words, the inbox with rows, an enquiry opened, the Kiosks view, a crisis
-alert) no text cut off, no two controls overlapping, every control named as it is
-labelled, buttons 32 px high. One window per size, every screen in it: fast.
+alert, the Revisions view and its publish form with problems) no text cut off, no
+two controls overlapping, every control named as it is labelled, buttons 32 px high.
+One window per size, every screen in it: fast.
 
 A desktop app used with a mouse, not a touch screen: 32 px buttons, not the
 kiosk's 48 px (tests/ui/test_layout.py)."""
@@ -163,4 +164,11 @@ def test_every_office_screen_fits(
     window.show_view("kiosks")
     assert window.kiosks.health.rowCount() == 1
     check("kiosks")
+    window.show_view("revisions")
+    assert window.revisions.runs.rowCount() == 1
+    check("revisions")
+    window.revisions.show_form()
+    window.revisions.form.message.setText(w.PUBLISH_REFUSED)
+    window.revisions.form.show_problems([f"{LONG_TITLE}.md:4: error: {LONG_MESSAGE}"] * 3)
+    check("publish")
     assert window.size() == opening_rect(screen).size()  # no screen made it grow

@@ -91,7 +91,8 @@ def kiosk_cells(k: inbox.KioskHealth) -> list[str]:
 
 
 class ViewSwitch(QWidget):
-    """The buttons "Enquiries" and "Kiosks" above the signed-in views; ``chosen`` names one."""
+    """The buttons "Enquiries", "Kiosks" and "Revisions" above the signed-in views;
+    ``chosen`` names one."""
 
     chosen = Signal(str)
 
@@ -100,6 +101,7 @@ class ViewSwitch(QWidget):
         self.buttons: dict[str, QPushButton] = {
             "enquiries": button(w.ENQUIRIES_VIEW),
             "kiosks": button(w.KIOSKS_VIEW),
+            "revisions": button(w.REVISIONS_VIEW),
         }
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)

@@ -1,7 +1,8 @@
 """The office app's window: sign in, then the inbox (``kiosk.ui.office.inbox``: the
 enquiries newest first with filters and search, the chosen one beside them), the
-kiosks' health, and crisis alerts above everything. Idle for ``lock_after_s``, it
-locks: back to sign-in, the clinic key and every opened row dropped."""
+kiosks' health, the revisions published to them, and crisis alerts above everything.
+Idle for ``lock_after_s``, it locks: back to sign-in, the clinic key and every opened
+row dropped."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from kiosk.ui.office.chime import CHIME_KEY, Chime, chime_wanted
 from kiosk.ui.office.inbox import InboxPage
 from kiosk.ui.office.kiosks import KiosksPage, ViewSwitch
 from kiosk.ui.office.listener import Listener
+from kiosk.ui.office.revisions import RevisionsPage
 from kiosk.ui.office.session import Session
 from kiosk.ui.office.signin import SignInPage
 
@@ -93,9 +95,11 @@ class OfficeWindow(QMainWindow):
         """Crisis alerts above everything, and the Kiosks view beside the inbox."""
         self.alerts = AlertBanner(lambda: self.session)
         self.kiosks = KiosksPage(lambda: self.session, self.url)
+        self.revisions = RevisionsPage(lambda: self.session, self.url)
         self.views = ViewSwitch()
         self.views.hide()
         self.stack.addWidget(self.kiosks)
+        self.stack.addWidget(self.revisions)
         top = QWidget()
         column = QVBoxLayout(top)
         column.addWidget(self.alerts)
@@ -111,11 +115,12 @@ class OfficeWindow(QMainWindow):
             self.alert_listener.start()
 
     def show_view(self, key: str) -> None:
-        """Show the enquiries or the kiosks (signed in only)."""
+        """Show the enquiries, the kiosks or the revisions (signed in only)."""
         if self.session is None:
             return
         self.views.mark(key)
-        self.stack.setCurrentWidget(self.kiosks if key == "kiosks" else self.inbox)
+        pages: dict[str, QWidget] = {"kiosks": self.kiosks, "revisions": self.revisions}
+        self.stack.setCurrentWidget(pages.get(key, self.inbox))
 
     # -- signing in and out ----------------------------------------------------------------
 
@@ -147,6 +152,7 @@ class OfficeWindow(QMainWindow):
         self._newest = None
         self.inbox.clear()
         self.kiosks.clear()
+        self.revisions.clear()
         self.setWindowTitle(w.APP_TITLE)
         self.alerts.signed_in_or_out()
         self.views.hide()

@@ -129,3 +129,33 @@ PURGE_ASK = (
 )
 PURGE_NONE = "No enquiry is old enough to delete (older than {days:,} days, and not new)."
 PURGED = "{count:,} old enquiries deleted."
+
+# -- the Revisions view: publishing content and settings (issue 16) --
+REVISIONS_VIEW = "Revisions"
+REVISIONS_HEADING = "Revisions published"
+REVISION_COLUMNS = ("Revision", "Note", "Published by", "When", "Sent to", "Size")
+RUNS_HEADING = "What each kiosk runs"
+RUNS_COLUMNS = ("Kiosk", "Group", "Runs", "Latest report", "Why", "When")
+STATE_WORDS = {"applied": "Applied", "refused": "Refused", "rolled_back": "Rolled back"}
+RUNS_INSTALLED = "As installed"
+REVISIONS_UNREADABLE = "The revisions could not be read: {error}"
+PUBLISH = "Publish…"
+PUBLISH_HEADING = "Publish content and settings"
+CONTENT_FOLDER = "Content folder"
+CHOOSE_FOLDER = "Choose folder…"
+SETTINGS_FILE = "Settings file (optional)"
+CHOOSE_FILE = "Choose file…"
+SETTINGS_FILTER = "Kiosk settings (*.toml)"
+SEND_TO = "Send to"
+EVERY_KIOSK = "All kiosks"
+GROUP_ITEM = "Group {group}"
+PUBLISH_NOTE = "Note"
+YOUR_PIN = "Your PIN, again"
+CHECK_AND_PUBLISH = "Check and publish"
+CANCEL = "Cancel"
+PROBLEMS = "Problems"
+NEED_FOLDER_AND_PIN = "Choose the content folder and type your PIN."
+PUBLISHING = "Checking the content, then publishing…"
+PUBLISH_REFUSED = "Nothing was published: fix these problems first."
+PUBLISHED = "Published revision {number} to {targets}."
+PUBLISH_FAILED = "Nothing was published: {error}"

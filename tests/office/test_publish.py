@@ -1,0 +1,433 @@
+"""Publishing content and settings (issue 16), the office's side, against the real
+PostgreSQL over TLS: the publishing key, storing and addressing revisions, what the
+kiosk's role may reach, and ``kiosk office publish|revisions|group|publish-key``."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import psycopg.errors
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+from pytestqt.qtbot import QtBot
+
+from kiosk.cli import main
+from kiosk.office import admin, audit, publish
+from kiosk.office.link import link_file, load
+from kiosk.office.revision import Revision, sign, unpack, verify
+from kiosk.paths import shipped_content_dir
+from kiosk.staff.cli import ExitStatus
+from kiosk.ui.office import words as w
+from kiosk.ui.office.revisions import FAILED_COLOUR, RevisionsPage
+from kiosk.ui.office.window import OfficeWindow
+from tests.office.conftest import Clinic, Tablet, enrolled_tablet
+from tests.office.test_app import PIN, sign_in
+from tests.office.test_signin import front_desk
+
+EXAMPLE_CONFIG = shipped_content_dir().parent / "kiosk.example.toml"
+BROKEN_PAGE = "ketamine-and-depression/03-how-does-ketamine-work.md"
+
+
+def kiosk(monkeypatch: pytest.MonkeyPatch, clinic: Clinic, *argv: str, stdin: str = "") -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return main(["office", *argv, "--db", clinic.admin_url])
+
+
+def publish_by_recovery(
+    clinic: Clinic, content: Path, targets: list[str], note: str = "", config: Path | None = None
+) -> int:
+    opener = clinic.opener()
+    with clinic.connect() as conn:
+        key = admin.publishing_key(conn, opener)
+        payload = publish.prepare(content, config)
+        return publish.publish(conn, payload, key, by="recovery-code", targets=targets, note=note)
+
+
+def next_revision(tablet: Tablet, current: int) -> Revision | None:
+    with psycopg.connect(**tablet.link.connect_args()) as conn:
+        row = conn.execute(
+            "SELECT number, sha256, note, payload, signature FROM kiosk_next_revision(%s)",
+            (current,),
+        ).fetchone()
+    if row is None:
+        return None
+    return Revision(int(row[0]), str(row[1]), str(row[2]), bytes(row[3]), bytes(row[4]))
+
+
+def report(tablet: Tablet, number: int, state: str, reason: str = "") -> None:
+    with psycopg.connect(**tablet.link.connect_args()) as conn:
+        conn.execute("SELECT kiosk_report_revision(%s, %s, %s)", (number, state, reason))
+
+
+def audit_rows(clinic: Clinic, action: str) -> list[tuple[Any, ...]]:
+    with clinic.connect() as conn:
+        return conn.execute(
+            "SELECT actor, subject, detail FROM audit WHERE action = %s ORDER BY id", (action,)
+        ).fetchall()
+
+
+def break_a_page(content: Path) -> None:
+    page = content / BROKEN_PAGE
+    page.write_text(page.read_text().replace("order: 3\n", "order: 3\ntile: sideways\n"))
+
+
+# -- the key and the contract -----------------------------------------------------------
+
+
+def test_enrolment_brings_the_publishing_key_which_only_the_clinic_key_opens(
+    clinic: Clinic, tablet: Tablet
+) -> None:
+    with clinic.connect() as conn:
+        public = admin.publish_public_key(conn)
+        sealed = conn.execute("SELECT sealed_seed FROM publish_key").fetchone()
+        key = admin.publishing_key(conn, clinic.opener())
+    assert public is not None and tablet.link.publish_key == public
+    reloaded = load(tablet.data_dir)
+    assert reloaded is not None and reloaded.publish_key == public
+    assert verify(b"revision", sign(b"revision", key), public)
+    # Stored sealed: the seed is not in the row as it is.
+    assert sealed is not None and bytes(key) not in bytes(sealed[0])
+    # A link file and a token from before publishing: no key, and no failure.
+    document = json.loads(link_file(tablet.data_dir).read_text())
+    del document["publish_key"]
+    link_file(tablet.data_dir).write_text(json.dumps(document))
+    old = load(tablet.data_dir)
+    assert old is not None and old.publish_key is None
+    assert admin.Token.decode(admin.Token("r", "p", "ca").encode()).publish_key is None
+
+
+def test_the_kiosk_reaches_revisions_only_through_its_functions_and_only_its_own(
+    clinic: Clinic, tablet: Tablet, content_copy: Path, tmp_path: Path
+) -> None:
+    upstairs = enrolled_tablet(clinic, tmp_path / "upstairs", "Upstairs")
+    with clinic.connect() as conn:
+        admin.set_group(conn, "Lobby", "Lobby")
+        admin.set_group(conn, "Upstairs", "Upstairs")
+    first = publish_by_recovery(clinic, content_copy, ["Lobby"], "for the lobby")
+    second = publish_by_recovery(clinic, content_copy, ["Upstairs"], config=EXAMPLE_CONFIG)
+
+    with psycopg.connect(**tablet.link.connect_args()) as conn:
+        for table in ("revisions", "revision_targets", "kiosk_revisions", "publish_key"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(f"SELECT * FROM {table}".encode())
+            conn.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO kiosk_revisions (kiosk, revision, state) VALUES (%s, 1, 'applied')",
+                (tablet.link.role,),
+            )
+        conn.rollback()
+
+    got = next_revision(tablet, 0)
+    assert got is not None and (got.number, got.note) == (first, "for the lobby")
+    assert tablet.link.publish_key is not None
+    assert verify(got.payload, got.signature, tablet.link.publish_key)
+    unpack(got.payload, tmp_path / "unpacked")
+    assert (tmp_path / "unpacked" / "content" / BROKEN_PAGE).exists()
+    assert next_revision(tablet, first) is None  # the Upstairs revision is not the lobby's
+    theirs = next_revision(upstairs, 0)
+    assert theirs is not None and theirs.number == second
+
+    # To all: both get it; a kiosk that rolled it back is not offered it again.
+    third = publish_by_recovery(clinic, content_copy, [publish.ALL])
+    for got_now in (next_revision(tablet, first), next_revision(upstairs, 0)):
+        assert got_now is not None and got_now.number == third
+    report(tablet, first, "applied")
+    report(tablet, third, "rolled_back", "page 03 failed to render")
+    assert next_revision(tablet, first) is None
+    assert next_revision(upstairs, second) is not None
+    with clinic.connect() as conn:
+        states = {k.kiosk: k for k in publish.kiosk_revisions(conn)}
+        stored = conn.execute("SELECT kiosk FROM kiosk_revisions").fetchall()
+    assert {row[0] for row in stored} == {tablet.link.role}  # in its own name only
+    assert publish.describe(states["Lobby"]) == (
+        "Lobby: revision 3 rolled back: page 03 failed to render; runs revision 1"
+    )
+    assert states["Lobby"].running == first and states["Upstairs"].state is None
+    upstairs.store.close()
+
+
+def test_a_revision_is_addressed_anew_without_a_new_number(
+    clinic: Clinic, tablet: Tablet, content_copy: Path, tmp_path: Path
+) -> None:
+    upstairs = enrolled_tablet(clinic, tmp_path / "upstairs", "Upstairs")
+    with clinic.connect() as conn:
+        admin.set_group(conn, "Lobby", "Lobby")
+    number = publish_by_recovery(clinic, content_copy, ["Lobby"])
+    lobby_got = next_revision(tablet, 0)
+    assert lobby_got is not None and next_revision(upstairs, 0) is None
+    with clinic.connect() as conn:
+        publish.retarget(conn, number, [publish.ALL], by="Ana")
+        listed = publish.revisions(conn)
+    everyone_got = next_revision(upstairs, 0)
+    assert everyone_got == lobby_got  # the same number, bytes and signature
+    assert [(r.number, r.targets) for r in listed] == [(number, (publish.ALL,))]
+    assert audit_rows(clinic, "publish-target") == [
+        ("Ana", f"revision {number}", {"targets": [publish.ALL]})
+    ]
+    with clinic.connect() as conn, pytest.raises(admin.OfficeError, match="no revision 9"):
+        publish.retarget(conn, 9, ["Lobby"], by="Ana")
+    upstairs.store.close()
+
+
+def test_the_front_desks_login_may_publish_but_not_rewrite_what_was_published(
+    clinic: Clinic, content_copy: Path
+) -> None:
+    """The grants of ``<db>_office`` are enough to publish from the office app, and no
+    more: a revision, its key and the kiosks' reports cannot be changed from there."""
+    clinic.add_staff("Ana", PIN)
+    with psycopg.connect(front_desk(clinic), autocommit=True) as desk:
+        signed = admin.sign_in(desk, "Ana", PIN)
+        key = admin.publishing_key(desk, signed.opener)
+        payload = publish.prepare(content_copy, None)
+        number = publish.publish(desk, payload, key, by=signed.name, targets=["Lobby"])
+        publish.retarget(desk, number, [publish.ALL], by=signed.name)
+        assert [(r.number, r.targets) for r in publish.revisions(desk)] == [
+            (number, (publish.ALL,))
+        ]
+        for statement in (
+            "UPDATE revisions SET note = 'changed'",
+            "UPDATE revisions SET payload = payload || 'x'::bytea",
+            "DELETE FROM revisions",
+            "UPDATE publish_key SET public_key = public_key",
+            "DELETE FROM publish_key",
+            "INSERT INTO kiosk_revisions (kiosk, revision, state) SELECT role, 1, 'applied'"
+            " FROM kiosks",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                desk.execute(statement.encode())
+        assert audit.verify(desk).intact
+
+
+# -- the commands -------------------------------------------------------------------------
+
+
+def test_publish_refuses_broken_content_with_its_lines_and_stores_nothing(
+    clinic: Clinic,
+    content_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    clinic.add_staff("Ana", PIN)
+    break_a_page(content_copy)
+    bad_config = tmp_path / "kiosk.toml"
+    bad_config.write_text('[idle]\nseconds = "soon"\n')
+    status = kiosk(
+        monkeypatch,
+        clinic,
+        "publish",
+        str(content_copy),
+        "--config",
+        str(bad_config),
+        "--all",
+        stdin=f"Ana\n{PIN}\n",
+    )
+    err = capsys.readouterr().err
+    assert status == ExitStatus.REFUSED
+    assert f"{BROKEN_PAGE}:4: error:" in err and '"tile" must be' in err
+    assert f"{bad_config}:2: [idle.seconds]" in err
+    with clinic.connect() as conn:
+        assert publish.revisions(conn) == []
+    assert audit_rows(clinic, "sign-in") == []  # refused before anyone was asked for a PIN
+
+
+def test_a_wrong_pin_cannot_publish_and_the_audit_names_the_publisher(
+    clinic: Clinic,
+    content_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    clinic.add_staff("Ana", PIN)
+    args = ("publish", str(content_copy), "--config", str(EXAMPLE_CONFIG), "--to", "Lobby")
+    assert kiosk(monkeypatch, clinic, *args, "--note", "Spring", stdin="Ana\n999999\n") != 0
+    assert "do not match" in capsys.readouterr().err
+    with clinic.connect() as conn:
+        assert publish.revisions(conn) == []
+    assert audit_rows(clinic, "publish") == []
+    with clinic.connect() as conn:  # the second's wait after a wrong PIN, over (test_signin)
+        conn.execute("DELETE FROM office_signin")
+
+    assert kiosk(monkeypatch, clinic, *args, "--note", "Spring", stdin=f"ana\n{PIN}\n") == 0
+    assert "Published revision 1" in capsys.readouterr().out
+    [(actor, subject, detail)] = audit_rows(clinic, "publish")
+    assert (actor, subject, detail["targets"], detail["note"]) == (
+        "Ana",
+        "revision 1",
+        ["Lobby"],
+        "Spring",
+    )
+    with clinic.connect() as conn:
+        [info] = publish.revisions(conn)
+    assert (info.published_by, info.note, info.targets) == ("Ana", "Spring", ("Lobby",))
+    assert detail["sha256"] == info.sha256
+
+
+def test_groups_the_key_command_and_the_list(
+    clinic: Clinic,
+    content_copy: Path,
+    data_tmpdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A server initialised before publishing: no key until publish-key makes one.
+    with clinic.connect() as conn:
+        conn.execute("DELETE FROM publish_key")
+    assert kiosk(monkeypatch, clinic, "enrol-kiosk", "Lobby", "--group", "Lobby") == 0
+    out = capsys.readouterr().out
+    token = next(line for line in out.splitlines() if line.startswith("KIOSK1."))
+    assert admin.Token.decode(token).publish_key is None
+    assert kiosk(monkeypatch, clinic, "publish-key") == 0
+    assert "enrol them again" in capsys.readouterr().out
+    assert kiosk(monkeypatch, clinic, "publish-key") == 0
+    assert "it is kept" in capsys.readouterr().out
+    assert kiosk(monkeypatch, clinic, "enrol-kiosk", "Upstairs") == 0
+    token = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("K"))
+    with clinic.connect() as conn:
+        assert admin.Token.decode(token).publish_key == admin.publish_public_key(conn)
+    assert kiosk(monkeypatch, clinic, "group", "Upstairs", "Back office") == 0
+    assert kiosk(monkeypatch, clinic, "group", "Nowhere", "Lobby") != 0
+    assert kiosk(monkeypatch, clinic, "group", "Upstairs", "*") != 0
+    with clinic.connect() as conn:
+        groups = dict(conn.execute("SELECT name, group_name FROM kiosks").fetchall())
+    assert groups == {"Lobby": "Lobby", "Upstairs": "Back office"}
+
+    number = publish_by_recovery(clinic, content_copy, ["Lobby"], "Spring")
+    assert (
+        kiosk(
+            monkeypatch,
+            clinic,
+            "publish",
+            "--revision",
+            "1",
+            "--all",
+            stdin=f"{clinic.recovery_code}\n",
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert kiosk(monkeypatch, clinic, "revisions") == 0
+    out = capsys.readouterr().out
+    assert f"Revision {number}: Spring (recovery-code, " in out and "to all kiosks" in out
+    assert "Lobby: no revision reported yet" in out
+
+
+# -- the office app's Revisions view --------------------------------------------------------
+
+
+def _item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item
+
+
+def _window(clinic: Clinic, qtbot: QtBot, settings: QSettings) -> OfficeWindow:
+    window = OfficeWindow(clinic.admin_url, listen=False, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    sign_in(qtbot, window)
+    window.views.buttons["revisions"].click()
+    return window
+
+
+def _publish_in_app(qtbot: QtBot, page: RevisionsPage, pin: str) -> None:
+    page.open_form.click()
+    page.form.pin.setText(pin)
+    with qtbot.waitSignal(page.form.publish.clicked):
+        page.form.publish.click()
+    qtbot.waitUntil(lambda: page.form.publish.isEnabled(), timeout=20_000)
+
+
+def test_the_office_view_shows_a_kiosk_rolled_back_in_red_with_its_reason(
+    clinic: Clinic, tablet: Tablet, content_copy: Path, qtbot: QtBot, settings: QSettings
+) -> None:
+    clinic.add_staff("Ana", PIN)
+    with clinic.connect() as conn:
+        admin.set_group(conn, "Lobby", "Lobby")
+    first = publish_by_recovery(clinic, content_copy, [publish.ALL], "Spring")
+    second = publish_by_recovery(clinic, content_copy, ["Lobby"], "Aftercare")
+    report(tablet, first, "applied")
+    report(tablet, second, "rolled_back", "page 03 failed to render")
+    window = _window(clinic, qtbot, settings)
+    page = window.revisions
+    assert window.stack.currentWidget() is page
+    assert window.views.buttons["revisions"].accessibleName() == w.REVISIONS_VIEW
+    table = page.revisions
+    rows = [[_item(table, r, c).text() for c in range(table.columnCount())] for r in range(2)]
+    assert [row[:3] for row in rows] == [
+        ["2", "Aftercare", "recovery-code"],
+        ["1", "Spring", "recovery-code"],
+    ]
+    assert [row[4] for row in rows] == ["Lobby", "all kiosks"]
+    runs = page.runs
+    cells = [_item(runs, 0, c).text() for c in range(runs.columnCount())]
+    assert cells[:5] == ["Lobby", "Lobby", "1", "2: Rolled back", "page 03 failed to render"]
+    assert _item(runs, 0, 4).foreground().color() == QColor(FAILED_COLOUR)
+    # Signing out leaves nothing of it on the page.
+    window.sign_out()
+    assert page.revisions.rowCount() == 0 and page.runs.rowCount() == 0
+
+
+def test_publishing_from_the_app_checks_first_asks_the_pin_and_names_the_member(
+    clinic: Clinic,
+    tablet: Tablet,
+    content_copy: Path,
+    qtbot: QtBot,
+    settings: QSettings,
+) -> None:
+    clinic.add_staff("Ana", PIN)
+    with clinic.connect() as conn:
+        admin.set_group(conn, "Lobby", "Lobby")
+    window = _window(clinic, qtbot, settings)
+    page = window.revisions
+    form = page.form
+    assert [form.target.itemText(i) for i in range(form.target.count())] == [
+        w.EVERY_KIOSK,
+        "Group Lobby",
+    ]
+    for control, label in ((form.folder, w.CONTENT_FOLDER), (form.pin, w.YOUR_PIN)):
+        assert control.accessibleName() == label
+
+    break_a_page(content_copy)
+    form.folder.setText(str(content_copy))
+    _publish_in_app(qtbot, page, PIN)
+    assert form.message.text() == w.PUBLISH_REFUSED
+    assert f"{BROKEN_PAGE}:4: error:" in form.problems.toPlainText()
+    assert form.problems.isVisible() and form.pin.text() == ""
+
+    (content_copy / BROKEN_PAGE).write_text(
+        (content_copy / BROKEN_PAGE).read_text().replace("tile: sideways\n", "")
+    )
+    form.target.setCurrentIndex(form.target.findData("Lobby"))
+    form.note.setText("Aftercare page")
+    _publish_in_app(qtbot, page, "999999")
+    assert "do not match" in form.message.text()
+    with clinic.connect() as conn:
+        assert publish.revisions(conn) == []
+        conn.execute("DELETE FROM office_signin")  # the second's wait after it, over
+
+    form.folder.setText(str(content_copy))
+    with qtbot.waitSignal(page.published, timeout=20_000) as published:
+        _publish_in_app(qtbot, page, PIN)
+    assert published.args == [1]
+    assert not form.isVisible() and page.outcome.text() == w.PUBLISHED.format(
+        number=1, targets="Lobby"
+    )
+    assert page.revisions.rowCount() == 1 and _item(page.revisions, 0, 2).text() == "Ana"
+    [(actor, subject, detail)] = audit_rows(clinic, "publish")
+    assert (actor, subject, detail["note"], detail["targets"]) == (
+        "Ana",
+        "revision 1",
+        "Aftercare page",
+        ["Lobby"],
+    )
+    got = next_revision(tablet, 0)
+    assert got is not None and tablet.link.publish_key is not None
+    assert verify(got.payload, got.signature, tablet.link.publish_key)
