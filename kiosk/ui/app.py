@@ -414,9 +414,9 @@ def _start_office_link(kiosk: Kiosk, paths: Paths, delay_ms: int = OFFICE_LINK_D
         # Importing psycopg takes about 0.3 s: on this thread, not the GUI's, so a
         # tap just after the first paint is not held behind it.
         from kiosk.enquiries.keys import Sealer  # libsodium: enrolled kiosks only
-        from kiosk.office.look import Looks  # psycopg: enrolled kiosks only
         from kiosk.office.apply import Updater  # psycopg: enrolled kiosks only
         from kiosk.office.heartbeat import INTERVAL_S, KioskFacts  # psycopg: as above
+        from kiosk.office.look import Looks  # psycopg: enrolled kiosks only
         from kiosk.office.outbox import Sender  # psycopg: enrolled kiosks only
         from kiosk.page_views import PageViews  # sqlite3: not on the way to the first screen
 
