@@ -15,7 +15,7 @@ import psycopg.errors
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtMultimedia import QSoundEffect
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QAbstractButton, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.office import admin
@@ -113,10 +113,15 @@ def beat(tablet: Tablet, counts: PageViews) -> None:
 
 
 def texts(table: QTableWidget) -> list[list[str]]:
+    """Each row's words: an item's text, or a button's (the "Show me" column)."""
+
     def text(r: int, c: int) -> str:
         item = table.item(r, c)
-        assert item is not None
-        return item.text()
+        if item is not None:
+            return item.text()
+        cell = table.cellWidget(r, c)
+        assert isinstance(cell, QAbstractButton), (r, c)
+        return cell.text()
 
     return [[text(r, c) for c in range(table.columnCount())] for r in range(table.rowCount())]
 
@@ -152,7 +157,7 @@ def test_the_kiosks_view_shows_health_and_page_views_summed_over_kiosks(
     assert rows["Lobby"][6] != w.NOT_KNOWN  # free disk
     assert rows["Upstairs"][1:3] == ["Red", "No heartbeat for 10 minutes."]
     assert rows["Garden"][1:3] == ["Red", "No heartbeat has ever come from this kiosk."]
-    assert rows["Garden"][3:] == [w.NOT_KNOWN] * 6
+    assert rows["Garden"][3:] == [w.NOT_KNOWN] * 6 + [w.LOOK]
     assert texts(office.kiosks.views) == [["ketamine/01", "6"], ["ketamine/02", "1"]]
     office.views.buttons["enquiries"].click()
     assert office.stack.currentWidget() is office.inbox
