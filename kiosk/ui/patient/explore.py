@@ -1,0 +1,114 @@
+"""Touch exploration in audio mode (issue 15): one finger moving over the
+screen speaks what is under it, which takes the focus; a double tap chooses
+it, as VoiceOver and TalkBack do. A single tap chooses nothing, so a patient
+who cannot see may feel their way round the screen safely.
+
+What is under the finger is the control there (a focusable widget, or one of
+the on-screen keyboard's keys, which never take the focus: the text box keeps
+it), found as keyboard navigation would reach it (``keynav.focusable``). A
+double tap anywhere chooses the control last found, or else the one with the
+focus (moved there by the keypad, say).
+
+Only while audio mode is on; otherwise touches are passed on as always (taps,
+kinetic scrolling, swipes). Qt makes mouse events of the touches for widgets
+that do not take touches themselves, which the patient's screens do not: those
+are what is handled. A widget that does take touches (the clinic's name,
+where staff mode's hold listens) still gets them, so staff mode stays within
+reach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+from kiosk.ui import keynav
+from kiosk.ui.patient.keypad import Voice
+
+_TOUCH_AS_MOUSE = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.MouseButtonRelease,
+    QEvent.Type.MouseButtonDblClick,
+}
+
+
+def control_at(window: QWidget, position: QPoint) -> QWidget | None:
+    """The control under ``position`` (in ``window``'s coordinates), or None.
+    ``childAt`` passes over what takes no mouse input (the privacy screen)."""
+    widget = window.childAt(position)
+    while widget is not None and widget is not window:
+        if keynav.focusable(widget):
+            return widget
+        if isinstance(widget, QAbstractButton) and widget.isVisible() and widget.isEnabled():
+            return widget  # an on-screen key: a control, though it never takes the focus
+        widget = widget.parentWidget()
+    return None
+
+
+class TouchExplorer(QObject):
+    """The application-wide filter for one window. ``activity`` is called for
+    each touch it takes (the idle clock: a patient exploring is there)."""
+
+    def __init__(
+        self, window: QWidget, voice: Voice, *, activity: Callable[[], None] = lambda: None
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._voice = voice
+        self._activity = activity
+        #: The control last found under the finger, spoken already.
+        self.found: QWidget | None = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in _TOUCH_AS_MOUSE or not isinstance(event, QMouseEvent):
+            return False
+        if not self._voice.active or not isinstance(watched, QWidget):
+            return False
+        if watched.window() is not self._window:
+            return False
+        if watched.testAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents):
+            return False  # it takes touches itself (staff mode's hold on the name)
+        if kind == QEvent.Type.MouseMove and not event.buttons():
+            return False  # a mouse hovering: no finger on the screen
+        self._activity()
+        if kind == QEvent.Type.MouseButtonDblClick:
+            self.choose()
+        elif kind != QEvent.Type.MouseButtonRelease:
+            if kind == QEvent.Type.MouseButtonPress:
+                self.found = None  # a new touch speaks what it lands on, even the same
+            self.explore(self._window.mapFromGlobal(event.globalPosition().toPoint()))
+        # Taken, whatever it was: no press, click or drag reaches the widget.
+        return True
+
+    def explore(self, position: QPoint) -> None:
+        """Speak the control at ``position`` (the window's coordinates) once the
+        finger comes onto it; it takes the focus if it can."""
+        control = control_at(self._window, position)
+        if control is None or control is self.found:
+            return
+        self.found = control
+        if keynav.focusable(control):
+            control.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._voice.say(self._voice.describe(control))
+
+    def choose(self) -> None:
+        """The double tap: press the control found (or the focused one)."""
+        target = self.found
+        if target is None or not target.isVisible():
+            target = self._window.focusWidget()
+        if isinstance(target, QAbstractButton) and target.isEnabled():
+            target.click()
+        # A text box has the focus (and its keyboard) already: nothing more.
+        self.found = None  # what the choice brought (a new screen) is explored anew
+
+
+def install(explorer: TouchExplorer) -> None:
+    """On the application: touches anywhere in the window."""
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(explorer)
