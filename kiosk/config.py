@@ -58,6 +58,7 @@ class Config:
     export_folder: str = ""  # "" means the "exports" folder in the data folder
     retention_days: int = 90
     min_pin_length: int = 6  # digits in a new staff PIN (kiosk.staff.accounts.PIN_MIN..PIN_MAX)
+    audio_mode: str = "headphones"  # what starts audio mode (kiosk/ui/patient/audio.py)
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,16 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "Seconds the countdown shows before the kiosk resets.",
         _between(5, 120),
+    ),
+    Setting(
+        "audio",
+        "mode",
+        "audio_mode",
+        str,
+        "What starts audio mode (the kiosk spoken aloud, driven by keys, ten times the idle "
+        'time): "headphones" (plugging them in), "always" (a kiosk with speakers in a '
+        'private room) or "off". Read at start.',
+        _one_of("headphones", "always", "off"),
     ),
     Setting(
         "text",

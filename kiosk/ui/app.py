@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from kiosk.enquiries.store import EnquiryStore
     from kiosk.office.outbox import Sender
     from kiosk.page_views import PageViews
+    from kiosk.ui.patient.audio import AudioMode, HeadphoneWatch
     from kiosk.ui.patient.speech import SpeechStarter
     from kiosk.ui.reload import LiveReload
     from kiosk.ui.staff.mode import StaffMode
@@ -206,6 +207,8 @@ class Kiosk:
         self.page_views: PageViews | None = None
         self.sender: Sender | None = None
         self.speech: SpeechStarter | None = None
+        self.audio: AudioMode | None = None
+        self.headphones: HeadphoneWatch | None = None
         self._notifier = notifier
         self._lockdown = lockdown
 
@@ -214,6 +217,8 @@ class Kiosk:
         if self.staff is not None:
             self.staff.shutdown()
         self.window.idle.stop()
+        if self.headphones is not None:
+            self.headphones.stop()  # its pactl processes go with it
         if self.sender is not None:
             self.sender.stop()
         self.stores.close()
@@ -313,6 +318,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         ExportPlaces(paths.data_dir).sweep()
         _start_staff_mode(kiosk, paths)
         kiosk.speech = _start_speech(window)
+        _start_audio(kiosk, config.audio_mode)
         _start_office_link(kiosk, paths)
         _forget_source_lines()
 
@@ -344,6 +350,22 @@ def _start_speech(window: KioskWindow) -> SpeechStarter | None:
     # way of the first screen.
     QTimer.singleShot(SPEECH_DELAY_MS, starter.start)
     return starter
+
+
+def _start_audio(kiosk: Kiosk, mode: str) -> None:
+    """Audio mode as ``[audio] mode`` says, speaking through the speech
+    thread's engine once it answers (kiosk.ui.patient.audio)."""
+    if mode == "off":
+        return
+    from kiosk.ui.patient.audio import start_audio  # after the paint, with speech
+
+    speech = kiosk.speech
+    kiosk.audio, kiosk.headphones = start_audio(
+        kiosk.window,
+        mode,
+        speech.ready if speech is not None else None,
+        lambda: speech.voice if speech is not None else None,
+    )
 
 
 # After the first paint, the sender a few seconds later: importing psycopg and

@@ -57,6 +57,7 @@ class IdleMonitor(QObject):
         super().__init__(parent)
         self.idle_ms = idle_ms
         self.countdown_s = countdown_s
+        self._stretch = 1
         self._should_warn = should_warn
         self._clock = clock
         self._last_input = clock()
@@ -72,6 +73,19 @@ class IdleMonitor(QObject):
     @property
     def armed(self) -> bool:
         return self._idle_timer.isActive() or self._countdown.isActive()
+
+    @property
+    def limit_ms(self) -> int:
+        """The idle time now: ``idle_ms`` times the stretch."""
+        return self.idle_ms * self._stretch
+
+    def set_stretch(self, factor: int) -> None:
+        """Give a patient ``factor`` times the idle time (audio mode: 10); 1 is normal.
+        A wait under way is counted again against the new limit."""
+        self._stretch = factor
+        if self._idle_timer.isActive():
+            left_ms = self.limit_ms - (self._clock() - self._last_input) * 1000
+            self._idle_timer.start(max(1, int(left_ms)))
 
     def start(self) -> None:
         app = QApplication.instance()
@@ -102,7 +116,7 @@ class IdleMonitor(QObject):
             self._countdown.stop()
             self.resumed.emit()
         if not self._idle_timer.isActive():
-            self._idle_timer.start(self.idle_ms)
+            self._idle_timer.start(self.limit_ms)
 
     def sleep(self) -> None:
         """Nothing to forget: wait for the next touch with no timer running."""
@@ -122,8 +136,8 @@ class IdleMonitor(QObject):
 
     def on_idle_timeout(self) -> None:
         elapsed_ms = (self._clock() - self._last_input) * 1000
-        if elapsed_ms < self.idle_ms:
-            self._idle_timer.start(max(1, int(self.idle_ms - elapsed_ms)))
+        if elapsed_ms < self.limit_ms:
+            self._idle_timer.start(max(1, int(self.limit_ms - elapsed_ms)))
             return
         if not self._should_warn():
             self.sleep()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -117,12 +117,25 @@ def centred(content: QWidget, max_width: int | None = None) -> QHBoxLayout:
     return row
 
 
+#: Who hears ``announce`` besides a screen reader: audio mode speaks it
+#: (kiosk/ui/patient/audio.py).
+_listeners: list[Callable[[QWidget, str], None]] = []
+
+
+def hear_announcements(listener: Callable[[QWidget, str], None]) -> Callable[[], None]:
+    """Call ``listener(widget, text)`` at each ``announce``; returns what stops it."""
+    _listeners.append(listener)
+    return lambda: _listeners.remove(listener)
+
+
 def announce(widget: QWidget, text: str) -> None:
     """Have a screen reader say ``text`` now (a notice, a new page, the
     thank-you) without moving the focus. Nothing happens when no assistive
     technology is listening."""
     if not text:
         return
+    for listener in tuple(_listeners):
+        listener(widget, text)
     if QAccessible.isActive():
         QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, text))
 

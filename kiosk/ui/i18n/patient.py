@@ -218,6 +218,26 @@ class PatientWords(Words, domain="patient"):
     DEFAULT_WELCOME = N_("Welcome. Tap a topic to read more.")
     # Translators: in place of a page's text while it takes long to prepare (rare).
     LOADING = N_("Loading…")
+    # Audio mode (issue 15): spoken only, through headphones, never shown.
+    # Translators: spoken when headphones are plugged in.
+    AUDIO_WELCOME = N_(
+        "Audio mode is on. Press the arrow keys or swipe to move, "
+        "press Enter or double-tap to choose."
+    )
+    # Translators: the kind of control in focus, spoken after its name ("Next, button").
+    ROLE_BUTTON = N_("button")
+    ROLE_TEXT_BOX = N_("text box")
+    ROLE_CHECK_BOX = N_("check box")
+    # Translators: spoken after a choice ("Call, button, selected").
+    SELECTED = N_("selected")
+    NOT_SELECTED = N_("not selected")
+    # Translators: spoken after a check box ("I agree, check box, checked").
+    CHECKED = N_("checked")
+    NOT_CHECKED = N_("not checked")
+    # Translators: spoken for an empty text box ("Your name, text box, blank").
+    BLANK = N_("blank")
+    # Translators: spoken when a patient goes back to the home screen.
+    HOME_SPOKEN = N_("Home. The topics.")
 
     # -- the keypad, its help card and the privacy screen (kiosk/ui/patient/keypad.py,
     # issue 15) ---------------------------------------------------------------

@@ -407,6 +407,8 @@ class PageScreen(QWidget):
     Signals:
         previous(), next(), home(): the navigation buttons or a swipe.
         page_link(str): a link inside the text to another page.
+        text_shown(): the page's text (or why it is missing) is in place, in
+            the same pass as ``show_page`` or after its rendering worker.
     """
 
     previous = Signal()
@@ -414,6 +416,7 @@ class PageScreen(QWidget):
     home = Signal()
     request = Signal()
     page_link = Signal(str)
+    text_shown = Signal()
 
     def __init__(self, config: Config, css: str) -> None:
         super().__init__()
@@ -583,8 +586,14 @@ class PageScreen(QWidget):
         except Exception as exc:  # the loader's render does not raise; if it did, no text
             log.error("%s: could not be rendered: %r", page.source, exc)
             self.body.show_message(COULD_NOT_SHOW)
-            return
-        self.body.show_page(rendered, last=self._last)
+        else:
+            self.body.show_page(rendered, last=self._last)
+        self.text_shown.emit()
+
+    @property
+    def waiting(self) -> bool:
+        """The page's text is still being rendered (``text_shown`` comes later)."""
+        return self._waiting is not None
 
     def _on_rendered(self, body: PageBody, future: Future[Rendered]) -> None:
         page = self._waiting
@@ -597,6 +606,7 @@ class PageScreen(QWidget):
         else:  # the loader's render does not raise; if it did, the page is not shown
             log.error("%s: could not be rendered: %r", page.source, error)
             self.body.show_message(COULD_NOT_SHOW)
+        self.text_shown.emit()
 
     def _over_budget(self) -> None:
         page = self._waiting
@@ -611,6 +621,7 @@ class PageScreen(QWidget):
             COULD_NOT_SHOW,
         )
         self.body.show_message(COULD_NOT_SHOW)
+        self.text_shown.emit()
 
     def _stop_waiting(self) -> None:
         self._waiting = None

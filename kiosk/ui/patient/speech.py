@@ -97,6 +97,10 @@ TERRITORIES = (
 DEFAULT_ENGINE_LABEL = "(Qt's default)"  # in the log, for an engine not named
 #: After a try that found no engine to speak with, the next one (no sooner).
 RETRY_MS = 60_000
+#: Who speaks through the shared engine (``ThreadedReader``): the page's
+#: reading, or audio mode's voice (kiosk/ui/patient/audio.py).
+PAGE_CHANNEL = "page"
+VOICE_CHANNEL = "voice"
 #: At quit, how long the speech thread is given to let its engine go.
 CLOSE_WAIT_MS = 3000
 #: Listen's speaker (resources/icons/speaker.svg, drawn in black, tinted).
@@ -367,6 +371,14 @@ class Reader(QObject):
     def resume(self) -> None:
         if self._state == SpeechState.PAUSED:
             self._tts.resume()
+
+    def set_rate(self, rate: float) -> None:
+        """Speaking rate, -1.0 (slowest) to 1.0 (fastest); 0 is the voice's own."""
+        self._tts.setRate(max(-1.0, min(1.0, rate)))
+
+    def set_volume(self, volume: float) -> None:
+        """Volume, 0.0 to 1.0."""
+        self._tts.setVolume(max(0.0, min(1.0, volume)))
 
     def stop(self) -> None:
         """Stop now; the state is idle when this returns.
@@ -887,14 +899,17 @@ class _EngineHost(QObject):
     each stop is a round trip to the daemon)."""
 
     made = Signal(object)  # an EngineReady, or why not (str)
-    state_changed = Signal(str)
-    word = Signal(int, int)
+    # Each report says for whom (the channel that asked last): the page's
+    # reading and audio mode's voice share the one engine.
+    state_changed = Signal(str, str)  # channel, state
+    word = Signal(str, int, int)  # channel, start, length
 
     def __init__(self, make: Callable[[], Reader | None], probe: Callable[[], str | None]) -> None:
         super().__init__()
         self._make = make
         self._probe = probe
         self._reader: Reader | None = None
+        self._channel = PAGE_CHANNEL
 
     @Slot()
     def try_start(self) -> None:
@@ -909,14 +924,31 @@ class _EngineHost(QObject):
             self.made.emit(why or "the engine did not start (see the log)")
             return
         self._reader = reader
-        reader.state_changed.connect(self.state_changed)
-        reader.word.connect(self.word)
+        reader.state_changed.connect(lambda state: self.state_changed.emit(self._channel, state))
+        reader.word.connect(lambda start, length: self.word.emit(self._channel, start, length))
         self.made.emit(EngineReady(reader.engine, reader.can_pause, reader.reports_words))
 
-    @Slot(str, str)
-    def say(self, title: str, text: str) -> None:
+    @Slot(str, str, str)
+    def say(self, channel: str, title: str, text: str) -> None:
+        if self._reader is None:
+            return
+        if channel != self._channel:
+            # The other channel's speech is cut short by this one: it is idle.
+            self.state_changed.emit(self._channel, SpeechState.IDLE.value)
+            self._channel = channel
+            if self._reader.state != SpeechState.IDLE:
+                self.state_changed.emit(channel, self._reader.state.value)
+        self._reader.say(title, text)
+
+    @Slot(float)
+    def set_rate(self, rate: float) -> None:
         if self._reader is not None:
-            self._reader.say(title, text)
+            self._reader.set_rate(rate)
+
+    @Slot(float)
+    def set_volume(self, volume: float) -> None:
+        if self._reader is not None:
+            self._reader.set_volume(volume)
 
     @Slot()
     def pause(self) -> None:
@@ -954,18 +986,33 @@ class ThreadedReader(QObject):
 
     ``stop()`` makes the state idle at once (as ``Reader.stop`` does); the
     engine's own reports follow as they come.
+
+    ``channel`` names who speaks through it: the page's reading
+    (``PAGE_CHANNEL``) or audio mode's voice (``VOICE_CHANNEL``). They share
+    the engine; each hears only the reports of its own speech, and a channel
+    whose speech the other cut short goes idle.
     """
 
     state_changed = Signal(str)
     word = Signal(int, int)
-    _say = Signal(str, str)
+    _say = Signal(str, str, str)
     _pause = Signal()
     _resume = Signal()
     _stop = Signal()
     _language = Signal(str)
+    _rate = Signal(float)
+    _volume = Signal(float)
 
-    def __init__(self, host: _EngineHost, ready: EngineReady, parent: QObject | None = None):
+    def __init__(
+        self,
+        host: _EngineHost,
+        ready: EngineReady,
+        parent: QObject | None = None,
+        *,
+        channel: str = PAGE_CHANNEL,
+    ):
         super().__init__(parent)
+        self.channel = channel
         self.engine = ready.engine
         self.can_pause = ready.can_pause
         self.reports_words = ready.reports_words
@@ -978,8 +1025,10 @@ class ThreadedReader(QObject):
         self._resume.connect(host.resume)
         self._stop.connect(host.stop)
         self._language.connect(host.set_language)
-        host.state_changed.connect(self._on_state)
-        host.word.connect(self.word)
+        self._rate.connect(host.set_rate)
+        self._volume.connect(host.set_volume)
+        host.state_changed.connect(self._on_host_state)
+        host.word.connect(self._on_host_word)
 
     @property
     def state(self) -> SpeechState:
@@ -993,7 +1042,7 @@ class ThreadedReader(QObject):
         spoken, self._body_offset = spoken_text(title, text)
         if spoken:
             self._asked = True
-            self._say.emit(title, text)
+            self._say.emit(self.channel, title, text)
 
     def pause(self) -> None:
         if self._state == SpeechState.SPEAKING:
@@ -1013,6 +1062,21 @@ class ThreadedReader(QObject):
 
     def set_language(self, language: str) -> None:
         self._language.emit(language)
+
+    def set_rate(self, rate: float) -> None:
+        """For every channel: the engine is shared (see ``Reader.set_rate``)."""
+        self._rate.emit(rate)
+
+    def set_volume(self, volume: float) -> None:
+        self._volume.emit(volume)
+
+    def _on_host_state(self, channel: str, state: str) -> None:
+        if channel == self.channel:
+            self._on_state(state)
+
+    def _on_host_word(self, channel: str, start: int, length: int) -> None:
+        if channel == self.channel:
+            self.word.emit(start, length)
 
     def _on_state(self, state: str) -> None:
         if state != self._state:
@@ -1040,7 +1104,8 @@ class SpeechStarter(QObject):
     destroyed, as Python's exit would do. Closed, it never starts again.
 
     Signals:
-        ready(object): a ``ThreadedReader``.
+        ready(object): a ``ThreadedReader`` for the page (``PAGE_CHANNEL``);
+            ``voice`` is then audio mode's, on the same engine.
         missing(): a try found no engine (after each such try).
     """
 
@@ -1065,6 +1130,7 @@ class SpeechStarter(QObject):
         self._closed = False
         self._last_why: str | None = None
         self.reader: ThreadedReader | None = None
+        self.voice: ThreadedReader | None = None
         self.tries = 0
         self.retry_timer = QTimer(self)
         self.retry_timer.setSingleShot(True)
@@ -1128,6 +1194,7 @@ class SpeechStarter(QObject):
             return  # an answer that crossed the quit: nobody will read with it
         if isinstance(made, EngineReady):
             self.reader = ThreadedReader(self._host, made, self)
+            self.voice = ThreadedReader(self._host, made, self, channel=VOICE_CHANNEL)
             self.ready.emit(self.reader)
             return
         if made != self._last_why:  # a machine with no engine says so once, not every minute

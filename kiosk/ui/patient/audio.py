@@ -1,0 +1,601 @@
+"""Audio mode: the kiosk by ear, for a patient who cannot see the screen.
+
+Plugging headphones in (``HeadphoneWatch``) or the clinic's config
+(``[audio] mode = "always"``) turns it on. Then ``AudioMode``:
+
+- says a short welcome with how to move and choose;
+- speaks what the focus lands on (``describe``: the control's name, what kind
+  of control it is, its state, its mistake, a field's value), what the screens
+  announce (a new page, crisis help, the form's step and its first mistake,
+  "Are you still there?", the thank-you: every ``widgets.announce``), the
+  idle countdown, and a page's text through the page's own reader;
+- repeats, interrupts, speaks faster or slower, louder or quieter (bounded
+  steps), all back to their defaults at the idle reset;
+- gives the patient ten times the idle time (WCAG 2.2.1), warning and
+  countdown kept.
+
+Speech goes through the page's engine in the speech thread
+(kiosk/ui/patient/speech.py) on a channel of its own (``VOICE_CHANNEL``), so
+the page's Listen controls never react to it. The keypad and touch
+exploration (keypad.py, explore.py) speak only through ``Voice``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal, SignalInstance
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from kiosk.ui.i18n import strings
+from kiosk.ui.patient.speech import spoken_text
+from kiosk.ui.widgets import hear_announcements
+
+if TYPE_CHECKING:
+    from kiosk.ui.patient.page import PageScreen
+    from kiosk.ui.patient.speech import PageReader
+    from kiosk.ui.window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+#: ``[audio] mode``: headphones start audio mode; always on; never.
+HEADPHONES, ALWAYS, OFF = "headphones", "always", "off"
+#: In audio mode the idle time is this many times the clinic's (WCAG 2.2.1).
+IDLE_STRETCH = 10
+#: QTextToSpeech's rate runs -1..1 (0: the voice's own) and its volume 0..1.
+DEFAULT_RATE, RATE_STEP, MIN_RATE, MAX_RATE = 0.0, 0.25, -1.0, 1.0
+#: Never silent: a patient who turned it all the way down could not hear how to turn it up.
+DEFAULT_VOLUME, VOLUME_STEP, MIN_VOLUME, MAX_VOLUME = 0.8, 0.2, 0.2, 1.0
+#: The idle countdown is spoken as a sentence at every multiple of this many
+#: seconds, and as a bare number in the last ``COUNT_LAST`` seconds.
+COUNT_EVERY, COUNT_LAST = 5, 3
+
+
+class Voice(Protocol):
+    """What the keypad and touch exploration may ask of audio mode."""
+
+    @property
+    def changed(self) -> SignalInstance: ...  # (bool) audio mode turned on/off
+    @property
+    def active(self) -> bool: ...
+    def say(self, text: str) -> None: ...
+    def stop(self) -> None: ...
+    def repeat(self) -> None: ...
+    def faster(self) -> None: ...
+    def slower(self) -> None: ...
+    def louder(self) -> None: ...
+    def quieter(self) -> None: ...
+    def describe(self, widget: QWidget) -> str: ...
+    def reset(self) -> None: ...
+
+
+class Speaker(Protocol):
+    """The engine's side: a ``Reader``, or the GUI thread's ``ThreadedReader``
+    on the voice channel."""
+
+    def say(self, title: str, text: str) -> None: ...
+    def stop(self) -> None: ...
+    def set_rate(self, rate: float) -> None: ...
+    def set_volume(self, volume: float) -> None: ...
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    # Rounded: steps of 0.25 and 0.2 should land on the bounds exactly.
+    return round(max(low, min(high, value)), 2)
+
+
+class AudioMode(QObject):
+    """The kiosk spoken aloud; see the module's docstring.
+
+    Signals:
+        changed(bool): audio mode turned on (True) or off.
+        spoken(str): what was just handed to the engine (for tests; never
+            logged: it can be what a patient typed).
+    """
+
+    changed = Signal(bool)
+    spoken = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._active = False
+        self._speaker: Speaker | None = None
+        self._page: PageReader | None = None
+        self._window: KioskWindow | None = None
+        self._rate = DEFAULT_RATE
+        self._volume = DEFAULT_VOLUME
+        self._last = ""
+        self._last_was_page = False
+        self._welcome_due = False
+        # What one pass of the event loop asked to be said, said together at
+        # its end: a step's title with the field the focus lands on, not the
+        # one cutting the other off.
+        self._pending: list[str] = []
+        self._focus: QWidget | None = None
+        self._read_page = False
+        self._page_due = False  # to be read once its text is in (``text_shown``)
+        self._screen: PageScreen | None = None
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(0)
+        self._flush_timer.timeout.connect(self._flush)
+
+    # -- the contract (Voice) ---------------------------------------------------
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def say(self, text: str) -> None:
+        """Speak ``text`` now, cutting off whatever is being said."""
+        if not self._active or not text.strip():
+            return
+        self._last, self._last_was_page = text, False
+        self._stop_page()
+        if self._speaker is not None:
+            self._speaker.say(text, "")
+            self.spoken.emit(text)
+
+    def stop(self) -> None:
+        self._pending.clear()
+        self._focus = None
+        self._read_page = self._page_due = False
+        self._flush_timer.stop()
+        if self._speaker is not None:
+            self._speaker.stop()
+        self._stop_page()
+
+    def repeat(self) -> None:
+        if self._last_was_page:
+            self._read_the_page()
+        else:
+            self.say(self._last)
+
+    def faster(self) -> None:
+        self._set_rate(self._rate + RATE_STEP)
+
+    def slower(self) -> None:
+        self._set_rate(self._rate - RATE_STEP)
+
+    def louder(self) -> None:
+        self._set_volume(self._volume + VOLUME_STEP)
+
+    def quieter(self) -> None:
+        self._set_volume(self._volume - VOLUME_STEP)
+
+    def describe(self, widget: QWidget) -> str:
+        """Its name, its kind ("button", "text box"), its state ("selected"),
+        its accessible description (a mistake, a tile's summary), a field's value."""
+        name = widget.accessibleName()
+        if not name and isinstance(widget, QAbstractButton):
+            name = widget.text()
+        parts = [name]
+        if isinstance(widget, QCheckBox):
+            checked = widget.isChecked()
+            parts += [strings.ROLE_CHECK_BOX, strings.CHECKED if checked else strings.NOT_CHECKED]
+        elif isinstance(widget, QAbstractButton):
+            parts.append(strings.ROLE_BUTTON)
+            if widget.isCheckable():
+                parts.append(strings.SELECTED if widget.isChecked() else strings.NOT_SELECTED)
+        elif isinstance(widget, QLineEdit | QPlainTextEdit) and not widget.isReadOnly():
+            parts.append(strings.ROLE_TEXT_BOX)
+            parts.append(_value(widget) or strings.BLANK)
+        parts.append(widget.accessibleDescription())
+        return ", ".join(part.strip() for part in parts if part.strip())
+
+    def reset(self) -> None:
+        """The idle reset: silence, default rate and volume, nothing to repeat
+        (the last words may be the last patient's)."""
+        self.stop()
+        self._last, self._last_was_page = "", False
+        self._rate, self._volume = DEFAULT_RATE, DEFAULT_VOLUME
+        self._apply_voice()
+
+    # -- turning it on and off --------------------------------------------------
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    @property
+    def volume(self) -> float:
+        return self._volume
+
+    def set_active(self, active: bool) -> None:
+        """On: the welcome (as soon as there is an engine). Off: silence."""
+        if active == self._active:
+            return
+        if not active:
+            self.stop()
+        self._active = active
+        log.info("audio mode %s", "on" if active else "off")
+        self._welcome_due = active
+        if active:
+            self._welcome()
+        self.changed.emit(active)
+
+    def set_speaker(self, speaker: Speaker | None) -> None:
+        """The engine to speak with (it comes seconds after the first paint)."""
+        self._speaker = speaker
+        self._apply_voice()
+        if self._welcome_due:
+            self._welcome()
+
+    def _welcome(self) -> None:
+        if self._speaker is None:
+            return  # said when the engine comes
+        self._welcome_due = False
+        self.say(strings.AUDIO_WELCOME)
+
+    # -- following the window ---------------------------------------------------
+    def follow(self, window: KioskWindow) -> None:
+        """Speak what happens in ``window``: its announcements, the focus, a
+        page shown, the idle countdown; the idle time stretched while on, and
+        everything reset at the idle reset. Builds the page screen."""
+        self._window = window
+        self._screen = window.page
+        self._page = window.page.read_aloud
+        window.page.text_shown.connect(self._on_text_shown)
+        # Not heard once this is gone (a test's window, a rebuilt one).
+        self.destroyed.connect(hear_announcements(self._heard))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus)
+        window.screen_changed.connect(self._on_screen)
+        window.idle.tick.connect(self._on_tick)
+        window.was_reset.connect(self.reset)
+        self.changed.connect(lambda on: window.idle.set_stretch(IDLE_STRETCH if on else 1))
+
+    def _inside(self, widget: QWidget) -> bool:
+        return self._window is not None and widget.window() is self._window
+
+    def _heard(self, widget: QWidget, text: str) -> None:
+        if self._active and self._inside(widget):
+            self._pending.append(text)
+            self._flush_timer.start()
+
+    def _on_focus(self, old: QWidget | None, new: QWidget | None) -> None:
+        if not self._active or new is None or not self._inside(new):
+            return
+        if self._within_listen(old) and self._within_listen(new):
+            return  # Listen became Stop under the focus: the reading goes on
+        self._focus = new
+        self._flush_timer.start()
+
+    def _within_listen(self, widget: QWidget | None) -> bool:
+        return (
+            widget is not None
+            and self._page is not None
+            and self._page.controls.isAncestorOf(widget)
+        )
+
+    def _on_screen(self, screen: str) -> None:
+        if not self._active:
+            return
+        if screen.startswith("page:"):
+            self._read_page = True
+        elif screen == "home":
+            self._pending.append(strings.HOME_SPOKEN)
+        self._flush_timer.start()
+
+    def _on_text_shown(self) -> None:
+        if self._page_due:
+            self._page_due = False
+            self._read_page = True
+            self._flush_timer.start()
+
+    def _on_tick(self, seconds: int) -> None:
+        if seconds % COUNT_EVERY == 0:
+            self.say(strings.still_there_body(seconds))
+        elif seconds <= COUNT_LAST:
+            self.say(str(seconds))
+
+    def _flush(self) -> None:
+        pending, focus, read_page = self._pending, self._focus, self._read_page
+        self._pending, self._focus, self._read_page = [], None, False
+        if not self._active:
+            return
+        if read_page and self._screen is not None and self._screen.waiting:
+            self._page_due = True  # read once its text is in: not the title alone
+            return
+        if read_page and self._read_the_page():
+            return  # the page's title and text say more than its announcement
+        if focus is not None and focus.isVisible():
+            pending.append(self.describe(focus))
+        self.say(" ".join(dict.fromkeys(part for part in pending if part.strip())))
+
+    # -- speaking ---------------------------------------------------------------
+    def _read_the_page(self) -> bool:
+        """The page's title and text through the page's own reader (its
+        word highlighted as it goes). False when there is none to read with."""
+        page = self._page
+        if not self._active or page is None or page.reader is None:
+            return False
+        if self._speaker is not None:
+            self._speaker.stop()
+        page.read()
+        self._last, self._last_was_page = "", True
+        said, _ = spoken_text(page.title(), page.browser.document().toPlainText())
+        self.spoken.emit(said)
+        return True
+
+    def _stop_page(self) -> None:
+        if self._page is not None:
+            self._page.stop()
+
+    def _set_rate(self, rate: float) -> None:
+        self._rate = _clamp(rate, MIN_RATE, MAX_RATE)
+        self._apply_voice()
+
+    def _set_volume(self, volume: float) -> None:
+        self._volume = _clamp(volume, MIN_VOLUME, MAX_VOLUME)
+        self._apply_voice()
+
+    def _apply_voice(self) -> None:
+        # The engine is shared: the page's reading takes the same rate and volume.
+        if self._speaker is not None:
+            self._speaker.set_rate(self._rate)
+            self._speaker.set_volume(self._volume)
+
+
+def _value(field: QLineEdit | QPlainTextEdit) -> str:
+    """What a patient typed, unless the field hides it (a PIN)."""
+    if isinstance(field, QLineEdit):
+        return field.text() if field.echoMode() == QLineEdit.EchoMode.Normal else ""
+    return field.toPlainText()
+
+
+# -- headphones ------------------------------------------------------------------
+#: Words in a port's name, description or type that mean headphones.
+HEADPHONE_WORDS = ("headphone", "headset")
+#: pactl subscribe's lines, e.g. "Event 'change' on sink #56".
+EVENT_LINE = re.compile(r"Event '(?P<what>\w+)' on (?P<facility>[\w-]+) #")
+#: The events after which the answer may have changed: a port plugged or
+#: unplugged changes its card and sink, another default sink changes the server.
+WATCHED = {"sink", "card", "server"}
+#: Quiet time after an event before asking: a plug sends a burst of them.
+SETTLE_MS = 150
+
+
+@dataclass(frozen=True)
+class Port:
+    name: str
+    description: str
+    kind: str  # its type ("Headphones", "Speaker"); "" from an older pactl
+    available: bool  # False only when pactl says "not available"
+
+    @property
+    def is_headphones(self) -> bool:
+        said = f"{self.name} {self.description} {self.kind}".casefold()
+        return any(word in said for word in HEADPHONE_WORDS)
+
+
+@dataclass(frozen=True)
+class Sink:
+    name: str
+    active_port: str
+    ports: tuple[Port, ...]
+
+    def headphones_in(self) -> bool:
+        """Its active port is a headphone port that is plugged in."""
+        port = next((p for p in self.ports if p.name == self.active_port), None)
+        return port is not None and port.available and port.is_headphones
+
+
+def sinks_from_json(text: str) -> list[Sink]:
+    """``pactl --format=json list sinks``."""
+    sinks = []
+    for sink in json.loads(text):
+        ports = tuple(
+            Port(
+                str(p.get("name", "")),
+                str(p.get("description", "")),
+                str(p.get("type", "")),
+                str(p.get("availability", "")) != "not available",
+            )
+            for p in sink.get("ports", [])
+        )
+        sinks.append(Sink(str(sink.get("name", "")), str(sink.get("active_port") or ""), ports))
+    return sinks
+
+
+PORT_LINE = re.compile(r"^\s+(?P<name>[^\s:]+): (?P<description>.*) \((?P<details>[^()]*)\)\s*$")
+
+
+def sinks_from_text(text: str) -> list[Sink]:
+    """``pactl list sinks`` (pactl before 16 has no JSON): "Name:", the
+    "Ports:" lines (``name: Description (type: Headphones, ..., not
+    available)``) and "Active Port:"."""
+    sinks: list[Sink] = []
+    name, active, in_ports = "", "", False
+    ports: list[Port] = []
+    for line in [*text.splitlines(), "Sink #end"]:
+        stripped = line.strip()
+        if line.startswith("Sink #"):
+            if name:
+                sinks.append(Sink(name, active, tuple(ports)))
+            name, active, ports, in_ports = "", "", [], False
+        elif stripped.startswith("Name:"):
+            name = stripped.removeprefix("Name:").strip()
+        elif stripped.startswith("Active Port:"):
+            active = stripped.removeprefix("Active Port:").strip()
+        elif stripped == "Ports:":
+            in_ports = True
+        elif in_ports and (found := PORT_LINE.match(line)):
+            details = [d.strip() for d in found["details"].split(",")]
+            kind = next(
+                (d.removeprefix("type:").strip() for d in details if d.startswith("type:")), ""
+            )
+            ports.append(
+                Port(found["name"], found["description"], kind, "not available" not in details)
+            )
+        elif in_ports and not line.startswith(("\t\t", "    ")):
+            in_ports = False
+    return sinks
+
+
+def default_sink(info: str) -> str:
+    """The default sink's name from ``pactl --format=json info`` or ``pactl info``."""
+    try:
+        return str(json.loads(info).get("default_sink_name", ""))
+    except (ValueError, AttributeError):
+        found = re.search(r"^Default Sink:\s*(\S+)", info, re.MULTILINE)
+        return found[1] if found else ""
+
+
+def headphones_in(sinks: list[Sink], default: str) -> bool:
+    """The default sink's active port is headphones, plugged in; with no
+    default known, any sink's."""
+    chosen = [s for s in sinks if s.name == default] or sinks
+    return any(sink.headphones_in() for sink in chosen)
+
+
+class HeadphoneWatch(QObject):
+    """Linux (PulseAudio, or PipeWire through pipewire-pulse): ``pactl
+    subscribe`` runs alongside, and after a change on a sink, card or the
+    server the default sink is looked at (``pactl info``, ``pactl list
+    sinks``, each a process of its own: nothing blocks the GUI thread).
+
+    No pactl, no sound server: headphones are never reported, one log line
+    says why, and the kiosk runs on without audio mode.
+
+    Signals:
+        plugged(bool): headphones in (True) or out, after each change of the
+            answer (the first answer too, once it is True).
+    """
+
+    plugged = Signal(bool)
+
+    def __init__(
+        self, program: str = "pactl", *, settle_ms: int = SETTLE_MS, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._program = program
+        self._json = True
+        self._default = ""
+        self.headphones = False
+        self._events = QProcess(self)
+        self._events.readyReadStandardOutput.connect(self._on_events)
+        self._events.errorOccurred.connect(self._on_error)
+        self._events.finished.connect(self._on_events_ended)
+        self._query = QProcess(self)
+        self._query.finished.connect(self._on_answer)
+        self._query.errorOccurred.connect(self._on_error)
+        self._asking: list[str] = []  # the query running now
+        self._again = False  # a change came while asking
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(settle_ms)
+        self._settle.timeout.connect(self._ask)
+        self._failed = False
+
+    def start(self) -> None:
+        self._events.start(self._program, ["subscribe"])
+        self._ask()  # headphones in before the kiosk started
+
+    def stop(self) -> None:
+        self._settle.stop()
+        for process in (self._events, self._query):
+            if process.state() != QProcess.ProcessState.NotRunning:
+                process.kill()
+                process.waitForFinished(1000)
+
+    # -- events ------------------------------------------------------------------
+    def _on_events(self) -> None:
+        while self._events.canReadLine():
+            line = bytes(self._events.readLine().data()).decode("utf-8", "replace")
+            found = EVENT_LINE.search(line)
+            if found and found["facility"] in WATCHED:
+                self._settle.start()
+
+    def _on_events_ended(self, code: int, _status: QProcess.ExitStatus) -> None:
+        if self._failed or self._events.error() == QProcess.ProcessError.Crashed:
+            return  # killed by stop(), or already said
+        why = bytes(self._events.readAllStandardError().data()).decode("utf-8", "replace")
+        self._give_up(f"pactl subscribe ended ({code}): {why.strip() or 'no reason given'}")
+
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._give_up(f"{self._program} could not be started (install pulseaudio-utils)")
+
+    def _give_up(self, why: str) -> None:
+        if not self._failed:
+            self._failed = True
+            log.warning("audio mode: headphones cannot be detected: %s", why)
+        self._report(False)
+
+    # -- asking ------------------------------------------------------------------
+    def _ask(self) -> None:
+        if self._failed:
+            return
+        if self._query.state() != QProcess.ProcessState.NotRunning:
+            self._again = True
+            return
+        self._run(["info"])
+
+    def _run(self, command: list[str]) -> None:
+        self._asking = command
+        arguments = ["--format=json", *command] if self._json else command
+        self._query.start(self._program, arguments)
+
+    def _on_answer(self, code: int, _status: QProcess.ExitStatus) -> None:
+        out = bytes(self._query.readAllStandardOutput().data()).decode("utf-8", "replace")
+        if code != 0:
+            if self._json:
+                self._json = False  # pactl before 16: no --format
+                self._run(self._asking)
+            else:
+                err = bytes(self._query.readAllStandardError().data()).decode("utf-8", "replace")
+                self._give_up(f"pactl {' '.join(self._asking)} failed: {err.strip()}")
+            return
+        try:
+            if self._asking == ["info"]:
+                self._default = default_sink(out)
+                self._run(["list", "sinks"])
+                return
+            sinks = sinks_from_json(out) if self._json else sinks_from_text(out)
+        except (ValueError, AttributeError, TypeError) as exc:
+            self._give_up(f"pactl's answer could not be read: {exc!r}")
+            return
+        self._report(headphones_in(sinks, self._default))
+        if self._again:
+            self._again = False
+            self._ask()
+
+    def _report(self, plugged: bool) -> None:
+        if plugged != self.headphones:
+            self.headphones = plugged
+            log.info("audio mode: headphones %s", "plugged in" if plugged else "unplugged")
+            self.plugged.emit(plugged)
+
+
+def start_audio(
+    window: KioskWindow,
+    mode: str,
+    voice_ready: SignalInstance | None,
+    voice: Callable[[], Speaker | None],
+) -> tuple[AudioMode, HeadphoneWatch | None]:
+    """Audio mode for ``window`` as ``[audio] mode`` says; its speaker once
+    ``voice_ready`` fires (the speech thread's engine), got from ``voice()``."""
+    audio = AudioMode(window)
+    audio.follow(window)
+    if voice_ready is not None:
+        voice_ready.connect(lambda _reader: audio.set_speaker(voice()))
+    watch = None
+    if mode == ALWAYS:
+        audio.set_active(True)
+    elif mode == HEADPHONES:
+        watch = HeadphoneWatch(parent=window)
+        watch.plugged.connect(audio.set_active)
+        watch.start()
+    return audio, watch
