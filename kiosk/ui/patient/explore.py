@@ -1,7 +1,8 @@
 """Touch exploration in audio mode (issue 15): one finger moving over the
-screen speaks what is under it, which takes the focus; a double tap chooses
-it, as VoiceOver and TalkBack do. A single tap chooses nothing, so a patient
-who cannot see may feel their way round the screen safely.
+screen speaks what is under it, which takes the focus (audio mode speaks the
+focus wherever it goes); a double tap chooses it, as VoiceOver and TalkBack
+do. A single tap chooses nothing, so a patient who cannot see may feel their
+way round the screen safely.
 
 What is under the finger is the control there (a focusable widget, or one of
 the on-screen keyboard's keys, which never take the focus: the text box keeps
@@ -23,10 +24,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.ui import keynav
-from kiosk.ui.patient.keypad import Voice
+from kiosk.ui.patient.audio import Voice
 
 _TOUCH_AS_MOUSE = {
     QEvent.Type.MouseButtonPress,
@@ -92,8 +93,9 @@ class TouchExplorer(QObject):
         if control is None or control is self.found:
             return
         self.found = control
-        if keynav.focusable(control):
-            control.setFocus(Qt.FocusReason.OtherFocusReason)
+        if keynav.focusable(control) and not control.hasFocus():
+            control.setFocus(Qt.FocusReason.OtherFocusReason)  # audio mode says it, as it follows
+            return
         self._voice.say(self._voice.describe(control))
 
     def choose(self) -> None:
@@ -105,10 +107,3 @@ class TouchExplorer(QObject):
             target.click()
         # A text box has the focus (and its keyboard) already: nothing more.
         self.found = None  # what the choice brought (a new screen) is explored anew
-
-
-def install(explorer: TouchExplorer) -> None:
-    """On the application: touches anywhere in the window."""
-    app = QApplication.instance()
-    if app is not None:
-        app.installEventFilter(explorer)

@@ -47,8 +47,9 @@ screen shown over it ends it).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QTextCursor
@@ -64,32 +65,14 @@ from PySide6.QtWidgets import (
 from kiosk.ui import keynav
 from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import CRISIS_CARD_WIDTH, SCREEN_MARGIN
+from kiosk.ui.patient.audio import Voice
+from kiosk.ui.patient.explore import TouchExplorer
 from kiosk.ui.patient.keyboard import ACTION_KEYS, SHIFT, Key, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
 from kiosk.ui.widgets import button, relabel, text_label
 
-
-class Voice(Protocol):
-    """What the keypad asks of audio mode (``kiosk.ui.patient.audio.AudioMode``)."""
-
-    @property
-    def active(self) -> bool: ...
-
-    def say(self, text: str) -> None: ...
-
-    def stop(self) -> None: ...
-
-    def repeat(self) -> None: ...
-
-    def faster(self) -> None: ...
-
-    def slower(self) -> None: ...
-
-    def louder(self) -> None: ...
-
-    def quieter(self) -> None: ...
-
-    def describe(self, widget: QWidget) -> str: ...
+if TYPE_CHECKING:
+    from kiosk.ui.window import KioskWindow
 
 
 class Command(Enum):
@@ -401,6 +384,7 @@ class Keypad(QObject):
         self.walk = KeyWalk(window, voice)
         self._help: KeypadHelp | None = None
         self.privacy = PrivacyScreen(window, ended=self.end_privacy)
+        voice.changed.connect(self._audio_changed)
 
     @property
     def help_card(self) -> KeypadHelp:
@@ -484,6 +468,10 @@ class Keypad(QObject):
     def end_privacy(self) -> None:
         self.privacy.turn_off()
 
+    def _audio_changed(self, on: bool) -> None:
+        if not on:  # the headphones unplugged: whoever is there sees the screen
+            self.end_privacy()
+
     def reset(self) -> None:
         """The idle reset: the screen back, no key marked, no card."""
         self.end_privacy()
@@ -492,8 +480,30 @@ class Keypad(QObject):
             self._help.hide()
 
 
-def install(keypad: Keypad) -> None:
-    """On the application: keys pressed in any of the window's widgets."""
+@dataclass(frozen=True)
+class AudioInput:
+    """The keypad and touch exploration on one window, installed on the application."""
+
+    keypad: Keypad
+    explorer: TouchExplorer
+
+    def uninstall(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.keypad)
+            app.removeEventFilter(self.explorer)
+        self.keypad.reset()
+
+
+def install(window: KioskWindow, voice: Voice) -> AudioInput:
+    """The keypad and touch exploration for ``window``, speaking through
+    ``voice``; installed after the window's own filters (they see an event
+    first), so the idle clock is told of what they take."""
+    keypad = Keypad(window, voice, cover=window.stack, activity=window.idle.touch)
+    explorer = TouchExplorer(window, voice, activity=window.idle.touch)
+    window.was_reset.connect(keypad.reset)
     app = QApplication.instance()
     if app is not None:
         app.installEventFilter(keypad)
+        app.installEventFilter(explorer)
+    return AudioInput(keypad, explorer)

@@ -6,21 +6,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.ui.patient.audio import Voice
 from kiosk.ui.patient.explore import TouchExplorer
-from kiosk.ui.patient.keypad import Keypad
+from kiosk.ui.patient.keypad import Keypad, install
 from kiosk.ui.window import KioskWindow
 
 PAD = Qt.KeyboardModifier.KeypadModifier
 
 
-class RecordingVoice:
-    """A ``Voice`` that speaks nothing: it keeps what it was asked to say and do."""
+class RecordingVoice(QObject):
+    """A ``Voice`` that speaks nothing: it keeps what it was asked to say and do
+    (the real one, with Qt's mock engine, in the walk of test_keypad.py)."""
+
+    changed = Signal(bool)
 
     def __init__(self, *, active: bool = True) -> None:
+        super().__init__()
         self.active = active
         self.said: list[str] = []
         self.calls: list[str] = []
@@ -53,25 +58,19 @@ class RecordingVoice:
     def quieter(self) -> None:
         self._call("quieter")
 
+    def reset(self) -> None:
+        self._call("reset")
+
 
 @contextmanager
-def keypad_on(window: KioskWindow, voice: RecordingVoice) -> Iterator[tuple[Keypad, TouchExplorer]]:
+def keypad_on(window: KioskWindow, voice: Voice) -> Iterator[tuple[Keypad, TouchExplorer]]:
     """The keypad and touch exploration on ``window``, installed as app.build
-    does (after the window's own filters), removed after."""
-    keypad = Keypad(window, voice, cover=window.stack, activity=window.idle.touch)
-    explorer = TouchExplorer(window, voice, activity=window.idle.touch)
-    window.was_reset.connect(keypad.reset)
-    app = QApplication.instance()
-    assert app is not None
-    filters: list[QObject] = [keypad, explorer]
-    for each in filters:
-        app.installEventFilter(each)
+    does (after the window's own filters), taken off after."""
+    installed = install(window, voice)
     try:
-        yield keypad, explorer
+        yield installed.keypad, installed.explorer
     finally:
-        for each in filters:
-            app.removeEventFilter(each)
-        keypad.end_privacy()
+        installed.uninstall()
 
 
 def press(
