@@ -143,6 +143,8 @@ NAVIGATION: dict[Command, Qt.Key] = {
     Command.RIGHT: _K.Key_Right,
     Command.CHOOSE: _K.Key_Enter,
 }
+#: The keys keyboard navigation takes as they are.
+_KNOWN = frozenset({*NAVIGATION.values(), _K.Key_Return})
 #: Modifiers that make a key something else (a shortcut): never a command.
 _CHORDS = (
     Qt.KeyboardModifier.ControlModifier
@@ -381,6 +383,7 @@ class Keypad(QObject):
         self._voice = voice
         self._cover = cover
         self._activity = activity
+        self._pressed = False  # a key is down: its press was taken (till its release)
         self.walk = KeyWalk(window, voice)
         self._help: KeypadHelp | None = None
         self.privacy = PrivacyScreen(window, ended=self.end_privacy)
@@ -394,10 +397,21 @@ class Keypad(QObject):
         return self._help
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+        kind = event.type()
+        if kind == QEvent.Type.KeyRelease:
+            self._pressed = False
+            return False
+        if kind != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self._window:
             return False
+        if self._pressed:
+            # The same press again: climbing from a box that let it through
+            # (Enter, after the form's next step) to its parents, or one sent
+            # on from here. Taken once: a second stop would cut off what the
+            # key made happen, a second command would do it twice.
+            return False
+        self._pressed = True
         self._voice.stop()  # any key interrupts what is being said
         if self._help is not None and self._help.isVisible():
             self._help.hide()  # any key closes the help card, and does no more
@@ -427,8 +441,8 @@ class Keypad(QObject):
         ):
             # Out of a box, as Tab and Shift+Tab go: its cursor has nowhere to go.
             key = _K.Key_Backtab if command is Command.UP else _K.Key_Tab
-        elif event.key() == key:
-            return False  # the key keyboard navigation knows already
+        elif event.key() in _KNOWN:
+            return False  # a key keyboard navigation knows already
         QApplication.sendEvent(
             watched, QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier)
         )

@@ -144,3 +144,13 @@ def test_the_privacy_screen_lets_the_finger_through(make_window: MakeWindow, qtb
         assert explorer.found is helper and helper.hasFocus()
         QTest.mouseRelease(window, _LEFT, _NONE, _middle(window, helper))
         window.reset()
+
+
+def test_a_finger_exploring_restarts_the_idle_clock(make_window: MakeWindow, qtbot: QtBot) -> None:
+    window = make_window()
+    with keypad_on(window, RecordingVoice()):
+        window.idle.sleep()
+        _finger_down(window, _middle(window, window.bar.help_button))
+        assert window.idle.armed
+        QTest.mouseRelease(window, _LEFT, _NONE, _middle(window, window.bar.help_button))
+        window.reset()

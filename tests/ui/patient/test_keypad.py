@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.content import Library
+from kiosk.enquiries.store import EnquiryStore
 from kiosk.ui.i18n import strings
 from kiosk.ui.patient.keyboard import Key
 from kiosk.ui.patient.keypad import KEYPAD_CURSOR, Command, Keypad, command_for
@@ -283,4 +284,105 @@ def test_no_privacy_screen_without_audio_mode(make_window: MakeWindow, qtbot: Qt
         press(window, _K.Key_Slash, PAD)
         assert not keypad.privacy.isVisible()
         QApplication.processEvents()
+        window.reset()
+
+
+# -- the walk with the real audio mode and Qt's mock speech engine ---------------------
+
+
+def test_a_keypad_walk_from_home_to_the_thank_you_heard_all_the_way(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library, store: EnquiryStore
+) -> None:
+    """Audio mode on (the welcome), then by the number pad alone: a tile, its page
+    read, crisis help read and closed, "Request information", a name typed on the
+    on-screen keyboard key by key, the other steps, Send, the thank-you: what is
+    said checked at each step."""
+    from kiosk.ui.patient.audio import AudioMode
+    from kiosk.ui.patient.speech import Reader
+
+    window = make_window(store=store, lockdown=True)
+    audio = AudioMode(window)
+    audio.follow(window)
+    audio.set_speaker(Reader.create("mock", parent=window))
+    window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
+    spoken: list[str] = []
+    audio.spoken.connect(spoken.append)
+
+    def heard(*words: str) -> None:
+        """Each of ``words`` in one thing said since the last check."""
+        qtbot.waitUntil(lambda: any(all(w in said for w in words) for said in spoken), timeout=3000)
+        spoken.clear()
+
+    audio.set_active(True)
+    heard(strings.AUDIO_WELCOME)
+    first = shipped_library.topics[0].pages[0]
+    with keypad_on(window, audio) as (keypad, _explorer):
+        _focus_by_pad(window, first.title)
+        heard(first.title, strings.ROLE_BUTTON)
+        press(window, _K.Key_5, PAD)
+        qtbot.waitUntil(lambda: window.current_screen == f"page:{first.key}", timeout=2000)
+        heard(first.title)  # the page read aloud, its title first
+        press(window, _K.Key_0, PAD)  # again
+        heard(first.title)
+        _focus_by_pad(window, strings.NEED_HELP, key=_K.Key_6)
+        press(window, _K.Key_5, PAD)
+        qtbot.waitUntil(window.crisis.isVisible, timeout=2000)
+        heard(strings.CRISIS_TITLE, "988", strings.CRISIS_EMERGENCY)
+        _focus_by_pad(window, strings.CLOSE)  # (opened from the keys: the focus in it)
+        press(window, _K.Key_5, PAD)
+        qtbot.waitUntil(lambda: not window.crisis.isVisible(), timeout=2000)
+        _focus_by_pad(window, strings.REQUEST_INFO, key=_K.Key_4)
+        press(window, _K.Key_5, PAD)
+        qtbot.waitUntil(lambda: window.current_screen == "request", timeout=2000)
+        # (Opening the form announces nothing of its own yet: the focus's words follow.)
+        form = window.request
+        _focus_by_pad(window, strings.FIELD_NAME)
+        heard(strings.FIELD_NAME, strings.ROLE_TEXT_BOX)
+        for letter in "Al":
+            _walk_to(window, keypad, letter)
+            press(window, _K.Key_5, PAD)
+            heard(letter)
+        assert form.name_edit.text() == "Al"
+        _off_the_keys(window, keypad)
+        heard(strings.FIELD_NAME, "Al")
+        press(window, _K.Key_5, PAD)  # Enter in the step's last box: Continue
+        qtbot.waitUntil(lambda: form.step == 1, timeout=2000)
+        heard(strings.STEP_OF.format(index=2, count=4))
+        _focus_by_pad(window, "Text")
+        press(window, _K.Key_5, PAD)
+        qtbot.waitUntil(lambda: form.methods.value() == "text", timeout=2000)
+        _focus_by_pad(window, strings.FIELD_PHONE)
+        QTest.keyClicks(window.focusWidget(), "8015550100")  # the main row types
+        press(window, _K.Key_5, PAD)
+        qtbot.waitUntil(lambda: form.step == 2, timeout=2000)
+        heard(strings.STEP_OF.format(index=3, count=4))
+        # In the message box 4 and 6 move its cursor: its keyboard's Next goes on.
+        _focus_by_pad(window, form.message_edit.accessibleName(), key=_K.Key_6)
+        _walk_to(window, keypad, strings.KEY_NEXT)
+        press(window, _K.Key_5, PAD)
+        qtbot.waitUntil(lambda: form.step == 3, timeout=2000)
+        heard(strings.STEP_OF.format(index=4, count=4))
+        _focus_by_pad(window, strings.CONSENT)
+        press(window, _K.Key_5, PAD)
+        qtbot.waitUntil(form.consent.isChecked, timeout=2000)
+        _focus_by_pad(window, strings.SEND)
+        press(window, _K.Key_5, PAD)
+        qtbot.waitUntil(lambda: form.views.currentWidget() is form.thanks_view, timeout=3000)
+        heard(strings.THANK_YOU_TITLE)
+        assert store.count() == 1
+        window.reset()
+
+
+def test_a_key_the_keypad_takes_still_restarts_the_idle_clock(
+    make_window: MakeWindow, qtbot: QtBot
+) -> None:
+    """The keypad sees a key before the idle clock does, and takes some (help,
+    the speech keys): the clock is told of those itself."""
+    window = make_window()
+    with keypad_on(window, RecordingVoice()):
+        for key in (_K.Key_Asterisk, _K.Key_Minus, _K.Key_8):  # help; then any key closes it
+            window.idle.sleep()
+            assert not window.idle.armed
+            press(window, key, PAD)
+            assert window.idle.armed, key
         window.reset()
