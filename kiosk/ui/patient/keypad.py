@@ -287,7 +287,6 @@ class KeypadHelp(Overlay):
 
     def __init__(self, parent: QWidget, *, cover: QWidget | None = None) -> None:
         super().__init__(parent, strings.KEYPAD_HELP_TITLE, width=CRISIS_CARD_WIDTH, cover=cover)
-        self.setObjectName("keypadHelp")
         self.close_button = button(strings.CLOSE, None, "keypadHelpClose")
         self.close_button.clicked.connect(self.hide)
         self.add_button(self.close_button)
@@ -313,7 +312,7 @@ class PrivacyScreen(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._window = window
         self._ended = ended
-        self.note = text_label(strings.PRIVACY_SCREEN_NOTE, "privacyNote")
+        self.note = text_label(strings.PRIVACY_SCREEN_NOTE, "privacyScreenNote")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(SCREEN_MARGIN, SCREEN_MARGIN, SCREEN_MARGIN, SCREEN_MARGIN)
         layout.addStretch(1)
