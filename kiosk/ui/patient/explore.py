@@ -8,7 +8,9 @@ What is under the finger is the control there (a focusable widget, or one of
 the on-screen keyboard's keys, which never take the focus: the text box keeps
 it), found as keyboard navigation would reach it (``keynav.focusable``). A
 double tap anywhere chooses the control last found, or else the one with the
-focus (moved there by the keypad, say).
+focus (moved there by the keypad, say). A quick flick sideways (right: the
+next control, left: the previous) moves the focus as Tab does, so "swipe to
+move" (the welcome's words) works wherever the finger is.
 
 Only while audio mode is on; otherwise touches are passed on as always (taps,
 kinetic scrolling, swipes). Qt makes mouse events of the touches for widgets
@@ -23,11 +25,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QAbstractButton, QWidget
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from kiosk.ui import keynav
 from kiosk.ui.patient.audio import Voice
+from kiosk.ui.touch import SWIPE_MIN_PX, SWIPE_RATIO
+
+#: A flick is quick: a finger sliding sideways slower than this explores.
+FLICK_MAX_MS = 300
 
 _TOUCH_AS_MOUSE = {
     QEvent.Type.MouseButtonPress,
@@ -63,6 +69,9 @@ class TouchExplorer(QObject):
         self._activity = activity
         #: The control last found under the finger, spoken already.
         self.found: QWidget | None = None
+        # Where and when the finger came down, and what had the focus before
+        # (a flick gives it back, then moves on from it).
+        self._down: tuple[QPoint, int, QWidget | None] | None = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -77,12 +86,16 @@ class TouchExplorer(QObject):
         if kind == QEvent.Type.MouseMove and not event.buttons():
             return False  # a mouse hovering: no finger on the screen
         self._activity()
+        at = self._window.mapFromGlobal(event.globalPosition().toPoint())
         if kind == QEvent.Type.MouseButtonDblClick:
             self.choose()
-        elif kind != QEvent.Type.MouseButtonRelease:
+        elif kind == QEvent.Type.MouseButtonRelease:
+            self._lifted(at, event.timestamp())
+        else:
             if kind == QEvent.Type.MouseButtonPress:
                 self.found = None  # a new touch speaks what it lands on, even the same
-            self.explore(self._window.mapFromGlobal(event.globalPosition().toPoint()))
+                self._down = (at, event.timestamp(), self._window.focusWidget())
+            self.explore(at)
         # Taken, whatever it was: no press, click or drag reaches the widget.
         return True
 
@@ -97,6 +110,26 @@ class TouchExplorer(QObject):
             control.setFocus(Qt.FocusReason.OtherFocusReason)  # audio mode says it, as it follows
             return
         self._voice.say(self._voice.describe(control))
+
+    def _lifted(self, at: QPoint, timestamp: int) -> None:
+        """A quick sideways flick: the focus back where it was, then on as Tab
+        (or Shift+Tab) takes it, through keyboard navigation."""
+        down, self._down = self._down, None
+        if down is None:
+            return
+        start, since, before = down
+        dx, dy = at.x() - start.x(), at.y() - start.y()
+        if abs(dx) < SWIPE_MIN_PX or abs(dx) < SWIPE_RATIO * abs(dy):
+            return
+        if timestamp - since > FLICK_MAX_MS:
+            return
+        if before is not None and before.isVisible():
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.found = None
+        key = Qt.Key.Key_Tab if dx > 0 else Qt.Key.Key_Backtab
+        target = self._window.focusWidget() or self._window
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):  # as a key sends them
+            QApplication.sendEvent(target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier))
 
     def choose(self) -> None:
         """The double tap: press the control found (or the focused one)."""

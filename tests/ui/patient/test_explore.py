@@ -154,3 +154,30 @@ def test_a_finger_exploring_restarts_the_idle_clock(make_window: MakeWindow, qtb
         assert window.idle.armed
         QTest.mouseRelease(window, _LEFT, _NONE, _middle(window, window.bar.help_button))
         window.reset()
+
+
+def test_a_quick_flick_sideways_moves_on_as_tab_does(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
+    """The welcome's "swipe to move": a flick right goes to the control after the
+    one focused before the finger came down, a flick left back; a slow slide
+    sideways only explores."""
+    window = make_window()
+    voice = RecordingVoice()
+    tile = find_button(window, shipped_library.topics[0].pages[1].title)
+    tile.setFocus()
+    QTest.keyClick(tile, Qt.Key.Key_Tab)
+    after = window.focusWidget()
+    assert after is not None and after is not tile
+    tile.setFocus()
+    start = _middle(window, window.home.tiles[0])
+    with keypad_on(window, voice):
+        for dx, expected in ((200, after), (-200, tile)):
+            QTest.mousePress(window, _LEFT, _NONE, start, 20)
+            _finger_to(window, start + QPoint(dx // 2, 0))
+            QTest.mouseRelease(window, _LEFT, _NONE, start + QPoint(dx, 0), 100)
+            assert window.focusWidget() is expected, dx
+        QTest.mousePress(window, _LEFT, _NONE, start, 20)
+        QTest.mouseRelease(window, _LEFT, _NONE, start + QPoint(200, 0), 1500)  # slow
+        assert window.focusWidget() is window.home.tiles[0]  # what the finger came down on
+        window.reset()

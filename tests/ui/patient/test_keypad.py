@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
 from kiosk.content import Library
@@ -309,8 +310,14 @@ def test_a_keypad_walk_from_home_to_the_thank_you_heard_all_the_way(
     audio.spoken.connect(spoken.append)
 
     def heard(*words: str) -> None:
-        """Each of ``words`` in one thing said since the last check."""
-        qtbot.waitUntil(lambda: any(all(w in said for w in words) for said in spoken), timeout=3000)
+        """Each of ``words`` in one thing said since the last check (a page is read
+        once its text is laid out on a worker: a loaded machine takes seconds)."""
+        try:
+            qtbot.waitUntil(
+                lambda: any(all(w in said for w in words) for said in spoken), timeout=10_000
+            )
+        except WaitTimeout:
+            raise AssertionError(f"never heard {words}; heard {spoken}") from None
         spoken.clear()
 
     audio.set_active(True)
