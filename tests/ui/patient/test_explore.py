@@ -181,3 +181,23 @@ def test_a_quick_flick_sideways_moves_on_as_tab_does(
         QTest.mouseRelease(window, _LEFT, _NONE, start + QPoint(200, 0), 1500)  # slow
         assert window.focusWidget() is window.home.tiles[0]  # what the finger came down on
         window.reset()
+
+
+def test_staff_modes_hold_on_the_name_works_in_audio_mode_under_the_privacy_screen(
+    make_window: MakeWindow, qtbot: QtBot
+) -> None:
+    """How staff get the screen back: the hold on the clinic's name reaches it
+    (the name takes touches itself; the black screen takes none)."""
+    from kiosk.ui.staff.entry import HoldGesture
+
+    window = make_window()
+    gesture = HoldGesture(window.clinic_name, 100)
+    with keypad_on(window, RecordingVoice()) as (keypad, _explorer):
+        keypad.toggle_privacy()
+        at = _middle(window, window.clinic_name)
+        assert window.childAt(at) is window.clinic_name
+        with qtbot.waitSignal(gesture.triggered, timeout=2000):
+            QTest.mousePress(window.clinic_name, _LEFT, _NONE, window.clinic_name.rect().center())
+        QTest.mouseRelease(window.clinic_name, _LEFT, _NONE, window.clinic_name.rect().center())
+        gesture.uninstall()
+        window.reset()
