@@ -8,7 +8,8 @@
 #   scripts/system-deps.sh run    that, plus what a window on X11 needs, plus real
 #                                 speech for "Listen": speech-dispatcher (Qt's speechd
 #                                 engine) and one voice (espeak-ng), unless a voice
-#                                 module is there already
+#                                 module is there already, and pactl (pulseaudio-utils)
+#                                 for audio mode's headphone detection
 # As root (or with password-less sudo) it runs apt-get; otherwise it prints the
 # exact command and fails. Each library is looked up by its file, not its
 # package name, so it works across Debian and Ubuntu releases.
@@ -78,6 +79,9 @@ if [ "$mode" = run ]; then
   voices=$(find /usr/lib/*/speech-dispatcher-modules /usr/lib/speech-dispatcher-modules \
     -name 'sd_*' ! -name sd_dummy ! -name sd_generic 2>/dev/null | head -n 1 || true)
   [ -n "$voices" ] || missing+=(speech-dispatcher-espeak-ng)
+  # Audio mode hears headphones plugged in through `pactl subscribe` (PulseAudio,
+  # or PipeWire's pipewire-pulse); the tests use a fake pactl of their own.
+  command -v pactl >/dev/null || missing+=(pulseaudio-utils)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from kiosk.enquiries.store import EnquiryStore
     from kiosk.office.outbox import Sender
     from kiosk.page_views import PageViews
-    from kiosk.ui.patient.audio import AudioMode, HeadphoneWatch
+    from kiosk.ui.patient.audio import AudioMode, Watch
     from kiosk.ui.patient.speech import SpeechStarter
     from kiosk.ui.reload import LiveReload
     from kiosk.ui.staff.mode import StaffMode
@@ -208,7 +208,7 @@ class Kiosk:
         self.sender: Sender | None = None
         self.speech: SpeechStarter | None = None
         self.audio: AudioMode | None = None
-        self.headphones: HeadphoneWatch | None = None
+        self.headphones: Watch | None = None
         self._notifier = notifier
         self._lockdown = lockdown
 

@@ -25,11 +25,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QObject, QProcess, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import strings
-from kiosk.ui.patient.speech import spoken_text
+from kiosk.ui.patient.speech import SpeechState, spoken_text
 from kiosk.ui.widgets import hear_announcements
 
 if TYPE_CHECKING:
@@ -52,12 +53,19 @@ log = logging.getLogger(__name__)
 
 #: ``[audio] mode``: headphones start audio mode; always on; never.
 HEADPHONES, ALWAYS, OFF = "headphones", "always", "off"
+#: A press or a tap: a focus move after one is the patient's.
+INPUT_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+}
 #: In audio mode the idle time is this many times the clinic's (WCAG 2.2.1).
 IDLE_STRETCH = 10
-#: QTextToSpeech's rate runs -1..1 (0: the voice's own) and its volume 0..1.
-DEFAULT_RATE, RATE_STEP, MIN_RATE, MAX_RATE = 0.0, 0.25, -1.0, 1.0
+#: QTextToSpeech's rate runs -1..1 (0: the voice's own) and its volume 0..1;
+#: each starts where the engine has it (``Speaker.default_rate``, ``default_volume``).
+RATE_STEP, MIN_RATE, MAX_RATE = 0.25, -1.0, 1.0
 #: Never silent: a patient who turned it all the way down could not hear how to turn it up.
-DEFAULT_VOLUME, VOLUME_STEP, MIN_VOLUME, MAX_VOLUME = 0.8, 0.2, 0.2, 1.0
+VOLUME_STEP, MIN_VOLUME, MAX_VOLUME = 0.1, 0.2, 1.0
 #: The idle countdown is spoken as a sentence at every multiple of this many
 #: seconds, and as a bare number in the last ``COUNT_LAST`` seconds.
 COUNT_EVERY, COUNT_LAST = 5, 3
@@ -85,6 +93,10 @@ class Speaker(Protocol):
     """The engine's side: a ``Reader``, or the GUI thread's ``ThreadedReader``
     on the voice channel."""
 
+    @property
+    def default_rate(self) -> float: ...
+    @property
+    def default_volume(self) -> float: ...
     def say(self, title: str, text: str) -> None: ...
     def stop(self) -> None: ...
     def set_rate(self, rate: float) -> None: ...
@@ -114,8 +126,10 @@ class AudioMode(QObject):
         self._speaker: Speaker | None = None
         self._page: PageReader | None = None
         self._window: KioskWindow | None = None
-        self._rate = DEFAULT_RATE
-        self._volume = DEFAULT_VOLUME
+        # The engine's own until it comes (``set_speaker``); a patient's
+        # changes last until the idle reset.
+        self._defaults = (0.0, 1.0)
+        self._rate, self._volume = self._defaults
         self._last = ""
         self._last_was_page = False
         self._welcome_due = False
@@ -127,6 +141,12 @@ class AudioMode(QObject):
         self._read_page = False
         self._page_due = False  # to be read once its text is in (``text_shown``)
         self._screen: PageScreen | None = None
+        # Presses and taps counted, to tell the patient's focus moves from
+        # those the screen makes itself (Listen turning into Stop as a page
+        # is read would otherwise cut the reading short).
+        self._inputs = 0
+        self._page_mark: int | None = None  # ``_inputs`` when a page's reading began
+        self._choice: QAbstractButton | None = None  # the focused choice, heard when toggled
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(0)
@@ -199,10 +219,16 @@ class AudioMode(QObject):
         (the last words may be the last patient's)."""
         self.stop()
         self._last, self._last_was_page = "", False
-        self._rate, self._volume = DEFAULT_RATE, DEFAULT_VOLUME
-        self._apply_voice()
+        if (self._rate, self._volume) != self._defaults:
+            self._rate, self._volume = self._defaults
+            self._apply_voice()
 
     # -- turning it on and off --------------------------------------------------
+    @property
+    def defaults(self) -> tuple[float, float]:
+        """The engine's own rate and volume, which ``reset`` goes back to."""
+        return self._defaults
+
     @property
     def rate(self) -> float:
         return self._rate
@@ -225,9 +251,12 @@ class AudioMode(QObject):
         self.changed.emit(active)
 
     def set_speaker(self, speaker: Speaker | None) -> None:
-        """The engine to speak with (it comes seconds after the first paint)."""
+        """The engine to speak with (it comes seconds after the first paint),
+        at its own rate and volume: those of the page's Listen too."""
         self._speaker = speaker
-        self._apply_voice()
+        if speaker is not None:
+            self._defaults = (speaker.default_rate, speaker.default_volume)
+            self._rate, self._volume = self._defaults
         if self._welcome_due:
             self._welcome()
 
@@ -251,41 +280,67 @@ class AudioMode(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_focus)
+            app.installEventFilter(self)
         window.screen_changed.connect(self._on_screen)
         window.idle.tick.connect(self._on_tick)
         window.was_reset.connect(self.reset)
         self.changed.connect(lambda on: window.idle.set_stretch(IDLE_STRETCH if on else 1))
 
     def _inside(self, widget: QWidget) -> bool:
-        return self._window is not None and widget.window() is self._window
+        """Part of what patients see: the bar, the screens, the patients'
+        overlays. Not staff mode's PIN pad and panel (their digits are not for
+        headphones left plugged in)."""
+        window = self._window
+        if window is None or widget is window:
+            return widget is window
+        areas = (window.bar, window.stack, window.crisis, window.idle_overlay, window.display)
+        return any(area is widget or area.isAncestorOf(widget) for area in areas)
 
     def _heard(self, widget: QWidget, text: str) -> None:
         if self._active and self._inside(widget):
             self._pending.append(text)
             self._flush_timer.start()
 
-    def _on_focus(self, old: QWidget | None, new: QWidget | None) -> None:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in INPUT_EVENTS:
+            self._inputs += 1
+        return False
+
+    def _on_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         if not self._active or new is None or not self._inside(new):
             return
-        if self._within_listen(old) and self._within_listen(new):
-            return  # Listen became Stop under the focus: the reading goes on
+        if self._page_mark == self._inputs:
+            return  # moved by the page being read, not by the patient
+        self._watch_choice(new)
         self._focus = new
         self._flush_timer.start()
 
-    def _within_listen(self, widget: QWidget | None) -> bool:
-        return (
-            widget is not None
-            and self._page is not None
-            and self._page.controls.isAncestorOf(widget)
-        )
+    def _watch_choice(self, widget: QWidget) -> None:
+        """A choice or check box with the focus says its new state when chosen."""
+        if self._choice is not None:
+            self._choice.toggled.disconnect(self._on_toggled)
+            self._choice = None
+        if isinstance(widget, QAbstractButton) and widget.isCheckable():
+            self._choice = widget
+            widget.toggled.connect(self._on_toggled)
+
+    def _on_toggled(self, _checked: bool) -> None:
+        if self._active and self._choice is not None and self._choice.hasFocus():
+            self._focus = self._choice
+            self._flush_timer.start()
 
     def _on_screen(self, screen: str) -> None:
         if not self._active:
             return
         if screen.startswith("page:"):
             self._read_page = True
-        elif screen == "home":
+            self._flush_timer.start()
+            return
+        self._page_due = False  # the patient left before the page's text came
+        if screen == "home":
             self._pending.append(strings.HOME_SPOKEN)
+        elif screen == "request" and self._window is not None:
+            self._pending.append(self._window.request.step_label.text())  # where the form is
         self._flush_timer.start()
 
     def _on_text_shown(self) -> None:
@@ -307,10 +362,17 @@ class AudioMode(QObject):
             return
         if read_page and self._screen is not None and self._screen.waiting:
             self._page_due = True  # read once its text is in: not the title alone
-            return
+        if self._page_due:
+            return  # the page's reading will say where the patient is
         if read_page and self._read_the_page():
             return  # the page's title and text say more than its announcement
-        if focus is not None and focus.isVisible():
+        if focus is not None:
+            # Stopping a page's reading turns its Stop back into Listen, which
+            # may move the focus: what is said is where the focus ends up.
+            self._stop_page()
+            focus = QApplication.focusWidget()
+            self._focus = None
+        if focus is not None and focus.isVisible() and self._inside(focus):
             pending.append(self.describe(focus))
         self.say(" ".join(dict.fromkeys(part for part in pending if part.strip())))
 
@@ -324,13 +386,15 @@ class AudioMode(QObject):
         if self._speaker is not None:
             self._speaker.stop()
         page.read()
+        self._page_mark = self._inputs
         self._last, self._last_was_page = "", True
         said, _ = spoken_text(page.title(), page.browser.document().toPlainText())
         self.spoken.emit(said)
         return True
 
     def _stop_page(self) -> None:
-        if self._page is not None:
+        if self._page is not None and self._page.state != SpeechState.IDLE:
+            self._page_mark = self._inputs  # its controls' focus moves are not the patient's
             self._page.stop()
 
     def _set_rate(self, rate: float) -> None:
@@ -498,12 +562,14 @@ class HeadphoneWatch(QObject):
         self._settle.setInterval(settle_ms)
         self._settle.timeout.connect(self._ask)
         self._failed = False
+        self._stopped = False
 
     def start(self) -> None:
         self._events.start(self._program, ["subscribe"])
         self._ask()  # headphones in before the kiosk started
 
     def stop(self) -> None:
+        self._stopped = True
         self._settle.stop()
         for process in (self._events, self._query):
             if process.state() != QProcess.ProcessState.NotRunning:
@@ -536,7 +602,7 @@ class HeadphoneWatch(QObject):
 
     # -- asking ------------------------------------------------------------------
     def _ask(self) -> None:
-        if self._failed:
+        if self._failed or self._stopped:
             return
         if self._query.state() != QProcess.ProcessState.NotRunning:
             self._again = True
@@ -548,7 +614,9 @@ class HeadphoneWatch(QObject):
         arguments = ["--format=json", *command] if self._json else command
         self._query.start(self._program, arguments)
 
-    def _on_answer(self, code: int, _status: QProcess.ExitStatus) -> None:
+    def _on_answer(self, code: int, status: QProcess.ExitStatus) -> None:
+        if self._stopped or status == QProcess.ExitStatus.CrashExit:
+            return  # killed by stop(), or gone: the next event asks again
         out = bytes(self._query.readAllStandardOutput().data()).decode("utf-8", "replace")
         if code != 0:
             if self._json:
@@ -579,23 +647,75 @@ class HeadphoneWatch(QObject):
             self.plugged.emit(plugged)
 
 
+class DefaultOutputWatch(QObject):
+    """Windows (and any system without pactl's sound server): the default
+    audio output's description names headphones or a headset ("Headphones
+    (Realtek(R) Audio)"), looked at again at each ``audioOutputsChanged``.
+    A sound card that keeps one "Speakers/Headphones" output for both shows
+    no change: there, ``[audio] mode = "always"``. Not run by the tests,
+    which run on Linux (docs/audio.md).
+
+    Signals:
+        plugged(bool): as ``HeadphoneWatch``'s.
+    """
+
+    plugged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # Here, not at the top: QtMultimedia is needed only on this road.
+        from PySide6.QtMultimedia import QMediaDevices
+
+        self._devices = QMediaDevices(self)
+        self._devices.audioOutputsChanged.connect(self._look)
+        self.headphones = False
+
+    def start(self) -> None:
+        self._look()
+
+    def stop(self) -> None:
+        self._devices.audioOutputsChanged.disconnect(self._look)
+
+    def _look(self) -> None:
+        description = self._devices.defaultAudioOutput().description()
+        plugged = any(word in description.casefold() for word in HEADPHONE_WORDS)
+        if plugged != self.headphones:
+            self.headphones = plugged
+            log.info("audio mode: default output %r", description)
+            self.plugged.emit(plugged)
+
+
+class Watch(Protocol):
+    """What starts audio mode: ``HeadphoneWatch`` or ``DefaultOutputWatch``."""
+
+    @property
+    def plugged(self) -> SignalInstance: ...
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
 def start_audio(
     window: KioskWindow,
     mode: str,
     voice_ready: SignalInstance | None,
     voice: Callable[[], Speaker | None],
-) -> tuple[AudioMode, HeadphoneWatch | None]:
+) -> tuple[AudioMode, Watch | None]:
     """Audio mode for ``window`` as ``[audio] mode`` says; its speaker once
-    ``voice_ready`` fires (the speech thread's engine), got from ``voice()``."""
+    ``voice_ready`` fires (the speech thread's engine), got from ``voice()``.
+    Headphones are watched through pactl on Linux, through Qt's default
+    output elsewhere."""
     audio = AudioMode(window)
     audio.follow(window)
     if voice_ready is not None:
         voice_ready.connect(lambda _reader: audio.set_speaker(voice()))
-    watch = None
+    elif mode != OFF:
+        log.warning("audio mode: read aloud is off, so audio mode will be silent")
+    watch: Watch | None = None
     if mode == ALWAYS:
         audio.set_active(True)
     elif mode == HEADPHONES:
-        watch = HeadphoneWatch(parent=window)
+        linux = sys.platform.startswith("linux")
+        watch = HeadphoneWatch(parent=window) if linux else DefaultOutputWatch(window)
         watch.plugged.connect(audio.set_active)
         watch.start()
     return audio, watch

@@ -805,6 +805,8 @@ class RequestScreen(QWidget):
         if key is None:
             return
         field = self.fields[key]
+        # After "N things to fix" (``_show``): which one first, and why.
+        announce(self, f"{field.label.text()} {field.error.text()}".strip())
         self._lay_out_now()  # the bar's new height: the viewport it leaves
         self.scroller.stop()
         self.reveal(field)

@@ -251,6 +251,8 @@ class Reader(QObject):
         self.reports_words = bool(capabilities & tts.Capability.WordByWordProgress)
         self._default_locale = tts.locale()
         self._default_voice = tts.voice()
+        self.default_rate = self.rate
+        self.default_volume = self.volume
         self._state = SpeechState.IDLE
         self._body_offset = 0
         tts.stateChanged.connect(self.on_engine_state)
@@ -371,6 +373,14 @@ class Reader(QObject):
     def resume(self) -> None:
         if self._state == SpeechState.PAUSED:
             self._tts.resume()
+
+    @property
+    def rate(self) -> float:
+        return round(float(self._tts.rate()), 2)
+
+    @property
+    def volume(self) -> float:
+        return round(float(self._tts.volume()), 2)
 
     def set_rate(self, rate: float) -> None:
         """Speaking rate, -1.0 (slowest) to 1.0 (fastest); 0 is the voice's own."""
@@ -889,6 +899,8 @@ class EngineReady:
     engine: str
     can_pause: bool
     reports_words: bool
+    default_rate: float = 0.0  # the engine's own, as it was made (audio mode goes back to them)
+    default_volume: float = 1.0
 
 
 class _EngineHost(QObject):
@@ -926,7 +938,15 @@ class _EngineHost(QObject):
         self._reader = reader
         reader.state_changed.connect(lambda state: self.state_changed.emit(self._channel, state))
         reader.word.connect(lambda start, length: self.word.emit(self._channel, start, length))
-        self.made.emit(EngineReady(reader.engine, reader.can_pause, reader.reports_words))
+        self.made.emit(
+            EngineReady(
+                reader.engine,
+                reader.can_pause,
+                reader.reports_words,
+                reader.default_rate,
+                reader.default_volume,
+            )
+        )
 
     @Slot(str, str, str)
     def say(self, channel: str, title: str, text: str) -> None:
@@ -1014,6 +1034,8 @@ class ThreadedReader(QObject):
         super().__init__(parent)
         self.channel = channel
         self.engine = ready.engine
+        self.default_rate = ready.default_rate
+        self.default_volume = ready.default_volume
         self.can_pause = ready.can_pause
         self.reports_words = ready.reports_words
         self._state = SpeechState.IDLE
