@@ -341,7 +341,7 @@ def test_a_keypad_walk_from_home_to_the_thank_you_heard_all_the_way(
         _focus_by_pad(window, strings.REQUEST_INFO, key=_K.Key_4)
         press(window, _K.Key_5, PAD)
         qtbot.waitUntil(lambda: window.current_screen == "request", timeout=2000)
-        # (Opening the form announces nothing of its own yet: the focus's words follow.)
+        heard(strings.STEP_OF.format(index=1, count=4))
         form = window.request
         _focus_by_pad(window, strings.FIELD_NAME)
         heard(strings.FIELD_NAME, strings.ROLE_TEXT_BOX)
