@@ -8,7 +8,9 @@ request-errors, request-empty (Continue on an empty step 1, scrolled to its
 end), request-badphone (Continue with a bad number), request-failed,
 request-leave, thanks, thanks-email (--email for a long address), crisis,
 crisis-alert, crisis-told, crisis-unreached (an enrolled kiosk's card: its button,
-then each answer), idle or notice; staff screens (staff-pin, staff-panel, ...: see
+then each answer), idle or notice; keypad-help (the keypad's help card),
+keypad-walk (the form's keyboard with the keypad on a key), privacy (the privacy
+screen over the form, in audio mode); staff screens (staff-pin, staff-panel, ...: see
 scripts/preview_staff.py).
 
 Runs like ``kiosk run`` (fullscreen, kiosk mode) with a throwaway data folder.
@@ -203,12 +205,41 @@ def main() -> int:
             window.on_idle_warning(12)
         elif screen == "notice":
             window.show_notice(strings.APOLOGY)
+        elif screen in ("keypad-help", "keypad-walk", "privacy"):
+            keypad_screen(screen)
         elif screen.startswith("staff"):
             import preview_staff  # the PIN pad and the staff panel (scripts/preview_staff.py)
 
             kept.append(preview_staff.show(screen, window, paths, ring, _code))
 
     kept: list[object] = []
+
+    def keypad_screen(screen: str) -> None:
+        """The tactile keypad's screens, with audio mode on (silent: no engine)."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeyEvent
+
+        from kiosk.ui.patient.audio import AudioMode
+        from kiosk.ui.patient.keypad import install
+
+        audio = AudioMode(window)
+        audio.set_active(True)
+        keypad = install(window, audio).keypad
+        kept.append(keypad)
+        if screen == "keypad-help":
+            keypad.show_help()
+            return
+        window.show_request()
+        form.name_edit.setFocus()
+        form.name_edit.setText("Ana L")
+        if screen == "privacy":
+            keypad.toggle_privacy()
+            return
+        pad = Qt.KeyboardModifier.KeypadModifier
+        for key in (Qt.Key.Key_2, Qt.Key.Key_2, Qt.Key.Key_6, Qt.Key.Key_6):  # onto "d"
+            event = QKeyEvent(QKeyEvent.Type.KeyPress, key, pad)
+            QApplication.sendEvent(form.name_edit, event)
+            QApplication.sendEvent(form.name_edit, QKeyEvent(QKeyEvent.Type.KeyRelease, key, pad))
 
     def save() -> None:
         assert args.save is not None

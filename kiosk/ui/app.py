@@ -323,6 +323,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         _start_staff_mode(kiosk, paths)
         kiosk.speech = _start_speech(window)
         _start_audio(kiosk, config.audio_mode)
+        _start_keypad(kiosk)
         _start_office_link(kiosk, base)
         _forget_source_lines()
 
@@ -370,6 +371,17 @@ def _start_audio(kiosk: Kiosk, mode: str) -> None:
         speech.ready if speech is not None else None,
         lambda: speech.voice if speech is not None else None,
     )
+
+
+def _start_keypad(kiosk: Kiosk) -> None:
+    """The tactile keypad and touch exploration (kiosk.ui.patient.keypad,
+    explore), speaking through audio mode; with ``[audio] mode = "off"`` through
+    one never turned on: the keypad still moves, chooses and explains its keys."""
+    from kiosk.ui.patient.audio import AudioMode  # after the paint, with speech
+    from kiosk.ui.patient.keypad import install  # after the paint, with the form
+
+    voice = kiosk.audio if kiosk.audio is not None else AudioMode(kiosk.window)
+    install(kiosk.window, voice)
 
 
 # After the first paint, the sender a few seconds later: importing psycopg and

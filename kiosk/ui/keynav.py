@@ -40,6 +40,10 @@ _ENTER = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
 #: form's bar, while the on-screen keyboard takes its room): Tab still reaches
 #: its controls, and shows it on the way in.
 REVEAL_ON_TAB = "revealOnTab"
+#: A child of the window with this property set to True is drawn over the
+#: screens but is no overlay: the focus stays with the controls under it (the
+#: privacy screen, kiosk/ui/patient/keypad.py).
+NOT_AN_OVERLAY = "notAnOverlay"
 
 
 def _hidden_for_a_while(widget: QWidget) -> QWidget | None:
@@ -54,7 +58,7 @@ def _hidden_for_a_while(widget: QWidget) -> QWidget | None:
     return None
 
 
-def _focusable(widget: QWidget) -> bool:
+def focusable(widget: QWidget) -> bool:
     """A control the keyboard may reach. Qt takes the focus policy away from
     the unchosen buttons of an exclusive group (as for radio buttons), so a
     switch user with Tab alone could never reach "Español": they count too."""
@@ -148,7 +152,7 @@ class KeyNavigation(QObject):
         for _ in range(1000):  # the chain is a ring; stop at the first control we can use
             if target is None or target is start:
                 return
-            if _focusable(target) and target.window() is self._window:
+            if focusable(target) and target.window() is self._window:
                 holder = _hidden_for_a_while(target)
                 if holder is not None:
                     holder.show()  # a hidden widget cannot take the focus
@@ -161,7 +165,7 @@ class KeyNavigation(QObject):
     @staticmethod
     def _move(overlay: QWidget, focused: QWidget | None, *, forward: bool) -> None:
         """Round the overlay's own controls, in their order on screen."""
-        controls = [w for w in overlay.findChildren(QWidget) if _focusable(w)]
+        controls = [w for w in overlay.findChildren(QWidget) if focusable(w)]
         if not controls:
             return
         controls.sort(

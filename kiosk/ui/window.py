@@ -313,6 +313,7 @@ class KioskWindow(QWidget):
             and child not in base
             and not child.isWindow()
             and child.isVisible()
+            and child.property(keynav.NOT_AN_OVERLAY) is not True
         ]
         return shown
 

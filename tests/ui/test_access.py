@@ -552,7 +552,7 @@ def test_the_topic_choices_come_before_the_message_in_the_tab_order(
     window.show_request()
     form = window.request
     form.go_to(2)  # best time, topic and message share the third step
-    from kiosk.ui.keynav import _focusable
+    from kiosk.ui.keynav import focusable
 
     chain: list[QWidget] = []
     widget: QWidget = form.best_times.buttons()[-1]
@@ -560,7 +560,7 @@ def test_the_topic_choices_come_before_the_message_in_the_tab_order(
         following = widget.nextInFocusChain()
         assert following is not None  # the focus chain is a ring
         widget = following
-        if _focusable(widget):
+        if focusable(widget):
             chain.append(widget)
     assert chain[:-1] == form.topics.buttons()
     assert chain[-1] is form.message_edit

@@ -22,6 +22,7 @@ from kiosk.config import Config
 from kiosk.content import Library
 from kiosk.content.in_short import HEADINGS
 from kiosk.ui.i18n import strings
+from kiosk.ui.patient.keypad import KeypadHelp, PrivacyScreen
 from kiosk.ui.topbar import ClinicName
 from kiosk.ui.window import KioskWindow
 from tests.conftest import SCREEN_SIZES, MakeWindow
@@ -60,6 +61,8 @@ SCREENS = [
     "crisis not reached",
     "idle",
     "text size",
+    "keypad help",
+    "privacy screen",
 ]
 
 #: The patient's choices that change the layout: (config scale, text size,
@@ -153,6 +156,15 @@ def _open(window: KioskWindow, screen: str, library: Library) -> QWidget:
     elif screen == "text size":
         window.show_display()
         return window.display
+    elif screen == "keypad help":
+        card = window.findChild(KeypadHelp) or KeypadHelp(window, cover=window.stack)
+        card.open()
+        return card
+    elif screen == "privacy screen":  # over the form: its one line above the keyboard
+        window.show_request()
+        window.request.name_edit.setFocus()
+        privacy = window.findChild(PrivacyScreen) or PrivacyScreen(window, ended=lambda: None)
+        privacy.turn_on()
     return window
 
 
@@ -229,6 +241,10 @@ def _back_to_start(window: KioskWindow) -> None:
     window.crisis.hide()
     window.crisis.set_alerter(None)
     window.display.hide()
+    for card in window.findChildren(KeypadHelp):
+        card.hide()
+    for privacy in window.findChildren(PrivacyScreen):
+        privacy.turn_off()
     if window._request is not None:
         window._request.wipe()
     window.page.reset()

@@ -239,6 +239,31 @@ class PatientWords(Words, domain="patient"):
     # Translators: spoken when a patient goes back to the home screen.
     HOME_SPOKEN = N_("Home. The topics.")
 
+    # -- the keypad, its help card and the privacy screen (kiosk/ui/patient/keypad.py,
+    # issue 15) ---------------------------------------------------------------
+    # Translators: the title of the card the keypad's help key opens.
+    KEYPAD_HELP_TITLE = N_("Keypad keys")
+    # Translators: the keypad's help card, one line a key, read aloud too. The
+    # keys are those printed on a number pad: keep the digits and the names
+    # (Enter, F1) as printed there.
+    KEYPAD_HELP = N_(
+        "Move: the arrow keys, or 8, 2, 4 and 6.\n"
+        "Choose: Enter, or 5.\n"
+        "Hear it again: 0. Stop speaking: the dot key.\n"
+        "Slower: 7. Faster: 9.\n"
+        "Quieter: minus. Louder: plus.\n"
+        "Turn the screen off or on while you listen: the slash key.\n"
+        "Help: the star key, or F1. Any key closes this card."
+    )
+    # Translators: spoken when the screen goes black for privacy (audio mode).
+    PRIVACY_SCREEN_ON = N_("The screen is off. Press the slash key to turn it on again.")
+    # Translators: spoken when the screen comes back.
+    PRIVACY_SCREEN_OFF = N_("The screen is on.")
+    # Translators: shown small on the black privacy screen, for staff passing by.
+    PRIVACY_SCREEN_NOTE = N_(
+        "The screen is off for privacy. Press the slash key on the keypad to show it."
+    )
+
     # -- words with a number: one ngettext call each ----------------------------
     def things_to_fix(self, count: int) -> str:
         """The request form's bottom banner: "1 thing to fix", "2 things to fix"."""
