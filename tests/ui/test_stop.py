@@ -39,7 +39,9 @@ def test_sigterm_at_any_moment_ends_the_kiosk_cleanly(
 ) -> None:
     data = tmp_path / "data"
     first_run(data)
-    stopped = stop_at(data, line, kiosk_env(**{ENGINE_ENV: engine, SPEECH_DELAY_ENV: SPEECH_DELAY_MS}))
+    stopped = stop_at(
+        data, line, kiosk_env(**{ENGINE_ENV: engine, SPEECH_DELAY_ENV: SPEECH_DELAY_MS})
+    )
     assert line in stopped.before, stopped.before  # the moment was reached
     assert "Traceback" not in stopped.before + stopped.after
     assert "QThread" not in stopped.after, stopped.after
