@@ -68,6 +68,14 @@ def stress_rounds(full: int) -> int:
     return full
 
 
+def examples(full: int) -> int:
+    """How many examples a Hypothesis test draws: ``full``, or a tenth of it (at least
+    10) when ``KIOSK_TEST_ROUNDS=fast``. Its ``@example`` cases run either way."""
+    if os.environ.get(ROUNDS_ENV, "") == "fast":
+        return max(10, full // 10)
+    return full
+
+
 def one_size_each(cases: Sequence[tuple[str, tuple[int, int], Hashable]]) -> set[int]:
     """For ``make test-fast``: which of ``cases`` (the test, its screen size, its other
     parameters) to skip. A test run at each of the three ``SCREEN_SIZES`` keeps one

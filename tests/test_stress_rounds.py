@@ -7,7 +7,7 @@ from collections.abc import Hashable
 
 import pytest
 
-from tests.conftest import ROUNDS_ENV, SCREEN_SIZES, one_size_each, stress_rounds
+from tests.conftest import ROUNDS_ENV, SCREEN_SIZES, examples, one_size_each, stress_rounds
 
 
 def test_full_rounds_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,3 +40,13 @@ def test_the_fast_run_keeps_one_screen_size_per_case_turning_through_them() -> N
     assert len([case for case in kept if case[0] == "t.py::alone"]) == 1
     # Not checked at each of the three sizes: left whole.
     assert len([case for case in kept if case[0] == "t.py::two_sizes"]) == 2
+
+
+def test_hypothesis_draws_a_tenth_of_its_examples_in_the_fast_run_but_at_least_ten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(ROUNDS_ENV, raising=False)
+    assert examples(150) == 150
+    monkeypatch.setenv(ROUNDS_ENV, "fast")
+    assert examples(150) == 15
+    assert examples(40) == 10

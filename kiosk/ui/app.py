@@ -41,6 +41,10 @@ from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
 
 SPEECH_DELAY_MS = 3000  # after the first paint: speech-dispatcher can take seconds to answer
+#: For the tests only (tests/ui/kiosk_process.py): the speech delay in a kiosk
+#: process the tests start, so a test that stops the kiosk while the speech engine
+#: is looked for need not wait the 3 s first. Not a setting: unset, it is 3000.
+SPEECH_DELAY_ENV = "KIOSK_TEST_SPEECH_DELAY_MS"
 
 if TYPE_CHECKING:
     from kiosk.enquiries.opener import StoreOpener
@@ -334,6 +338,11 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     return kiosk
 
 
+def _speech_delay_ms() -> int:
+    """``SPEECH_DELAY_MS``, or what a test set in ``SPEECH_DELAY_ENV`` (read only there)."""
+    return int(os.environ.get(SPEECH_DELAY_ENV, SPEECH_DELAY_MS))
+
+
 def _start_speech(window: KioskWindow) -> SpeechStarter | None:
     """Listen, once an engine answers: probed, made and driven in a speech
     thread, tried again each minute while there is none
@@ -353,7 +362,7 @@ def _start_speech(window: KioskWindow) -> SpeechStarter | None:
     starter.missing.connect(lambda: window.page.speech_found(None))
     # Still a moment after the first paint: the probe's import is not in the
     # way of the first screen.
-    QTimer.singleShot(SPEECH_DELAY_MS, starter.start)
+    QTimer.singleShot(_speech_delay_ms(), starter.start)
     return starter
 
 

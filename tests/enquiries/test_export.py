@@ -36,6 +36,7 @@ from kiosk.enquiries.export import (
 )
 from kiosk.enquiries.keys import KeyRing
 from kiosk.enquiries.store import EnquiryStore, StoreError
+from tests.conftest import examples
 from tests.disks import fill, remount
 
 from .conftest import FAST, PERSONAL, Clock, Keys, save
@@ -181,7 +182,9 @@ def test_ordinary_values_round_trip_exactly(
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     text=st.text(

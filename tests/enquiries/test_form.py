@@ -15,6 +15,7 @@ from kiosk.enquiries import form as enquiry
 from kiosk.enquiries.form import BestTime, FormInput, Method, check, unusual_characters
 from kiosk.enquiries.keys import KdfParams, KeyRing, Opener
 from kiosk.enquiries.store import EnquiryStore, open_personal
+from tests.conftest import examples
 
 GOOD = FormInput(
     name="Ana López",
@@ -161,7 +162,9 @@ def _round_trip(store: EnquiryStore, opener: Opener, form: FormInput) -> dict[st
 
 
 SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 

@@ -39,6 +39,7 @@ from kiosk.enquiries.store import (
     open_personal,
 )
 from kiosk.paths import Paths
+from tests.conftest import examples
 from tests.disks import fill, remount
 
 FAST = KdfParams.fast_for_tests()
@@ -223,7 +224,7 @@ def test_hostile_text_round_trips_exactly(store: EnquiryStore, keys: Keys) -> No
 
 
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

@@ -56,9 +56,16 @@ def pg_cluster() -> Iterator[Cluster]:
 @pytest.fixture
 def pg(pg_cluster: Cluster) -> Cluster:
     """The session's cluster, running (a test that stopped it and failed is healed here)."""
-    if not pg_cluster.running():
+    if not pg_cluster.server_alive() and not pg_cluster.running():
         pg_cluster.start()
     return pg_cluster
+
+
+@pytest.fixture(scope="session")
+def schema_template(pg_cluster: Cluster) -> str:
+    """The office schema migrated once per session (per xdist worker), copied for each
+    ``clinic``; ``clinic_db`` stays empty, for the tests of migrating and init itself."""
+    return pg_cluster.schema_template()
 
 
 @pytest.fixture
@@ -98,12 +105,15 @@ class Clinic:
 
 
 @pytest.fixture
-def clinic(pg: Cluster, clinic_db: str) -> Clinic:
-    url = pg.dsn(clinic_db)
+def clinic(pg: Cluster, schema_template: str) -> Clinic:
+    """A new database after ``kiosk office init``: the schema copied from
+    ``schema_template``, then init's roles, grants and clinic key, as on a new one."""
+    db = pg.create_database(template=schema_template)
+    url = pg.dsn(db)
     with psycopg.connect(url) as conn:
         result = admin.init(conn, kdf=KdfParams.fast_for_tests())
     assert result.recovery_code is not None
-    return Clinic(pg, clinic_db, url, result.recovery_code, result.key_id)
+    return Clinic(pg, db, url, result.recovery_code, result.key_id)
 
 
 @dataclass(frozen=True)

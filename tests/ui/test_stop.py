@@ -11,12 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.ui.app import SPEECH_DELAY_ENV
 from kiosk.ui.patient.speech import ENGINE_ENV, MOCK_ENGINE
 from tests.ui.kiosk_process import first_run, kiosk_env, stop_at
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 
 LOOKING = "read aloud: looking for a speech engine"
+#: The speech engine looked for half a second after the first paint, not 3 s: three
+#: of the moments come after it. Still long enough that a SIGTERM sent on "request
+#: form ready" arrives before the speech thread is made.
+SPEECH_DELAY_MS = "500"
 
 
 @pytest.mark.parametrize(
@@ -34,7 +39,9 @@ def test_sigterm_at_any_moment_ends_the_kiosk_cleanly(
 ) -> None:
     data = tmp_path / "data"
     first_run(data)
-    stopped = stop_at(data, line, kiosk_env(**{ENGINE_ENV: engine}))
+    stopped = stop_at(
+        data, line, kiosk_env(**{ENGINE_ENV: engine, SPEECH_DELAY_ENV: SPEECH_DELAY_MS})
+    )
     assert line in stopped.before, stopped.before  # the moment was reached
     assert "Traceback" not in stopped.before + stopped.after
     assert "QThread" not in stopped.after, stopped.after

@@ -209,8 +209,10 @@ def test_the_clinic_name_is_never_elided(
     window = make_window(size, cfg=replace(config, clinic_name=name))
     label = window.clinic_name
     page = window.library.topics[0].pages[0].key
-    for language, screen, text_size in itertools.product(
-        ("en", "es"), ("home", "page"), ("default", "large", "largest")
+    # The text size outermost: each change restyles the whole window (about 0.15 s),
+    # a language or a screen costs little. Every combination still checked.
+    for text_size, language, screen in itertools.product(
+        ("default", "large", "largest"), ("en", "es"), ("home", "page")
     ):
         window.set_language(language)
         window.show_page(page) if screen == "page" else window.show_home()
@@ -235,10 +237,10 @@ def test_the_welcome_is_never_squeezed_beside_the_languages(
     window = make_window(size)
     home = window.home
     seen = set()
-    for language in ("en", "es"):
-        window.set_language(language)
-        for text_size in ("default", "large", "largest"):
-            window.set_text_size(text_size)
+    for text_size in ("default", "large", "largest"):  # outermost: each restyles the window
+        window.set_text_size(text_size)
+        for language in ("en", "es"):
+            window.set_language(language)
             QApplication.processEvents()
             welcome, languages = home.welcome.geometry(), home.languages.geometry()
             lines = welcome.height() / home.welcome.fontMetrics().lineSpacing()

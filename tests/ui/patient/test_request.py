@@ -35,7 +35,7 @@ from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.request import RequestScreen
 from kiosk.ui.widgets import BREAK
 from kiosk.ui.window import KioskWindow
-from tests.conftest import SCREEN_SIZES, MakeWindow
+from tests.conftest import SCREEN_SIZES, MakeWindow, examples
 from tests.ui.helpers import find_button, swipe, tap
 
 NAME = "Ana López"
@@ -839,7 +839,7 @@ _HOSTILE = st.one_of(
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
