@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.cli import main
 from kiosk.office import admin, audit, publish
 from kiosk.office.link import link_file, load
-from kiosk.office.revision import Revision, sign, unpack, verify
+from kiosk.office.revision import Revision, sha256_of, sign, unpack, verify
 from kiosk.paths import shipped_content_dir
 from kiosk.staff.cli import ExitStatus
 from kiosk.ui.office import words as w
@@ -91,7 +91,8 @@ def test_enrolment_brings_the_publishing_key_which_only_the_clinic_key_opens(
     assert public is not None and tablet.link.publish_key == public
     reloaded = load(tablet.data_dir)
     assert reloaded is not None and reloaded.publish_key == public
-    assert verify(b"revision", sign(b"revision", key), public)
+    payload = b"revision"
+    assert verify(Revision(1, sha256_of(payload), "", payload, sign(1, payload, key)), public)
     # Stored sealed: the seed is not in the row as it is.
     assert sealed is not None and bytes(key) not in bytes(sealed[0])
     # A link file and a token from before publishing: no key, and no failure.
@@ -128,7 +129,7 @@ def test_the_kiosk_reaches_revisions_only_through_its_functions_and_only_its_own
     got = next_revision(tablet, 0)
     assert got is not None and (got.number, got.note) == (first, "for the lobby")
     assert tablet.link.publish_key is not None
-    assert verify(got.payload, got.signature, tablet.link.publish_key)
+    assert verify(got, tablet.link.publish_key)
     unpack(got.payload, tmp_path / "unpacked")
     assert (tmp_path / "unpacked" / "content" / BROKEN_PAGE).exists()
     assert next_revision(tablet, first) is None  # the Upstairs revision is not the lobby's
@@ -430,4 +431,4 @@ def test_publishing_from_the_app_checks_first_asks_the_pin_and_names_the_member(
     )
     got = next_revision(tablet, 0)
     assert got is not None and tablet.link.publish_key is not None
-    assert verify(got.payload, got.signature, tablet.link.publish_key)
+    assert verify(got, tablet.link.publish_key)
