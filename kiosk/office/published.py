@@ -107,6 +107,17 @@ class State:
         }
 
 
+#: What the heartbeat says a kiosk runs when no published revision is on it: the
+#: content and settings it was installed with.
+LOCAL = "local"
+
+
+def running(number: int | None) -> str:
+    """The heartbeat's ``content_fingerprint``: "revision 14", or ``LOCAL``, words the
+    office's Kiosks view shows as they are (and the same as ``kiosk office revisions``)."""
+    return LOCAL if number is None else f"revision {number}"
+
+
 def published_dir(data_dir: Path) -> Path:
     return Path(data_dir) / PUBLISHED_DIR
 
