@@ -432,3 +432,72 @@ def test_publishing_from_the_app_checks_first_asks_the_pin_and_names_the_member(
     got = next_revision(tablet, 0)
     assert got is not None and tablet.link.publish_key is not None
     assert verify(got, tablet.link.publish_key)
+
+
+def _send_in_app(qtbot: QtBot, page: RevisionsPage, pin: str) -> None:
+    page.sending.pin.setText(pin)
+    page.sending.send.click()
+    qtbot.waitUntil(lambda: page.sending.send.isEnabled(), timeout=20_000)
+
+
+def test_a_revision_is_sent_to_all_from_the_app_with_the_pin_again_and_audited(
+    clinic: Clinic,
+    tablet: Tablet,
+    content_copy: Path,
+    tmp_path: Path,
+    qtbot: QtBot,
+    settings: QSettings,
+) -> None:
+    upstairs = enrolled_tablet(clinic, tmp_path / "upstairs", "Upstairs")  # in no group
+    clinic.add_staff("Ana", PIN)
+    with clinic.connect() as conn:
+        admin.set_group(conn, "Lobby", "Lobby")
+    number = publish_by_recovery(clinic, content_copy, ["Lobby"], "Aftercare")
+    lobby_got = next_revision(tablet, 0)
+    assert next_revision(upstairs, 0) is None
+    window = _window(clinic, qtbot, settings)
+    page = window.revisions
+    for control, label in ((page.send_all, w.SEND_TO_ALL), (page.send_group, w.SEND_TO_GROUP)):
+        assert control.accessibleName() == label
+        assert not control.isEnabled()  # no revision chosen yet
+    page.revisions.selectRow(0)
+    assert page.chosen() == number and page.send_all.isEnabled()
+    page.refresh()  # read again every half minute: still chosen
+    assert page.chosen() == number
+
+    page.send_group.click()
+    form = page.sending
+    assert form.isVisible() and form.group.isVisible()
+    assert form.heading.text() == w.SEND_HEADING_GROUP.format(number=number)
+    assert [form.group.itemText(i) for i in range(form.group.count())] == ["Group Lobby"]
+    for field, label in ((form.group, w.SEND_GROUP), (form.pin, w.YOUR_PIN)):
+        assert field.accessibleName() == label
+    form.cancel.click()
+    assert not form.isVisible()
+
+    page.send_all.click()
+    assert form.isVisible() and not form.group.isVisible()
+    assert form.heading.text() == w.SEND_HEADING_ALL.format(number=number)
+    form.send.click()  # no PIN: nothing asked of the server
+    assert form.message.text() == w.NEED_PIN
+    _send_in_app(qtbot, page, "999999")
+    assert "do not match" in form.message.text() and form.pin.text() == ""
+    assert next_revision(upstairs, 0) is None and audit_rows(clinic, "publish-target") == []
+    with clinic.connect() as conn:
+        conn.execute("DELETE FROM office_signin")  # the wait after a wrong PIN, over
+
+    _send_in_app(qtbot, page, PIN)
+    assert not form.isVisible()
+    assert page.outcome.text() == w.SENT.format(number=number, targets="all kiosks")
+    assert _item(page.revisions, 0, 4).text() == "all kiosks"
+    assert audit_rows(clinic, "publish-target") == [
+        ("Ana", f"revision {number}", {"targets": [publish.ALL]})
+    ]
+    # The same revision, bytes and signature, now reaching the kiosk in no group.
+    everyone_got = next_revision(upstairs, 0)
+    assert everyone_got == lobby_got and everyone_got is not None
+    assert upstairs.link.publish_key is not None
+    assert verify(everyone_got, upstairs.link.publish_key)
+    window.sign_out()
+    assert not page.send_all.isEnabled() and not form.isVisible()
+    upstairs.store.close()
