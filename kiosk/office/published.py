@@ -190,6 +190,18 @@ def at_start(base: Paths) -> Paths:
             write(base.data_dir, state)
         except OSError as exc:  # a full disk: this run goes back all the same
             log.error("could not record the rollback (%s)", exc.strerror)
+    return _paths_of(base, state)
+
+
+def running_paths(base: Paths) -> Paths:
+    """The paths of what the kiosk runs now, for a command beside it (``kiosk export``,
+    ``purge``: the published settings' export folder and retention, the published
+    content's titles). Read only: the rollback of an unconfirmed revision is the
+    kiosk's own start-up to make, not a command's."""
+    return _paths_of(base, read(base.data_dir))
+
+
+def _paths_of(base: Paths, state: State) -> Paths:
     if state.current is not None and not folder(base.data_dir, state.current).is_dir():
         log.error("revision %d is missing from %s", state.current, published_dir(base.data_dir))
         return base
