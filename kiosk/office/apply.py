@@ -10,9 +10,12 @@ A revision goes through, in order:
 
 1. ``kiosk_next_revision(current)`` (the office's SECURITY DEFINER function: the
    newest revision addressed to this kiosk newer than the one it runs);
-2. the publishing key from enrolment (``Link.publish_key``; a kiosk enrolled
-   before publishing existed has none and refuses every revision), the payload's
-   SHA-256, the Ed25519 signature: any of them wrong is refused, never unpacked;
+2. its number above the one the kiosk runs (and the last good one before it:
+   an older revision served again is ignored, logged), the publishing key from
+   enrolment (``Link.publish_key``; a kiosk enrolled before publishing existed
+   has none and refuses every revision), the payload's SHA-256, the Ed25519
+   signature over the number and that SHA-256 (``revision.signed_message``):
+   any of them wrong is refused, never unpacked;
 3. ``revision.unpack`` into a hidden folder, then the checks live reload makes
    (the content loads with no error, the config is readable TOML): refused on
    errors; otherwise renamed to ``published/<n>/`` and handed over;
@@ -105,6 +108,7 @@ class Updater:
         self._staged: int | None = None  # handed over, not yet on screen
         self._shown: _Shown | None = None
         self._said_no_key: set[int] = set()
+        self._said_stale: set[int] = set()
         self._said_old_server = False
 
     @property
@@ -196,6 +200,20 @@ class Updater:
     def receive(self, found: revision.Revision) -> None:
         """Verify and check ``found``; hand it over, or refuse it (logged, reported)."""
         number = found.number
+        newest = self._newest_kept()
+        if newest is not None and number <= newest:
+            # ``kiosk_next_revision`` answers only above ``current``: a lower number is
+            # the database replaying an old revision (its signature may well be
+            # good). Ignored, not reported: a "refused" report under that number
+            # would overwrite the office's record that the kiosk applied it.
+            if number not in self._said_stale:
+                self._said_stale.add(number)
+                log.error(
+                    "revision %d refused: %s",
+                    number,
+                    f"this kiosk already runs revision {newest}; an older one is never applied",
+                )
+            return
         if self._key is None:
             if number not in self._said_no_key:  # once per revision; not rejected for
                 self._said_no_key.add(number)  # good: the kiosk may be enrolled again
@@ -218,6 +236,12 @@ class Updater:
             found.note or "no note",
         )
         self._hand_over(Staged(number, published.paths_for(self.base, number)))
+
+    def _newest_kept(self) -> int | None:
+        """The newest revision this kiosk runs or keeps to go back to; None: only its own."""
+        state = self.state
+        kept = [n for n in (state.current, state.previous) if n is not None]
+        return max(kept, default=None)
 
     def _unpack_and_check(self, found: revision.Revision) -> str | None:
         """Unpack into a hidden folder, check, rename into place; why not, or None."""
@@ -290,14 +314,24 @@ class Updater:
         self._roll_back(number, f"live reload refused it: {why}")
 
 
+def bad_signature(number: int) -> str:
+    """The reason a revision whose signature fails is refused, as reported."""
+    return (
+        f"its signature does not verify with the clinic's publishing key for revision "
+        f"{number} (changed, signed with another key, or signed for another number)"
+    )
+
+
 def _verify(found: revision.Revision, key: bytes) -> str | None:
     """Why ``found`` is not what the office signed, or None."""
     if not found.signature:
         return "it has no signature"
     if revision.sha256_of(found.payload) != found.sha256.lower():
         return "its payload does not match its SHA-256"
-    if not revision.verify(found.payload, found.signature, key):
-        return "its signature does not verify with the clinic's publishing key"
+    if not revision.verify(found, key):
+        # The signature covers the number too: an older revision's payload and
+        # signature served under a newer number (a replay) fail here.
+        return bad_signature(found.number)
     return None
 
 

@@ -108,10 +108,13 @@ def publish(
     note: str = "",
 ) -> int:
     """Sign and store a revision addressed to ``targets``; its number. The revision,
-    its targets and the audit entry (naming ``by``) commit together."""
+    its targets and the audit entry (naming ``by``) commit together.
+
+    The signature covers the number (``revision.signed_message``), so it is made
+    here, under the lock that allocates the number: a kiosk refuses the payload
+    served under any other number."""
     note = note.strip()
     _check(targets, note)
-    signature = sign(payload, key)
     digest = sha256_of(payload)
     with conn.transaction():
         # One number after another, with no gap a rolled-back publish would leave.
@@ -119,6 +122,7 @@ def publish(
         row = conn.execute("SELECT coalesce(max(number), 0) + 1 FROM revisions").fetchone()
         assert row is not None
         number = int(row[0])
+        signature = sign(number, payload, key)
         conn.execute(
             "INSERT INTO revisions (number, sha256, payload, signature, note, published_by)"
             " VALUES (%s, %s, %s, %s, %s, %s)",
@@ -137,7 +141,8 @@ def publish(
 
 def retarget(conn: Conn, number: int, targets: Sequence[str], *, by: str) -> None:
     """Address revision ``number`` to ``targets`` instead (Lobby first, then all):
-    the same signed bytes, the same number. Audited."""
+    the same signed bytes, the same number, so the same signature (it covers the
+    number and the payload, not who the revision goes to). Audited."""
     _check(targets, "")
     with conn.transaction():
         conn.execute(_LOCK)

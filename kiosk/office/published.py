@@ -107,6 +107,17 @@ class State:
         }
 
 
+#: What the heartbeat says a kiosk runs when no published revision is on it: the
+#: content and settings it was installed with.
+LOCAL = "local"
+
+
+def running(number: int | None) -> str:
+    """The heartbeat's ``content_fingerprint``: "revision 14", or ``LOCAL``, words the
+    office's Kiosks view shows as they are (and the same as ``kiosk office revisions``)."""
+    return LOCAL if number is None else f"revision {number}"
+
+
 def published_dir(data_dir: Path) -> Path:
     return Path(data_dir) / PUBLISHED_DIR
 
@@ -179,6 +190,18 @@ def at_start(base: Paths) -> Paths:
             write(base.data_dir, state)
         except OSError as exc:  # a full disk: this run goes back all the same
             log.error("could not record the rollback (%s)", exc.strerror)
+    return _paths_of(base, state)
+
+
+def running_paths(base: Paths) -> Paths:
+    """The paths of what the kiosk runs now, for a command beside it (``kiosk export``,
+    ``purge``: the published settings' export folder and retention, the published
+    content's titles). Read only: the rollback of an unconfirmed revision is the
+    kiosk's own start-up to make, not a command's."""
+    return _paths_of(base, read(base.data_dir))
+
+
+def _paths_of(base: Paths, state: State) -> Paths:
     if state.current is not None and not folder(base.data_dir, state.current).is_dir():
         log.error("revision %d is missing from %s", state.current, published_dir(base.data_dir))
         return base

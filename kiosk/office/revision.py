@@ -14,8 +14,11 @@ regular files and folders under those two names, no absolute path, no ``..``,
 no links or devices, at most ``MAX_FILES`` entries and ``MAX_TOTAL_BYTES``
 unpacked; anything else is a ``RevisionError`` and nothing is left behind.
 
-The signature is Ed25519 (PyNaCl) over the payload's bytes, by the clinic's
-publishing key; kiosks hold its public key from enrolment (``Link.publish_key``).
+The signature is Ed25519 (PyNaCl), by the clinic's publishing key (kiosks hold
+its public key from enrolment, ``Link.publish_key``), over a short message that
+binds the revision's *number* to the payload's SHA-256 (``signed_message``):
+signing the payload alone would let whoever controls the database serve an old
+signed payload under a newer number, and every kiosk would go back to it.
 """
 
 from __future__ import annotations
@@ -245,18 +248,36 @@ def _extract(payload: bytes, dest: Path) -> None:
 
 # -- signing ---------------------------------------------------------------------------
 
+#: What a revision's signature covers starts with this, so that no other message the
+#: publishing key might ever sign can pass for a revision's.
+SIGNED_PREFIX = b"kiosk-revision\0"
 
-def sign(payload: bytes, key: nacl.signing.SigningKey) -> bytes:
-    """The Ed25519 signature (64 bytes) of the payload, detached."""
-    return bytes(key.sign(payload).signature)
+
+def signed_message(number: int, sha256: str) -> bytes:
+    """What is signed for revision ``number`` whose payload has this SHA-256 (hex):
+    ``kiosk-revision\0<number>\0<sha256>``. Both sides build it the same way; the
+    number in decimal and the digest in lower-case hex leave one spelling of each."""
+    if number < 1:
+        raise ValueError(f"a revision's number starts at 1, not {number}")
+    return SIGNED_PREFIX + str(number).encode("ascii") + b"\0" + sha256.lower().encode("ascii")
 
 
-def verify(payload: bytes, signature: bytes, public_key: bytes) -> bool:
-    """Whether ``signature`` is the publishing key's over exactly these bytes."""
-    if len(signature) != SIGNATURE_BYTES or len(public_key) != PUBLIC_KEY_BYTES:
+def sign(number: int, payload: bytes, key: nacl.signing.SigningKey) -> bytes:
+    """The Ed25519 signature (64 bytes, detached) of revision ``number`` with this payload."""
+    return bytes(key.sign(signed_message(number, sha256_of(payload))).signature)
+
+
+def verify(found: Revision, public_key: bytes) -> bool:
+    """Whether ``found.signature`` is the publishing key's over this payload *as revision
+    ``found.number``*: the same payload and signature served under another number fail.
+    The digest is computed here, from the payload, not taken from ``found.sha256``."""
+    if len(found.signature) != SIGNATURE_BYTES or len(public_key) != PUBLIC_KEY_BYTES:
         return False
+    if found.number < 1:
+        return False
+    message = signed_message(found.number, sha256_of(found.payload))
     try:
-        nacl.signing.VerifyKey(bytes(public_key)).verify(bytes(payload), bytes(signature))
+        nacl.signing.VerifyKey(bytes(public_key)).verify(message, bytes(found.signature))
     except (nacl.exceptions.BadSignatureError, ValueError, TypeError):
         return False
     return True

@@ -45,6 +45,7 @@ from kiosk.enquiries.keys import (
 )
 from kiosk.enquiries.leftovers import ExportPlaces
 from kiosk.enquiries.store import EnquiryStore, StoreError, enquiry_count, open_personal
+from kiosk.office.published import running_paths
 from kiosk.paths import Paths
 from kiosk.staff.accounts import (
     MAX_FAILURES,
@@ -145,11 +146,16 @@ class _Command:
         clock: Callable[[], float],
     ) -> None:
         self.args = args
-        self.paths = Paths.resolve(
+        # What the kiosk runs: a published revision's content and settings when one
+        # is current (``kiosk.office.published``: a small JSON file, no psycopg), so
+        # an export goes where the settings the kiosk shows say, not the tablet's
+        # own kiosk.toml, which the revision replaced.
+        self.installed = Paths.resolve(
             getattr(args, "data_dir", None),
             getattr(args, "content", None),
             getattr(args, "config", None),
         )
+        self.paths = running_paths(self.installed)
         self.kdf = kdf
         self.clock = clock
         self.answers = _Answers()
@@ -418,7 +424,7 @@ def _export(cmd: _Command) -> ExitStatus:
     for problem in problems:
         print(f"kiosk: config: {problem}", file=sys.stderr)
     exports = cmd.paths.export_dir(config.export_folder)
-    _check_out(cmd.paths, out, exports, force=cmd.args.force)
+    _check_out(cmd.paths, out, exports, force=cmd.args.force, installed=cmd.installed)
     session = cmd.sign_in()
     which = "" if cmd.args.all else "new "
     with cmd.store(session) as store:
@@ -475,7 +481,7 @@ def _exists(out: Path) -> Stop:
     )
 
 
-def _check_out(paths: Paths, out: Path, exports: Path, *, force: bool) -> None:
+def _check_out(paths: Paths, out: Path, exports: Path, *, force: bool, installed: Paths) -> None:
     """Refuse, before asking for a PIN, a file that cannot be written or must not be replaced.
 
     Inside the data folder only the export folder (``exports``) is open:
@@ -496,6 +502,7 @@ def _check_out(paths: Paths, out: Path, exports: Path, *, force: bool) -> None:
             paths.audit_file,
             paths.recovery_file,
             paths.config_file,
+            installed.config_file,  # the tablet's own, under a published one
         )
     }
     if target in own or target.name.startswith(paths.store_file.name):

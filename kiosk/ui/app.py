@@ -435,15 +435,28 @@ def _start_office_link(kiosk: Kiosk, paths: Paths, delay_ms: int = OFFICE_LINK_D
         # Importing psycopg takes about 0.3 s: on this thread, not the GUI's, so a
         # tap just after the first paint is not held behind it.
         from kiosk.enquiries.keys import Sealer  # libsodium: enrolled kiosks only
+        from kiosk.office import published  # light: the state file only
         from kiosk.office.apply import Updater  # psycopg: enrolled kiosks only
         from kiosk.office.heartbeat import INTERVAL_S, KioskFacts  # psycopg: as above
         from kiosk.office.look import Looks  # psycopg: enrolled kiosks only
         from kiosk.office.outbox import Sender  # psycopg: enrolled kiosks only
         from kiosk.page_views import PageViews  # sqlite3: not on the way to the first screen
 
+        updater = None
+        if switch is not None:
+            updater = Updater(paths, found.publish_key, switch.hand_over)
+            switch.updater = updater
+
+        def running() -> str:
+            # The updater's state is the state file's, kept in memory; without live
+            # reload (so no updater) the file says what at_start chose.
+            state = updater.state if updater is not None else published.read(paths.data_dir)
+            return published.running(state.current)
+
         facts = KioskFacts(
             version=__version__,
             data_dir=paths.data_dir,
+            content_fingerprint=running,
             last_touch=lambda: idle.last_touch,
             # A reader of its own: its SQLite connection opens on, and stays with, the
             # sender's thread (the counting one is the GUI thread's).
@@ -453,10 +466,6 @@ def _start_office_link(kiosk: Kiosk, paths: Paths, delay_ms: int = OFFICE_LINK_D
             topic_titles=lambda: {t.topic_id: t.title for t in kiosk.window.library.topics},
         )
         looks = Looks(remote_look.take, Sealer(found.public_key))
-        updater = None
-        if switch is not None:
-            updater = Updater(paths, found.publish_key, switch.hand_over)
-            switch.updater = updater
         beat_s = float(os.environ.get(HEARTBEAT_ENV) or INTERVAL_S)
         sender = Sender(
             found, paths.store_file, facts, heartbeat_s=beat_s, looks=looks, revisions=updater

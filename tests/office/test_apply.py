@@ -26,6 +26,7 @@ import nacl.signing
 import pytest
 
 from kiosk.office import published
+from kiosk.office.apply import bad_signature
 from kiosk.office.revision import pack
 from kiosk.ui.app import HEARTBEAT_ENV
 from tests.office.conftest import Clinic, enrolled_tablet
@@ -102,6 +103,16 @@ def shown_titles(clinic: Clinic) -> dict[str, list[str]]:
     return {str(name): sorted((topics or {}).values()) for name, topics in rows}
 
 
+def running_said(clinic: Clinic) -> dict[str, str]:
+    """What each kiosk's latest heartbeat says it runs ("revision 14", "local")."""
+    with clinic.connect() as conn:
+        rows = conn.execute(
+            "SELECT DISTINCT ON (k.name) k.name, h.content_fingerprint FROM heartbeats h"
+            " JOIN kiosks k ON k.role = h.kiosk ORDER BY k.name, h.id DESC"
+        ).fetchall()
+    return {str(name): str(said) for name, said in rows}
+
+
 def reports(clinic: Clinic, number: int) -> dict[str, tuple[str, str]]:
     """What each kiosk reported on revision ``number``: (state, reason) by name."""
     with clinic.connect() as conn:
@@ -129,6 +140,7 @@ def test_three_kiosks_apply_refuse_and_roll_back_published_revisions(
 ) -> None:
     everyone = {name: [SHIPPED_TITLE] for name in NAMES}
     wait_for("a heartbeat from each", lambda: shown_titles(clinic) == everyone, kiosks)
+    assert running_said(clinic) == {name: published.LOCAL for name in NAMES}
 
     # A signed revision, through the office's own publishing: each shows it.
     spring = publish_by_recovery(clinic, content_titled(tmp_path / "a", "Spring"), ["*"])
@@ -138,6 +150,11 @@ def test_three_kiosks_apply_refuse_and_roll_back_published_revisions(
         kiosks,
     )
     wait_for("each to show it", lambda: shown_titles(clinic) == _all("Spring"), kiosks)
+    wait_for(
+        "each heartbeat to say it runs it",
+        lambda: running_said(clinic) == {n: f"revision {spring}" for n in NAMES},
+        kiosks,
+    )
     for kiosk in kiosks:
         state = kiosk.state()
         assert (state.current, state.confirmed, state.reports) == (spring, True, ())
@@ -155,11 +172,13 @@ def test_three_kiosks_apply_refuse_and_roll_back_published_revisions(
             (changed, changed, tampered),
         )
     wrong_key = publish_signed(clinic, payload, nacl.signing.SigningKey.generate())
-    bad_signature = "its signature does not verify with the clinic's publishing key"
-    refused = {k: ("refused", bad_signature) for k in NAMES}
     wait_for(
         "each kiosk to refuse both",
-        lambda: reports(clinic, tampered) == reports(clinic, wrong_key) == refused,
+        lambda: (
+            reports(clinic, tampered) == {k: ("refused", bad_signature(tampered)) for k in NAMES}
+            and reports(clinic, wrong_key)
+            == {k: ("refused", bad_signature(wrong_key)) for k in NAMES}
+        ),
         kiosks,
     )
     assert shown_titles(clinic) == _all("Spring")
@@ -219,6 +238,18 @@ def test_three_kiosks_apply_refuse_and_roll_back_published_revisions(
         lambda: (
             shown_titles(clinic)
             == {"Lobby": ["Spring"], "Upstairs": ["Summer"], "Annex": ["Summer"]}
+        ),
+        kiosks,
+    )
+    wait_for(
+        "each heartbeat to say which it runs",
+        lambda: (
+            running_said(clinic)
+            == {
+                "Lobby": f"revision {spring}",
+                "Upstairs": f"revision {summer}",
+                "Annex": f"revision {summer}",
+            }
         ),
         kiosks,
     )

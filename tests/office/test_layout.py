@@ -1,8 +1,9 @@
 """The office app's layout against a real PostgreSQL, as it opens on a 1920x1080,
 1280x800, 1024x768 and 800x600 screen: on every screen of it (sign-in, a refused
 sign-in's words, the inbox with rows, an enquiry opened, the Kiosks view, a crisis
-alert, the Revisions view and its publish form with problems) no text cut off, no
-two controls overlapping, every control named as it is labelled, buttons 32 px high.
+alert, the Revisions view, its publish form with problems and its form sending a
+revision to a group) no text cut off, no two controls overlapping, every control
+named as it is labelled, buttons 32 px high.
 One window per size, every screen in it: fast.
 
 A desktop app used with a mouse, not a touch screen: 32 px buttons, not the
@@ -27,13 +28,15 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from kiosk.office import inbox
+from kiosk.office import admin, inbox
+from kiosk.paths import shipped_content_dir
 from kiosk.staff.accounts import WRONG_PIN
 from kiosk.ui.office import words as w
 from kiosk.ui.office.window import OfficeWindow, opening_rect
 from tests.office.conftest import Clinic, Tablet
 from tests.office.test_app import PIN, sign_in
 from tests.office.test_office_alerts import raise_alert
+from tests.office.test_publish import publish_by_recovery
 from tests.ui.helpers import assert_apart, assert_text_fits, visible_label, whole_and_seen
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -107,6 +110,8 @@ def staffed(clinic: Clinic, tablet: Tablet) -> Clinic:
             " outbox_depth, uptime_s, topics) SELECT role, now(), '1', '', 0, 1, %s FROM kiosks",
             (f'{{"ketamine": "{LONG_TITLE}"}}',),
         )
+        admin.set_group(conn, "Lobby", "Lobby")
+    publish_by_recovery(clinic, shipped_content_dir(), ["Lobby"], LONG_TITLE)
     return clinic
 
 
@@ -171,4 +176,10 @@ def test_every_office_screen_fits(
     window.revisions.form.message.setText(w.PUBLISH_REFUSED)
     window.revisions.form.show_problems([f"{LONG_TITLE}.md:4: error: {LONG_MESSAGE}"] * 3)
     check("publish")
+    window.revisions.hide_form()
+    window.revisions.revisions.selectRow(0)
+    window.revisions.send_group.click()
+    window.revisions.sending.message.setText(w.SEND_FAILED.format(number=1, error=LONG_MESSAGE))
+    assert window.revisions.sending.group.isVisible()
+    check("send to a group")
     assert window.size() == opening_rect(screen).size()  # no screen made it grow

@@ -18,7 +18,7 @@ from PySide6.QtMultimedia import QSoundEffect
 from PySide6.QtWidgets import QAbstractButton, QTableWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.office import admin
+from kiosk.office import admin, published
 from kiosk.office.heartbeat import KioskFacts
 from kiosk.page_views import PageViews
 from kiosk.ui.office import words as w
@@ -102,7 +102,7 @@ def beat(tablet: Tablet, counts: PageViews) -> None:
     facts = KioskFacts(
         version="1.4.0",
         data_dir=tablet.data_dir,
-        content_fingerprint=lambda: "abcdef0123456789",
+        content_fingerprint=lambda: published.running(1234567),
         page_views=counts.counts_since,
     )
     sender = tablet.sender(facts=facts, heartbeat_s=0.0)
@@ -153,7 +153,7 @@ def test_the_kiosks_view_shows_health_and_page_views_summed_over_kiosks(
     office.views.buttons["kiosks"].click()
     assert office.stack.currentWidget() is office.kiosks
     rows = {cells[0]: cells for cells in texts(office.kiosks.health)}
-    assert rows["Lobby"][1:6] == ["Green", "Working.", "1.4.0", "abcdef012345", "0"]
+    assert rows["Lobby"][1:6] == ["Green", "Working.", "1.4.0", "revision 1234567", "0"]
     assert rows["Lobby"][6] != w.NOT_KNOWN  # free disk
     assert rows["Upstairs"][1:3] == ["Red", "No heartbeat for 10 minutes."]
     assert rows["Garden"][1:3] == ["Red", "No heartbeat has ever come from this kiosk."]

@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.cli import main
 from kiosk.office import admin, audit, publish
 from kiosk.office.link import link_file, load
-from kiosk.office.revision import Revision, sign, unpack, verify
+from kiosk.office.revision import Revision, sha256_of, sign, unpack, verify
 from kiosk.paths import shipped_content_dir
 from kiosk.staff.cli import ExitStatus
 from kiosk.ui.office import words as w
@@ -91,7 +91,8 @@ def test_enrolment_brings_the_publishing_key_which_only_the_clinic_key_opens(
     assert public is not None and tablet.link.publish_key == public
     reloaded = load(tablet.data_dir)
     assert reloaded is not None and reloaded.publish_key == public
-    assert verify(b"revision", sign(b"revision", key), public)
+    payload = b"revision"
+    assert verify(Revision(1, sha256_of(payload), "", payload, sign(1, payload, key)), public)
     # Stored sealed: the seed is not in the row as it is.
     assert sealed is not None and bytes(key) not in bytes(sealed[0])
     # A link file and a token from before publishing: no key, and no failure.
@@ -128,7 +129,7 @@ def test_the_kiosk_reaches_revisions_only_through_its_functions_and_only_its_own
     got = next_revision(tablet, 0)
     assert got is not None and (got.number, got.note) == (first, "for the lobby")
     assert tablet.link.publish_key is not None
-    assert verify(got.payload, got.signature, tablet.link.publish_key)
+    assert verify(got, tablet.link.publish_key)
     unpack(got.payload, tmp_path / "unpacked")
     assert (tmp_path / "unpacked" / "content" / BROKEN_PAGE).exists()
     assert next_revision(tablet, first) is None  # the Upstairs revision is not the lobby's
@@ -430,4 +431,73 @@ def test_publishing_from_the_app_checks_first_asks_the_pin_and_names_the_member(
     )
     got = next_revision(tablet, 0)
     assert got is not None and tablet.link.publish_key is not None
-    assert verify(got.payload, got.signature, tablet.link.publish_key)
+    assert verify(got, tablet.link.publish_key)
+
+
+def _send_in_app(qtbot: QtBot, page: RevisionsPage, pin: str) -> None:
+    page.sending.pin.setText(pin)
+    page.sending.send.click()
+    qtbot.waitUntil(lambda: page.sending.send.isEnabled(), timeout=20_000)
+
+
+def test_a_revision_is_sent_to_all_from_the_app_with_the_pin_again_and_audited(
+    clinic: Clinic,
+    tablet: Tablet,
+    content_copy: Path,
+    tmp_path: Path,
+    qtbot: QtBot,
+    settings: QSettings,
+) -> None:
+    upstairs = enrolled_tablet(clinic, tmp_path / "upstairs", "Upstairs")  # in no group
+    clinic.add_staff("Ana", PIN)
+    with clinic.connect() as conn:
+        admin.set_group(conn, "Lobby", "Lobby")
+    number = publish_by_recovery(clinic, content_copy, ["Lobby"], "Aftercare")
+    lobby_got = next_revision(tablet, 0)
+    assert next_revision(upstairs, 0) is None
+    window = _window(clinic, qtbot, settings)
+    page = window.revisions
+    for control, label in ((page.send_all, w.SEND_TO_ALL), (page.send_group, w.SEND_TO_GROUP)):
+        assert control.accessibleName() == label
+        assert not control.isEnabled()  # no revision chosen yet
+    page.revisions.selectRow(0)
+    assert page.chosen() == number and page.send_all.isEnabled()
+    page.refresh()  # read again every half minute: still chosen
+    assert page.chosen() == number
+
+    page.send_group.click()
+    form = page.sending
+    assert form.isVisible() and form.group.isVisible()
+    assert form.heading.text() == w.SEND_HEADING_GROUP.format(number=number)
+    assert [form.group.itemText(i) for i in range(form.group.count())] == ["Group Lobby"]
+    for field, label in ((form.group, w.SEND_GROUP), (form.pin, w.YOUR_PIN)):
+        assert field.accessibleName() == label
+    form.cancel.click()
+    assert not form.isVisible()
+
+    page.send_all.click()
+    assert form.isVisible() and not form.group.isVisible()
+    assert form.heading.text() == w.SEND_HEADING_ALL.format(number=number)
+    form.send.click()  # no PIN: nothing asked of the server
+    assert form.message.text() == w.NEED_PIN
+    _send_in_app(qtbot, page, "999999")
+    assert "do not match" in form.message.text() and form.pin.text() == ""
+    assert next_revision(upstairs, 0) is None and audit_rows(clinic, "publish-target") == []
+    with clinic.connect() as conn:
+        conn.execute("DELETE FROM office_signin")  # the wait after a wrong PIN, over
+
+    _send_in_app(qtbot, page, PIN)
+    assert not form.isVisible()
+    assert page.outcome.text() == w.SENT.format(number=number, targets="all kiosks")
+    assert _item(page.revisions, 0, 4).text() == "all kiosks"
+    assert audit_rows(clinic, "publish-target") == [
+        ("Ana", f"revision {number}", {"targets": [publish.ALL]})
+    ]
+    # The same revision, bytes and signature, now reaching the kiosk in no group.
+    everyone_got = next_revision(upstairs, 0)
+    assert everyone_got == lobby_got and everyone_got is not None
+    assert upstairs.link.publish_key is not None
+    assert verify(everyone_got, upstairs.link.publish_key)
+    window.sign_out()
+    assert not page.send_all.isEnabled() and not form.isVisible()
+    upstairs.store.close()

@@ -14,7 +14,16 @@ import nacl.signing
 import pytest
 
 from kiosk.office import revision
-from kiosk.office.revision import RevisionError, pack, sign, unpack, verify
+from kiosk.office.revision import (
+    Revision,
+    RevisionError,
+    pack,
+    sha256_of,
+    sign,
+    signed_message,
+    unpack,
+    verify,
+)
 from kiosk.paths import shipped_content_dir
 
 EXAMPLE_CONFIG = shipped_content_dir().parent / "kiosk.example.toml"
@@ -135,18 +144,41 @@ def test_unpack_refuses_damage_and_a_folder_in_the_way(content_copy: Path, tmp_p
     assert (busy / "kept.txt").read_text() == "mine"
 
 
-def test_a_signature_holds_for_these_bytes_and_this_key_only(content_copy: Path) -> None:
+def served(number: int, payload: bytes, signature: bytes) -> Revision:
+    """What a kiosk is handed: the number and digest come from the database."""
+    return Revision(number, sha256_of(payload), "", payload, signature)
+
+
+def test_a_signature_holds_for_these_bytes_this_number_and_this_key_only(
+    content_copy: Path,
+) -> None:
     key = nacl.signing.SigningKey.generate()
     public = bytes(key.verify_key)
     payload = pack(content_copy, EXAMPLE_CONFIG)
-    signature = sign(payload, key)
+    signature = sign(3, payload, key)
     assert len(signature) == revision.SIGNATURE_BYTES
-    assert verify(payload, signature, public)
+    assert verify(served(3, payload, signature), public)
     changed = bytearray(payload)
     changed[len(changed) // 2] ^= 0x01
-    assert not verify(bytes(changed), signature, public)
+    assert not verify(served(3, bytes(changed), signature), public)
+    # The same payload and signature under another number: a replay of revision 3
+    # as revision 4 (or 30, or 2) does not verify.
+    for other_number in (4, 30, 2):
+        assert not verify(served(other_number, payload, signature), public)
     other = nacl.signing.SigningKey.generate()
-    assert not verify(payload, sign(payload, other), public)
-    assert not verify(payload, signature, bytes(other.verify_key))
-    assert not verify(payload, b"", public)
-    assert not verify(payload, signature, b"short")
+    assert not verify(served(3, payload, sign(3, payload, other)), public)
+    assert not verify(served(3, payload, signature), bytes(other.verify_key))
+    assert not verify(served(3, payload, b""), public)
+    assert not verify(served(3, payload, signature), b"short")
+    assert not verify(served(0, payload, signature), public)
+
+
+def test_the_signed_message_binds_the_number_to_the_digest() -> None:
+    digest = sha256_of(b"payload")
+    assert signed_message(14, digest) == b"kiosk-revision\x0014\x00" + digest.encode()
+    # One spelling: an upper-case digest signs the same message; a number cannot
+    # run into the digest (1 and "4…" versus 14 and "…").
+    assert signed_message(14, digest.upper()) == signed_message(14, digest)
+    assert signed_message(1, "4" + digest[1:]) != signed_message(14, digest[1:])
+    with pytest.raises(ValueError):
+        signed_message(0, digest)

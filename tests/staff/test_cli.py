@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +22,8 @@ import pytest
 from kiosk import cli
 from kiosk.enquiries.keys import KeyRing, normalise_recovery_code
 from kiosk.enquiries.store import EnquiryStore
-from kiosk.paths import Paths
+from kiosk.office import published
+from kiosk.paths import Paths, shipped_content_dir
 from kiosk.staff import cli as staff_cli
 from kiosk.staff import commands
 from kiosk.staff.accounts import (
@@ -563,6 +565,38 @@ def test_export_into_the_export_folder_inside_the_data_folder(
     result = run("export", "--out", str(out), stdin=f"Alice\n{ALICE_PIN}\n")
     assert result.code == ExitStatus.OK, result.err
     assert read_rows(out)[1][0] == str(saved)
+
+
+def test_export_follows_the_published_revision_the_kiosk_runs(
+    run: Run, with_alice: None, saved: int, paths: Paths
+) -> None:
+    """A published revision's settings (here, its export folder) and content (the topic's
+    title) are what export uses, not the tablet's own kiosk.toml; which stays one of
+    the kiosk's own files, never written over."""
+    number = 3
+    where = published.folder(paths.data_dir, number)
+    shutil.copytree(shipped_content_dir(), where / published.CONTENT_DIR)
+    topic = where / published.CONTENT_DIR / "ketamine-and-depression" / "topic.toml"
+    text = topic.read_text(encoding="utf-8")
+    topic.write_text(text.replace('title = "Ketamine and depression"', 'title = "Published"', 1))
+    folder = paths.data_dir / "published-exports"  # absolute, as a published one must be
+    (where / "kiosk.toml").write_text(f'[staff]\nexport_folder = "{folder}"\n')
+    paths.config_file.write_text('[staff]\nexport_folder = "own-exports"\n')
+    folder.mkdir()
+    out = folder / "calls.csv"
+    # Not yet running it: the tablet's own settings, under which that folder is closed.
+    result = run("export", "--out", str(out))
+    assert result.code == ExitStatus.UNWRITABLE and "data folder" in one_sentence(result.err)
+
+    published.write(paths.data_dir, published.State(current=number))
+    result = run("export", "--out", str(out), stdin=f"Alice\n{ALICE_PIN}\n")
+    assert result.code == ExitStatus.OK, result.err
+    header, row = read_rows(out)
+    assert row[0] == str(saved) and row[header.index("Topic")] == "Published"
+    before = paths.config_file.read_bytes()
+    result = run("export", "--all", "--force", "--out", str(paths.config_file))
+    assert result.code == ExitStatus.UNWRITABLE and "own files" in one_sentence(result.err)
+    assert paths.config_file.read_bytes() == before
 
 
 def test_export_never_overwrites_the_kiosks_own_files(

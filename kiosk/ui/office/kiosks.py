@@ -33,6 +33,7 @@ from kiosk.ui.office.session import Session
 from kiosk.ui.widgets import button, plain_label
 
 REFRESH_MS = 30_000
+CONTENT_MAX = 40  # the Content column: "revision 123456" fits many times
 PAGE_VIEW_DAYS = 30
 #: The state cell's colours: light enough for black text, plain to tell apart.
 COLOURS = {"green": "#c8e6c9", "amber": "#ffe0a3", "red": "#f4b4b0"}
@@ -82,7 +83,9 @@ def kiosk_cells(k: inbox.KioskHealth) -> list[str]:
         w.HEALTH_WORDS[k.health],
         k.reason,
         k.version or w.NOT_KNOWN,
-        (k.content_fingerprint or "")[:12] or w.NOT_KNOWN,
+        # "revision 14" or "local" (``published.running``); cut short only in case a
+        # kiosk sends something longer, never to hide a revision's number.
+        (k.content_fingerprint or "")[:CONTENT_MAX] or w.NOT_KNOWN,
         str(k.outbox_depth) if known and k.outbox_depth is not None else w.NOT_KNOWN,
         _size(k.free_disk),
         _when(k.last_touch),
