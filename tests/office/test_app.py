@@ -316,8 +316,9 @@ def test_every_control_is_named_as_it_is_labelled(office: OfficeWindow, qtbot: Q
         e for e in office.findChildren(QLineEdit) if not isinstance(e.parent(), QAbstractSpinBox)
     ]
     labelled = {label.buddy(): label.text() for label in office.findChildren(QLabel)}
-    # name, PIN, search, the outcome's note; publishing's folder, settings, note, PIN
-    assert len(edits) == 8
+    # name, PIN, search, the outcome's note; publishing's folder, settings, note, PIN;
+    # sending a revision again: the PIN
+    assert len(edits) == 9
     for edit in edits:
         assert edit.accessibleName() == labelled[edit]
 
