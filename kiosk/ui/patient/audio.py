@@ -385,8 +385,11 @@ class AudioMode(QObject):
             return False
         if self._speaker is not None:
             self._speaker.stop()
-        page.read()
+        # Marked before it starts: starting moves the focus from Listen to
+        # Pause or Stop at once, and that move is not the patient's (taken for
+        # one, it cut the reading short and said "Listen, button").
         self._page_mark = self._inputs
+        page.read()
         self._last, self._last_was_page = "", True
         said, _ = spoken_text(page.title(), page.browser.document().toPlainText())
         self.spoken.emit(said)

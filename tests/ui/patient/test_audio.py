@@ -364,6 +364,41 @@ def test_repeat_reads_the_page_again(qtbot: QtBot, kiosk: Kiosk, pactl: FakePact
     assert reading(window) == SpeechState.SPEAKING
 
 
+def test_a_reading_started_with_the_focus_on_listen_is_not_cut_short(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    """Starting a reading moves the focus from Listen to Pause or Stop (with a
+    reader on the window's own thread, at once): that move is the screen's, not
+    the patient's, so it neither stops the reading nor is announced (it once
+    said "Listen, button" over the page; a loaded machine's CI run caught it)."""
+    window = make_window()
+    audio = AudioMode(window)
+    audio.follow(window)
+    audio.set_speaker(Reader.create("mock", parent=window))
+    window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
+    said: list[str] = []
+    audio.spoken.connect(said.append)
+    audio.set_active(True)
+    page = window.library.topics[0].pages[1]
+    window.show_page(page.key)
+    qtbot.waitUntil(lambda: any(s.startswith(page.title) for s in said), timeout=WAIT_MS)
+    first = said[-1]
+    audio.stop()
+    listen = window.page.read_aloud.controls.listen_button
+    qtbot.waitUntil(listen.isVisible, timeout=WAIT_MS)
+    listen.setFocus()
+    qtbot.waitUntil(listen.hasFocus, timeout=WAIT_MS)
+    qtbot.wait(20)  # the focus move heard, if it is to be
+    before = len(said)
+    QTest.keyClick(listen, Qt.Key.Key_Shift)  # the patient's key (the keypad's 0 says repeat)
+    audio.repeat()
+    qtbot.waitUntil(lambda: not listen.hasFocus(), timeout=WAIT_MS)  # Pause or Stop has it
+    qtbot.wait(100)  # passes of the event loop: a focus move taken for the patient's speaks
+    assert said[before:] == [first]
+    assert reading(window) == SpeechState.SPEAKING
+    window.reset()
+
+
 def test_what_a_widget_is_called(qtbot: QtBot, kiosk: Kiosk, pactl: FakePactl) -> None:
     """Name, kind, state, description, value: and not a hidden field's value."""
     audio, window = kiosk.audio, kiosk.window
