@@ -67,7 +67,8 @@ def _enrol(cluster: Any, office: _Office, data_dir: Path, name: str) -> Any:
     from kiosk.office.enrol import enrol
 
     with psycopg.connect(office.admin_url) as conn:
-        token = admin.enrol_kiosk(conn, name, cluster.ca_file.read_text()).encode()
+        opener = admin.opener_by_recovery(conn, office.recovery_code)
+        token = admin.enrol_kiosk(conn, name, cluster.ca_file.read_text(), opener).encode()
     return enrol(data_dir, office.server_url, token)
 
 

@@ -78,7 +78,7 @@ def clinic(conn: Any, ca_pem: str, staff: str) -> list[str]:
     assert init.recovery_code is not None
     opener = admin.opener_by_recovery(conn, init.recovery_code)
     for name in KIOSKS:
-        admin.enrol_kiosk(conn, name, ca_pem)
+        admin.enrol_kiosk(conn, name, ca_pem, opener)
     admin.staff_add(conn, staff, PIN, opener, by="recovery-code", kdf=KdfParams.fast_for_tests())
     return [str(r) for (r,) in conn.execute("SELECT role FROM kiosks ORDER BY name")]
 

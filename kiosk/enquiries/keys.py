@@ -164,6 +164,18 @@ class Opener:
     def sealer(self) -> Sealer:
         return Sealer(bytes(self._private.public_key))
 
+    @property
+    def public_key(self) -> bytes:
+        return bytes(self._private.public_key)
+
+    def derive(self, purpose: bytes) -> bytes:
+        """A 32-byte secret for ``purpose`` derived from the private key (BLAKE2b
+        keyed with it): the same key gives the same secret, and only a holder of
+        the key can make it (the office's publishing key is one)."""
+        return nacl.hash.blake2b(
+            purpose, key=bytes(self._private), digest_size=32, encoder=nacl.encoding.RawEncoder
+        )
+
     def __repr__(self) -> str:
         return f"Opener(key_id={self.key_id!r})"
 

@@ -14,10 +14,12 @@ superuser on a small clinic's server). What ``init`` sets up:
   SELECT nothing, and ``<db>_office``, the office app's;
 - one LOGIN role per kiosk, a member of ``<db>_kiosks``, made by
   ``enrol_kiosk``;
-- the publishing key (Ed25519, issue 16), whose private half is sealed to the
-  clinic key: whoever can open the clinic key (a staff PIN, the recovery code)
-  can sign a revision, and no one else; its public half goes to each kiosk in
-  its enrolment token.
+- the publishing key (Ed25519, issue 16), derived from the clinic's private
+  key (``Opener.derive``): whoever can open the clinic key (a staff PIN, the
+  recovery code) can sign a revision, and no one else. Its public half, and the
+  clinic's public key, go to each kiosk in its enrolment token, vouched for by
+  the PIN of whoever made the token: a database owner who replaces either in
+  the database is found out at the next publish or enrolment.
 """
 
 from __future__ import annotations
@@ -345,9 +347,12 @@ def init(conn: Conn, *, actor: str = "admin", kdf: KdfParams | None = None) -> I
             ring._store(ring.document())
             key_id = ring.key_id
             audit.append(conn, actor, "office-init", key_id, {"schema": applied})
+            # The publishing key is derived from the clinic key, which is open
+            # only now (by the code just made); a server made before publishing
+            # gets it from ``kiosk office publish-key``, with a PIN.
+            ensure_publish_key(conn, opener_by_recovery(conn, code), actor=actor)
         else:
             key_id = str(row[0])
-        ensure_publish_key(conn, actor=actor)
     return InitResult(applied=applied, key_id=key_id, recovery_code=code, roles=roles)
 
 
@@ -361,43 +366,60 @@ def publish_public_key(conn: Conn) -> bytes | None:
     return bytes(row[0]) if row else None
 
 
-def ensure_publish_key(conn: Conn, *, actor: str = "admin") -> tuple[bytes, bool]:
-    """The publishing key's public half, and whether it was made now.
+#: What the publishing key's seed is derived for (``Opener.derive``).
+PUBLISHING_PURPOSE = b"kiosk office publishing key, version 1"
 
-    Made once: kiosks trust the public key they were enrolled with, so it is
-    never replaced. Its private half (the seed) is sealed to the clinic's public
-    key, which needs no secret to do, so an administrator can make it on a
-    server that already has staff; opening it takes the clinic key, as opening
-    an enquiry does."""
+
+def derived_publishing_key(opener: Opener) -> nacl.signing.SigningKey:
+    """The clinic's publishing key: its seed derived from the clinic's private key."""
+    return nacl.signing.SigningKey(opener.derive(PUBLISHING_PURPOSE))
+
+
+def ensure_publish_key(conn: Conn, opener: Opener, *, actor: str = "admin") -> tuple[bytes, bool]:
+    """The publishing key's public half, and whether it was stored now.
+
+    Stored once: kiosks trust the public half they were enrolled with. Its
+    private half is never stored: it is derived from the clinic key ``opener``
+    holds, so a public half in the database that does not match is refused
+    (``OfficeError``), not kept."""
+    signing = derived_publishing_key(opener)
+    public = bytes(signing.verify_key)
     with conn.transaction():
         conn.execute("LOCK TABLE publish_key IN EXCLUSIVE MODE")
         existing = publish_public_key(conn)
         if existing is not None:
+            _check_publish_key(existing, public)
             return existing, False
-        ring = clinic_ring(conn)
-        signing = nacl.signing.SigningKey.generate()
-        public = bytes(signing.verify_key)
+        # The column predates derivation: it keeps the seed sealed to the clinic
+        # key, which only a holder of the clinic key can open (as before).
         conn.execute(
             "INSERT INTO publish_key (public_key, sealed_seed) VALUES (%s, %s)",
-            (public, ring.sealer().seal(bytes(signing))),
+            (public, opener.sealer().seal(bytes(signing))),
         )
         audit.append(conn, actor, "publish-key", public.hex()[:16])
     return public, True
 
 
+def _check_publish_key(stored: bytes, derived: bytes) -> None:
+    if stored != derived:
+        raise OfficeError(
+            f"The publishing key in the office database ({stored.hex()[:16]}) is not the "
+            f"clinic's ({derived.hex()[:16]}): it was replaced in the database, or made "
+            f"before keys were derived. Nothing was signed; ask the clinic's administrator "
+            f"to check the server."
+        )
+
+
 def publishing_key(conn: Conn, opener: Opener) -> nacl.signing.SigningKey:
-    """The publishing key, opened with the clinic key (a member's, or the recovery code's)."""
-    row = conn.execute("SELECT public_key, sealed_seed FROM publish_key WHERE id = 1").fetchone()
-    if row is None:
+    """The publishing key, derived from the clinic key (a member's, or the recovery
+    code's) and checked against the public half kiosks were given."""
+    stored = publish_public_key(conn)
+    if stored is None:
         raise OfficeError(
             "The office database has no publishing key: run 'kiosk office publish-key'."
         )
-    try:
-        signing = nacl.signing.SigningKey(opener.open(bytes(row[1])))
-    except KeysError as exc:
-        raise OfficeError(f"The publishing key could not be opened: {exc}") from None
-    if bytes(signing.verify_key) != bytes(row[0]):
-        raise OfficeError("The publishing key is damaged: its two halves do not match.")
+    signing = derived_publishing_key(opener)
+    _check_publish_key(stored, bytes(signing.verify_key))
     return signing
 
 
@@ -427,11 +449,16 @@ class Token:
     ca_pem: str
     #: The publishing key's public half (None from a server without one yet).
     publish_key: bytes | None = None
+    #: The clinic's public key, from the clinic key opened by a PIN: the kiosk
+    #: refuses an enrolment whose server hands it another (None: an old token).
+    clinic_key: bytes | None = None
 
     def encode(self) -> str:
         document = {"role": self.role, "password": self.password, "ca": self.ca_pem}
         if self.publish_key is not None:
             document["publish"] = base64.b64encode(self.publish_key).decode("ascii")
+        if self.clinic_key is not None:
+            document["clinic"] = base64.b64encode(self.clinic_key).decode("ascii")
         raw = json.dumps(document)
         packed = zlib.compress(raw.encode("utf-8"), 9)
         return TOKEN_PREFIX + base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
@@ -445,7 +472,7 @@ class Token:
         try:
             packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
             document = json.loads(zlib.decompress(packed).decode("utf-8"))
-            publish = document.get("publish")
+            publish, clinic = document.get("publish"), document.get("clinic")
             return cls(
                 role=str(document["role"]),
                 password=str(document["password"]),
@@ -453,6 +480,7 @@ class Token:
                 publish_key=None
                 if publish is None
                 else base64.b64decode(str(publish), validate=True),
+                clinic_key=None if clinic is None else base64.b64decode(str(clinic), validate=True),
             )
         except (ValueError, KeyError, TypeError, AttributeError, zlib.error, binascii.Error):
             raise OfficeError(
@@ -462,10 +490,21 @@ class Token:
 
 
 def enrol_kiosk(
-    conn: Conn, name: str, ca_pem: str, *, actor: str = "admin", group: str | None = None
+    conn: Conn,
+    name: str,
+    ca_pem: str,
+    opener: Opener,
+    *,
+    actor: str = "admin",
+    group: str | None = None,
 ) -> Token:
     """Make (or re-issue, while not enrolled) the kiosk's login; its one-time token.
-    ``group``: the kiosk's group for staged publishing (``set_group``)."""
+    ``group``: the kiosk's group for staged publishing (``set_group``).
+
+    ``opener`` (the clinic key, by a PIN or the recovery code) vouches for the keys
+    the token carries: the clinic's public key as the key itself says, and the
+    publishing key's public half checked against the one derived from it (a
+    database whose keys were replaced gives no token)."""
     problem = kiosk_name_problem(name) or (
         name_problem_of(group, "A group") if group is not None else None
     )
@@ -511,7 +550,15 @@ def enrol_kiosk(
             conn.execute("UPDATE kiosks SET group_name = %s WHERE role = %s", (group, role))
         audit.append(conn, actor, "kiosk-token", name, {"group": group} if group else None)
         publish_key = publish_public_key(conn)
-    return Token(role=role, password=password, ca_pem=ca_pem, publish_key=publish_key)
+        if publish_key is not None:
+            _check_publish_key(publish_key, bytes(derived_publishing_key(opener).verify_key))
+    return Token(
+        role=role,
+        password=password,
+        ca_pem=ca_pem,
+        publish_key=publish_key,
+        clinic_key=opener.public_key,
+    )
 
 
 def set_group(conn: Conn, name: str, group: str | None, *, actor: str = "admin") -> None:

@@ -56,7 +56,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help=f"lock the window after MINUTES without use (default {LOCK_AFTER_MINUTES:g})",
     )
     leaf("init", "create or update the schema, roles and the clinic key (prints the recovery code)")
-    enrol_kiosk = leaf("enrol-kiosk", "make a kiosk's login and print its one-time token")
+    enrol_kiosk = leaf(
+        "enrol-kiosk",
+        "make a kiosk's login and print its one-time token (asks a staff name and PIN, or "
+        "the recovery code while there are no staff: the token vouches for the clinic's keys)",
+    )
     enrol_kiosk.add_argument("name", help="the kiosk's name, as staff will read it (Lobby)")
     enrol_kiosk.add_argument(
         "--ca",
@@ -117,4 +121,7 @@ def _publishing(leaf: Callable[[str, str], argparse.ArgumentParser]) -> None:
     group = leaf("group", "put a kiosk in a group (no group: it gets only what goes to all)")
     group.add_argument("kiosk")
     group.add_argument("group", nargs="?")
-    leaf("publish-key", "make the publishing key (a server initialised before publishing)")
+    leaf(
+        "publish-key",
+        "store the publishing key (a server initialised before publishing; asks a PIN)",
+    )

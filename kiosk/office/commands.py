@@ -69,9 +69,11 @@ def _office(args: argparse.Namespace) -> int:
                 if not roots:
                     raise Stop(ExitStatus.USAGE, "Give --ca FILE: the clinic CA's certificate.")
                 ca = roots[0]
-            token = admin.enrol_kiosk(
-                conn, args.name, Path(ca).read_text(encoding="utf-8"), group=args.group
-            )
+            ca_pem = Path(ca).read_text(encoding="utf-8")
+            # The token vouches for the clinic's keys: opened by a PIN here, not
+            # taken from the database on trust.
+            opener, by = _authorise(conn, answers, recovery=False)
+            token = admin.enrol_kiosk(conn, args.name, ca_pem, opener, actor=by, group=args.group)
             print(f"Token for kiosk {args.name!r} (use it once, on that tablet):\n")
             print(token.encode())
             print("\nOn the tablet: kiosk enrol --server URL --token TOKEN")

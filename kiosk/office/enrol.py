@@ -5,7 +5,9 @@ one-time password, the clinic's CA certificate and the publishing key's public
 half (kept in the link: revisions are verified with it). Enrolling connects with
 them (TLS, verified against that CA), makes the kiosk's Ed25519 signing key,
 hands its verify key to the office (once: ``kiosk_enrol`` refuses a second
-time) and learns the clinic's public key; in the same transaction it replaces
+time) and learns the clinic's public key, refused unless it is the one the
+token vouches for (a database owner who put their own key there would be sent
+every enquiry it could read); in the same transaction it replaces
 the one-time password with one only this tablet knows (sent as a SCRAM
 verifier, never in the clear), so the token opens nothing afterwards.
 
@@ -71,12 +73,19 @@ def enrol(data_dir: Path, server: str, token_text: str) -> Link:
             ).fetchone()
             if row is None:
                 raise OfficeError("The office did not answer the enrolment.")
+            clinic_key = base64.b64decode(str(row[2]))
+            if token.clinic_key is not None and clinic_key != token.clinic_key:
+                raise OfficeError(
+                    "The office server's clinic key is not the one the token vouches for: "
+                    "enquiries sealed to it could be read by whoever put it there. Nothing "
+                    "was enrolled; tell the clinic's administrator."
+                )
             link = replace(
                 link,
                 password=new_password,
                 kiosk_name=str(row[0]),
                 key_id=str(row[1]),
-                public_key=base64.b64decode(str(row[2])),
+                public_key=clinic_key,
             )
             save(data_dir, link, token.ca_pem)
             conn.execute(

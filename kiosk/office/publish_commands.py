@@ -39,7 +39,8 @@ def run(
         )
         print(f"Kiosk {args.kiosk!r} is {where}.")
     else:
-        public, made = admin.ensure_publish_key(conn)
+        opener, by = authorise(conn, answers, recovery=False)
+        public, made = admin.ensure_publish_key(conn, opener, actor=by)
         fingerprint = public.hex()[:16]
         if made:
             print(

@@ -88,8 +88,9 @@ class Clinic:
         return psycopg.connect(self.admin_url)
 
     def token(self, name: str) -> str:
+        opener = self.opener()
         with self.connect() as conn:
-            return admin.enrol_kiosk(conn, name, self.pg.ca_file.read_text()).encode()
+            return admin.enrol_kiosk(conn, name, self.pg.ca_file.read_text(), opener).encode()
 
     def opener(self) -> Opener:
         with self.connect() as conn:

@@ -53,7 +53,10 @@ def test_init_enrol_staff_and_a_tablet_with_enquiries_from_before(
         )
         == 0
     )
-    assert kiosk(monkeypatch, "office", "enrol-kiosk", "Lobby", "--db", url) == 0
+    assert (
+        kiosk(monkeypatch, "office", "enrol-kiosk", "Lobby", "--db", url, stdin=f"Ana\n{PIN}\n")
+        == 0
+    )
     token = next(
         line for line in capsys.readouterr().out.splitlines() if line.startswith("KIOSK1.")
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import stat
 from pathlib import Path
 
+import nacl.public
 import nacl.signing
 import psycopg
 import psycopg.errors
@@ -52,6 +54,27 @@ def test_enrolment_stores_a_private_link_and_the_token_works_once(
     # The same token again (another tablet, or a copy): its password was replaced.
     with pytest.raises(admin.OfficeError, match="password authentication failed"):
         enrol(tmp_path / "other", clinic.pg.server_url(clinic.db), token)
+
+
+def test_enrolment_refuses_a_clinic_key_the_token_does_not_vouch_for(
+    clinic: Clinic, data_tmpdir: Path
+) -> None:
+    """A database owner who puts their own public key in clinic_keys would be
+    sent every enquiry sealed to it: the kiosk compares it with the key the
+    token carries (opened by a PIN when the token was made) and enrols nothing."""
+    token = clinic.token("Lobby")
+    theirs = nacl.public.PrivateKey.generate().public_key.encode()
+    with clinic.connect() as conn:
+        conn.execute(
+            "UPDATE clinic_keys SET document = jsonb_set(document, '{public_key}', %s::jsonb)",
+            (json.dumps(base64.b64encode(theirs).decode()),),
+        )
+    with pytest.raises(admin.OfficeError, match="not the one the token vouches for"):
+        enrol(data_tmpdir, clinic.pg.server_url(clinic.db), token)
+    assert load(data_tmpdir) is None
+    assert not (data_tmpdir / "office-ca.pem").exists()
+    with clinic.connect() as conn:  # the kiosk's enrolment rolled back with it
+        assert conn.execute("SELECT enrolled_at FROM kiosks").fetchone() == (None,)
 
 
 def test_the_kiosk_role_can_insert_for_itself_only_and_read_nothing(

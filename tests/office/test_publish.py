@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import nacl.public
+import nacl.signing
 import psycopg
 import psycopg.errors
 import pytest
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from kiosk.cli import main
+from kiosk.enquiries.keys import Opener
 from kiosk.office import admin, audit, publish
 from kiosk.office.link import link_file, load
 from kiosk.office.revision import Revision, sha256_of, sign, unpack, verify
@@ -79,6 +82,45 @@ def break_a_page(content: Path) -> None:
 
 
 # -- the key and the contract -----------------------------------------------------------
+
+
+def test_a_publishing_key_replaced_in_the_database_signs_nothing_and_enrols_no_one(
+    clinic: Clinic, data_tmpdir: Path
+) -> None:
+    """A database owner's own key, its seed sealed to the clinic's public key
+    (which takes no secret), in place of the clinic's: publishing and enrolment
+    refuse it, so no kiosk is ever told to trust it."""
+    opener = clinic.opener()
+    theirs = nacl.signing.SigningKey.generate()
+    with clinic.connect() as conn:
+        ours = admin.publish_public_key(conn)
+        assert ours == bytes(admin.derived_publishing_key(opener).verify_key)
+        conn.execute(
+            "UPDATE publish_key SET public_key = %s, sealed_seed = %s",
+            (bytes(theirs.verify_key), opener.sealer().seal(bytes(theirs))),
+        )
+    with clinic.connect() as conn:
+        with pytest.raises(admin.OfficeError, match="is not the clinic's"):
+            admin.publishing_key(conn, opener)
+        with pytest.raises(admin.OfficeError, match="is not the clinic's"):
+            admin.enrol_kiosk(conn, "Lobby", clinic.pg.ca_file.read_text(), opener)
+        with pytest.raises(admin.OfficeError, match="is not the clinic's"):
+            admin.ensure_publish_key(conn, opener)
+        assert conn.execute("SELECT count(*) FROM kiosks").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM revisions").fetchone() == (0,)
+
+
+def test_the_key_is_derived_from_the_clinic_key_and_the_same_by_pin_or_code(
+    clinic: Clinic,
+) -> None:
+    clinic.add_staff("Ana", PIN)
+    with clinic.connect() as conn:
+        by_pin = admin.publishing_key(conn, admin.opener_by_pin(conn, "Ana", PIN))
+        by_code = admin.publishing_key(conn, clinic.opener())
+    assert bytes(by_pin) == bytes(by_code)
+    # Another clinic's key derives another publishing key.
+    other = Opener(nacl.public.PrivateKey.generate().encode())
+    assert bytes(admin.derived_publishing_key(other)) != bytes(by_code)
 
 
 def test_enrolment_brings_the_publishing_key_which_only_the_clinic_key_opens(
@@ -281,15 +323,21 @@ def test_groups_the_key_command_and_the_list(
     # A server initialised before publishing: no key until publish-key makes one.
     with clinic.connect() as conn:
         conn.execute("DELETE FROM publish_key")
-    assert kiosk(monkeypatch, clinic, "enrol-kiosk", "Lobby", "--group", "Lobby") == 0
+    # Each of these opens the clinic key (no staff yet: the recovery code).
+    code = f"{clinic.recovery_code}\n"
+    assert kiosk(monkeypatch, clinic, "enrol-kiosk", "Lobby", "--group", "Lobby", stdin=code) == 0
     out = capsys.readouterr().out
     token = next(line for line in out.splitlines() if line.startswith("KIOSK1."))
     assert admin.Token.decode(token).publish_key is None
-    assert kiosk(monkeypatch, clinic, "publish-key") == 0
+    assert admin.Token.decode(token).clinic_key == clinic.opener().public_key
+    assert kiosk(monkeypatch, clinic, "publish-key") != 0  # no code typed: nothing made
+    with clinic.connect() as conn:
+        assert admin.publish_public_key(conn) is None
+    assert kiosk(monkeypatch, clinic, "publish-key", stdin=code) == 0
     assert "enrol them again" in capsys.readouterr().out
-    assert kiosk(monkeypatch, clinic, "publish-key") == 0
+    assert kiosk(monkeypatch, clinic, "publish-key", stdin=code) == 0
     assert "it is kept" in capsys.readouterr().out
-    assert kiosk(monkeypatch, clinic, "enrol-kiosk", "Upstairs") == 0
+    assert kiosk(monkeypatch, clinic, "enrol-kiosk", "Upstairs", stdin=code) == 0
     token = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("K"))
     with clinic.connect() as conn:
         assert admin.Token.decode(token).publish_key == admin.publish_public_key(conn)
