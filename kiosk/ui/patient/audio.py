@@ -432,6 +432,11 @@ EVENT_LINE = re.compile(r"Event '(?P<what>\w+)' on (?P<facility>[\w-]+) #")
 WATCHED = {"sink", "card", "server"}
 #: Quiet time after an event before asking: a plug sends a burst of them.
 SETTLE_MS = 150
+#: How long one ``pactl info`` or ``pactl list sinks`` may take (it answers in
+#: milliseconds; a sound server that hangs would leave it waiting for ever, and
+#: every later plug unheard), and how long after one is killed to ask again.
+QUERY_TIMEOUT_MS = 5000
+QUERY_RETRY_MS = 30_000
 
 
 @dataclass(frozen=True)
@@ -534,7 +539,9 @@ class HeadphoneWatch(QObject):
     sinks``, each a process of its own: nothing blocks the GUI thread).
 
     No pactl, no sound server: headphones are never reported, one log line
-    says why, and the kiosk runs on without audio mode.
+    says why, and the kiosk runs on without audio mode. A query that does not
+    answer in ``query_timeout_ms`` is killed (one log line) and asked again
+    ``retry_ms`` later, or at the next change.
 
     Signals:
         plugged(bool): headphones in (True) or out, after each change of the
@@ -544,7 +551,13 @@ class HeadphoneWatch(QObject):
     plugged = Signal(bool)
 
     def __init__(
-        self, program: str = "pactl", *, settle_ms: int = SETTLE_MS, parent: QObject | None = None
+        self,
+        program: str = "pactl",
+        *,
+        settle_ms: int = SETTLE_MS,
+        query_timeout_ms: int = QUERY_TIMEOUT_MS,
+        retry_ms: int = QUERY_RETRY_MS,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._program = program
@@ -564,6 +577,15 @@ class HeadphoneWatch(QObject):
         self._settle.setSingleShot(True)
         self._settle.setInterval(settle_ms)
         self._settle.timeout.connect(self._ask)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.setInterval(query_timeout_ms)
+        self._deadline.timeout.connect(self._on_deadline)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(retry_ms)
+        self._retry.timeout.connect(self._ask)
+        self._hung = False  # said once until a query answers again
         self._failed = False
         self._stopped = False
 
@@ -573,7 +595,8 @@ class HeadphoneWatch(QObject):
 
     def stop(self) -> None:
         self._stopped = True
-        self._settle.stop()
+        for timer in (self._settle, self._deadline, self._retry):
+            timer.stop()
         for process in (self._events, self._query):
             if process.state() != QProcess.ProcessState.NotRunning:
                 process.kill()
@@ -615,11 +638,32 @@ class HeadphoneWatch(QObject):
     def _run(self, command: list[str]) -> None:
         self._asking = command
         arguments = ["--format=json", *command] if self._json else command
+        self._retry.stop()
         self._query.start(self._program, arguments)
+        self._deadline.start()
+
+    def _on_deadline(self) -> None:
+        """The query hangs (a stuck sound server): killed, asked again later."""
+        if self._query.state() == QProcess.ProcessState.NotRunning:
+            return
+        if not self._hung:
+            self._hung = True
+            log.warning(
+                "audio mode: pactl %s did not answer in %g s: stopped, asked again in %g s",
+                " ".join(self._asking),
+                self._deadline.interval() / 1000,
+                self._retry.interval() / 1000,
+            )
+        self._query.kill()
+        self._query.waitForFinished(1000)
+        self._again = False
+        if not self._stopped:
+            self._retry.start()
 
     def _on_answer(self, code: int, status: QProcess.ExitStatus) -> None:
+        self._deadline.stop()
         if self._stopped or status == QProcess.ExitStatus.CrashExit:
-            return  # killed by stop(), or gone: the next event asks again
+            return  # killed by stop() or the deadline, or gone: asked again later
         out = bytes(self._query.readAllStandardOutput().data()).decode("utf-8", "replace")
         if code != 0:
             if self._json:
@@ -638,6 +682,9 @@ class HeadphoneWatch(QObject):
         except (ValueError, AttributeError, TypeError) as exc:
             self._give_up(f"pactl's answer could not be read: {exc!r}")
             return
+        if self._hung:
+            self._hung = False
+            log.info("audio mode: pactl answers again")
         self._report(headphones_in(sinks, self._default))
         if self._again:
             self._again = False

@@ -41,6 +41,8 @@ if args == ["subscribe"]:
         sys.stdout.flush()
         seen = len(lines)
         time.sleep(0.02)
+if os.path.exists(path("hang")) and args != ["subscribe"]:
+    time.sleep(3600)  # a sound server that never answers
 with open(path("state.json")) as state_file:
     state = json.load(state_file)
 if args == ["info"]:
@@ -133,6 +135,13 @@ class FakePactl:
 
     def without_json(self) -> None:
         (self.folder / "no-json").touch()
+
+    def hang(self, hanging: bool = True) -> None:
+        """Queries (not ``subscribe``) hang until told otherwise."""
+        if hanging:
+            (self.folder / "hang").touch()
+        else:
+            (self.folder / "hang").unlink(missing_ok=True)
 
     def without_server(self) -> None:
         (self.folder / "no-server").touch()

@@ -160,6 +160,31 @@ def test_no_sound_server_is_one_log_line(
     assert not watch.headphones
 
 
+def test_a_query_that_hangs_is_stopped_said_once_and_asked_again(
+    qtbot: QtBot, fake: FakePactl, watches: list[HeadphoneWatch], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A sound server that never answers would leave ``pactl info`` waiting for
+    ever, and every later plug unheard: it is killed after the deadline (one
+    log line, however often it hangs), asked again later, and heard once it
+    answers."""
+    fake.hang()
+    watch = watch_of(watches, query_timeout_ms=300, retry_ms=400)
+    with caplog.at_level(logging.INFO, logger="kiosk.ui.patient.audio"):
+        watch.start()
+        # Asked, killed, asked again, killed again: still one line.
+        qtbot.waitUntil(lambda: fake.calls().count("--format=json info") >= 3, timeout=WAIT_MS)
+        hung = [r.getMessage() for r in caplog.records]
+        assert len(hung) == 1, hung
+        assert hung[0] == (
+            "audio mode: pactl info did not answer in 0.3 s: stopped, asked again in 0.4 s"
+        )
+        fake.set(headphones=True)
+        with qtbot.waitSignal(watch.plugged, timeout=WAIT_MS) as plugged:
+            fake.hang(False)  # the server answers again: the next retry hears it
+        assert plugged.args == [True]
+    assert caplog.records[-2].getMessage() == "audio mode: pactl answers again"
+
+
 def test_the_running_kiosk_hears_headphones_and_stops_cleanly(tmp_path: Path) -> None:
     """main.py as systemd runs it (the default ``[audio] mode``): headphones in at
     start turn audio mode on after the first paint; SIGTERM ends it and its
