@@ -79,6 +79,11 @@ class IdleMonitor(QObject):
         """The idle time now: ``idle_ms`` times the stretch."""
         return self.idle_ms * self._stretch
 
+    @property
+    def stretch(self) -> int:
+        """How many times the clinic's idle time a patient has now (``set_stretch``)."""
+        return self._stretch
+
     def set_stretch(self, factor: int) -> None:
         """Give a patient ``factor`` times the idle time (audio mode: 10); 1 is normal.
         A wait under way is counted again against the new limit."""

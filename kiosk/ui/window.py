@@ -241,6 +241,7 @@ class KioskWindow(QWidget):
             from kiosk.ui.patient.request import RequestScreen  # (its imports cost start-up time)
 
             self._request = RequestScreen(self.config, self._store, self._open_store)
+            self._request.time_stretch = lambda: self.idle.stretch
             self._request.set_library(self._view)
             self._request.home.connect(self.show_home)
             self._request.finished.connect(self.on_request_finished)

@@ -312,6 +312,9 @@ class RequestScreen(QWidget):
 
         self._thanks_timer = QTimer(self)
         self._thanks_timer.setSingleShot(True)
+        #: How many times ``thank_you_seconds`` the thank-you stays: the window's
+        #: idle stretch (audio mode: ten, as the idle time; WCAG 2.2.1).
+        self.time_stretch: Callable[[], int] = lambda: 1
         self._thanks_timer.timeout.connect(self.finished)
 
         # Leaving a form with typing in it: clear it (the next patient must not
@@ -1141,7 +1144,7 @@ class RequestScreen(QWidget):
         self._fit_thanks()
         said = (self.thanks_title, self.thanks_text, self.thanks_when)
         announce(self, " ".join(label.text() for label in said))
-        self._thanks_timer.start(self.config.thank_you_seconds * 1000)
+        self._thanks_timer.start(self.config.thank_you_seconds * 1000 * self.time_stretch())
 
     def _thanks_sentence(self, method: Method, phone: str, email: str) -> str:
         """ "We will text you at (801) 555-0100.": how, and where, in their words."""

@@ -7,7 +7,7 @@ handed the engine (``spoken``) and the words the engine reports back."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.config import Config
 from kiosk.enquiries.store import EnquiryStore
 from kiosk.ui.i18n import strings
 from kiosk.ui.patient import audio as audio_module
@@ -451,6 +452,37 @@ def test_idle_warning_and_countdown_are_spoken_then_all_is_reset(
     assert (audio.rate, audio.volume) == audio.defaults
     assert audio.active  # the headphones are still in: the next patient may use them
     assert ear.voice.state == SpeechState.IDLE
+
+
+def test_the_thank_you_stays_ten_times_as_long_in_audio_mode(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    starter: SpeechStarter,
+    store: EnquiryStore,
+    config: Config,
+) -> None:
+    """WCAG 2.2.1: the thank-you, which goes home by itself, is stretched as the
+    idle time is (a patient listening to it may be slower); back to the clinic's
+    seconds when audio mode ends."""
+    from tests.ui.helpers import find_button, tap
+    from tests.ui.patient.test_request import fill_by_taps, open_form
+
+    window = make_window(store=store, cfg=replace(config, thank_you_seconds=1))
+    kiosk = build(window, starter, audio_module.ALWAYS)
+    for on, lasts_ms in ((True, 10_000), (False, 1000)):
+        kiosk.audio.set_active(on)
+        form = open_form(qtbot, window)
+        fill_by_taps(qtbot, form, name="Al")
+        tap(qtbot, find_button(window, strings.SEND))
+        assert form.views.currentWidget() is form.thanks_view
+        assert form._thanks_timer.interval() == lasts_ms
+        if on:
+            qtbot.wait(1500)  # past the clinic's second: still thanking
+            assert window.current_screen == "request"
+            window.reset()
+        else:
+            qtbot.waitUntil(lambda: window.current_screen == "home", timeout=WAIT_MS)
+    assert store.count() == 2
 
 
 def test_idle_time_goes_back_when_audio_mode_ends(
