@@ -420,6 +420,10 @@ class HomeScreen(QWidget):
         self.scroll_area.setViewport(QWidget())
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a Tab stop: it has nothing to say (a silent stop for a patient
+        # listening) and nothing to choose; the tiles in it take the focus, and
+        # the area scrolls each into view as it does.
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroller = TouchScroller(self.scroll_area)
         inner = QWidget()
         inner.setObjectName("homeInner")

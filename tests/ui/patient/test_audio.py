@@ -143,8 +143,9 @@ def reading(window: KioskWindow) -> SpeechState:
 
 def tab_to(qtbot: QtBot, ear: Ear, wanted: Callable[[QWidget], bool], limit: int = 80) -> str:
     """Tab until ``wanted(focus)``; at each step where the focus ends up is
-    spoken as ``describe`` says (a stop with nothing to say, the home screen's
-    scrolling area, is silent). Already there: what was said last."""
+    spoken as ``describe`` says (a stop with nothing to say would be silent:
+    there is none, ``test_every_tab_stop_on_the_patients_screens_has_something_to_say``).
+    Already there: what was said last."""
     focus = QApplication.focusWidget()
     if focus is not None and wanted(focus):
         return ear.said[-1]
@@ -397,6 +398,44 @@ def test_a_reading_started_with_the_focus_on_listen_is_not_cut_short(
     qtbot.wait(100)  # passes of the event loop: a focus move taken for the patient's speaks
     assert said[before:] == [first]
     assert reading(window) == SpeechState.SPEAKING
+    window.reset()
+
+
+def test_every_tab_stop_on_the_patients_screens_has_something_to_say(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    """A Tab stop that audio mode describes as nothing is a stop a listening
+    patient hears as silence (home's scrolling area was one): home, a page,
+    each step of the form and crisis help have none."""
+    window = make_window()
+    audio = AudioMode(window)
+
+    def silent_stops() -> list[str]:
+        QApplication.processEvents()
+        start = window.focusWidget() or window
+        found, widget = [], start
+        for _ in range(200):
+            widget = widget.nextInFocusChain()
+            if widget is start:
+                break
+            tab_stop = widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            stops = tab_stop and widget.isVisible() and widget.isEnabled()
+            if stops and not audio.describe(widget):
+                found.append(f"{type(widget).__name__} {widget.objectName()}")
+        return found
+
+    screens = {"home": silent_stops()}
+    window.show_page(window.library.topics[0].pages[0].key)
+    qtbot.waitUntil(lambda: window.current_screen.startswith("page:"), timeout=WAIT_MS)
+    qtbot.wait(50)
+    screens["page"] = silent_stops()
+    window.show_request()
+    for step in range(4):
+        window.request.go_to(step)
+        screens[f"request step {step + 1}"] = silent_stops()
+    window.show_crisis()
+    screens["crisis"] = silent_stops()
+    assert screens == {name: [] for name in screens}
     window.reset()
 
 
