@@ -412,12 +412,14 @@ def test_every_tab_stop_on_the_patients_screens_has_something_to_say(
 
     def silent_stops() -> list[str]:
         QApplication.processEvents()
-        start = window.focusWidget() or window
-        found, widget = [], start
+        start: QWidget = window.focusWidget() or window
+        found: list[str] = []
+        widget = start
         for _ in range(200):
-            widget = widget.nextInFocusChain()
-            if widget is start:
+            following = widget.nextInFocusChain()
+            if following is None or following is start:
                 break
+            widget = following
             tab_stop = widget.focusPolicy() & Qt.FocusPolicy.TabFocus
             stops = tab_stop and widget.isVisible() and widget.isEnabled()
             if stops and not audio.describe(widget):
