@@ -45,6 +45,7 @@ from psycopg import sql
 
 from kiosk.enquiries.keys import RECOVERY_LABEL, KdfParams, KeyRing, KeysError, Opener
 from kiosk.office import audit
+from kiosk.office.revision import MAX_PAYLOAD_BYTES
 from kiosk.office.schema import migrate
 from kiosk.staff.accounts import (
     MAX_FAILURES,
@@ -189,9 +190,11 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
             "GRANT EXECUTE ON FUNCTION kiosk_screen_request(),"
             " kiosk_screen_answer(bigint, text, bytea) TO {}"
         ).format(kiosks),
-        # Publishing from the office app: a new revision, and whom it is for.
-        sql.SQL("GRANT INSERT ON revisions TO {}").format(office),
-        sql.SQL("GRANT INSERT, DELETE ON revision_targets TO {}").format(office),
+        # Publishing from the office app: only through office_publish() and
+        # office_retarget() (below), never by writing the tables (a server
+        # initialised before had these grants: taken back).
+        sql.SQL("REVOKE INSERT ON revisions FROM {}").format(office),
+        sql.SQL("REVOKE INSERT, DELETE ON revision_targets FROM {}").format(office),
     ]
     for table in kiosk_tables:
         t = sql.Identifier(table)
@@ -307,6 +310,101 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
             $$
             """
         ),
+        # A new revision from the office: the next number only (a row numbered
+        # 2147483647 would leave no number after it), its payload's SHA-256 as
+        # stated and within the kiosk's limit, at least one target, and only
+        # straight after its own entry in the audit log (publish.publish writes
+        # it under the audit lock, so the newest entry is this transaction's).
+        # The signature cannot be checked here (no Ed25519 in PostgreSQL): every
+        # kiosk checks it, and refuses and reports a bad one.
+        sql.SQL(
+            f"""
+            CREATE OR REPLACE FUNCTION office_publish(
+                number integer, sha256 text, payload bytea, signature bytea, note text,
+                published_by text, targets text[])
+            RETURNS void
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            DECLARE
+                last_entry record;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext('kiosk.office.revisions'));
+                IF office_publish.number IS DISTINCT FROM
+                        (SELECT coalesce(max(r.number), 0) + 1 FROM revisions r) THEN
+                    RAISE EXCEPTION 'revision % is not the next number', office_publish.number
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                IF octet_length(office_publish.payload) > {MAX_PAYLOAD_BYTES} THEN
+                    RAISE EXCEPTION 'the revision is larger than kiosks take'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                IF encode(sha256(office_publish.payload), 'hex')
+                        IS DISTINCT FROM office_publish.sha256 THEN
+                    RAISE EXCEPTION 'the payload does not have the SHA-256 given'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                IF coalesce(cardinality(office_publish.targets), 0) = 0 THEN
+                    RAISE EXCEPTION 'a revision goes to a group or to all'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                SELECT a.action, a.subject INTO last_entry FROM audit a ORDER BY a.id DESC LIMIT 1;
+                IF last_entry IS NULL OR last_entry.action <> 'publish'
+                        OR last_entry.subject <> 'revision ' || office_publish.number THEN
+                    RAISE EXCEPTION 'publish is audited first' USING ERRCODE = 'check_violation';
+                END IF;
+                INSERT INTO revisions (number, sha256, payload, signature, note, published_by)
+                    VALUES (office_publish.number, office_publish.sha256, office_publish.payload,
+                            office_publish.signature, office_publish.note,
+                            office_publish.published_by);
+                INSERT INTO revision_targets (revision, target, targeted_by)
+                    SELECT DISTINCT office_publish.number, t, office_publish.published_by
+                    FROM unnest(office_publish.targets) AS t;
+            END
+            $$
+            """
+        ),
+        # Whom a revision goes to, instead (Lobby first, then all): as above, only
+        # straight after its own audit entry.
+        sql.SQL(
+            """
+            CREATE OR REPLACE FUNCTION office_retarget(
+                number integer, targets text[], targeted_by text)
+            RETURNS void
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            DECLARE
+                last_entry record;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtext('kiosk.office.revisions'));
+                IF NOT EXISTS (SELECT 1 FROM revisions r
+                               WHERE r.number = office_retarget.number) THEN
+                    RAISE EXCEPTION 'there is no revision %', office_retarget.number
+                        USING ERRCODE = 'no_data_found';
+                END IF;
+                IF coalesce(cardinality(office_retarget.targets), 0) = 0 THEN
+                    RAISE EXCEPTION 'a revision goes to a group or to all'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                SELECT a.action, a.subject INTO last_entry FROM audit a ORDER BY a.id DESC LIMIT 1;
+                IF last_entry IS NULL OR last_entry.action <> 'publish-target'
+                        OR last_entry.subject <> 'revision ' || office_retarget.number THEN
+                    RAISE EXCEPTION 'publish-target is audited first'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                DELETE FROM revision_targets t WHERE t.revision = office_retarget.number;
+                INSERT INTO revision_targets (revision, target, targeted_by)
+                    SELECT DISTINCT office_retarget.number, t, office_retarget.targeted_by
+                    FROM unnest(office_retarget.targets) AS t;
+            END
+            $$
+            """
+        ),
+        sql.SQL(
+            "REVOKE ALL ON FUNCTION office_publish(integer, text, bytea, bytea, text, text,"
+            " text[]), office_retarget(integer, text[], text) FROM PUBLIC"
+        ),
+        sql.SQL(
+            "GRANT EXECUTE ON FUNCTION office_publish(integer, text, bytea, bytea, text, text,"
+            " text[]), office_retarget(integer, text[], text) TO {}"
+        ).format(office),
         sql.SQL("REVOKE ALL ON FUNCTION kiosk_next_revision(integer) FROM PUBLIC"),
         sql.SQL("REVOKE ALL ON FUNCTION kiosk_report_revision(integer, text, text) FROM PUBLIC"),
         sql.SQL(

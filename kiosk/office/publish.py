@@ -86,15 +86,6 @@ def _check(targets: Sequence[str], note: str) -> None:
         raise OfficeError(problem)
 
 
-def _set_targets(conn: Conn, number: int, targets: Sequence[str], by: str) -> None:
-    conn.execute("DELETE FROM revision_targets WHERE revision = %s", (number,))
-    for target in sorted(set(targets)):
-        conn.execute(
-            "INSERT INTO revision_targets (revision, target, targeted_by) VALUES (%s, %s, %s)",
-            (number, target, by),
-        )
-
-
 # -- storing ---------------------------------------------------------------------------
 
 
@@ -123,18 +114,17 @@ def publish(
         assert row is not None
         number = int(row[0])
         signature = sign(number, payload, key)
-        conn.execute(
-            "INSERT INTO revisions (number, sha256, payload, signature, note, published_by)"
-            " VALUES (%s, %s, %s, %s, %s, %s)",
-            (number, digest, payload, signature, note, by),
-        )
-        _set_targets(conn, number, targets, by)
+        # Audited first: office_publish() stores only straight after its entry.
         audit.append(
             conn,
             by,
             "publish",
             f"revision {number}",
             {"sha256": digest, "bytes": len(payload), "targets": sorted(targets), "note": note},
+        )
+        conn.execute(
+            "SELECT office_publish(%s, %s, %s, %s, %s, %s, %s)",
+            (number, digest, payload, signature, note, by, sorted(set(targets))),
         )
     return number
 
@@ -148,8 +138,8 @@ def retarget(conn: Conn, number: int, targets: Sequence[str], *, by: str) -> Non
         conn.execute(_LOCK)
         if not conn.execute("SELECT 1 FROM revisions WHERE number = %s", (number,)).fetchone():
             raise OfficeError(f"There is no revision {number}.")
-        _set_targets(conn, number, targets, by)
         audit.append(conn, by, "publish-target", f"revision {number}", {"targets": sorted(targets)})
+        conn.execute("SELECT office_retarget(%s, %s, %s)", (number, sorted(set(targets)), by))
 
 
 # -- reading back ----------------------------------------------------------------------

@@ -264,6 +264,14 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )
         """,
     ),
+    # 5: no revision larger than a kiosk takes (revision.MAX_PAYLOAD_BYTES, 32 MiB):
+    # a kiosk downloads a revision before it can measure it.
+    (
+        """
+        ALTER TABLE revisions ADD CONSTRAINT revisions_payload_size
+            CHECK (octet_length(payload) <= 33554432)
+        """,
+    ),
 ]
 
 

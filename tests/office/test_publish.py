@@ -24,7 +24,7 @@ from kiosk.cli import main
 from kiosk.enquiries.keys import Opener
 from kiosk.office import admin, audit, publish
 from kiosk.office.link import link_file, load
-from kiosk.office.revision import Revision, sha256_of, sign, unpack, verify
+from kiosk.office.revision import MAX_PAYLOAD_BYTES, Revision, sha256_of, sign, unpack, verify
 from kiosk.paths import shipped_content_dir
 from kiosk.staff.cli import ExitStatus
 from kiosk.ui.office import words as w
@@ -249,6 +249,60 @@ def test_the_front_desks_login_may_publish_but_not_rewrite_what_was_published(
         assert audit.verify(desk).intact
 
 
+def test_the_front_desks_login_cannot_write_revisions_but_through_the_audited_functions(
+    clinic: Clinic, content_copy: Path
+) -> None:
+    """Found in review: the office role could INSERT a revision numbered 2147483647
+    (no number after it: publishing stopped for good) and re-address a revision with
+    no audit entry. Now it writes neither table; the functions take the next number
+    only, a payload with the SHA-256 given, and only after their audit entry."""
+    clinic.add_staff("Ana", PIN)
+    number = publish_by_recovery(clinic, content_copy, ["Lobby"])
+    with psycopg.connect(front_desk(clinic), autocommit=True) as desk:
+        junk = (2147483647, "0" * 64, b"x", bytes(64), "", "Ana")
+        for statement, params in (
+            (
+                "INSERT INTO revisions (number, sha256, payload, signature, note, published_by)"
+                " VALUES (%s, %s, %s, %s, %s, %s)",
+                junk,
+            ),
+            ("DELETE FROM revision_targets", ()),
+            (
+                "INSERT INTO revision_targets (revision, target, targeted_by)"
+                " VALUES (%s, '*', 'Ana')",
+                (number,),
+            ),
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                desk.execute(statement.encode(), params)
+        payload = b"not a revision"
+        digest = sha256_of(payload)
+        cases = (
+            (2147483647, digest, "not the next number"),  # the number after the last only
+            (number + 1, "0" * 64, "does not have the SHA-256"),
+            (number + 1, digest, "audited first"),  # no audit entry for it
+        )
+        for wanted, sha, why in cases:
+            with pytest.raises(psycopg.errors.CheckViolation, match=why):
+                desk.execute(
+                    "SELECT office_publish(%s, %s, %s, %s, '', 'Ana', %s)",
+                    (wanted, sha, payload, bytes(64), ["*"]),
+                )
+        with pytest.raises(psycopg.errors.CheckViolation, match="audited first"):
+            desk.execute("SELECT office_retarget(%s, %s, 'Ana')", (number, ["*"]))
+        assert [(r.number, r.targets) for r in publish.revisions(desk)] == [(number, ("Lobby",))]
+    # Even the database's owner cannot store one larger than kiosks take.
+    with clinic.connect() as conn, pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute(
+            "INSERT INTO revisions (number, sha256, payload, signature, published_by)"
+            " VALUES (%s, %s, %s, %s, 'owner')",
+            (number + 1, "0" * 64, bytes(MAX_PAYLOAD_BYTES + 1), bytes(64)),
+        )
+    # Publishing goes on after all of that: the next number is the next.
+    assert publish_by_recovery(clinic, content_copy, ["Lobby"]) == number + 1
+
+
+# -- the commands -------------------------------------------------------------------------
 # -- the commands -------------------------------------------------------------------------
 
 

@@ -32,3 +32,11 @@ def test_a_newer_schema_is_refused_untouched(pg: Cluster, clinic_db: str) -> Non
         with pytest.raises(SchemaError, match="newer version"):
             migrate(conn)
         assert current_version(conn) == 99
+
+
+def test_the_payload_limit_in_the_schema_is_the_kiosks() -> None:
+    """Migration 5 writes the limit as a number (a migration never changes once
+    applied): it must be the one kiosks apply."""
+    from kiosk.office.revision import MAX_PAYLOAD_BYTES
+
+    assert f"octet_length(payload) <= {MAX_PAYLOAD_BYTES}" in MIGRATIONS[4][0]
