@@ -352,8 +352,11 @@ def _check(where: Path) -> str | None:
     # Read from the revision's folder: a logo must come with it (inside content/),
     # and exports must not go there, since a folder replaced by a newer revision
     # is deleted.
-    if config.logo and not (where / Path(config.logo).expanduser()).is_file():
-        return f"its settings name a logo it does not carry ({config.logo})"
+    if config.logo:
+        logo = (where / Path(config.logo).expanduser()).resolve()
+        # Inside the revision's own folder: not "/etc/…" or "../../…" on the tablet.
+        if not logo.is_relative_to(where.resolve()) or not logo.is_file():
+            return f"its settings name a logo it does not carry ({config.logo})"
     if config.export_folder and not Path(config.export_folder).expanduser().is_absolute():
         return (
             f"its settings name an export folder relative to the settings file "

@@ -7,6 +7,7 @@ in a real window (``kiosk.ui.revisions``). The same with real kiosk processes is
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -350,6 +351,27 @@ def test_settings_the_kiosk_cannot_use_from_a_revision_are_refused(
     assert kiosk.staged == []
     ((n, state, reason),) = office_says_all(clinic)
     assert (n, state) == (number, "refused") and why in reason, reason
+
+
+@pytest.mark.parametrize("where", ["absolute", "up"])
+def test_a_logo_outside_the_revision_is_refused_even_where_the_tablet_has_the_file(
+    clinic: Clinic, kiosk: Kiosk, tmp_path: Path, where: str
+) -> None:
+    """Found in review: a published logo path is read on the tablet, so
+    "/home/…/picture.png" or "../../…" reached any file the kiosk can read."""
+    outside = tmp_path / "elsewhere" / "picture.png"
+    outside.parent.mkdir()
+    outside.write_bytes(png_bytes())
+    revision_dir = published.folder(kiosk.tablet.data_dir, 1)
+    logo = str(outside) if where == "absolute" else os.path.relpath(outside, revision_dir)
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[clinic]\nlogo = "{logo}"\n', encoding="utf-8")
+    number = publish_signed(clinic, pack(content_titled(tmp_path, "Logo"), config))
+    assert number == 1
+    kiosk.beat()
+    assert kiosk.staged == []
+    ((n, state, reason),) = office_says_all(clinic)
+    assert (n, state) == (number, "refused") and "a logo it does not carry" in reason, reason
 
 
 def test_settings_with_a_logo_inside_the_revision_are_applied(
