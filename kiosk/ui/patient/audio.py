@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import strings
-from kiosk.ui.patient.speech import SpeechState, spoken_text
+from kiosk.ui.patient.speech import READING_CONTROL, SpeechState, spoken_text
 from kiosk.ui.widgets import hear_announcements
 
 if TYPE_CHECKING:
@@ -306,11 +306,16 @@ class AudioMode(QObject):
             self._inputs += 1
         return False
 
-    def _on_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+    def _on_focus(self, old: QWidget | None, new: QWidget | None) -> None:
         if not self._active or new is None or not self._inside(new):
             return
         if self._page_mark == self._inputs:
             return  # moved by the page being read, not by the patient
+        if any(_settling(widget) for widget in (old, new)):
+            # Listen turned into Pause (or Pause into Resume) under the focus as
+            # a reading began, paused or ended, however it was started: the
+            # screen's move. Taken for the patient's, it stopped the reading.
+            return
         self._watch_choice(new)
         self._focus = new
         self._flush_timer.start()
@@ -420,6 +425,13 @@ def _value(field: QLineEdit | QPlainTextEdit) -> str:
     if isinstance(field, QLineEdit):
         return field.text() if field.echoMode() == QLineEdit.EchoMode.Normal else ""
     return field.toPlainText()
+
+
+def _settling(widget: QWidget | None) -> bool:
+    """A page's reading control while its row swaps buttons (``ReadAloudControls.settling``)."""
+    if widget is None or not widget.property(READING_CONTROL):
+        return False
+    return bool(getattr(widget.parentWidget(), "settling", False))
 
 
 # -- headphones ------------------------------------------------------------------

@@ -69,6 +69,7 @@ from kiosk.ui.patient.audio import Voice
 from kiosk.ui.patient.explore import TouchExplorer
 from kiosk.ui.patient.keyboard import ACTION_KEYS, SHIFT, Key, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
+from kiosk.ui.patient.speech import READING_CONTROL
 from kiosk.ui.widgets import button, relabel, text_label
 
 if TYPE_CHECKING:
@@ -165,6 +166,24 @@ def command_for(event: QKeyEvent) -> Command | None:
 
 
 _TEXT_BOXES = (QLineEdit, QPlainTextEdit)
+
+
+#: Keys that change how speech sounds: what is being read goes on, at the new
+#: rate or volume, rather than stopping for them.
+SPEECH_SETTINGS = {Command.SLOWER, Command.FASTER, Command.QUIETER, Command.LOUDER}
+
+
+def _keeps_speech(command: Command | None, focused: QWidget | None) -> bool:
+    """Whether this key leaves what is being said alone: the speech settings, and
+    choosing the page's Listen, Pause, Resume or Stop (which do that themselves:
+    stopping first made Pause a second Stop)."""
+    if command in SPEECH_SETTINGS:
+        return True
+    return (
+        command is Command.CHOOSE
+        and focused is not None
+        and bool(focused.property(READING_CONTROL))
+    )
 
 
 def _leaves_box(box: QWidget, command: Command) -> bool:
@@ -411,12 +430,14 @@ class Keypad(QObject):
             # key made happen, a second command would do it twice.
             return False
         self._pressed = True
-        self._voice.stop()  # any key interrupts what is being said
+        command = command_for(event)
+        focused = self._window.focusWidget()
+        if not _keeps_speech(command, focused):
+            self._voice.stop()  # any other key interrupts what is being said
         if self._help is not None and self._help.isVisible():
             self._help.hide()  # any key closes the help card, and does no more
             self._activity()
             return True
-        command = command_for(event)
         if command is None:
             return False
         if command in NAVIGATION:

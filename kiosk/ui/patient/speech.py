@@ -111,6 +111,10 @@ SPEECHD_HINT = (
 )
 
 
+#: A widget property set on Listen, Pause, Resume and Stop (``ReadAloudControls``).
+READING_CONTROL = "readingControl"
+
+
 class SpeechState(StrEnum):
     """What the reader is doing; the value is what ``state_changed`` carries."""
 
@@ -631,6 +635,11 @@ class ListenControls(QWidget):
         self.pause_button.clicked.connect(self.pause_requested)
         self.resume_button.clicked.connect(self.resume_requested)
         self.stop_button.clicked.connect(self.stop_requested)
+        self._settling = False
+        for control in self.buttons():
+            # The keypad leaves a reading alone when one of these is chosen: the
+            # button says what happens to it (Pause pauses; it does not stop).
+            control.setProperty(READING_CONTROL, True)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(TARGET_GAP)
@@ -682,7 +691,20 @@ class ListenControls(QWidget):
             self._tint_speaker()
         self.setHidden(not available)
 
+    @property
+    def settling(self) -> bool:
+        """True while ``set_state`` swaps the buttons: a focus move then is the
+        screen's (Listen turning into Pause under it), not the patient's."""
+        return self._settling
+
     def set_state(self, state: str) -> None:
+        self._settling = True
+        try:
+            self._set_state(state)
+        finally:
+            self._settling = False
+
+    def _set_state(self, state: str) -> None:
         self._state = SpeechState(state)
         busy = self._state != SpeechState.IDLE
         had_focus = next((b for b in self.buttons() if b.hasFocus()), None)

@@ -127,7 +127,7 @@ def test_the_help_key_speaks_and_shows_the_keys_and_any_key_closes_it(
         window.reset()
 
 
-def test_the_speech_keys_call_the_voice_and_any_key_interrupts(
+def test_the_speech_keys_call_the_voice_and_any_other_key_interrupts(
     make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window = make_window()
@@ -145,7 +145,11 @@ def test_the_speech_keys_call_the_voice_and_any_key_interrupts(
         for key, modifier, call in keys:
             voice.calls.clear()
             press(window, key, modifier)
-            assert voice.calls == ["stop", call], key
+            # Rate and volume change how what is being said sounds, not whether.
+            expected = (
+                [call] if call in ("slower", "faster", "quieter", "louder") else ["stop", call]
+            )
+            assert voice.calls == expected, key
         voice.calls.clear()
         press(window, _K.Key_Period, PAD)  # stop speaking, and nothing else
         assert voice.calls == ["stop"]
@@ -392,4 +396,49 @@ def test_a_key_the_keypad_takes_still_restarts_the_idle_clock(
             assert not window.idle.armed
             press(window, key, PAD)
             assert window.idle.armed, key
+        window.reset()
+
+
+def test_the_pages_listen_pause_and_resume_by_keypad_do_what_they_say(
+    make_window: MakeWindow, qtbot: QtBot
+) -> None:
+    """Found in review: choosing Pause stopped the reading (the key's "interrupt"
+    came first, then the buttons' swap was taken for the patient's move), and
+    Listen stopped after a word; 7/9 and -/+ stopped the reading too."""
+    from kiosk.ui.patient.audio import AudioMode
+    from kiosk.ui.patient.speech import Reader, SpeechState
+
+    window = make_window()
+    audio = AudioMode(window)
+    audio.follow(window)
+    audio.set_speaker(Reader.create("mock", parent=window))
+    window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
+    audio.set_active(True)
+    controls = window.page.read_aloud.controls
+
+    def reading() -> SpeechState:
+        return window.page.read_aloud.state
+
+    with keypad_on(window, audio):
+        window.show_page(window.library.topics[0].pages[1].key)
+        qtbot.waitUntil(lambda: reading() == SpeechState.SPEAKING, timeout=10_000)
+        press(window, _K.Key_Period, PAD)  # stop
+        qtbot.waitUntil(lambda: reading() == SpeechState.IDLE, timeout=5000)
+        controls.listen_button.setFocus()
+        qtbot.waitUntil(controls.listen_button.hasFocus, timeout=2000)
+        press(window, _K.Key_5, PAD)  # Listen
+        qtbot.waitUntil(controls.pause_button.hasFocus, timeout=5000)
+        qtbot.wait(300)  # a word or two: still reading
+        assert reading() == SpeechState.SPEAKING
+        for key in (_K.Key_7, _K.Key_9, _K.Key_Minus, _K.Key_Plus):  # rate and volume
+            press(window, key, PAD)
+            assert reading() == SpeechState.SPEAKING, key
+        press(window, _K.Key_5, PAD)  # Pause
+        qtbot.waitUntil(lambda: reading() == SpeechState.PAUSED, timeout=5000)
+        qtbot.wait(100)
+        assert reading() == SpeechState.PAUSED and controls.resume_button.hasFocus()
+        press(window, _K.Key_5, PAD)  # Resume
+        qtbot.waitUntil(lambda: reading() == SpeechState.SPEAKING, timeout=5000)
+        qtbot.wait(100)
+        assert reading() == SpeechState.SPEAKING and controls.pause_button.hasFocus()
         window.reset()
