@@ -9,7 +9,10 @@ by live reload's outcome; a lock keeps the two sides apart.
 A revision goes through, in order:
 
 1. ``kiosk_next_revision(current)`` (the office's SECURITY DEFINER function: the
-   newest revision addressed to this kiosk newer than the one it runs);
+   newest revision addressed to this kiosk newer than the one it runs): its
+   number and size first, then, unless it was refused before, is waiting for a
+   safe moment or is larger than ``revision.MAX_PAYLOAD_BYTES`` (refused unread),
+   the revision itself;
 2. its number above the one the kiosk runs (and the last good one before it:
    an older revision served again is ignored, logged), the publishing key from
    enrolment (``Link.publish_key``; a kiosk enrolled before publishing existed
@@ -171,18 +174,38 @@ class Updater:
                 self._save(self._state.sent(report))
 
     def _fetch(self, conn: psycopg.Connection[Any]) -> None:
-        current = self.state.current
+        current = self.state.current or 0
         try:
             with conn.transaction():
-                row = conn.execute(
-                    "SELECT number, sha256, note, payload, signature FROM kiosk_next_revision(%s)",
-                    (current or 0,),
+                # Its number and size first: a revision refused before, waiting for a
+                # safe moment, or larger than a kiosk takes is never downloaded.
+                head = conn.execute(
+                    "SELECT number, octet_length(payload) FROM kiosk_next_revision(%s)",
+                    (current,),
                 ).fetchone()
         except psycopg.errors.UndefinedFunction:
             self._old_server()
             return
-        if row is None or row[0] is None:
+        if head is None or head[0] is None:
             return
+        number, size = int(head[0]), int(head[1] or 0)
+        if number in self.state.rejected or number == self._staged:
+            return  # refused or rolled back before; or waiting for a safe moment
+        if self._stale(number):
+            return
+        if size > revision.MAX_PAYLOAD_BYTES:
+            # A server from before migration 5 (or a row put there by hand): refused
+            # unread, so a kiosk never holds more than it takes in memory or on disk.
+            self._refuse(number, oversized(size))
+            return
+        with conn.transaction():
+            row = conn.execute(
+                "SELECT number, sha256, note, payload, signature FROM kiosk_next_revision(%s)"
+                " WHERE number = %s AND octet_length(payload) <= %s",
+                (current, number, revision.MAX_PAYLOAD_BYTES),
+            ).fetchone()
+        if row is None:
+            return  # a newer one published in between: asked again at the next heartbeat
         found = revision.Revision(
             number=int(row[0]),
             sha256=str(row[1]),
@@ -190,29 +213,41 @@ class Updater:
             payload=bytes(row[3] or b""),
             signature=bytes(row[4] or b""),
         )
-        if found.number in self.state.rejected or found.number == self._staged:
-            return  # refused or rolled back before; or waiting for a safe moment
         try:
             self.receive(found)
         except OSError as exc:  # the tablet's disk: tried again at the next heartbeat
             log.error("revision %d could not be unpacked here (%s)", found.number, exc)
 
+    def _stale(self, number: int) -> bool:
+        """``number`` is not above what this kiosk runs or keeps: ignored (logged once)."""
+        newest = self._newest_kept()
+        if newest is None or number > newest:
+            return False
+        # ``kiosk_next_revision`` answers only above ``current``: a lower number is
+        # the database replaying an old revision (its signature may well be
+        # good). Ignored, not reported: a "refused" report under that number
+        # would overwrite the office's record that the kiosk applied it.
+        if number not in self._said_stale:
+            self._said_stale.add(number)
+            log.error(
+                "revision %d refused: %s",
+                number,
+                f"this kiosk already runs revision {newest}; an older one is never applied",
+            )
+        return True
+
+    def _refuse(self, number: int, why: str) -> None:
+        """Refused for good: logged, kept in the state file, reported to the office."""
+        log.error("revision %d refused: %s", number, why)
+        with self._lock:
+            if self._staged == number:
+                self._staged = None
+            self._save(self._state.refused(number, why))
+
     def receive(self, found: revision.Revision) -> None:
         """Verify and check ``found``; hand it over, or refuse it (logged, reported)."""
         number = found.number
-        newest = self._newest_kept()
-        if newest is not None and number <= newest:
-            # ``kiosk_next_revision`` answers only above ``current``: a lower number is
-            # the database replaying an old revision (its signature may well be
-            # good). Ignored, not reported: a "refused" report under that number
-            # would overwrite the office's record that the kiosk applied it.
-            if number not in self._said_stale:
-                self._said_stale.add(number)
-                log.error(
-                    "revision %d refused: %s",
-                    number,
-                    f"this kiosk already runs revision {newest}; an older one is never applied",
-                )
+        if self._stale(number):
             return
         if self._key is None:
             if number not in self._said_no_key:  # once per revision; not rejected for
@@ -225,10 +260,7 @@ class Updater:
             self._staged = number  # its folder is kept from now on (``_save``)
         why = _verify(found, self._key) or self._unpack_and_check(found)
         if why is not None:
-            log.error("revision %d refused: %s", number, why)
-            with self._lock:
-                self._staged = None
-                self._save(self._state.refused(number, why))
+            self._refuse(number, why)
             return
         log.info(
             "revision %d (%s) verified and checked; applying it at a safe moment",
@@ -312,6 +344,14 @@ class Updater:
             self._staged = None
             self._save(self._state.applied(number))
         self._roll_back(number, f"live reload refused it: {why}")
+
+
+def oversized(size: int) -> str:
+    """The reason a revision larger than a kiosk takes is refused (never downloaded)."""
+    return (
+        f"it is {size:,} bytes, more than the {revision.MAX_PAYLOAD_BYTES:,} a kiosk takes;"
+        " not downloaded"
+    )
 
 
 def bad_signature(number: int) -> str:

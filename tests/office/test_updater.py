@@ -20,10 +20,10 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.content import Library, load_library
 from kiosk.office import admin, publish, published
-from kiosk.office.apply import NO_KEY, Staged, Updater, bad_signature
+from kiosk.office.apply import NO_KEY, Staged, Updater, bad_signature, oversized
 from kiosk.office.heartbeat import KioskFacts
 from kiosk.office.outbox import Sender
-from kiosk.office.revision import pack
+from kiosk.office.revision import MAX_PAYLOAD_BYTES, pack, sha256_of
 from kiosk.paths import Paths, shipped_content_dir
 from tests.conftest import MakeWindow, png_bytes
 from tests.office.conftest import Clinic, Tablet
@@ -231,6 +231,42 @@ def test_an_old_revision_replayed_by_the_database_is_refused_under_any_number(
     assert said[old] == ("applied", "")
     stale = f"revision {old} refused: this kiosk already runs revision {new}"
     assert caplog.text.count(stale) == 1
+
+
+def test_a_revision_larger_than_a_kiosk_takes_is_refused_before_it_is_downloaded(
+    pg: Cluster, clinic: Clinic, kiosk: Kiosk, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found in review: a kiosk downloaded a revision whole before it measured it.
+    A server without migration 5's limit serving one a byte over: the kiosk asks
+    its size first, refuses and reports it, and never fetches it (counted at a
+    proxy between the kiosk and the server)."""
+    big = bytes(MAX_PAYLOAD_BYTES + 1)
+    with clinic.connect() as conn:
+        conn.execute("ALTER TABLE revisions DROP CONSTRAINT revisions_payload_size")
+        conn.execute(
+            "INSERT INTO revisions (number, sha256, payload, signature, published_by)"
+            " VALUES (1, %s, %s, %s, 'by hand')",
+            (sha256_of(big), big, bytes(64)),
+        )
+        conn.execute(
+            "INSERT INTO revision_targets (revision, target, targeted_by) VALUES (1, '*', 'x')"
+        )
+    proxy = Proxy(pg.port)
+    link = replace(kiosk.tablet.link, server=pg.server_url(clinic.db, port=proxy.port))
+    try:
+        with caplog.at_level(logging.ERROR), psycopg.connect(**link.connect_args()) as conn:
+            kiosk.updater.after_beat(conn)
+            kiosk.updater.after_beat(conn)  # refused for good: not asked for again
+    finally:
+        proxy.stop()
+    assert proxy.to_clients < 1_000_000
+    assert kiosk.staged == []
+    why = oversized(MAX_PAYLOAD_BYTES + 1)
+    assert "not downloaded" in why
+    assert office_says_all(clinic) == [(1, "refused", why)]
+    assert caplog.text.count(f"revision 1 refused: {why}") == 1
+    state = published.read(kiosk.tablet.data_dir)
+    assert state.current is None and 1 in state.rejected
 
 
 def test_a_kiosk_enrolled_without_a_publishing_key_refuses_and_says_re_enrol(
