@@ -294,19 +294,28 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
             $$
             """
         ),
-        # What the asking kiosk did with a revision: its latest word per revision.
+        # What the asking kiosk did with a revision: its latest word per revision,
+        # on a revision that exists only (no_data_found otherwise: the kiosk drops
+        # that report, say for a revision the owner deleted since).
         sql.SQL(
             """
             CREATE OR REPLACE FUNCTION kiosk_report_revision(
                 number integer, state text, reason text)
             RETURNS void
-            LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM revisions r
+                               WHERE r.number = kiosk_report_revision.number) THEN
+                    RAISE EXCEPTION 'there is no revision %', kiosk_report_revision.number
+                        USING ERRCODE = 'no_data_found';
+                END IF;
                 INSERT INTO kiosk_revisions (kiosk, revision, state, reason)
                     VALUES (session_user, kiosk_report_revision.number,
                             kiosk_report_revision.state,
                             left(coalesce(kiosk_report_revision.reason, ''), 500))
                 ON CONFLICT (kiosk, revision) DO UPDATE
-                    SET state = EXCLUDED.state, reason = EXCLUDED.reason, at = now()
+                    SET state = EXCLUDED.state, reason = EXCLUDED.reason, at = now();
+            END
             $$
             """
         ),

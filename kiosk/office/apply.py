@@ -170,6 +170,14 @@ class Updater:
             except psycopg.errors.UndefinedFunction:
                 self._old_server()
                 return
+            except (psycopg.errors.NoDataFound, psycopg.errors.ForeignKeyViolation):
+                # The server has no such revision (deleted since): the report can never
+                # go, and kept it would stop every report and look after it.
+                log.warning(
+                    "revision %d: the office has no such revision now; its report (%s) dropped",
+                    report.number,
+                    report.state,
+                )
             with self._lock:
                 self._save(self._state.sent(report))
 

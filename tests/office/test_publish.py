@@ -302,7 +302,23 @@ def test_the_front_desks_login_cannot_write_revisions_but_through_the_audited_fu
     assert publish_by_recovery(clinic, content_copy, ["Lobby"]) == number + 1
 
 
-# -- the commands -------------------------------------------------------------------------
+def test_a_kiosk_cannot_report_on_a_revision_that_does_not_exist(
+    clinic: Clinic, tablet: Tablet, content_copy: Path
+) -> None:
+    """Found in review: ``kiosk_report_revision`` took any number. A number with no
+    revision is refused by name (no_data_found), and nothing is recorded."""
+    clinic.add_staff("Ana", PIN)
+    number = publish_by_recovery(clinic, content_copy, [publish.ALL])
+    for wanted in (number + 1, 2147483647, 0, -1):
+        with pytest.raises(psycopg.errors.NoDataFound, match=f"there is no revision {wanted}"):
+            report(tablet, wanted, "applied")
+    report(tablet, number, "applied")
+    with clinic.connect() as conn:
+        assert [(k.revision, k.state) for k in publish.kiosk_revisions(conn)] == [
+            (number, "applied")
+        ]
+
+
 # -- the commands -------------------------------------------------------------------------
 
 

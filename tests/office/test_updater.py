@@ -269,6 +269,33 @@ def test_a_revision_larger_than_a_kiosk_takes_is_refused_before_it_is_downloaded
     assert state.current is None and 1 in state.rejected
 
 
+def test_a_report_on_a_revision_the_server_no_longer_has_is_dropped_not_retried_forever(
+    clinic: Clinic, tablet: Tablet, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``kiosk_report_revision`` refuses a number with no revision (issue 16 review):
+    a report waiting for one the owner deleted since is dropped, logged, and the
+    reports after it still go (kept, it would fail every heartbeat's round)."""
+    number = publish_signed(clinic, pack(content_titled(tmp_path, "Kept"), None))
+    published.write(
+        tablet.data_dir,
+        published.State(
+            rejected=frozenset({number, 99}),
+            reports=(
+                published.Report(99, "refused", "deleted since"),
+                published.Report(number, "refused", "still there"),
+            ),
+        ),
+    )
+    kiosk = make_kiosk(tablet)
+    with caplog.at_level(logging.WARNING):
+        kiosk.beat()
+    assert office_says_all(clinic) == [(number, "refused", "still there")]
+    assert published.read(tablet.data_dir).reports == ()
+    assert "revision 99: the office has no such revision now; its report (refused) dropped" in (
+        caplog.text
+    )
+
+
 def test_a_kiosk_enrolled_without_a_publishing_key_refuses_and_says_re_enrol(
     clinic: Clinic, tablet: Tablet, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
