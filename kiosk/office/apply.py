@@ -293,7 +293,7 @@ class Updater:
                 revision.unpack(found.payload, staging)
             except revision.RevisionError as exc:
                 return f"the revision could not be unpacked ({exc})"
-            why = _check(staging)
+            why = _check(staging, self._own_export_dir())
             if why is not None:
                 return why
             target = published.folder(self.base.data_dir, found.number)
@@ -303,6 +303,12 @@ class Updater:
             return None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+    def _own_export_dir(self) -> Path:
+        """The export folder the tablet's own ``kiosk.toml`` gives (read now: staff may
+        have changed it), the only one published settings may name."""
+        own = load_config(self.base.config_file)[0]
+        return self.base.export_dir(own.export_folder)
 
     def _roll_back(self, number: int, reason: str) -> None:
         with self._lock:
@@ -383,8 +389,9 @@ def _verify(found: revision.Revision, key: bytes) -> str | None:
     return None
 
 
-def _check(where: Path) -> str | None:
-    """Live reload's checks on an unpacked revision, before any of it is used."""
+def _check(where: Path, own_export: Path) -> str | None:
+    """Live reload's checks on an unpacked revision, before any of it is used;
+    ``own_export`` is the export folder the tablet's own settings give."""
     content = where / revision.CONTENT
     library = load_library(content)
     if library.errors or not library.topics:
@@ -405,11 +412,22 @@ def _check(where: Path) -> str | None:
         # Inside the revision's own folder: not "/etc/…" or "../../…" on the tablet.
         if not logo.is_relative_to(where.resolve()) or not logo.is_file():
             return f"its settings name a logo it does not carry ({config.logo})"
-    if config.export_folder and not Path(config.export_folder).expanduser().is_absolute():
-        return (
-            f"its settings name an export folder relative to the settings file "
-            f"({config.export_folder}): published settings need an absolute one, or none"
-        )
+    if config.export_folder:
+        folder = Path(config.export_folder).expanduser()
+        if not folder.is_absolute():
+            return (
+                f"its settings name an export folder relative to the settings file "
+                f"({config.export_folder}): published settings need an absolute one, or none"
+            )
+        # Exports hold patients' names and numbers: published settings may not send
+        # them to a folder of their choosing (a share, a folder others read), only
+        # to the one the tablet's own settings already give.
+        if folder.resolve() != own_export.resolve():
+            return (
+                f"its settings name an export folder ({config.export_folder}) other than "
+                f"this kiosk's own ({own_export}): set it in the kiosk's own kiosk.toml, "
+                "or leave it out of published settings"
+            )
     return None
 
 

@@ -437,6 +437,39 @@ def test_a_logo_outside_the_revision_is_refused_even_where_the_tablet_has_the_fi
     assert (n, state) == (number, "refused") and "a logo it does not carry" in reason, reason
 
 
+@pytest.mark.parametrize("own", ["", "own-exports"])
+def test_a_published_export_folder_other_than_the_tablets_own_is_refused(
+    clinic: Clinic, kiosk: Kiosk, tmp_path: Path, own: str
+) -> None:
+    """Found in review: published settings could send exports (patients' names and
+    numbers) to any absolute folder on the tablet: a share, a folder others read.
+    Only the tablet's own export folder may be named; the kiosk keeps what it runs."""
+    if own:
+        kiosk.base.config_file.write_text(f'[staff]\nexport_folder = "{own}"\n')
+    elsewhere = tmp_path / "shared" / "exports"
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[staff]\nexport_folder = "{elsewhere}"\n', encoding="utf-8")
+    number = publish_signed(clinic, pack(content_titled(tmp_path, "Exports"), config))
+    kiosk.beat()
+    assert kiosk.staged == []
+    ((n, state, reason),) = office_says_all(clinic)
+    assert (n, state) == (number, "refused"), reason
+    assert f"an export folder ({elsewhere}) other than this kiosk's own" in reason
+    assert published.read(kiosk.tablet.data_dir).current is None
+
+
+def test_a_published_export_folder_that_is_the_tablets_own_is_applied(
+    clinic: Clinic, kiosk: Kiosk, tmp_path: Path
+) -> None:
+    own = tmp_path / "own-exports"
+    kiosk.base.config_file.write_text(f'[staff]\nexport_folder = "{own}"\n')
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[staff]\nexport_folder = "{own}"\n', encoding="utf-8")
+    number = publish_signed(clinic, pack(content_titled(tmp_path, "Exports"), config))
+    kiosk.beat()
+    assert [s.number for s in kiosk.staged] == [number]
+
+
 def test_settings_with_a_logo_inside_the_revision_are_applied(
     clinic: Clinic, kiosk: Kiosk, tmp_path: Path
 ) -> None:
