@@ -294,19 +294,28 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
             $$
             """
         ),
-        # What the asking kiosk did with a revision: its latest word per revision.
+        # What the asking kiosk did with a revision: its latest word per revision,
+        # on a revision that exists only (no_data_found otherwise: the kiosk drops
+        # that report, say for a revision the owner deleted since).
         sql.SQL(
             """
             CREATE OR REPLACE FUNCTION kiosk_report_revision(
                 number integer, state text, reason text)
             RETURNS void
-            LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM revisions r
+                               WHERE r.number = kiosk_report_revision.number) THEN
+                    RAISE EXCEPTION 'there is no revision %', kiosk_report_revision.number
+                        USING ERRCODE = 'no_data_found';
+                END IF;
                 INSERT INTO kiosk_revisions (kiosk, revision, state, reason)
                     VALUES (session_user, kiosk_report_revision.number,
                             kiosk_report_revision.state,
                             left(coalesce(kiosk_report_revision.reason, ''), 500))
                 ON CONFLICT (kiosk, revision) DO UPDATE
-                    SET state = EXCLUDED.state, reason = EXCLUDED.reason, at = now()
+                    SET state = EXCLUDED.state, reason = EXCLUDED.reason, at = now();
+            END
             $$
             """
         ),
@@ -346,10 +355,25 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
                     RAISE EXCEPTION 'a revision goes to a group or to all'
                         USING ERRCODE = 'check_violation';
                 END IF;
-                SELECT a.action, a.subject INTO last_entry FROM audit a ORDER BY a.id DESC LIMIT 1;
+                SELECT a.xmin AS xid, a.actor, a.action, a.subject, a.detail INTO last_entry
+                    FROM audit a ORDER BY a.id DESC LIMIT 1;
                 IF last_entry IS NULL OR last_entry.action <> 'publish'
                         OR last_entry.subject <> 'revision ' || office_publish.number THEN
                     RAISE EXCEPTION 'publish is audited first' USING ERRCODE = 'check_violation';
+                END IF;
+                -- The entry says what is stored: who, the SHA-256, the note, the targets.
+                IF last_entry.actor IS DISTINCT FROM office_publish.published_by
+                        OR last_entry.detail->>'sha256' IS DISTINCT FROM office_publish.sha256
+                        OR last_entry.detail->>'note' IS DISTINCT FROM office_publish.note
+                        OR (SELECT array_agg(DISTINCT x ORDER BY x)
+                            FROM jsonb_array_elements_text(
+                                CASE jsonb_typeof(last_entry.detail->'targets')
+                                WHEN 'array' THEN last_entry.detail->'targets'
+                                ELSE '[]' END) AS x)
+                           IS DISTINCT FROM (SELECT array_agg(DISTINCT t ORDER BY t)
+                                             FROM unnest(office_publish.targets) AS t) THEN
+                    RAISE EXCEPTION 'the publish audit entry does not say what is stored'
+                        USING ERRCODE = 'check_violation';
                 END IF;
                 INSERT INTO revisions (number, sha256, payload, signature, note, published_by)
                     VALUES (office_publish.number, office_publish.sha256, office_publish.payload,
@@ -358,6 +382,13 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
                 INSERT INTO revision_targets (revision, target, targeted_by)
                     SELECT DISTINCT office_publish.number, t, office_publish.published_by
                     FROM unnest(office_publish.targets) AS t;
+                -- Its entry written in this very transaction (the rows just stored
+                -- share its xmin): not one written, and committed, before.
+                IF NOT EXISTS (SELECT 1 FROM revisions r WHERE r.number = office_publish.number
+                               AND r.xmin = last_entry.xid) THEN
+                    RAISE EXCEPTION 'publish is audited first, in the same transaction'
+                        USING ERRCODE = 'check_violation';
+                END IF;
             END
             $$
             """
@@ -383,16 +414,36 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
                     RAISE EXCEPTION 'a revision goes to a group or to all'
                         USING ERRCODE = 'check_violation';
                 END IF;
-                SELECT a.action, a.subject INTO last_entry FROM audit a ORDER BY a.id DESC LIMIT 1;
+                SELECT a.xmin AS xid, a.actor, a.action, a.subject, a.detail INTO last_entry
+                    FROM audit a ORDER BY a.id DESC LIMIT 1;
                 IF last_entry IS NULL OR last_entry.action <> 'publish-target'
                         OR last_entry.subject <> 'revision ' || office_retarget.number THEN
                     RAISE EXCEPTION 'publish-target is audited first'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                IF last_entry.actor IS DISTINCT FROM office_retarget.targeted_by
+                        OR (SELECT array_agg(DISTINCT x ORDER BY x)
+                            FROM jsonb_array_elements_text(
+                                CASE jsonb_typeof(last_entry.detail->'targets')
+                                WHEN 'array' THEN last_entry.detail->'targets'
+                                ELSE '[]' END) AS x)
+                           IS DISTINCT FROM (SELECT array_agg(DISTINCT t ORDER BY t)
+                                             FROM unnest(office_retarget.targets) AS t) THEN
+                    RAISE EXCEPTION 'the publish-target audit entry does not say what is stored'
                         USING ERRCODE = 'check_violation';
                 END IF;
                 DELETE FROM revision_targets t WHERE t.revision = office_retarget.number;
                 INSERT INTO revision_targets (revision, target, targeted_by)
                     SELECT DISTINCT office_retarget.number, t, office_retarget.targeted_by
                     FROM unnest(office_retarget.targets) AS t;
+                -- Its entry written in this very transaction: the last retarget's entry,
+                -- still the newest, does not let the targets be changed again unaudited.
+                IF NOT EXISTS (SELECT 1 FROM revision_targets t
+                               WHERE t.revision = office_retarget.number
+                               AND t.xmin = last_entry.xid) THEN
+                    RAISE EXCEPTION 'publish-target is audited first, in the same transaction'
+                        USING ERRCODE = 'check_violation';
+                END IF;
             END
             $$
             """

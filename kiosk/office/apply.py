@@ -9,7 +9,10 @@ by live reload's outcome; a lock keeps the two sides apart.
 A revision goes through, in order:
 
 1. ``kiosk_next_revision(current)`` (the office's SECURITY DEFINER function: the
-   newest revision addressed to this kiosk newer than the one it runs);
+   newest revision addressed to this kiosk newer than the one it runs): its
+   number and size first, then, unless it was refused before, is waiting for a
+   safe moment or is larger than ``revision.MAX_PAYLOAD_BYTES`` (refused unread),
+   the revision itself;
 2. its number above the one the kiosk runs (and the last good one before it:
    an older revision served again is ignored, logged), the publishing key from
    enrolment (``Link.publish_key``; a kiosk enrolled before publishing existed
@@ -167,22 +170,50 @@ class Updater:
             except psycopg.errors.UndefinedFunction:
                 self._old_server()
                 return
+            except (psycopg.errors.NoDataFound, psycopg.errors.ForeignKeyViolation):
+                # The server has no such revision (deleted since): the report can never
+                # go, and kept it would stop every report and look after it.
+                log.warning(
+                    "revision %d: the office has no such revision now; its report (%s) dropped",
+                    report.number,
+                    report.state,
+                )
             with self._lock:
                 self._save(self._state.sent(report))
 
     def _fetch(self, conn: psycopg.Connection[Any]) -> None:
-        current = self.state.current
+        current = self.state.current or 0
         try:
             with conn.transaction():
-                row = conn.execute(
-                    "SELECT number, sha256, note, payload, signature FROM kiosk_next_revision(%s)",
-                    (current or 0,),
+                # Its number and size first: a revision refused before, waiting for a
+                # safe moment, or larger than a kiosk takes is never downloaded.
+                head = conn.execute(
+                    "SELECT number, octet_length(payload) FROM kiosk_next_revision(%s)",
+                    (current,),
                 ).fetchone()
         except psycopg.errors.UndefinedFunction:
             self._old_server()
             return
-        if row is None or row[0] is None:
+        if head is None or head[0] is None:
             return
+        number, size = int(head[0]), int(head[1] or 0)
+        if number in self.state.rejected or number == self._staged:
+            return  # refused or rolled back before; or waiting for a safe moment
+        if self._stale(number):
+            return
+        if size > revision.MAX_PAYLOAD_BYTES:
+            # A server from before migration 5 (or a row put there by hand): refused
+            # unread, so a kiosk never holds more than it takes in memory or on disk.
+            self._refuse(number, oversized(size))
+            return
+        with conn.transaction():
+            row = conn.execute(
+                "SELECT number, sha256, note, payload, signature FROM kiosk_next_revision(%s)"
+                " WHERE number = %s AND octet_length(payload) <= %s",
+                (current, number, revision.MAX_PAYLOAD_BYTES),
+            ).fetchone()
+        if row is None:
+            return  # a newer one published in between: asked again at the next heartbeat
         found = revision.Revision(
             number=int(row[0]),
             sha256=str(row[1]),
@@ -190,29 +221,41 @@ class Updater:
             payload=bytes(row[3] or b""),
             signature=bytes(row[4] or b""),
         )
-        if found.number in self.state.rejected or found.number == self._staged:
-            return  # refused or rolled back before; or waiting for a safe moment
         try:
             self.receive(found)
         except OSError as exc:  # the tablet's disk: tried again at the next heartbeat
             log.error("revision %d could not be unpacked here (%s)", found.number, exc)
 
+    def _stale(self, number: int) -> bool:
+        """``number`` is not above what this kiosk runs or keeps: ignored (logged once)."""
+        newest = self._newest_kept()
+        if newest is None or number > newest:
+            return False
+        # ``kiosk_next_revision`` answers only above ``current``: a lower number is
+        # the database replaying an old revision (its signature may well be
+        # good). Ignored, not reported: a "refused" report under that number
+        # would overwrite the office's record that the kiosk applied it.
+        if number not in self._said_stale:
+            self._said_stale.add(number)
+            log.error(
+                "revision %d refused: %s",
+                number,
+                f"this kiosk already runs revision {newest}; an older one is never applied",
+            )
+        return True
+
+    def _refuse(self, number: int, why: str) -> None:
+        """Refused for good: logged, kept in the state file, reported to the office."""
+        log.error("revision %d refused: %s", number, why)
+        with self._lock:
+            if self._staged == number:
+                self._staged = None
+            self._save(self._state.refused(number, why))
+
     def receive(self, found: revision.Revision) -> None:
         """Verify and check ``found``; hand it over, or refuse it (logged, reported)."""
         number = found.number
-        newest = self._newest_kept()
-        if newest is not None and number <= newest:
-            # ``kiosk_next_revision`` answers only above ``current``: a lower number is
-            # the database replaying an old revision (its signature may well be
-            # good). Ignored, not reported: a "refused" report under that number
-            # would overwrite the office's record that the kiosk applied it.
-            if number not in self._said_stale:
-                self._said_stale.add(number)
-                log.error(
-                    "revision %d refused: %s",
-                    number,
-                    f"this kiosk already runs revision {newest}; an older one is never applied",
-                )
+        if self._stale(number):
             return
         if self._key is None:
             if number not in self._said_no_key:  # once per revision; not rejected for
@@ -225,10 +268,7 @@ class Updater:
             self._staged = number  # its folder is kept from now on (``_save``)
         why = _verify(found, self._key) or self._unpack_and_check(found)
         if why is not None:
-            log.error("revision %d refused: %s", number, why)
-            with self._lock:
-                self._staged = None
-                self._save(self._state.refused(number, why))
+            self._refuse(number, why)
             return
         log.info(
             "revision %d (%s) verified and checked; applying it at a safe moment",
@@ -253,7 +293,7 @@ class Updater:
                 revision.unpack(found.payload, staging)
             except revision.RevisionError as exc:
                 return f"the revision could not be unpacked ({exc})"
-            why = _check(staging)
+            why = _check(staging, self._own_export_dir())
             if why is not None:
                 return why
             target = published.folder(self.base.data_dir, found.number)
@@ -263,6 +303,12 @@ class Updater:
             return None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+    def _own_export_dir(self) -> Path:
+        """The export folder the tablet's own ``kiosk.toml`` gives (read now: staff may
+        have changed it), the only one published settings may name."""
+        own = load_config(self.base.config_file)[0]
+        return self.base.export_dir(own.export_folder)
 
     def _roll_back(self, number: int, reason: str) -> None:
         with self._lock:
@@ -314,6 +360,14 @@ class Updater:
         self._roll_back(number, f"live reload refused it: {why}")
 
 
+def oversized(size: int) -> str:
+    """The reason a revision larger than a kiosk takes is refused (never downloaded)."""
+    return (
+        f"it is {size:,} bytes, more than the {revision.MAX_PAYLOAD_BYTES:,} a kiosk takes;"
+        " not downloaded"
+    )
+
+
 def bad_signature(number: int) -> str:
     """The reason a revision whose signature fails is refused, as reported."""
     return (
@@ -335,8 +389,9 @@ def _verify(found: revision.Revision, key: bytes) -> str | None:
     return None
 
 
-def _check(where: Path) -> str | None:
-    """Live reload's checks on an unpacked revision, before any of it is used."""
+def _check(where: Path, own_export: Path) -> str | None:
+    """Live reload's checks on an unpacked revision, before any of it is used;
+    ``own_export`` is the export folder the tablet's own settings give."""
     content = where / revision.CONTENT
     library = load_library(content)
     if library.errors or not library.topics:
@@ -357,11 +412,22 @@ def _check(where: Path) -> str | None:
         # Inside the revision's own folder: not "/etc/…" or "../../…" on the tablet.
         if not logo.is_relative_to(where.resolve()) or not logo.is_file():
             return f"its settings name a logo it does not carry ({config.logo})"
-    if config.export_folder and not Path(config.export_folder).expanduser().is_absolute():
-        return (
-            f"its settings name an export folder relative to the settings file "
-            f"({config.export_folder}): published settings need an absolute one, or none"
-        )
+    if config.export_folder:
+        folder = Path(config.export_folder).expanduser()
+        if not folder.is_absolute():
+            return (
+                f"its settings name an export folder relative to the settings file "
+                f"({config.export_folder}): published settings need an absolute one, or none"
+            )
+        # Exports hold patients' names and numbers: published settings may not send
+        # them to a folder of their choosing (a share, a folder others read), only
+        # to the one the tablet's own settings already give.
+        if folder.resolve() != own_export.resolve():
+            return (
+                f"its settings name an export folder ({config.export_folder}) other than "
+                f"this kiosk's own ({own_export}): set it in the kiosk's own kiosk.toml, "
+                "or leave it out of published settings"
+            )
     return None
 
 

@@ -106,6 +106,7 @@ def publish(
     served under any other number."""
     note = note.strip()
     _check(targets, note)
+    chosen = sorted(set(targets))
     digest = sha256_of(payload)
     with conn.transaction():
         # One number after another, with no gap a rolled-back publish would leave.
@@ -114,17 +115,17 @@ def publish(
         assert row is not None
         number = int(row[0])
         signature = sign(number, payload, key)
-        # Audited first: office_publish() stores only straight after its entry.
+        # Audited first, in this transaction: office_publish() checks both.
         audit.append(
             conn,
             by,
             "publish",
             f"revision {number}",
-            {"sha256": digest, "bytes": len(payload), "targets": sorted(targets), "note": note},
+            {"sha256": digest, "bytes": len(payload), "targets": chosen, "note": note},
         )
         conn.execute(
             "SELECT office_publish(%s, %s, %s, %s, %s, %s, %s)",
-            (number, digest, payload, signature, note, by, sorted(set(targets))),
+            (number, digest, payload, signature, note, by, chosen),
         )
     return number
 
@@ -134,12 +135,14 @@ def retarget(conn: Conn, number: int, targets: Sequence[str], *, by: str) -> Non
     the same signed bytes, the same number, so the same signature (it covers the
     number and the payload, not who the revision goes to). Audited."""
     _check(targets, "")
+    chosen = sorted(set(targets))
     with conn.transaction():
         conn.execute(_LOCK)
         if not conn.execute("SELECT 1 FROM revisions WHERE number = %s", (number,)).fetchone():
             raise OfficeError(f"There is no revision {number}.")
-        audit.append(conn, by, "publish-target", f"revision {number}", {"targets": sorted(targets)})
-        conn.execute("SELECT office_retarget(%s, %s, %s)", (number, sorted(set(targets)), by))
+        # Audited first, in this transaction: office_retarget() checks both.
+        audit.append(conn, by, "publish-target", f"revision {number}", {"targets": chosen})
+        conn.execute("SELECT office_retarget(%s, %s, %s)", (number, chosen, by))
 
 
 # -- reading back ----------------------------------------------------------------------

@@ -15,6 +15,8 @@ class Proxy:
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._stopped = False
+        #: Bytes the server sent to clients through the proxy (what a kiosk downloaded).
+        self.to_clients = 0
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -34,14 +36,16 @@ class Proxy:
                     server.close()
                     return
                 self._sockets += [client, server]
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+            for a, b, down in ((client, server, False), (server, client, True)):
+                threading.Thread(target=self._pipe, args=(a, b, down), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket, down: bool) -> None:
         with suppress(OSError):
             while data := source.recv(65536):
                 sink.sendall(data)
+                if down:
+                    with self._lock:
+                        self.to_clients += len(data)
         with suppress(OSError):
             sink.shutdown(socket.SHUT_WR)
 

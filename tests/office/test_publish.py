@@ -302,7 +302,86 @@ def test_the_front_desks_login_cannot_write_revisions_but_through_the_audited_fu
     assert publish_by_recovery(clinic, content_copy, ["Lobby"]) == number + 1
 
 
-# -- the commands -------------------------------------------------------------------------
+def test_the_functions_take_only_an_audit_entry_of_their_own_transaction_that_says_what_is_done(
+    clinic: Clinic, content_copy: Path
+) -> None:
+    """Found in review: the functions checked only the newest audit entry's action and
+    subject. The last re-addressing's entry, still the newest, let a front desk's
+    login re-address the revision again with no entry; an entry saying Lobby let it
+    send the revision to all; an entry committed before let a revision be stored
+    apart from it. Each is refused now, and nothing changes."""
+    clinic.add_staff("Ana", PIN)
+    number = publish_by_recovery(clinic, content_copy, ["Lobby"])
+    with clinic.connect() as conn:
+        publish.retarget(conn, number, ["Lobby", "Upstairs"], by="Ana")
+    with psycopg.connect(front_desk(clinic), autocommit=True) as desk:
+        entries = audit.verify(desk).entries
+        # No entry of its own: the last one (Lobby and Upstairs) does not say "all",
+        # and even saying that, it was written, and taken, before.
+        with pytest.raises(psycopg.errors.CheckViolation, match="does not say what is stored"):
+            desk.execute("SELECT office_retarget(%s, %s, 'Ana')", (number, ["*"]))
+        with pytest.raises(psycopg.errors.CheckViolation, match="in the same transaction"):
+            desk.execute("SELECT office_retarget(%s, %s, 'Ana')", (number, ["Upstairs", "Lobby"]))
+        with (
+            pytest.raises(psycopg.errors.CheckViolation, match="does not say what is stored"),
+            desk.transaction(),
+        ):
+            audit.append(
+                desk, "Ana", "publish-target", f"revision {number}", {"targets": ["Lobby"]}
+            )
+            desk.execute("SELECT office_retarget(%s, %s, 'Ana')", (number, ["*"]))
+        with (
+            pytest.raises(psycopg.errors.CheckViolation, match="does not say what is stored"),
+            desk.transaction(),
+        ):
+            audit.append(desk, "Ana", "publish-target", f"revision {number}", {"targets": ["*"]})
+            desk.execute("SELECT office_retarget(%s, %s, 'Bob')", (number, ["*"]))
+        payload = b"not a revision"
+        digest = sha256_of(payload)
+        detail = {"sha256": digest, "bytes": len(payload), "targets": ["*"], "note": ""}
+        audit.append(desk, "Ana", "publish", f"revision {number + 1}", detail)  # committed alone
+        with pytest.raises(psycopg.errors.CheckViolation, match="in the same transaction"):
+            desk.execute(
+                "SELECT office_publish(%s, %s, %s, %s, '', 'Ana', %s)",
+                (number + 1, digest, payload, bytes(64), ["*"]),
+            )
+        with (
+            pytest.raises(psycopg.errors.CheckViolation, match="does not say what is stored"),
+            desk.transaction(),
+        ):
+            audit.append(desk, "Ana", "publish", f"revision {number + 1}", detail)
+            desk.execute(
+                "SELECT office_publish(%s, %s, %s, %s, 'a note', 'Ana', %s)",
+                (number + 1, digest, payload, bytes(64), ["*"]),
+            )
+        assert audit.verify(desk).entries == entries + 1  # the one committed alone
+        assert [(r.number, r.targets) for r in publish.revisions(desk)] == [
+            (number, ("Lobby", "Upstairs"))
+        ]
+        # Done as the office does, in one transaction with its own entry: taken.
+        with desk.transaction():
+            audit.append(desk, "Ana", "publish-target", f"revision {number}", {"targets": ["*"]})
+            desk.execute("SELECT office_retarget(%s, %s, 'Ana')", (number, ["*", "*"]))
+        assert [(r.number, r.targets) for r in publish.revisions(desk)] == [(number, ("*",))]
+
+
+def test_a_kiosk_cannot_report_on_a_revision_that_does_not_exist(
+    clinic: Clinic, tablet: Tablet, content_copy: Path
+) -> None:
+    """Found in review: ``kiosk_report_revision`` took any number. A number with no
+    revision is refused by name (no_data_found), and nothing is recorded."""
+    clinic.add_staff("Ana", PIN)
+    number = publish_by_recovery(clinic, content_copy, [publish.ALL])
+    for wanted in (number + 1, 2147483647, 0, -1):
+        with pytest.raises(psycopg.errors.NoDataFound, match=f"there is no revision {wanted}"):
+            report(tablet, wanted, "applied")
+    report(tablet, number, "applied")
+    with clinic.connect() as conn:
+        assert [(k.revision, k.state) for k in publish.kiosk_revisions(conn)] == [
+            (number, "applied")
+        ]
+
+
 # -- the commands -------------------------------------------------------------------------
 
 

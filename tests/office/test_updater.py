@@ -20,10 +20,10 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.content import Library, load_library
 from kiosk.office import admin, publish, published
-from kiosk.office.apply import NO_KEY, Staged, Updater, bad_signature
+from kiosk.office.apply import NO_KEY, Staged, Updater, bad_signature, oversized
 from kiosk.office.heartbeat import KioskFacts
 from kiosk.office.outbox import Sender
-from kiosk.office.revision import pack
+from kiosk.office.revision import MAX_PAYLOAD_BYTES, pack, sha256_of
 from kiosk.paths import Paths, shipped_content_dir
 from tests.conftest import MakeWindow, png_bytes
 from tests.office.conftest import Clinic, Tablet
@@ -233,6 +233,69 @@ def test_an_old_revision_replayed_by_the_database_is_refused_under_any_number(
     assert caplog.text.count(stale) == 1
 
 
+def test_a_revision_larger_than_a_kiosk_takes_is_refused_before_it_is_downloaded(
+    pg: Cluster, clinic: Clinic, kiosk: Kiosk, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found in review: a kiosk downloaded a revision whole before it measured it.
+    A server without migration 5's limit serving one a byte over: the kiosk asks
+    its size first, refuses and reports it, and never fetches it (counted at a
+    proxy between the kiosk and the server)."""
+    big = bytes(MAX_PAYLOAD_BYTES + 1)
+    with clinic.connect() as conn:
+        conn.execute("ALTER TABLE revisions DROP CONSTRAINT revisions_payload_size")
+        conn.execute(
+            "INSERT INTO revisions (number, sha256, payload, signature, published_by)"
+            " VALUES (1, %s, %s, %s, 'by hand')",
+            (sha256_of(big), big, bytes(64)),
+        )
+        conn.execute(
+            "INSERT INTO revision_targets (revision, target, targeted_by) VALUES (1, '*', 'x')"
+        )
+    proxy = Proxy(pg.port)
+    link = replace(kiosk.tablet.link, server=pg.server_url(clinic.db, port=proxy.port))
+    try:
+        with caplog.at_level(logging.ERROR), psycopg.connect(**link.connect_args()) as conn:
+            kiosk.updater.after_beat(conn)
+            kiosk.updater.after_beat(conn)  # refused for good: not asked for again
+    finally:
+        proxy.stop()
+    assert proxy.to_clients < 1_000_000
+    assert kiosk.staged == []
+    why = oversized(MAX_PAYLOAD_BYTES + 1)
+    assert "not downloaded" in why
+    assert office_says_all(clinic) == [(1, "refused", why)]
+    assert caplog.text.count(f"revision 1 refused: {why}") == 1
+    state = published.read(kiosk.tablet.data_dir)
+    assert state.current is None and 1 in state.rejected
+
+
+def test_a_report_on_a_revision_the_server_no_longer_has_is_dropped_not_retried_forever(
+    clinic: Clinic, tablet: Tablet, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``kiosk_report_revision`` refuses a number with no revision (issue 16 review):
+    a report waiting for one the owner deleted since is dropped, logged, and the
+    reports after it still go (kept, it would fail every heartbeat's round)."""
+    number = publish_signed(clinic, pack(content_titled(tmp_path, "Kept"), None))
+    published.write(
+        tablet.data_dir,
+        published.State(
+            rejected=frozenset({number, 99}),
+            reports=(
+                published.Report(99, "refused", "deleted since"),
+                published.Report(number, "refused", "still there"),
+            ),
+        ),
+    )
+    kiosk = make_kiosk(tablet)
+    with caplog.at_level(logging.WARNING):
+        kiosk.beat()
+    assert office_says_all(clinic) == [(number, "refused", "still there")]
+    assert published.read(tablet.data_dir).reports == ()
+    assert "revision 99: the office has no such revision now; its report (refused) dropped" in (
+        caplog.text
+    )
+
+
 def test_a_kiosk_enrolled_without_a_publishing_key_refuses_and_says_re_enrol(
     clinic: Clinic, tablet: Tablet, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -372,6 +435,39 @@ def test_a_logo_outside_the_revision_is_refused_even_where_the_tablet_has_the_fi
     assert kiosk.staged == []
     ((n, state, reason),) = office_says_all(clinic)
     assert (n, state) == (number, "refused") and "a logo it does not carry" in reason, reason
+
+
+@pytest.mark.parametrize("own", ["", "own-exports"])
+def test_a_published_export_folder_other_than_the_tablets_own_is_refused(
+    clinic: Clinic, kiosk: Kiosk, tmp_path: Path, own: str
+) -> None:
+    """Found in review: published settings could send exports (patients' names and
+    numbers) to any absolute folder on the tablet: a share, a folder others read.
+    Only the tablet's own export folder may be named; the kiosk keeps what it runs."""
+    if own:
+        kiosk.base.config_file.write_text(f'[staff]\nexport_folder = "{own}"\n')
+    elsewhere = tmp_path / "shared" / "exports"
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[staff]\nexport_folder = "{elsewhere}"\n', encoding="utf-8")
+    number = publish_signed(clinic, pack(content_titled(tmp_path, "Exports"), config))
+    kiosk.beat()
+    assert kiosk.staged == []
+    ((n, state, reason),) = office_says_all(clinic)
+    assert (n, state) == (number, "refused"), reason
+    assert f"an export folder ({elsewhere}) other than this kiosk's own" in reason
+    assert published.read(kiosk.tablet.data_dir).current is None
+
+
+def test_a_published_export_folder_that_is_the_tablets_own_is_applied(
+    clinic: Clinic, kiosk: Kiosk, tmp_path: Path
+) -> None:
+    own = tmp_path / "own-exports"
+    kiosk.base.config_file.write_text(f'[staff]\nexport_folder = "{own}"\n')
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[staff]\nexport_folder = "{own}"\n', encoding="utf-8")
+    number = publish_signed(clinic, pack(content_titled(tmp_path, "Exports"), config))
+    kiosk.beat()
+    assert [s.number for s in kiosk.staged] == [number]
 
 
 def test_settings_with_a_logo_inside_the_revision_are_applied(
