@@ -86,6 +86,7 @@ class Voice(Protocol):
     def louder(self) -> None: ...
     def quieter(self) -> None: ...
     def describe(self, widget: QWidget) -> str: ...
+    def speaks_for(self, widget: QWidget) -> bool: ...
     def reset(self) -> None: ...
 
 
@@ -286,6 +287,13 @@ class AudioMode(QObject):
         window.was_reset.connect(self.reset)
         self.changed.connect(lambda on: window.idle.set_stretch(IDLE_STRETCH if on else 1))
 
+    def speaks_for(self, widget: QWidget) -> bool:
+        """Whether ``widget`` is one audio mode speaks for (a patients' screen's),
+        not staff mode's, whose PIN pad and keyboards (a recovery code) must not
+        go into headphones left plugged in: the keypad's walk over keys and touch
+        exploration leave those alone."""
+        return self._window is None or self._inside(widget)
+
     def _inside(self, widget: QWidget) -> bool:
         """Part of what patients see: the bar, the screens, the patients'
         overlays. Not staff mode's PIN pad and panel (their digits are not for
@@ -337,6 +345,10 @@ class AudioMode(QObject):
     def _on_screen(self, screen: str) -> None:
         if not self._active:
             return
+        # What the screen being left announced in this pass is not said on the
+        # new one ("Clear and go home" resets the form to step 1 on its way out:
+        # "Step 1 of 4" was heard on home).
+        self._pending.clear()
         if screen.startswith("page:"):
             self._read_page = True
             self._flush_timer.start()

@@ -81,6 +81,8 @@ class TouchExplorer(QObject):
             return False
         if watched.window() is not self._window:
             return False
+        if not self._voice.speaks_for(watched):
+            return False  # staff mode: touched as ever, and nothing said
         if watched.testAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents):
             return False  # it takes touches itself (staff mode's hold on the name)
         if kind == QEvent.Type.MouseMove and not event.buttons():

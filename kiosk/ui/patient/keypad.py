@@ -214,7 +214,9 @@ class KeyWalk:
     def handle(self, command: Command, focused: QWidget | None) -> bool:
         """Take ``command`` if it moves onto, over or off the keyboard's keys."""
         keyboard = self._keyboard_for(focused)
-        if keyboard is None or focused is None:
+        if keyboard is None or focused is None or not self._voice.speaks_for(keyboard):
+            # (Staff mode's keyboards, a recovery code's: moved over as any
+            # control, never key by key out loud.)
             self.clear()
             return False
         keys = _rows(keyboard)

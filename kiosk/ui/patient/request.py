@@ -1092,12 +1092,20 @@ class RequestScreen(QWidget):
         if self._sending or self.views.currentWidget() is not self.form_view:
             return  # a double tap
         self._sending = True
-        self.send_button.setEnabled(False)
+        by_keys = self.send_button.hasFocus()
+        self.send_button.setEnabled(False)  # (Qt moves the focus on, off the form)
         try:
             self._send()
         finally:
             self._sending = False
             self.send_button.setEnabled(True)
+            if by_keys:
+                # Pressed from the keys (a keypad, audio mode): the focus stays with
+                # the form, on the thank-you's Done or back on Send, not on the bar's
+                # "Need help now?", where the next Enter opened crisis help.
+                thanked = self.views.currentWidget() is self.thanks_view
+                again = self.done_button if thanked else self.send_button
+                again.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _send(self) -> None:
         enquiry, problems = check(self.form_input(), self.config.region)

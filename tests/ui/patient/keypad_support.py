@@ -34,6 +34,9 @@ class RecordingVoice(QObject):
         if self.active:
             self.said.append(text)
 
+    def speaks_for(self, widget: QWidget) -> bool:
+        return True
+
     def describe(self, widget: QWidget) -> str:
         return widget.accessibleName()
 

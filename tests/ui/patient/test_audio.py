@@ -469,6 +469,72 @@ def test_staff_screens_are_not_spoken(qtbot: QtBot, kiosk: Kiosk, pactl: FakePac
     assert kiosk.ear.said[-1] == f"{strings.NEED_HELP}, {strings.ROLE_BUTTON}"
 
 
+def test_leaving_the_form_says_home_and_not_the_forms_first_step(
+    qtbot: QtBot, kiosk: Kiosk, pactl: FakePactl
+) -> None:
+    """Found in review: "Clear and go home" resets the form to step 1 on its
+    way out, and "Step 1 of 4" was heard on home."""
+    plug(qtbot, kiosk, pactl)
+    window = kiosk.window
+    window.show_request()
+    form = window.request
+    QTest.keyClicks(form.name_edit, "Ana")
+    home = window.findChild(QPushButton, "requestHome")
+    assert home is not None
+    home.click()
+    leave = window.findChild(QPushButton, "clearAndLeave")
+    assert leave is not None
+    qtbot.waitUntil(leave.isVisible, timeout=WAIT_MS)
+    said = kiosk.ear.next_said(qtbot, leave.click)
+    assert window.current_screen == "home"
+    assert said.startswith(strings.HOME_SPOKEN), said
+    assert strings.STEP_OF.format(index=1, count=4) not in said
+
+
+def test_a_staff_keyboard_is_neither_explored_nor_walked_out_loud(
+    qtbot: QtBot, kiosk: Kiosk, pactl: FakePactl
+) -> None:
+    """Found in review: a finger on staff set-up's recovery-code keyboard said
+    "q, button", and the keypad's walk over it said each key and what it typed,
+    into headphones left plugged in; and staff could not tap (a single tap
+    explored). Staff screens are touched as ever, and nothing is said."""
+    from PySide6.QtWidgets import QVBoxLayout
+
+    from kiosk.ui.patient.keyboard import Key, KeyboardKind
+    from kiosk.ui.patient.keypad import install
+    from kiosk.ui.staff.fields import TextEntry
+    from tests.ui.patient.keypad_support import PAD
+
+    plug(qtbot, kiosk, pactl)
+    window = kiosk.window
+    staff = QWidget(window)  # over the screens, as staff mode's panel is
+    staff.setGeometry(window.rect())
+    entry = TextEntry("setupCode", KeyboardKind.TEXT, max_length=40)
+    QVBoxLayout(staff).addWidget(entry)
+    staff.show()
+    staff.raise_()
+    keypad = install(window, kiosk.audio)
+    try:
+        entry.field.setFocus()
+        qtbot.waitUntil(entry.keyboard.isVisible, timeout=WAIT_MS)
+        qtbot.wait(50)
+        count = len(kiosk.ear.said)
+        letter = next(
+            k
+            for k in entry.keyboard.findChildren(Key)
+            if k.isVisible() and k.label_text().isalpha()
+        )
+        qtbot.mouseClick(letter, Qt.MouseButton.LeftButton)  # one tap types, as ever
+        assert entry.field.text() == letter.label_text()
+        for key in (Qt.Key.Key_2, Qt.Key.Key_6, Qt.Key.Key_5):
+            QTest.keyClick(window.focusWidget() or window, key, PAD)
+        qtbot.wait(100)
+        assert kiosk.ear.said[count:] == []
+    finally:
+        keypad.uninstall()
+        staff.deleteLater()
+
+
 # -- timing: ten times the idle time, the warning and its countdown spoken ----------------
 def test_idle_warning_and_countdown_are_spoken_then_all_is_reset(
     qtbot: QtBot, make_window: MakeWindow, starter: SpeechStarter

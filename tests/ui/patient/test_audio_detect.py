@@ -199,7 +199,8 @@ def test_the_running_kiosk_hears_headphones_and_stops_cleanly(tmp_path: Path) ->
     assert "Traceback" not in stopped.before + stopped.after
     assert "QProcess" not in stopped.after, stopped.after
     assert stopped.code == 0, stopped.after
-    assert fake.calls()[0] == "subscribe"
+    # Both start at once (the events, and a first look): either may write first.
+    assert "subscribe" in fake.calls()
 
 
 # -- reading pactl's answers -------------------------------------------------------

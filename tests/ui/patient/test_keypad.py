@@ -442,3 +442,32 @@ def test_the_pages_listen_pause_and_resume_by_keypad_do_what_they_say(
         qtbot.wait(100)
         assert reading() == SpeechState.SPEAKING and controls.pause_button.hasFocus()
         window.reset()
+
+
+def test_send_from_the_keys_keeps_the_focus_on_the_form(
+    make_window: MakeWindow, qtbot: QtBot, store: EnquiryStore
+) -> None:
+    """Found in review: Send turns itself off while it works, and Qt moved the focus
+    on, to the bar's "Need help now?": the next 5 (Send again, the patient
+    thought) opened crisis help. The focus comes back to Send after a mistake,
+    and goes to Done on the thank-you."""
+    from tests.ui.patient.test_request import fill_by_taps, open_form
+
+    window = make_window(store=store)
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form, name="Al")
+    form.consent.setChecked(False)  # a mistake to fix
+    with keypad_on(window, RecordingVoice()):
+        form.send_button.setFocus()
+        press(window, _K.Key_5, PAD)
+        assert form.views.currentWidget() is form.form_view and store.count() == 0
+        assert window.focusWidget() is form.send_button
+        press(window, _K.Key_5, PAD)  # again: still the form, never crisis help
+        assert not window.crisis.isVisible()
+        form.consent.setChecked(True)
+        form.send_button.setFocus()
+        qtbot.wait(600)  # a person's pace: not a bounce of the last press
+        press(window, _K.Key_5, PAD)
+        assert form.views.currentWidget() is form.thanks_view and store.count() == 1
+        assert window.focusWidget() is form.done_button
+        window.reset()
