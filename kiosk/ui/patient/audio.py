@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QProcess, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -53,12 +53,6 @@ log = logging.getLogger(__name__)
 
 #: ``[audio] mode``: headphones start audio mode; always on; never.
 HEADPHONES, ALWAYS, OFF = "headphones", "always", "off"
-#: A press or a tap: a focus move after one is the patient's.
-INPUT_EVENTS = {
-    QEvent.Type.KeyPress,
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.TouchBegin,
-}
 #: In audio mode the idle time is this many times the clinic's (WCAG 2.2.1).
 IDLE_STRETCH = 10
 #: QTextToSpeech's rate runs -1..1 (0: the voice's own) and its volume 0..1;
@@ -142,11 +136,6 @@ class AudioMode(QObject):
         self._read_page = False
         self._page_due = False  # to be read once its text is in (``text_shown``)
         self._screen: PageScreen | None = None
-        # Presses and taps counted, to tell the patient's focus moves from
-        # those the screen makes itself (Listen turning into Stop as a page
-        # is read would otherwise cut the reading short).
-        self._inputs = 0
-        self._page_mark: int | None = None  # ``_inputs`` when a page's reading began
         self._choice: QAbstractButton | None = None  # the focused choice, heard when toggled
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -275,13 +264,13 @@ class AudioMode(QObject):
         self._window = window
         self._screen = window.page
         self._page = window.page.read_aloud
+        self._page.controls.listen_requested.connect(self._on_listen)
         window.page.text_shown.connect(self._on_text_shown)
         # Not heard once this is gone (a test's window, a rebuilt one).
         self.destroyed.connect(hear_announcements(self._heard))
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_focus)
-            app.installEventFilter(self)
         window.screen_changed.connect(self._on_screen)
         window.idle.tick.connect(self._on_tick)
         window.was_reset.connect(self.reset)
@@ -309,16 +298,9 @@ class AudioMode(QObject):
             self._pending.append(text)
             self._flush_timer.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in INPUT_EVENTS:
-            self._inputs += 1
-        return False
-
     def _on_focus(self, old: QWidget | None, new: QWidget | None) -> None:
         if not self._active or new is None or not self._inside(new):
             return
-        if self._page_mark == self._inputs:
-            return  # moved by the page being read, not by the patient
         if any(_settling(widget) for widget in (old, new)):
             # Listen turned into Pause (or Pause into Resume) under the focus as
             # a reading began, paused or ended, however it was started: the
@@ -359,6 +341,11 @@ class AudioMode(QObject):
         elif screen == "request" and self._window is not None:
             self._pending.append(self._window.request.step_label.text())  # where the form is
         self._flush_timer.start()
+
+    def _on_listen(self) -> None:
+        """The page's own Listen: the page is what "again" says now."""
+        if self._active:
+            self._last, self._last_was_page = "", True
 
     def _on_text_shown(self) -> None:
         if self._page_due:
@@ -402,10 +389,8 @@ class AudioMode(QObject):
             return False
         if self._speaker is not None:
             self._speaker.stop()
-        # Marked before it starts: starting moves the focus from Listen to
-        # Pause or Stop at once, and that move is not the patient's (taken for
-        # one, it cut the reading short and said "Listen, button").
-        self._page_mark = self._inputs
+        # Starting moves the focus from Listen to Pause at once: the screen's
+        # move (``_settling``), not said, and the reading goes on.
         page.read()
         self._last, self._last_was_page = "", True
         said, _ = spoken_text(page.title(), page.browser.document().toPlainText())
@@ -414,7 +399,6 @@ class AudioMode(QObject):
 
     def _stop_page(self) -> None:
         if self._page is not None and self._page.state != SpeechState.IDLE:
-            self._page_mark = self._inputs  # its controls' focus moves are not the patient's
             self._page.stop()
 
     def _set_rate(self, rate: float) -> None:

@@ -4,6 +4,8 @@ it always was."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPointingDevice
 from PySide6.QtTest import QTest
@@ -200,4 +202,43 @@ def test_staff_modes_hold_on_the_name_works_in_audio_mode_under_the_privacy_scre
             QTest.mousePress(window.clinic_name, _LEFT, _NONE, window.clinic_name.rect().center())
         QTest.mouseRelease(window.clinic_name, _LEFT, _NONE, window.clinic_name.rect().center())
         gesture.uninstall()
+        window.reset()
+
+
+def _more_than(said: list[str], count: int) -> bool:
+    return len(said) > count
+
+
+def test_a_finger_is_heard_after_a_page_has_been_read(
+    make_window: MakeWindow, qtbot: QtBot
+) -> None:
+    """Found in review: once a page was read, a finger on Next, Home or
+    "Need help now?" moved the focus and said nothing (audio mode told the
+    patient's focus moves from the screen's by counting presses and taps, and
+    touch exploration takes every tap before it could count it): a patient
+    by touch alone was stranded."""
+    from kiosk.ui.patient.audio import AudioMode
+    from kiosk.ui.patient.speech import Reader
+
+    window = make_window()
+    audio = AudioMode(window)
+    audio.follow(window)
+    audio.set_speaker(Reader.create("mock", parent=window))
+    window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
+    said: list[str] = []
+    audio.spoken.connect(said.append)
+    audio.set_active(True)
+    page = window.library.topics[0].pages[0]
+    with keypad_on(window, audio):
+        window.show_page(page.key)
+        qtbot.waitUntil(lambda: any(s.startswith(page.title) for s in said), timeout=10_000)
+        # While it is read (a finger stops it), and after.
+        for label in ("Next", "Home"):
+            target = find_button(window, label)
+            before = len(said)
+            _finger_down(window, _middle(window, target))
+            QTest.mouseRelease(window, _LEFT, _NONE, _middle(window, target))
+            qtbot.waitUntil(partial(_more_than, said, before), timeout=5000)
+            assert said[-1].startswith(f"{label}, "), said[before:]
+            assert window.current_screen == f"page:{page.key}"  # explored, not pressed
         window.reset()
