@@ -61,8 +61,10 @@ RATE_STEP, MIN_RATE, MAX_RATE = 0.25, -1.0, 1.0
 #: Never silent: a patient who turned it all the way down could not hear how to turn it up.
 VOLUME_STEP, MIN_VOLUME, MAX_VOLUME = 0.1, 0.2, 1.0
 #: The idle countdown is spoken as a sentence at every multiple of this many
-#: seconds, and as a bare number in the last ``COUNT_LAST`` seconds.
-COUNT_EVERY, COUNT_LAST = 5, 3
+#: seconds, and as a bare number in the last ``COUNT_LAST`` seconds. Ten: the
+#: sentence takes about 5.5 s at a voice's usual rate, and said every 5 s each
+#: was cut off before its number (found in review).
+COUNT_EVERY, COUNT_LAST = 10, 3
 
 
 class Voice(Protocol):
