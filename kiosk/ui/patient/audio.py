@@ -207,13 +207,16 @@ class AudioMode(QObject):
         return ", ".join(part.strip() for part in parts if part.strip())
 
     def reset(self) -> None:
-        """The idle reset: silence, default rate and volume, nothing to repeat
-        (the last words may be the last patient's)."""
+        """The idle reset: default rate and volume, nothing of the last patient's
+        to repeat, and the welcome again for the next (headphones left plugged
+        in, or a kiosk always in audio mode: silence taught them nothing)."""
         self.stop()
         self._last, self._last_was_page = "", False
         if (self._rate, self._volume) != self._defaults:
             self._rate, self._volume = self._defaults
             self._apply_voice()
+        if self._active:
+            self._welcome()
 
     # -- turning it on and off --------------------------------------------------
     @property

@@ -341,13 +341,14 @@ def test_repeat_interrupt_rate_and_volume(qtbot: QtBot, kiosk: Kiosk, pactl: Fak
         timeout=WAIT_MS,
     )
 
-    # The idle reset: defaults again, silence, nothing left to repeat.
+    # The idle reset: defaults again, nothing of this patient's left to repeat,
+    # and the welcome for the next.
+    said_before = list(ear.said)
     kiosk.window.reset()
     assert (audio.rate, audio.volume) == audio.defaults
-    assert ear.voice.state == SpeechState.IDLE
-    count = len(ear.said)
-    audio.repeat()
-    assert len(ear.said) == count
+    assert ear.said[-1] == strings.AUDIO_WELCOME
+    assert ear.next_said(qtbot, audio.repeat) == strings.AUDIO_WELCOME
+    assert not set(ear.said[len(said_before) :]) - {strings.AUDIO_WELCOME}
     qtbot.waitUntil(
         lambda: (engine.rate, engine.volume) == audio.defaults,
         timeout=WAIT_MS,
@@ -562,7 +563,7 @@ def test_idle_warning_and_countdown_are_spoken_then_all_is_reset(
     qtbot.waitUntil(lambda: not window.idle_overlay.isVisible(), timeout=WAIT_MS)
     assert (audio.rate, audio.volume) == audio.defaults
     assert audio.active  # the headphones are still in: the next patient may use them
-    assert ear.voice.state == SpeechState.IDLE
+    qtbot.waitUntil(lambda: ear.said[-1] == strings.AUDIO_WELCOME, timeout=WAIT_MS)  # for them
 
 
 def test_the_thank_you_stays_ten_times_as_long_in_audio_mode(
