@@ -68,6 +68,7 @@ from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import (
+    BREAK,
     Choices,
     WrapButton,
     announce,
@@ -235,6 +236,7 @@ class AnswerRow(QWidget):
         # A long word (an email address) wraps or is cut, never widens the form.
         self.answer.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.change = button(strings.CHANGE, "quiet", "changeAnswer")
+        self._question = question
         self.change.setAccessibleDescription(question)  # which "Change", for a screen reader
         # One column, "Change" under the answer (as GOV.UK on a phone): a
         # wrapped label beside a button is given a little less height than it needs.
@@ -244,6 +246,16 @@ class AnswerRow(QWidget):
         column.addWidget(self.question)
         column.addWidget(self.answer)
         column.addWidget(self.change, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def show_answer(self, text: str) -> None:
+        """The answer shown, and said with its "Change" (a screen reader, audio
+        mode): "Change, button, Your name: Ana Lopez". The question alone left a
+        patient who cannot see it no way to check what they send (found in review)."""
+        self.answer.setText(text)
+        plain = text.replace(BREAK, "").replace("\u00a0", " ").strip()
+        self.change.setAccessibleDescription(
+            f"{self._question}: {plain}" if plain else self._question
+        )
 
 
 class RequestScreen(QWidget):
@@ -846,7 +858,7 @@ class RequestScreen(QWidget):
         values = self.form_input()
         # What was typed may wrap anywhere it must (a long address after its
         # "@" and dots), never cut; a phone number stays on one line.
-        self.answers["name"].answer.setText(typed(values.name.strip()))
+        self.answers["name"].show_answer(typed(values.name.strip()))
         contact = ""
         if values.method is not None:
             detail = (
@@ -857,13 +869,13 @@ class RequestScreen(QWidget):
             contact = strings.ANSWER_CONTACT.format(
                 method=strings.METHOD_LABELS[values.method.value], detail=detail
             )
-        self.answers["method"].answer.setText(contact)
-        self.answers["best_time"].answer.setText(strings.BEST_TIME_LABELS[values.best_time.value])
+        self.answers["method"].show_answer(contact)
+        self.answers["best_time"].show_answer(strings.BEST_TIME_LABELS[values.best_time.value])
         topic = self.topics.value()
-        self.answers["topic"].answer.setText(
+        self.answers["topic"].show_answer(
             self.topics.button_for(topic).text() if topic else strings.TOPIC_OTHER
         )
-        self.answers["message"].answer.setText(typed(values.message.strip()) or strings.NO_MESSAGE)
+        self.answers["message"].show_answer(typed(values.message.strip()) or strings.NO_MESSAGE)
 
     # -- mistakes -------------------------------------------------------------
     def _problems(self) -> dict[str, str]:
@@ -1201,7 +1213,7 @@ class RequestScreen(QWidget):
         self._show({}, tuple(self.fields))
         self._show_notice("")
         for row in self.answers.values():
-            row.answer.setText("")
+            row.show_answer("")
         for label in (self.thanks_text, self.thanks_when):
             label.setText("")
         if self.keyboard is not None:

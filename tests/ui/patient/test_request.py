@@ -878,3 +878,25 @@ def test_hostile_text_pasted_into_the_widgets_is_stored_as_shown_or_refused(
         assert shown, "refused without a message"
         assert form.fields["name"].error.isVisible() or form.fields["message"].error.isVisible()
         assert store.count() == before
+
+
+def test_each_change_on_the_check_page_says_its_answer(
+    qtbot: QtBot, make_window: MakeWindow, store: EnquiryStore
+) -> None:
+    """Found in review: a screen reader or audio mode said "Change, button, Your
+    name", never "Ana": a patient who cannot see the page could not check it.
+    The answers go with the reset, as everything typed does."""
+    window = make_window(store=store)
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form, name="Al Bo", phone="8015550100")
+    assert form.step == 3
+    described = {key: row.change.accessibleDescription() for key, row in form.answers.items()}
+    question = {key: row.question.text() for key, row in form.answers.items()}
+    assert described["name"] == f"{question['name']}: Al Bo"
+    assert described["method"].startswith(f"{question['method']}: ")
+    assert described["method"].endswith("(801) 555-0100")  # no no-break spaces, no breaks
+    assert described["message"] == f"{question['message']}: {strings.NO_MESSAGE}"
+    window.reset()
+    assert all(
+        row.change.accessibleDescription() == question[key] for key, row in form.answers.items()
+    )
