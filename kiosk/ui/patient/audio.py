@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.i18n import strings
 from kiosk.ui.patient.speech import READING_CONTROL, SpeechState, spoken_text
-from kiosk.ui.widgets import hear_announcements
+from kiosk.ui.widgets import Choices, hear_announcements
 
 if TYPE_CHECKING:
     from kiosk.ui.patient.page import PageScreen
@@ -311,6 +311,11 @@ class AudioMode(QObject):
             # a reading began, paused or ended, however it was started: the
             # screen's move. Taken for the patient's, it stopped the reading.
             return
+        group = _question_of(new)
+        if group is not None and (old is None or not group.isAncestorOf(old)):
+            # Into a set of choices: its question first ("How should we contact
+            # you? Call, button, not selected"), as a sighted patient reads it.
+            self._pending.append(group.accessibleName())
         self._watch_choice(new)
         self._focus = new
         self._flush_timer.start()
@@ -426,6 +431,16 @@ def _value(field: QLineEdit | QPlainTextEdit) -> str:
     if isinstance(field, QLineEdit):
         return field.text() if field.echoMode() == QLineEdit.EchoMode.Normal else ""
     return field.toPlainText()
+
+
+def _question_of(widget: QWidget) -> QWidget | None:
+    """The set of choices ``widget`` is one of, when it is named by its question."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, Choices):
+            return parent if parent.accessibleName().strip() else None
+        parent = parent.parentWidget()
+    return None
 
 
 def _settling(widget: QWidget | None) -> bool:

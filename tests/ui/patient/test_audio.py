@@ -473,6 +473,29 @@ def test_staff_screens_are_not_spoken(qtbot: QtBot, kiosk: Kiosk, pactl: FakePac
     assert kiosk.ear.said[-1] == f"{strings.NEED_HELP}, {strings.ROLE_BUTTON}"
 
 
+def test_a_set_of_choices_is_entered_with_its_question(
+    qtbot: QtBot, kiosk: Kiosk, pactl: FakePactl
+) -> None:
+    """Found in review: step 2 said "Call, button, not selected" with no
+    question. Into a set of choices, its question comes first; moving within
+    it, the choice alone."""
+    plug(qtbot, kiosk, pactl)
+    window = kiosk.window
+    window.show_request()
+    qtbot.wait(50)  # "Step 1 of 4" said
+    form = window.request
+    form.go_to(1)
+    qtbot.wait(50)  # "Step 2 of 4"
+    question = form.methods.accessibleName()
+    assert question
+    first, second = form.methods.buttons()[:2]
+    said = kiosk.ear.next_said(qtbot, first.setFocus)
+    assert said.startswith(question) and said.endswith(kiosk.audio.describe(first)), said
+    said = kiosk.ear.next_said(qtbot, second.setFocus)
+    assert said == kiosk.audio.describe(second)
+    window.reset()
+
+
 def test_leaving_the_form_says_home_and_not_the_forms_first_step(
     qtbot: QtBot, kiosk: Kiosk, pactl: FakePactl
 ) -> None:
