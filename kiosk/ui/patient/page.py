@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QHideEvent,
     QImage,
     QLinearGradient,
     QPainter,
@@ -632,6 +633,16 @@ class PageScreen(QWidget):
         for page in self._coming:
             if not page.body.rendered:
                 self.renderer.render(page.body)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Left: the voice back to the patient's language. The engine is shared
+        with audio mode, which went on in English after an English page shown
+        for want of a translation (found in review)."""
+        super().hideEvent(event)
+        reader = self.read_aloud.reader
+        if reader is not None and self._voice != i18n.current():
+            reader.set_language(i18n.current())
+            self._voice = i18n.current()
 
     def retranslate(self) -> None:
         relabel(self.previous_button, strings.PREVIOUS)

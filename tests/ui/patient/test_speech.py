@@ -33,6 +33,7 @@ from kiosk.ui.patient.speech import (
     SpeechState,
     utf16_len,
 )
+from tests.conftest import MakeWindow
 
 TITLE = "Calm breathing"
 # Given explicitly, so the tests do not depend on which language another test
@@ -537,3 +538,43 @@ def test_language_change_stops_and_relabels(qtbot: QtBot, page: Page) -> None:
     page.reading.set_language("es", {"listen": "Escuchar"})
     assert page.reader.state == SpeechState.IDLE
     assert page.controls.visible_labels() == ["Escuchar"]
+
+
+def test_the_voice_goes_back_to_the_patients_language_when_an_english_page_is_left(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    """An English page shown for want of a Spanish one is read in English; the
+    engine is shared with audio mode, which went on speaking Spanish words in
+    the English voice after it (found in review). Leaving the page sets the
+    patient's language again."""
+    import shutil
+
+    from kiosk.content import load_library
+    from kiosk.paths import shipped_content_dir
+
+    content = tmp_path / "content"
+    shutil.copytree(shipped_content_dir(), content)
+    spanish = sorted(content.glob("*/*.es.md"))
+    assert spanish
+    spanish[0].unlink()
+    library = load_library(content)
+    window = make_window(library=library)
+    reader = Reader.create("mock", parent=window)
+    assert reader is not None
+    asked: list[str] = []
+    real = reader.set_language
+
+    def spy(language: str) -> bool:
+        asked.append(language)
+        return real(language)
+
+    reader.set_language = spy  # type: ignore[method-assign]
+    window.page.read_aloud.set_reader(reader)
+    window.set_language("es")
+    fallback = next(p for t in window.library.topics for p in t.pages if p.language == "en")
+    window.show_page(fallback.key)
+    assert asked[-1] == "en"
+    window.show_home()
+    assert asked[-1] == "es"
+    window.set_language("en")
+    window.reset()
