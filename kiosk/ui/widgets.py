@@ -128,6 +128,15 @@ def hear_announcements(listener: Callable[[QWidget, str], None]) -> Callable[[],
     return lambda: _listeners.remove(listener)
 
 
+def sentences(parts: Iterable[str]) -> str:
+    """``parts`` said one after another, each ended as a sentence ("Step 1 of 4.
+    Your name, text box, blank"): run together, "1 thing to fix Your name"
+    sounded like an order to fix one's name (found in review)."""
+    said = [p.strip() for p in parts if p.strip()]
+    ended = [p if p[-1] in ".?!:…" else f"{p}." for p in said[:-1]]
+    return " ".join([*ended, *said[-1:]])
+
+
 def announce(widget: QWidget, text: str) -> None:
     """Have a screen reader say ``text`` now (a notice, a new page, the
     thank-you) without moving the focus. Nothing happens when no assistive

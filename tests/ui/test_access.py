@@ -598,7 +598,7 @@ def test_what_appears_without_the_focus_is_announced(
     window.show_request()
     window.request.send()
     # The verdict, then which mistake comes first and why (audio mode speaks both).
-    assert said[-2:] == ["3 things to fix", "Your name Please enter your name."]
+    assert said[-2:] == ["3 things to fix", "Your name. Please enter your name."]
 
 
 def test_an_overlay_opened_from_the_keyboard_takes_the_focus(

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.i18n import strings
 from kiosk.ui.patient.speech import READING_CONTROL, SpeechState, spoken_text
-from kiosk.ui.widgets import Choices, hear_announcements
+from kiosk.ui.widgets import Choices, hear_announcements, sentences
 
 if TYPE_CHECKING:
     from kiosk.ui.patient.page import PageScreen
@@ -388,7 +388,7 @@ class AudioMode(QObject):
             self._focus = None
         if focus is not None and focus.isVisible() and self._inside(focus):
             pending.append(self.describe(focus))
-        self.say(" ".join(dict.fromkeys(part for part in pending if part.strip())))
+        self.say(sentences(dict.fromkeys(part for part in pending if part.strip())))
 
     # -- speaking ---------------------------------------------------------------
     def _read_the_page(self) -> bool:

@@ -196,7 +196,10 @@ class Overlay(QWidget):
 
     def spoken(self) -> str:
         """What a screen reader says when the card opens."""
-        return f"{self.title.text()}. {self.body.text() if self.body.isVisible() else ''}"
+        title = self.title.text().strip()
+        if title and title[-1] not in ".?!:":
+            title += "."  # not "Are you still there?." (found in review)
+        return f"{title} {self.body.text() if self.body.isVisible() else ''}".strip()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

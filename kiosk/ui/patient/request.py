@@ -74,6 +74,7 @@ from kiosk.ui.widgets import (
     announce,
     button,
     centred,
+    sentences,
     text_label,
     typed,
     unbroken,
@@ -809,7 +810,7 @@ class RequestScreen(QWidget):
         if isinstance(field.control, QLineEdit | QPlainTextEdit):
             field.control.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
-            announce(self, f"{field.label.text()} {field.error.text()}".strip())
+            announce(self, sentences((field.label.text(), field.error.text())))
 
     def _reveal_first_mistake(self) -> None:
         """The first field with a message on this step, its message too, in
@@ -821,7 +822,7 @@ class RequestScreen(QWidget):
             return
         field = self.fields[key]
         # After "N things to fix" (``_show``): which one first, and why.
-        announce(self, f"{field.label.text()} {field.error.text()}".strip())
+        announce(self, sentences((field.label.text(), field.error.text())))
         self._lay_out_now()  # the bar's new height: the viewport it leaves
         self.scroller.stop()
         self.reveal(field)
@@ -1163,7 +1164,7 @@ class RequestScreen(QWidget):
         self.views.setCurrentWidget(self.thanks_view)
         self._fit_thanks()
         said = (self.thanks_title, self.thanks_text, self.thanks_when)
-        announce(self, " ".join(label.text() for label in said))
+        announce(self, sentences(label.text() for label in said))
         self._thanks_timer.start(self.config.thank_you_seconds * 1000 * self.time_stretch())
 
     def _thanks_sentence(self, method: Method, phone: str, email: str) -> str:

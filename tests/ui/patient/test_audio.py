@@ -272,7 +272,8 @@ def test_the_kiosk_by_keyboard_and_ear(qtbot: QtBot, kiosk: Kiosk, pactl: FakePa
     tab_to(qtbot, ear, lambda w: w is form.continue_button)
     said = ear.next_said(qtbot, lambda: key(qtbot, Qt.Key.Key_Return))
     mistake = form.fields["name"].error.text()
-    assert mistake and said == f"{strings.things_to_fix(1)} {strings.FIELD_NAME} {mistake}"
+    # Each announcement a sentence: not "1 thing to fix Your name Please enter…".
+    assert mistake and said == f"{strings.things_to_fix(1)}. {strings.FIELD_NAME}. {mistake}"
     said = tab_to(qtbot, ear, lambda w: w is form.name_edit)
     assert said == f"{strings.FIELD_NAME}, {strings.ROLE_TEXT_BOX}, {strings.BLANK}, {mistake}"
     QTest.keyClicks(form.name_edit, "Ana Lopez")
