@@ -580,6 +580,7 @@ def test_idle_warning_and_countdown_are_spoken_then_all_is_reset(
     qtbot.waitUntil(window.idle_overlay.isVisible, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: strings.still_there_body(11) in ear.said[-1], timeout=WAIT_MS)
     assert ear.said[-1].startswith(strings.STILL_THERE_TITLE)
+    assert "?." not in ear.said[-1]  # "Are you still there? For your privacy…"
     qtbot.waitUntil(lambda: strings.still_there_body(10) in ear.said, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: ear.said[-1] == "1", timeout=WAIT_MS)
     assert ear.said[-3:] == ["3", "2", "1"]
