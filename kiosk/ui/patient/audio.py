@@ -74,6 +74,8 @@ class Voice(Protocol):
     def changed(self) -> SignalInstance: ...  # (bool) audio mode turned on/off
     @property
     def active(self) -> bool: ...
+    @property
+    def audible(self) -> bool: ...  # active, with an engine to speak with
     def say(self, text: str) -> None: ...
     def stop(self) -> None: ...
     def repeat(self) -> None: ...
@@ -148,6 +150,14 @@ class AudioMode(QObject):
     @property
     def active(self) -> bool:
         return self._active
+
+    @property
+    def audible(self) -> bool:
+        """On and with an engine to speak with. Touch exploration and the privacy
+        screen wait for it: with no engine (none installed, or it never answers)
+        a kiosk set to "always" would otherwise take every tap and say nothing,
+        a dead screen for everyone (found in review)."""
+        return self._active and self._speaker is not None
 
     def say(self, text: str) -> None:
         """Speak ``text`` now, cutting off whatever is being said."""

@@ -77,7 +77,7 @@ class TouchExplorer(QObject):
         kind = event.type()
         if kind not in _TOUCH_AS_MOUSE or not isinstance(event, QMouseEvent):
             return False
-        if not self._voice.active or not isinstance(watched, QWidget):
+        if not self._voice.audible or not isinstance(watched, QWidget):
             return False
         if watched.window() is not self._window:
             return False

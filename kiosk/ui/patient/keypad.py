@@ -497,7 +497,7 @@ class Keypad(QObject):
         if self.privacy.on:
             self.end_privacy()
             self._voice.say(strings.PRIVACY_SCREEN_OFF)
-        elif self._voice.active:
+        elif self._voice.audible:
             self.privacy.turn_on()
             self._voice.say(strings.PRIVACY_SCREEN_ON)
 

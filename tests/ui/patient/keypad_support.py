@@ -30,6 +30,10 @@ class RecordingVoice(QObject):
         self.said: list[str] = []
         self.calls: list[str] = []
 
+    @property
+    def audible(self) -> bool:
+        return self.active
+
     def say(self, text: str) -> None:
         if self.active:
             self.said.append(text)

@@ -242,3 +242,23 @@ def test_a_finger_is_heard_after_a_page_has_been_read(
             assert said[-1].startswith(f"{label}, "), said[before:]
             assert window.current_screen == f"page:{page.key}"  # explored, not pressed
         window.reset()
+
+
+def test_audio_mode_with_no_engine_leaves_taps_alone(make_window: MakeWindow, qtbot: QtBot) -> None:
+    """Found in review: with no speech engine (none installed, or it never
+    answers), a kiosk set to "always" took every tap to explore and said
+    nothing: a dead screen for everyone. Without an engine, a tap is a tap."""
+    from kiosk.ui.patient.audio import AudioMode
+
+    window = make_window()
+    audio = AudioMode(window)
+    audio.follow(window)
+    audio.set_active(True)  # on, but no engine came
+    assert audio.active and not audio.audible
+    first = window.library.topics[0].pages[0]
+    with keypad_on(window, audio) as (keypad, _explorer):
+        tap(qtbot, find_button(window, first.title))
+        assert window.current_screen == f"page:{first.key}"
+        keypad.toggle_privacy()  # nothing to listen to: the screen stays on
+        assert not keypad.privacy.on
+        window.reset()
