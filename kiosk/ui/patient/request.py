@@ -62,7 +62,7 @@ from kiosk.enquiries.form import (
 )
 from kiosk.enquiries.store import EnquiryStore, StoreError
 from kiosk.ui.i18n import strings
-from kiosk.ui.keynav import REVEAL_ON_TAB
+from kiosk.ui.keynav import REVEAL_ON_TAB, focusable
 from kiosk.ui.metrics import FORM_GAP, FORM_WIDTH, SCREEN_MARGIN
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
@@ -780,6 +780,7 @@ class RequestScreen(QWidget):
     def next_step(self) -> None:
         """Continue: this step's answers are checked; a mistake stays here, said
         in words; otherwise the next step (or the check page, after a Change)."""
+        by_keys = self.continue_button.hasFocus()  # (a tap never gives it the focus)
         self.close_keyboard()
         problems = self._placed(self._problems())
         mine = {key: m for key, m in problems.items() if key in STEPS[self.step].fields}
@@ -789,9 +790,29 @@ class RequestScreen(QWidget):
             self._reveal_first_mistake()
             return
         self.go_to(CHECK_STEP if self._return_to_check else min(self.step + 1, CHECK_STEP))
+        if by_keys:
+            self._focus_the_step()
 
     def back(self) -> None:
+        by_keys = self.back_button.hasFocus()
         self.go_to(max(0, self.step - 1))
+        if by_keys:
+            self._focus_the_step()
+
+    def _focus_the_step(self) -> None:
+        """From the keys, the focus on the new step's first control: hiding the
+        step it was on dropped it, and the next key started again at the top
+        bar's "Need help now?" (found in review)."""
+        panel = self.panels[self.step]
+        widget = panel.nextInFocusChain()
+        for _ in range(500):
+            if widget is None or widget is panel:
+                break
+            if panel.isAncestorOf(widget) and widget.isVisible() and focusable(widget):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
+        self.continue_button.setFocus(Qt.FocusReason.TabFocusReason)
 
     def change(self, key: str) -> None:
         """A "Change" on the check page: that step, then straight back here."""

@@ -471,3 +471,30 @@ def test_send_from_the_keys_keeps_the_focus_on_the_form(
         assert form.views.currentWidget() is form.thanks_view and store.count() == 1
         assert window.focusWidget() is form.done_button
         window.reset()
+
+
+def test_continue_and_back_from_the_keys_put_the_focus_on_the_new_step(
+    make_window: MakeWindow, qtbot: QtBot, store: EnquiryStore
+) -> None:
+    """Found in review: Continue and Back hid the step holding the focus, so
+    it was lost and the next key began again at the top bar. From the keys, the
+    new step's first control has it; a tap leaves no focus ring."""
+    from tests.ui.patient.test_request import open_form
+
+    window = make_window(store=store)
+    form = open_form(qtbot, window)
+    form.name_edit.setText("Al")
+    form.close_keyboard()
+    for button, step in ((form.continue_button, 1), (form.back_button, 0)):
+        button.setFocus()
+        qtbot.waitUntil(button.hasFocus, timeout=2000)
+        QTest.keyClick(button, _K.Key_Space)
+        assert form.step == step
+        focused = window.focusWidget()
+        assert focused is not None and form.panels[step].isAncestorOf(focused), focused
+    form.close_keyboard()
+    form.continue_button.click()  # a tap: no focus given
+    assert form.step == 1
+    focused = window.focusWidget()
+    assert focused is None or not form.panels[1].isAncestorOf(focused)
+    window.reset()
