@@ -259,6 +259,14 @@ class PatientWords(Words, domain="patient"):
     PRIVACY_SCREEN_ON = N_("The screen is off. Press the slash key to turn it on again.")
     # Translators: spoken when the screen comes back.
     PRIVACY_SCREEN_OFF = N_("The screen is on.")
+    # Translators: spoken after the keypad's speech keys (audio mode), when no
+    # page is being read (then the reading itself changes).
+    SPEECH_FASTER = N_("Faster.")
+    SPEECH_SLOWER = N_("Slower.")
+    SPEECH_LOUDER = N_("Louder.")
+    SPEECH_QUIETER = N_("Quieter.")
+    # Translators: spoken when a speech key is pressed at its end (the fastest rate…).
+    SPEECH_AT_LIMIT = N_("That is as far as it goes.")
     # Translators: shown small on the black privacy screen, for staff passing by.
     PRIVACY_SCREEN_NOTE = N_(
         "The screen is off for privacy. Press the slash key on the keypad to show it."

@@ -185,16 +185,24 @@ class AudioMode(QObject):
             self.say(self._last)
 
     def faster(self) -> None:
-        self._set_rate(self._rate + RATE_STEP)
+        self._confirm(self._set_rate(self._rate + RATE_STEP), strings.SPEECH_FASTER)
 
     def slower(self) -> None:
-        self._set_rate(self._rate - RATE_STEP)
+        self._confirm(self._set_rate(self._rate - RATE_STEP), strings.SPEECH_SLOWER)
 
     def louder(self) -> None:
-        self._set_volume(self._volume + VOLUME_STEP)
+        self._confirm(self._set_volume(self._volume + VOLUME_STEP), strings.SPEECH_LOUDER)
 
     def quieter(self) -> None:
-        self._set_volume(self._volume - VOLUME_STEP)
+        self._confirm(self._set_volume(self._volume - VOLUME_STEP), strings.SPEECH_QUIETER)
+
+    def _confirm(self, moved: bool, word: str) -> None:
+        """Said at the new rate or volume ("Faster."), or that it is at its end:
+        the keys gave no sign they did anything (found in review). Not while a
+        page is read: its reading, at the new rate, says it, and is not cut."""
+        if self._page is not None and self._page.state != SpeechState.IDLE:
+            return
+        self.say(word if moved else strings.SPEECH_AT_LIMIT)
 
     def describe(self, widget: QWidget) -> str:
         """Its name, its kind ("button", "text box"), its state ("selected"),
@@ -421,13 +429,16 @@ class AudioMode(QObject):
         if self._page is not None and self._page.state != SpeechState.IDLE:
             self._page.stop()
 
-    def _set_rate(self, rate: float) -> None:
-        self._rate = _clamp(rate, MIN_RATE, MAX_RATE)
+    def _set_rate(self, rate: float) -> bool:
+        """The new rate; whether it changed (not at its end already)."""
+        before, self._rate = self._rate, _clamp(rate, MIN_RATE, MAX_RATE)
         self._apply_voice()
+        return self._rate != before
 
-    def _set_volume(self, volume: float) -> None:
-        self._volume = _clamp(volume, MIN_VOLUME, MAX_VOLUME)
+    def _set_volume(self, volume: float) -> bool:
+        before, self._volume = self._volume, _clamp(volume, MIN_VOLUME, MAX_VOLUME)
         self._apply_voice()
+        return self._volume != before
 
     def _apply_voice(self) -> None:
         # The engine is shared: the page's reading takes the same rate and volume.

@@ -334,6 +334,14 @@ def test_repeat_interrupt_rate_and_volume(qtbot: QtBot, kiosk: Kiosk, pactl: Fak
     assert (audio.rate, audio.volume) == (MIN_RATE, MIN_VOLUME)  # never silent
     audio.faster()
     assert audio.rate == MIN_RATE + audio_module.RATE_STEP
+    # Each key says it worked, at the new rate or volume, or that it is at its end.
+    assert ear.said[-1] == strings.SPEECH_FASTER
+    audio.quieter()
+    assert ear.said[-1] == strings.SPEECH_AT_LIMIT and audio.volume == MIN_VOLUME
+    audio.louder()
+    assert ear.said[-1] == strings.SPEECH_LOUDER
+    audio.quieter()
+    assert ear.said[-1] == strings.SPEECH_QUIETER and audio.volume == MIN_VOLUME
     # Applied in the speech thread, to its engine: the page's reading too.
     engine = kiosk.starter._host._reader  # the engine itself, in its thread
     assert engine is not None
