@@ -222,7 +222,7 @@ class PatientWords(Words, domain="patient"):
     # Translators: spoken when headphones are plugged in.
     AUDIO_WELCOME = N_(
         "Audio mode is on. Press the arrow keys or swipe to move, "
-        "press Enter or double-tap to choose."
+        "press Enter or double-tap to choose. For help with the keys, press the star key."
     )
     # Translators: the kind of control in focus, spoken after its name ("Next, button").
     ROLE_BUTTON = N_("button")
