@@ -1207,8 +1207,11 @@ class RequestScreen(QWidget):
     def leave(self) -> None:
         """Home: straight there if nothing was typed; otherwise ask first."""
         if self.has_typing() and self.views.currentWidget() is self.form_view:
+            # From the keys (Home has the focus only then), the card takes the
+            # focus, as crisis help opened from the keys does; a tap leaves none.
+            by_keys = self.home_button.hasFocus()
             self.close_keyboard()
-            self.leave_overlay.open()
+            self.leave_overlay.open(take_focus=by_keys)
             return
         self.home.emit()
 

@@ -498,3 +498,31 @@ def test_continue_and_back_from_the_keys_put_the_focus_on_the_new_step(
     focused = window.focusWidget()
     assert focused is None or not form.panels[1].isAncestorOf(focused)
     window.reset()
+
+
+def test_leave_this_form_from_the_keys_takes_the_focus(
+    make_window: MakeWindow, qtbot: QtBot, store: EnquiryStore
+) -> None:
+    """Found in review: "Leave this form?" opened from the keys had no focus, so
+    its two choices were not reached by the next key. From the keys it takes
+    the focus; from a tap it does not (no focus ring for the next patient)."""
+    from tests.ui.patient.test_request import open_form
+
+    window = make_window(store=store)
+    form = open_form(qtbot, window)
+    form.name_edit.setText("Al")
+    form.close_keyboard()
+    form.home_button.setFocus()
+    qtbot.waitUntil(form.home_button.hasFocus, timeout=2000)
+    QTest.keyClick(form.home_button, _K.Key_Space)
+    card = form.leave_overlay
+    qtbot.waitUntil(card.isVisible, timeout=2000)
+    focused = window.focusWidget()
+    assert focused is not None and card.isAncestorOf(focused), focused
+    card.hide()
+    window.setFocus()
+    form.home_button.click()  # a tap
+    qtbot.waitUntil(card.isVisible, timeout=2000)
+    focused = window.focusWidget()
+    assert focused is None or not card.isAncestorOf(focused)
+    window.reset()
