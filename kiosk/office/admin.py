@@ -319,6 +319,48 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
             $$
             """
         ),
+        # The audit entry a publishing function stores after (its id): the newest
+        # entry, for this action on this revision, by this member, to these
+        # targets (at least one). Not granted to anyone: called by the two below.
+        sql.SQL(
+            """
+            CREATE OR REPLACE FUNCTION office_audit_entry(
+                action text, number integer, actor text, targets text[])
+            RETURNS bigint
+            LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+            DECLARE
+                entry record;
+            BEGIN
+                IF coalesce(cardinality(office_audit_entry.targets), 0) = 0 THEN
+                    RAISE EXCEPTION 'a revision goes to a group or to all'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                SELECT a.id, a.actor, a.action, a.subject, a.detail INTO entry
+                    FROM audit a ORDER BY a.id DESC LIMIT 1;
+                IF entry IS NULL OR entry.action <> office_audit_entry.action
+                        OR entry.subject <> 'revision ' || office_audit_entry.number THEN
+                    RAISE EXCEPTION '% is audited first', office_audit_entry.action
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                IF entry.actor IS DISTINCT FROM office_audit_entry.actor
+                        OR (SELECT array_agg(DISTINCT x ORDER BY x)
+                            FROM jsonb_array_elements_text(
+                                CASE jsonb_typeof(entry.detail->'targets')
+                                WHEN 'array' THEN entry.detail->'targets'
+                                ELSE '[]' END) AS x)
+                           IS DISTINCT FROM (SELECT array_agg(DISTINCT t ORDER BY t)
+                                             FROM unnest(office_audit_entry.targets) AS t) THEN
+                    RAISE EXCEPTION 'the % audit entry does not say what is stored',
+                        office_audit_entry.action USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN entry.id;
+            END
+            $$
+            """
+        ),
+        sql.SQL(
+            "REVOKE ALL ON FUNCTION office_audit_entry(text, integer, text, text[]) FROM PUBLIC"
+        ),
         # A new revision from the office: the next number only (a row numbered
         # 2147483647 would leave no number after it), its payload's SHA-256 as
         # stated and within the kiosk's limit, at least one target, and only
@@ -351,27 +393,13 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
                     RAISE EXCEPTION 'the payload does not have the SHA-256 given'
                         USING ERRCODE = 'check_violation';
                 END IF;
-                IF coalesce(cardinality(office_publish.targets), 0) = 0 THEN
-                    RAISE EXCEPTION 'a revision goes to a group or to all'
-                        USING ERRCODE = 'check_violation';
-                END IF;
-                SELECT a.xmin AS xid, a.actor, a.action, a.subject, a.detail INTO last_entry
-                    FROM audit a ORDER BY a.id DESC LIMIT 1;
-                IF last_entry IS NULL OR last_entry.action <> 'publish'
-                        OR last_entry.subject <> 'revision ' || office_publish.number THEN
-                    RAISE EXCEPTION 'publish is audited first' USING ERRCODE = 'check_violation';
-                END IF;
-                -- The entry says what is stored: who, the SHA-256, the note, the targets.
-                IF last_entry.actor IS DISTINCT FROM office_publish.published_by
-                        OR last_entry.detail->>'sha256' IS DISTINCT FROM office_publish.sha256
-                        OR last_entry.detail->>'note' IS DISTINCT FROM office_publish.note
-                        OR (SELECT array_agg(DISTINCT x ORDER BY x)
-                            FROM jsonb_array_elements_text(
-                                CASE jsonb_typeof(last_entry.detail->'targets')
-                                WHEN 'array' THEN last_entry.detail->'targets'
-                                ELSE '[]' END) AS x)
-                           IS DISTINCT FROM (SELECT array_agg(DISTINCT t ORDER BY t)
-                                             FROM unnest(office_publish.targets) AS t) THEN
+                SELECT a.xmin AS xid, a.detail INTO last_entry FROM audit a
+                    WHERE a.id = office_audit_entry('publish', office_publish.number,
+                                                    office_publish.published_by,
+                                                    office_publish.targets);
+                -- The entry says what is stored: the SHA-256 and the note too.
+                IF last_entry.detail->>'sha256' IS DISTINCT FROM office_publish.sha256
+                        OR last_entry.detail->>'note' IS DISTINCT FROM office_publish.note THEN
                     RAISE EXCEPTION 'the publish audit entry does not say what is stored'
                         USING ERRCODE = 'check_violation';
                 END IF;
@@ -410,28 +438,10 @@ def _grants(roles: Roles) -> list[sql.SQL | sql.Composed]:
                     RAISE EXCEPTION 'there is no revision %', office_retarget.number
                         USING ERRCODE = 'no_data_found';
                 END IF;
-                IF coalesce(cardinality(office_retarget.targets), 0) = 0 THEN
-                    RAISE EXCEPTION 'a revision goes to a group or to all'
-                        USING ERRCODE = 'check_violation';
-                END IF;
-                SELECT a.xmin AS xid, a.actor, a.action, a.subject, a.detail INTO last_entry
-                    FROM audit a ORDER BY a.id DESC LIMIT 1;
-                IF last_entry IS NULL OR last_entry.action <> 'publish-target'
-                        OR last_entry.subject <> 'revision ' || office_retarget.number THEN
-                    RAISE EXCEPTION 'publish-target is audited first'
-                        USING ERRCODE = 'check_violation';
-                END IF;
-                IF last_entry.actor IS DISTINCT FROM office_retarget.targeted_by
-                        OR (SELECT array_agg(DISTINCT x ORDER BY x)
-                            FROM jsonb_array_elements_text(
-                                CASE jsonb_typeof(last_entry.detail->'targets')
-                                WHEN 'array' THEN last_entry.detail->'targets'
-                                ELSE '[]' END) AS x)
-                           IS DISTINCT FROM (SELECT array_agg(DISTINCT t ORDER BY t)
-                                             FROM unnest(office_retarget.targets) AS t) THEN
-                    RAISE EXCEPTION 'the publish-target audit entry does not say what is stored'
-                        USING ERRCODE = 'check_violation';
-                END IF;
+                SELECT a.xmin AS xid INTO last_entry FROM audit a
+                    WHERE a.id = office_audit_entry('publish-target', office_retarget.number,
+                                                    office_retarget.targeted_by,
+                                                    office_retarget.targets);
                 DELETE FROM revision_targets t WHERE t.revision = office_retarget.number;
                 INSERT INTO revision_targets (revision, target, targeted_by)
                     SELECT DISTINCT office_retarget.number, t, office_retarget.targeted_by

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.ui.patient.audio import Voice
+from kiosk.ui.patient.audio import AudioMode, Voice
 from kiosk.ui.patient.explore import TouchExplorer
 from kiosk.ui.patient.keypad import Keypad, install
 from kiosk.ui.window import KioskWindow
@@ -67,6 +67,21 @@ class RecordingVoice(QObject):
 
     def reset(self) -> None:
         self._call("reset")
+
+
+def mock_audio(window: KioskWindow) -> tuple[AudioMode, list[str]]:
+    """Audio mode following ``window`` with Qt's mock engine on the window's own
+    thread (its voice and the page's reader), and what it says, as it says it.
+    Not yet on: ``set_active(True)`` says the welcome."""
+    from kiosk.ui.patient.speech import Reader
+
+    audio = AudioMode(window)
+    audio.follow(window)
+    audio.set_speaker(Reader.create("mock", parent=window))
+    window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
+    said: list[str] = []
+    audio.spoken.connect(said.append)
+    return audio, said
 
 
 @contextmanager

@@ -384,13 +384,10 @@ def test_a_reading_started_with_the_focus_on_listen_is_not_cut_short(
     patient's, so it neither stops the reading nor is announced (it once said
     "Listen, button" over the page, found by a loaded machine's CI run, and
     a review found Listen stopping after a word)."""
+    from tests.ui.patient.keypad_support import mock_audio
+
     window = make_window()
-    audio = AudioMode(window)
-    audio.follow(window)
-    audio.set_speaker(Reader.create("mock", parent=window))
-    window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
-    said: list[str] = []
-    audio.spoken.connect(said.append)
+    audio, said = mock_audio(window)
     audio.set_active(True)
     page = window.library.topics[0].pages[1]
     window.show_page(page.key)

@@ -16,7 +16,7 @@ from kiosk.content import Library
 from kiosk.ui.window import KioskWindow
 from tests.conftest import MakeWindow
 from tests.ui.helpers import find_button, tap
-from tests.ui.patient.keypad_support import RecordingVoice, keypad_on
+from tests.ui.patient.keypad_support import RecordingVoice, keypad_on, mock_audio
 
 _LEFT = Qt.MouseButton.LeftButton
 _NONE = Qt.KeyboardModifier.NoModifier
@@ -217,16 +217,8 @@ def test_a_finger_is_heard_after_a_page_has_been_read(
     patient's focus moves from the screen's by counting presses and taps, and
     touch exploration takes every tap before it could count it): a patient
     by touch alone was stranded."""
-    from kiosk.ui.patient.audio import AudioMode
-    from kiosk.ui.patient.speech import Reader
-
     window = make_window()
-    audio = AudioMode(window)
-    audio.follow(window)
-    audio.set_speaker(Reader.create("mock", parent=window))
-    window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
-    said: list[str] = []
-    audio.spoken.connect(said.append)
+    audio, said = mock_audio(window)
     audio.set_active(True)
     page = window.library.topics[0].pages[0]
     with keypad_on(window, audio):

@@ -16,7 +16,7 @@ from kiosk.ui.i18n import strings
 from kiosk.ui.patient.keyboard import Key
 from kiosk.ui.patient.keypad import KEYPAD_CURSOR, Command, Keypad, command_for
 from tests.conftest import MakeWindow
-from tests.ui.patient.keypad_support import PAD, RecordingVoice, keypad_on, press
+from tests.ui.patient.keypad_support import PAD, RecordingVoice, keypad_on, mock_audio, press
 
 _K = Qt.Key
 
@@ -302,16 +302,8 @@ def test_a_keypad_walk_from_home_to_the_thank_you_heard_all_the_way(
     read, crisis help read and closed, "Request information", a name typed on the
     on-screen keyboard key by key, the other steps, Send, the thank-you: what is
     said checked at each step."""
-    from kiosk.ui.patient.audio import AudioMode
-    from kiosk.ui.patient.speech import Reader
-
     window = make_window(store=store, lockdown=True)
-    audio = AudioMode(window)
-    audio.follow(window)
-    audio.set_speaker(Reader.create("mock", parent=window))
-    window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
-    spoken: list[str] = []
-    audio.spoken.connect(spoken.append)
+    audio, spoken = mock_audio(window)
 
     def heard(*words: str) -> None:
         """Each of ``words`` in one thing said since the last check (a page is read
@@ -405,14 +397,10 @@ def test_the_pages_listen_pause_and_resume_by_keypad_do_what_they_say(
     """Found in review: choosing Pause stopped the reading (the key's "interrupt"
     came first, then the buttons' swap was taken for the patient's move), and
     Listen stopped after a word; 7/9 and -/+ stopped the reading too."""
-    from kiosk.ui.patient.audio import AudioMode
-    from kiosk.ui.patient.speech import Reader, SpeechState
+    from kiosk.ui.patient.speech import SpeechState
 
     window = make_window()
-    audio = AudioMode(window)
-    audio.follow(window)
-    audio.set_speaker(Reader.create("mock", parent=window))
-    window.page.read_aloud.set_reader(Reader.create("mock", parent=window))
+    audio, _said = mock_audio(window)
     audio.set_active(True)
     controls = window.page.read_aloud.controls
 
