@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import psycopg
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QHideEvent, QShowEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -33,6 +33,29 @@ from kiosk.ui.office.session import Session
 from kiosk.ui.widgets import button, plain_label
 
 REFRESH_MS = 30_000
+
+
+class RefreshWhileShown(QObject):
+    """Calls ``refresh`` when ``view`` is shown and every ``REFRESH_MS`` while it
+    is: a view hidden behind another tab asks the server nothing."""
+
+    def __init__(self, view: QWidget, refresh: Callable[[], None]) -> None:
+        super().__init__(view)
+        self._refresh = refresh
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(refresh)
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            self._refresh()
+            self._timer.start()
+        elif event.type() == QEvent.Type.Hide:
+            self._timer.stop()
+        return False
+
+
 CONTENT_MAX = 40  # the Content column: "revision 123456" fits many times
 PAGE_VIEW_DAYS = 30
 #: The state cell's colours: light enough for black text, plain to tell apart.
@@ -168,18 +191,7 @@ class KiosksPage(QWidget):
         column.addWidget(plain_label(views_heading))
         column.addWidget(self.views, 2)
         column.addWidget(self.message)
-        self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
-        self._timer.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        super().hideEvent(event)
-        self._timer.stop()
+        RefreshWhileShown(self, self.refresh)
 
     def refresh(self) -> None:
         session = self._session()

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QHideEvent, QShowEvent
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -35,7 +35,7 @@ from kiosk.office import admin, publish
 from kiosk.staff.accounts import StaffError
 from kiosk.ui.office import words as w
 from kiosk.ui.office.inbox import Background, Conn, DownScroll, Work
-from kiosk.ui.office.kiosks import REFRESH_MS, _fill, _size, _table, _when
+from kiosk.ui.office.kiosks import RefreshWhileShown, _fill, _size, _table, _when
 from kiosk.ui.office.session import Session, SignInError, refusal
 from kiosk.ui.widgets import button, labelled, plain_label
 
@@ -321,18 +321,7 @@ class RevisionsPage(QWidget):
         self.sending.cancel.clicked.connect(self.hide_sending)
         self.sending.send.clicked.connect(self.start_sending)
         self._enable_sending()
-        self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
-        self._timer.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        super().hideEvent(event)
-        self._timer.stop()
+        RefreshWhileShown(self, self.refresh)
 
     def refresh(self) -> None:
         session = self._session()
