@@ -51,6 +51,15 @@ def _cpu_seconds() -> float:
 def main() -> int:
     mode = sys.argv[1]
     rest_s = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+    if mode != "bare":
+        # The way ``kiosk run`` starts (main.py): the command line's imports,
+        # its display check, then the plain modules before PySide6
+        # (kiosk/ui/startup.py).
+        from kiosk.cli import display_problem
+        from kiosk.ui.startup import import_plain_modules
+
+        display_problem()
+        import_plain_modules()
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QLabel
 

@@ -11,7 +11,7 @@ show a window work on a machine without a screen.
 from __future__ import annotations
 
 import argparse
-import ctypes.util
+import ctypes
 import logging
 import os
 import sys
@@ -25,6 +25,9 @@ from kiosk.staff import cli as staff_cli
 
 log = logging.getLogger("kiosk")
 
+# What Qt's xcb platform plugin loads, by the names the dynamic loader knows.
+XCB = "libxcb.so.1"
+XCB_CURSOR = "libxcb-cursor.so.0"
 XCB_PACKAGES = (
     "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-image0 "
     "libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
@@ -46,7 +49,7 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
         )
     uses_xcb = platform.startswith("xcb") or not env.get("WAYLAND_DISPLAY")
     if uses_xcb:
-        if ctypes.util.find_library("xcb-cursor") is None:
+        if _open_library(XCB_CURSOR) is None:
             return (
                 "Qt needs system libraries to open a window on X11: run "
                 f"'sudo apt-get install {XCB_PACKAGES}' (make run does this for you)."
@@ -72,6 +75,17 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
     return None
 
 
+def _open_library(soname: str) -> ctypes.CDLL | None:
+    """The shared library ``soname`` as the dynamic loader finds it (as Qt's
+    own loading will), or None. Not ``ctypes.util.find_library``: that runs
+    ldconfig in a subprocess and imports subprocess and tempfile, some 15 ms of
+    every start on X11."""
+    try:
+        return ctypes.CDLL(soname)
+    except OSError:
+        return None
+
+
 def _x_server_answers(display: str) -> bool:
     """Whether an X server accepts a connection on ``display``.
 
@@ -79,11 +93,10 @@ def _x_server_answers(display: str) -> bool:
     libxcb-cursor) if it cannot connect; asking libxcb first lets us say so in
     one sentence instead.
     """
-    name = ctypes.util.find_library("xcb")
-    if name is None:
+    xcb = _open_library(XCB)
+    if xcb is None:
         return True  # let Qt report it
     try:
-        xcb = ctypes.CDLL(name)
         xcb.xcb_connect.restype = ctypes.c_void_p
         xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
         xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
@@ -290,6 +303,9 @@ def _main(argv: list[str] | None = None) -> int:
         log.error("%s", problem)
         print(f"kiosk: {problem}", file=sys.stderr)
         return 2
+    from kiosk.ui.startup import import_plain_modules  # the kiosk's start only
+
+    import_plain_modules()  # before PySide6: see kiosk/ui/startup.py
     from kiosk.ui.app import run  # Qt: only when a window opens (see the docstring)
 
     return run(paths, windowed=args.windowed)

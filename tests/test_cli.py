@@ -47,11 +47,28 @@ def test_no_display_is_one_clear_sentence(tmp_path: Path) -> None:
 def test_display_problem_names_the_missing_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
     """On X11 without libxcb-cursor, the message gives the exact install command."""
     monkeypatch.setattr("kiosk.cli.sys.platform", "linux")
-    monkeypatch.setattr("kiosk.cli.ctypes.util.find_library", lambda name: None)
+    real = cli._open_library
+    monkeypatch.setattr(
+        "kiosk.cli._open_library", lambda name: None if name == cli.XCB_CURSOR else real(name)
+    )
     message = cli.display_problem({"DISPLAY": ":0"})
     assert message is not None
     assert "sudo apt-get install libxcb-cursor0" in message
     assert cli.display_problem({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def test_libraries_are_looked_for_as_the_loader_finds_them() -> None:
+    """The check opens a library by its soname, as Qt will: one that is there is
+    found, one that is not is None (not an error), and no ldconfig subprocess runs."""
+    assert cli._open_library("libc.so.6") is not None
+    assert cli._open_library("libno-such-library-here.so.0") is None
+    code = (
+        "import sys, kiosk.cli\n"
+        "kiosk.cli.display_problem({'DISPLAY': ':0', 'QT_QPA_PLATFORM': 'xcb'})\n"
+        "print('subprocess' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_example_config_command(capsys: pytest.CaptureFixture[str]) -> None:
