@@ -1,4 +1,7 @@
-"""One measured process: ``python -m bench.child bare|kiosk|idle|taps SECONDS``.
+"""One measured process: ``python -m bench.child bare|lean|kiosk|idle|taps SECONDS``.
+
+``lean``: a home of plain Qt widgets described by the file ``BENCH_LEAN`` names
+(``_lean_home``), the reference for what the kiosk's own code costs.
 
 ``BENCH_DATA_DIR`` names a prepared data folder and ``BENCH_CONTENT_DIR`` a
 content folder (default: the shipped content).
@@ -23,6 +26,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 SETTLE_MS = 1500
 TAP_EVERY_MS = 100
@@ -48,10 +55,61 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _lean_home(spec: dict[str, Any]) -> QWidget:
+    """The lean home of issue 19, shown fullscreen: the kiosk's style sheet, a
+    bar (the clinic's name, its buttons) and the home's tiles in a scroll area,
+    made of plain Qt widgets and none of the kiosk's code. A reference for
+    the start-up: what a home of that look costs beyond a bare window."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (
+        QApplication,
+        QGridLayout,
+        QHBoxLayout,
+        QLabel,
+        QPushButton,
+        QScrollArea,
+        QVBoxLayout,
+        QWidget,
+    )
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setStyleSheet(spec["style_sheet"])
+    window = QWidget()
+    window.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
+    window.setObjectName("kioskWindow")
+    column = QVBoxLayout(window)
+    bar = QWidget()
+    bar.setObjectName("topBar")
+    row = QHBoxLayout(bar)
+    name = QLabel(spec["clinic"])
+    name.setObjectName("clinicName")
+    row.addWidget(name, 1)
+    for label in spec["bar"]:
+        bar_button = QPushButton(label)
+        bar_button.setAccessibleName(label)
+        row.addWidget(bar_button)
+    column.addWidget(bar)
+    area = QScrollArea()
+    area.setViewport(QWidget())  # as the kiosk's home does (see HomeScreen)
+    area.setWidgetResizable(True)
+    inner = QWidget()
+    grid = QGridLayout(inner)
+    for index, title in enumerate(spec["tiles"]):
+        tile = QPushButton(title)
+        tile.setObjectName("tile")
+        tile.setAccessibleName(title)
+        grid.addWidget(tile, index // 3, index % 3)
+    area.setWidget(inner)
+    column.addWidget(area, 1)
+    window.showFullScreen()
+    return window
+
+
 def main() -> int:
     mode = sys.argv[1]
     rest_s = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
-    if mode != "bare":
+    if mode not in ("bare", "lean"):
         # The way ``kiosk run`` starts (main.py): the command line's imports,
         # its display check, then the plain modules before PySide6
         # (kiosk/ui/startup.py).
@@ -77,10 +135,15 @@ def main() -> int:
                 QTimer.singleShot(0, after_paint)
             return False
 
+    shown: list[object] = []  # the reference's window, kept while the loop runs
     if mode == "bare":
         app = QApplication(sys.argv[:1])
-        window = QLabel("Welcome")
-        window.showFullScreen()
+        label = QLabel("Welcome")
+        label.showFullScreen()
+        shown.append(label)
+    elif mode == "lean":
+        app = QApplication(sys.argv[:1])
+        shown.append(_lean_home(json.loads(Path(os.environ["BENCH_LEAN"]).read_text())))
     else:
         from kiosk.logging_setup import configure
         from kiosk.paths import Paths
