@@ -367,7 +367,7 @@ class AudioMode(QObject):
         if screen == "home":
             self._pending.append(strings.HOME_SPOKEN)
         elif screen == "request" and self._window is not None:
-            self._pending.append(self._window.request.step_label.text())  # where the form is
+            self._pending.append(self._window.request.step_spoken())  # where the form is
         self._flush_timer.start()
 
     def _on_listen(self) -> None:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -430,22 +431,26 @@ class RequestScreen(QWidget):
         self.step_label = text_label("", "formStep")
         column.addWidget(self.step_label)
         column.addWidget(text_label(strings.REQUEST_TITLE, "pageTitle"))
+        intro = text_label(strings.REQUEST_INTRO, "formIntro")
+        note = text_label(strings.PRIVACY_NOTE, "privacyNote")
+        more = text_label(strings.PRIVACY_MORE, "privacyMore")
+        check = text_label(strings.CHECK_TITLE, "checkTitle")
+        #: Each step's own words, said with "Step 1 of 4" on arriving
+        #: (``step_spoken``): a patient listening hears the privacy sentences
+        #: a sighted one reads before typing a name.
+        self._step_words: list[tuple[QLabel, ...]] = [(intro, note, more), (), (), (check,)]
         self.panels = [
             self._panel(
                 # The privacy sentence comes before the first field, not after
                 # Send: short, so that the field is on screen too; the rest after it.
-                text_label(strings.REQUEST_INTRO, "formIntro"),
-                text_label(strings.PRIVACY_NOTE, "privacyNote"),
+                intro,
+                note,
                 self.fields["name"],
-                text_label(strings.PRIVACY_MORE, "privacyMore"),
+                more,
             ),
             self._panel(self.fields["method"], self.fields["phone"], self.fields["email"]),
             self._panel(self.fields["best_time"], self.fields["topic"], self.fields["message"]),
-            self._panel(
-                text_label(strings.CHECK_TITLE, "checkTitle"),
-                *self._make_answers(),
-                self.fields["consent"],
-            ),
+            self._panel(check, *self._make_answers(), self.fields["consent"]),
         ]
         for panel in self.panels:
             column.addWidget(panel)
@@ -755,7 +760,13 @@ class RequestScreen(QWidget):
         # scroller takes the next tap as a touch that stops it.
         self.scroller.stop()
         self.scroll_area.verticalScrollBar().setValue(0)
-        announce(self, self.step_label.text())
+        announce(self, self.step_spoken())
+
+    def step_spoken(self) -> str:
+        """What the step says on arriving: "Step 1 of 4" and the step's own
+        words above its boxes (the privacy sentences on the first)."""
+        words = self._step_words[self.step] if self.step < len(self._step_words) else ()
+        return sentences((self.step_label.text(), *(label.text() for label in words)))
 
     def _lay_out_now(self) -> None:
         """Lay the form out now, not over the next passes of the event loop

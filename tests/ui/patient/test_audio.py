@@ -269,6 +269,9 @@ def test_the_kiosk_by_keyboard_and_ear(qtbot: QtBot, kiosk: Kiosk, pactl: FakePa
     form = window.request
     assert window.current_screen == "request"
     assert said.startswith(form.step_label.text()) and "1" in form.step_label.text()
+    # The privacy sentences a sighted patient reads above the name box, heard.
+    for words in (strings.REQUEST_INTRO, strings.PRIVACY_NOTE, strings.PRIVACY_MORE):
+        assert words in said
     tab_to(qtbot, ear, lambda w: w is form.continue_button)
     said = ear.next_said(qtbot, lambda: key(qtbot, Qt.Key.Key_Return))
     mistake = form.fields["name"].error.text()
@@ -297,6 +300,7 @@ def test_the_kiosk_by_keyboard_and_ear(qtbot: QtBot, kiosk: Kiosk, pactl: FakePa
     tab_to(qtbot, ear, lambda w: w is form.continue_button)
     said = ear.next_said(qtbot, lambda: key(qtbot, Qt.Key.Key_Return))
     assert form.step == 3 and said.startswith(form.step_label.text())
+    assert strings.CHECK_TITLE in said and strings.PRIVACY_NOTE not in said
 
     said = tab_to(qtbot, ear, lambda w: w is form.consent)
     assert said.endswith(f"{strings.ROLE_CHECK_BOX}, {strings.NOT_CHECKED}")
