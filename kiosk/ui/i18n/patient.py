@@ -272,6 +272,38 @@ class PatientWords(Words, domain="patient"):
         "The screen is off for privacy. Press the slash key on the keypad to show it."
     )
 
+    # Translators: the on-screen keyboard's symbol keys, said by name in audio
+    # mode (a speech engine says nothing for "." or "," on their own, and
+    # "-" may come out as "minus").
+    CHARACTER_NAMES: ClassVar[dict[str, str]] = {
+        "@": N_("at sign"),
+        ".": N_("dot"),
+        ",": N_("comma"),
+        "-": N_("dash"),
+        "_": N_("underscore"),
+        "'": N_("apostrophe"),
+        "/": N_("slash"),
+        ":": N_("colon"),
+        ";": N_("semicolon"),
+        "(": N_("open parenthesis"),
+        ")": N_("close parenthesis"),
+        "[": N_("open square bracket"),
+        "]": N_("close square bracket"),
+        "&": N_("ampersand"),
+        '"': N_("quotation mark"),
+        "#": N_("number sign"),
+        "+": N_("plus"),
+        "%": N_("percent"),
+        "*": N_("asterisk"),
+        "=": N_("equals"),
+        "$": N_("dollar"),
+        "?": N_("question mark"),
+        "!": N_("exclamation mark"),
+    }
+    # Translators: a capital letter on the on-screen keyboard, said in audio
+    # mode: "capital A" (a speech engine says "A" and "a" alike).
+    CAPITAL_LETTER = N_("capital {letter}")
+
     # -- words with a number: one ngettext call each ----------------------------
     def things_to_fix(self, count: int) -> str:
         """The request form's bottom banner: "1 thing to fix", "2 things to fix"."""

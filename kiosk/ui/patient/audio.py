@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import strings
+from kiosk.ui.patient.keyboard import Key
 from kiosk.ui.patient.speech import READING_CONTROL, SpeechState, spoken_text
 from kiosk.ui.widgets import Choices, hear_announcements, sentences
 
@@ -207,7 +208,7 @@ class AudioMode(QObject):
     def describe(self, widget: QWidget) -> str:
         """Its name, its kind ("button", "text box"), its state ("selected"),
         its accessible description (a mistake, a tile's summary), a field's value."""
-        name = widget.accessibleName()
+        name = widget.spoken() if isinstance(widget, Key) else widget.accessibleName()
         if not name and isinstance(widget, QAbstractButton):
             name = widget.text()
         parts = [name]

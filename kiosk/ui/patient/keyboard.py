@@ -172,6 +172,19 @@ GO_KEYS = frozenset({NEXT, DONE})
 WORD_BREAKS = frozenset(" -")
 
 
+def spoken_character(text: str) -> str:
+    """``text`` as a voice should say it: a symbol by its name ("at sign"), a
+    capital as "capital A", anything else as it is."""
+    if len(text) != 1:
+        return text
+    name = strings.CHARACTER_NAMES.get(text)
+    if name:
+        return name
+    if text.isupper():
+        return strings.CAPITAL_LETTER.format(letter=text)
+    return text
+
+
 def _is_letter(label: str) -> bool:
     return len(label) == 1 and label.isalpha()
 
@@ -215,6 +228,11 @@ class Key(QPushButton):
     def label_text(self) -> str:
         """The label a patient reads (``text()`` has "&" doubled)."""
         return self._label
+
+    def spoken(self) -> str:
+        """The label as a voice says it ("at sign" for "@"); its accessible name
+        stays the label, as a screen reader names punctuation itself."""
+        return self._label if self.identity in ACTION_KEYS else spoken_character(self._label)
 
     def set_label(self, label: str) -> None:
         if self.identity not in ACTION_KEYS:

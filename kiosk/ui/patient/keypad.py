@@ -67,7 +67,13 @@ from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import CRISIS_CARD_WIDTH, SCREEN_MARGIN
 from kiosk.ui.patient.audio import Voice
 from kiosk.ui.patient.explore import TouchExplorer
-from kiosk.ui.patient.keyboard import ACTION_KEYS, SHIFT, Key, OnScreenKeyboard
+from kiosk.ui.patient.keyboard import (
+    ACTION_KEYS,
+    SHIFT,
+    Key,
+    OnScreenKeyboard,
+    spoken_character,
+)
 from kiosk.ui.patient.overlays import Overlay
 from kiosk.ui.patient.speech import READING_CONTROL
 from kiosk.ui.widgets import button, relabel, text_label
@@ -274,7 +280,8 @@ class KeyWalk:
         elif key.identity == SHIFT:
             self._voice.say(self._voice.describe(key))  # with its state
         else:
-            self._voice.say(typed if key.identity not in ACTION_KEYS else key.label_text())
+            # What was typed, by name where a voice would not say it ("dot").
+            self._voice.say(spoken_character(typed) if key.identity not in ACTION_KEYS else typed)
 
 
 def _rows(keyboard: OnScreenKeyboard) -> list[list[Key]]:

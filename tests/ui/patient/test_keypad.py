@@ -12,8 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.content import Library
 from kiosk.enquiries.store import EnquiryStore
+from kiosk.ui import i18n
 from kiosk.ui.i18n import strings
-from kiosk.ui.patient.keyboard import Key
+from kiosk.ui.patient.keyboard import Key, spoken_character
 from kiosk.ui.patient.keypad import KEYPAD_CURSOR, Command, Keypad, command_for
 from tests.conftest import MakeWindow
 from tests.ui.patient.keypad_support import PAD, RecordingVoice, keypad_on, mock_audio, press
@@ -210,16 +211,54 @@ def test_the_on_screen_keyboard_types_a_name_by_keypad(
         assert voice.said[-1] == "W"
         press(window, _K.Key_2, PAD)  # the row below, the key nearest below W
         assert _keypad_key(window).label_text() in ("A", "S")
-        for letter in "Al":
+        for letter, said in (("A", "capital A"), ("l", "l")):
             _walk_to(window, keypad, letter)
             press(window, _K.Key_5, PAD)
-            assert voice.said[-1] == letter
+            assert voice.said[-1] == said
         assert form.name_edit.text() == "Al"
         assert form.name_edit.hasFocus()
         _off_the_keys(window, keypad)
         assert not any(k.property(KEYPAD_CURSOR) for k in window.findChildren(Key))
         assert voice.said[-1] == form.name_edit.accessibleName()
         window.reset()
+
+
+def test_symbol_keys_and_capitals_are_said_by_name(make_window: MakeWindow, qtbot: QtBot) -> None:
+    """A speech engine says nothing for "." and may say "minus" for "-": on the
+    e-mail keyboard the keys are said by name as the keypad lands on them and as
+    they type ("at sign", "dot"), capitals as "capital A", in Spanish too; the
+    keys' accessible names stay their labels."""
+    window = make_window(lockdown=True)
+    audio, spoken = mock_audio(window)
+    audio.set_active(True)
+    with keypad_on(window, audio) as (keypad, _explorer):
+        window.show_request()
+        form = window.request
+        form.go_to(1)
+        qtbot.mouseClick(form.methods.button_for("email"), Qt.MouseButton.LeftButton)
+        form.email_edit.setFocus()
+        keyboard = form.keyboard
+        assert keyboard is not None and keyboard.isVisible()
+        keys = {k.label_text(): k for k in keyboard.findChildren(Key) if k.isVisible()}
+        assert keys["@"].accessibleName() == "@"
+        assert audio.describe(keys["@"]) == f"at sign, {strings.ROLE_BUTTON}"
+        assert audio.describe(keys["a"]) == f"a, {strings.ROLE_BUTTON}"
+        done = strings.KEY_DONE
+        assert audio.describe(keys[done]) == f"{done}, {strings.ROLE_BUTTON}"
+        for label, name in (("@", "at sign"), (".", "dot"), ("-", "dash")):
+            _walk_to(window, keypad, label)
+            spoken.clear()
+            press(window, _K.Key_5, PAD)
+            qtbot.waitUntil(lambda name=name: name in spoken, timeout=5000)
+        assert form.email_edit.text() == "@.-"
+        window.reset()
+    assert spoken_character("A") == "capital A" and spoken_character("é") == "é"
+    i18n.use("es")
+    try:
+        assert spoken_character("@") == "arroba"
+        assert spoken_character("Á") == "Á mayúscula"
+    finally:
+        i18n.use(i18n.DEFAULT)
 
 
 def test_hardware_keys_type_straight_into_the_box(make_window: MakeWindow, qtbot: QtBot) -> None:
