@@ -249,6 +249,7 @@ class PatientWords(Words, domain="patient"):
     KEYPAD_HELP = N_(
         "Move: the arrow keys, or 8, 2, 4 and 6.\n"
         "Choose: Enter, or 5.\n"
+        "Type: from a text box, 2 goes onto the keyboard's keys; move, then 5 types.\n"
         "Hear it again: 0. Stop speaking: the dot key.\n"
         "Slower: 7. Faster: 9.\n"
         "Quieter: minus. Louder: plus.\n"
