@@ -189,6 +189,11 @@ class PatientWords(Words, domain="patient"):
     KEY_NEXT = NC_("keyboard key", "Next")
     # Translators: a key of the on-screen keyboard: five letters at most.
     KEY_DONE = NC_("keyboard key", "Done")
+    # Translators: what a voice says for the keys labelled "123", "ABC" and "áé"
+    # (audio mode): the label itself would be read "one hundred twenty-three".
+    KEY_NUMBERS_SPOKEN = N_("numbers and symbols")
+    KEY_LETTERS_SPOKEN = N_("letters")
+    KEY_ACCENTS_SPOKEN = N_("accented letters")
 
     # -- reaching every patient: text size, contrast, read aloud, language ----
     # Translators: the button that opens text size and contrast (a sample of letters).

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from kiosk.ui import keynav
 from kiosk.ui.patient.audio import Voice
+from kiosk.ui.patient.keyboard import GO_KEYS, SHIFT, Key
 from kiosk.ui.touch import SWIPE_MIN_PX, SWIPE_RATIO
 
 #: A flick is quick: a finger sliding sideways slower than this explores.
@@ -133,12 +134,25 @@ class TouchExplorer(QObject):
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):  # as a key sends them
             QApplication.sendEvent(target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier))
 
+    def _type(self, key: Key) -> None:
+        """A key of the on-screen keyboard double-tapped: it types, and what it
+        typed is said ("capital A", "dot", "Delete"), as the keypad says it;
+        Shift with its state; Next and Done move the focus, which is said there."""
+        said = key.spoken()  # before a one-shot Shift relabels the keys
+        key.click()
+        if key.identity == SHIFT:
+            said = self._voice.describe(key)
+        if key.identity not in GO_KEYS:
+            self._voice.say(said)
+
     def choose(self) -> None:
         """The double tap: press the control found (or the focused one)."""
         target = self.found
         if target is None or not target.isVisible():
             target = self._window.focusWidget()
-        if isinstance(target, QAbstractButton) and target.isEnabled():
+        if isinstance(target, Key) and target.isEnabled():
+            self._type(target)
+        elif isinstance(target, QAbstractButton) and target.isEnabled():
             target.click()
         # A text box has the focus (and its keyboard) already: nothing more.
         self.found = None  # what the choice brought (a new screen) is explored anew

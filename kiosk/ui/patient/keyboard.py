@@ -230,8 +230,16 @@ class Key(QPushButton):
         return self._label
 
     def spoken(self) -> str:
-        """The label as a voice says it ("at sign" for "@"); its accessible name
-        stays the label, as a screen reader names punctuation itself."""
+        """The label as a voice says it ("at sign" for "@", "numbers and
+        symbols" for "123"); its accessible name stays the label, as a screen
+        reader names punctuation itself."""
+        pages = {
+            NUMBERS: strings.KEY_NUMBERS_SPOKEN,
+            LETTERS: strings.KEY_LETTERS_SPOKEN,
+            ACCENTS: strings.KEY_ACCENTS_SPOKEN,
+        }
+        if self.identity in pages:
+            return pages[self.identity]
         return self._label if self.identity in ACTION_KEYS else spoken_character(self._label)
 
     def set_label(self, label: str) -> None:

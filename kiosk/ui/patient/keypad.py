@@ -67,13 +67,7 @@ from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import CRISIS_CARD_WIDTH, SCREEN_MARGIN
 from kiosk.ui.patient.audio import Voice
 from kiosk.ui.patient.explore import TouchExplorer
-from kiosk.ui.patient.keyboard import (
-    ACTION_KEYS,
-    SHIFT,
-    Key,
-    OnScreenKeyboard,
-    spoken_character,
-)
+from kiosk.ui.patient.keyboard import SHIFT, Key, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
 from kiosk.ui.patient.speech import READING_CONTROL
 from kiosk.ui.widgets import button, relabel, text_label
@@ -270,7 +264,7 @@ class KeyWalk:
     def _type(self, keyboard: OnScreenKeyboard, box: QWidget) -> None:
         key = self.key
         assert key is not None
-        typed = key.label_text()
+        said = key.spoken()  # before a one-shot Shift relabels the keys
         key.click()
         if keyboard.target() is not box or not keyboard.isVisible():
             self.clear()  # Next or Done: the focus went on, and is spoken there
@@ -281,7 +275,7 @@ class KeyWalk:
             self._voice.say(self._voice.describe(key))  # with its state
         else:
             # What was typed, by name where a voice would not say it ("dot").
-            self._voice.say(spoken_character(typed) if key.identity not in ACTION_KEYS else typed)
+            self._voice.say(said)
 
 
 def _rows(keyboard: OnScreenKeyboard) -> list[list[Key]]:

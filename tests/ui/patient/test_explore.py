@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.content import Library
+from kiosk.ui.i18n import strings
 from kiosk.ui.window import KioskWindow
 from tests.conftest import MakeWindow
 from tests.ui.helpers import find_button, tap
@@ -130,8 +131,23 @@ def test_the_on_screen_keys_are_explored_and_typed_with_the_box_keeping_the_focu
         assert voice.said == ["Q"] and form.name_edit.hasFocus()
         QTest.mouseRelease(window, _LEFT, _NONE, _middle(window, key))
         assert form.name_edit.text() == ""  # a tap types nothing
+        voice.said.clear()
         QTest.mouseDClick(window, _LEFT, _NONE, _middle(window, key))
         assert form.name_edit.text() == "Q" and form.name_edit.hasFocus()
+        assert voice.said[-1] == "capital Q"  # what was typed, said
+        # A symbol by its name; a page key by what it shows; Delete as itself.
+        for label, said, text in (
+            (strings.KEY_NUMBERS, strings.KEY_NUMBERS_SPOKEN, "Q"),
+            ("-", "dash", "Q-"),
+            (strings.KEY_DELETE, strings.KEY_DELETE, "Q"),
+        ):
+            # A double tap: the finger lands (the key found and said), lifts,
+            # and taps again (QTest's double click alone is only the second).
+            at = _middle(window, keyboard.key(label))
+            _finger_down(window, at)
+            QTest.mouseRelease(window, _LEFT, _NONE, at)
+            QTest.mouseDClick(window, _LEFT, _NONE, at)
+            assert voice.said[-1] == said and form.name_edit.text() == text
         window.reset()
 
 
