@@ -507,11 +507,25 @@ class Sink:
     name: str
     active_port: str
     ports: tuple[Port, ...]
+    #: Its ``device.form_factor`` ("headset", "headphone", "speaker", ...): a
+    #: USB or Bluetooth headset is a sink of its own, whose port may be a plain
+    #: "Analog Output".
+    form_factor: str = ""
+
+    @property
+    def worn(self) -> bool:
+        """A headset or headphones as a device of its own (its form factor,
+        or its name: "alsa_output.usb-Logitech_USB_Headset-00.analog-stereo")."""
+        said = f"{self.name} {self.form_factor}".casefold()
+        return any(word in said for word in HEADPHONE_WORDS)
 
     def headphones_in(self) -> bool:
-        """Its active port is a headphone port that is plugged in."""
+        """Its active port is a headphone port that is plugged in, or it is a
+        headset of its own (a USB or Bluetooth one) and its port is there."""
         port = next((p for p in self.ports if p.name == self.active_port), None)
-        return port is not None and port.available and port.is_headphones
+        if port is None:
+            return self.worn and not self.ports
+        return port.available and (port.is_headphones or self.worn)
 
 
 def sinks_from_json(text: str) -> list[Sink]:
@@ -527,7 +541,15 @@ def sinks_from_json(text: str) -> list[Sink]:
             )
             for p in sink.get("ports", [])
         )
-        sinks.append(Sink(str(sink.get("name", "")), str(sink.get("active_port") or ""), ports))
+        properties = sink.get("properties") or {}
+        sinks.append(
+            Sink(
+                str(sink.get("name", "")),
+                str(sink.get("active_port") or ""),
+                ports,
+                str(properties.get("device.form_factor", "")),
+            )
+        )
     return sinks
 
 
@@ -537,16 +559,18 @@ PORT_LINE = re.compile(r"^\s+(?P<name>[^\s:]+): (?P<description>.*) \((?P<detail
 def sinks_from_text(text: str) -> list[Sink]:
     """``pactl list sinks`` (pactl before 16 has no JSON): "Name:", the
     "Ports:" lines (``name: Description (type: Headphones, ..., not
-    available)``) and "Active Port:"."""
+    available)``), "Active Port:" and the property ``device.form_factor``."""
     sinks: list[Sink] = []
-    name, active, in_ports = "", "", False
+    name, active, form_factor, in_ports = "", "", "", False
     ports: list[Port] = []
     for line in [*text.splitlines(), "Sink #end"]:
         stripped = line.strip()
         if line.startswith("Sink #"):
             if name:
-                sinks.append(Sink(name, active, tuple(ports)))
-            name, active, ports, in_ports = "", "", [], False
+                sinks.append(Sink(name, active, tuple(ports), form_factor))
+            name, active, form_factor, ports, in_ports = "", "", "", [], False
+        elif stripped.startswith("device.form_factor"):
+            form_factor = stripped.partition("=")[2].strip().strip('"')
         elif stripped.startswith("Name:"):
             name = stripped.removeprefix("Name:").strip()
         elif stripped.startswith("Active Port:"):

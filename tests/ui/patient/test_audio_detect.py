@@ -252,6 +252,46 @@ def test_json_sinks_and_headsets() -> None:
     assert headphones_in(sinks, "")  # no default known: any sink
 
 
+USB_HEADSET = """Sink #62
+\tState: SUSPENDED
+\tName: alsa_output.usb-C-Media_USB_Audio_Device-00.analog-stereo
+\tDescription: USB Audio Device Analog Stereo
+\tProperties:
+\t\talsa.card_name = "USB Audio Device"
+\t\tdevice.bus = "usb"
+\t\tdevice.form_factor = "headset"
+\t\tdevice.description = "USB Audio Device Analog Stereo"
+\tPorts:
+\t\tanalog-output: Analog Output (type: Analog, priority: 9900, availability unknown)
+\tActive Port: analog-output
+\tFormats:
+\t\tpcm
+"""
+
+
+def test_a_usb_headset_is_a_sink_of_its_own() -> None:
+    """A USB headset plugged in is a sink of its own whose port is a plain
+    "Analog Output": its form factor (or its name) says it is worn; a USB
+    sound card for speakers, with the same port, is not headphones."""
+    (sink,) = sinks_from_text(USB_HEADSET)
+    assert sink.form_factor == "headset" and sink.headphones_in()
+    speakers = USB_HEADSET.replace('"headset"', '"speaker"')
+    assert not sinks_from_text(speakers)[0].headphones_in()
+    text = (
+        '[{"name": "alsa_output.usb-Logitech_USB_Headset-00.analog-stereo",'
+        ' "active_port": "analog-output", "properties": {"device.bus": "usb"},'
+        ' "ports": [{"name": "analog-output", "description": "Analog Output",'
+        ' "type": "Analog", "availability": "availability unknown"}]},'
+        ' {"name": "alsa_output.usb-Generic_USB_Audio-00.analog-stereo",'
+        ' "active_port": null, "properties": {"device.form_factor": "headphone"}, "ports": []},'
+        ' {"name": "alsa_output.usb-Generic_DAC-00.analog-stereo", "active_port": "analog-output",'
+        ' "properties": {"device.form_factor": "speaker"},'
+        ' "ports": [{"name": "analog-output", "description": "Analog Output", "type": "Analog",'
+        ' "availability": "availability unknown"}]}]'
+    )
+    assert [s.headphones_in() for s in sinks_from_json(text)] == [True, True, False]
+
+
 def test_default_sink_from_json_or_text() -> None:
     assert default_sink('{"default_sink_name": "hdmi"}') == "hdmi"
     assert default_sink("Server Name: PulseAudio\nDefault Sink: analog\nDefault Source: mic") == (
