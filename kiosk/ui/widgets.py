@@ -6,15 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
-    QColor,
-    QPainter,
-    QPaintEvent,
-    QPixmap,
-    QResizeEvent,
-)
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -143,6 +135,10 @@ def announce(widget: QWidget, text: str) -> None:
     technology is listening."""
     if not text:
         return
+    # Here, not at the top: QAccessible's Python type (some 2-4 ms of PySide6's
+    # lazy type creation, its enums) is kept off the way to the first screen.
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
     for listener in tuple(_listeners):
         listener(widget, text)
     if QAccessible.isActive():
