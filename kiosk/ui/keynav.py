@@ -24,7 +24,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import SIGNAL, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextBrowser,
+    QWidget,
+)
 
 _FORWARD = {Qt.Key.Key_Down, Qt.Key.Key_Right}
 _BACKWARD = {Qt.Key.Key_Up, Qt.Key.Key_Left}
@@ -94,9 +101,6 @@ class KeyNavigation(QObject):
         return self._handle(event)
 
     def _handle(self, event: QKeyEvent) -> bool:
-        # Here, at a key: their Python types are kept off the start-up path.
-        from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextBrowser
-
         key = Qt.Key(event.key())
         focused = self._window.focusWidget()
         overlay = self._top_overlay()

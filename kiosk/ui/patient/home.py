@@ -17,6 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import (
     QColor,
+    QLinearGradient,
     QPainter,
     QPaintEvent,
     QPixmap,
@@ -256,9 +257,6 @@ class EdgeFade(QWidget):
         return False
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        # Here, where it is drawn: its Python type kept off the start-up path.
-        from PySide6.QtGui import QLinearGradient
-
         clear = QColor(self.colour)
         clear.setAlpha(0)
         gradient = QLinearGradient(0, 0, 0, self.height())

@@ -765,8 +765,8 @@ class RequestScreen(QWidget):
     def step_spoken(self) -> str:
         """What the step says on arriving: "Step 1 of 4" and the step's own
         words above its boxes (the privacy sentences on the first)."""
-        words = self._step_words[self.step] if self.step < len(self._step_words) else ()
-        return sentences((self.step_label.text(), *(label.text() for label in words)))
+        words = (label.text() for label in self._step_words[self.step])
+        return sentences((self.step_label.text(), *words))
 
     def _lay_out_now(self) -> None:
         """Lay the form out now, not over the next passes of the event loop
