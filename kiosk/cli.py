@@ -25,13 +25,25 @@ from kiosk.staff import cli as staff_cli
 
 log = logging.getLogger("kiosk")
 
-# What Qt's xcb platform plugin loads, by the names the dynamic loader knows.
+# What Qt's xcb platform plugin loads, by the names the dynamic loader knows,
+# and the Debian package of each (scripts/system-deps.sh installs the same
+# pairs for ``make run``; a test keeps the two lists equal). Qt's own message
+# names libxcb-cursor0 whichever of them is missing.
 XCB = "libxcb.so.1"
-XCB_CURSOR = "libxcb-cursor.so.0"
-XCB_PACKAGES = (
-    "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-image0 "
-    "libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
-)
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-xinerama.so.0": "libxcb-xinerama0",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-xfixes.so.0": "libxcb-xfixes0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libX11-xcb.so.1": "libx11-xcb1",
+}
 
 
 def display_problem(environ: dict[str, str] | None = None) -> str | None:
@@ -49,10 +61,11 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
         )
     uses_xcb = platform.startswith("xcb") or not env.get("WAYLAND_DISPLAY")
     if uses_xcb:
-        if _open_library(XCB_CURSOR) is None:
+        missing = [pkg for name, pkg in XCB_LIBRARIES.items() if _open_library(name) is None]
+        if missing:
             return (
                 "Qt needs system libraries to open a window on X11: run "
-                f"'sudo apt-get install {XCB_PACKAGES}' (make run does this for you)."
+                f"'sudo apt-get install {' '.join(missing)}' (make run does this for you)."
             )
         display = env.get("DISPLAY", "")
         if not _x_server_answers(display):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,14 +48,23 @@ def test_no_display_is_one_clear_sentence(tmp_path: Path) -> None:
 def test_display_problem_names_the_missing_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
     """On X11 without libxcb-cursor, the message gives the exact install command."""
     monkeypatch.setattr("kiosk.cli.sys.platform", "linux")
-    real = cli._open_library
+    absent = {"libxcb-cursor.so.0", "libxcb-xinerama.so.0"}
     monkeypatch.setattr(
-        "kiosk.cli._open_library", lambda name: None if name == cli.XCB_CURSOR else real(name)
+        "kiosk.cli._open_library", lambda name: None if name in absent else object()
     )
     message = cli.display_problem({"DISPLAY": ":0"})
     assert message is not None
-    assert "sudo apt-get install libxcb-cursor0" in message
+    # Exactly the missing ones, by package (Qt's own message names only the first).
+    assert "sudo apt-get install libxcb-cursor0 libxcb-xinerama0'" in message
     assert cli.display_problem({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def test_the_x11_libraries_are_those_make_run_installs() -> None:
+    """The display check and scripts/system-deps.sh name the same sonames and packages."""
+    script = (Path(__file__).parents[1] / "scripts" / "system-deps.sh").read_text()
+    pairs = dict(re.findall(r'"(lib\S+\.so\.\d+) (\S+)"', script))
+    x11 = {name: pkg for name, pkg in pairs.items() if "xcb" in name or "x11" in name}
+    assert x11 == cli.XCB_LIBRARIES
 
 
 def test_libraries_are_looked_for_as_the_loader_finds_them() -> None:
@@ -171,9 +181,16 @@ def test_options_before_or_after_run(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux display check")
 def test_an_x_display_that_does_not_answer_is_one_sentence(tmp_path: Path) -> None:
-    """DISPLAY set but no X server there (a unit started too early, SSH): no Qt abort."""
+    """DISPLAY set but no X server there (a unit started too early, SSH): no Qt abort.
+    The X11 libraries taken as there (``make test`` installs no X11 libraries;
+    the test of the missing ones is above); libxcb itself is real."""
+    code = (
+        "import sys; from kiosk import cli; real = cli._open_library; "
+        "cli._open_library = lambda name: real(name) if name == cli.XCB else object(); "
+        "sys.exit(cli.main(sys.argv[1:]))"
+    )
     result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path)],
+        [sys.executable, "-c", code, "--data-dir", str(tmp_path)],
         env=_clean_env(DISPLAY=":987"),
         capture_output=True,
         text=True,
