@@ -111,13 +111,13 @@ def main() -> int:
     rest_s = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
     if mode not in ("bare", "lean"):
         # The way ``kiosk run`` starts (main.py): the command line's imports,
-        # its display check, then the plain modules before PySide6
+        # its display check, then PySide6 without its import hook
         # (kiosk/ui/startup.py).
         from kiosk.cli import display_problem
-        from kiosk.ui.startup import import_plain_modules
+        from kiosk.ui.startup import import_pyside
 
         display_problem()
-        import_plain_modules()
+        import_pyside()
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QLabel
 

@@ -276,6 +276,9 @@ def _office_app(args: argparse.Namespace) -> int:
     if problem:
         print(f"kiosk: {problem}", file=sys.stderr)
         return 2
+    from kiosk.ui.startup import import_pyside  # Qt: only when its window opens
+
+    import_pyside()  # without PySide's import hook: see kiosk/ui/startup.py
     from kiosk.ui.office.app import run  # Qt: only when its window opens
 
     return run(url, args.lock_after)
@@ -316,9 +319,9 @@ def _main(argv: list[str] | None = None) -> int:
         log.error("%s", problem)
         print(f"kiosk: {problem}", file=sys.stderr)
         return 2
-    from kiosk.ui.startup import import_plain_modules  # the kiosk's start only
+    from kiosk.ui.startup import import_pyside  # the kiosk's start only
 
-    import_plain_modules()  # before PySide6: see kiosk/ui/startup.py
+    import_pyside()  # without PySide's import hook: see kiosk/ui/startup.py
     from kiosk.ui.app import run  # Qt: only when a window opens (see the docstring)
 
     return run(paths, windowed=args.windowed)

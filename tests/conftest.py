@@ -97,6 +97,15 @@ def one_size_each(cases: Sequence[tuple[str, tuple[int, int], Hashable]]) -> set
     return skip
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """After pytest-qt has imported PySide6: Python's own ``__import__`` back, as
+    ``kiosk run`` has it (kiosk/ui/startup.py), so the tests run the kiosk as it runs."""
+    from kiosk.ui.startup import import_pyside
+
+    import_pyside()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the files with a stress or crash loop first
     (``longest_first``); with ``KIOSK_TEST_ROUNDS=fast``, the cases ``one_size_each``

@@ -4,7 +4,6 @@ error recovery and signals. ``run()`` is the one entry point."""
 from __future__ import annotations
 
 import contextlib
-import linecache
 import logging
 import os
 import signal
@@ -238,20 +237,6 @@ class Kiosk:
         return int(code)
 
 
-def _forget_source_lines() -> None:
-    """Drop the source lines PySide's feature check left in ``linecache``.
-
-    PySide 6 looks at every module imported after it for "PySide6" in its
-    source (PYSIDE-2029, shibokensupport/feature.py ``_mod_uses_pyside``), through
-    ``inspect.getsource``, which keeps each whole file in ``linecache``: some
-    5 MiB for the kiosk's modules and the standard library's, never read again
-    (a traceback reads its lines anew). Dropped after each round of imports, the
-    memory serves what is built next instead of adding to the peak (3.4 MiB
-    less, measured by `make bench`).
-    """
-    linecache.clearcache()
-
-
 def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     """Read config and content, make the application and the window, wire them, show it."""
     paths.ensure()
@@ -263,7 +248,6 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     for problem in problems:
         log.error("config: %s", problem)
     library = load_library(paths.content_dir)
-    _forget_source_lines()
     log.info(
         "content: %d topic(s), %d page(s) from %s",
         len(library.topics),
@@ -312,7 +296,6 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         # filters, has PySide make a Python type for each Qt class now (some 50 ms
         # and 4 MiB, once), not at a patient's first fling or crisis card.
         kiosk.reload = LiveReload(window, paths)
-        _forget_source_lines()
         filters = window.input_filters + ([lockdown] if lockdown is not None else [])
         with _filters_off(app, filters):
             store = stores.get()
@@ -329,7 +312,6 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         _start_audio(kiosk, config.audio_mode)
         _start_keypad(kiosk)
         _start_office_link(kiosk, base)
-        _forget_source_lines()
 
     _FirstPaint(app, after_first_paint)
     log.info(

@@ -1,47 +1,40 @@
-"""The plain-Python modules of the kiosk's start, imported before PySide6.
+"""PySide6 imported for the kiosk's start, without its import hook.
 
-PySide6 hooks Python's imports: each module imported after PySide6 has its
-whole source read, looking for the word "PySide6", to apply PySide's optional
-"features" to it (shibokensupport/feature.py, PYSIDE-2029). The modules on the
-way to the first screen that do not use Qt (config, content, paths, the
-translations, and the standard library's dataclasses, tomllib, json ...) pay
-for that for nothing when they come after it. Imported first, they do not:
-some 20 ms of a 200 ms start to the first painted home (``make bench``).
+On its first import PySide6 replaces Python's ``__import__`` with its own
+(``builtins.__feature_import__``), for its optional "features" (``from
+__feature__ import snake_case, true_property``, PYSIDE-1019). That hook runs
+Python code on every import statement after it, and for each module it has
+not seen it reads the module's whole source, looking for the word "PySide6"
+(``shibokensupport/feature.py``, ``_mod_uses_pyside``, through
+``inspect.getsource``): the standard library's modules as well as the kiosk's,
+each file then kept in ``linecache``. The kiosk uses no feature (a test keeps
+it so), so :func:`import_pyside` puts Python's own ``__import__`` back as
+soon as PySide6 is in: about 10 ms of a 230 ms start to the first painted
+home (``make bench``), and none of the imports made later (the page screen,
+the form, staff mode) pay it either.
 
-``kiosk run`` calls :func:`import_plain_modules` before it imports the user
-interface; so does the bench, which measures that start.
+Features are only switched on by a ``from __feature__ import``, which then
+fails (there is no ``__feature__`` module without the hook): a loud failure,
+not a silent change of behaviour.
+
+``kiosk run`` and ``kiosk office app`` call :func:`import_pyside` before they
+import their user interface; so do the bench, which measures that start, and
+the UI tests (tests/ui/conftest.py), so they run the kiosk as it runs.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
-
-#: Imported by the kiosk's build before its first paint and using no Qt
-#: (tests/ui/test_startup.py checks both).
-PLAIN_MODULES = (
-    "copy",
-    "dataclasses",
-    "datetime",
-    "html",
-    "html.entities",
-    "json",
-    "signal",
-    "tomllib",
-    "kiosk.config",
-    "kiosk.content",
-    "kiosk.logging_setup",
-    "kiosk.office.published",
-    "kiosk.paths",
-    "kiosk.ui.i18n",
-    "kiosk.ui.metrics",
-    "kiosk.ui.patient",
-    "kiosk.ui.theme",
-)
+import builtins
 
 
-def import_plain_modules() -> None:
-    """Import ``PLAIN_MODULES`` (before PySide6, to be of use: see above)."""
-    for name in PLAIN_MODULES:
-        if name not in sys.modules:
-            importlib.import_module(name)
+def import_pyside() -> bool:
+    """Import PySide6 and put Python's own ``__import__`` back; whether PySide's
+    hook was found in place (and so taken out). Harmless when called again."""
+    import PySide6.QtCore  # noqa: F401  (installs the hook: see above)
+
+    hook = getattr(builtins, "__feature_import__", None)
+    python_import = getattr(builtins, "__orig_import__", None)
+    if hook is None or python_import is None or builtins.__import__ is not hook:
+        return False  # another PySide6 release, or already done
+    builtins.__import__ = python_import
+    return True
