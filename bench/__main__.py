@@ -238,7 +238,11 @@ def _rss_kib() -> int:
         return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
-def page_turns(turns: int) -> dict[str, float]:
+#: Paired rounds of page turns and their floor (see page_turns).
+TURN_ROUNDS = 5
+
+
+def page_turns(turns: int) -> dict[str, Any]:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import Qt, QUrl
     from PySide6.QtTest import QTest
@@ -315,13 +319,23 @@ def page_turns(turns: int) -> dict[str, float]:
         until_painted()
         return (time.perf_counter() - began) * 1000
 
+    # Paired rounds: the p95 of one round of 200 moves by 0.1x to 0.3x between
+    # runs on this shared machine; the ratio reported is the median of the
+    # rounds' p95 ratios (as start-up's is of its paired runs), with their range.
     samples: list[float] = []
     floor: list[float] = []
-    for i in range(turns):
-        samples.append(turn_once())
-        app.processEvents()  # what the turn left queued is not the floor's cost
-        floor.append(floor_once(i))
-        app.processEvents()
+    round_ratios: list[float] = []
+    for _round in range(TURN_ROUNDS):
+        turned: list[float] = []
+        floored: list[float] = []
+        for i in range(turns):
+            turned.append(turn_once())
+            app.processEvents()  # what the turn left queued is not the floor's cost
+            floored.append(floor_once(i))
+            app.processEvents()
+        round_ratios.append(_p95(turned) / _p95(floored))
+        samples += turned
+        floor += floored
     bare.close()
 
     # Soak: a kiosk turns pages for months. Resident memory after 1,000 more
@@ -351,18 +365,20 @@ def page_turns(turns: int) -> dict[str, float]:
         until_painted()
         reference.append((time.perf_counter() - began) * 1000)
     label.close()
-    samples.sort()
-    floor.sort()
-    p95 = samples[int(0.95 * (len(samples) - 1))]
-    floor_p95 = floor[int(0.95 * (len(floor) - 1))]
+    p95 = _p95(samples)
+    floor_p95 = _p95(floor)
     ref_median = statistics.median(reference)
     return {
         "turns": turns,
+        "turn_rounds": TURN_ROUNDS,
         "turn_median_ms": statistics.median(samples),
         "turn_p95_ms": p95,
         "floor_median_ms": statistics.median(floor),
         "floor_p95_ms": floor_p95,
-        "turn_p95_vs_floor": p95 / floor_p95,
+        "turn_p95_vs_floor": statistics.median(round_ratios),
+        "turn_p95_vs_floor_low": min(round_ratios),
+        "turn_p95_vs_floor_high": max(round_ratios),
+        "turn_p95_vs_floor_rounds": round_ratios,
         "reference_median_ms": ref_median,
         "turn_median_vs_reference": statistics.median(samples) / ref_median,
         "soak_rss_after_1000_kib": rss_1000,
@@ -1014,12 +1030,15 @@ def _table(results: dict[str, Any]) -> str:
         f"| peak memory, vs the bare window | {s['memory_ratio']:.2f}x "
         f"({s['memory_kiosk_mib']:.0f} MiB vs {s['memory_bare_mib']:.0f} MiB) | "
         f"<= {AIM_MEMORY}x | {mark(s['memory_ratio'] <= AIM_MEMORY)} |",
-        f"| page turn, tap to painted ({t['turns']:.0f} turns) | median "
+        f"| page turn, tap to painted ({t['turns'] * t.get('turn_rounds', 1):,.0f} turns) | median "
         f"{t['turn_median_ms']:.1f} ms, p95 {t['turn_p95_ms']:.1f} ms "
         f"({t['turn_median_vs_reference']:.1f}x a label repaint) | p95 < {AIM_TURN_P95_MS} ms | "
         f"{mark(t['turn_p95_ms'] < AIM_TURN_P95_MS)} |",
         f"| page turn p95 vs its floor (a bare QTextBrowser showing the same HTML, painted) | "
-        f"{t['turn_p95_vs_floor']:.2f}x (floor: median {t['floor_median_ms']:.1f} ms, "
+        f"{t['turn_p95_vs_floor']:.2f}x, median of {t['turn_rounds']:.0f} paired rounds "
+        f"({t['turn_p95_vs_floor_low']:.2f}x to {t['turn_p95_vs_floor_high']:.2f}x, the first "
+        f"round's turns rendering each page the first time; "
+        f"floor: median {t['floor_median_ms']:.1f} ms, "
         f"p95 {t['floor_p95_ms']:.1f} ms) | <= {AIM_TURN_VS_FLOOR}x | "
         f"{mark(t['turn_p95_vs_floor'] <= AIM_TURN_VS_FLOOR)} |",
         f"| memory growth while turning pages (soak, 3,000 turns) | "
