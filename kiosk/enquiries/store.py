@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -44,6 +45,7 @@ from kiosk.enquiries.database import (
     rollback,
 )
 from kiosk.enquiries.keys import KeysError
+from kiosk.support.files import create_private, fsync_folder, utc_stamp
 
 if TYPE_CHECKING:
     from kiosk.enquiries.keys import Opener, Sealer
@@ -92,6 +94,15 @@ class StoredEnquiry:
     topic: str
     key_id: str
     sealed: bytes
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file ``path`` is now (device, inode); None if there is none."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
 
 
 def _utc_now() -> datetime:
@@ -171,6 +182,9 @@ class EnquiryStore:
         self._file = DatabaseFile(self.path, busy_timeout, self._problem)
         self._clock = clock
         self._conn: sqlite3.Connection | None = None
+        #: The open file's (device, inode): a file deleted, moved or replaced
+        #: under the running kiosk is noticed at the next use (``_connection``).
+        self._identity: tuple[int, int] | None = None
         self._closed = False
         self.available = False
         self.problems: list[str] = []
@@ -484,6 +498,8 @@ class EnquiryStore:
     def _connection(self) -> sqlite3.Connection:
         if self._closed:
             raise StoreError("unavailable", f"The enquiry store {self.path} was closed.")
+        if self._conn is not None and _identity(self.path) != self._identity:
+            self._let_go_of_lost_file()
         if self._conn is None:
             try:
                 self._open()
@@ -496,7 +512,45 @@ class EnquiryStore:
     def _open(self) -> None:
         """Open the database, checked and up to date, or raise StoreError."""
         self._conn = self._file.open()
+        self._identity = _identity(self.path)
         self.available = True
+
+    def _let_go_of_lost_file(self) -> None:
+        """The file at ``path`` is no longer the one open: deleted, moved or
+        replaced while the kiosk ran (an admin tidying up, a sync or restore).
+
+        Left as it is, the open file would take every new enquiry and a
+        "Thank you" with it, though no file on disk holds them once the kiosk
+        closes (a deleted one), or not at the path the kiosk uses (a moved
+        one). What it holds is copied beside the path first (still sealed:
+        ``enquiries.sqlite3.rescued-<time>``), then the path is opened again,
+        a new database if nothing is there, and the save goes on into that.
+        """
+        conn = self._conn
+        assert conn is not None
+        rescue = self.path.with_name(f"{self.path.name}.rescued-{utc_stamp()}")
+        try:
+            os.close(create_private(rescue))  # 0600 before SQLite writes a byte
+            target = sqlite3.connect(rescue)
+            try:
+                conn.backup(target)
+            finally:
+                target.close()
+            fd = os.open(rescue, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            fsync_folder(rescue.parent)
+            kept = f"the enquiries it held are copied, still sealed, to {rescue}"
+        except (OSError, sqlite3.Error) as exc:
+            kept = f"copying the enquiries it held aside failed ({describe(exc)})"
+        self._problem(
+            f"The enquiry database {self.path} was deleted, moved or replaced while the "
+            f"kiosk ran: {kept}; new enquiries go to {self.path} again.",
+            logging.ERROR,
+        )
+        self._drop()
 
     # -- failures ---------------------------------------------------------------
 

@@ -1253,3 +1253,83 @@ def test_the_canary_is_found_nowhere(
     control.mkdir()
     (control / "x.bin").write_bytes(b"\x00" + token.encode("utf-16-le"))
     assert files_holding(control, token) == [control / "x.bin"]
+
+
+# -- the file taken away under the running kiosk ----------------------------------
+
+
+def _remove_database(db_path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+
+
+def _rescued(db_path: Path) -> list[Path]:
+    return sorted(db_path.parent.glob(f"{db_path.name}.rescued-*"))
+
+
+def test_a_database_deleted_while_open_keeps_the_next_enquiry_and_the_old_ones(
+    store: EnquiryStore, db_path: Path, keys: Keys
+) -> None:
+    """An admin tidying up (or a sync tool) deletes the database while the kiosk
+    runs: the open file would take the next enquiry, and a "Thank you", into a
+    file no folder holds any more. The store notices before saving: the old
+    enquiries are copied aside, still sealed, and the new one goes to a new file
+    at the path."""
+    store.save(new_key(), "ketamine", PERSONAL)
+    _remove_database(db_path)
+
+    saved = store.save(new_key(), "ketamine", {**PERSONAL, "name": "After"})
+
+    assert saved.new is True
+    assert [open_personal(keys.opener, row)["name"] for row in store.enquiries()] == ["After"]
+    assert len(raw_rows(db_path)) == 1  # on disk, at the path the kiosk uses
+    (rescue,) = _rescued(db_path)
+    assert PERSONAL["name"].encode() not in rescue.read_bytes()  # still sealed
+    assert rescue.stat().st_mode & 0o777 == 0o600
+    with EnquiryStore(rescue, keys.sealer) as kept:  # a whole enquiry database
+        assert [open_personal(keys.opener, row) for row in kept.enquiries()] == [PERSONAL]
+    assert any("deleted, moved or replaced" in p and str(rescue) in p for p in store.problems)
+
+
+def test_a_database_moved_while_open_is_not_written_to_any_more(
+    store: EnquiryStore, db_path: Path
+) -> None:
+    store.save(new_key(), "ketamine", PERSONAL)
+    moved = db_path.with_name("moved.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").rename(f"{moved}{suffix}")
+
+    store.save(new_key(), "ketamine", PERSONAL)
+
+    assert len(raw_rows(db_path)) == 1  # the new one, where the kiosk keeps them
+    assert len(raw_rows(moved)) == 1  # the moved file as it was taken
+    assert len(_rescued(db_path)) == 1
+
+
+def test_a_database_replaced_while_open_is_opened_again(
+    store: EnquiryStore, db_path: Path, keys: Keys
+) -> None:
+    """A restore puts an older copy in place: it is used from then on, and what
+    only the open file had is copied aside."""
+    store.save(new_key(), "ketamine", {**PERSONAL, "name": "In the copy"})
+    copy = db_path.with_name("copy.sqlite3")
+    backup = sqlite3.connect(copy)
+    store._connection().backup(backup)
+    backup.close()
+    store.save(new_key(), "ketamine", {**PERSONAL, "name": "Only in the open file"})
+    _remove_database(db_path)
+    copy.rename(db_path)
+
+    store.save(new_key(), "ketamine", {**PERSONAL, "name": "After the restore"})
+
+    names = [open_personal(keys.opener, row)["name"] for row in store.enquiries()]
+    assert names == ["After the restore", "In the copy"]
+    (rescue,) = _rescued(db_path)
+    assert len(raw_rows(rescue)) == 2
+
+
+def test_an_unchanged_database_is_not_copied(store: EnquiryStore, db_path: Path) -> None:
+    for _ in range(3):
+        store.save(new_key(), "ketamine", PERSONAL)
+    assert _rescued(db_path) == []
+    assert store.problems == []

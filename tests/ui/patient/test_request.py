@@ -383,6 +383,25 @@ def test_a_locked_database_says_so_keeps_the_typing_and_the_next_save_works(
     assert store.count() == 2  # the earlier one is still there, and one more
 
 
+def test_a_database_deleted_under_the_kiosk_still_gets_the_thanked_enquiry(
+    qtbot: QtBot, window: KioskWindow, store: EnquiryStore
+) -> None:
+    """An admin (or a sync tool) deletes the database while the kiosk runs: the
+    patient who is thanked has their enquiry in a file at the kiosk's path, and
+    the earlier ones are kept beside it (kiosk.enquiries.store)."""
+    store.save(uuid.uuid4().hex, "", {"name": "earlier"})
+    for suffix in ("", "-wal", "-shm"):
+        store.path.with_name(store.path.name + suffix).unlink(missing_ok=True)
+    form = open_form(qtbot, window)
+    fill_by_taps(qtbot, form)
+    tap(qtbot, find_button(window, strings.SEND))
+    assert form.views.currentWidget() is form.thanks_view
+    with sqlite3.connect(store.path) as on_disk:
+        assert on_disk.execute("SELECT count(*) FROM enquiries").fetchone() == (1,)
+    on_disk.close()
+    assert len(list(store.path.parent.glob(store.path.name + ".rescued-*"))) == 1
+
+
 @pytest.mark.parametrize(
     "fault", [StoreError("full", "disk full"), RuntimeError("boom"), OSError(28, "No space")]
 )
