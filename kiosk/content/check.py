@@ -33,7 +33,7 @@ from kiosk.content.model import (
     Topic,
     split_language,
 )
-from kiosk.content.pictures import mask_code
+from kiosk.content.pictures import MAX_PICTURE_SIDE, mask_code
 from kiosk.content.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, DROP_WITH_CONTENT
 
 #: Reading level above which a page, or its "In short", gets a warning
@@ -42,9 +42,9 @@ READING_GRADE_AIM = 8.0
 #: What a part of a page is: the clinic's text, or its "In short" box.
 TEXT = "text"
 IN_SHORT = "In short"
-#: Pictures bigger than this (bytes) or wider/taller than this (pixels) get a warning.
+#: Pictures bigger than this (bytes) get a warning; wider or taller than
+#: ``MAX_PICTURE_SIDE`` (pixels) an error: the kiosk does not show them.
 MAX_PICTURE_BYTES = 2 * 1024 * 1024
-MAX_PICTURE_SIDE = 4096
 
 _TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?/?>")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
@@ -507,9 +507,9 @@ def _picture_size(path: Path, line: int | None, src: str, file: Path) -> list[Pr
             Problem(
                 path,
                 line,
-                "warning",
-                f'picture "{src}" is {width}x{height} pixels; make it at most '
-                f"{MAX_PICTURE_SIDE} pixels on each side (about 1600 wide is plenty)",
+                "error",
+                f'picture "{src}" is {width}x{height} pixels, and the kiosk shows none over '
+                f"{MAX_PICTURE_SIDE} on a side: make it smaller (about 1600 wide is plenty)",
             )
         )
     return problems

@@ -12,6 +12,44 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"}
+#: The kiosk shows no picture wider or taller than this (pixels): decoding one
+#: costs seconds and hundreds of MB on the screen's thread (8000 x 8000: 256 MB),
+#: and about 1600 wide is plenty for the screen. ``kiosk check-content`` says so.
+MAX_PICTURE_SIDE = 4096
+
+#: What each kind of picture file begins with: (offset, bytes), all of them.
+_SIGNATURES: dict[str, tuple[tuple[tuple[int, bytes], ...], ...]] = {
+    ".png": (((0, b"\x89PNG\r\n\x1a\n"),),),
+    ".jpg": (((0, b"\xff\xd8\xff"),),),
+    ".jpeg": (((0, b"\xff\xd8\xff"),),),
+    ".gif": (((0, b"GIF87a"),), ((0, b"GIF89a"),)),
+    ".webp": (((0, b"RIFF"), (8, b"WEBP")),),
+    ".bmp": (((0, b"BM"),),),
+}
+_KIND = {
+    ".png": "PNG",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".gif": "GIF",
+    ".webp": "WebP",
+    ".bmp": "BMP",
+}
+
+
+def content_matches_suffix(file: Path) -> bool | None:
+    """Whether ``file`` begins as its suffix says (a ".png" is a PNG); None when
+    it cannot be read (missing: the caller says so). Qt reads a picture by its
+    content, whatever its name: an SVG saved as ".png" would be drawn as an SVG,
+    and an SVG can draw any file of the disk into the page."""
+    signatures = _SIGNATURES.get(file.suffix.lower())
+    if signatures is None:
+        return False
+    try:
+        with open(file, "rb") as opened:
+            head = opened.read(16)
+    except OSError:
+        return None
+    return any(all(head[at : at + len(part)] == part for at, part in one) for one in signatures)
 
 
 def line_of(text: str, needle: str) -> int | None:
@@ -58,6 +96,12 @@ def resolve_picture(root: Path, base_dir: Path, src: str) -> tuple[Path | None, 
         return None, f'picture "{src}" is outside the content folder; left out'
     if candidate.suffix.lower() not in IMAGE_SUFFIXES:
         return None, f'picture "{src}" is not a PNG, JPEG, GIF, WebP or BMP file; left out'
+    if content_matches_suffix(candidate) is False:
+        kind = _KIND[candidate.suffix.lower()]
+        return None, (
+            f'picture "{src}" is not a {kind} file inside, though its name says so; '
+            f"save it again as {kind}; left out"
+        )
     return candidate, None
 
 

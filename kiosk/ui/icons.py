@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from kiosk.paths import icon_dir
+from kiosk.ui.pictures import read_picture
 
 #: A page's tile without an ``icon:`` of its own.
 DEFAULT_ICON = "page"
@@ -40,7 +41,7 @@ def icon_pixmap(path: Path, px: int, colour: str, ratio: float = 1.0) -> QPixmap
     if path.suffix.lower() == ".svg":
         pixmap = _tinted_svg(path, side, colour)
     else:
-        pixmap = QPixmap(str(path))
+        pixmap = QPixmap.fromImage(read_picture(path))
         if not pixmap.isNull():
             pixmap = pixmap.scaled(
                 side,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import cli
+from kiosk.content import load_library
 from kiosk.content.check import (
     check,
     check_content,
@@ -257,8 +258,8 @@ def test_picture_over_4096_pixels(root: Path) -> None:
     (root / "t" / "images" / "wide.png").write_bytes(png_bytes(5000, 2))
     write_page(root / "t", "03-c.md", "C", 3, "Wide.", "picture: images/wide.png\n")
     assert lines(root) == [
-        't/03-c.md:4: warning: picture "images/wide.png" is 5000x2 pixels; make it at most '
-        "4096 pixels on each side (about 1600 wide is plenty)"
+        't/03-c.md:4: error: picture "images/wide.png" is 5000x2 pixels, and the kiosk shows '
+        "none over 4096 on a side: make it smaller (about 1600 wide is plenty)"
     ]
 
 
@@ -268,16 +269,49 @@ def test_big_cover_picture(root: Path) -> None:
         'title = "Tea"\norder = 1\ncover = "images/tall.png"\n', encoding="utf-8"
     )
     assert lines(root) == [
-        't/topic.toml:3: warning: picture "images/tall.png" is 2x4100 pixels; make it at most '
-        "4096 pixels on each side (about 1600 wide is plenty)"
+        't/topic.toml:3: error: picture "images/tall.png" is 2x4100 pixels, and the kiosk shows '
+        "none over 4096 on a side: make it smaller (about 1600 wide is plenty)"
     ]
 
 
 def test_picture_that_is_not_a_picture(root: Path) -> None:
     (root / "t" / "images" / "fake.png").write_text("not a picture", encoding="utf-8")
-    write_page(root / "t", "03-c.md", "C", 3, "![Fake](images/fake.png)")
+    write_page(root / "t", "03-c.md", "C", 3, "See: ![Fake](images/fake.png)")
     assert lines(root) == [
-        't/03-c.md:6: warning: picture "images/fake.png" cannot be read as a PNG picture; '
+        't/03-c.md:6: warning: picture "images/fake.png" is not a PNG file inside, though its '
+        "name says so; save it again as PNG; left out"
+    ]
+
+
+def test_an_svg_named_as_a_png_is_left_out(root: Path) -> None:
+    """Qt reads a picture by its content: an SVG saved as ".png" would be drawn
+    as an SVG, and an SVG can draw any file of the disk into the page."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="10" height="10"><image xlink:href="/etc/secret.png" width="10" height="10"/></svg>'
+    )
+    (root / "t" / "images" / "diagram.png").write_text(svg, encoding="utf-8")
+    (root / "t" / "topic.toml").write_text(
+        'title = "Tea"\norder = 1\ncover = "images/diagram.png"\n', encoding="utf-8"
+    )
+    write_page(root / "t", "03-c.md", "C", 3, "See: ![A diagram](images/diagram.png)")
+    refused = "is not a PNG file inside, though its name says so; save it again as PNG; left out"
+    assert lines(root) == [
+        f't/03-c.md:6: warning: picture "images/diagram.png" {refused}',
+        f't/topic.toml:3: warning: picture "images/diagram.png" {refused}',
+    ]
+    library = load_library(root)
+    (page,) = [p for p in library.topics[0].pages if p.page_id == "03-c"]
+    assert page.body.get().images == {}
+    assert "diagram" not in page.body.get().html
+    assert library.topics[0].cover is None
+
+
+def test_a_picture_cut_short_cannot_be_read(root: Path) -> None:
+    (root / "t" / "images" / "cut.png").write_bytes(png_bytes()[:12])
+    write_page(root / "t", "03-c.md", "C", 3, "![Cut](images/cut.png)")
+    assert lines(root) == [
+        't/03-c.md:6: warning: picture "images/cut.png" cannot be read as a PNG picture; '
         "save it again as PNG or JPEG"
     ]
 

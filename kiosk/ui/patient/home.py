@@ -42,6 +42,7 @@ from kiosk.content.model import FOOTER
 from kiosk.ui.i18n import LANGUAGE_NAMES, LANGUAGES, strings
 from kiosk.ui.icons import DEFAULT_ICON, builtin, icon_pixmap
 from kiosk.ui.metrics import CHOICE_GAP, CONTROL_GAP, ROW_GAP, SCREEN_MARGIN, TILE_PADDING
+from kiosk.ui.pictures import read_picture
 from kiosk.ui.theme import colours
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import Choices, Tile, breakable, button, plain_label, relabel, text_label
@@ -695,7 +696,9 @@ class HomeScreen(QWidget):
     @staticmethod
     def _topic_tile(topic: Topic) -> Callable[[], Tile]:
         def make() -> Tile:
-            cover = QPixmap(str(topic.cover)) if topic.cover is not None else None
+            cover = (
+                QPixmap.fromImage(read_picture(topic.cover)) if topic.cover is not None else None
+            )
             return Tile(topic.title, topic.summary, cover=cover)
 
         return make

@@ -50,6 +50,7 @@ from kiosk.ui.patient.speech import (
     ThreadedReader,
     speech_wanted,
 )
+from kiosk.ui.pictures import read_picture
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import ProgressDots, button, centred, relabel, text_label
 
@@ -165,7 +166,7 @@ class PageDocument(QTextDocument):
         #: The render shown (None: a line of ours): what the document was made from.
         self.rendered = pictures
         self._images = (
-            {name: QImage(str(path)) for name, path in pictures.images.items()} if pictures else {}
+            {name: read_picture(path) for name, path in pictures.images.items()} if pictures else {}
         )
         #: The rows of buttons over its slots, made when it is first shown.
         self.rows: list[tuple[QTextBlock, SlotRow]] = []
@@ -177,6 +178,12 @@ class PageDocument(QTextDocument):
             image = self._images.get(name.toString() if isinstance(name, QUrl) else name)
             if image is not None and not image.isNull():
                 return image
+            if image is not None:
+                # A picture the kiosk will not show (read_picture says why, in the
+                # log): nothing in its place, not Qt's broken-file icon.
+                nothing = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+                nothing.fill(Qt.GlobalColor.transparent)
+                return nothing
         return None
 
     def drop(self) -> None:
