@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Colours, Config, contrast_ratio
@@ -189,6 +189,24 @@ def test_espanol_switches_every_word_and_the_pages(
     QApplication.processEvents()
     assert form.keyboard is not None
     assert form.keyboard.key("Shift").text() == ES["KEY_SHIFT"]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_no_two_choices_on_the_aa_card_share_a_name(
+    make_window: MakeWindow, qtbot: QtBot, language: str
+) -> None:
+    """A patient (and a screen reader) tells the choices apart by their words:
+    the text size's "Default" and the contrast's "Standard" were both "Normal"
+    in Spanish."""
+    window = make_window()
+    window.set_language(language)
+    tap(qtbot, find_button(window, "Aa"))
+    shown = [b for b in window.display.findChildren(QAbstractButton) if b.isVisible()]
+    labels = [b.text() for b in shown]
+    names = [b.accessibleName() for b in shown]
+    assert len(labels) >= 6  # three sizes, two contrasts, Close
+    assert len(set(labels)) == len(labels), labels
+    assert len(set(names)) == len(names), names
 
 
 def test_a_page_without_translation_shows_in_english_with_a_note(
