@@ -55,6 +55,10 @@ ICON_PX = 48  # a tile's icon
 TICK_PX = 28  # the quiet tick on a page read
 SIDE_WIDTH = 400  # the clinic's details beside the tiles, on a landscape screen
 FADE_PX = 56  # how far the text fades out at a scroll edge
+#: On a portrait screen the clinic's details, below the tiles, take at most this
+#: share of home's height (then scroll): at the largest text their card was 548 px
+#: of 1104, and no tile showed at all.
+PORTRAIT_DETAILS_SHARE = 0.25
 
 QR_QUIET_ZONE = 4  # modules of white around the code, as the standard asks
 QR_MIN_SCALE = 3  # px per module: smaller is hard for a phone's camera
@@ -750,8 +754,20 @@ class HomeScreen(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._arrange()
+        self._cap_details()
         self._relayout()
         self._fit_languages()
+
+    def _cap_details(self) -> None:
+        """Portrait: the details' card no taller than ``PORTRAIT_DETAILS_SHARE``
+        of home, so the tiles keep the screen; landscape: its whole column."""
+        tallest = (
+            16777215
+            if self._wide
+            else max(2 * FADE_PX, int(self.height() * PORTRAIT_DETAILS_SHARE))
+        )
+        if self.info_area.maximumHeight() != tallest:
+            self.info_area.setMaximumHeight(tallest)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import Config
 from kiosk.content import Library
 from kiosk.content.model import FOOTER
-from kiosk.ui.patient.home import PageTile
+from kiosk.ui.patient.home import PORTRAIT_DETAILS_SHARE, PageTile
 from kiosk.ui.window import KioskWindow
 from tests.conftest import SCREEN_SIZES, MakeWindow
 from tests.ui.helpers import find_button, tap
@@ -150,15 +150,30 @@ def test_phone_hours_and_qr_are_in_sight_without_scrolling(
 
 
 @pytest.mark.parametrize(
-    ("text_size", "language"), [("default", "en"), ("largest", "es")], ids=["default", "es"]
+    ("text_size", "language", "branded"),
+    [("default", "en", False), ("largest", "es", False), ("largest", "en", True)],
+    ids=["default", "es", "hours-and-website"],
 )
 def test_in_portrait_the_clinics_card_leaves_the_topics_room(
-    qtbot: QtBot, make_window: MakeWindow, text_size: str, language: str
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    config: Config,
+    text_size: str,
+    language: str,
+    branded: bool,
 ) -> None:
     """Portrait: the card below the tiles is as tall as its code, the code's
     caption beside it (under the lines); under the code it took five lines
-    at Largest in Spanish, and the card squeezed the topics to one and a bit."""
-    window = make_window((800, 1280))
+    at Largest in Spanish, and the card squeezed the topics to one and a bit.
+    With the clinic's hours and website too, at Largest, it took half of home
+    and no tile showed: it is capped (``PORTRAIT_DETAILS_SHARE``) and scrolls."""
+    if branded:
+        config = replace(
+            config,
+            clinic_hours="Mon-Fri 8am-5pm, Sat 9am-noon",
+            clinic_website="riverside-clinic.example/ketamine",
+        )
+    window = make_window((800, 1280), cfg=config)
     window.set_language(language)
     window.set_text_size(text_size)
     home = window.home
@@ -170,11 +185,14 @@ def test_in_portrait_the_clinics_card_leaves_the_topics_room(
     caption = QRect(
         info.qr_caption.mapTo(window, info.qr_caption.rect().topLeft()), info.qr_caption.size()
     )
-    assert caption.right() < qr.left() and caption.top() < qr.bottom()  # beside the code
     lines = info.lines[0]
-    assert lines.mapTo(window, lines.rect().bottomLeft()).y() <= caption.top()  # under the lines
-    tallest = max(qr.height(), caption.bottom() - lines.mapTo(window, lines.rect().topLeft()).y())
-    assert info.height() <= tallest + 2 * 16 + 8, (info.height(), tallest)
+    if not branded:  # (with hours and a website, the lines are taller than the code)
+        assert caption.right() < qr.left() and caption.top() < qr.bottom()  # beside the code
+        assert lines.mapTo(window, lines.rect().bottomLeft()).y() <= caption.top()  # under them
+        top = lines.mapTo(window, lines.rect().topLeft()).y()
+        tallest = max(qr.height(), caption.bottom() - top)
+        assert info.height() <= tallest + 2 * 16 + 8, (info.height(), tallest)
+    assert home.info_area.height() <= home.height() * PORTRAIT_DETAILS_SHARE
     # "Start here" and the first topic's tile whole on screen, without scrolling.
     for widget in (home.start_card, _page_tiles(window)[0]):
         whole = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
