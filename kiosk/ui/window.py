@@ -479,8 +479,13 @@ class KioskWindow(QWidget):
         self.reset()
 
     def on_idle_warning(self, seconds: int) -> None:
-        self.idle_overlay.set_seconds(seconds)
-        self.idle_overlay.open(take_focus=self._keys.by_keyboard)
+        overlay = self.idle_overlay
+        # Over crisis help, which covers the bar too: over the whole window, or
+        # the card's top would stay bright above the dimmed rest.
+        crisis_open = self._crisis is not None and self._crisis.isVisible()
+        overlay.set_cover(None if crisis_open else self.stack)
+        overlay.set_seconds(seconds)
+        overlay.open(take_focus=self._keys.by_keyboard)
 
     def reset(self) -> None:
         """Forget everything: overlays, page, scroll positions; back home."""

@@ -125,3 +125,27 @@ def test_no_focus_ring_tells_the_next_patient_what_was_read(
     window.reset()
     assert window.focusWidget() in (None, window)  # the window itself draws no ring
     assert not any(c.hasFocus() for c in window.findChildren(QAbstractButton))
+
+
+def test_the_warning_over_crisis_help_dims_all_of_it(
+    make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
+) -> None:
+    """Crisis help covers the bar too; "Are you still there?" over it covered
+    only the screens below the bar, and the crisis card's top stayed bright
+    above the dimmed rest. Over crisis help it covers the whole window, on top;
+    elsewhere the screens only ("Need help now?" stays within reach)."""
+    window = make_window((1280, 800), **FAST)
+    window.show_page(shipped_library.topics[0].pages[1].key)
+    tap(qtbot, find_button(window, "Need help now?"))
+    with qtbot.waitSignal(window.idle.warning, timeout=2000):
+        pass
+    warning = window.idle_overlay
+    assert warning.geometry() == window.rect()
+    siblings = [w for w in window.children() if w in (warning, window.crisis)]
+    assert siblings.index(warning) > siblings.index(window.crisis)  # drawn over it
+    tap(qtbot, find_button(warning, "I'm still here"))
+    assert window.crisis.isVisible()  # the patient was there: crisis help stays
+    tap(qtbot, find_button(window.crisis, "Close"))
+    with qtbot.waitSignal(window.idle.warning, timeout=2000):
+        pass
+    assert warning.geometry() == window.stack.geometry()  # below the bar again

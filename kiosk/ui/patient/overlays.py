@@ -47,8 +47,16 @@ class _FillParent(QObject):
         parent = overlay.parentWidget()
         assert parent is not None
         self._parent = parent
-        self._cover = cover if cover is not None else parent
+        self._cover = parent
+        self.set_cover(cover)
+
+    def set_cover(self, cover: QWidget | None) -> None:
+        """Cover ``cover`` (one of the parent's children), or the whole parent."""
+        self._cover.removeEventFilter(self)
+        self._cover = cover if cover is not None else self._parent
         self._cover.installEventFilter(self)
+        if self._overlay.isVisible():
+            self._overlay.setGeometry(self.area())
 
     def area(self) -> QRect:
         """Where the overlay goes, in its parent's coordinates."""
@@ -204,6 +212,10 @@ class Overlay(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_buttons()
+
+    def set_cover(self, cover: QWidget | None) -> None:
+        """What it covers from now on: ``cover``, or its whole parent (None)."""
+        self._fill.set_cover(cover)
 
     def open(self, *, take_focus: bool = False) -> None:
         """Show the card; ``take_focus`` (opened from the keyboard) puts the
