@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO
 
 from kiosk.enquiries import labels
+from kiosk.enquiries.form import phone_for_display
 from kiosk.enquiries.keys import KeysError
 from kiosk.enquiries.leftovers import LEFTOVER, ExportPlaces
 from kiosk.enquiries.store import StoredEnquiry, StoreError, open_personal
@@ -159,6 +160,9 @@ class ExportOptions:
     ``tz``: the time zone times are shown in (default: this machine's, the
     clinic's). ``replace=False``: an existing file is never replaced
     (``export_to_folder`` always picks a new name, whatever this says).
+    ``region``: the clinic's (config ``region``): phone numbers are written as
+    the clinic writes them, "(801) 555-0111", ready to dial; "" writes them in
+    international form ("+1 801-555-0111").
     """
 
     include_all: bool = False
@@ -167,6 +171,7 @@ class ExportOptions:
     mark_exported: bool = True
     tz: tzinfo | None = None
     replace: bool = True
+    region: str = ""
 
 
 _DEFAULTS = ExportOptions()
@@ -252,7 +257,7 @@ def export_enquiries(
         if progress is not None:
             progress(0, total)
         for n, enquiry in enumerate(stored, start=1):
-            row = _row(enquiry, opener, titles, tz)
+            row = _row(enquiry, opener, titles, tz, options.region)
             if row is None:
                 skipped.append(enquiry.id)
             else:
@@ -317,7 +322,11 @@ def received_text(created_at: str, tz: tzinfo | None = None) -> str:
 
 
 def _row(
-    enquiry: StoredEnquiry, opener: Opener, titles: Mapping[str, str], tz: tzinfo | None
+    enquiry: StoredEnquiry,
+    opener: Opener,
+    titles: Mapping[str, str],
+    tz: tzinfo | None,
+    region: str = "",
 ) -> list[str] | None:
     """One enquiry as the cells of a row (made inert), or None if it will not open."""
     try:
@@ -330,20 +339,30 @@ def _row(
         labels.topic(enquiry.topic, titles),
         personal,
         enquiry.status,
+        region,
     )
 
 
 def row_cells(
-    reference: str, received: str, topic: str, personal: Mapping[str, str], status: str
+    reference: str,
+    received: str,
+    topic: str,
+    personal: Mapping[str, str],
+    status: str,
+    region: str = "",
 ) -> list[str]:
     """One enquiry's cells in ``COLUMNS`` order, in words and made inert: the tablet's
-    export and the office's (``kiosk.office.inbox.export``) write the same rows."""
+    export and the office's (``kiosk.office.inbox.export``) write the same rows. The
+    phone number as the clinic in ``region`` writes it (``ExportOptions.region``):
+    stored as "+18015550111", which a spreadsheet would take for a sum, it came out
+    as "'+18015550111"."""
+    phone = personal.get("phone", "")
     cells: tuple[str, ...] = (
         reference,
         received,
         topic,
         personal.get("name", ""),
-        personal.get("phone", ""),
+        phone_for_display(phone, region) if phone else "",
         personal.get("email", ""),
         labels.method(personal.get("method", "")),
         labels.best_time(personal.get("best_time", "")),

@@ -446,6 +446,7 @@ def _export(cmd: _Command) -> ExitStatus:
                     include_all=cmd.args.all,
                     topic_titles=cmd.topic_titles(),
                     replace=cmd.args.force,
+                    region=config.region,
                 ),
             )
         except ExportError as exc:

@@ -270,8 +270,22 @@ def test_a_row_in_words_for_staff(
     assert (rows[0]["Contact by"], rows[0]["Best time"]) == ("Text message", "Evening")
     assert (rows[1]["Contact by"], rows[1]["Best time"]) == ("Email", "Any time")
     assert rows[1]["Email"] == "jo@example.org"
-    assert rows[0]["Phone"] == "'+18015550100"  # a leading + is a trigger too
+    assert rows[0]["Phone"] == "'+1 801-555-0100"  # no region: international; + is a trigger
     assert {r["Status"] for r in rows} == {"New"}
+
+
+def test_phone_numbers_are_written_as_the_clinic_writes_them(
+    store: EnquiryStore, keys: Keys, tmp_path: Path, fmt: str
+) -> None:
+    """Stored as "+18015550100", the number came out as "'+18015550100" (the + is a
+    formula trigger): with the clinic's region it is "(801) 555-0100", ready to
+    dial, as the staff panel shows it; a number from elsewhere is international."""
+    save(store, phone="+18015550100")
+    save(store, phone="+442071838750")
+    out = tmp_path / f"out.{fmt}"
+    export_enquiries(store, keys.opener, out, fmt, ExportOptions(region="US"))
+    rows = [dict(zip(COLUMNS, row, strict=True)) for row in read_back(out)[1:]]
+    assert [r["Phone"] for r in rows] == ["(801) 555-0100", "'+44 20 7183 8750"]
 
 
 def test_oldest_first(store: EnquiryStore, keys: Keys, tmp_path: Path, clock: Clock) -> None:

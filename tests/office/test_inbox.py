@@ -164,7 +164,7 @@ def test_export_writes_the_filtered_rows_inert_marks_new_only_and_audits(
     assert [r["Name"] for r in rows] == ["Ana Lopez", '\'=HYPERLINK("x")', "Dan Upstairs"]
     assert rows[0]["Topic"] == "Ketamine and depression"
     assert rows[0]["Phone"] == "(801) 555-0100"
-    assert rows[1]["Phone"] == "'+1 435 555 0101"  # inert: the tablet's cell function
+    assert rows[1]["Phone"] == "'+1 435-555-0101"  # international, inert: the tablet's cells
     assert [r["Status"] for r in rows] == ["New", "Contacted", "New"]
     assert (result.count, result.marked) == (3, 2)
     statuses: dict[str, str] = dict(

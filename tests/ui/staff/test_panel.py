@@ -218,14 +218,16 @@ def test_export_to_the_folder_writes_a_file_and_marks_exported(
     )
     if fmt == "csv":
         with files[0].open(encoding="utf-8-sig", newline="") as handle:
-            names = [row[3] for row in csv.reader(handle)][1:]
+            rows = list(csv.reader(handle))[1:]
     else:
         import openpyxl
 
         book = openpyxl.load_workbook(files[0], read_only=True)
-        names = [row[3] for row in book.active.iter_rows(min_row=2, values_only=True)]
+        rows = [list(row) for row in book.active.iter_rows(min_row=2, values_only=True)]
         book.close()
-    assert sorted(names) == ["'=1+2", "Plain Name"]
+    assert sorted(row[3] for row in rows) == ["'=1+2", "Plain Name"]
+    # The phone as the panel shows it, in the clinic's region: ready to dial, no "'".
+    assert {row[4] for row in rows} == {"(801) 555-0100"}
     assert find_button(panel, "New only (0)")
 
 

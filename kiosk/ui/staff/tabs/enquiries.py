@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import phonenumbers
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.enquiries import labels
+from kiosk.enquiries.form import phone_for_display
 from kiosk.enquiries.keys import KeysError
 from kiosk.enquiries.store import StoredEnquiry, StoreError, open_personal
 from kiosk.ui.i18n import staff_strings as s
@@ -37,16 +37,8 @@ ROW_WIDE_PX = 760  # from this width a row's buttons sit beside its text (portra
 def phone_for_staff(phone: str, region: str) -> str:
     """A stored phone number (E.164) as the clinic writes it: national format
     for the clinic's region ("(801) 555-0111"), international for any other;
-    as stored when it cannot be read."""
-    if not phone:
-        return ""
-    try:
-        number = phonenumbers.parse(phone, region or None)
-    except phonenumbers.NumberParseException:
-        return phone
-    if phonenumbers.region_code_for_number(number) == region:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    as stored when it cannot be read. The exports write it the same way."""
+    return phone_for_display(phone, region) if phone else ""
 
 
 class EnquiryRow(QFrame):

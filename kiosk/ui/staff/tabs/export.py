@@ -255,6 +255,7 @@ class ExportTab(QWidget):
                     include_all=include_all,
                     progress=self.on_progress,
                     topic_titles=topic_titles(self.context.window),
+                    region=self.context.window.config.region,
                 ),
                 make_folder=make_folder,
             )
