@@ -24,7 +24,7 @@ from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.staff.common import GAP, text_label
 from kiosk.ui.widgets import button
 
-KEY_HEIGHT = 72  # px: the digit keys of a new PIN (at least 48)
+KEY_HEIGHT = 94  # px: the digit keys of a new PIN at most (at least 56: staff.qss)
 DOT = "●"
 
 
@@ -183,16 +183,18 @@ class NewPin(QWidget):
         centred.addStretch(1)
         centred.addWidget(keys, 4)
         centred.addStretch(1)
-        layout.addLayout(centred)
-        layout.addStretch(1)
+        # The keys take the room there is, up to KEY_HEIGHT each, down to a
+        # touch target's: at 1280 x 800 four rows of full-height keys did not
+        # fit, and were drawn over each other (the bottom row cut off).
+        layout.addLayout(centred, 1)
         self.clear()
 
     @staticmethod
     def _key(text: str, object_name: str) -> QPushButton:
         key = button(text, "pinKey", object_name)
-        key.setMinimumHeight(KEY_HEIGHT)
-        key.setMaximumWidth(200)
-        key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        key.setProperty("fits", True)  # staff.qss: a lower minimum than the sign-in pad's
+        key.setMaximumSize(200, KEY_HEIGHT)
+        key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         return key
 
     def set_prompt(self, text: str) -> None:

@@ -200,12 +200,15 @@ def test_panel_at_every_size(
     panel.log_tab.entries[0].raw_button.setChecked(True)
     _check(window, panel, "raw entry")
     staff = panel.staff_tab
+    panel.show_tab("staff")  # (the log's tab was left showing: these were never seen)
     staff.ask_remove("Ana")
+    assert staff.confirm_text.isVisible()  # "the last one cannot be removed here"
     _check(window, panel, "remove the last one")
     staff.start_adding()
     staff.name.field.setText("Sam Lee")
     _check(window, panel, "add: name")
     staff.next_step()
+    assert staff.pin.isVisible()  # the step checked is the PIN's
     _check(window, panel, "add: PIN")
     panel.show_tab("enquiries")
     panel.enquiries.list.set_filter("exported")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -21,6 +22,7 @@ from kiosk.ui.patient.keyboard import KeyboardKind
 from kiosk.ui.staff.common import GAP, text_label
 from kiosk.ui.staff.context import PanelContext, clear_layout, scroll_page
 from kiosk.ui.staff.fields import Background, NewPin, TextEntry
+from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import button
 
 LIST, NAME, PIN, PIN_AGAIN = range(4)
@@ -42,6 +44,7 @@ class StaffTab(QStackedWidget):
         self.worker.finished.connect(self.on_added)
         self._removing = ""
         self._messages: list[QLabel] = []  # one a step, all saying the same
+        self._step_areas: list[tuple[QScrollArea, TouchScroller]] = []
         self.addWidget(self._build_list())
         self.name = TextEntry("staffNewName", KeyboardKind.NAME)
         self.name.set_prompt(s.STAFF_NAME_PROMPT)
@@ -98,8 +101,16 @@ class StaffTab(QStackedWidget):
         layout.setSpacing(GAP)
         message = text_label("", "staffMessage")
         message.hide()
-        layout.addWidget(message)
-        layout.addWidget(step, 1)
+        # The message and the step scroll when the panel is too short for them
+        # (1280 x 800 with the recovery code's reminder above): the PIN's keys
+        # were drawn over each other. Cancel stays in sight below.
+        area, column, scroller = scroll_page()
+        column.addWidget(message)
+        column.addWidget(step, 1)
+        for key in step.findChildren(QPushButton):
+            scroller.track(key)  # a drag that starts on a key scrolls
+        self._step_areas.append((area, scroller))
+        layout.addWidget(area, 1)
         cancel = button(s.CANCEL, "quiet", "staffAddCancel")
         cancel.clicked.connect(self.cancel_adding)
         row = QHBoxLayout()
@@ -212,6 +223,9 @@ class StaffTab(QStackedWidget):
 
     def _show_step(self, step: int) -> None:
         self._say("")
+        for area, scroller in self._step_areas:  # each step starts at its top
+            scroller.stop()
+            area.verticalScrollBar().setValue(0)
         self.setCurrentIndex(step)
         if step == NAME:
             self.name.start(KeyboardKind.NAME)
