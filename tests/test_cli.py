@@ -87,6 +87,20 @@ def test_example_config_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == example_toml()
 
 
+def test_python_dash_m_kiosk_is_the_kiosk_command(tmp_path: Path) -> None:
+    """Where the ``kiosk`` script is not on the PATH: ``python -m kiosk``."""
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "example-config"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == example_toml()
+
+
 def test_unusable_data_folder_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
