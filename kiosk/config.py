@@ -101,11 +101,17 @@ def _text(max_len: int, *, required: bool = False) -> Callable[[Any], str | None
             return "must not be empty"
         if len(value) > max_len:
             return f"must be at most {max_len} characters, got {len(value)}"
-        if any(ord(ch) < 32 for ch in value):
+        if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in _NOT_IN_ONE_LINE for ch in value):
             return "must be one line without control characters"
         return None
 
     return check
+
+
+#: Besides control characters (C0, DEL and C1, NEL among them): the line and
+#: paragraph separators (a second line in a one-line field) and the text-direction
+#: overrides and isolates (U+202E shows the clinic's name, or a phone number, backwards).
+_NOT_IN_ONE_LINE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _paragraphs(max_len: int) -> Callable[[Any], str | None]:
@@ -215,8 +221,9 @@ SETTINGS: tuple[Setting, ...] = (
         "seconds",
         "idle_seconds",
         int,
-        "Seconds without a touch before 'Are you still there?'.",
-        _between(10, 3600),
+        "Seconds without a touch before 'Are you still there?' (at most 10 minutes: a "
+        "form left half-filled stays on screen that long).",
+        _between(10, 600),
     ),
     Setting(
         "idle",

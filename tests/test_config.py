@@ -53,7 +53,18 @@ thank_you_seconds = 15
     [
         ("[clinic]\nname = 3\n", "clinic.name", 2, "must be text in quotes", "clinic_name"),
         ('[clinic]\n\nname = ""\n', "clinic.name", 3, "must not be empty", "clinic_name"),
-        ("[idle]\nseconds = 2\n", "idle.seconds", 2, "between 10 and 3600", "idle_seconds"),
+        ("[idle]\nseconds = 2\n", "idle.seconds", 2, "between 10 and 600", "idle_seconds"),
+        # an hour: a form left half-filled would stay on screen that long
+        ("[idle]\nseconds = 3600\n", "idle.seconds", 2, "between 10 and 600", "idle_seconds"),
+        # shown backwards, or on two lines
+        (
+            '[clinic]\nname = "Riverside \\u202eCinilC"\n',
+            "clinic.name",
+            2,
+            "one line",
+            "clinic_name",
+        ),
+        ('[clinic]\nphone = "555\\u2028 0199"\n', "clinic.phone", 2, "one line", "clinic_phone"),
         ('[idle]\nseconds = "90"\n', "idle.seconds", 2, "whole number", "idle_seconds"),
         ("[idle]\nseconds = true\n", "idle.seconds", 2, "whole number", "idle_seconds"),
         (
@@ -170,11 +181,16 @@ def test_shipped_example_is_up_to_date() -> None:
     assert (resource_dir() / "kiosk.example.toml").read_text(encoding="utf-8") == example_toml()
 
 
-def test_line_separator_characters_inside_a_string_are_fine() -> None:
-    """U+2028 and NEL are allowed in TOML strings: the value is kept, nothing reported."""
-    config, problems = parse_config('[clinic]\nname = "River\u2028side\x85Clinic"\n', HERE)
-    assert problems == []
-    assert config.clinic_name == "River\u2028side\x85Clinic"
+@pytest.mark.parametrize("odd", ["\u2028", "\x85"])
+def test_line_separator_characters_inside_a_string_are_said_on_their_line(odd: str) -> None:
+    """U+2028 and NEL are allowed in TOML strings, and a name with one would
+    show on two lines: said on its own line (they must not throw the line
+    count out), and the default used."""
+    config, problems = parse_config(f'\n[clinic]\nname = "River{odd}side"\n', HERE)
+    (problem,) = problems
+    assert (problem.line, problem.key) == (3, "clinic.name")
+    assert "one line" in problem.message
+    assert config.clinic_name == Config().clinic_name
 
 
 def test_an_unclosed_multi_line_string_is_said_once() -> None:

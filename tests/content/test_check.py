@@ -566,7 +566,7 @@ def test_check_config_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert code == 1
     assert out == [
         f'{config}:3: error: [clinic.nmae] unknown key, ignored; did you mean "name"?',
-        f"{config}:6: error: [idle.seconds] must be between 10 and 3600, got 5; "
+        f"{config}:6: error: [idle.seconds] must be between 10 and 600, got 5; "
         "using the default 90",
         "kiosk.toml: 2 errors",
     ]
