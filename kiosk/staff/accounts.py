@@ -75,6 +75,19 @@ DELAYS = (1.0, 2.0, 4.0, 8.0)
 #: The failure that locks PIN entry, and for how long.
 MAX_FAILURES = 5
 LOCK_SECONDS = 300.0
+#: Each wrong PIN after a lock, until a right one, locks again for twice as
+#: long, up to this: slow guessing gains about 24 tries a day, not the 1,400 a
+#: lock that starts the count afresh allowed, and a patient who finds the pad
+#: cannot lock the front desk out for more than an hour at a time.
+MAX_LOCK_SECONDS = 3600.0
+
+
+def lock_seconds(failures: int) -> float:
+    """How long the ``failures``-th wrong PIN in a row locks PIN entry (0: no lock)."""
+    if failures < MAX_FAILURES:
+        return 0.0
+    return min(MAX_LOCK_SECONDS, LOCK_SECONDS * 2.0 ** min(failures - MAX_FAILURES, 16))
+
 
 WRONG_PIN = "That name and PIN do not match."
 
@@ -156,7 +169,8 @@ class StaffError(Exception):
 
 class WrongPin(StaffError):  # noqa: N818 (named for what happened)
     """The name and PIN do not match. ``failures``: in a row, device-wide;
-    ``wait_seconds``: before the next try is taken (300 once it locks)."""
+    ``wait_seconds``: before the next try is taken (300 once it locks, then
+    twice as long at each wrong PIN until a right one: ``lock_seconds``)."""
 
     def __init__(self, failures: int, wait_seconds: float) -> None:
         if failures >= MAX_FAILURES:
@@ -270,7 +284,8 @@ class Tally:
         failure time in the future that would lock PIN entry for hours."""
         if self.last_failure <= now:
             return self
-        return Tally(self.failures, now, now + LOCK_SECONDS if self.locked_until else 0.0)
+        lock = lock_seconds(self.failures)
+        return Tally(self.failures, now, now + lock if self.locked_until else 0.0)
 
     def wait(self, now: float) -> tuple[float, bool]:
         """(seconds to wait, whether that is the lock). Never longer than the
@@ -279,26 +294,29 @@ class Tally:
             return 0.0, False
         elapsed = max(0.0, now - self.last_failure)
         if self.failures >= MAX_FAILURES:
-            left = min(LOCK_SECONDS - elapsed, self.locked_until - now)
+            left = min(lock_seconds(self.failures) - elapsed, self.locked_until - now)
             return (max(0.0, left), left > 0)
         delay = DELAYS[min(self.failures, len(DELAYS)) - 1]
         return max(0.0, delay - elapsed), False
 
     def turn(self, now: float) -> Tally:
         """Raise ``Locked`` or ``TooSoon`` while the wait runs; otherwise the tally
-        to count from (a fresh one once a lock is over). Settle the clock first."""
+        to count from. A lock over does not start the count afresh: only a right
+        PIN (or the recovery code) does, so the next wrong one locks again, for
+        longer (``lock_seconds``). Settle the clock first."""
         wait, locked = self.wait(now)
         if locked:
             raise Locked(wait)
         if wait > 0:
             raise TooSoon(wait)
-        return Tally() if self.failures >= MAX_FAILURES else self
+        return self
 
     def failed(self, now: float) -> tuple[Tally, float]:
         """The tally after one more failure at ``now``, and the seconds to wait."""
         failures = self.failures + 1
         if failures >= MAX_FAILURES:
-            return Tally(failures, now, now + LOCK_SECONDS), LOCK_SECONDS
+            lock = lock_seconds(failures)
+            return Tally(failures, now, now + lock), lock
         return Tally(failures, now, 0.0), DELAYS[min(failures, len(DELAYS)) - 1]
 
 

@@ -16,6 +16,7 @@ from kiosk.staff.accounts import (
     DELAYS,
     LOCK_SECONDS,
     MAX_FAILURES,
+    MAX_LOCK_SECONDS,
     WRONG_PIN,
     KeysProblem,
     Locked,
@@ -417,18 +418,46 @@ def test_a_sign_in_resets_the_count(
     assert failed.value.failures == 1
 
 
-def test_after_the_lock_the_count_starts_again(
+def test_each_wrong_pin_after_a_lock_locks_again_for_longer(
     accounts: StaffAccounts, alice: Session, clock: FakeClock
 ) -> None:
-    """Once the five minutes are over, one more wrong PIN is a first failure, not a new lock."""
+    """Once the five minutes are over, the count does not start afresh: the next
+    wrong PIN locks again, for twice as long, up to an hour; only a right PIN
+    clears it. (Starting afresh let a slow guesser try about 1,400 PINs a day.)"""
     for _ in range(MAX_FAILURES):
         with pytest.raises(WrongPin):
             accounts.sign_in("Alice", "000111")
         clock.advance(max(DELAYS))
-    clock.advance(LOCK_SECONDS)
-    with pytest.raises(WrongPin) as failed:
+    locks = []
+    for _ in range(6):
+        clock.advance(MAX_LOCK_SECONDS)
+        with pytest.raises(WrongPin) as failed:
+            accounts.sign_in("Alice", "000111")
+        locks.append(failed.value.wait_seconds)
+        with pytest.raises(Locked):
+            accounts.sign_in("Alice", ALICE_PIN)  # the right PIN waits too
+    assert locks == [600, 1200, 2400, 3600, 3600, 3600]
+    clock.advance(MAX_LOCK_SECONDS)
+    assert accounts.sign_in("Alice", ALICE_PIN).name == "Alice"
+    with pytest.raises(WrongPin) as first:
         accounts.sign_in("Alice", "000111")
-    assert (failed.value.failures, failed.value.wait_seconds) == (1, DELAYS[0])
+    assert (first.value.failures, first.value.wait_seconds) == (1, DELAYS[0])
+
+
+def test_a_day_of_guessing_gets_few_tries(
+    accounts: StaffAccounts, alice: Session, clock: FakeClock
+) -> None:
+    """A guesser who tries again the moment each wait ends, for a whole day."""
+    tries, day = 0, 24 * 3600.0
+    spent = 0.0
+    while spent < day:
+        wait = accounts.wait_seconds()
+        clock.advance(wait)
+        spent += wait
+        with pytest.raises(WrongPin):
+            accounts.sign_in("Alice", "000111")
+        tries += 1
+    assert tries <= 35, tries  # 32: the first five, the doubling locks, then one an hour
 
 
 def test_a_clock_set_back_does_not_lock_for_hours(
