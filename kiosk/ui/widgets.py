@@ -5,9 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QResizeEvent
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QLinearGradient,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
@@ -460,3 +469,54 @@ class Choices(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._relayout()
+
+
+class MoreBelow(QWidget):
+    """A fade over the foot of a scrolling text and "More below": there is more
+    to scroll to. Never in the way of a finger (taps and drags go through).
+    ``base``: the colour the text sits on (default: its parent's Base)."""
+
+    def __init__(self, parent: QWidget, base: Callable[[], QColor] | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("moreBelow")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._base = base
+        self.label = text_label(strings.MORE_BELOW + " \u2193", "moreBelowLabel", wrap=False)
+        self.label.setAccessibleName(strings.MORE_BELOW)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addStretch(1)
+        layout.addWidget(self.label, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.hide()
+
+    def place(self, area: QAbstractScrollArea, fade_px: int) -> None:
+        """Over the foot of ``area``'s view (its parent), shown while there is more below."""
+        bar = area.verticalScrollBar()
+        self.label.setFont(area.font())
+        view = area.viewport().geometry()
+        height = max(fade_px, self.label.sizeHint().height() + 8)
+        self.setGeometry(view.left(), view.bottom() + 1 - height, view.width(), height)
+        self.setVisible(bar.maximum() > 0 and bar.value() < bar.maximum())
+        self.raise_()
+
+    def retranslate(self) -> None:
+        self.label.setText(strings.MORE_BELOW + " \u2193")
+        self.label.setAccessibleName(strings.MORE_BELOW)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # The text's own background, from clear to solid: the lines under it fade out.
+        view = self.parentWidget()
+        if self._base is not None:
+            base = self._base()
+        else:
+            base = (view or self).palette().color(QPalette.ColorRole.Base)
+        clear = QColor(base)
+        clear.setAlpha(0)
+        fade = QLinearGradient(QPointF(0, 0), QPointF(0, self.height()))
+        fade.setColorAt(0.0, clear)
+        fade.setColorAt(0.6, base)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), fade)
+        painter.end()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap, QResizeEvent, QTextDocumentFragment
+from PySide6.QtGui import QPalette, QPixmap, QResizeEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
@@ -28,6 +28,7 @@ from kiosk.ui.theme import CONTRASTS, TEXT_SIZES
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import (
     Choices,
+    MoreBelow,
     announce,
     button,
     centred,
@@ -35,6 +36,9 @@ from kiosk.ui.widgets import (
     relabel,
     text_label,
 )
+
+#: How far the text fades out above "More below" on a card.
+MORE_BELOW_PX = 56
 
 
 class _FillParent(QObject):
@@ -84,6 +88,14 @@ class _FitScrollArea(QScrollArea):
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
+
+    #: Called after each resize (the overlay places its "More below" cue).
+    resized: Callable[[], None] | None = None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.resized is not None:
+            self.resized()
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -171,6 +183,16 @@ class Overlay(QWidget):
         self.body_layout.setSpacing(CONTROL_GAP)
         self.body_layout.addWidget(self.body)
         self.body_area.setWidget(holder)
+        # "More below" over the foot of a body that scrolls (crisis help at the
+        # largest text: its QR codes below the card's first screenful), faded
+        # into the card's own colour, as a page's text is.
+        self.more_below = MoreBelow(
+            self.body_area, base=lambda: self.card.palette().color(QPalette.ColorRole.Window)
+        )
+        bar = self.body_area.verticalScrollBar()
+        bar.valueChanged.connect(self._place_more_below)
+        bar.rangeChanged.connect(self._place_more_below)
+        self.body_area.resized = self._place_more_below
         # Its finger scrolling is set up on first open: three overlays' worth
         # of QScroller is not on the way to the first screen.
         self._body_scroller: TouchScroller | None = None
@@ -212,6 +234,9 @@ class Overlay(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_buttons()
+
+    def _place_more_below(self, *_args: object) -> None:
+        self.more_below.place(self.body_area, MORE_BELOW_PX)
 
     def set_cover(self, cover: QWidget | None) -> None:
         """What it covers from now on: ``cover``, or its whole parent (None)."""
@@ -395,6 +420,7 @@ class CrisisOverlay(Overlay):
         self._show_words()
 
     def retranslate(self) -> None:
+        self.more_below.retranslate()
         self._show_words()
 
     def _show_words(self) -> None:
@@ -574,6 +600,7 @@ class IdleOverlay(Overlay):
         self.body.setText(strings.still_there_body(seconds))
 
     def retranslate(self) -> None:
+        self.more_below.retranslate()
         self.title.setText(strings.STILL_THERE_TITLE)
         relabel(self.still_button, strings.STILL_HERE)
 
@@ -620,6 +647,7 @@ class DisplayOverlay(Overlay):
         self.contrasts.set_value(contrast)
 
     def retranslate(self) -> None:
+        self.more_below.retranslate()
         size, contrast = self.sizes.value(), self.contrasts.value()
         self.title.setText(strings.DISPLAY_TITLE)
         self.size_label.setText(strings.TEXT_SIZE_LABEL)

@@ -10,16 +10,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QHideEvent,
     QImage,
-    QLinearGradient,
-    QPainter,
-    QPaintEvent,
-    QPalette,
     QResizeEvent,
     QTextBlock,
     QTextBlockFormat,
@@ -52,7 +47,7 @@ from kiosk.ui.patient.speech import (
 )
 from kiosk.ui.pictures import read_picture
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import ProgressDots, button, centred, relabel, text_label
+from kiosk.ui.widgets import MoreBelow, ProgressDots, button, centred, relabel, text_label
 
 MAX_DOTS = 12  # a longer topic says "12 of 30" without dots
 #: The last page's "Request information" and "Back to topics": added below
@@ -114,38 +109,6 @@ class SlotRow(QWidget):
             self._grid.setColumnStretch(len(self.buttons), 0 if stacked else 1)
         heights = [b.sizeHint().height() for b in self.buttons]
         return sum(heights) + CONTROL_GAP * (len(heights) - 1) if stacked else max(heights)
-
-
-class MoreBelow(QWidget):
-    """A fade over the foot of the text and "More below": there is more to
-    scroll to. Never in the way of a finger (taps and drags go through)."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("moreBelow")
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.label = text_label(strings.MORE_BELOW + " \u2193", "moreBelowLabel", wrap=False)
-        self.label.setAccessibleName(strings.MORE_BELOW)
-        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addStretch(1)
-        layout.addWidget(self.label, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.hide()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        # The text's own background, from clear to solid: the lines under it fade out.
-        view = self.parentWidget()
-        base = (view or self).palette().color(QPalette.ColorRole.Base)
-        clear = QColor(base)
-        clear.setAlpha(0)
-        fade = QLinearGradient(QPointF(0, 0), QPointF(0, self.height()))
-        fade.setColorAt(0.0, clear)
-        fade.setColorAt(0.6, base)
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), fade)
-        painter.end()
 
 
 class PageDocument(QTextDocument):
@@ -369,14 +332,7 @@ class PageBrowser(QTextBrowser):
         self._place_more_below()
 
     def _place_more_below(self) -> None:
-        bar = self.verticalScrollBar()
-        cue = self.more_below
-        cue.label.setFont(self.font())
-        view = self.viewport().geometry()
-        height = max(FADE_PX, cue.label.sizeHint().height() + 8)
-        cue.setGeometry(view.left(), view.bottom() + 1 - height, view.width(), height)
-        cue.setVisible(bar.maximum() > 0 and bar.value() < bar.maximum())
-        cue.raise_()
+        self.more_below.place(self, FADE_PX)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -394,8 +350,7 @@ class PageBrowser(QTextBrowser):
             self._place()
 
     def retranslate(self) -> None:
-        self.more_below.label.setText(strings.MORE_BELOW + " \u2193")
-        self.more_below.label.setAccessibleName(strings.MORE_BELOW)
+        self.more_below.retranslate()
         labels = (strings.REQUEST_INFO, strings.BACK_TO_TOPICS)
         for document in {id(d): d for d in (*self._kept.values(), self._shown)}.values():
             for _block, row in document.rows:

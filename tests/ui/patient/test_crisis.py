@@ -138,6 +138,7 @@ def test_the_card_fits_without_scrolling_at_the_default_text_size(
 ) -> None:
     card = _open(make_window(size, cfg=replace(config, text_scale=scale)))
     assert card.body_area.verticalScrollBar().maximum() == 0
+    assert not card.more_below.isVisible()  # nothing below: no cue
     assert card.card.geometry().bottom() < card.height()
     # Landscape: the two codes side by side; portrait: one above the other.
     first, second = (action.geometry() for action in _actions(card))
@@ -155,8 +156,16 @@ def test_at_the_largest_text_the_card_scrolls_and_close_stays(
     card = _open(window)
     bar = card.body_area.verticalScrollBar()
     assert bar.maximum() > 0
+    # The codes are below the first screenful: "More below" says so (the scroll
+    # bar alone was the only hint), over the foot of the card's text.
+    cue = card.more_below
+    assert cue.isVisible() and cue.label.text().startswith(strings.MORE_BELOW)
+    view = card.body_area.viewport()
+    foot = QRect(view.mapTo(card, QPoint(0, 0)), view.size())
+    assert foot.contains(QRect(cue.mapTo(card, QPoint(0, 0)), cue.size()))
     bar.setValue(bar.maximum())  # the last thing, the second code, can be scrolled to
     assert card.text_qr.visibleRegion().boundingRect().height() == card.text_qr.height()
+    assert not cue.isVisible()  # at the end: nothing more below
     tap(qtbot, find_button(card, "Close"))
     assert not card.isVisible()
 
