@@ -844,5 +844,11 @@ class HomeScreen(QWidget):
         widths = sum(link.sizeHint().width() for link in self._links)
         one_row = widths + CONTROL_GAP * max(0, len(self._links) - 1) <= usable
         for index, link in enumerate(self._links):
-            self.footer.addWidget(link, 0 if one_row else index, index if one_row else 0)
+            if one_row:
+                self.footer.addWidget(link, 0, index)
+            else:
+                # Each as wide as its words, at the left: stretched to the longest
+                # one's width, a short title sat centred under a long one, and
+                # its tap area ran on past its words.
+                self.footer.addWidget(link, index, 0, Qt.AlignmentFlag.AlignLeft)
         self.footer.setColumnStretch(len(self._links) if one_row else 1, 1)

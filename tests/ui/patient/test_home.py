@@ -65,6 +65,20 @@ def test_footer_pages_are_links_not_tiles(
     assert window.current_screen == f"page:{footer[1].key}"
 
 
+def test_footer_links_one_under_another_line_up_at_the_left(make_window: MakeWindow) -> None:
+    """Portrait at the largest text: the links stack, each as wide as its words
+    and at the left (stretched to the longest, "Conclusion" sat centred under
+    "About this information", its tap area running on past its words)."""
+    window = make_window((800, 1280))
+    window.set_text_size("largest")
+    QApplication.processEvents()
+    first, second = window.home.links
+    assert first.geometry().top() < second.geometry().top()  # one under the other
+    assert first.geometry().left() == second.geometry().left()
+    for link in (first, second):
+        assert link.width() == link.sizeHint().width(), link.text()
+
+
 def test_a_page_read_gets_a_tick_and_continue_appears_until_the_reset(
     make_window: MakeWindow, qtbot: QtBot, shipped_library: Library
 ) -> None:
