@@ -117,7 +117,9 @@ LAYOUTS: dict[Page, tuple[Row, ...]] = {
         _keys("1 2 3 4 5 6 7 8 9 0"),
         _keys('- / : ; ( ) & @ " # +'),
         (*_keys("% * = $ _ [ ] . ,"), (DELETE, 2)),
-        ((LETTERS, 2), *_keys("? ! '"), (SPACE, 2), (NEXT, 2), (DONE, 2)),
+        # Space as wide as on the letters' pages (at 2, Spanish "Espacio" was cut
+        # on a portrait screen at the largest text); "ABC" as wide as their "123".
+        ((LETTERS, 1.5), *_keys("? ! '"), (SPACE, 2.5), (NEXT, 2), (DONE, 2)),
     ),
     # The accented letters of Spanish names first (López, Muñoz), then those of
     # French, Portuguese and German ones; capitals with Shift, and by themselves

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config
+from kiosk.ui import i18n
 from kiosk.ui.metrics import KEYBOARD_BOTTOM
 from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.theme import style_sheet, theme_values
@@ -472,3 +473,34 @@ def test_the_bottom_row_keeps_a_margin_under_it(
             _rect_in(form.keyboard, key).bottom() for key in visible_buttons(form.keyboard)
         )
         assert form.keyboard.height() - 1 - lowest >= KEYBOARD_BOTTOM, (kind, lowest)
+
+
+@pytest.mark.parametrize("size", SCREEN_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize(
+    ("kind", "over"), PAGES, ids=lambda p: p.value if isinstance(p, KeyboardKind) else p
+)
+def test_spanish_keys_are_whole_at_the_largest_text(
+    qtbot: QtBot,
+    qapp: QApplication,
+    styled: None,
+    size: tuple[int, int],
+    kind: KeyboardKind,
+    over: str,
+) -> None:
+    """The longest words are Spanish ("Espacio" on the two-unit space of the
+    symbols' page was cut to "Espacic" on a portrait screen at Largest)."""
+    i18n.use("es")
+    try:
+        qapp.setStyleSheet(style_sheet(Config(), size="largest"))
+        form = _form(qtbot, size=size)
+        keyboard = form.keyboard
+        keyboard.set_target(form.field, kind)
+        if over:
+            taps(qtbot, keyboard, over)
+        QApplication.processEvents()
+        for key in visible_buttons(keyboard):
+            label = visible_label(key)
+            assert key.minimumSizeHint().width() <= key.width(), f"{label!r} is cut off"
+    finally:
+        i18n.use(i18n.DEFAULT)
+
