@@ -503,4 +503,3 @@ def test_spanish_keys_are_whole_at_the_largest_text(
             assert key.minimumSizeHint().width() <= key.width(), f"{label!r} is cut off"
     finally:
         i18n.use(i18n.DEFAULT)
-
