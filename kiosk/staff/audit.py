@@ -51,6 +51,7 @@ ACTIONS = (
     "lock",
     "view",
     "contacted",
+    "contacted-undone",
     "export",
     "purge",
     "reload",

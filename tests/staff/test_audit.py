@@ -131,12 +131,12 @@ def test_details_are_checked_and_cleaned(log_file: Path) -> None:
 
 
 def test_every_action_of_the_design_is_accepted(log_file: Path) -> None:
-    """The thirteen action names the panel and the command line use."""
+    """The fourteen action names the panel and the command line use."""
     audit = AuditLog(log_file)
     for action in ACTIONS:
         audit.append("Alice", action)
-    assert len(ACTIONS) == 13
-    assert verify(log_file).entries == 13
+    assert len(ACTIONS) == 14
+    assert verify(log_file).entries == 14
 
 
 def test_an_unwritable_log_is_a_clear_error(tmp_path: Path) -> None:

@@ -109,6 +109,12 @@ class StaffWords(Words, domain="staff"):
     BACK_TO_LIST = N_("Back to the list")
     MARK_CONTACTED = N_("Mark contacted")
     MARKED_CONTACTED = N_("Marked as contacted.")
+    # Translators: after a tap on a row's "Mark contacted"; {id} is its reference.
+    MARKED_CONTACTED_ROW = N_("Enquiry {id} marked as contacted.")
+    # Translators: puts the status back as it was before "Mark contacted".
+    UNDO = N_("Undo")
+    # Translators: after Undo; {id} is the enquiry's reference, {status} its status again.
+    UNDONE = N_("Enquiry {id} is {status} again.")
     DETAIL_TITLE = N_("Enquiry {id}")
     FIELD_REFERENCE = N_("Reference")
     FIELD_RECEIVED = N_("Received")
@@ -238,6 +244,7 @@ class StaffWords(Words, domain="staff"):
         "reload": N_("{who} reloaded the content"),
         "view": N_("{who} opened enquiry {enquiry}"),
         "contacted": N_("{who} marked enquiry {enquiry} contacted"),
+        "contacted-undone": N_("{who} put enquiry {enquiry} back to {status}"),
         "staff-add": N_("{who} added {name} as staff"),
         "staff-remove": N_("{who} removed {name} from staff"),
         "staff-reset-pin": N_("{who} gave {name} a new PIN"),

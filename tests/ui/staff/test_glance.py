@@ -79,6 +79,41 @@ def test_mark_contacted_on_the_row(
     assert listing.count_contacted.text() == "Contacted: 1"
 
 
+def test_a_slip_on_mark_contacted_can_be_undone(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
+    """On the "New" filter one tap on Mark contacted took the enquiry out of the
+    list for good, a slip included: Undo puts its status back (logged), and it
+    is in the list again; a lock or a new filter forgets the Undo."""
+    enquiry = staff_env.save("Call Me")
+    staff_env.save("Someone Else")
+    _window, mode = make_staff()
+    listing = open_panel(mode, staff_env).enquiries.list
+    tap(qtbot, find_button(listing, "New: 2"))
+    QApplication.processEvents()
+    row = next(r for r in listing.rows if r.property("enquiry_id") == enquiry)
+    tap(qtbot, row.contacted_button)
+    QApplication.processEvents()
+    assert enquiry not in [r.property("enquiry_id") for r in listing.rows]
+    assert listing.undo_text.text() == s.MARKED_CONTACTED_ROW.format(id=enquiry)
+    tap(qtbot, find_button(listing, s.UNDO))
+    stored = staff_env.store.get(enquiry)
+    assert stored is not None and stored.status == "new"
+    assert ("Ana", "contacted-undone", {"enquiry": enquiry, "status": "new"}) in (
+        staff_env.actions()
+    )
+    assert enquiry in [r.property("enquiry_id") for r in listing.rows]
+    assert listing.count_new.text() == "New: 2"
+    assert listing.note.text() == s.UNDONE.format(id=enquiry, status="new")
+    assert not listing.undo_button.isVisible()  # one undo, for the last tap
+    QApplication.processEvents()  # the rows read again show on the next pass
+    row = next(r for r in listing.rows if r.property("enquiry_id") == enquiry)
+    tap(qtbot, row.contacted_button)
+    assert listing.undo_button.isVisible()
+    tap(qtbot, find_button(listing, "All: 2"))
+    assert not listing.undo_button.isVisible()
+
+
 def test_the_counts_are_filters(make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot) -> None:
     """Checkable and exclusive: one is chosen (All at first), and the list shows
     only what it names; a filter with nothing in it says so."""

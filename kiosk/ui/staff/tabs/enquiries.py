@@ -200,6 +200,18 @@ class EnquiryList(QWidget):
         self.note = text_label("", "staffNote")
         self.note.hide()
         layout.addWidget(self.note)
+        # After a row's "Mark contacted": one tap took the enquiry out of the
+        # "New" list for good, a slip included; Undo puts its status back.
+        self.undo_text = text_label("", "staffNote")
+        self.undo_button = button(s.UNDO, "quiet", "staffUndo")
+        self.undo_button.clicked.connect(self.undo)
+        undo_row = QHBoxLayout()
+        undo_row.setSpacing(GAP)
+        undo_row.addWidget(self.undo_text, 1)
+        undo_row.addWidget(self.undo_button)
+        layout.addLayout(undo_row)
+        self._undo: tuple[int, str] | None = None  # (enquiry, its status before)
+        self._hide_undo()
         self.area, self.rows_layout, self.scroller = scroll_page()
         layout.addWidget(self.area, 1)
         self.more_button = button(s.SHOW_MORE.format(n=PAGE_ROWS), "quiet", "staffMore")
@@ -231,6 +243,7 @@ class EnquiryList(QWidget):
     def refresh(self) -> None:
         """Read the counts and the first page again (after a change, or on coming back)."""
         self.scroller.stop()
+        self._hide_undo()
         self._clear_rows()
         store = self.context.store
         if store is None or not store.available:
@@ -377,6 +390,8 @@ class EnquiryList(QWidget):
         store = self.context.store
         if store is None:
             return
+        row = next((r for r in self._rows if r.property("enquiry_id") == enquiry_id), None)
+        before = str(row.property("status")) if row is not None else "new"
         try:
             store.set_status([enquiry_id], "contacted")
             stored = store.get(enquiry_id)
@@ -388,7 +403,37 @@ class EnquiryList(QWidget):
         self._set_counts(counts)
         self._replace_row(enquiry_id, stored)
         self._show_more_button()
+        if before != "contacted":
+            self._undo = (enquiry_id, before)
+            text = s.MARKED_CONTACTED_ROW.format(id=enquiry_id)
+            self.undo_text.setText(text)
+            self.undo_text.setAccessibleName(text)
+            self.undo_text.show()
+            self.undo_button.show()
         self.changed.emit()
+
+    def undo(self) -> None:
+        """The last "Mark contacted" taken back: the status it had, logged; the
+        list read again (the row comes back to a filter it had left)."""
+        store, undo = self.context.store, self._undo
+        if store is None or undo is None:
+            return
+        enquiry_id, before = undo
+        try:
+            store.set_status([enquiry_id], before)
+        except StoreError as exc:
+            self._say(str(exc))
+            return
+        self.context.audit("contacted-undone", enquiry=enquiry_id, status=before)
+        self.refresh()
+        self._say(s.UNDONE.format(id=enquiry_id, status=labels.status(before).lower()))
+        self.changed.emit()
+
+    def _hide_undo(self) -> None:
+        self._undo = None
+        self.undo_text.clear()
+        self.undo_text.hide()
+        self.undo_button.hide()
 
     def _replace_row(self, enquiry_id: int, stored: StoredEnquiry | None) -> None:
         """The row of ``enquiry_id`` made again from ``stored``, in the same place;
@@ -430,6 +475,7 @@ class EnquiryList(QWidget):
         self.more_button.hide()
 
     def wipe(self) -> None:
+        self._hide_undo()
         self._clear_rows()
 
 
