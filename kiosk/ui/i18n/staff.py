@@ -269,6 +269,10 @@ class StaffWords(Words, domain="staff"):
     STAFF_YOU = N_("{name} (you)")
     STAFF_ADD = N_("Add a member of staff")
     STAFF_REMOVE = N_("Remove")
+    # Translators: beside a member's name: they choose a new PIN (forgotten, or seen).
+    STAFF_NEW_PIN = N_("New PIN")
+    STAFF_PIN_CHANGING = N_("Saving the new PIN…")
+    STAFF_PIN_CHANGED = N_("{name} has a new PIN. The old one no longer works.")
     STAFF_NAME_PROMPT = N_("The new member's name")
     # Translators: the new member types their own PIN.
     STAFF_PIN_PROMPT = N_("{name}: choose your PIN (6 to 12 digits). Only you should see it.")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config
+from kiosk.staff.accounts import WrongPin
 from kiosk.staff.audit import AuditEntry
 from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.i18n import strings
@@ -20,7 +21,7 @@ from kiosk.ui.staff.tabs.kiosk import KioskTab
 from kiosk.ui.staff.tabs.log import LogTab, in_words
 from kiosk.ui.staff.tabs.staff import StaffTab
 from kiosk.ui.staff.tabs.summary import BarChart, scale
-from tests.ui.helpers import find_button, tap
+from tests.ui.helpers import find_button, tap, visible_buttons
 from tests.ui.staff.conftest import PIN, MakeStaff, StaffEnv
 from tests.ui.staff.test_panel import all_texts, flush, open_panel, tab
 
@@ -247,6 +248,35 @@ def test_add_a_member_from_the_panel(
     assert staff.result.text() == s.STAFF_ADDED.format(name="Sam Lee")
     assert set(staff.remove_buttons) == {"Ana", "Sam Lee"}
     assert staff_env.accounts.sign_in("Sam Lee", NEW_PIN).name == "Sam Lee"
+
+
+def test_a_forgotten_pin_is_renewed_on_the_tablet(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
+    """Sam forgot their PIN: with Ana signed in, "New PIN" beside Sam's name
+    takes Sam's new PIN twice (no terminal, no recovery code); the old one no
+    longer works, and the log says Ana did it."""
+    session = staff_env.accounts.sign_in("Ana", PIN)
+    staff_env.accounts.add("Sam", NEW_PIN, by=session)
+    _window, mode = make_staff()
+    staff = tab(qtbot, open_panel(mode, staff_env), s.TAB_STAFF)
+    assert isinstance(staff, StaffTab)
+    renew = [b for b in visible_buttons(staff) if b.property("member") == "Sam"]
+    tap(qtbot, next(b for b in renew if b.text() == s.STAFF_NEW_PIN))
+    assert staff.pin.isVisible()
+    assert staff.pin.prompt.text() == s.STAFF_PIN_PROMPT.format(name="Sam")
+    for pad in (staff.pin, staff.pin_again):
+        for digit in "864219":
+            tap(qtbot, pad.digit_buttons[digit])
+        tap(qtbot, pad.ok_button)
+    qtbot.waitUntil(lambda: not staff.worker.busy, timeout=10_000)
+    QApplication.processEvents()
+    assert staff.result.text() == s.STAFF_PIN_CHANGED.format(name="Sam")
+    assert ("Ana", "staff-reset-pin", {"name": "Sam"}) in staff_env.actions()
+    assert staff_env.accounts.names() == ["Ana", "Sam"]  # nobody added
+    assert staff_env.accounts.sign_in("Sam", "864219").name == "Sam"
+    with pytest.raises(WrongPin):
+        staff_env.accounts.sign_in("Sam", NEW_PIN)
 
 
 def test_a_pin_that_breaks_a_rule_is_refused_at_once(

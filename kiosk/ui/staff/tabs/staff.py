@@ -43,6 +43,8 @@ class StaffTab(QStackedWidget):
         self.worker = Background(self)
         self.worker.finished.connect(self.on_added)
         self._removing = ""
+        #: Whose PIN the PIN steps are renewing ("": they add a new member).
+        self._renewing = ""
         self._messages: list[QLabel] = []  # one a step, all saying the same
         self._step_areas: list[tuple[QScrollArea, TouchScroller]] = []
         self.addWidget(self._build_list())
@@ -126,6 +128,7 @@ class StaffTab(QStackedWidget):
         """The members, read afresh; back to the list (an add half done is dropped)."""
         self.scroller.stop()
         self._forget_typing()
+        self._renewing = ""
         self.setCurrentIndex(LIST)
         self.cancel_remove()
         self._show_members()
@@ -150,6 +153,13 @@ class StaffTab(QStackedWidget):
             label = text_label(shown, "staffFieldValue")
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             line.addWidget(label, 1)
+            # A forgotten PIN (or one seen over a shoulder), renewed here by the
+            # member it is for, with a colleague signed in: no terminal needed.
+            renew = button(s.STAFF_NEW_PIN, "quiet", "staffNewPinFor")
+            renew.setProperty("member", member.name)
+            renew.clicked.connect(lambda *_a, n=member.name: self.start_new_pin(n))
+            self.scroller.track(renew)
+            line.addWidget(renew)
             remove = button(s.STAFF_REMOVE, "quiet", "staffRemove")
             remove.setProperty("member", member.name)
             remove.clicked.connect(lambda *_a, n=member.name: self.ask_remove(n))
@@ -214,7 +224,17 @@ class StaffTab(QStackedWidget):
         self.cancel_remove()
         self.result.hide()
         self._forget_typing()
+        self._renewing = ""
         self._show_step(NAME)
+
+    def start_new_pin(self, name: str) -> None:
+        """The PIN steps for ``name``'s new PIN (typed by them, twice)."""
+        self.cancel_remove()
+        self.result.hide()
+        self._forget_typing()
+        self._renewing = name
+        self.pin.set_prompt(s.STAFF_PIN_PROMPT.format(name=name))
+        self._show_step(PIN)
 
     def cancel_adding(self) -> None:
         if self.worker.busy:
@@ -242,7 +262,7 @@ class StaffTab(QStackedWidget):
         if self.worker.busy:
             return
         step = self.currentIndex()
-        name = self.name.text().strip()
+        name = self._renewing or self.name.text().strip()
         if step == NAME:
             problem = name_problem(name)
             if problem:
@@ -267,7 +287,21 @@ class StaffTab(QStackedWidget):
                 self._show_step(PIN)
                 self._say(s.PINS_DIFFER)
                 return
-            self._add(name)
+            if self._renewing:
+                self._renew(name)
+            else:
+                self._add(name)
+
+    def _renew(self, name: str) -> None:
+        session, accounts = self.context.session, self.context.accounts
+        if session is None or accounts is None:
+            return
+        pin = self.pin.pin()
+        self.pin.clear()
+        self.pin_again.clear()
+        self._say(s.STAFF_PIN_CHANGING)
+        self.pin_again.setEnabled(False)
+        self.worker.start(lambda: accounts.reset_pin(name, pin, by=session))
 
     def _add(self, name: str) -> None:
         session, accounts = self.context.session, self.context.accounts
@@ -282,6 +316,9 @@ class StaffTab(QStackedWidget):
 
     def on_added(self, outcome: object) -> None:
         self.pin_again.setEnabled(True)
+        if self._renewing:
+            self._on_renewed(self._renewing, outcome)
+            return
         if isinstance(outcome, StaffMember):
             self.context.audit("staff-add", name=outcome.name)
             self.refresh()
@@ -289,6 +326,16 @@ class StaffTab(QStackedWidget):
             return
         reason = outcome.message if isinstance(outcome, StaffError) else type(outcome).__name__
         self._show_step(NAME)
+        self._say(s.STAFF_FAILED.format(reason=reason))
+
+    def _on_renewed(self, name: str, outcome: object) -> None:
+        if not isinstance(outcome, BaseException):  # reset_pin returns nothing
+            self.context.audit("staff-reset-pin", name=name)
+            self.refresh()
+            self._result(s.STAFF_PIN_CHANGED.format(name=name))
+            return
+        reason = outcome.message if isinstance(outcome, StaffError) else type(outcome).__name__
+        self._show_step(PIN)
         self._say(s.STAFF_FAILED.format(reason=reason))
 
     def _forget_typing(self) -> None:
@@ -301,6 +348,7 @@ class StaffTab(QStackedWidget):
         running is finished, so its outcome is written down."""
         self.worker.finish_now()
         self._forget_typing()
+        self._renewing = ""
         self.cancel_remove()
         clear_layout(self.members_layout)
         for label in self.findChildren(QLabel):
