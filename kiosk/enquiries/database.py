@@ -21,6 +21,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,60 @@ REASON_TEXT: dict[str, str] = {
 }
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# -- files open in this process ------------------------------------------------------
+#
+# On POSIX, closing *any* file descriptor of a file drops every lock this process
+# holds on it, SQLite's included (sqlite.org/howtocorrupt.html, 2.2). SQLite keeps
+# its own descriptors open while it holds locks, but a plain ``open()`` of the
+# database here (the header check) closed again would drop the locks of a
+# connection already open in this process: the kiosk's store, when the office
+# link's sender opens the same file. Another process (``kiosk export``) then
+# took the database for unlocked, deleted its -wal under the live connection,
+# and an enquiry was lost and an index damaged. So the files with a connection
+# open in this process are counted (``DatabaseFile.open`` to ``close``), and the
+# header check skips them (it ran when the first connection was made).
+
+_OPEN_HERE: dict[tuple[int, int], int] = {}
+_COUNTED: dict[int, tuple[int, int]] = {}  # id(connection) -> its file
+_OPEN_GUARD = threading.Lock()
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def open_here(path: Path) -> bool:
+    """Whether a connection of this process has the database at ``path`` open."""
+    identity = _file_identity(path)
+    with _OPEN_GUARD:
+        return identity is not None and _OPEN_HERE.get(identity, 0) > 0
+
+
+def _count(conn: sqlite3.Connection, identity: tuple[int, int] | None) -> None:
+    if identity is None:
+        return
+    with _OPEN_GUARD:
+        _OPEN_HERE[identity] = _OPEN_HERE.get(identity, 0) + 1
+        _COUNTED[id(conn)] = identity
+
+
+def close(conn: sqlite3.Connection) -> None:
+    """Close a connection ``DatabaseFile.open`` made, and count it closed."""
+    with _OPEN_GUARD:
+        identity = _COUNTED.pop(id(conn), None)
+        if identity is not None:
+            left = _OPEN_HERE.get(identity, 0) - 1
+            if left > 0:
+                _OPEN_HERE[identity] = left
+            else:
+                _OPEN_HERE.pop(identity, None)
+    conn.close()
+
 
 # The files SQLite keeps next to a database, moved with it when it is set aside.
 _COMPANIONS = ("", "-wal", "-shm", "-journal")
@@ -295,7 +350,8 @@ class DatabaseFile:
         kept as found.
         """
         folder = self.path.parent
-        self._check_header()
+        if not open_here(self.path):  # see _OPEN_HERE: never a plain open() of an open file
+            self._check_header()
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             self._create_private_file()
@@ -329,6 +385,7 @@ class DatabaseFile:
             _remove_set(found)
             raise
         _remove_set(found)
+        _count(conn, _file_identity(self.path))  # until ``close(conn)``
         return conn
 
     def _check_read_only(self) -> bool:

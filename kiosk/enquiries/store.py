@@ -44,6 +44,7 @@ from kiosk.enquiries.database import (
     reason_for,
     rollback,
 )
+from kiosk.enquiries.database import close as close_database
 from kiosk.enquiries.keys import KeysError
 from kiosk.support.files import create_private, fsync_folder, utc_stamp
 
@@ -576,7 +577,7 @@ class EnquiryStore:
         self.available = False
         if conn is not None:
             try:
-                conn.close()
+                close_database(conn)
             except sqlite3.Error as exc:
                 log.warning("Closing the enquiry database failed (%s).", describe(exc))
 

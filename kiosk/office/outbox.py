@@ -42,6 +42,7 @@ import psycopg
 import psycopg.errors
 
 from kiosk.enquiries.database import DatabaseFile, describe, rollback
+from kiosk.enquiries.database import close as close_database
 from kiosk.office import heartbeat
 from kiosk.office.link import Link, last_seq, save_last_seq
 from kiosk.office.look import Looks
@@ -221,7 +222,7 @@ class LocalOutbox:
 
     def close(self) -> None:
         if self._conn is not None:
-            self._conn.close()
+            close_database(self._conn)
             self._conn = None
 
 

@@ -15,6 +15,8 @@ import os
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,7 +30,8 @@ from hypothesis import strategies as st
 
 from kiosk import logging_setup
 from kiosk.enquiries import database as database_module
-from kiosk.enquiries.database import MIGRATIONS
+from kiosk.enquiries.database import MIGRATIONS, DatabaseFile
+from kiosk.enquiries.database import close as close_database
 from kiosk.enquiries.keys import KdfParams, KeyRing, KeysError, Opener, Sealer
 from kiosk.enquiries.store import (
     EnquiryStore,
@@ -1333,3 +1336,44 @@ def test_an_unchanged_database_is_not_copied(store: EnquiryStore, db_path: Path)
         store.save(new_key(), "ketamine", PERSONAL)
     assert _rescued(db_path) == []
     assert store.problems == []
+
+
+# -- a second connection in the same process -------------------------------------------
+
+_OTHER_PROCESS_SAVES = """
+import sys
+from pathlib import Path
+from kiosk.enquiries.keys import Sealer
+from kiosk.enquiries.store import EnquiryStore
+store = EnquiryStore(Path(sys.argv[1]), Sealer(bytes.fromhex(sys.argv[2])))
+store.save("from-another-process", "ketamine", {"name": "Other"})
+store.close()
+"""
+
+
+def test_a_second_connection_here_keeps_the_first_ones_locks(
+    store: EnquiryStore, db_path: Path, keys: Keys
+) -> None:
+    """The office link's sender opens the store's file a second time in the kiosk's
+    process. Its header check opened and closed the file with plain Python,
+    which on POSIX drops every lock the process holds on it, the store's
+    connection's too: another process (``kiosk export``) closing then took the
+    database for unused and deleted its -wal under the store's feet, and an
+    enquiry was lost (found by an office review)."""
+    store.save(new_key(), "ketamine", PERSONAL)
+    second = DatabaseFile(db_path, 2.0, lambda message, level: None).open()
+    assert second.execute("SELECT count(*) FROM enquiries").fetchone() == (1,)
+    subprocess.run(
+        [sys.executable, "-c", _OTHER_PROCESS_SAVES, str(db_path), keys.sealer.public_key.hex()],
+        check=True,
+        timeout=60,
+    )
+    # The other process saw this one's lock: it left the -wal for us.
+    assert Path(f"{db_path}-wal").exists()
+    store.save(new_key(), "ketamine", PERSONAL)
+    close_database(second)
+    store.close()
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as check:
+        assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert check.execute("SELECT count(*) FROM enquiries").fetchone() == (3,)
+    check.close()
