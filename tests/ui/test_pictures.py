@@ -99,3 +99,46 @@ def test_a_page_shows_nothing_where_its_picture_is_too_big(
     assert huge.size().toTuple() == (1, 1) and huge.pixelColor(0, 0).alpha() == 0
     assert small.size().toTuple() == (30, 20)
     assert "Before." in window.page.body.toPlainText()
+
+
+def _shown_picture_widths(document: QTextDocument) -> list[float]:
+    widths = []
+    block = document.begin()
+    while block.isValid():
+        pieces = block.begin()
+        while not pieces.atEnd():
+            shape = pieces.fragment().charFormat()
+            pieces += 1
+            if shape.isImageFormat():
+                widths.append(shape.toImageFormat().width())
+        block = block.next()
+    return widths
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (800, 1280)])
+def test_a_wide_picture_fits_the_text_and_the_page_opens_at_its_top(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """1600 px wide (what the admin's guide calls plenty): it was drawn at its
+    own size and cut off at the right of the text. And a page with a picture at
+    its top opened scrolled down the first time it was shown: QTextEdit's
+    first show scrolled to the foot of the cursor's line, the picture."""
+    content = tmp_path / "content"
+    folder = content / "t"
+    (folder / "images").mkdir(parents=True)
+    (folder / "topic.toml").write_text('title = "Tea"\n', encoding="utf-8")
+    (folder / "images" / "room.png").write_bytes(png_bytes(1600, 900))
+    (folder / "images" / "small.png").write_bytes(png_bytes(200, 100))
+    body = "Some words.\n\n" * 30 + "![Small](images/small.png)"
+    write_page(folder, "01-a.md", "A", 1, body, extra="picture: images/room.png\n")
+    window = make_window(size, library=load_library(content))
+    window.show_page("t/01-a")
+    QApplication.processEvents()
+    page = window.page.body
+    assert page.verticalScrollBar().value() == 0
+    room, small = _shown_picture_widths(page.document())
+    room_width = page.viewport().width() - 2 * page.document().documentMargin()
+    assert room == pytest.approx(room_width, abs=1)  # as wide as the text, no wider
+    assert small == 200  # a small one at its own size
+    layout = page.document().documentLayout()
+    assert layout.documentSize().width() <= page.viewport().width() + 1

@@ -16,10 +16,12 @@ from PySide6.QtGui import (
     QHideEvent,
     QImage,
     QResizeEvent,
+    QShowEvent,
     QTextBlock,
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QTextImageFormat,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -131,6 +133,7 @@ class PageDocument(QTextDocument):
         self._images = (
             {name: read_picture(path) for name, path in pictures.images.items()} if pictures else {}
         )
+        self._fitted_width = -1.0  # the width its pictures were fitted to (fit_pictures)
         #: The rows of buttons over its slots, made when it is first shown.
         self.rows: list[tuple[QTextBlock, SlotRow]] = []
         self.filled = False
@@ -148,6 +151,42 @@ class PageDocument(QTextDocument):
                 nothing.fill(Qt.GlobalColor.transparent)
                 return nothing
         return None
+
+    def fit_pictures(self, width: float) -> None:
+        """Each picture no wider than ``width`` (its height in proportion): drawn
+        at its own size, a picture wider than the text (1600 px, as the guide
+        suggests, in a column of at most 1,100) was cut off at the right."""
+        width = max(1.0, width)
+        if width == self._fitted_width or not self._images:
+            return  # a page turn back to a page seen at this width: nothing to walk
+        self._fitted_width = width
+        changes: list[tuple[int, int, QTextImageFormat]] = []
+        block = self.begin()
+        while block.isValid():
+            pieces = block.begin()
+            while not pieces.atEnd():
+                fragment = pieces.fragment()
+                pieces += 1
+                if not fragment.charFormat().isImageFormat():
+                    continue
+                shape = fragment.charFormat().toImageFormat()
+                image = self._images.get(shape.name())
+                if image is None or image.isNull():
+                    continue
+                ratio = image.devicePixelRatio() or 1.0
+                natural_w, natural_h = image.width() / ratio, image.height() / ratio
+                shown_w = min(natural_w, width)
+                shown_h = natural_h * shown_w / natural_w
+                if abs(shape.width() - shown_w) > 0.5 or abs(shape.height() - shown_h) > 0.5:
+                    shape.setWidth(shown_w)
+                    shape.setHeight(shown_h)
+                    changes.append((fragment.position(), fragment.length(), shape))
+            block = block.next()
+        for position, length, shape in changes:
+            cursor = QTextCursor(self)
+            cursor.setPosition(position)
+            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(shape)
 
     def drop(self) -> None:
         """No longer kept: its rows and then itself are deleted."""
@@ -264,6 +303,7 @@ class PageBrowser(QTextBrowser):
         self._shown = document
         if document is not old:
             self.setDocument(document)
+        document.fit_pictures(self._picture_width())
         if not document.filled:
             self._fill_slots(document)
         for _block, row in document.rows:
@@ -334,9 +374,24 @@ class PageBrowser(QTextBrowser):
     def _place_more_below(self) -> None:
         self.more_below.place(self, FADE_PX)
 
+    def _picture_width(self) -> float:
+        return self.viewport().width() - 2 * self._shown.documentMargin()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._shown.fit_pictures(self._picture_width())
         self._place()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # QTextEdit's first show scrolls its cursor into view. The cursor is at
+        # the start, before a page's top picture: a line as tall as the picture,
+        # whose foot it scrolled to, so the page opened halfway down. The page
+        # chose its place (the top) when it was shown; it keeps it.
+        bar = self.verticalScrollBar()
+        kept = bar.value()
+        super().showEvent(event)
+        bar.setValue(kept)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
