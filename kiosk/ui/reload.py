@@ -155,6 +155,11 @@ class LiveReload(QObject):
         self._library: Library | None = None  # checked, waiting for a safe moment
         self._config: Config | None = None
         self.last_problems: tuple[str, ...] = ()
+        # What the content and the settings each say now (refusals, or the
+        # warnings of what was taken): the status lists both, never one left
+        # over from an earlier change that has been fixed since.
+        self._content_problems: tuple[str, ...] = ()
+        self._config_problems: tuple[str, ...] = ()
         self.status_file = paths.data_dir / STATUS_FILE
         self.watcher = FolderWatcher(paths, settle_ms, self)
         self.watcher.settled.connect(self.check)
@@ -173,14 +178,20 @@ class LiveReload(QObject):
         now = fingerprint(self.paths)
         if now != self._seen:
             self._seen = now
-            refusals += self._check_content()
+            refused = self._check_content()
+            refusals += refused
+            if refused:
+                self._content_problems = tuple(refused)
         current = self._config or self.window.config
         now_config = config_fingerprint(self.paths, current)
         if now_config != self._seen_config:
             self._seen_config = now_config
-            refusals += self._check_config()
+            refused = self._check_config()
+            refusals += refused
+            if refused:
+                self._config_problems = tuple(refused)
+        self.last_problems = self._content_problems + self._config_problems
         if refusals:
-            self.last_problems = tuple(refusals)
             self._write_status("NOT APPLIED: the last good content and settings stay on screen.")
             self.refused.emit("\n".join(refusals))
         self.apply_if_safe()
@@ -206,6 +217,10 @@ class LiveReload(QObject):
             self._library = None
             return lines
         self._library = library
+        warnings = tuple(str(p) for p in library.problems)
+        for line in warnings:  # (check-content says them too; the log and status now do)
+            log.warning("content: %s", line)
+        self._content_problems = warnings
         log.info("content changed; applying it when the kiosk is at home or idle")
         return []
 
@@ -229,7 +244,7 @@ class LiveReload(QObject):
             return broken
         self._config = config
         self._seen_config = config_fingerprint(self.paths, config)  # its logo, if new
-        self.last_problems = tuple(str(p) for p in problems)
+        self._config_problems = tuple(str(p) for p in problems)
         return []
 
     def apply_if_safe(self) -> None:

@@ -135,6 +135,29 @@ def test_invalid_files_keep_the_last_good_content(qtbot: QtBot, live: Live) -> N
     assert any("02-what-is-ketamine.md" in line for line in reload.last_problems)
 
 
+def test_the_status_says_what_is_wrong_now_not_what_was(qtbot: QtBot, live: Live) -> None:
+    """A broken page refused, then fixed: the status said "Applied" and still
+    listed the error fixed since. It lists what the content says now: its
+    warnings, in the log too."""
+    window, reload, paths, events = live
+    extra = paths.content_dir / "ketamine-and-depression" / "20-extra.md"
+    extra.write_text(_page_text("Extra", 20) + "\n![x](images/missing.png)\n", encoding="utf-8")
+    assert _settle(qtbot, events, len(events)) == "refused"
+    status = reload.status_file.read_text(encoding="utf-8")
+    assert "NOT APPLIED" in status and "20-extra.md" in status
+    fixed = _page_text("Extra", 20).replace("order: 20", "order: 20\nsumary: A typo")
+    extra.write_text(fixed, encoding="utf-8")
+    assert _settle(qtbot, events, len(events)) == "applied"
+    status = reload.status_file.read_text(encoding="utf-8")
+    assert status.splitlines()[0].endswith(
+        "Applied: the kiosk shows the content and settings saved last."
+    )
+    assert "missing.png" not in status  # fixed: gone from the status
+    assert "sumary" in status  # what is wrong now: a warning ("did you mean summary")
+    assert any("sumary" in line for line in reload.last_problems)
+    assert "Extra" in _titles(window)
+
+
 def test_a_whole_folder_replaced_by_a_sync_tool(qtbot: QtBot, live: Live, tmp_path: Path) -> None:
     """The folder swapped for a new one (old one kept), then edited in place:
     both are seen, every time (a watch stays with the renamed-away folder)."""
