@@ -146,6 +146,9 @@ def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
             warnings.append((number, f'unknown key "{key}", ignored{did_you_mean(key, PAGE_KEYS)}'))
             continue
         value: Any = raw.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            # Quoted, as topic.toml's values are: the quotes were shown on screen.
+            value = value[1:-1].strip()
         if PAGE_KEYS[key] is list:
             points = [value] if value else []
             values[key] = (points, number)
@@ -396,8 +399,27 @@ class Loader:
         )
         return Library(self.root, tuple(topics), tuple(self.problems), translations)
 
+    def _misnamed_pages(self, folder: Path) -> None:
+        """Files meant as pages whose names keep them from being read: said, not
+        skipped in silence (Notepad's ".md.txt", ".MD", ".markdown")."""
+        for path in sorted(folder.iterdir()):
+            name = path.name
+            if name.startswith((".", "_")) or not path.is_file() or path.suffix == ".md":
+                continue
+            lower = name.lower()
+            if lower.endswith(".md.txt"):
+                right = name[: -len(".txt")]
+                why = 'a text editor added ".txt" to its name'
+            elif path.suffix.lower() == ".md" or path.suffix.lower() == ".markdown":
+                right = path.stem + ".md"
+                why = 'pages end in ".md", in small letters'
+            else:
+                continue
+            self.problem(path, None, "warning", f'not read as a page: {why}; rename it "{right}"')
+
     def _read_pages(self, folder: Path) -> list[PageSource]:
         result = []
+        self._misnamed_pages(folder)
         for path in sorted(folder.glob("*.md")):
             if path.name.startswith((".", "_")) or not path.is_file():
                 continue
@@ -722,11 +744,18 @@ class Loader:
         """topic.toml's text and its keys; each reason it cannot be read is a problem, and
         then the topic has every default."""
         if not meta_file.is_file():
+            saved_as = meta_file.with_name(meta_file.name + ".txt")
+            hint = (
+                f' (there is a "{saved_as.name}": a text editor added ".txt"; rename it '
+                f'"{meta_file.name}")'
+                if saved_as.is_file()
+                else ""
+            )
             self.problem(
                 meta_file,
                 None,
                 "warning",
-                f'missing; the topic is called "{fallback_title}" until it has one',
+                f'missing; the topic is called "{fallback_title}" until it has one{hint}',
             )
             return "", {}
         if meta_file.is_symlink() and not inside(self.root, meta_file):

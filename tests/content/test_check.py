@@ -630,3 +630,27 @@ def test_check_config_names_a_missing_or_broken_logo(
     (tmp_path / "logo.png").write_bytes(png_bytes())
     code, out = run(["check-config", str(config)], capsys)
     assert code == 0 and out == ["kiosk.toml: 0 errors"]
+
+
+def test_pages_named_so_they_are_not_read_are_said(root: Path) -> None:
+    """Notepad's ".md.txt" and a ".MD" were skipped in silence: the admin saw
+    nothing in check-content, and no page on screen."""
+    folder = root / "t"
+    (folder / "03-costs.md.txt").write_text("---\ntitle: Costs\norder: 3\n---\n\nText.\n")
+    (folder / "04-upper.MD").write_text("---\ntitle: Upper\norder: 4\n---\n\nText.\n")
+    (folder / "notes.txt").write_text("not a page")  # any other file: left alone
+    assert lines(root) == [
+        't/03-costs.md.txt: warning: not read as a page: a text editor added ".txt" to its '
+        'name; rename it "03-costs.md"',
+        't/04-upper.MD: warning: not read as a page: pages end in ".md", in small letters; '
+        'rename it "04-upper.md"',
+    ]
+
+
+def test_a_topic_file_saved_as_txt_is_named(root: Path) -> None:
+    (root / "t" / "topic.toml").rename(root / "t" / "topic.toml.txt")
+    (message,) = [line for line in lines(root) if "topic.toml" in line]
+    assert message.endswith(
+        'missing; the topic is called "T" until it has one (there is a "topic.toml.txt": '
+        'a text editor added ".txt"; rename it "topic.toml")'
+    )

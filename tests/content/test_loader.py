@@ -230,3 +230,16 @@ def test_the_admins_guide_names_every_topic_key() -> None:
     guide = (Path(__file__).parents[2] / "docs" / "authoring.md").read_text(encoding="utf-8")
     listed = guide.split("Topic keys: ", 1)[1].split(".", 1)[0]
     assert [name.strip("` ") for name in listed.split(",")] == [k.name for k in TOPIC_KEYS]
+
+
+def test_quotes_around_a_header_value_are_not_shown(tmp_path: Path) -> None:
+    """topic.toml needs quotes, a page's header does not: written anyway, they
+    showed on screen around the title."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "topic.toml").write_text('title = "Tea"\n', encoding="utf-8")
+    write_page(folder, "01-a.md", '"Costs: what to expect"', 1, extra="summary: 'What it costs'\n")
+    write_page(folder, "02-b.md", 'Say "hello"', 2)
+    (first, second) = load_library(tmp_path).topics[0].pages
+    assert (first.title, first.summary) == ("Costs: what to expect", "What it costs")
+    assert second.title == 'Say "hello"'  # quotes inside a title stay
