@@ -40,14 +40,18 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     office = sub.add_parser("office", help="the clinic's office database: init, kiosks, staff")
     actions = office.add_subparsers(dest="office_command", metavar="ACTION", required=True)
 
-    def leaf(name: str, summary: str) -> argparse.ArgumentParser:
+    def leaf(name: str, summary: str, who: str = "as its owner") -> argparse.ArgumentParser:
         parser = actions.add_parser(name, help=summary, description=summary)
         parser.add_argument(
-            "--db", metavar="URL", help=f"the office database, as its owner; also ${DB_ENV}"
+            "--db", metavar="URL", help=f"the office database, {who}; also ${DB_ENV}"
         )
         return parser
 
-    app = leaf("app", "open the office app: the enquiries, for a signed-in office staff member")
+    app = leaf(
+        "app",
+        "open the office app: the enquiries, for a signed-in office staff member",
+        "as the front desk's login (docs/office.md), never its owner",
+    )
     app.add_argument(
         "--lock-after",
         type=_minutes,

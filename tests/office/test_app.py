@@ -352,3 +352,13 @@ def test_the_app_subcommand_parses_without_qt_or_psycopg() -> None:
 
 
 _ = psycopg  # the fixture's connections are psycopg's
+
+
+def test_a_phone_number_reads_as_people_write_it() -> None:
+    """Stored as "+18015550100", it was shown so: hard to read out or dial."""
+    from kiosk.ui.office.session import Row
+
+    row = Row(enquiry=None, personal={"method": "call", "phone": "+18015550100"})  # type: ignore[arg-type]
+    assert row.contact == "Phone call: +1 801-555-0100"
+    typed = Row(enquiry=None, personal={"method": "text", "phone": "555-0100"})  # type: ignore[arg-type]
+    assert typed.contact == "Text message: 555-0100"  # not a whole number: as it came

@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 
 from kiosk.enquiries import labels
+from kiosk.enquiries.form import phone_for_display
 from kiosk.enquiries.keys import KeysError, Opener
 from kiosk.enquiries.store import StoreError, open_personal
 from kiosk.office import admin, inbox
@@ -56,10 +57,13 @@ class Row:
 
     @property
     def contact(self) -> str:
-        """The method and where: "Phone call: +18015550100"."""
+        """The method and where: "Phone call: +1 801-555-0100" (the office has no
+        clinic region: the international form, not the stored "+18015550100")."""
         method = self.personal.get("method", "")
-        where = self.personal.get("email" if method == "email" else "phone", "")
-        where = where or self.personal.get("phone", "") or self.personal.get("email", "")
+        phone = self.personal.get("phone", "")
+        phone = phone_for_display(phone, "") if phone else ""
+        where = self.personal.get("email", "") if method == "email" else phone
+        where = where or phone or self.personal.get("email", "")
         return f"{labels.method(method)}: {where}" if method else where
 
     @property
