@@ -24,6 +24,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.office import admin
 from kiosk.staff.accounts import DELAYS, MAX_FAILURES, UNKNOWN_NAME, WrongPin
+from kiosk.ui.office import words as w
 from kiosk.ui.office.chime import chime_file
 from kiosk.ui.office.window import OfficeWindow
 from tests.office.conftest import Clinic, Tablet
@@ -333,6 +334,28 @@ def test_the_database_unreachable_is_said(
     sign_in(qtbot, window)
     assert window.sign_in_page.message.text().startswith("The office database cannot be reached")
     assert window.session is None
+
+
+def test_a_connection_lost_mid_session_signs_out_saying_so(
+    office: OfficeWindow, staffed: Clinic, qtbot: QtBot
+) -> None:
+    """The server went away during a session: "Contacted" saved nothing and said
+    nothing, search showed nothing, and the list kept its old count, until staff
+    happened to sign out. Now the next action signs out, saying why, and the
+    decrypted rows leave memory with the session; signing in again works."""
+    sign_in(qtbot, office)
+    assert rows(office) == 1
+    assert office.session is not None
+    office.session.conn.close()  # as a server restart or a network cut leaves it
+    office.inbox.table.selectRow(0)
+    office.inbox.detail.outcomes["contacted"].click()
+    qtbot.waitUntil(lambda: office.session is None, timeout=5000)
+    assert office.stack.currentWidget() is office.sign_in_page
+    assert office.sign_in_page.message.text() == w.CONNECTION_LOST
+    assert rows(office) == 0
+    sign_in(qtbot, office)
+    assert office.session is not None and rows(office) == 1
+    assert cell(office, 0, 5) == "New"  # nothing was changed while the link was down
 
 
 def test_the_app_subcommand_parses_without_qt_or_psycopg() -> None:

@@ -10,6 +10,8 @@ each with a connection of its own, so the window stays usable.
 
 from __future__ import annotations
 
+import functools
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -55,6 +57,34 @@ from kiosk.office import inbox
 from kiosk.ui.office import words as w
 from kiosk.ui.office.session import PAGE_SIZE, Row, Session
 from kiosk.ui.widgets import button, labelled, plain_label
+
+log = logging.getLogger(__name__)
+
+#: What psycopg raises when the connection is gone (the server down, the network out).
+CONNECTION_GONE = (psycopg.OperationalError, psycopg.InterfaceError)
+
+
+def _connected(method: Callable[..., Any]) -> Callable[..., Any]:
+    """An inbox action that reads or writes the database: with the connection
+    gone, it says so (``lost``) rather than raising on the screen's thread, where
+    nothing told staff and the list went on showing what no longer was."""
+
+    # A signal hands a slot as many arguments as it takes; this wrapper takes any
+    # number, so it passes on only as many as the method takes (selectionChanged
+    # gives two that ``_chosen`` does not want).
+    takes = method.__code__.co_argcount - 1
+
+    @functools.wraps(method)
+    def run(self: InboxPage, *args: Any) -> Any:
+        try:
+            return method(self, *args[:takes])
+        except CONNECTION_GONE as exc:
+            log.warning("the office database connection is gone: %s", type(exc).__name__)
+            self.lost.emit()
+            return None
+
+    return run
+
 
 Conn = psycopg.Connection[Any]
 Index = QModelIndex | QPersistentModelIndex
@@ -396,6 +426,7 @@ class InboxPage(QWidget):
     changed = Signal()
     exported = Signal(object)  # the ExportResult, or the ExportError / psycopg.Error
     searched = Signal()  # a search finished or stopped
+    lost = Signal()  # the database connection is gone (the window signs out, saying so)
 
     def __init__(self) -> None:
         super().__init__()
@@ -549,6 +580,7 @@ class InboxPage(QWidget):
             until=_day(self.until),
         )
 
+    @_connected
     def refresh(self) -> None:
         """Something changed in the database: the choices, the titles, and the list (a
         search's results are left as they are: a new enquiry is not searched again)."""
@@ -560,6 +592,7 @@ class InboxPage(QWidget):
         if not self.model.searching:
             self._browse(keep=len(self.model.enquiries))
 
+    @_connected
     def apply(self) -> None:
         """The filters or the search text changed: show what they select."""
         self.typing.stop()
@@ -663,6 +696,7 @@ class InboxPage(QWidget):
             self.table.selectRow(r)
             self._chosen()
 
+    @_connected
     def _chosen(self) -> None:
         self.detail.message.clear()
         selected = self.table.selectionModel().selectedRows()
@@ -673,6 +707,7 @@ class InboxPage(QWidget):
         note = self.session.note(row.enquiry) if self.session is not None else ""
         self.detail.show_row(row, self.model.topic(row.enquiry), note)
 
+    @_connected
     def mark(self, status: str) -> None:
         chosen = self.table.selectionModel().selectedRows()
         if self.session is None or not chosen:

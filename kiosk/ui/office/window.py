@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect, QSettings, QSize
+from PySide6.QtCore import QRect, QSettings, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -17,7 +17,7 @@ from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.office import words as w
 from kiosk.ui.office.alerts import AlertBanner
 from kiosk.ui.office.chime import CHIME_KEY, Chime, chime_wanted
-from kiosk.ui.office.inbox import InboxPage
+from kiosk.ui.office.inbox import CONNECTION_GONE, InboxPage
 from kiosk.ui.office.kiosks import KiosksPage, ViewSwitch
 from kiosk.ui.office.listener import Listener
 from kiosk.ui.office.revisions import RevisionsPage
@@ -90,6 +90,8 @@ class OfficeWindow(QMainWindow):
         self.inbox.chime.toggled.connect(self._chime_toggled)
         self.inbox.sign_out.clicked.connect(lambda: self.sign_out())
         self.inbox.changed.connect(self._title)
+        # Signed out on the loop's next pass: not from inside the inbox's own call.
+        self.inbox.lost.connect(lambda: QTimer.singleShot(0, self.connection_lost))
 
     def _add_alerts_and_kiosks(self) -> None:
         """Crisis alerts above everything, and the Kiosks view beside the inbox."""
@@ -203,9 +205,25 @@ class OfficeWindow(QMainWindow):
         if self.session is None:
             return
         self.inbox.refresh()
-        self._title()
-        self._chime_for(self.session.newest_id())
+        if self.session is None:  # the connection was gone: signed out
+            return
+        try:
+            self._title()
+            self._chime_for(self.session.newest_id())
+        except CONNECTION_GONE:
+            self.connection_lost()
+
+    def connection_lost(self) -> None:
+        """The database connection is gone: signed out, saying so; the sign-in page
+        says when the server cannot be reached, and works once it is back."""
+        if self.session is not None:
+            self.sign_out("connection lost", w.CONNECTION_LOST)
 
     def _title(self) -> None:
         if self.session is not None:
-            self.setWindowTitle(w.TITLE_NEW.format(new=self.session.new_count()))
+            try:
+                count = self.session.new_count()
+            except CONNECTION_GONE:
+                QTimer.singleShot(0, self.connection_lost)
+                return
+            self.setWindowTitle(w.TITLE_NEW.format(new=count))

@@ -12,6 +12,11 @@ SIGN_IN = "Sign in"
 SIGN_OUT = "Sign out"
 NEED_BOTH = "Type your staff name and your PIN."
 DB_UNREACHABLE = "The office database cannot be reached: {error}"
+CONNECTION_LOST = (
+    "The connection to the office database was lost, so the list could not be kept up "
+    "to date. Sign in again once it is back; if it stays away, tell whoever looks "
+    "after the office server."
+)
 # -- signing in: the tablet's sentences (kiosk.staff.accounts), the wait in words
 CHECKING = "Checking…"
 TOO_MANY = "Too many wrong PINs: sign-in is locked."
