@@ -73,6 +73,8 @@ PAGE_KEYS = {
     "order": int,
     "summary": str,
     "picture": str,
+    # What "picture" shows, in words: read to people who cannot see it.
+    "picture_text": str,
     "translation": str,
     # Clinical review: who checked the page, and when it is due again.
     "reviewed_by": str,
@@ -265,7 +267,9 @@ class _LazyRenderer:
             picture, _line = header.values["picture"]
             file, _refused = resolve_picture(self.root, path.parent, picture)
             if file is not None:  # refused ones were reported at load
-                body = f"![]({picture})\n\n{body}"
+                words = str(header.values.get("picture_text", ("", 0))[0])
+                described = re.sub(r"([\\\[\]])", r"\\\1", words)  # brackets as text
+                body = f"![{described}]({picture})\n\n{body}"
         if self._renderer is None:
             self._renderer = Renderer()
         markup = self._renderer.render(body, context)

@@ -241,7 +241,16 @@ class _LinkPolicy(Treeprocessor):  # type: ignore[misc]  # Markdown has no type 
         name = IMAGE_PREFIX + file.relative_to(ctx.root.resolve()).as_posix()
         ctx.images[name] = file
         ctx.pictures.append((ctx.line_of(src), src, file))
-        element.attrib = {"src": name, "alt": element.get("alt", "")}
+        described = (element.get("alt") or "").strip()
+        if not described:
+            # Screen readers and audio mode say what is written here, or nothing.
+            ctx.warn(
+                src,
+                f'picture "{src}" has no words for people who cannot see it: write what '
+                "it shows between its brackets, or for a page's picture, on a "
+                '"picture_text:" line',
+            )
+        element.attrib = {"src": name, "alt": described}
 
 
 def _line_around(ctx: RenderContext, text: str, match: re.Match[str]) -> str:

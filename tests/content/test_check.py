@@ -43,7 +43,12 @@ def clean(root: Path) -> Path:
     )
     write_page(topic, "01-a.md", "A", 1, CLEAN_A, REVIEWED)
     write_page(
-        topic, "02-b.md", "B", 2, "Page B is short too.", "picture: images/ok.png\n" + REVIEWED
+        topic,
+        "02-b.md",
+        "B",
+        2,
+        "Page B is short too.",
+        "picture: images/ok.png\npicture_text: A cup of tea\n" + REVIEWED,
     )
     write_page(topic, "03-c.md", "C", 3, "The last page. Go back to [page A](01-a.md).", REVIEWED)
     return root
@@ -256,7 +261,8 @@ def test_picture_over_2_mb(root: Path) -> None:
 
 def test_picture_over_4096_pixels(root: Path) -> None:
     (root / "t" / "images" / "wide.png").write_bytes(png_bytes(5000, 2))
-    write_page(root / "t", "03-c.md", "C", 3, "Wide.", "picture: images/wide.png\n")
+    header = "picture: images/wide.png\npicture_text: A long corridor\n"
+    write_page(root / "t", "03-c.md", "C", 3, "Wide.", header)
     assert lines(root) == [
         't/03-c.md:4: error: picture "images/wide.png" is 5000x2 pixels, and the kiosk shows '
         "none over 4096 on a side: make it smaller (about 1600 wide is plenty)"
@@ -654,3 +660,26 @@ def test_a_topic_file_saved_as_txt_is_named(root: Path) -> None:
         'missing; the topic is called "T" until it has one (there is a "topic.toml.txt": '
         'a text editor added ".txt"; rename it "topic.toml")'
     )
+
+
+def test_a_picture_without_words_for_people_who_cannot_see_it(root: Path) -> None:
+    """Screen readers and audio mode say a picture's description, or nothing: a
+    page's "picture:" had no way to give one, and "![](...)" passed unremarked."""
+    write_page(root / "t", "03-c.md", "C", 3, "See: ![](images/ok.png)", "picture: images/ok.png\n")
+    said = "has no words for people who cannot see it: write what it shows between its "
+    assert lines(root) == [
+        f't/03-c.md:4: warning: picture "images/ok.png" {said}brackets, or for a page\'s '
+        'picture, on a "picture_text:" line',
+    ]
+    write_page(
+        root / "t",
+        "03-c.md",
+        "C",
+        3,
+        "See: ![A cup [of] tea](images/ok.png)",
+        "picture: images/ok.png\npicture_text: The tea room [upstairs]\n",
+    )
+    assert lines(root) == []
+    (page,) = [p for p in load_library(root).topics[0].pages if p.page_id == "03-c"]
+    html = page.body.get().html
+    assert 'alt="The tea room [upstairs]"' in html and 'alt="A cup [of] tea"' in html

@@ -44,7 +44,7 @@ def test_another_tile_value_is_an_error_at_its_line(
 ) -> None:
     _header(root, "02-b.md", "tile: fotter\n")
     assert lines(root) == [
-        't/02-b.md:5: error: "tile" must be "tile" or "footer", got "fotter"; '
+        't/02-b.md:6: error: "tile" must be "tile" or "footer", got "fotter"; '
         'did you mean "footer"?; shown as a tile'
     ]
     code, _out = run(["check-content", str(root)], capsys)
