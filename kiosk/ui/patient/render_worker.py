@@ -17,6 +17,7 @@ thread's memory be capped: only a child process could be (docs/internals.md).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from concurrent.futures import Future
 
@@ -65,7 +66,11 @@ class BodyRenderer(QObject):
                 future.set_result(body.get())
             except BaseException as exc:
                 future.set_exception(exc)
-            done.emit(body, future)
+            # The renderer deleted meanwhile (its page screen made again, or the
+            # window closed): nobody is waiting; the result stays in the body,
+            # for the page's next showing.
+            with contextlib.suppress(RuntimeError):
+                done.emit(body, future)
 
         threading.Thread(target=work, name="page-render", daemon=True).start()
         return future

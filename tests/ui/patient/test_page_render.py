@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -214,3 +215,29 @@ def test_a_body_asked_for_again_while_it_renders_gets_the_same_render(
         slow.release.set()
     assert done.args == [body, first] and renderer.busy() == 0
     assert renderer.render(body).result(timeout=0) is body.get()  # rendered: no thread
+
+
+def test_a_render_that_ends_after_its_renderer_is_gone_is_kept_quietly(
+    qtbot: QtBot, fresh: Library, slow: Slow
+) -> None:
+    """The page screen made again (or the window closed) while a page renders:
+    the worker's signal had no sender left and raised in its thread ("Signal
+    source has been deleted", seen once under four test workers). The result
+    stays in the body, for the page's next showing."""
+    failures: list[threading.ExceptHookArgs] = []
+    previous = threading.excepthook
+    threading.excepthook = failures.append
+    try:
+        renderer = BodyRenderer()
+        page = fresh.topics[0].pages[6]
+        slow.names.add(page.source.name)
+        future = renderer.render(page.body)
+        assert slow.started.wait(5)
+        shiboken6.delete(renderer)
+        slow.release.set()
+        future.result(timeout=5)
+        qtbot.waitUntil(lambda: not any(t.name == "page-render" for t in threading.enumerate()))
+    finally:
+        threading.excepthook = previous
+    assert failures == []
+    assert page.body.rendered
