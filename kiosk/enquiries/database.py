@@ -62,7 +62,8 @@ _COUNTED: dict[int, tuple[int, int]] = {}  # id(connection) -> its file
 _OPEN_GUARD = threading.Lock()
 
 
-def _file_identity(path: Path) -> tuple[int, int] | None:
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """Which file ``path`` is now (device, inode); None if there is none."""
     try:
         found = os.stat(path)
     except OSError:
@@ -72,7 +73,7 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
 
 def open_here(path: Path) -> bool:
     """Whether a connection of this process has the database at ``path`` open."""
-    identity = _file_identity(path)
+    identity = file_identity(path)
     with _OPEN_GUARD:
         return identity is not None and _OPEN_HERE.get(identity, 0) > 0
 
@@ -385,7 +386,7 @@ class DatabaseFile:
             _remove_set(found)
             raise
         _remove_set(found)
-        _count(conn, _file_identity(self.path))  # until ``close(conn)``
+        _count(conn, file_identity(self.path))  # until ``close(conn)``
         return conn
 
     def _check_read_only(self) -> bool:

@@ -40,6 +40,7 @@ from kiosk.enquiries.database import (
     StoreError,
     connect_read_only,
     describe,
+    file_identity,
     primary_code,
     reason_for,
     rollback,
@@ -95,15 +96,6 @@ class StoredEnquiry:
     topic: str
     key_id: str
     sealed: bytes
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    """Which file ``path`` is now (device, inode); None if there is none."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return (found.st_dev, found.st_ino)
 
 
 def _utc_now() -> datetime:
@@ -499,7 +491,7 @@ class EnquiryStore:
     def _connection(self) -> sqlite3.Connection:
         if self._closed:
             raise StoreError("unavailable", f"The enquiry store {self.path} was closed.")
-        if self._conn is not None and _identity(self.path) != self._identity:
+        if self._conn is not None and file_identity(self.path) != self._identity:
             self._let_go_of_lost_file()
         if self._conn is None:
             try:
@@ -513,7 +505,7 @@ class EnquiryStore:
     def _open(self) -> None:
         """Open the database, checked and up to date, or raise StoreError."""
         self._conn = self._file.open()
-        self._identity = _identity(self.path)
+        self._identity = file_identity(self.path)
         self.available = True
 
     def _let_go_of_lost_file(self) -> None:

@@ -4,6 +4,8 @@ rules and audit entries as ``kiosk staff add`` and ``kiosk staff remove``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -16,7 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.staff.accounts import StaffError, StaffMember, name_problem, pin_problem
+from kiosk.staff.accounts import (
+    Session,
+    StaffAccounts,
+    StaffError,
+    StaffMember,
+    name_problem,
+    pin_problem,
+)
 from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.patient.keyboard import KeyboardKind
 from kiosk.ui.staff.common import GAP, text_label
@@ -293,26 +302,28 @@ class StaffTab(QStackedWidget):
                 self._add(name)
 
     def _renew(self, name: str) -> None:
-        session, accounts = self.context.session, self.context.accounts
-        if session is None or accounts is None:
-            return
-        pin = self.pin.pin()
-        self.pin.clear()
-        self.pin_again.clear()
-        self._say(s.STAFF_PIN_CHANGING)
-        self.pin_again.setEnabled(False)
-        self.worker.start(lambda: accounts.reset_pin(name, pin, by=session))
+        self._save(
+            s.STAFF_PIN_CHANGING,
+            lambda accounts, session, pin: accounts.reset_pin(name, pin, by=session),
+        )
 
     def _add(self, name: str) -> None:
+        self._save(
+            s.STAFF_ADDING, lambda accounts, session, pin: accounts.add(name, pin, by=session)
+        )
+
+    def _save(self, saying: str, work: Callable[[StaffAccounts, Session, str], object]) -> None:
+        """The PIN typed twice, handed to ``work`` on the worker (argon2 is slow);
+        the pads emptied at once."""
         session, accounts = self.context.session, self.context.accounts
         if session is None or accounts is None:
             return
         pin = self.pin.pin()
         self.pin.clear()
         self.pin_again.clear()
-        self._say(s.STAFF_ADDING)
+        self._say(saying)
         self.pin_again.setEnabled(False)
-        self.worker.start(lambda: accounts.add(name, pin, by=session))
+        self.worker.start(lambda: work(accounts, session, pin))
 
     def on_added(self, outcome: object) -> None:
         self.pin_again.setEnabled(True)
