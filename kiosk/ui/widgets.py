@@ -11,7 +11,6 @@ from PySide6.QtGui import (
     QLinearGradient,
     QPainter,
     QPaintEvent,
-    QPalette,
     QPixmap,
     QResizeEvent,
 )
@@ -511,7 +510,8 @@ class MoreBelow(QWidget):
         if self._base is not None:
             base = self._base()
         else:
-            base = (view or self).palette().color(QPalette.ColorRole.Base)
+            palette = (view or self).palette()  # its class: no QPalette import at start
+            base = palette.color(palette.ColorRole.Base)
         clear = QColor(base)
         clear.setAlpha(0)
         fade = QLinearGradient(QPointF(0, 0), QPointF(0, self.height()))
