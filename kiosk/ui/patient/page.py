@@ -321,31 +321,40 @@ class PageBrowser(QTextBrowser):
             document.drop()
 
     # -- the buttons in the text ------------------------------------------------------
-    def _slot_row(self, name: str) -> SlotRow:
-        ask = button(strings.REQUEST_INFO, None, "pageRequestButton")
-        ask.clicked.connect(self.request)
-        buttons: tuple[QPushButton, ...] = (ask,)
+    def _slot_row(self, name: str, *, asked: bool) -> SlotRow:
+        """The row of a slot. ``asked``: the page already has a ``[[request]]``
+        button, so its end offers "Back to topics" alone (two "Request
+        information" buttons on one page read as two different things)."""
+        buttons: tuple[QPushButton, ...] = ()
+        if name == REQUEST_SLOT or not asked:
+            ask = button(strings.REQUEST_INFO, None, "pageRequestButton")
+            ask.clicked.connect(self.request)
+            buttons = (ask,)
         if name == END_SLOT:
             back = button(strings.BACK_TO_TOPICS, "quiet", "backToTopicsButton")
             back.clicked.connect(self.topics)
-            buttons = (ask, back)
+            buttons = (*buttons, back)
         row = SlotRow(buttons)
         row.setParent(self.viewport())
         return row
 
     def _fill_slots(self, document: PageDocument) -> None:
+        slots = []
         block = document.firstBlock()
         while block.isValid():
             fragment = block.begin()
             names = fragment.fragment().charFormat().anchorNames() if not fragment.atEnd() else []
             name = next((n for n in names if n in (REQUEST_SLOT, END_SLOT)), None)
             if name is not None:
-                row = self._slot_row(name)
-                if self.track is not None:
-                    for widget in row.buttons:
-                        self.track(widget)
-                document.rows.append((block, row))
+                slots.append((block, name))
             block = block.next()
+        asked = any(name == REQUEST_SLOT for _block, name in slots)
+        for block, name in slots:
+            row = self._slot_row(name, asked=asked)
+            if self.track is not None:
+                for widget in row.buttons:
+                    self.track(widget)
+            document.rows.append((block, row))
         document.filled = True
 
     def _place(self) -> None:

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.content import load_library
 from kiosk.ui.i18n import strings
 from kiosk.ui.window import KioskWindow
-from tests.conftest import MakeWindow
+from tests.conftest import MakeWindow, write_page
 from tests.ui.helpers import find_button, swipe, tap
 
 
@@ -130,3 +133,24 @@ def test_the_cue_lets_taps_through(make_window: MakeWindow, qtbot: QtBot) -> Non
     cue = window.page.body.more_below
     assert cue.testAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
     assert cue.label.testAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+
+def test_a_last_page_with_its_own_request_line_ends_with_back_to_topics_alone(
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A clinic admin's last page that ends "[[request]]" had two "Request
+    information" buttons, one under the other (the line's, and the end's)."""
+    folder = tmp_path / "content" / "talk"
+    folder.mkdir(parents=True)
+    (folder / "topic.toml").write_text('title = "Talk"\n', encoding="utf-8")
+    write_page(folder, "a.md", "First", 1)
+    write_page(folder, "b.md", "Last", 2, body="Ask us anything.\n\n[[request]]\n")
+    window = make_window(library=load_library(tmp_path / "content"))
+    _open(window, 2)
+    rows = [[b.text() for b in row.buttons] for row in window.page.body.slot_rows()]
+    assert rows == [[strings.REQUEST_INFO], [strings.BACK_TO_TOPICS]]
+    find_button(window.page.body.viewport(), strings.REQUEST_INFO)  # one, not two
+    tap(qtbot, find_button(window.page.body.viewport(), strings.BACK_TO_TOPICS))
+    assert window.stack.currentWidget() is window.home
+    _open(window, 1)  # a page without a line of its own: no slot at all
+    assert window.page.body.slot_rows() == []
