@@ -167,6 +167,37 @@ def test_mark_contacted_and_back_to_the_list(
     assert listing.count_new.text() == "New: 0"
 
 
+def test_mark_contacted_in_the_detail_can_be_undone(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
+) -> None:
+    """As on a row: a slip on the detail's Mark contacted is one tap to take
+    back, to the status it had (here "exported"), logged; the list follows."""
+    enquiry = staff_env.save("Call Me")
+    staff_env.store.set_status([enquiry], "exported")
+    _window, mode = make_staff()
+    panel = open_panel(mode, staff_env)
+    detail = panel.enquiries.detail
+    tap(qtbot, panel.enquiries.list.rows[0].open_button)
+    assert not detail.undo_button.isVisible()
+    tap(qtbot, find_button(panel, s.MARK_CONTACTED))
+    undo = find_button(panel, s.UNDO)
+    assert undo.accessibleName() == undo.text()
+    tap(qtbot, undo)
+    assert _stored(staff_env, enquiry).status == "exported"
+    assert ("Ana", "contacted-undone", {"enquiry": enquiry, "status": "exported"}) in (
+        staff_env.actions()
+    )
+    assert detail.values["status"].text() == "Exported"
+    assert detail.note.text() == s.UNDONE.format(id=enquiry, status="exported")
+    assert find_button(panel, s.MARK_CONTACTED).isEnabled()
+    assert not detail.undo_button.isVisible()  # one undo, for the last tap
+    tap(qtbot, find_button(panel, s.MARK_CONTACTED))
+    tap(qtbot, find_button(panel, s.BACK_TO_LIST))
+    assert panel.enquiries.list.count_contacted.text() == "Contacted: 1"
+    tap(qtbot, panel.enquiries.list.rows[0].open_button)
+    assert not detail.undo_button.isVisible()  # another visit: nothing to undo
+
+
 def test_an_enquiry_that_will_not_open_says_so(
     make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
 ) -> None:

@@ -514,13 +514,19 @@ class EnquiryDetail(QWidget):
         self.back_button.clicked.connect(self.back)
         self.contacted_button = button(s.MARK_CONTACTED, None, "staffContacted")
         self.contacted_button.clicked.connect(self.mark_contacted)
+        # As on the list's rows: a slip on Mark contacted is one tap to take back.
+        self.undo_button = button(s.UNDO, "quiet", "staffUndo")
+        self.undo_button.clicked.connect(self.undo)
+        self.undo_button.hide()
         buttons = QHBoxLayout()
         buttons.setSpacing(GAP)
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.undo_button)
         buttons.addWidget(self.contacted_button)
         layout.addLayout(buttons)
         self.values: dict[str, QLabel] = {}
+        self._status = ""  # the enquiry's status as read, for Undo
 
     def show_enquiry(self, enquiry_id: int) -> None:
         """Read, open and show one enquiry; the audit log gets a "view" with its id."""
@@ -544,6 +550,7 @@ class EnquiryDetail(QWidget):
             personal = {}
             self._say(s.CANNOT_OPEN.format(reason=str(exc)))
         self.context.audit("view", enquiry=enquiry_id)
+        self._status = stored.status
         self._fill(stored, personal)
         self.contacted_button.setEnabled(stored.status != "contacted" and bool(personal))
         self.area.verticalScrollBar().setValue(0)
@@ -589,7 +596,27 @@ class EnquiryDetail(QWidget):
         if "status" in self.values:
             self.values["status"].setText(labels.status("contacted"))
         self.contacted_button.setEnabled(False)
+        self.undo_button.show()
         self._say(s.MARKED_CONTACTED)
+        self.changed.emit()
+
+    def undo(self) -> None:
+        """Mark contacted taken back: the status the enquiry had, logged, as the
+        list's Undo does."""
+        store, enquiry_id, before = self.context.store, self.enquiry_id, self._status
+        if store is None or enquiry_id is None or not before:
+            return
+        try:
+            store.set_status([enquiry_id], before)
+        except StoreError as exc:
+            self._say(str(exc))
+            return
+        self.context.audit("contacted-undone", enquiry=enquiry_id, status=before)
+        if "status" in self.values:
+            self.values["status"].setText(labels.status(before))
+        self.undo_button.hide()
+        self.contacted_button.setEnabled(True)
+        self._say(s.UNDONE.format(id=enquiry_id, status=labels.status(before).lower()))
         self.changed.emit()
 
     def _say(self, text: str) -> None:
@@ -605,7 +632,9 @@ class EnquiryDetail(QWidget):
         clear_layout(self.fields)
         self.title.clear()
         self._say("")
+        self.undo_button.hide()
         self.enquiry_id = None
+        self._status = ""
 
 
 class EnquiriesTab(QStackedWidget):
