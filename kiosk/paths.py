@@ -16,6 +16,7 @@ from kiosk import APP_NAME
 
 DATA_DIR_ENV = "KIOSK_DATA_DIR"
 CONFIG_FILE_NAME = "kiosk.toml"
+STORE_FILE_NAME = "enquiries.sqlite3"
 
 
 def resource_dir() -> Path:
@@ -74,7 +75,7 @@ class Paths:
     @property
     def store_file(self) -> Path:
         """The enquiry database (SQLite; personal fields sealed, see kiosk.enquiries.store)."""
-        return self.data_dir / "enquiries.sqlite3"
+        return self.data_dir / STORE_FILE_NAME
 
     @property
     def keys_file(self) -> Path:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+import sqlite3
 from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
@@ -27,8 +28,11 @@ from pathlib import Path
 import nacl.signing
 import psycopg
 
+from kiosk.enquiries.database import StoreError
 from kiosk.office.admin import OfficeError, Token
-from kiosk.office.link import Link, ca_file, link_file, save
+from kiosk.office.link import Link, ca_file, forget_last_seq, link_file, save
+from kiosk.office.outbox import LocalOutbox
+from kiosk.paths import STORE_FILE_NAME
 
 
 def enrol(data_dir: Path, server: str, token_text: str) -> Link:
@@ -40,6 +44,7 @@ def enrol(data_dir: Path, server: str, token_text: str) -> Link:
             f"to enrol it again under a new name."
         )
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _number_afresh(data_dir)
     signing = nacl.signing.SigningKey.generate()
     link = Link(
         server=server,
@@ -103,3 +108,24 @@ def enrol(data_dir: Path, server: str, token_text: str) -> Link:
     finally:
         conn.close()
     return link
+
+
+def _number_afresh(data_dir: Path) -> None:
+    """A new kiosk numbers its enquiries from 1: the numbers of an earlier
+    enrolment of this tablet (a kiosk revoked, linked again under a new name) are
+    taken off its rows, and what it kept unsent is numbered again when it is sent.
+    Left on, the new kiosk would go on from the old one's last number, and the
+    office would count every number before it as missing."""
+    store_file = data_dir / STORE_FILE_NAME
+    if store_file.exists():
+        outbox = LocalOutbox(store_file, key_id="")
+        try:
+            outbox.forget_numbers()
+        except (StoreError, sqlite3.Error) as exc:
+            raise OfficeError(
+                f"The tablet's enquiries could not be made ready for the new link ({exc}). "
+                f"Nothing was enrolled: try again in a moment."
+            ) from None
+        finally:
+            outbox.close()
+    forget_last_seq(data_dir)

@@ -146,6 +146,12 @@ def last_seq(data_dir: Path) -> int:
         return 0
 
 
+def forget_last_seq(data_dir: Path) -> None:
+    """No mark: a tablet enrolling as a new kiosk numbers from 1 again
+    (``LocalOutbox.forget_numbers``)."""
+    Path(data_dir, SEQ_FILE).unlink(missing_ok=True)
+
+
 def save_last_seq(data_dir: Path, seq: int) -> None:
     """Raise the mark to ``seq`` (never lower it: a number given out is never given again)."""
     if seq > last_seq(data_dir):

@@ -149,7 +149,8 @@ class LocalOutbox:
         found = (
             self._db()
             .execute(
-                "SELECT 1 FROM enquiries WHERE seq IS NULL AND key_id = ? LIMIT 1",
+                "SELECT 1 FROM enquiries"
+                " WHERE seq IS NULL AND sent_at IS NULL AND key_id = ? LIMIT 1",
                 (self._key_id,),
             )
             .fetchone()
@@ -166,7 +167,8 @@ class LocalOutbox:
             (local,) = conn.execute("SELECT coalesce(max(seq), 0) FROM enquiries").fetchone()
             start = max(int(local), floor)
             ids = conn.execute(
-                "SELECT id FROM enquiries WHERE seq IS NULL AND key_id = ? ORDER BY id",
+                "SELECT id FROM enquiries WHERE seq IS NULL AND sent_at IS NULL AND key_id = ?"
+                " ORDER BY id",
                 (self._key_id,),
             ).fetchall()
             conn.executemany(
@@ -177,6 +179,24 @@ class LocalOutbox:
 
         self._write(assign)
         return top
+
+    def forget_numbers(self) -> int:
+        """Take every row's ``seq`` away, before the tablet enrols as a new kiosk:
+        numbers belong to the enrolment that gave them. Those it sent keep none
+        (they are the old kiosk's, at the office); those it kept unsent are numbered
+        again by the new one, from 1, so the office counts the new kiosk's numbers
+        with no gap where the old one's were. Returns how many were waiting."""
+        waiting = 0
+
+        def forget(conn: sqlite3.Connection) -> None:
+            nonlocal waiting
+            (waiting,) = conn.execute(
+                "SELECT count(*) FROM enquiries WHERE seq IS NOT NULL AND sent_at IS NULL"
+            ).fetchone()
+            conn.execute("UPDATE enquiries SET seq = NULL WHERE seq IS NOT NULL")
+
+        self._write(forget)
+        return int(waiting)
 
     def unsent(self, limit: int) -> list[OutgoingRow]:
         rows = (

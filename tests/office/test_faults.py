@@ -22,9 +22,12 @@ import pytest
 import trustme
 
 from kiosk.office import admin, audit, inbox
+from kiosk.office.admin import OfficeError
+from kiosk.office.enrol import enrol
 from kiosk.office.heartbeat import KioskFacts
+from kiosk.office.link import link_file
 from kiosk.office.outbox import Sender
-from tests.office.conftest import Clinic, Tablet
+from tests.office.conftest import Clinic, Tablet, enrolled_tablet
 from tests.office.pg import Cluster
 from tests.office.proxy import Proxy
 
@@ -247,3 +250,73 @@ def test_two_offices_marking_one_enquiry_one_wins_both_audited(
         assert audit.verify(conn).intact
     assert now.status_by == winners[0]
     assert sorted(actions) == sorted([(winners[0], "status"), (loser, "status-refused")])
+
+
+def test_a_revoked_tablet_linked_again_under_a_new_name_sends_what_it_kept_with_no_gap(
+    clinic: Clinic, tablet: Tablet
+) -> None:
+    """docs/office.md's way back for a revoked tablet: its link file removed and
+    ``kiosk enrol`` with a token for a new name. What it kept unsent arrives, once,
+    under the new name; the new kiosk numbers from 1, so the office's check finds
+    nothing missing (it went on from the old kiosk's numbers, and the office
+    counted them all as missing from the new one)."""
+    first = tablet.save(2, "before")
+    assert tablet.send() == 2
+    with clinic.connect() as conn:
+        admin.revoke_kiosk(conn, "Lobby")
+    kept = tablet.save(2, "kept")
+    sender = tablet.sender()
+    try:
+        with pytest.raises(psycopg.OperationalError):
+            sender.send_once()
+    finally:
+        sender.stop()
+    assert unsent(tablet) == 2
+    link_file(tablet.data_dir).unlink()
+    again = enrolled_tablet(clinic, tablet.data_dir, "Lobby-2")
+    try:
+        assert again.send() == 2
+        later = again.save(1, "later")
+        assert again.send() == 1
+    finally:
+        again.store.close()
+    assert unsent(tablet) == 0
+    with clinic.connect() as conn:
+        rows = conn.execute(
+            "SELECT k.name, e.seq, e.form_key FROM enquiries e"
+            " JOIN kiosks k ON k.role = e.kiosk ORDER BY e.id"
+        ).fetchall()
+        receipts = {r.name: r for r in inbox.verify_kiosks(conn)}
+    assert rows == [
+        ("Lobby", 1, first[0]),
+        ("Lobby", 2, first[1]),
+        ("Lobby-2", 1, kept[0]),
+        ("Lobby-2", 2, kept[1]),
+        ("Lobby-2", 3, later[0]),
+    ]
+    assert receipts["Lobby-2"].missing == [] and receipts["Lobby-2"].received == 3
+    assert receipts["Lobby"].missing == [] and not receipts["Lobby-2"].bad_signatures
+    assert receipts["Lobby-2"].summary() == "kiosk Lobby-2: 3 received, none missing"
+
+
+def test_a_tablet_whose_store_is_busy_is_not_enrolled_and_says_why(
+    clinic: Clinic, tablet: Tablet
+) -> None:
+    """Linking again needs the store for a moment (its old numbers taken off): held
+    by another writer past the wait, ``kiosk enrol`` says so and enrols nothing,
+    and the same token works once the store is free."""
+    tablet.save(1)
+    assert tablet.send() == 1
+    link_file(tablet.data_dir).unlink()
+    token = clinic.token("Lobby-2")
+    url = clinic.pg.server_url(clinic.db)
+    with closing(sqlite3.connect(tablet.data_dir / "enquiries.sqlite3")) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(OfficeError, match="could not be made ready for the new link"):
+            enrol(tablet.data_dir, url, token)
+        holder.rollback()
+    assert not link_file(tablet.data_dir).exists()
+    with closing(sqlite3.connect(tablet.data_dir / "enquiries.sqlite3")) as db:
+        assert db.execute("SELECT seq FROM enquiries").fetchall() == [(1,)]
+    link = enrol(tablet.data_dir, url, token)
+    assert link.kiosk_name == "Lobby-2"
