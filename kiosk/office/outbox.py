@@ -46,6 +46,7 @@ from kiosk.enquiries.database import close as close_database
 from kiosk.office import heartbeat
 from kiosk.office.link import Link, last_seq, save_last_seq
 from kiosk.office.look import Looks
+from kiosk.office.trouble import first_line, unreachable
 
 log = logging.getLogger("kiosk.office.outbox")
 
@@ -275,20 +276,8 @@ class SendStatus:
     last_sent_at: datetime | None = None
 
 
-#: Words in a connection error that say why the server did not answer, for the panel.
-_UNREACHABLE: tuple[tuple[Reason, tuple[str, ...]], ...] = (
-    ("unknown-name", ("translate host name", "name or service not known", "name resolution")),
-    ("no-network", ("network is unreachable", "no route to host")),
-    ("timeout", ("timeout", "timed out")),
-    (
-        "not-answering",
-        ("connection refused", "closed the connection", "shutting down", "starting up"),
-    ),
-)
-
-
 def _classify(exc: BaseException) -> tuple[State, Reason, str]:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = first_line(exc)
     lowered = str(exc).lower()
     if isinstance(exc, psycopg.errors.InsufficientPrivilege) or any(
         s in lowered
@@ -324,9 +313,7 @@ def _classify(exc: BaseException) -> tuple[State, Reason, str]:
             f"The office server could not be trusted ({text}): its certificate is not the "
             f"clinic's, or names another server. Nothing was sent.",
         )
-    reason: Reason = next(
-        (r for r, words in _UNREACHABLE if any(w in lowered for w in words)), "other"
-    )
+    reason: Reason = unreachable(lowered)
     return (
         "waiting",
         reason,

@@ -6,7 +6,7 @@ names."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 import psycopg
 import pytest
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kiosk.office import admin
+from kiosk.office.trouble import Trouble
 from kiosk.staff.accounts import DELAYS, MAX_FAILURES, UNKNOWN_NAME, WrongPin
 from kiosk.ui.office import words as w
 from kiosk.ui.office.chime import chime_file
@@ -332,8 +333,32 @@ def test_the_database_unreachable_is_said(
     )
     qtbot.addWidget(window)
     sign_in(qtbot, window)
-    assert window.sign_in_page.message.text().startswith("The office database cannot be reached")
+    said = window.sign_in_page.message.text()
+    assert said.startswith(f"The office database cannot be reached. {w.DB_TROUBLE['no-database']}")
+    assert said.endswith('database "no_such_db" does not exist).')
     assert window.session is None
+
+
+def test_a_refused_login_is_said_in_words_then_in_the_servers(
+    clinic: Clinic, settings: QSettings, qtbot: QtBot
+) -> None:
+    """The front desk reads what went wrong and what to do first, not the driver's
+    "connection failed: … FATAL: password authentication failed for user …" alone;
+    the server's words follow for whoever looks after it."""
+    url = clinic.pg.dsn(clinic.db, password="changed-since")
+    window = OfficeWindow(url, listen=False, settings=settings)
+    qtbot.addWidget(window)
+    sign_in(qtbot, window)
+    said = window.sign_in_page.message.text()
+    assert said.startswith(f"The office database cannot be reached. {w.DB_TROUBLE['login']} ")
+    assert "If it goes on, tell whoever looks after the office server" in said
+    assert "password authentication failed" in said
+    assert window.session is None
+
+
+def test_every_trouble_has_words_for_the_front_desk() -> None:
+    assert set(w.DB_TROUBLE) == set(get_args(Trouble))
+    assert all(words.endswith(".") and words[0].isupper() for words in w.DB_TROUBLE.values())
 
 
 def test_a_connection_lost_mid_session_signs_out_saying_so(

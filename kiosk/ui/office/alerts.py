@@ -22,6 +22,7 @@ from kiosk.office import inbox
 from kiosk.paths import resource_dir
 from kiosk.ui.office import words as w
 from kiosk.ui.office.session import Session
+from kiosk.ui.office.trouble import said
 from kiosk.ui.widgets import button, plain_label
 
 AGES_MS = 15_000  # "2 min ago" kept true
@@ -96,7 +97,7 @@ class AlertBanner(QWidget):
             self._acknowledged.add(alert_id)
             alerts = inbox.open_alerts(session.conn)
         except psycopg.Error as exc:
-            self.message.setText(w.ACKNOWLEDGE_FAILED.format(error=str(exc).strip()))
+            self.message.setText(w.ACKNOWLEDGE_FAILED.format(error=said(exc)))
             self.message.show()
             return
         self._show(alerts)

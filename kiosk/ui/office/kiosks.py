@@ -30,6 +30,7 @@ from kiosk.ui.office import words as w
 from kiosk.ui.office.inbox import Background, Conn, DownScroll, Work
 from kiosk.ui.office.look import LookDialog
 from kiosk.ui.office.session import Session
+from kiosk.ui.office.trouble import said
 from kiosk.ui.widgets import button, plain_label
 
 REFRESH_MS = 30_000
@@ -201,7 +202,7 @@ class KiosksPage(QWidget):
             kiosks = inbox.kiosk_health(session.conn)
             totals = inbox.page_view_totals(session.conn, PAGE_VIEW_DAYS)
         except psycopg.Error as exc:
-            self.message.setText(w.KIOSKS_UNREADABLE.format(error=str(exc).strip()))
+            self.message.setText(w.KIOSKS_UNREADABLE.format(error=said(exc)))
             return
         self.message.clear()
         self._check_receipts(session)

@@ -17,6 +17,7 @@ from kiosk.enquiries.keys import KeysError
 from kiosk.office import look
 from kiosk.ui.office import words as w
 from kiosk.ui.office.session import Session
+from kiosk.ui.office.trouble import said
 from kiosk.ui.widgets import button, plain_label
 
 POLL_MS = 500
@@ -72,8 +73,11 @@ class LookDialog(QDialog):
         self._countdown.timeout.connect(self._tick)
         try:
             self._request = look.ask(session.conn, kiosk_name, session.actor)
-        except (psycopg.Error, look.LookError) as exc:
-            self._finish(w.LOOK_FAILED.format(error=str(exc).strip()))
+        except look.LookError as exc:
+            self._finish(w.LOOK_FAILED.format(error=str(exc)))
+            return
+        except psycopg.Error as exc:
+            self._finish(w.LOOK_FAILED.format(error=said(exc)))
             return
         self._show_left()
         self._poll.start()
@@ -101,7 +105,7 @@ class LookDialog(QDialog):
             found = look.answer(self._session.conn, self._request, self._session.actor)
         except psycopg.Error as exc:
             self._request = None
-            self._finish(w.LOOK_FAILED.format(error=str(exc).strip()))
+            self._finish(w.LOOK_FAILED.format(error=said(exc)))
             return
         if found is None:
             return

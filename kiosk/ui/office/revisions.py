@@ -37,6 +37,7 @@ from kiosk.ui.office import words as w
 from kiosk.ui.office.inbox import Background, Conn, DownScroll, Work
 from kiosk.ui.office.kiosks import RefreshWhileShown, _fill, _size, _table, _when
 from kiosk.ui.office.session import Session, SignInError, refusal
+from kiosk.ui.office.trouble import said
 from kiosk.ui.widgets import button, labelled, plain_label
 
 #: A kiosk that refused or rolled back a revision: its row in red words (the state
@@ -332,7 +333,7 @@ class RevisionsPage(QWidget):
             kiosks = publish.kiosk_revisions(session.conn)
             groups = publish.groups(session.conn)
         except psycopg.Error as exc:
-            self.message.setText(w.REVISIONS_UNREADABLE.format(error=str(exc).strip()))
+            self.message.setText(w.REVISIONS_UNREADABLE.format(error=said(exc)))
             return
         self.message.clear()
         chosen = self.chosen()

@@ -28,6 +28,7 @@ from kiosk.staff.accounts import (
     WrongPin,
 )
 from kiosk.ui.office import words as w
+from kiosk.ui.office.trouble import said
 
 PAGE_SIZE = 50
 Conn = psycopg.Connection[Any]
@@ -163,7 +164,7 @@ def sign_in(url: str, name: str, pin: str, *, clock: Callable[[], float] | None 
     try:
         conn = psycopg.connect(url, autocommit=True)
     except psycopg.Error as exc:
-        raise SignInError(w.DB_UNREACHABLE.format(error=str(exc).strip())) from None
+        raise SignInError(w.DB_UNREACHABLE.format(error=said(exc))) from None
     try:
         signed = admin.sign_in(conn, name, pin, clock=clock)
     except StaffError as exc:
@@ -174,5 +175,5 @@ def sign_in(url: str, name: str, pin: str, *, clock: Callable[[], float] | None 
         raise SignInError(str(exc)) from None
     except psycopg.Error as exc:
         conn.close()
-        raise SignInError(w.DB_UNREACHABLE.format(error=str(exc).strip())) from None
+        raise SignInError(w.DB_UNREACHABLE.format(error=said(exc))) from None
     return Session(conn, signed.name, signed.opener)

@@ -11,7 +11,40 @@ PIN = "PIN"
 SIGN_IN = "Sign in"
 SIGN_OUT = "Sign out"
 NEED_BOTH = "Type your staff name and your PIN."
-DB_UNREACHABLE = "The office database cannot be reached: {error}"
+DB_UNREACHABLE = "The office database cannot be reached. {error}"
+# What went wrong with the office database (kiosk.office.trouble), said for the
+# front desk; the driver's own first line follows in DB_DETAIL.
+DB_TROUBLE = {
+    "unknown-name": (
+        "This PC cannot find the office server by its name: check the database address "
+        "the office app is started with, and the network."
+    ),
+    "no-network": "This PC has no network that reaches the office server.",
+    "timeout": "The office server did not answer in time: it may be busy, or the network slow.",
+    "not-answering": (
+        "The office server does not answer: it may be switched off, or its database "
+        "(PostgreSQL) not running."
+    ),
+    "login": (
+        "The office server refused the office app's login: the user name or password in "
+        "its database address is wrong, or was changed."
+    ),
+    "no-database": (
+        "The office server has no database of that name: check the database address the "
+        "office app is started with."
+    ),
+    "not-set-up": (
+        "The office database is not set up for this version: run 'kiosk office init' on it again."
+    ),
+    "permission": "The office database did not allow it (permission denied).",
+    "full": "The office server's disk is full.",
+    "untrusted": (
+        "The office server could not be trusted: its certificate is not the clinic's, or "
+        "the address leads to another server."
+    ),
+    "other": "The office database reported a problem.",
+}
+DB_DETAIL = "If it goes on, tell whoever looks after the office server (it said: {detail})."
 CONNECTION_LOST = (
     "The connection to the office database was lost, so the list could not be kept up "
     "to date. Sign in again once it is back; if it stays away, tell whoever looks "
@@ -56,7 +89,7 @@ DETAIL_FIELDS = (
 # -- crisis alerts (issue 14 point 5) --
 ALERT_LINE = "Crisis: a patient at kiosk {kiosk} asked for a staff member {ago}."
 ACKNOWLEDGE = "Acknowledge"
-ACKNOWLEDGE_FAILED = "The alert could not be acknowledged: {error}"
+ACKNOWLEDGE_FAILED = "The alert could not be acknowledged. {error}"
 JUST_NOW = "just now"
 MINUTES_AGO = "{n} min ago"
 HOURS_AGO = "{n} h {m} min ago"
@@ -87,14 +120,14 @@ LOOK_NO_PICTURE = "No picture came: the kiosk sends none while a patient types o
 LOOK_NO_ANSWER = (
     "Kiosk {kiosk} did not answer within {seconds} s: it may be off, or away from the network."
 )
-LOOK_FAILED = "The kiosk's screen could not be asked for: {error}"
+LOOK_FAILED = "The kiosk's screen could not be asked for. {error}"
 LOOK_PICTURE = "The kiosk's screen, form fields blanked"
 CANCEL = "Cancel"
 CLOSE = "Close"
 PAGE_VIEWS_HEADING = "Page views across kiosks, last {days} days"
 PAGE_VIEW_COLUMNS = ("Page", "Views")
 NOT_KNOWN = "—"
-KIOSKS_UNREADABLE = "The kiosks could not be read: {error}"
+KIOSKS_UNREADABLE = "The kiosks could not be read. {error}"
 RECEIPTS_HEADING = "What each kiosk sent, checked (numbers and signatures)"
 RECEIPTS_CHECKING = "Checking what each kiosk sent…"
 RECEIPTS_NONE = "No kiosk is enrolled yet."
@@ -143,7 +176,7 @@ RUNS_HEADING = "What each kiosk runs"
 RUNS_COLUMNS = ("Kiosk", "Group", "Runs", "Latest report", "Why", "When")
 STATE_WORDS = {"applied": "Applied", "refused": "Refused", "rolled_back": "Rolled back"}
 RUNS_INSTALLED = "As installed"
-REVISIONS_UNREADABLE = "The revisions could not be read: {error}"
+REVISIONS_UNREADABLE = "The revisions could not be read. {error}"
 PUBLISH = "Publish…"
 PUBLISH_HEADING = "Publish content and settings"
 CONTENT_FOLDER = "Content folder"
