@@ -728,9 +728,12 @@ def format_problem(problem: Problem, root: Path) -> str:
 
 
 def format_level(level: ReadingLevel, root: Path) -> str:
+    """The page's reading level; below grade 1 (the formula has no floor, and very
+    short plain sentences come out at "grade -2.2") it says so, not a negative grade."""
     what = '"In short" reading level' if level.part == IN_SHORT else "reading level"
+    grade = f"grade {level.grade:.1f}" if level.grade >= 1 else "below grade 1"
     return (
-        f"{relative(level.path, root)}: info: {what} grade {level.grade:.1f} "
+        f"{relative(level.path, root)}: info: {what} {grade} "
         f"({_count(level.words, 'word')}, {_count(level.sentences, 'sentence')})"
     )
 

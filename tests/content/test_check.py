@@ -98,11 +98,12 @@ def test_a_clean_library_has_no_problems(root: Path, capsys: pytest.CaptureFixtu
     code, out = run(["check-content", str(root)], capsys)
     assert code == 0
     assert out == [
-        # Very short, plain sentences: below grade 0 (the formula has no floor).
+        # Very short, plain sentences: grades -0.7, -1.8 and -2.2 by the formula,
+        # which has no floor, said as "below grade 1", never as a negative grade.
         # The list ("- one thing", "- another thing") is one sentence, not two.
-        "t/01-a.md: info: reading level grade -0.7 (17 words, 4 sentences)",
-        "t/02-b.md: info: reading level grade -1.8 (5 words, 1 sentence)",
-        "t/03-c.md: info: reading level grade -2.2 (8 words, 2 sentences)",
+        "t/01-a.md: info: reading level below grade 1 (17 words, 4 sentences)",
+        "t/02-b.md: info: reading level below grade 1 (5 words, 1 sentence)",
+        "t/03-c.md: info: reading level below grade 1 (8 words, 2 sentences)",
         "3 pages in 1 topic: 0 errors, 0 warnings",
     ]
     assert cli.main(["check-content", "--strict", str(root)]) == 0

@@ -162,7 +162,7 @@ def test_in_short_above_grade_8_is_a_warning_and_fails_strict(
     assert cli.main(["check-content", str(root)]) == 0
     assert cli.main(["check-content", "--strict", str(root)]) == 1
     out = capsys.readouterr().out
-    assert "t/01-a.md: info: reading level grade" in out
+    assert "t/01-a.md: info: reading level below grade 1 (" in out
     assert 't/01-a.md: info: "In short" reading level grade' in out
 
 
