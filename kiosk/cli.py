@@ -233,12 +233,19 @@ def check_config(file: Path | None, data_dir: Path | None) -> int:
 
 
 def _logo_problem(config_file: Path, logo: str) -> str | None:
-    """The logo named in the config, if it is missing or not a picture."""
+    """The logo named in the config, if it is missing or not a picture, at its line."""
     if not logo:
         return None
+    from kiosk.config import line_of
+
+    try:
+        line = line_of(config_file.read_text(encoding="utf-8"), "clinic", "logo")
+    except (OSError, UnicodeDecodeError):
+        line = None
+    where = f"{config_file}:{line}" if line else str(config_file)
     file = (config_file.parent / Path(logo).expanduser()).resolve()
     if not file.is_file():
-        return f'{config_file}: error: [clinic.logo] "{logo}" not found ({file})'
+        return f'{where}: error: [clinic.logo] "{logo}" not found ({file})'
     import imagesize  # type: ignore[import-untyped]  # slow to import: only for a logo
 
     try:
@@ -246,7 +253,7 @@ def _logo_problem(config_file: Path, logo: str) -> str | None:
     except (OSError, ValueError):
         width = height = -1
     if file.suffix.lower() != ".svg" and (width <= 0 or height <= 0):
-        return f'{config_file}: error: [clinic.logo] "{logo}" is not a PNG or JPEG picture'
+        return f'{where}: error: [clinic.logo] "{logo}" is not a PNG or JPEG picture'
     return None
 
 

@@ -385,8 +385,9 @@ def _set(config: Config, attr: str, value: Any) -> Config:
     return replace(config, **{attr: value})
 
 
-def _line_of(text: str, section: str, key: str | None = None) -> int | None:
-    """The 1-based line of ``[section]`` (or of ``key`` inside it)."""
+def line_of(text: str, section: str, key: str | None = None) -> int | None:
+    """The 1-based line of ``[section]`` (or of ``key`` inside it) in a config
+    file's ``text``: where a problem found later (a logo not there) is said."""
     current = ""
     header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
     for number, line in enumerate(text.split("\n"), start=1):
@@ -490,7 +491,7 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
             extra = did_you_mean(section, _BY_SECTION, "[{}]")
             problems.append(
                 ConfigProblem(
-                    path, _line_of(text, section), section, f"unknown section, ignored{extra}"
+                    path, line_of(text, section), section, f"unknown section, ignored{extra}"
                 )
             )
             continue
@@ -503,7 +504,7 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
             continue
         for key, raw in values.items():
             setting = known.get(key)
-            line = _line_of(text, section, key)
+            line = line_of(text, section, key)
             name = f"{section}.{key}"
             if setting is None:
                 extra = did_you_mean(key, known)
@@ -585,7 +586,7 @@ def _check_contrast(config: Config, text: str, path: Path) -> tuple[Config, list
             problems.append(
                 ConfigProblem(
                     path,
-                    _line_of(text, "colours", name),
+                    line_of(text, "colours", name),
                     f"colours.{name}",
                     f"{fore_value} on {getattr(colours, back)} ({where}) has a contrast of "
                     f"{ratio:.1f}:1, below the {AA_TEXT}:1 that WCAG AA asks for; using the "

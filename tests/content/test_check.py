@@ -624,16 +624,16 @@ def test_check_config_names_a_missing_or_broken_logo(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "kiosk.toml"
-    config.write_text('[clinic]\nlogo = "logo.png"\n', encoding="utf-8")
+    config.write_text('[clinic]\nname = "Clinic"\nlogo = "logo.png"\n', encoding="utf-8")
     code, out = run(["check-config", str(config)], capsys)
     assert code == 1
-    assert (
-        out[0] == f'{config}: error: [clinic.logo] "logo.png" not found ({tmp_path / "logo.png"})'
+    assert out[0] == (
+        f'{config}:3: error: [clinic.logo] "logo.png" not found ({tmp_path / "logo.png"})'
     )
     assert_documented(out[0])
     (tmp_path / "logo.png").write_bytes(b"not a picture")
     code, out = run(["check-config", str(config)], capsys)
-    assert out[0] == f'{config}: error: [clinic.logo] "logo.png" is not a PNG or JPEG picture'
+    assert out[0] == f'{config}:3: error: [clinic.logo] "logo.png" is not a PNG or JPEG picture'
     (tmp_path / "logo.png").write_bytes(png_bytes())
     code, out = run(["check-config", str(config)], capsys)
     assert code == 0 and out == ["kiosk.toml: 0 errors"]
