@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.support.hints import did_you_mean
+from kiosk.support.hints import did_you_mean, toml_problem
 from kiosk.support.nesting import deepest_line, parser_failure
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -476,11 +476,11 @@ def parse_config(text: str, path: Path) -> tuple[Config, list[ConfigProblem]]:
     if data is None:
         first_line, why = first_error
         problems.append(
-            ConfigProblem(path, first_line, "", f"not valid TOML ({why}); using all defaults")
+            ConfigProblem(path, first_line, "", f"{toml_problem(why)}; using all defaults")
         )
         return Config(), problems
     problems.extend(
-        ConfigProblem(path, at, "", f"not valid TOML ({error}); this line is ignored")
+        ConfigProblem(path, at, "", f"{toml_problem(error)}; this line is ignored")
         for at, error in skipped
     )
 

@@ -59,7 +59,7 @@ from kiosk.content.pictures import (
     resolve_picture,
 )
 from kiosk.paths import icon_dir
-from kiosk.support.hints import did_you_mean
+from kiosk.support.hints import did_you_mean, toml_problem
 from kiosk.support.nesting import deepest_line, parser_failure
 
 if TYPE_CHECKING:
@@ -779,7 +779,7 @@ class Loader:
                 meta_file,
                 int(match.group(1)) if match else None,
                 "error",
-                f"not valid TOML ({exc}); using defaults",
+                f"{toml_problem(str(exc))}; using defaults",
             )
         except OSError as exc:
             self.problem(
