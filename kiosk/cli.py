@@ -236,7 +236,7 @@ def _logo_problem(config_file: Path, logo: str) -> str | None:
     """The logo named in the config, if it is missing or not a picture, at its line."""
     if not logo:
         return None
-    from kiosk.config import line_of
+    from kiosk.config import line_of  # already in: check_config has read the file
 
     try:
         line = line_of(config_file.read_text(encoding="utf-8"), "clinic", "logo")
