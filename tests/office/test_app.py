@@ -106,6 +106,7 @@ def test_the_right_pin_shows_the_inbox_decrypted(
     assert cell(office, 0, 3) == "Lobby"
     assert cell(office, 0, 5) == "New"
     assert office.windowTitle() == "Inbox (1 new) - Clinic office"
+    assert office.inbox.shown.text() == "1 enquiry"  # not "1 enquiries"
     assert office.sign_in_page.pin.text() == ""  # the PIN is not kept in the field
     assert audit_tail(staffed, 1) == [("Ana", "sign-in", {})]
 
@@ -410,3 +411,14 @@ def test_a_phone_number_reads_as_people_write_it() -> None:
     assert row.contact == "Phone call: +1 801-555-0100"
     typed = Row(enquiry=None, personal={"method": "text", "phone": "555-0100"})  # type: ignore[arg-type]
     assert typed.contact == "Text message: 555-0100"  # not a whole number: as it came
+
+
+def test_counts_read_as_people_say_them() -> None:
+    assert [w.enquiries(n) for n in (0, 1, 2, 1200)] == [
+        "0 enquiries",
+        "1 enquiry",
+        "2 enquiries",
+        "1,200 enquiries",
+    ]
+    assert w.PURGED.format(enquiries=w.enquiries(1, "old")) == "1 old enquiry deleted."
+    assert w.PURGED.format(enquiries=w.enquiries(3, "old")) == "3 old enquiries deleted."

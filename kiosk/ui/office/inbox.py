@@ -611,7 +611,7 @@ class InboxPage(QWidget):
         filters = self.filters()
         self.model.browse(self.session, filters, keep=keep)
         self.total = inbox.count(self.session.conn, filters)
-        self.shown.setText(w.SHOWN.format(count=self.total))
+        self.shown.setText(w.SHOWN.format(enquiries=w.enquiries(self.total)))
         self._choose(chosen)
         self.table.verticalScrollBar().setValue(scrolled)  # a refresh keeps the place
 
@@ -776,7 +776,9 @@ class InboxPage(QWidget):
         if self.session is None:
             pass  # signed out meanwhile: nothing to say on the sign-in page
         elif isinstance(result, ExportResult):
-            said = w.EXPORTED.format(count=result.count, path=result.path, marked=result.marked)
+            said = w.EXPORTED.format(
+                enquiries=w.enquiries(result.count), path=result.path, marked=result.marked
+            )
             if result.skipped:
                 said += w.EXPORT_SKIPPED.format(skipped=len(result.skipped))
             self.message.setText(said)
@@ -800,11 +802,11 @@ class InboxPage(QWidget):
         if count == 0:
             self.message.setText(w.PURGE_NONE.format(days=days))
             return 0
-        question = w.PURGE_ASK.format(count=count, days=days)
+        question = w.PURGE_ASK.format(enquiries=w.enquiries(count), days=days)
         if not (confirm or self._ask)(question):
             return 0
         deleted = inbox.purge(self.session.conn, cutoff, actor=self.session.actor, days=days)
-        self.message.setText(w.PURGED.format(count=deleted))
+        self.message.setText(w.PURGED.format(enquiries=w.enquiries(deleted, "old")))
         self.refresh()
         self.changed.emit()
         return deleted

@@ -146,7 +146,7 @@ ALL_TOPICS = "All topics"
 ANY_DAY = "Any day"
 SEARCH = "Search name or phone"
 STOP = "Stop"
-SHOWN = "{count:,} enquiries"
+SHOWN = "{enquiries}"
 SEARCHING = "Searching: {looked:,} of {total:,} looked at, {found:,} found"
 SEARCHED = "{found:,} found in {looked:,}"
 SEARCH_STOPPED = "Search stopped: {found:,} found in the {looked:,} looked at"
@@ -155,18 +155,18 @@ EXPORT = "Export…"
 EXPORT_TITLE = "Export the enquiries shown"
 EXPORT_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
 EXPORTING = "Exporting…"
-EXPORTED = "{count:,} enquiries exported to {path}; {marked:,} marked Exported."
+EXPORTED = "{enquiries} exported to {path}; {marked:,} marked Exported."
 EXPORT_SKIPPED = " {skipped:,} could not be opened with the clinic key and were left out."
 EXPORT_FAILED = "Nothing was exported: {error}"
 OLDER_THAN = "Delete after (days)"
 PURGE = "Delete old…"
 PURGE_TITLE = "Delete old enquiries"
 PURGE_ASK = (
-    "Delete {count:,} enquiries whose status last changed more than {days:,} days ago? "
+    "Delete {enquiries} whose status last changed more than {days:,} days ago? "
     "New ones are never deleted. This cannot be undone."
 )
 PURGE_NONE = "No enquiry is old enough to delete (older than {days:,} days, and not new)."
-PURGED = "{count:,} old enquiries deleted."
+PURGED = "{enquiries} deleted."
 
 # -- the Revisions view: publishing content and settings (issue 16) --
 REVISIONS_VIEW = "Revisions"
@@ -207,3 +207,10 @@ NEED_PIN = "Type your PIN."
 SENDING = "Sending…"
 SENT = "Revision {number} now goes to {targets}."
 SEND_FAILED = "Revision {number} was not sent: {error}"
+
+
+def enquiries(count: int, kind: str = "") -> str:
+    """ "1 enquiry", "0 enquiries", "1,200 old enquiries" (``kind``: "old"): the
+    count as the sentences above take it ({enquiries})."""
+    noun = "enquiry" if count == 1 else "enquiries"
+    return f"{count:,} {kind} {noun}" if kind else f"{count:,} {noun}"
