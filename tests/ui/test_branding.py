@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication
@@ -97,6 +98,23 @@ def test_no_details_no_box(make_window: MakeWindow, config: Config) -> None:
     window = make_window(cfg=replace(config, clinic_phone="", clinic_website=""))
     assert not window.home.info.isVisible()
     assert not window.home.info_area.isVisible()
+
+
+def test_with_no_details_request_information_stays_at_the_foot_of_its_column(
+    make_window: MakeWindow, config: Config, qtbot: QtBot
+) -> None:
+    """Beside the topics, "Request information" sits at the column's foot, where
+    it is under the clinic's details when there are some; with none it floated
+    alone in the middle of an empty column."""
+    bare = make_window(cfg=replace(config, clinic_phone="", clinic_website="", clinic_hours=""))
+    full = make_window()
+    for window in (bare, full):
+        window.show()
+        qtbot.waitUntil(lambda w=window: w.home.side.isVisible())
+    side, button = bare.home.side, bare.home.request_button
+    assert button.geometry().bottom() == full.home.request_button.geometry().bottom()
+    assert side.height() - button.geometry().bottom() < 40
+    assert button.width() == full.home.request_button.width()
 
 
 def test_the_logo_sits_beside_the_name(make_window: MakeWindow, tmp_path: Path) -> None:

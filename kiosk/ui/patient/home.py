@@ -505,7 +505,9 @@ class HomeScreen(QWidget):
         self._show_info()
         self.request_button = button(strings.REQUEST_INFO, "big", "homeRequest")
         self.request_button.clicked.connect(self.request_info)
-        side.addWidget(self.request_button)
+        # At the column's foot, under the clinic's details or, with none, alone
+        # there (not afloat in the middle of an empty column).
+        side.addWidget(self.request_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self._layout.setContentsMargins(0, 0, 0, 0)
