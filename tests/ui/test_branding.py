@@ -110,7 +110,7 @@ def test_with_no_details_request_information_stays_at_the_foot_of_its_column(
     full = make_window()
     for window in (bare, full):
         window.show()
-        qtbot.waitUntil(lambda w=window: w.home.side.isVisible())
+        qtbot.waitUntil(window.home.side.isVisible)
     side, button = bare.home.side, bare.home.request_button
     assert button.geometry().bottom() == full.home.request_button.geometry().bottom()
     assert side.height() - button.geometry().bottom() < 40
