@@ -46,7 +46,7 @@ from kiosk.enquiries.database import close as close_database
 from kiosk.office import heartbeat
 from kiosk.office.link import Link, last_seq, save_last_seq
 from kiosk.office.look import Looks
-from kiosk.office.trouble import first_line, unreachable
+from kiosk.office.trouble import first_line, trouble_of, unreachable
 
 log = logging.getLogger("kiosk.office.outbox")
 
@@ -181,23 +181,15 @@ class LocalOutbox:
         self._write(assign)
         return top
 
-    def forget_numbers(self) -> int:
+    def forget_numbers(self) -> None:
         """Take every row's ``seq`` away, before the tablet enrols as a new kiosk:
         numbers belong to the enrolment that gave them. Those it sent keep none
         (they are the old kiosk's, at the office); those it kept unsent are numbered
         again by the new one, from 1, so the office counts the new kiosk's numbers
-        with no gap where the old one's were. Returns how many were waiting."""
-        waiting = 0
-
-        def forget(conn: sqlite3.Connection) -> None:
-            nonlocal waiting
-            (waiting,) = conn.execute(
-                "SELECT count(*) FROM enquiries WHERE seq IS NOT NULL AND sent_at IS NULL"
-            ).fetchone()
-            conn.execute("UPDATE enquiries SET seq = NULL WHERE seq IS NOT NULL")
-
-        self._write(forget)
-        return int(waiting)
+        with no gap where the old one's were."""
+        self._write(
+            lambda conn: conn.execute("UPDATE enquiries SET seq = NULL WHERE seq IS NOT NULL")
+        )
 
     def unsent(self, limit: int) -> list[OutgoingRow]:
         rows = (
@@ -278,11 +270,8 @@ class SendStatus:
 
 def _classify(exc: BaseException) -> tuple[State, Reason, str]:
     text = first_line(exc)
-    lowered = str(exc).lower()
-    if isinstance(exc, psycopg.errors.InsufficientPrivilege) or any(
-        s in lowered
-        for s in ("password authentication failed", "not permitted to log in", "permission denied")
-    ):
+    trouble = trouble_of(exc)
+    if trouble in ("login", "permission"):
         # What `kiosk office revoke-kiosk` does: NOLOGIN (a new connection is refused)
         # and its INSERT taken away (a connection still open is denied).
         return (
@@ -292,7 +281,7 @@ def _classify(exc: BaseException) -> tuple[State, Reason, str]:
             f"('kiosk office revoke-kiosk'). Enquiries stay on the tablet, unsent, until the "
             f"clinic's administrator enrols it again ('kiosk enrol').",
         )
-    if isinstance(exc, psycopg.errors.DiskFull) or "no space left on device" in lowered:
+    if trouble == "full":
         return (
             "full",
             "full",
@@ -306,14 +295,15 @@ def _classify(exc: BaseException) -> tuple[State, Reason, str]:
             f"The office already has an enquiry with one of this kiosk's numbers ({text}). "
             f"Enquiries wait on the tablet, unsent; tell the clinic's administrator.",
         )
-    if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
+    if trouble == "untrusted":
         return (
             "untrusted",
             "untrusted",
             f"The office server could not be trusted ({text}): its certificate is not the "
             f"clinic's, or names another server. Nothing was sent.",
         )
-    reason: Reason = unreachable(lowered)
+    # Not answering, or an answer the panel has no word of its own for ("other").
+    reason: Reason = unreachable(str(exc).lower())
     return (
         "waiting",
         reason,

@@ -31,7 +31,7 @@ Trouble = Literal[
 ]
 
 #: Words in a connection error that say why the server did not answer.
-UNREACHABLE: tuple[tuple[Unreachable, tuple[str, ...]], ...] = (
+_UNREACHABLE: tuple[tuple[Unreachable, tuple[str, ...]], ...] = (
     ("unknown-name", ("translate host name", "name or service not known", "name resolution")),
     ("no-network", ("network is unreachable", "no route to host")),
     ("timeout", ("timeout", "timed out")),
@@ -51,7 +51,7 @@ _LOGIN_WORDS = (
 
 def unreachable(lowered: str) -> Unreachable:
     """The cause a connection error's words (lower case) name, or "other"."""
-    return next((t for t, words in UNREACHABLE if any(w in lowered for w in words)), "other")
+    return next((t for t, words in _UNREACHABLE if any(w in lowered for w in words)), "other")
 
 
 def trouble_of(exc: BaseException) -> Trouble:

@@ -41,6 +41,21 @@ def phone_for_staff(phone: str, region: str) -> str:
     return phone_for_display(phone, region) if phone else ""
 
 
+def take_back_contacted(context: PanelContext, enquiry_id: int, before: str) -> tuple[bool, str]:
+    """A "Mark contacted" taken back (the list's Undo and the opened enquiry's):
+    the status it had, logged. Whether it was, and what to say: "Enquiry 12 is
+    exported again." or the store's problem."""
+    store = context.store
+    if store is None:
+        return False, ""
+    try:
+        store.set_status([enquiry_id], before)
+    except StoreError as exc:
+        return False, str(exc)
+    context.audit("contacted-undone", enquiry=enquiry_id, status=before)
+    return True, s.UNDONE.format(id=enquiry_id, status=labels.status(before).lower())
+
+
 class EnquiryRow(QFrame):
     """One enquiry in the list: the name in bold and a status badge, the phone and
     how and when to contact, the topic and when it came; Open and Mark contacted.
@@ -415,19 +430,14 @@ class EnquiryList(QWidget):
     def undo(self) -> None:
         """The last "Mark contacted" taken back: the status it had, logged; the
         list read again (the row comes back to a filter it had left)."""
-        store, undo = self.context.store, self._undo
-        if store is None or undo is None:
+        if self._undo is None:
             return
-        enquiry_id, before = undo
-        try:
-            store.set_status([enquiry_id], before)
-        except StoreError as exc:
-            self._say(str(exc))
-            return
-        self.context.audit("contacted-undone", enquiry=enquiry_id, status=before)
-        self.refresh()
-        self._say(s.UNDONE.format(id=enquiry_id, status=labels.status(before).lower()))
-        self.changed.emit()
+        done, said = take_back_contacted(self.context, *self._undo)
+        if done:
+            self.refresh()
+        self._say(said)
+        if done:
+            self.changed.emit()
 
     def _hide_undo(self) -> None:
         self._undo = None
@@ -603,20 +613,16 @@ class EnquiryDetail(QWidget):
     def undo(self) -> None:
         """Mark contacted taken back: the status the enquiry had, logged, as the
         list's Undo does."""
-        store, enquiry_id, before = self.context.store, self.enquiry_id, self._status
-        if store is None or enquiry_id is None or not before:
+        if self.enquiry_id is None or not self._status:
             return
-        try:
-            store.set_status([enquiry_id], before)
-        except StoreError as exc:
-            self._say(str(exc))
+        done, said = take_back_contacted(self.context, self.enquiry_id, self._status)
+        self._say(said)
+        if not done:
             return
-        self.context.audit("contacted-undone", enquiry=enquiry_id, status=before)
         if "status" in self.values:
-            self.values["status"].setText(labels.status(before))
+            self.values["status"].setText(labels.status(self._status))
         self.undo_button.hide()
         self.contacted_button.setEnabled(True)
-        self._say(s.UNDONE.format(id=enquiry_id, status=labels.status(before).lower()))
         self.changed.emit()
 
     def _say(self, text: str) -> None:
