@@ -3,10 +3,10 @@ keyboard, the thank-you.
 
 The steps follow the GOV.UK "one thing per page" pattern: your name; how we
 should contact you (Call / Text / Email, then only the detail that choice
-needs); best time, topic and an optional message; check your answers (each
-with "Change"), consent and Send. Every step is a panel of one scrolling
-column, shown one at a time: Back and Change only switch panels, so nothing
-typed is ever lost between steps.
+needs); best time, topic and an optional message; check your answers (the
+consent box first, in view, then each answer with "Change") and Send. Every
+step is a panel of one scrolling column, shown one at a time: Back and Change
+only switch panels, so nothing typed is ever lost between steps.
 
 What the patient types lives only in these widgets until Send; the checks are
 ``kiosk.enquiries.form.check`` and the saving is ``kiosk.enquiries.store.EnquiryStore.save``,
@@ -450,7 +450,10 @@ class RequestScreen(QWidget):
             ),
             self._panel(self.fields["method"], self.fields["phone"], self.fields["email"]),
             self._panel(self.fields["best_time"], self.fields["topic"], self.fields["message"]),
-            self._panel(check, *self._make_answers(), self.fields["consent"]),
+            # The box Send needs ticked at the top, in view on arriving: under
+            # the answers it was below the fold at every size, and each first
+            # Send came back with "1 thing to fix".
+            self._panel(check, self.fields["consent"], *self._make_answers()),
         ]
         for panel in self.panels:
             column.addWidget(panel)

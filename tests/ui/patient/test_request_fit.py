@@ -88,6 +88,38 @@ def test_continue_on_an_empty_name_shows_the_box_and_its_message(
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("text_size", ["default", "largest"])
+def test_the_check_step_opens_with_the_consent_box_in_view(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    store: EnquiryStore,
+    size: tuple[int, int],
+    language: str,
+    text_size: str,
+) -> None:
+    """Arriving at "Check your answers" with every step filled in, the box Send
+    needs ticked is on screen without scrolling: below the answers, it was out
+    of sight at every size, and each patient's first Send came back with
+    "1 thing to fix"."""
+    window = _window(make_window, store, size, text_size, language)
+    form = _open(qtbot, window)
+    form.name_edit.setText("Margarita Hernández González")
+    tap(qtbot, form.continue_button)
+    tap(qtbot, form.methods.button_for("email"))
+    form.email_edit.setText(LONG_EMAIL)
+    tap(qtbot, form.continue_button)
+    form.message_edit.setPlainText("¿Cuánto dura cada sesión? " * 12)
+    tap(qtbot, form.continue_button)
+    assert form.step == 3
+    QApplication.processEvents()
+    assert form.scroll_area.verticalScrollBar().value() == 0
+    assert _in_view(form, form.consent)
+    tap(qtbot, form.consent)
+    assert form.consent.isChecked()
+
+
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("text_size", ["default", "largest"])
 def test_continue_with_a_bad_phone_shows_the_box_and_its_message(
     qtbot: QtBot,
