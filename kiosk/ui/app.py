@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import APP_NAME, __version__
 from kiosk.config import load_config
@@ -140,17 +140,28 @@ def _quit_on_signals(app: QApplication) -> QSocketNotifier:
 
 class _FirstPaint(QObject):
     """Runs ``then`` once, on the event loop's next pass after the first paint
-    of any widget (the kiosk's screen), and removes itself."""
+    of the window or one of its own widgets (the kiosk's screen: one frame), and
+    removes itself.
 
-    def __init__(self, app: QApplication, then: Callable[[], None]) -> None:
-        super().__init__(app)
-        self._app = app
+    It watches those widgets, not the application: an application-wide Python
+    filter has PySide wrap every object an event goes to, Qt's own among them,
+    and the style sheet's style alone costs some 4 ms of type creation."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
         self._then = then
-        app.installEventFilter(self)
+        self._watched = [
+            window,
+            *window.findChildren(QWidget, "", Qt.FindChildOption.FindDirectChildrenOnly),
+        ]
+        for widget in self._watched:
+            widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self._app.removeEventFilter(self)
+        if event.type() == QEvent.Type.Paint and self._watched:
+            for widget in self._watched:
+                widget.removeEventFilter(self)
+            self._watched = []
             QTimer.singleShot(0, self._then)
             self.deleteLater()
         return False
@@ -275,17 +286,20 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     )
     sys.excepthook = Recovery(window)
     notifier = _quit_on_signals(app)
-    window.start()
-    # Installed once the window is built and shown, not before: no input is
-    # handled before the event loop runs, and during construction the filter
-    # would see some 1,600 events for nothing.
+    # The application-wide input filters (keyboard navigation, the idle clock's,
+    # lockdown) go on after the first paint, first thing: no input is handled
+    # before the event loop runs, none comes before there is a screen to touch,
+    # and before then they would see the building's and the first paint's
+    # thousands of events, and have PySide wrap Qt's own objects they go to.
+    window.start(listen=False)
     lockdown = None if windowed else LockdownFilter(app)
-    if lockdown is not None:
-        app.installEventFilter(lockdown)
 
     kiosk = Kiosk(app, window, notifier, lockdown, stores)
 
     def after_first_paint() -> None:
+        window.listen()
+        if lockdown is not None:
+            app.installEventFilter(lockdown)  # last: it sees each event first
         # Keys, database checks, the page screen, the overlays, the form and
         # the content watcher (a walk of every content folder) are not on the
         # way to the first screen; they are ready a moment later, before
@@ -313,7 +327,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         _start_keypad(kiosk)
         _start_office_link(kiosk, base)
 
-    _FirstPaint(app, after_first_paint)
+    _FirstPaint(window, after_first_paint)
     log.info(
         "kiosk started (%s mode), data in %s", "windowed" if windowed else "kiosk", paths.data_dir
     )

@@ -92,11 +92,19 @@ class IdleMonitor(QObject):
             left_ms = self.limit_ms - (self._clock() - self._last_input) * 1000
             self._idle_timer.start(max(1, int(left_ms)))
 
-    def start(self) -> None:
+    def start(self, *, listen: bool = True) -> None:
+        """Start the clock; with ``listen``, also watch the application's input
+        (``listen()``), which the kiosk's start leaves until after its first paint."""
+        if listen:
+            self.listen()
+        self.touch()
+
+    def listen(self) -> None:
+        """Any input anywhere in the application restarts the clock (an
+        application-wide event filter)."""
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self.touch()
 
     def stop(self) -> None:
         app = QApplication.instance()

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QLinearGradient,
     QPainter,
     QPaintEvent,
     QPixmap,
@@ -22,8 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QStyle,
-    QStyleOptionButton,
     QVBoxLayout,
     QWidget,
 )
@@ -204,6 +201,10 @@ class WrapButton(QPushButton):
 
     def _hint(self, text: str) -> QSize:
         """The button's size around ``text``, as QPushButton.sizeHint counts it."""
+        # Imported here: QStyle's 17 enums cost some 4 ms, and no WrapButton is on
+        # the way to the first painted screen (the request form's list has them).
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
         option = QStyleOptionButton()
         self.initStyleOption(option)
         contents = self.fontMetrics().size(Qt.TextFlag.TextShowMnemonic, text)
@@ -514,6 +515,10 @@ class MoreBelow(QWidget):
             base = palette.color(palette.ColorRole.Base)
         clear = QColor(base)
         clear.setAlpha(0)
+        # Imported here: QGradient's 180 presets cost some 1.5 ms at import, and
+        # no "more below" is painted on the first screen.
+        from PySide6.QtGui import QLinearGradient
+
         fade = QLinearGradient(QPointF(0, 0), QPointF(0, self.height()))
         fade.setColorAt(0.0, clear)
         fade.setColorAt(0.6, base)

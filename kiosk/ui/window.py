@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QKeyEvent,
     QResizeEvent,
     QScreen,
-    QShowEvent,
 )
 from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -151,8 +150,8 @@ class KioskWindow(QWidget):
             parent=self,
         )
         self._connect_signals()
-        # Installed on the application when the window is first shown
-        # (showEvent): it has nothing to do while the window is being built.
+        # Installed on the application by listen(): it has nothing to do while
+        # the window is being built.
         self._keys = keynav.KeyNavigation(self, self.open_overlays)
         self._keys_installed = False
         self.home.set_library(self._view)
@@ -170,9 +169,9 @@ class KioskWindow(QWidget):
 
     @property
     def input_filters(self) -> list[QObject]:
-        """Its application-wide event filters, in the order installed: keyboard
-        navigation (at the first show), then the idle clock (at ``start``)."""
-        return [self._keys, self.idle] if self._keys_installed else [self.idle]
+        """Its application-wide event filters, in the order installed
+        (``listen``): keyboard navigation, then the idle clock."""
+        return [self._keys, self.idle] if self._keys_installed else []
 
     @property
     def page(self) -> PageScreen:
@@ -540,14 +539,6 @@ class KioskWindow(QWidget):
         self._notice_timer.start(NOTICE_MS)
 
     # -- layout ---------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._keys_installed:
-            # Now, not while the window was built: the filter would have seen
-            # every event of its construction for nothing.
-            keynav.install(self._keys)
-            self._keys_installed = True
-
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.bar.fit(self.width())
@@ -578,8 +569,20 @@ class KioskWindow(QWidget):
         self.setGeometry(geometry)
         self.showFullScreen()
 
-    def start(self) -> None:
-        """Show the window (fullscreen and frameless in kiosk mode) and start the idle clock."""
+    def listen(self) -> None:
+        """Install its application-wide event filters: keyboard navigation, then
+        the idle clock's. Once, after the window is built: they would have seen
+        every event of its construction for nothing."""
+        if self._keys_installed:
+            return
+        keynav.install(self._keys)
+        self._keys_installed = True
+        self.idle.listen()
+
+    def start(self, *, listen: bool = True) -> None:
+        """Show the window (fullscreen and frameless in kiosk mode) and start the
+        idle clock; with ``listen``, install the input filters too (``listen()``:
+        app.build does that after the first paint)."""
         if self.kiosk_mode:  # (the flags were set in the constructor)
             screen = QGuiApplication.primaryScreen()
             if screen is not None:
@@ -589,4 +592,6 @@ class KioskWindow(QWidget):
             self.resize(1280, 800)
             self.show()
         self._rest_focus()
-        self.idle.start()
+        self.idle.start(listen=False)
+        if listen:
+            self.listen()

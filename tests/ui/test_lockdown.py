@@ -346,3 +346,49 @@ def test_the_running_kiosk_filters_input_after_the_first_paints_building(tmp_pat
     form and the rest after the first paint, and puts them back: then Escape
     never reaches a field, and a press restarts the idle clock."""
     assert run_script(RUNNING_KIOSK, tmp_path / "data").split() == ["True", "True"]
+
+
+def test_the_window_listens_for_input_only_once_told(
+    qtbot: QtBot, qapp: QApplication, config: Config, shipped_library: Library
+) -> None:
+    """app.build starts the window with ``listen=False`` and calls ``listen()``
+    after the first paint: until then no application-wide filter of the
+    window's is on (a tap does not reach the idle clock); then both are, once."""
+    from kiosk.ui.window import KioskWindow
+
+    window = KioskWindow(config, shipped_library, kiosk_mode=False)
+    qtbot.addWidget(window, before_close_func=lambda w: w.idle.stop())
+    window.start(listen=False)
+    qtbot.waitExposed(window)
+    assert window.input_filters == []
+    qtbot.wait(30)
+    qtbot.mouseClick(window.bar, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert window.idle.untouched_s() >= 0.03  # the tap went unseen
+    window.listen()
+    window.listen()  # a second call adds nothing
+    assert window.input_filters == [window._keys, window.idle]
+    qtbot.wait(30)
+    qtbot.mouseClick(window.bar, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert window.idle.untouched_s() < 0.03  # the clock restarted at the tap
+
+
+def test_the_first_paint_is_seen_once_on_the_window_not_the_application(
+    qtbot: QtBot, qapp: QApplication, config: Config, shipped_library: Library
+) -> None:
+    """``_FirstPaint`` runs its work once, after the window's first frame, and
+    leaves no filter behind: later paints run nothing."""
+    from kiosk.ui.app import _FirstPaint
+    from kiosk.ui.window import KioskWindow
+
+    window = KioskWindow(config, shipped_library, kiosk_mode=False)
+    qtbot.addWidget(window, before_close_func=lambda w: w.idle.stop())
+    ran: list[bool] = []
+    _FirstPaint(window, lambda: ran.append(window.isVisible()))
+    window.start()
+    qtbot.waitUntil(lambda: bool(ran), timeout=3000)
+    assert ran == [True]
+    for _ in range(3):
+        window.repaint()
+        window.home.repaint()
+        qtbot.wait(10)
+    assert ran == [True]
