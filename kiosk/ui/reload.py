@@ -160,6 +160,10 @@ class LiveReload(QObject):
         # over from an earlier change that has been fixed since.
         self._content_problems: tuple[str, ...] = ()
         self._config_problems: tuple[str, ...] = ()
+        # Whether the content's or the settings' last change was refused (the
+        # last good stays on screen): the status's headline says which.
+        self._content_refused = False
+        self._config_refused = False
         self.status_file = paths.data_dir / STATUS_FILE
         self.watcher = FolderWatcher(paths, settle_ms, self)
         self.watcher.settled.connect(self.check)
@@ -180,6 +184,7 @@ class LiveReload(QObject):
             self._seen = now
             refused = self._check_content()
             refusals += refused
+            self._content_refused = bool(refused)
             if refused:
                 self._content_problems = tuple(refused)
         current = self._config or self.window.config
@@ -188,6 +193,7 @@ class LiveReload(QObject):
             self._seen_config = now_config
             refused = self._check_config()
             refusals += refused
+            self._config_refused = bool(refused)
             if refused:
                 self._config_problems = tuple(refused)
         self.last_problems = self._content_problems + self._config_problems
@@ -263,8 +269,22 @@ class LiveReload(QObject):
             len(shown.topics),
             sum(len(t.pages) for t in shown.topics),
         )
-        self._write_status("Applied: the kiosk shows the content and settings saved last.")
+        self._write_status(self._applied_headline())
         self.applied.emit()
+
+    def _applied_headline(self) -> str:
+        """What was applied, and what stays refused: with a broken page saved
+        with a good kiosk.toml, the settings go on and the content does not,
+        and the status must not say both were."""
+        if self._content_refused:
+            return (
+                "Settings applied; the content NOT APPLIED: the last good content stays on screen."
+            )
+        if self._config_refused:
+            return (
+                "Content applied; the settings NOT APPLIED: the last good settings stay on screen."
+            )
+        return "Applied: the kiosk shows the content and settings saved last."
 
     def _write_status(self, headline: str) -> None:
         """The last reload's outcome, where an admin can read it without the log."""

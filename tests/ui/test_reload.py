@@ -309,3 +309,30 @@ def test_the_watcher_follows_new_folders(qtbot: QtBot, tmp_path: Path) -> None:
         write_page(content / "b", "01.md", "Two", 1)
     assert str(content / "b") in watcher.watched()
     assert str(content / "b" / "01.md") in watcher.watched()
+
+
+def test_the_status_says_which_half_was_applied(qtbot: QtBot, live: Live) -> None:
+    """A broken page saved with a good kiosk.toml: the settings go on, the
+    content does not, and the status's first line says so (it said "Applied:
+    the kiosk shows the content and settings saved last"). Then the other way
+    round."""
+    window, reload, paths, events = live
+    draft = _page_file(paths).parent / "99-draft.md"
+    draft.write_text("no header here", encoding="utf-8")
+    paths.config_file.write_text('[clinic]\nname = "Lakeside Clinic"\n', encoding="utf-8")
+    qtbot.waitUntil(lambda: "applied" in events, timeout=5000)
+    assert window.clinic_name.full_text() == "Lakeside Clinic"
+    headline, *problems = reload.status_file.read_text(encoding="utf-8").splitlines()
+    assert headline.endswith(
+        "Settings applied; the content NOT APPLIED: the last good content stays on screen."
+    )
+    assert any("99-draft.md" in line for line in problems)
+    draft.unlink()
+    paths.config_file.write_text('[clinic\nname = "Lakeside', encoding="utf-8")  # half saved
+    before = len(events)
+    qtbot.waitUntil(lambda: "applied" in events[before:], timeout=5000)
+    headline = reload.status_file.read_text(encoding="utf-8").splitlines()[0]
+    assert headline.endswith(
+        "Content applied; the settings NOT APPLIED: the last good settings stay on screen."
+    )
+    assert window.clinic_name.full_text() == "Lakeside Clinic"
