@@ -552,6 +552,15 @@ def _luminance(colour: str) -> float:
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
+def _ratio_text(ratio: float) -> str:
+    """A contrast under AA as the message shows it: to one decimal, or to two
+    (rounded down) where one would round it up to the 4.5 it falls short of."""
+    shown = f"{ratio:.1f}"
+    if float(shown) < AA_TEXT:
+        return shown
+    return f"{int(ratio * 100) / 100:.2f}"
+
+
 def contrast_ratio(one: str, other: str) -> float:
     """WCAG contrast ratio of two "#rrggbb" colours, 1.0 to 21.0."""
     a, b = sorted((_luminance(one), _luminance(other)), reverse=True)
@@ -589,7 +598,7 @@ def _check_contrast(config: Config, text: str, path: Path) -> tuple[Config, list
                     line_of(text, "colours", name),
                     f"colours.{name}",
                     f"{fore_value} on {getattr(colours, back)} ({where}) has a contrast of "
-                    f"{ratio:.1f}:1, below the {AA_TEXT}:1 that WCAG AA asks for; using the "
+                    f"{_ratio_text(ratio)}:1, below the {AA_TEXT}:1 that WCAG AA asks for; using the "
                     f"default {getattr(defaults, name)!r}",
                 )
             )

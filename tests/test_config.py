@@ -231,6 +231,15 @@ def test_a_colour_pair_below_aa_falls_back_to_the_default_and_is_reported() -> N
     ]
 
 
+def test_a_contrast_just_short_of_aa_is_not_rounded_up_to_it() -> None:
+    """#777777 on white is 4.48:1: the message said "a contrast of 4.5:1, below
+    the 4.5:1 that WCAG AA asks for"."""
+    _config, problems = parse_config('[colours]\ntext = "#777777"\nbackground = "#ffffff"\n', HERE)
+    messages = [p.message for p in problems if p.key == "colours.text"]
+    assert len(messages) == 1
+    assert "has a contrast of 4.47:1, below the 4.5:1" in messages[0]
+
+
 def test_a_pale_primary_is_caught_where_white_labels_sit_on_it() -> None:
     config, problems = parse_config('[colours]\nprimary = "#9fd3c7"\n', HERE)
     assert config.colours.primary == Config().colours.primary
