@@ -112,6 +112,16 @@ class MetadataError(Exception):
         self.line = line
 
 
+def _closing_hint(values: dict[str, tuple[Any, int]], lines: list[str], index: int) -> str:
+    """Where the header's keys were read and a blank line or a sentence follows,
+    the likelier mistake is a deleted "---" above it: the line is the page's
+    text, not a broken key."""
+    line = lines[index].strip()
+    if values and (not lines[index - 1].strip() or len(line.split()) > 6):
+        return f' (is the line "---" that ends the header missing above line {index + 1}?)'
+    return ""
+
+
 def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
     """Split a page into its metadata header and body; raise MetadataError if broken."""
     lines = text.split("\n")
@@ -141,7 +151,9 @@ def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
         key, sep, raw = line.partition(":")
         key = key.strip().lower()
         if not sep or not key:
-            raise MetadataError(f'"{line}" is not "key: value"', number)
+            raise MetadataError(
+                f'"{line}" is not "key: value"{_closing_hint(values, lines, index)}', number
+            )
         if key in values:
             raise MetadataError(f'"{key}" is given twice (first on line {values[key][1]})', number)
         if key not in PAGE_KEYS:

@@ -27,6 +27,17 @@ def _titles(root: Path) -> list[str]:
         ("---\ntitle:\norder: 1\n---\n\nBody\n", '"title" is empty', 2),
         ("---\ntitle: X\ntitle: Y\norder: 1\n---\n", '"title" is given twice', 3),
         ("---\ntitle X\norder: 1\n---\n", 'is not "key: value"', 2),
+        # The closing "---" deleted: the first sentence of the text is not blamed alone.
+        (
+            "---\ntitle: X\norder: 1\n\nKetamine is a treatment.\n",
+            'is not "key: value" (is the line "---" that ends the header missing above line 5?)',
+            5,
+        ),
+        (
+            "---\ntitle: X\norder: 1\nKetamine is a medicine that doctors have used for years.\n",
+            "the header missing above line 4?",
+            4,
+        ),
     ],
 )
 def test_bad_metadata_leaves_the_page_out(
