@@ -108,6 +108,16 @@ def _text(max_len: int, *, required: bool = False) -> Callable[[Any], str | None
     return check
 
 
+def _dialable(value: str) -> str | None:
+    """A phone number has digits: "call us!" went into the home screen's
+    contact card, and a patient saved a number no phone can dial. At least 3
+    (a vanity number such as "1-800-FLOWERS" has letters, and an extension
+    "ext. 21" is fine); the full check by country is the enquiry form's."""
+    if value and sum(ch.isdigit() for ch in value) < 3:
+        return f"must be a phone number with its digits, got {value!r}"
+    return None
+
+
 #: Besides control characters (C0, DEL and C1, NEL among them): the line and
 #: paragraph separators (a second line in a one-line field) and the text-direction
 #: overrides and isolates (U+202E shows the clinic's name, or a phone number, backwards).
@@ -167,7 +177,12 @@ SETTINGS: tuple[Setting, ...] = (
         _text(60, required=True),
     ),
     Setting(
-        "clinic", "phone", "clinic_phone", str, "The clinic's phone number, as shown.", _text(40)
+        "clinic",
+        "phone",
+        "clinic_phone",
+        str,
+        "The clinic's phone number, as shown.",
+        lambda value: _text(40)(value) or _dialable(value),
     ),
     Setting(
         "clinic",
@@ -598,8 +613,8 @@ def _check_contrast(config: Config, text: str, path: Path) -> tuple[Config, list
                     line_of(text, "colours", name),
                     f"colours.{name}",
                     f"{fore_value} on {getattr(colours, back)} ({where}) has a contrast of "
-                    f"{_ratio_text(ratio)}:1, below the {AA_TEXT}:1 that WCAG AA asks for; using the "
-                    f"default {getattr(defaults, name)!r}",
+                    f"{_ratio_text(ratio)}:1, below the {AA_TEXT}:1 that WCAG AA asks for; "
+                    f"using the default {getattr(defaults, name)!r}",
                 )
             )
             config = _set(config, f"colours.{name}", getattr(defaults, name))

@@ -65,6 +65,14 @@ thank_you_seconds = 15
             "clinic_name",
         ),
         ('[clinic]\nphone = "555\\u2028 0199"\n', "clinic.phone", 2, "one line", "clinic_phone"),
+        # saved into the home screen's contact card, a number no phone can dial
+        (
+            '[clinic]\nphone = "call us!"\n',
+            "clinic.phone",
+            2,
+            "phone number with its digits",
+            "clinic_phone",
+        ),
         ('[idle]\nseconds = "90"\n', "idle.seconds", 2, "whole number", "idle_seconds"),
         ("[idle]\nseconds = true\n", "idle.seconds", 2, "whole number", "idle_seconds"),
         (
@@ -296,3 +304,14 @@ def test_the_countdown_leaves_at_least_20_seconds_to_say_still_here() -> None:
     assert [p.key for p in problems] == ["idle.countdown_seconds"]
     config, problems = parse_config("[idle]\ncountdown_seconds = 20\n", HERE)
     assert (config.countdown_seconds, problems) == (20, [])
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["(555) 010-0199", "1-800-FLOWERS", "(555) 123-4567 ext. 21", "+44 20 7946 0958", "911"],
+)
+def test_a_phone_number_as_clinics_write_it_is_taken(phone: str) -> None:
+    """The digits check refuses only what has none to dial (see "call us!" above)."""
+    config, problems = parse_config(f'[clinic]\nphone = "{phone}"\n', HERE)
+    assert problems == []
+    assert config.clinic_phone == phone
