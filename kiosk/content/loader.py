@@ -593,7 +593,7 @@ class Loader:
             self.problem(path, line, "warning", f"icon {refused}")
             return None
         if not file.is_file():
-            message = f'icon picture "{value}" not found; the tile shows the default icon'
+            message = f"{_not_found('icon picture', value, file)}; the tile shows the default icon"
             self.problem(path, line, "warning", message)
             return None
         return file
@@ -644,11 +644,11 @@ class Loader:
             if file is None:
                 self.problem(path, line, "warning", refused or "picture left out")
             elif not file.is_file():
-                raise MetadataError(f'picture "{picture}" not found', line)
+                raise MetadataError(_not_found("picture", picture, file), line)
         for src in find_pictures(header.body):
             file, _refused = resolve_picture(self.root, path.parent, src)
             if file is not None and not file.is_file():
-                raise MetadataError(f'picture "{src}" not found', line_of(text, src))
+                raise MetadataError(_not_found("picture", src, file), line_of(text, src))
 
     @staticmethod
     def _page(source: PageSource, renderer: _LazyRenderer) -> Page:
@@ -926,9 +926,37 @@ def _flag(_name: str, value: Any, _topic: TopicFolder) -> KeyCheck:
 def _cover_picture(_name: str, value: Any, topic: TopicFolder) -> KeyCheck:
     """A picture file inside the content folder, named from the topic's folder."""
     file, refused = resolve_picture(topic.root, topic.folder, str(value))
-    if file is None or not file.is_file():
+    if file is None:
         return KeyCheck(None, "warning", refused or f'cover picture "{value}" not found; left out')
+    if not file.is_file():
+        return KeyCheck(None, "warning", f"{_not_found('cover picture', value, file)}; left out")
     return KeyCheck(file)
+
+
+def _not_found(kind: str, written: str, file: Path) -> str:
+    """``kind "written" not found``, with the file its folder does have where the
+    name differs only in capitals (it works on the admin's Windows or Mac, not
+    on the kiosk's Linux) or in a letter or two."""
+    try:
+        names = [entry.name for entry in file.parent.iterdir() if entry.is_file()]
+    except OSError:  # no such folder: nothing to suggest
+        names = []
+    folder = written.replace("\\", "/").rpartition("/")[0]
+    shown = [f"{folder}/{name}" if folder else name for name in names]
+    same = [s for name, s in zip(names, shown, strict=True) if name.lower() == file.name.lower()]
+    if same:
+        return (
+            f'{kind} "{written}" not found (the folder has "{same[0]}": '
+            "a name must match in capitals too)"
+        )
+    import difflib  # only when a picture is missing: a hint to give
+
+    close = difflib.get_close_matches(
+        file.name, names, n=1, cutoff=0.85
+    )  # ".png" alike is not close
+    if close:
+        return f'{kind} "{written}" not found (did you mean "{shown[names.index(close[0])]}"?)'
+    return f'{kind} "{written}" not found'
 
 
 #: The keys of topic.toml (besides a language's table, ``[es]``): the one list

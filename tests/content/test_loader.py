@@ -8,7 +8,8 @@ import pytest
 
 from kiosk.content import load_library
 from kiosk.content.loader import TOPIC_KEYS
-from tests.conftest import write_page
+from tests.conftest import png_bytes, write_page
+from tests.content.test_check import assert_documented
 
 
 def _titles(root: Path) -> list[str]:
@@ -76,6 +77,25 @@ def test_missing_picture_leaves_the_page_out(content_copy: Path) -> None:
     assert [p.title for p in library.topics[0].pages][-1] == "About this information"
     (error,) = library.errors
     assert str(error) == f'{page}:6: error: picture "img/room.png" not found; page left out'
+
+
+def test_a_picture_named_in_other_capitals_is_pointed_out(content_copy: Path) -> None:
+    """ "images/Room.png" with "images/room.png" on disk: found on the admin's
+    Windows or Mac, not on the kiosk's Linux. The message names the file there;
+    a name a letter off gets a "did you mean"."""
+    topic = content_copy / "ketamine-and-depression"
+    (topic / "images").mkdir()
+    (topic / "images" / "room.png").write_bytes(png_bytes())
+    page = write_page(topic, "10-pictures.md", "Pictures", 10, "![Our room](images/Room.png)")
+    (error,) = load_library(content_copy).errors
+    assert str(error) == (
+        f'{page}:6: error: picture "images/Room.png" not found (the folder has '
+        '"images/room.png": a name must match in capitals too); page left out'
+    )
+    page.write_text(page.read_text(encoding="utf-8").replace("Room.png", "rooom.png"))
+    (error,) = load_library(content_copy).errors
+    assert 'picture "images/rooom.png" not found (did you mean "images/room.png"?)' in str(error)
+    assert_documented(str(error))
 
 
 def test_missing_header_picture_leaves_the_page_out(content_copy: Path) -> None:
