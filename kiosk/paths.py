@@ -7,6 +7,7 @@ says otherwise, so tests and admins can point it anywhere.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ CONFIG_FILE_NAME = "kiosk.toml"
 STORE_FILE_NAME = "enquiries.sqlite3"
 
 
+@functools.cache  # where the package is does not change while it runs: one look, not one a tile
 def resource_dir() -> Path:
     """The shipped ``resources/`` folder, wherever the package is installed."""
     # The resources live on the file system (the wheel and the editable install

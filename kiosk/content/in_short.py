@@ -11,7 +11,6 @@ background and border, which a ``div`` does not get.
 
 from __future__ import annotations
 
-import html
 from types import MappingProxyType
 
 from kiosk.content.model import DEFAULT_LANGUAGE
@@ -37,6 +36,8 @@ def box_html(points: tuple[str, ...], language: str) -> str:
     """The highlighted box for ``points`` ("" when there are none)."""
     if not points:
         return ""
+    import html  # html.entities' table (1 ms): when a page is shown, not at start-up
+
     items = "".join(f"<li>{html.escape(point)}</li>" for point in points)
     return (
         f'<table class="{BOX_CLASS}" width="100%" cellspacing="0" cellpadding="16">'

@@ -15,7 +15,6 @@ page order are the English ones.
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import re
 import threading
@@ -315,6 +314,8 @@ class _LazyRenderer:
             for p in re.split(r"\n[ \t]*\n", source.header.body)
             if p.strip()
         ]
+        import html  # html.entities' table: only for a page that could not be rendered
+
         return Rendered(
             html="".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
             plain_text="\n\n".join(paragraphs),
@@ -323,6 +324,8 @@ class _LazyRenderer:
 
 
 def _could_not_show(*problems: Problem) -> Rendered:
+    import html  # html.entities' table: only for a page over its budget, when shown
+
     return Rendered(
         html=f"<p>{html.escape(COULD_NOT_SHOW)}</p>",
         plain_text=COULD_NOT_SHOW,

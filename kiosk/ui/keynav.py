@@ -24,14 +24,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import SIGNAL, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
-    QLineEdit,
-    QPlainTextEdit,
-    QTextBrowser,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 _FORWARD = {Qt.Key.Key_Down, Qt.Key.Key_Right}
 _BACKWARD = {Qt.Key.Key_Up, Qt.Key.Key_Left}
@@ -101,6 +94,10 @@ class KeyNavigation(QObject):
         return self._handle(event)
 
     def _handle(self, event: QKeyEvent) -> bool:
+        # At a key press, not at import: the text widgets' classes (about 1.5 ms)
+        # are not on the way to the first painted screen, which has none.
+        from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextBrowser
+
         key = Qt.Key(event.key())
         focused = self._window.focusWidget()
         overlay = self._top_overlay()
