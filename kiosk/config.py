@@ -444,8 +444,30 @@ def _coerce(value: Any, kind: type) -> Any:
     if kind is bool and isinstance(value, bool):
         return value
     if isinstance(value, bool) or not isinstance(value, kind):
-        raise TypeError(f"must be {_kind_name(kind)}, got {type(value).__name__} {value!r}")
+        raise TypeError(f"must be {_kind_name(kind)}, got {_got(value, kind)}")
     return value
+
+
+def _got(value: Any, kind: type) -> str:
+    """What the file gave, in the words of someone editing it (not Python's
+    "int 5551234567"), with the way to write it where that is plain."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        shown = f"the number {value}"
+        return f'{shown}: write it in double quotes, "{value}"' if kind is str else shown
+    if isinstance(value, str):
+        shown = f'the text "{value}"'
+        try:
+            float(value)
+        except ValueError:
+            return shown
+        return f"{shown}: write it without the quotes" if kind in (int, float) else shown
+    if isinstance(value, list):
+        return "a list in [ ]"
+    if isinstance(value, dict):
+        return "a section of settings"
+    return repr(value)
 
 
 def _load_toml_skipping_broken_lines(

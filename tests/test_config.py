@@ -315,3 +315,25 @@ def test_a_phone_number_as_clinics_write_it_is_taken(phone: str) -> None:
     config, problems = parse_config(f'[clinic]\nphone = "{phone}"\n', HERE)
     assert problems == []
     assert config.clinic_phone == phone
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "[clinic]\nphone = 5551234567\n",
+            'got the number 5551234567: write it in double quotes, "5551234567"',
+        ),
+        ('[idle]\nseconds = "90"\n', 'got the text "90": write it without the quotes'),
+        ("[idle]\nseconds = 12.5\n", "got the number 12.5"),
+        ("[idle]\nseconds = true\n", "got true"),
+        ('[clinic]\nname = ["A", "B"]\n', "got a list in [ ]"),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_said_in_the_files_words(text: str, said: str) -> None:
+    """Not Python's type names ("got int 5551234567", "got str '90'")."""
+    _config, problems = parse_config(text, HERE)
+    (problem,) = problems
+    assert problem.message.startswith("must be ")
+    assert said in problem.message
+    assert " int " not in problem.message and " str " not in problem.message
