@@ -411,7 +411,14 @@ class Loader:
         self._check_topic_orders(topics)
         topics.sort(key=lambda t: (t.order, t.topic_id))
         if not topics:
-            self.problem(self.root, None, "error", "no topic has a page that can be shown")
+            message = "no topic has a page that can be shown"
+            if any(self.root.glob("*.md")) or (self.root / "topic.toml").is_file():
+                # Pages here, not in folders: a topic's own folder given for the content's.
+                message += (
+                    f" (this folder holds pages itself: is it one topic's folder? The content "
+                    f'folder is the one above it, "{self.root.parent}")'
+                )
+            self.problem(self.root, None, "error", message)
         translations = tuple(
             self._translated_page(source, english[source.key], renderer)
             for source in self.translation_sources

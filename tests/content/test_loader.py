@@ -274,3 +274,19 @@ def test_quotes_around_a_header_value_are_not_shown(tmp_path: Path) -> None:
     (first, second) = load_library(tmp_path).topics[0].pages
     assert (first.title, first.summary) == ("Costs: what to expect", "What it costs")
     assert second.title == 'Say "hello"'  # quotes inside a title stay
+
+
+def test_a_topics_own_folder_given_for_the_content_says_so(content_copy: Path) -> None:
+    """check-content pointed at a topic's folder (pages in it, not in folders
+    of their own): the error asks whether it is one, and names the folder above."""
+    topic = content_copy / "ketamine-and-depression"
+    library = load_library(topic)
+    (error,) = [p for p in library.errors if "no topic has a page" in p.message]
+    assert "is it one topic's folder?" in error.message
+    assert f'the one above it, "{content_copy}"' in error.message
+    assert_documented(str(error))
+    # A content folder that is only empty says nothing of the kind.
+    empty = content_copy.parent / "empty"
+    empty.mkdir()
+    (error,) = load_library(empty).errors
+    assert "topic's folder" not in error.message
