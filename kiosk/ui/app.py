@@ -39,6 +39,9 @@ from kiosk.ui.lockdown import LockdownFilter
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
 
+#: The work after the first paint starts at the latest this long after the
+#: window is shown, painted or not (``_FirstPaint``).
+FIRST_PAINT_WAIT_MS = 2000
 SPEECH_DELAY_MS = 3000  # after the first paint: speech-dispatcher can take seconds to answer
 #: For the tests only (tests/ui/kiosk_process.py): the speech delay in a kiosk
 #: process the tests start, so a test that stops the kiosk while the speech engine
@@ -141,13 +144,17 @@ def _quit_on_signals(app: QApplication) -> QSocketNotifier:
 class _FirstPaint(QObject):
     """Runs ``then`` once, on the event loop's next pass after the first paint
     of the window or one of its own widgets (the kiosk's screen: one frame), and
-    removes itself.
+    removes itself; at the latest ``wait_ms`` after it is made, painted or not
+    (a screen that is off or never shows the window): the input filters,
+    lockdown among them, and the store never wait on a paint.
 
     It watches those widgets, not the application: an application-wide Python
     filter has PySide wrap every object an event goes to, Qt's own among them,
     and the style sheet's style alone costs some 4 ms of type creation."""
 
-    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+    def __init__(
+        self, window: QWidget, then: Callable[[], None], wait_ms: int = FIRST_PAINT_WAIT_MS
+    ) -> None:
         super().__init__(window)
         self._then = then
         self._watched = [
@@ -156,15 +163,25 @@ class _FirstPaint(QObject):
         ]
         for widget in self._watched:
             widget.installEventFilter(self)
+        self._late = QTimer(self)
+        self._late.setSingleShot(True)
+        self._late.timeout.connect(self._go)
+        self._late.start(wait_ms)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self._watched:
-            for widget in self._watched:
-                widget.removeEventFilter(self)
-            self._watched = []
-            QTimer.singleShot(0, self._then)
-            self.deleteLater()
+            QTimer.singleShot(0, self._go)
         return False
+
+    def _go(self) -> None:
+        if not self._watched:
+            return  # already run (the paint and the timer both came)
+        for widget in self._watched:
+            widget.removeEventFilter(self)
+        self._watched = []
+        self._late.stop()
+        self.deleteLater()
+        self._then()
 
 
 @contextlib.contextmanager
