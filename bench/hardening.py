@@ -91,6 +91,7 @@ def hostile_pages(runs: int) -> dict[str, float]:
             window = KioskWindow(config, library)
             window.resize(1280, 800)
             window.show()
+            window.listen()  # the kiosk's keyboard navigation and idle clock, as it runs
             app.processEvents()
 
             def first_show(window: KioskWindow, key: str) -> float:

@@ -248,6 +248,7 @@ def make_window(
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.ui import appfilter
     from kiosk.ui.lockdown import LockdownFilter
     from kiosk.ui.theme import style_sheet
     from kiosk.ui.window import KioskWindow
@@ -279,7 +280,7 @@ def make_window(
             qapp.setStyleSheet(sheet)
         if lockdown:
             filt = LockdownFilter(qapp)
-            qapp.installEventFilter(filt)
+            appfilter.install(filt)  # as app.build does
             filters.append(filt)
         window = KioskWindow(use, library or shipped_library, kiosk_mode=kiosk_mode, **kwargs)
         window.finish_building()  # as app.build does after the first paint
@@ -297,7 +298,7 @@ def make_window(
 
     yield make
     for filt in filters:
-        qapp.removeEventFilter(filt)
+        appfilter.remove(filt)
     # pytest-qt has closed the windows and left them for deleteLater(): they go
     # before the style sheet does, which would otherwise re-polish every widget
     # they hold (tens of milliseconds a test, for nothing).

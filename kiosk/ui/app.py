@@ -34,7 +34,7 @@ from kiosk import APP_NAME, __version__
 from kiosk.config import load_config
 from kiosk.content import load_library
 from kiosk.paths import Paths
-from kiosk.ui import i18n
+from kiosk.ui import appfilter, i18n
 from kiosk.ui.lockdown import LockdownFilter
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.window import KioskWindow
@@ -157,9 +157,11 @@ class _FirstPaint(QObject):
     ) -> None:
         super().__init__(window)
         self._then = then
-        self._watched = [
+        # children(), not findChildren(QWidget, "", ...): PySide's "" matches only
+        # the children with no object name, and the bar has one.
+        self._watched: list[QObject] = [
             window,
-            *window.findChildren(QWidget, "", Qt.FindChildOption.FindDirectChildrenOnly),
+            *(child for child in window.children() if child.isWidgetType()),
         ]
         for widget in self._watched:
             widget.installEventFilter(self)
@@ -191,12 +193,12 @@ def _filters_off(app: QApplication, filters: list[QObject]) -> Iterator[None]:
     and none comes in meanwhile (the event loop is not running); left on, each
     would see the thousands of events of the building for nothing."""
     for kept in filters:
-        app.removeEventFilter(kept)
+        appfilter.remove(kept)
     try:
         yield
     finally:
         for kept in filters:
-            app.installEventFilter(kept)
+            appfilter.install(kept)
 
 
 class _Stores:
@@ -316,7 +318,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
     def after_first_paint() -> None:
         window.listen()
         if lockdown is not None:
-            app.installEventFilter(lockdown)  # last: it sees each event first
+            appfilter.install(lockdown)  # last: it sees each event first
         # Keys, database checks, the page screen, the overlays, the form and
         # the content watcher (a walk of every content folder) are not on the
         # way to the first screen; they are ready a moment later, before

@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
+
+from kiosk.ui import appfilter
 
 INPUT_EVENTS = {
     QEvent.Type.MouseButtonPress,
@@ -102,14 +103,10 @@ class IdleMonitor(QObject):
     def listen(self) -> None:
         """Any input anywhere in the application restarts the clock (an
         application-wide event filter)."""
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        appfilter.install(self)
 
     def stop(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        appfilter.remove(self)
         self._idle_timer.stop()
         self._countdown.stop()
 

@@ -24,7 +24,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import SIGNAL, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QWidget
+
+from kiosk.ui import appfilter
 
 _FORWARD = {Qt.Key.Key_Down, Qt.Key.Key_Right}
 _BACKWARD = {Qt.Key.Key_Up, Qt.Key.Key_Left}
@@ -180,6 +182,4 @@ class KeyNavigation(QObject):
 
 def install(nav: KeyNavigation) -> None:
     """On the application: keys pressed in any of the window's widgets."""
-    app = QApplication.instance()
-    if app is not None:
-        app.installEventFilter(nav)
+    appfilter.install(nav)

@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config
 from kiosk.content import Library
+from kiosk.ui import appfilter
 from kiosk.ui.app import Recovery
 from tests.conftest import MakeWindow
 from tests.ui.helpers import find_button, tap
@@ -280,8 +281,8 @@ def test_app_filters_step_aside_while_parts_are_built_then_come_back_in_order(
             return False
 
     first, second = Recorder("first"), Recorder("second")
-    app.installEventFilter(first)
-    app.installEventFilter(second)
+    appfilter.install(first)
+    appfilter.install(second)
     edit = QLineEdit()
     qtbot.addWidget(edit)
     try:
@@ -291,8 +292,8 @@ def test_app_filters_step_aside_while_parts_are_built_then_come_back_in_order(
         QApplication.sendEvent(edit, _key(Qt.Key.Key_B))
         assert seen == ["second", "first"]
     finally:
-        app.removeEventFilter(first)
-        app.removeEventFilter(second)
+        appfilter.remove(first)
+        appfilter.remove(second)
 
 
 def _key(key: Qt.Key) -> QKeyEvent:

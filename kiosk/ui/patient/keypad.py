@@ -62,7 +62,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui import keynav
+from kiosk.ui import appfilter, keynav
 from kiosk.ui.i18n import strings
 from kiosk.ui.metrics import CRISIS_CARD_WIDTH, SCREEN_MARGIN
 from kiosk.ui.patient.audio import Voice
@@ -351,14 +351,10 @@ class PrivacyScreen(QWidget):
         self.setGeometry(self._window.rect())
         self.show()
         self.raise_()
-        app = QApplication.instance()
-        if app is not None:  # only while on: the window's other children raised
-            app.installEventFilter(self)
+        appfilter.install(self)  # only while on: the window's other children raised
 
     def turn_off(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        appfilter.remove(self)
         self.hide()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -525,10 +521,8 @@ class AudioInput:
     explorer: TouchExplorer
 
     def uninstall(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.keypad)
-            app.removeEventFilter(self.explorer)
+        appfilter.remove(self.keypad)
+        appfilter.remove(self.explorer)
         self.keypad.reset()
 
 
@@ -539,8 +533,6 @@ def install(window: KioskWindow, voice: Voice) -> AudioInput:
     keypad = Keypad(window, voice, cover=window.stack, activity=window.idle.touch)
     explorer = TouchExplorer(window, voice, activity=window.idle.touch)
     window.was_reset.connect(keypad.reset)
-    app = QApplication.instance()
-    if app is not None:
-        app.installEventFilter(keypad)
-        app.installEventFilter(explorer)
+    appfilter.install(keypad)
+    appfilter.install(explorer)
     return AudioInput(keypad, explorer)

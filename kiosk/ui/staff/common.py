@@ -11,12 +11,11 @@ from datetime import datetime
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QLabel,
     QWidget,
 )
 
-from kiosk.ui import widgets
+from kiosk.ui import appfilter, widgets
 from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.metrics import FORM_GAP, SCREEN_MARGIN
@@ -79,16 +78,14 @@ class Inactivity(QObject):
         self._watching = False
 
     def start(self) -> None:
-        app = QApplication.instance()
-        if app is not None and not self._watching:
-            app.installEventFilter(self)
+        if not self._watching:
+            appfilter.install(self)
             self._watching = True
         self.touch()
 
     def stop(self) -> None:
-        app = QApplication.instance()
-        if app is not None and self._watching:
-            app.removeEventFilter(self)
+        if self._watching:
+            appfilter.remove(self)
         self._watching = False
         self._timer.stop()
 

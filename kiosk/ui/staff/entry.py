@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent, QTouchEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
+
+from kiosk.ui import appfilter
 
 SLOP_PX = 20  # a finger that moves further than this is not holding still
 CORNER_PX = 96  # the top-left square that counts taps
@@ -136,14 +138,10 @@ class CornerTaps(StaffGesture):
         self._clock = clock
         self._times: list[float] = []
         self._last: tuple[int, float, float] | None = None
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        appfilter.install(self)
 
     def uninstall(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        appfilter.remove(self)
         self._times = []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
