@@ -114,7 +114,7 @@ def _dialable(value: str) -> str | None:
     (a vanity number such as "1-800-FLOWERS" has letters, and an extension
     "ext. 21" is fine); the full check by country is the enquiry form's."""
     if value and sum(ch.isdigit() for ch in value) < 3:
-        return f"must be a phone number with its digits, got {value!r}"
+        return f'must be a phone number with its digits, got "{value}"'
     return None
 
 
@@ -451,23 +451,33 @@ def _coerce(value: Any, kind: type) -> Any:
 def _got(value: Any, kind: type) -> str:
     """What the file gave, in the words of someone editing it (not Python's
     "int 5551234567"), with the way to write it where that is plain."""
+    import datetime  # only for a value of the wrong kind: words for it
+
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
+        # (not echoed in quotes: "+15551234567" reaches here as 15551234567)
         shown = f"the number {value}"
-        return f'{shown}: write it in double quotes, "{value}"' if kind is str else shown
+        return f"{shown}: write it in double quotes" if kind is str else shown
     if isinstance(value, str):
         shown = f'the text "{value}"'
-        try:
-            float(value)
-        except ValueError:
-            return shown
-        return f"{shown}: write it without the quotes" if kind in (int, float) else shown
+        plain = value.strip().lstrip("+-")
+        if (kind is int and plain.isdigit()) or (kind is float and _is_decimal(plain)):
+            return f"{shown}: write it without the quotes"
+        return shown
+    if isinstance(value, datetime.date | datetime.time):
+        return f"the date or time {value}"
     if isinstance(value, list):
         return "a list in [ ]"
     if isinstance(value, dict):
         return "a section of settings"
-    return repr(value)
+    return "a value of another kind"
+
+
+def _is_decimal(text: str) -> bool:
+    """ "1.5" or "2", not "nan" or "inf" (which float() takes too)."""
+    whole, _dot, fraction = text.partition(".")
+    return (whole + fraction).isdigit()
 
 
 def _load_toml_skipping_broken_lines(

@@ -320,11 +320,13 @@ def test_a_phone_number_as_clinics_write_it_is_taken(phone: str) -> None:
 @pytest.mark.parametrize(
     ("text", "said"),
     [
-        (
-            "[clinic]\nphone = 5551234567\n",
-            'got the number 5551234567: write it in double quotes, "5551234567"',
-        ),
+        ("[clinic]\nphone = 5551234567\n", "got the number 5551234567: write it in double quotes"),
+        # The "+" is TOML's sign: the advice does not echo the number without it.
+        ("[clinic]\nphone = +15551234567\n", "got the number 15551234567: write it in double"),
         ('[idle]\nseconds = "90"\n', 'got the text "90": write it without the quotes'),
+        ('[idle]\nseconds = "1.5"\n', 'got the text "1.5"'),
+        ('[idle]\nseconds = "nan"\n', 'got the text "nan"'),
+        ("[clinic]\nname = 2027-06-30\n", "got the date or time 2027-06-30"),
         ("[idle]\nseconds = 12.5\n", "got the number 12.5"),
         ("[idle]\nseconds = true\n", "got true"),
         ('[clinic]\nname = ["A", "B"]\n', "got a list in [ ]"),
@@ -337,3 +339,5 @@ def test_a_value_of_the_wrong_kind_is_said_in_the_files_words(text: str, said: s
     assert problem.message.startswith("must be ")
     assert said in problem.message
     assert " int " not in problem.message and " str " not in problem.message
+    if '"' in text.split("=")[1] and "quotes" not in said:
+        assert "without the quotes" not in problem.message  # "1.5", "nan": not whole numbers

@@ -111,13 +111,21 @@ class MetadataError(Exception):
         self.line = line
 
 
-def _closing_hint(values: dict[str, tuple[Any, int]], lines: list[str], index: int) -> str:
-    """Where the header's keys were read and a blank line or a sentence follows,
-    the likelier mistake is a deleted "---" above it: the line is the page's
-    text, not a broken key."""
+def _closing_hint(lines: list[str], index: int, read_to: int) -> str:
+    """Why line ``index`` may not be "key: value": its first word a key with
+    no ":" after it; or, where keys were read (to line ``read_to``) and no
+    "---" comes later, a blank line or a sentence before it, a deleted "---"
+    (the line is the page's text, not a broken key)."""
     line = lines[index].strip()
-    if values and (not lines[index - 1].strip() or len(line.split()) > 6):
-        return f' (is the line "---" that ends the header missing above line {index + 1}?)'
+    first = line.split()[0].lower()
+    import difflib  # only for a header that cannot be read: a hint to give
+
+    if difflib.get_close_matches(first, list(PAGE_KEYS), n=1, cutoff=0.8):
+        return f' (is the ":" after "{line.split()[0]}" missing?)'
+    if any(later.strip() == "---" for later in lines[index + 1 :]):
+        return ""
+    if read_to > 1 and (not lines[index - 1].strip() or len(line.split()) > 6):
+        return f' (is the line "---" that ends the header missing after line {read_to}?)'
     return ""
 
 
@@ -133,6 +141,7 @@ def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
     warnings: list[tuple[int, str]] = []
     values: dict[str, tuple[Any, int]] = {}
     points: list[str] | None = None  # the list being read ("in_short:" then "- ..." lines)
+    read_to = 1  # the header's last line read so far
     for index in range(1, len(lines)):
         number = index + 1
         line = lines[index].strip()
@@ -145,14 +154,16 @@ def parse_header(text: str) -> tuple[_Header, list[tuple[int, str]]]:
             point = line[1:].strip()
             if point:
                 points.append(point)
+            read_to = number
             continue
         points = None
         key, sep, raw = line.partition(":")
         key = key.strip().lower()
         if not sep or not key:
             raise MetadataError(
-                f'"{line}" is not "key: value"{_closing_hint(values, lines, index)}', number
+                f'"{line}" is not "key: value"{_closing_hint(lines, index, read_to)}', number
             )
+        read_to = number
         if key in values:
             raise MetadataError(f'"{key}" is given twice (first on line {values[key][1]})', number)
         if key not in PAGE_KEYS:
@@ -412,7 +423,11 @@ class Loader:
         topics.sort(key=lambda t: (t.order, t.topic_id))
         if not topics:
             message = "no topic has a page that can be shown"
-            if any(self.root.glob("*.md")) or (self.root / "topic.toml").is_file():
+            here = any(self.root.glob("*.md")) or (self.root / "topic.toml").is_file()
+            below = any(
+                folder.is_dir() and any(folder.glob("*.md")) for folder in self.root.iterdir()
+            )
+            if here and not below:
                 # Pages here, not in folders: a topic's own folder given for the content's.
                 message += (
                     f" (this folder holds pages itself: is it one topic's folder? The content "
@@ -944,29 +959,45 @@ def _cover_picture(_name: str, value: Any, topic: TopicFolder) -> KeyCheck:
 
 
 def _not_found(kind: str, written: str, file: Path) -> str:
-    """``kind "written" not found``, with the file its folder does have where the
-    name differs only in capitals (it works on the admin's Windows or Mac, not
-    on the kiosk's Linux) or in a letter or two."""
-    try:
-        names = [entry.name for entry in file.parent.iterdir() if entry.is_file()]
-    except OSError:  # no such folder: nothing to suggest
-        names = []
-    folder = written.replace("\\", "/").rpartition("/")[0]
-    shown = [f"{folder}/{name}" if folder else name for name in names]
-    same = [s for name, s in zip(names, shown, strict=True) if name.lower() == file.name.lower()]
-    if same:
-        return (
-            f'{kind} "{written}" not found (the folder has "{same[0]}": '
-            "a name must match in capitals too)"
-        )
-    import difflib  # only when a picture is missing: a hint to give
+    """``kind "written" not found``, with what is there instead: the file, or a
+    folder on its way, in other capitals or with its accents stored another
+    way (found on the admin's Windows or Mac, not on the kiosk's Linux), or a
+    name a letter off."""
+    import unicodedata  # only when a picture is missing: a hint to give
 
-    close = difflib.get_close_matches(
-        file.name, names, n=1, cutoff=0.85
-    )  # ".png" alike is not close
-    if close:
-        return f'{kind} "{written}" not found (did you mean "{shown[names.index(close[0])]}"?)'
-    return f'{kind} "{written}" not found'
+    def same(one: str, other: str) -> bool:
+        return unicodedata.normalize("NFC", one).casefold() == (
+            unicodedata.normalize("NFC", other).casefold()
+        )
+
+    missing, there = file, file.parent
+    while not there.is_dir() and there != there.parent:
+        missing, there = there, there.parent
+    try:
+        names = [entry.name for entry in there.iterdir()]
+    except OSError:  # not readable: nothing to suggest
+        names = []
+    look = f'{kind} "{written}" not found'
+    near = [name for name in names if same(name, missing.name)]
+    if near:
+        what = "file" if missing == file else "folder"
+        if unicodedata.normalize("NFC", near[0]) == unicodedata.normalize("NFC", missing.name):
+            return (
+                f"{look} (its {what} is there with its accents stored another way, as a "
+                f"Mac may save them: type the {what}'s name again)"
+            )
+        return f'{look} (the {what} is "{near[0]}" there: a name must match in capitals too)'
+    if missing != file:
+        return look
+    import difflib  # as above
+
+    close = difflib.get_close_matches(file.name, names, n=1, cutoff=0.85)
+    digits = re.compile(r"\d")
+    if close and digits.sub("", close[0]) != digits.sub("", file.name):
+        # (not "photo2.png" for "photo1.png": another picture, not a slip)
+        folder = written.replace("\\", "/").rpartition("/")[0]
+        return f'{look} (did you mean "{folder + "/" if folder else ""}{close[0]}"?)'
+    return look
 
 
 #: The keys of topic.toml (besides a language's table, ``[es]``): the one list

@@ -31,12 +31,24 @@ def _titles(root: Path) -> list[str]:
         # The closing "---" deleted: the first sentence of the text is not blamed alone.
         (
             "---\ntitle: X\norder: 1\n\nKetamine is a treatment.\n",
-            'is not "key: value" (is the line "---" that ends the header missing above line 5?)',
+            'is not "key: value" (is the line "---" that ends the header missing after line 3?)',
             5,
         ),
         (
             "---\ntitle: X\norder: 1\nKetamine is a medicine that doctors have used for years.\n",
-            "the header missing above line 4?",
+            "the header missing after line 3?",
+            4,
+        ),
+        # ... after the header's last line, not above a heading the header skips
+        (
+            "---\ntitle: X\norder: 1\nin_short:\n- One\n\n## Before you come\n\nBring a list.\n",
+            "the header missing after line 5?",
+            9,
+        ),
+        # A key with no ":" is told so, not blamed on the "---".
+        (
+            "---\ntitle: X\norder: 1\nsummary The cost of treatment and what insurance pays\n---\n",
+            'is not "key: value" (is the ":" after "summary" missing?)',
             4,
         ),
     ],
@@ -55,6 +67,23 @@ def test_bad_metadata_leaves_the_page_out(
     assert str(error).startswith(f"{bad}:{line}: error: ")
     assert message in error.message
     assert error.message.endswith("page left out")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "---\ntitle: X\n\norder 1\n---\n\nBody\n",  # a blank line between keys; "---" there
+        "---\nKetamine is a medicine that doctors have used for years.\n",  # no key read yet
+    ],
+)
+def test_no_closing_hint_where_the_closing_line_is_not_the_trouble(
+    content_copy: Path, content: str
+) -> None:
+    bad = content_copy / "ketamine-and-depression" / "05-benefits-of-ketamine-therapy.md"
+    bad.write_text(content, encoding="utf-8")
+    (error,) = load_library(content_copy).errors
+    assert 'is not "key: value"' in error.message
+    assert "ends the header" not in error.message
 
 
 def test_invalid_utf8_leaves_the_page_out(content_copy: Path) -> None:
@@ -82,20 +111,50 @@ def test_missing_picture_leaves_the_page_out(content_copy: Path) -> None:
 def test_a_picture_named_in_other_capitals_is_pointed_out(content_copy: Path) -> None:
     """ "images/Room.png" with "images/room.png" on disk: found on the admin's
     Windows or Mac, not on the kiosk's Linux. The message names the file there;
-    a name a letter off gets a "did you mean"."""
+    a folder in other capitals likewise; a name a letter off gets a "did you
+    mean", but not another numbered picture ("photo2.png" for "photo1.png")."""
     topic = content_copy / "ketamine-and-depression"
     (topic / "images").mkdir()
     (topic / "images" / "room.png").write_bytes(png_bytes())
+    (topic / "images" / "photo2.png").write_bytes(png_bytes())
     page = write_page(topic, "10-pictures.md", "Pictures", 10, "![Our room](images/Room.png)")
+
+    def error_for(src: str) -> str:
+        page.write_text(
+            page.read_text(encoding="utf-8").split("![")[0] + f"![Our room]({src})\n",
+            encoding="utf-8",
+        )
+        (error,) = load_library(content_copy).errors
+        assert_documented(str(error))
+        return str(error)
+
+    assert error_for("images/Room.png") == (
+        f'{page}:6: error: picture "images/Room.png" not found (the file is "room.png" '
+        "there: a name must match in capitals too); page left out"
+    )
+    assert '(the folder is "images" there: a name must match in capitals too)' in error_for(
+        "Images/room.png"
+    )
+    assert 'not found (did you mean "images/room.png"?)' in error_for("images/rooom.png")
+    assert 'picture "images/photo1.png" not found; page left out' in error_for("images/photo1.png")
+    assert 'picture "nowhere/x.png" not found; page left out' in error_for("nowhere/x.png")
+
+
+def test_a_picture_whose_accents_are_stored_another_way_is_pointed_out(
+    content_copy: Path,
+) -> None:
+    """A name saved on a Mac (decomposed accents) looks the same and is not."""
+    import unicodedata
+
+    topic = content_copy / "ketamine-and-depression"
+    (topic / unicodedata.normalize("NFD", "sesión.png")).write_bytes(png_bytes())
+    page = write_page(topic, "10-pictures.md", "Pictures", 10, "![Sala](sesión.png)")
     (error,) = load_library(content_copy).errors
     assert str(error) == (
-        f'{page}:6: error: picture "images/Room.png" not found (the folder has '
-        '"images/room.png": a name must match in capitals too); page left out'
+        f'{page}:6: error: picture "sesión.png" not found (its file is there with its '
+        "accents stored another way, as a Mac may save them: type the file's name "
+        "again); page left out"
     )
-    page.write_text(page.read_text(encoding="utf-8").replace("Room.png", "rooom.png"))
-    (error,) = load_library(content_copy).errors
-    assert 'picture "images/rooom.png" not found (did you mean "images/room.png"?)' in str(error)
-    assert_documented(str(error))
 
 
 def test_missing_header_picture_leaves_the_page_out(content_copy: Path) -> None:
@@ -285,8 +344,14 @@ def test_a_topics_own_folder_given_for_the_content_says_so(content_copy: Path) -
     assert "is it one topic's folder?" in error.message
     assert f'the one above it, "{content_copy}"' in error.message
     assert_documented(str(error))
-    # A content folder that is only empty says nothing of the kind.
+    # A content folder that is only empty says nothing of the kind,
     empty = content_copy.parent / "empty"
     empty.mkdir()
     (error,) = load_library(empty).errors
+    assert "topic's folder" not in error.message
+    # nor one with a README.md beside topic folders whose pages are all broken.
+    for page in topic.glob("*.md"):
+        page.write_text("no header", encoding="utf-8")
+    (content_copy / "README.md").write_text("# Our content\n", encoding="utf-8")
+    (error,) = [p for p in load_library(content_copy).errors if "no topic has" in p.message]
     assert "topic's folder" not in error.message
