@@ -14,58 +14,65 @@ destroyed is forgotten, as Qt forgets its own.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import weakref
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
 
 
 class _Gate(QObject):
+    # Weak references, as Qt's own list is: a filter on the application is not
+    # kept alive by it (a window's keyboard navigation holds the window).
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
         self._app = app
-        self.filters: list[QObject] = []  # the order they see an event
-        self._tracked: list[QObject] = []  # whose destruction drops them
+        self._refs: list[weakref.ref[QObject]] = []  # the order they see an event
+
+    @property
+    def filters(self) -> list[QObject]:
+        return [watcher for ref in self._refs if (watcher := ref()) is not None]
 
     def add(self, watcher: QObject) -> None:
-        if self._has(self.filters, watcher):
-            self._drop_from(self.filters, watcher)
-        if not self._has(self._tracked, watcher):
-            self._tracked.append(watcher)
-            watcher.destroyed.connect(functools.partial(self._destroyed, watcher))
-        self.filters.insert(0, watcher)
-        if len(self.filters) == 1:
+        known = self._find(watcher)
+        if known is not None:
+            self._refs.remove(known)
+        else:
+            ref = weakref.ref(watcher)
+            watcher.destroyed.connect(functools.partial(self._destroyed, ref))
+            known = ref
+        self._refs.insert(0, known)
+        if len(self._refs) == 1:
             self._app.installEventFilter(self)
 
     def remove(self, watcher: QObject) -> None:
-        if not self._has(self.filters, watcher):
+        self._drop(self._find(watcher))
+
+    def _find(self, watcher: QObject) -> weakref.ref[QObject] | None:
+        return next((ref for ref in self._refs if ref() is watcher), None)
+
+    def _drop(self, ref: weakref.ref[QObject] | None) -> None:
+        if ref is None or ref not in self._refs:
             return
-        self._drop_from(self.filters, watcher)
-        if not self.filters:
-            self._app.removeEventFilter(self)
+        self._refs.remove(ref)
+        if not self._refs:
+            # (RuntimeError: the application, and this gate, going first at exit)
+            with contextlib.suppress(RuntimeError):
+                self._app.removeEventFilter(self)
 
-    def _destroyed(self, watcher: QObject, *_args: object) -> None:
-        self._drop_from(self._tracked, watcher)
-        try:
-            self.remove(watcher)
-        except RuntimeError:  # the application (and this gate) going first, at exit
-            self.filters = []
-
-    @staticmethod
-    def _has(items: list[QObject], watcher: QObject) -> bool:
-        return any(item is watcher for item in items)
-
-    @staticmethod
-    def _drop_from(items: list[QObject], watcher: QObject) -> None:
-        items[:] = [item for item in items if item is not watcher]
+    def _destroyed(self, ref: weakref.ref[QObject], *_args: object) -> None:
+        self._drop(ref)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        filters = self.filters
-        for watcher in tuple(filters):
+        for ref in tuple(self._refs):
             # One removed (or destroyed) by an earlier one, this same event: skipped.
-            if self.filters is filters and not self._has(filters, watcher):
+            if ref not in self._refs:
                 continue
-            if watcher.eventFilter(watched, event):
+            watcher = ref()
+            if watcher is None:
+                self._drop(ref)
+            elif watcher.eventFilter(watched, event):
                 return True
         return False
 

@@ -78,6 +78,24 @@ def test_a_filter_destroyed_is_forgotten(qtbot: QtBot, qapp: QApplication) -> No
         appfilter.remove(kept)
 
 
+def test_a_filter_is_not_kept_alive_by_being_installed(qtbot: QtBot, qapp: QApplication) -> None:
+    """As with Qt's own list: a window's keyboard navigation (which holds the
+    window) installed and the window let go, both go; the gate does not keep them."""
+    import gc
+    import weakref
+
+    seen: list[str] = []
+    dropped = Recorder("dropped", seen)
+    gone = weakref.ref(dropped)
+    appfilter.install(dropped)
+    del dropped
+    gc.collect()
+    assert gone() is None
+    _press(qtbot)
+    assert seen == []
+    assert all(w is not None for w in appfilter.installed())
+
+
 def test_a_filter_removed_by_another_mid_event_sees_nothing_of_it(
     qtbot: QtBot, qapp: QApplication
 ) -> None:
