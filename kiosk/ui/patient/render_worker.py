@@ -17,13 +17,22 @@ thread's memory be capped: only a child process could be (docs/internals.md).
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 from kiosk.content.model import PageBody, Rendered
+
+
+class _Finished(QObject):
+    """One render's "done", sent from its thread by a sender of its own, which
+    lives as long as the thread needs it. Sent as the renderer's own signal, it
+    raced the renderer's deletion on the GUI thread (a window closed, or a page
+    screen made again, while a slow page rendered on) and could crash the
+    process; Qt undoes this sender's connection when the renderer goes."""
+
+    done = Signal(object, object)
 
 
 class BodyRenderer(QObject):
@@ -35,7 +44,6 @@ class BodyRenderer(QObject):
     """
 
     rendered = Signal(object, object)
-    _done = Signal(object, object)  # from a worker thread (queued to the GUI thread)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,7 +51,6 @@ class BodyRenderer(QObject):
         # render runs gets the same future, not a second thread waiting on it.
         self._running: dict[int, tuple[PageBody, Future[Rendered]]] = {}
         self._guard = threading.Lock()
-        self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
     def render(self, body: PageBody) -> Future[Rendered]:
         """The body's result, now (``body.rendered``) or when its worker is done."""
@@ -57,7 +64,8 @@ class BodyRenderer(QObject):
                 return running[1]
             future: Future[Rendered] = Future()
             self._running[id(body)] = (body, future)
-        done = self._done
+        finished = _Finished()  # no parent: the thread's to send, then let go
+        finished.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
         def work() -> None:
             # body.get() never raises (the loader returns a fallback itself);
@@ -67,10 +75,9 @@ class BodyRenderer(QObject):
             except BaseException as exc:
                 future.set_exception(exc)
             # The renderer deleted meanwhile (its page screen made again, or the
-            # window closed): nobody is waiting; the result stays in the body,
-            # for the page's next showing.
-            with contextlib.suppress(RuntimeError):
-                done.emit(body, future)
+            # window closed): the connection is gone and nobody is waiting; the
+            # result stays in the body, for the page's next showing.
+            finished.done.emit(body, future)
 
         threading.Thread(target=work, name="page-render", daemon=True).start()
         return future
