@@ -288,7 +288,7 @@ def make_window(
         qtbot.addWidget(window, before_close_func=_release)
         window.resize(*size)
         window.show()
-        window.idle.start(listen=False)
+        window.idle.touch()
         window.listen()  # as app.build does after the first paint
         qtbot.waitExposed(window)
         # The kiosk's window is the active one, so a tapped field takes the focus.

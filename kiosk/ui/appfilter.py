@@ -36,13 +36,12 @@ class _Gate(QObject):
 
     def add(self, watcher: QObject) -> None:
         known = self._find(watcher)
-        if known is not None:
-            self._refs.remove(known)
-        else:
-            ref = weakref.ref(watcher)
-            watcher.destroyed.connect(functools.partial(self._destroyed, ref))
-            known = ref
-        self._refs.insert(0, known)
+        if known is None:
+            known = weakref.ref(watcher)
+            watcher.destroyed.connect(functools.partial(self._drop, known))
+        # A new list each time, never changed in place: an event being handed
+        # on goes through the list it started with (see eventFilter).
+        self._refs = [known, *(ref for ref in self._refs if ref is not known)]
         if len(self._refs) == 1:
             self._app.installEventFilter(self)
 
@@ -52,22 +51,20 @@ class _Gate(QObject):
     def _find(self, watcher: QObject) -> weakref.ref[QObject] | None:
         return next((ref for ref in self._refs if ref() is watcher), None)
 
-    def _drop(self, ref: weakref.ref[QObject] | None) -> None:
-        if ref is None or ref not in self._refs:
+    def _drop(self, ref: weakref.ref[QObject] | None, *_destroyed: object) -> None:
+        if ref is None or not any(known is ref for known in self._refs):
             return
-        self._refs.remove(ref)
+        self._refs = [known for known in self._refs if known is not ref]
         if not self._refs:
             # (RuntimeError: the application, and this gate, going first at exit)
             with contextlib.suppress(RuntimeError):
                 self._app.removeEventFilter(self)
 
-    def _destroyed(self, ref: weakref.ref[QObject], *_args: object) -> None:
-        self._drop(ref)
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        for ref in tuple(self._refs):
+        refs = self._refs
+        for ref in refs:
             # One removed (or destroyed) by an earlier one, this same event: skipped.
-            if ref not in self._refs:
+            if self._refs is not refs and not any(known is ref for known in self._refs):
                 continue
             watcher = ref()
             if watcher is None:
@@ -105,4 +102,4 @@ def remove(watcher: QObject) -> None:
 def installed() -> list[QObject]:
     """The filters installed, the one that sees an event first first."""
     gate = _gate(create=False)
-    return list(gate.filters) if gate is not None else []
+    return gate.filters if gate is not None else []

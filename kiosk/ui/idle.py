@@ -93,11 +93,10 @@ class IdleMonitor(QObject):
             left_ms = self.limit_ms - (self._clock() - self._last_input) * 1000
             self._idle_timer.start(max(1, int(left_ms)))
 
-    def start(self, *, listen: bool = True) -> None:
-        """Start the clock; with ``listen``, also watch the application's input
-        (``listen()``), which the kiosk's start leaves until after its first paint."""
-        if listen:
-            self.listen()
+    def start(self) -> None:
+        """Watch the application's input (``listen``) and start the clock
+        (``touch``; the kiosk's start leaves ``listen`` until after its first paint)."""
+        self.listen()
         self.touch()
 
     def listen(self) -> None:

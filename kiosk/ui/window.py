@@ -592,6 +592,6 @@ class KioskWindow(QWidget):
             self.resize(1280, 800)
             self.show()
         self._rest_focus()
-        self.idle.start(listen=False)
+        self.idle.touch()  # the clock runs; its filter comes with listen()
         if listen:
             self.listen()
