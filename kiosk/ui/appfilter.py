@@ -10,6 +10,12 @@ they are one filter on the application, which hands each event to each of
 them in Python, in Qt's own order: the last installed sees an event first,
 and one that takes it (returns True) ends it for the rest. A filter
 destroyed is forgotten, as Qt forgets its own.
+
+A filter names the events it acts on in a class attribute, ``EVENTS`` (a
+frozenset of ``QEvent.Type``): the others (a page turn's paints, layouts and
+timers, nine in ten of its events) are not handed to it, and an event none of
+the filters names costs one look at its type. A filter without ``EVENTS`` is
+handed every event.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import weakref
+from collections.abc import Set
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
@@ -28,43 +35,64 @@ class _Gate(QObject):
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
         self._app = app
-        self._refs: list[weakref.ref[QObject]] = []  # the order they see an event
+        # Each filter's reference and its EVENTS (None: every event), in the
+        # order they see an event; and the union of their EVENTS.
+        self._entries: list[tuple[weakref.ref[QObject], Set[QEvent.Type] | None]] = []
+        self._wanted: Set[QEvent.Type] | None = frozenset()
 
     @property
     def filters(self) -> list[QObject]:
-        return [watcher for ref in self._refs if (watcher := ref()) is not None]
+        return [watcher for ref, _ in self._entries if (watcher := ref()) is not None]
 
     def add(self, watcher: QObject) -> None:
         known = self._find(watcher)
         if known is None:
             known = weakref.ref(watcher)
             watcher.destroyed.connect(functools.partial(self._drop, known))
-        # A new list each time, never changed in place: an event being handed
-        # on goes through the list it started with (see eventFilter).
-        self._refs = [known, *(ref for ref in self._refs if ref is not known)]
-        if len(self._refs) == 1:
+        events = getattr(watcher, "EVENTS", None)
+        entry = (known, frozenset(events) if events is not None else None)
+        self._swap([entry, *(kept for kept in self._entries if kept[0] is not known)])
+        if len(self._entries) == 1:
             self._app.installEventFilter(self)
 
     def remove(self, watcher: QObject) -> None:
         self._drop(self._find(watcher))
 
     def _find(self, watcher: QObject) -> weakref.ref[QObject] | None:
-        return next((ref for ref in self._refs if ref() is watcher), None)
+        return next((ref for ref, _ in self._entries if ref() is watcher), None)
 
     def _drop(self, ref: weakref.ref[QObject] | None, *_destroyed: object) -> None:
-        if ref is None or not any(known is ref for known in self._refs):
+        if ref is None or not any(known is ref for known, _ in self._entries):
             return
-        self._refs = [known for known in self._refs if known is not ref]
-        if not self._refs:
+        self._swap([kept for kept in self._entries if kept[0] is not ref])
+        if not self._entries:
             # (RuntimeError: the application, and this gate, going first at exit)
             with contextlib.suppress(RuntimeError):
                 self._app.removeEventFilter(self)
 
+    def _swap(self, entries: list[tuple[weakref.ref[QObject], Set[QEvent.Type] | None]]) -> None:
+        # A new list each time, never changed in place: an event being handed
+        # on goes through the list it started with (see eventFilter).
+        self._entries = entries
+        wanted: set[QEvent.Type] = set()
+        for _, events in entries:
+            if events is None:
+                self._wanted = None
+                return
+            wanted |= events
+        self._wanted = frozenset(wanted)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        refs = self._refs
-        for ref in refs:
+        kind = event.type()
+        wanted = self._wanted
+        if wanted is not None and kind not in wanted:
+            return False
+        entries = self._entries
+        for ref, events in entries:
+            if events is not None and kind not in events:
+                continue
             # One removed (or destroyed) by an earlier one, this same event: skipped.
-            if self._refs is not refs and not any(known is ref for known in self._refs):
+            if self._entries is not entries and not any(k is ref for k, _ in self._entries):
                 continue
             watcher = ref()
             if watcher is None:
@@ -85,8 +113,9 @@ def _gate(create: bool) -> _Gate | None:
 
 
 def install(watcher: QObject) -> None:
-    """``watcher.eventFilter`` sees every event of the application, before
-    those installed earlier (``QApplication.installEventFilter``'s order)."""
+    """``watcher.eventFilter`` sees the application's events of the types in
+    its ``EVENTS`` (every event, without one), before the filters installed
+    earlier (``QApplication.installEventFilter``'s order)."""
     gate = _gate(create=True)
     if gate is not None:
         gate.add(watcher)

@@ -133,6 +133,9 @@ class IdleMonitor(QObject):
         self._countdown.stop()
 
     # -- events ---------------------------------------------------------------
+    #: What it is handed (``appfilter``): input; a move only counts with a button down.
+    EVENTS = frozenset({*INPUT_EVENTS, QEvent.Type.MouseMove})
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in INPUT_EVENTS:

@@ -79,6 +79,9 @@ class KeyNavigation(QObject):
         #: tap must not (a focus ring would be left for the next patient).
         self.by_keyboard = False
 
+    #: What it is handed (``appfilter``).
+    EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress})
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):

@@ -32,6 +32,9 @@ def is_blocked_key(event: QKeyEvent) -> bool:
 class LockdownFilter(QObject):
     """An application-wide event filter that swallows what a patient must not use."""
 
+    #: What it is handed (``appfilter``).
+    EVENTS = frozenset({*BLOCKED_EVENTS, QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride})
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in BLOCKED_EVENTS:

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import Config
 from kiosk.content import Library
 from kiosk.ui import appfilter
+from tests.conftest import MakeWindow
 
 
 class Recorder(QObject):
@@ -116,6 +117,95 @@ def test_a_filter_removed_by_another_mid_event_sees_nothing_of_it(
         assert seen == ["remover"]
     finally:
         appfilter.remove(remover)
+
+
+class Named(QObject):
+    """Records the type of each event it is handed."""
+
+    EVENTS = frozenset({QEvent.Type.KeyRelease})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: list[QEvent.Type] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.kinds.append(event.type())
+        return False
+
+
+class Unnamed(Named):
+    EVENTS = None  # type: ignore[assignment]  # as a filter without EVENTS
+
+
+def _send(qtbot: QtBot, *kinds: QEvent.Type) -> None:
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    for kind in kinds:
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                edit, QKeyEvent(kind, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
+            )
+        else:
+            QApplication.sendEvent(edit, QEvent(kind))
+
+
+def test_a_filter_is_handed_only_the_events_it_names(qtbot: QtBot, qapp: QApplication) -> None:
+    """A page turn's paints, layouts and timers go to no filter that has not
+    asked for them: each was a call into Python for nothing, 40 a turn."""
+    named, every = Named(), Unnamed()
+    appfilter.install(named)
+    try:
+        _send(qtbot, QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.User)
+        assert named.kinds == [QEvent.Type.KeyRelease]
+        appfilter.install(every)  # one filter without EVENTS: it is handed all
+        named.kinds.clear()
+        _send(qtbot, QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.User)
+        assert named.kinds == [QEvent.Type.KeyRelease]
+        assert {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.User} <= set(every.kinds)
+        appfilter.remove(every)
+        every.kinds.clear()
+        _send(qtbot, QEvent.Type.User)
+        assert every.kinds == []
+    finally:
+        appfilter.remove(named)
+        appfilter.remove(every)
+
+
+def test_every_filter_of_the_kiosk_names_its_events(qtbot: QtBot, make_window: MakeWindow) -> None:
+    """Keyboard navigation, the idle clock, lockdown, the staff gesture, the
+    keypad, touch exploration, the privacy screen and staff mode's lock: each
+    names the events it acts on, so none is handed all of a page turn's."""
+    from kiosk.ui.patient.audio import AudioMode
+    from kiosk.ui.patient.keypad import install as install_keypad
+    from kiosk.ui.staff.common import Inactivity
+    from kiosk.ui.staff.entry import make_gesture
+
+    window = make_window(lockdown=True)
+    audio = install_keypad(window, AudioMode(window))
+    staff_lock = Inactivity(1000, parent=window)
+    staff_lock.start()
+    gesture = make_gesture("corner-taps", window, window.bar, 1.0)
+    audio.keypad.privacy.turn_on()
+    try:
+        installed = appfilter.installed()
+        kinds = {type(watcher).__name__ for watcher in installed}
+        assert {
+            "KeyNavigation",
+            "IdleMonitor",
+            "LockdownFilter",
+            "Keypad",
+            "TouchExplorer",
+            "PrivacyScreen",
+            "Inactivity",
+            "CornerTaps",
+        } <= kinds
+        unnamed = [w for w in installed if not isinstance(getattr(w, "EVENTS", None), frozenset)]
+        assert unnamed == []
+    finally:
+        gesture.uninstall()
+        audio.keypad.privacy.turn_off()
+        staff_lock.stop()
+        audio.uninstall()
 
 
 def test_the_first_paint_is_watched_on_every_widget_of_the_windows_own(

@@ -74,6 +74,9 @@ class TouchExplorer(QObject):
         # (a flick gives it back, then moves on from it).
         self._down: tuple[QPoint, int, QWidget | None] | None = None
 
+    #: What it is handed (``appfilter``).
+    EVENTS = frozenset(_TOUCH_AS_MOUSE)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind not in _TOUCH_AS_MOUSE or not isinstance(event, QMouseEvent):

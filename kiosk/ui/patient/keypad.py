@@ -360,6 +360,9 @@ class PrivacyScreen(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         QPainter(self).fillRect(self.rect(), QColor("black"))
 
+    #: What it is handed (``appfilter``, while it is on).
+    EVENTS = frozenset({QEvent.Type.Resize, QEvent.Type.ChildAdded, QEvent.Type.ZOrderChange})
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if watched is self._window and kind == QEvent.Type.Resize:
@@ -412,6 +415,9 @@ class Keypad(QObject):
         if self._help is None:
             self._help = KeypadHelp(self._window, cover=self._cover)
         return self._help
+
+    #: What it is handed (``appfilter``).
+    EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.KeyRelease})
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()

@@ -94,6 +94,9 @@ class Inactivity(QObject):
         if not self._timer.isActive():
             self._timer.start(self.timeout_ms)
 
+    #: What it is handed (``appfilter``): input; a move only counts with a button down.
+    EVENTS = frozenset({*INPUT_EVENTS, QEvent.Type.MouseMove})
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in INPUT_EVENTS or (

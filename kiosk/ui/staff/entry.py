@@ -144,6 +144,9 @@ class CornerTaps(StaffGesture):
         appfilter.remove(self)
         self._times = []
 
+    #: What it is handed (``appfilter``).
+    EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin})
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind not in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
