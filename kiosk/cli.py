@@ -11,17 +11,20 @@ show a window work on a machine without a screen.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
 from kiosk.logging_setup import configure
 from kiosk.office import cli as office_cli
 from kiosk.paths import DATA_DIR_ENV, Paths, shipped_content_dir
 from kiosk.staff import cli as staff_cli
+
+if TYPE_CHECKING:
+    import ctypes
 
 log = logging.getLogger("kiosk")
 
@@ -93,6 +96,9 @@ def _open_library(soname: str) -> ctypes.CDLL | None:
     own loading will), or None. Not ``ctypes.util.find_library``: that runs
     ldconfig in a subprocess and imports subprocess and tempfile, some 15 ms of
     every start on X11."""
+    # Here, on X11 only: ctypes costs some 2 ms of a start that needs no check.
+    import ctypes
+
     try:
         return ctypes.CDLL(soname)
     except OSError:
@@ -109,6 +115,8 @@ def _x_server_answers(display: str) -> bool:
     xcb = _open_library(XCB)
     if xcb is None:
         return True  # let Qt report it
+    import ctypes  # loaded already by _open_library
+
     try:
         xcb.xcb_connect.restype = ctypes.c_void_p
         xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]

@@ -276,3 +276,19 @@ def test_a_closed_pipe_is_not_a_traceback() -> None:
         os.close(write_end)
     assert result.stderr == ""
     assert result.returncode == 0
+
+
+def test_a_start_that_needs_no_x11_check_loads_no_ctypes() -> None:
+    """ctypes (some 2 ms of a start) only where the X11 check asks libxcb."""
+    code = (
+        "import sys; from kiosk import cli; print(cli.display_problem(), 'ctypes' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=_clean_env(QT_QPA_PLATFORM="offscreen"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split() == ["None", "False"]
