@@ -351,11 +351,10 @@ def row_cells(
     status: str,
     region: str = "",
 ) -> list[str]:
-    """One enquiry's cells in ``COLUMNS`` order, in words and made inert: the tablet's
-    export and the office's (``kiosk.office.inbox.export``) write the same rows. The
-    phone number as the clinic in ``region`` writes it (``ExportOptions.region``):
-    stored as "+18015550111", which a spreadsheet would take for a sum, it came out
-    as "'+18015550111"."""
+    """One enquiry's cells in ``COLUMNS`` order, in words: the tablet's export and
+    the office's (``kiosk.office.inbox.export``) write the same rows, each file's
+    writer making them safe its own way (``write_rows``). The phone number as the
+    clinic in ``region`` writes it (``ExportOptions.region``)."""
     phone = personal.get("phone", "")
     cells: tuple[str, ...] = (
         reference,
@@ -371,7 +370,7 @@ def row_cells(
     )
     if _LONE_SURROGATE.search("".join(cells)):  # one search per row, not per cell
         cells = tuple(_LONE_SURROGATE.sub("\ufffd", cell) for cell in cells)
-    return [inert(cell) for cell in cells]
+    return list(cells)
 
 
 def _enquiries(n: int) -> str:
@@ -395,7 +394,7 @@ def _write_csv(file: IO[bytes], parts: Path, rows: Iterator[list[str]]) -> None:
         # Every field quoted: a reader that splits on ";" still sees where one ends.
         writer = csv.writer(text, dialect="excel", quoting=csv.QUOTE_ALL)
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([inert(cell) for cell in row] for row in rows)
         text.flush()
     finally:
         text.detach()  # the caller syncs and closes the file
@@ -403,7 +402,14 @@ def _write_csv(file: IO[bytes], parts: Path, rows: Iterator[list[str]]) -> None:
 
 def _write_xlsx(file: IO[bytes], parts: Path, rows: Iterator[list[str]]) -> None:
     """One sheet, bold frozen header, strings only. ``constant_memory`` streams rows
-    to a scratch file in ``parts`` (next to the export, removed afterwards)."""
+    to a scratch file in ``parts`` (next to the export, removed afterwards).
+
+    A cell is one cell here, never split again, and ``write_string`` never makes
+    a formula: a value that begins as one would (a phone number "+44 20 ...", a
+    message "- call after 5") is written as it is, marked as text the way Excel
+    marks a cell typed with a leading ``'`` (its quote prefix: the ``'`` is not
+    part of the value, and not shown). An apostrophe of our own in the cell
+    would be seen, and dialled."""
     import xlsxwriter  # type: ignore[import-untyped]  # only when an XLSX is made
 
     workbook = xlsxwriter.Workbook(
@@ -421,6 +427,10 @@ def _write_xlsx(file: IO[bytes], parts: Path, rows: Iterator[list[str]]) -> None
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     top = workbook.add_format({"valign": "top"})
+    text = {
+        wrap: workbook.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True}),
+        top: workbook.add_format({"valign": "top", "quote_prefix": True}),
+    }
     message = COLUMNS.index("Message")
     for col, width in enumerate(_WIDTHS):
         sheet.set_column(col, col, width)
@@ -430,7 +440,10 @@ def _write_xlsx(file: IO[bytes], parts: Path, rows: Iterator[list[str]]) -> None
     try:
         for r, row in enumerate(rows, start=1):
             for col, value in enumerate(row):
-                sheet.write_string(r, col, value, wrap if col == message else top)
+                style = wrap if col == message else top
+                sheet.write_string(
+                    r, col, value, text[style] if value.startswith(TRIGGERS) else style
+                )
     except BaseException:
         # Nothing half-made is packaged: the scratch folder and the temporary
         # file are deleted by the caller. Only the sheet's open scratch file
@@ -447,9 +460,11 @@ def _write_xlsx(file: IO[bytes], parts: Path, rows: Iterator[list[str]]) -> None
 
 
 def write_rows(out: Path, fmt: str, rows: Iterator[list[str]], *, replace: bool = True) -> None:
-    """``COLUMNS`` then ``rows`` (inert cells, ``row_cells``) to ``out`` as CSV or XLSX,
-    durably: on return the file is synced and in place, its folder synced; on an
-    ``ExportError`` nothing is left (``_write_atomically``)."""
+    """``COLUMNS`` then ``rows`` (cells in words, ``row_cells``) to ``out`` as CSV
+    (each cell made ``inert``) or XLSX (a cell that begins as a formula would,
+    marked as text: ``_write_xlsx``), durably: on return the file is synced and
+    in place, its folder synced; on an ``ExportError`` nothing is left
+    (``_write_atomically``)."""
     _check_format(fmt)
     _check_folder(out.parent, out)
     writer = _write_csv if fmt == "csv" else _write_xlsx

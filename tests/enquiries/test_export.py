@@ -94,6 +94,28 @@ def read_back(path: Path) -> list[list[str]]:
     return read_csv(path) if path.suffix == ".csv" else read_xlsx(path)
 
 
+def as_written(value: str, fmt: str) -> str:
+    """What a cell holding ``value`` reads as: made ``inert`` in a CSV (a file a
+    spreadsheet splits again), as it is in an XLSX (a cell there is one cell)."""
+    return inert(value) if fmt == "csv" else value
+
+
+def text_marked(path: Path) -> dict[str, bool]:
+    """Each XLSX cell's text, and whether it is marked as text (Excel's quote
+    prefix, what a leading ' typed into Excel sets: shown without the ')."""
+    book = openpyxl.load_workbook(path)
+    try:
+        (sheet,) = book.worksheets
+        return {
+            unescape(str(cell.value)): bool(cell.quotePrefix)
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        }
+    finally:
+        book.close()
+
+
 def folder_listing(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
@@ -130,19 +152,23 @@ def test_inert_leaves_other_values_alone(value: str) -> None:
 def test_formula_examples_are_inert_in_both_formats(
     store: EnquiryStore, keys: Keys, tmp_path: Path, value: str
 ) -> None:
-    """OWASP's examples as name and message: no cell of either file starts with a trigger."""
+    """OWASP's examples as name and message: no cell of the CSV starts with a
+    trigger; in the XLSX each is the text as typed, marked as text."""
     save(store, name=value, message=value, email=value, phone=value)
     for fmt in FORMATS:
         out = tmp_path / f"out.{fmt}"
         export_enquiries(store, keys.opener, out, fmt, ExportOptions(include_all=True))
         rows = read_back(out)
         assert len(rows) == 2
-        for row in rows:
-            for cell in row:
-                assert not cell.startswith(TRIGGERS), (fmt, cell)
         header = dict(zip(rows[0], rows[1], strict=True))
-        assert header["Name"] == header["Message"] == inert(value)
-        assert inert(value).startswith("'")
+        assert header["Name"] == header["Message"] == as_written(value, fmt)
+        if fmt == "csv":
+            for row in rows:
+                for cell in row:
+                    assert not cell.startswith(TRIGGERS), cell
+            assert inert(value).startswith("'")
+        else:
+            assert text_marked(out)[value] is True
 
 
 def test_xlsx_holds_strings_only_never_formulas(
@@ -195,7 +221,8 @@ def test_ordinary_values_round_trip_exactly(
 def test_any_text_comes_back_as_inert_of_itself(
     store: EnquiryStore, keys: Keys, tmp_path: Path, text: str
 ) -> None:
-    """Whatever was stored, both files hold exactly ``inert(value)``."""
+    """Whatever was stored, the CSV holds exactly ``inert(value)``, the XLSX the
+    value itself, marked as text where it begins as a formula would."""
     save(store, name=text, message=text)
     for fmt in FORMATS:
         out = tmp_path / f"any.{fmt}"
@@ -203,9 +230,11 @@ def test_any_text_comes_back_as_inert_of_itself(
             store, keys.opener, out, fmt, ExportOptions(include_all=True, mark_exported=False)
         )
         last = read_back(out)[-1]
-        expected = inert(text)
+        expected = as_written(text, fmt)
         assert last[COLUMNS.index("Name")] == expected, fmt
         assert last[COLUMNS.index("Message")] == expected, fmt
+        if fmt == "xlsx" and text.startswith(TRIGGERS):
+            assert text_marked(out)[text] is True
 
 
 def test_csv_is_utf8_with_a_byte_order_mark(
@@ -270,7 +299,8 @@ def test_a_row_in_words_for_staff(
     assert (rows[0]["Contact by"], rows[0]["Best time"]) == ("Text message", "Evening")
     assert (rows[1]["Contact by"], rows[1]["Best time"]) == ("Email", "Any time")
     assert rows[1]["Email"] == "jo@example.org"
-    assert rows[0]["Phone"] == "'+1 801-555-0100"  # no region: international; + is a trigger
+    # No region: international; the + is a trigger, made inert in the CSV only.
+    assert rows[0]["Phone"] == as_written("+1 801-555-0100", fmt)
     assert {r["Status"] for r in rows} == {"New"}
 
 
@@ -279,13 +309,19 @@ def test_phone_numbers_are_written_as_the_clinic_writes_them(
 ) -> None:
     """Stored as "+18015550100", the number came out as "'+18015550100" (the + is a
     formula trigger): with the clinic's region it is "(801) 555-0100", ready to
-    dial, as the staff panel shows it; a number from elsewhere is international."""
+    dial, as the staff panel shows it; a number from elsewhere is international,
+    and in the XLSX it has no apostrophe to dial (its cell is marked as text)."""
     save(store, phone="+18015550100")
     save(store, phone="+442071838750")
     out = tmp_path / f"out.{fmt}"
     export_enquiries(store, keys.opener, out, fmt, ExportOptions(region="US"))
     rows = [dict(zip(COLUMNS, row, strict=True)) for row in read_back(out)[1:]]
-    assert [r["Phone"] for r in rows] == ["(801) 555-0100", "'+44 20 7183 8750"]
+    expected = {"csv": ["(801) 555-0100", "'+44 20 7183 8750"]}
+    expected["xlsx"] = ["(801) 555-0100", "+44 20 7183 8750"]
+    assert [r["Phone"] for r in rows] == expected[fmt]
+    if fmt == "xlsx":
+        marked = text_marked(out)
+        assert (marked["+44 20 7183 8750"], marked["(801) 555-0100"]) == (True, False)
 
 
 def test_oldest_first(store: EnquiryStore, keys: Keys, tmp_path: Path, clock: Clock) -> None:
