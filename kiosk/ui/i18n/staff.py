@@ -99,8 +99,10 @@ class StaffWords(Words, domain="staff"):
     SHOW_MORE = N_("Show {n} more")
     # Translators: a row's second line: how to contact, and when.
     ROW_CONTACT = N_("{method}, {best_time}")
-    # Translators: a row's last line: the topic and when it came.
-    ROW_TOPIC = N_("{topic} · received {received}")
+    # Translators: a row's last line: its reference (the number the messages
+    # after "Mark contacted" and the export's Reference column give), the
+    # topic, and when it came.
+    ROW_TOPIC = N_("Enquiry {id} · {topic} · received {received}")
     ROW_OPEN = N_("Open")
     FILTER_EMPTY = N_("No enquiries are {status}.")
     NOT_OPENED = N_("(could not be opened)")

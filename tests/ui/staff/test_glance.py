@@ -31,7 +31,7 @@ NEW_PIN = "135792"
 def test_a_row_says_who_how_and_when(
     make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot
 ) -> None:
-    staff_env.save(
+    enquiry = staff_env.save(
         "Maria Soto",
         phone="+18015550111",
         method="text",
@@ -44,7 +44,8 @@ def test_a_row_says_who_how_and_when(
     assert row.name.font().bold()
     assert row.badge.text() == "New" and row.badge.property("status") == "new"
     assert row.contact.text() == "(801) 555-0111 · Text message, evening"
-    assert row.topic.text().startswith("Ketamine and depression · received ")
+    # Its reference first: the number "Enquiry 4 marked as contacted." names.
+    assert row.topic.text().startswith(f"Enquiry {enquiry} · Ketamine and depression · received ")
     assert row.contacted_button.isVisible()
 
 
@@ -93,6 +94,8 @@ def test_a_slip_on_mark_contacted_can_be_undone(
     tap(qtbot, find_button(listing, "New: 2"))
     QApplication.processEvents()
     row = next(r for r in listing.rows if r.property("enquiry_id") == enquiry)
+    # The number the message below names is on the row that was tapped.
+    assert row.topic.text().startswith(f"Enquiry {enquiry} · ")
     tap(qtbot, row.contacted_button)
     QApplication.processEvents()
     assert enquiry not in [r.property("enquiry_id") for r in listing.rows]

@@ -383,7 +383,9 @@ class EnquiryList(QWidget):
     def _row_lines(self, stored: StoredEnquiry, titles: dict[str, str]) -> RowLines:
         status = labels.status(stored.status)
         topic = s.ROW_TOPIC.format(
-            topic=labels.topic(stored.topic, titles), received=local_time(stored.created_at)
+            id=stored.id,
+            topic=labels.topic(stored.topic, titles),
+            received=local_time(stored.created_at),
         )
         try:
             personal = open_personal(self.context.opener(), stored)
