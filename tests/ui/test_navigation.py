@@ -339,3 +339,53 @@ def test_page_style_survives_turns_and_resets(
     css = window.page.body.document().defaultStyleSheet()
     assert css == document_css(window.config)
     assert "line-height: 140%" in css
+
+
+def _uniform(widget: QWidget) -> bool:
+    """Every pixel of ``widget`` the same colour: nothing drawn on its background."""
+    image = widget.grab().toImage()
+    first = image.pixel(0, 0)
+    return all(
+        image.pixel(x, y) == first for y in range(image.height()) for x in range(image.width())
+    )
+
+
+def test_a_page_keeps_its_texts_width_whether_or_not_it_scrolls(
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The scroll bar keeps its place on a page too short to scroll, disabled
+    and drawn as nothing: a bar that came and went with the page's length
+    changed the width the text is laid out at, so a turn from a short page to
+    a long one laid the text out twice (the slowest page turns)."""
+    root = tmp_path / "c"
+    write_page(root / "t", "01-a.md", "Short", 1, "One line.")
+    write_page(root / "t", "02-b.md", "Long", 2, "\n\n".join(["A paragraph of text."] * 80))
+    write_page(root / "t", "03-c.md", "Short again", 3)
+    window = make_window(library=load_library(root))
+    window.show_page("t/01-a")
+    QApplication.processEvents()
+    body = window.page.body
+    bar = body.verticalScrollBar()
+
+    class Resizes(QObject):
+        seen = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Resize:
+                Resizes.seen += 1
+            return False
+
+    spy = Resizes(body)
+    body.viewport().installEventFilter(spy)
+    widths, enabled, blank = [], [], []
+    for key in ("t/02-b", "t/01-a", "t/02-b", "t/03-c"):
+        window.show_page(key)
+        QApplication.processEvents()
+        widths.append(body.document().textWidth())
+        enabled.append(bar.isEnabled())
+        blank.append(_uniform(bar))
+    assert Resizes.seen == 0  # the text's room never changed
+    assert len(set(widths)) == 1
+    assert bar.isVisible()
+    assert enabled == [True, False, True, False]
+    assert blank == [False, True, False, True]  # a handle only where there is more to see

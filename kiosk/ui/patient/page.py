@@ -232,6 +232,13 @@ class PageBrowser(QTextBrowser):
         self.setAcceptDrops(False)
         self.viewport().setAcceptDrops(False)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The bar always has its place, so the text keeps one width from page
+        # to page: a bar that came and went with a page's length changed the
+        # width the text is laid out at, and a turn from a short page to a
+        # long one laid the text out again (the slowest turns). With nothing
+        # to scroll it is disabled, and shows nothing (the style sheet).
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.verticalScrollBar().rangeChanged.connect(self._range_changed)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.anchorClicked.connect(self.on_anchor_clicked)
         # Set by the page screen: a drag that starts on a button in the text
@@ -382,6 +389,9 @@ class PageBrowser(QTextBrowser):
 
     def _place_more_below(self) -> None:
         self.more_below.place(self, FADE_PX)
+
+    def _range_changed(self, low: int, high: int) -> None:
+        self.verticalScrollBar().setEnabled(high > low)
 
     def _picture_width(self) -> float:
         return self.viewport().width() - 2 * self._shown.documentMargin()
