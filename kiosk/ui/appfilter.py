@@ -39,15 +39,19 @@ class _Gate(QObject):
         # order they see an event; and the union of their EVENTS.
         self._entries: list[tuple[weakref.ref[QObject], Set[QEvent.Type] | None]] = []
         self._wanted: Set[QEvent.Type] | None = frozenset()
+        # Those whose ``destroyed`` is connected already: installed again after
+        # a remove, a filter is not connected once more (weakref.ref(x) is the
+        # same reference each time, and each connection would call _drop).
+        self._watched: weakref.WeakSet[QObject] = weakref.WeakSet()
 
     @property
     def filters(self) -> list[QObject]:
         return [watcher for ref, _ in self._entries if (watcher := ref()) is not None]
 
     def add(self, watcher: QObject) -> None:
-        known = self._find(watcher)
-        if known is None:
-            known = weakref.ref(watcher)
+        known = self._find(watcher) or weakref.ref(watcher)
+        if watcher not in self._watched:
+            self._watched.add(watcher)
             watcher.destroyed.connect(functools.partial(self._drop, known))
         events = getattr(watcher, "EVENTS", None)
         entry = (known, frozenset(events) if events is not None else None)

@@ -10,12 +10,14 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 
-BLOCKED_EVENTS = {
-    QEvent.Type.ContextMenu,
-    QEvent.Type.DragEnter,
-    QEvent.Type.DragMove,
-    QEvent.Type.Drop,
-}
+BLOCKED_EVENTS = frozenset(
+    {
+        QEvent.Type.ContextMenu,
+        QEvent.Type.DragEnter,
+        QEvent.Type.DragMove,
+        QEvent.Type.Drop,
+    }
+)
 
 
 def is_blocked_key(event: QKeyEvent) -> bool:

@@ -36,12 +36,14 @@ from kiosk.ui.touch import SWIPE_MIN_PX, SWIPE_RATIO
 #: A flick is quick: a finger sliding sideways slower than this explores.
 FLICK_MAX_MS = 300
 
-_TOUCH_AS_MOUSE = {
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseMove,
-    QEvent.Type.MouseButtonRelease,
-    QEvent.Type.MouseButtonDblClick,
-}
+_TOUCH_AS_MOUSE = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseButtonDblClick,
+    }
+)
 
 
 def control_at(window: QWidget, position: QPoint) -> QWidget | None:

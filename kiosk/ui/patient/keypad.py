@@ -360,8 +360,10 @@ class PrivacyScreen(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         QPainter(self).fillRect(self.rect(), QColor("black"))
 
-    #: What it is handed (``appfilter``, while it is on).
-    EVENTS = frozenset({QEvent.Type.Resize, QEvent.Type.ChildAdded, QEvent.Type.ZOrderChange})
+    #: What it is handed by ``appfilter`` while it is on: a card or staff
+    #: screen raised. The window's own resizes and new children come through
+    #: its filter on the window.
+    EVENTS = frozenset({QEvent.Type.ZOrderChange})
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
