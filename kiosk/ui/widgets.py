@@ -94,6 +94,12 @@ def unbroken(text: str) -> str:
     return text.replace(" ", "\u00a0")
 
 
+def plain_text(shown: str) -> str:
+    """What ``typed`` or ``unbroken`` made of a text, as it was: for a screen
+    reader's name, and for anything that compares words."""
+    return shown.replace(BREAK, "").replace("\u00a0", " ")
+
+
 def centred(content: QWidget, max_width: int | None = None) -> QHBoxLayout:
     """A row with ``content`` in its middle: with ``max_width``, a column (a
     page's text, a card, the form) that grows up to that width; without, a

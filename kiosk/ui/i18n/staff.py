@@ -20,7 +20,7 @@ class StaffWords(Words, domain="staff"):
     WHO_TITLE = N_("Staff sign-in")
     RECOVERY_REMINDER = N_(
         "The recovery code is still on this tablet ({file}). Copy it somewhere safe, "
-        "then delete the file: with it, anyone with a copy of this disk can read every request."
+        "then delete the file: with it, anyone with a copy of this disk can read every enquiry."
     )
     WHO_PROMPT = N_("Who are you?")
     NO_ACCOUNTS = N_(

@@ -69,12 +69,12 @@ from kiosk.ui.patient.keyboard import KeyboardKind, OnScreenKeyboard
 from kiosk.ui.patient.overlays import Overlay
 from kiosk.ui.touch import TouchScroller
 from kiosk.ui.widgets import (
-    BREAK,
     Choices,
     WrapButton,
     announce,
     button,
     centred,
+    plain_text,
     sentences,
     text_label,
     typed,
@@ -254,7 +254,7 @@ class AnswerRow(QWidget):
         mode): "Change, button, Your name: Ana Lopez". The question alone left a
         patient who cannot see it no way to check what they send (found in review)."""
         self.answer.setText(text)
-        plain = text.replace(BREAK, "").replace("\u00a0", " ").strip()
+        plain = plain_text(text).strip()
         self.change.setAccessibleDescription(
             f"{self._question}: {plain}" if plain else self._question
         )

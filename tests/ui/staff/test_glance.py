@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config
@@ -21,6 +21,7 @@ from kiosk.ui.staff.tabs.kiosk import KioskTab
 from kiosk.ui.staff.tabs.log import LogTab, in_words
 from kiosk.ui.staff.tabs.staff import StaffTab
 from kiosk.ui.staff.tabs.summary import BarChart, scale
+from kiosk.ui.widgets import BREAK, plain_text
 from tests.ui.helpers import find_button, tap, visible_buttons
 from tests.ui.staff.conftest import PIN, MakeStaff, StaffEnv
 from tests.ui.staff.test_panel import all_texts, flush, open_panel, tab
@@ -43,7 +44,7 @@ def test_a_row_says_who_how_and_when(
     assert row.name.text() == "Maria Soto"
     assert row.name.font().bold()
     assert row.badge.text() == "New" and row.badge.property("status") == "new"
-    assert row.contact.text() == "(801) 555-0111 · Text message, evening"
+    assert plain_text(row.contact.text()) == "(801) 555-0111 · Text message, evening"
     # Its reference first: the number "Enquiry 4 marked as contacted." names.
     assert row.topic.text().startswith(f"Enquiry {enquiry} · Ketamine and depression · received ")
     assert row.contacted_button.isVisible()
@@ -374,3 +375,50 @@ def test_leave_kiosk_mode_says_what_happens(
         "Leave kiosk mode? The kiosk closes and the sign-in screen shows. "
         "It starts again when the machine restarts."
     )
+
+
+def _cut(label: QLabel) -> list[str]:
+    """The pieces of a wrapped label's text wider than the label: what it
+    cannot break, and so cuts at its edge."""
+    metrics = label.fontMetrics()
+    room = label.contentsRect().width()
+    pieces = label.text().replace(BREAK, " ").split()
+    return [piece for piece in pieces if metrics.horizontalAdvance(piece) > room]
+
+
+LONG_EMAIL = "jonathan.christopherson.williams@gmail.com"
+LONG_WORD = "Pleasecallmebackaftersixbecauseiamatworkallday" * 2
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (800, 1280)])
+def test_a_long_address_or_word_wraps_in_the_list_and_the_enquiry(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot, size: tuple[int, int]
+) -> None:
+    """Found by a front-desk review: "jonathan.christopherson.williams@gmail.com"
+    showed as "jonathan.christopherson.williams@gma" in the enquiry (portrait)
+    and in the list: the panel is the tablet's only place to read it. It wraps
+    after its "@" and dots now, as the patient's "Check your answers" does;
+    the phone number and the time stay whole."""
+    staff_env.save(
+        "Jonathan Christopherson-Williams",
+        email=LONG_EMAIL,
+        method="email",
+        message=LONG_WORD,
+        topic="ketamine-and-depression",
+    )
+    _window, mode = make_staff(size)
+    panel = open_panel(mode, staff_env)
+    row = panel.enquiries.list.rows[0]
+    QApplication.processEvents()
+    assert _cut(row.contact) == [] and _cut(row.name) == [] and _cut(row.topic) == []
+    assert LONG_EMAIL in plain_text(row.contact.text())
+    assert LONG_EMAIL in row.accessibleName()  # read whole, without the marks
+    tap(qtbot, row.open_button)
+    detail = panel.enquiries.detail
+    qtbot.waitUntil(lambda: "email" in detail.values, timeout=2000)
+    QApplication.processEvents()
+    for key in ("name", "email", "message", "phone", "received"):
+        assert _cut(detail.values[key]) == [], key
+    assert plain_text(detail.values["email"].text()) == LONG_EMAIL
+    assert plain_text(detail.values["message"].text()) == LONG_WORD
+    assert "\u00a0" in detail.values["phone"].text()  # "(801) 555-0100" never split

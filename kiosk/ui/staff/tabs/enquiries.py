@@ -27,7 +27,7 @@ from kiosk.enquiries.store import StoredEnquiry, StoreError, open_personal
 from kiosk.ui.i18n import staff_strings as s
 from kiosk.ui.staff.common import GAP, local_time, text_label
 from kiosk.ui.staff.context import PanelContext, clear_layout, scroll_page, topic_titles
-from kiosk.ui.widgets import button, relabel
+from kiosk.ui.widgets import button, plain_text, relabel, typed, unbroken
 
 PAGE_ROWS = 50  # rows in the list at first, and added by "Show more"
 FILTERS = ("all", "new", "exported", "contacted")
@@ -98,9 +98,10 @@ class EnquiryRow(QFrame):
         self.contacted_button.setVisible(stored.status != "contacted" and lines.opened)
 
     def text(self) -> str:
-        """Every line, as a screen reader and the tests read the row."""
+        """Every line, as a screen reader and the tests read the row (without
+        the marks that let an address wrap or keep a number whole)."""
         return "\n".join(
-            label.text() for label in (self.name, self.badge, self.contact, self.topic)
+            plain_text(label.text()) for label in (self.name, self.badge, self.contact, self.topic)
         )
 
     def _place(self, *, wide: bool) -> None:
@@ -382,10 +383,11 @@ class EnquiryList(QWidget):
 
     def _row_lines(self, stored: StoredEnquiry, titles: dict[str, str]) -> RowLines:
         status = labels.status(stored.status)
+        # Its number and its time each kept whole: the line wraps between its parts.
         topic = s.ROW_TOPIC.format(
             id=stored.id,
             topic=labels.topic(stored.topic, titles),
-            received=local_time(stored.created_at),
+            received=unbroken(local_time(stored.created_at)),
         )
         try:
             personal = open_personal(self.context.opener(), stored)
@@ -396,10 +398,15 @@ class EnquiryList(QWidget):
             method=labels.method(method) or s.EMPTY_FIELD,
             best_time=(labels.best_time(best) or s.EMPTY_FIELD).lower(),
         )
-        phone = phone_for_staff(personal.get("phone", ""), self.context.window.config.region)
-        email = personal.get("email", "")
+        # An address wraps after its "@" and dots, never cut at the row's edge;
+        # a phone number stays whole.
+        phone = unbroken(
+            phone_for_staff(personal.get("phone", ""), self.context.window.config.region)
+        )
+        email = typed(personal.get("email", ""))
         contact = " · ".join(part for part in (phone, email, how) if part)
-        return RowLines(personal.get("name", "") or s.EMPTY_FIELD, status, contact, topic, True)
+        name = typed(personal.get("name", "")) or s.EMPTY_FIELD
+        return RowLines(name, status, contact, topic, True)
 
     def mark_contacted(self, enquiry_id: int) -> None:
         """The row's Mark contacted: the status changes (logged), that row is read
@@ -571,20 +578,24 @@ class EnquiryDetail(QWidget):
         titles = topic_titles(self.context.window)
         method = personal.get("method", "")
         best = personal.get("best_time", "")
+        # What the patient typed wraps where it must (a long address after its
+        # "@" and dots), never cut at the edge; a phone number stays whole.
         rows = [
             ("reference", s.FIELD_REFERENCE, str(stored.id)),
             ("received", s.FIELD_RECEIVED, local_time(stored.created_at, "%d %b %Y, %H:%M")),
             ("topic", s.FIELD_TOPIC, labels.topic(stored.topic, titles)),
-            ("name", s.FIELD_NAME, personal.get("name", "")),
+            ("name", s.FIELD_NAME, typed(personal.get("name", ""))),
             (
                 "phone",
                 s.FIELD_PHONE,
-                phone_for_staff(personal.get("phone", ""), self.context.window.config.region),
+                unbroken(
+                    phone_for_staff(personal.get("phone", ""), self.context.window.config.region)
+                ),
             ),
-            ("email", s.FIELD_EMAIL, personal.get("email", "")),
+            ("email", s.FIELD_EMAIL, typed(personal.get("email", ""))),
             ("method", s.FIELD_METHOD, labels.method(method)),
             ("best_time", s.FIELD_BEST_TIME, labels.best_time(best)),
-            ("message", s.FIELD_MESSAGE, personal.get("message", "")),
+            ("message", s.FIELD_MESSAGE, typed(personal.get("message", ""))),
             ("status", s.FIELD_STATUS, labels.status(stored.status)),
         ]
         for row, (key, caption, value) in enumerate(rows):
