@@ -109,7 +109,7 @@ def test_a_slip_on_mark_contacted_can_be_undone(
     )
     assert enquiry in [r.property("enquiry_id") for r in listing.rows]
     assert listing.count_new.text() == "New: 2"
-    assert listing.note.text() == s.UNDONE.format(id=enquiry, status="new")
+    assert listing.undo_text.text() == s.UNDONE.format(id=enquiry, status="new")
     assert not listing.undo_button.isVisible()  # one undo, for the last tap
     QApplication.processEvents()  # the rows read again show on the next pass
     row = next(r for r in listing.rows if r.property("enquiry_id") == enquiry)
@@ -422,3 +422,32 @@ def test_a_long_address_or_word_wraps_in_the_list_and_the_enquiry(
     assert plain_text(detail.values["email"].text()) == LONG_EMAIL
     assert plain_text(detail.values["message"].text()) == LONG_WORD
     assert "\u00a0" in detail.values["phone"].text()  # "(801) 555-0100" never split
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (800, 1280)])
+def test_mark_contacted_moves_nothing_under_the_finger(
+    make_staff: MakeStaff, staff_env: StaffEnv, qtbot: QtBot, size: tuple[int, int]
+) -> None:
+    """Found by a front-desk review: "Enquiry 5 marked as contacted. / Undo"
+    came in above the list and pushed it down about 86 px, so the next tap on
+    the same spot, working down the list, opened the next enquiry (and logged
+    a view). The notice is under the list: the rows stay where they were, and
+    the next row's Mark contacted comes to where the last one was."""
+    for n in range(4):
+        staff_env.save(f"Person {n}")
+    window, mode = make_staff(size)
+    listing = open_panel(mode, staff_env).enquiries.list
+    tap(qtbot, find_button(listing, "New: 4"))
+    qtbot.wait(100)  # the rows laid out, as a person sees them before tapping
+    first, second = listing.rows[0], listing.rows[1]
+    spot = first.contacted_button.mapToGlobal(first.contacted_button.rect().center())
+    area_top = listing.area.mapToGlobal(listing.area.rect().topLeft()).y()
+    tap(qtbot, first.contacted_button)
+    qtbot.waitUntil(listing.undo_button.isVisible, timeout=2000)
+    qtbot.wait(100)
+    assert listing.area.mapToGlobal(listing.area.rect().topLeft()).y() == area_top
+    notice_top = listing.undo_text.mapToGlobal(listing.undo_text.rect().topLeft()).y()
+    assert notice_top >= area_top + listing.area.height()  # under the list
+    # Under the finger now: the next row's own Mark contacted, not its Open.
+    under = window.childAt(window.mapFromGlobal(spot))
+    assert under is second.contacted_button, under

@@ -216,8 +216,13 @@ class EnquiryList(QWidget):
         self.note = text_label("", "staffNote")
         self.note.hide()
         layout.addWidget(self.note)
+        self.area, self.rows_layout, self.scroller = scroll_page()
+        layout.addWidget(self.area, 1)
         # After a row's "Mark contacted": one tap took the enquiry out of the
         # "New" list for good, a slip included; Undo puts its status back.
+        # Under the list, not over it: shown above, it pushed the rows down
+        # under the finger, and the next tap opened another enquiry (found in
+        # a front-desk review). Here the list only gets shorter at its foot.
         self.undo_text = text_label("", "staffNote")
         self.undo_button = button(s.UNDO, "quiet", "staffUndo")
         self.undo_button.clicked.connect(self.undo)
@@ -228,8 +233,6 @@ class EnquiryList(QWidget):
         layout.addLayout(undo_row)
         self._undo: tuple[int, str] | None = None  # (enquiry, its status before)
         self._hide_undo()
-        self.area, self.rows_layout, self.scroller = scroll_page()
-        layout.addWidget(self.area, 1)
         self.more_button = button(s.SHOW_MORE.format(n=PAGE_ROWS), "quiet", "staffMore")
         self.more_button.clicked.connect(self.show_more)
         self.rows_layout.addWidget(self.more_button)
@@ -444,7 +447,11 @@ class EnquiryList(QWidget):
         done, said = take_back_contacted(self.context, *self._undo)
         if done:
             self.refresh()
-        self._say(said)
+        # Said where the Undo was: a line over the list would move it.
+        self.undo_text.setText(said)
+        self.undo_text.setAccessibleName(said)
+        self.undo_text.show()
+        self.undo_button.setVisible(not done)  # a failed one may be tried again
         if done:
             self.changed.emit()
 
