@@ -137,7 +137,9 @@ class StaffWords(Words, domain="staff"):
     EXPORT_NEW = N_("New only ({n})")
     EXPORT_ALL = N_("All ({n})")
     EXPORT_FORMAT = N_("File type")
-    FORMAT_NAMES: ClassVar[dict[str, str]] = {"csv": N_("CSV"), "xlsx": N_("Excel (XLSX)")}
+    # The first is chosen at first: Excel shows an XLSX's cells as written, a
+    # CSV's with the ' that keeps a formula from running ("'+44 20 ...").
+    FORMAT_NAMES: ClassVar[dict[str, str]] = {"xlsx": N_("Excel (XLSX)"), "csv": N_("CSV")}
     EXPORT_WHERE = N_("Where to")
     EXPORT_FOLDER = N_("Export folder")
     EXPORT_GOES_TO = N_("The file goes to: {path}")

@@ -285,8 +285,10 @@ def test_export_onto_a_usb_drive(
     tap(qtbot, find_button(panel, s.LOOK_AGAIN))
     QApplication.processEvents()
     tap(qtbot, find_button(panel, "USB drive STICK (2.5 GB free)"))
+    # Excel's own file, chosen at first: its cells as written, no "'" to dial.
+    assert export.format.value() == "xlsx"
     tap(qtbot, find_button(panel, s.EXPORT_START))
-    files = list(stick.glob("enquiries-*.csv"))
+    files = list(stick.glob("enquiries-*.xlsx"))
     assert len(files) == 1
     assert not staff_env.paths.export_dir("").exists()
     # Said as staff know the place: the drive's label and the file's name, no mount point.

@@ -235,7 +235,7 @@ class ExportTab(QWidget):
         if self.busy or store is None or self.context.session is None:
             return
         include_all = self.which.value() == "all"
-        fmt = self.format.value() or "csv"
+        fmt = self.format.value() or "xlsx"
         folder, make_folder = self.destination()
         if not include_all and not self._anything_new(store):
             return
