@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+from pytestqt.exceptions import TimeoutError as WaitTimedOut
 from pytestqt.qtbot import QtBot
 
 from kiosk.office import admin, inbox
@@ -146,10 +147,23 @@ def test_every_office_screen_fits(
     assert window.width() <= size[0] * 0.9 and window.height() <= size[1] * 0.9
 
     def check(name: str) -> None:
-        qtbot.wait(30)  # new words (a wrapped message) settle over a few passes of the loop
+        """The screen as it settles: new words (a wrapped message) take a few
+        passes of the loop to get their height, more on a loaded machine (a
+        fixed 30 ms wait failed there now and then). A screen that never fits
+        fails with what its last look found."""
+        found: list[AssertionError] = []
+
+        def fits() -> bool:
+            try:
+                return _check(window) > 0
+            except AssertionError as failure:
+                found[:] = [failure]
+                return False
+
         try:
-            assert _check(window) > 0
-        except AssertionError as failure:
+            qtbot.waitUntil(fits, timeout=2000)
+        except WaitTimedOut as timed_out:
+            failure = found[-1] if found else timed_out
             raise AssertionError(f"on the {name!r} screen: {failure}") from failure
 
     check("sign-in")
