@@ -237,3 +237,16 @@ def test_check_never_raises_on_absurd_input(tmp_path: Path) -> None:
         form = FormInput(name=text, phone=text, email=text, message=text, consent=True)
         result, problems = check(form)
         assert result is None and problems
+
+
+def test_a_refused_phone_number_is_told_every_character_it_may_have() -> None:
+    """ "801.555.0100" is taken: the reason given for a refused number named
+    digits, spaces, + - ( and ), but not the dots it also takes."""
+    words = {" ": "spaces", ".": "dots", "+": "+", "-": "-", "(": "(", ")": ")"}
+    allowed = enquiry._PHONE_CHARS - set("0123456789")
+    assert allowed == set(words)
+    assert "digits" in enquiry.PHONE_ODD
+    for word in words.values():
+        assert word in enquiry.PHONE_ODD, word
+    assert check(replace(GOOD, phone="801.555.0100"), "US")[1] == {}
+    assert check(replace(GOOD, phone="801 555 0100 x"), "US")[1]["phone"] == enquiry.PHONE_ODD

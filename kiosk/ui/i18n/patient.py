@@ -135,7 +135,7 @@ class PatientWords(Words, domain="patient"):
         "PHONE_BAD": N_(
             "This doesn't look like a phone number. Please check it, with the area code."
         ),
-        "PHONE_ODD": N_("A phone number can only have digits, spaces, +, -, ( and )."),
+        "PHONE_ODD": N_("A phone number can only have digits, spaces, dots, +, -, ( and )."),
         "EMAIL_BAD": N_(
             "This doesn't look like an email address. Please check it (like name@example.com)."
         ),
