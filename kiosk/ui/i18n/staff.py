@@ -102,7 +102,8 @@ class StaffWords(Words, domain="staff"):
     # Translators: a row's last line: its reference (the number the messages
     # after "Mark contacted" and the export's Reference column give), the
     # topic, and when it came.
-    ROW_TOPIC = N_("Enquiry {id} · {topic} · received {received}")
+    # The no-break spaces keep "Enquiry 12" and "received ..." whole when it wraps.
+    ROW_TOPIC = N_("Enquiry\u00a0{id} · {topic} · received\u00a0{received}")
     ROW_OPEN = N_("Open")
     FILTER_EMPTY = N_("No enquiries are {status}.")
     NOT_OPENED = N_("(could not be opened)")
