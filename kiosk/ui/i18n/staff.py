@@ -79,6 +79,11 @@ class StaffWords(Words, domain="staff"):
     # -- the panel: frame -----------------------------------------------------
     PANEL_TITLE = N_("Staff: {name}")
     LOCK = N_("Lock")
+    # Translators: over the staff panel when nobody has touched it for a while.
+    LOCK_WARNING = N_(
+        "Nobody has touched the screen for a while: the panel locks in {seconds} "
+        "seconds. Touch anywhere to stay signed in."
+    )
     TAB_ENQUIRIES = N_("Enquiries")
     TAB_EXPORT = N_("Export")
     TAB_SUMMARY = N_("What patients read")

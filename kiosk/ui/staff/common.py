@@ -55,21 +55,31 @@ class Inactivity(QObject):
     application. As the patients' idle clock, a touch costs a timestamp: the
     one single-shot timer re-arms itself for what is left when it fires.
 
+    With ``warn_ms``, ``warning`` comes that long before ``expired``, and
+    ``resumed`` when a touch comes after it.
+
     Signals:
+        warning(int): ``expired`` comes in this many seconds without a touch.
+        resumed(): someone touched the screen after ``warning``.
         expired(): nobody has touched the screen for ``timeout_ms``.
     """
 
+    warning = Signal(int)
+    resumed = Signal()
     expired = Signal()
 
     def __init__(
         self,
         timeout_ms: int,
         *,
+        warn_ms: int = 0,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.timeout_ms = max(1, timeout_ms)
+        self.warn_ms = max(0, min(warn_ms, self.timeout_ms - 1))
+        self.warned = False
         self._clock = clock
         self._last = clock()
         self._timer = QTimer(self)
@@ -88,11 +98,15 @@ class Inactivity(QObject):
             appfilter.remove(self)
         self._watching = False
         self._timer.stop()
+        self.warned = False
 
     def touch(self) -> None:
         self._last = self._clock()
+        if self.warned:
+            self.warned = False
+            self.resumed.emit()
         if not self._timer.isActive():
-            self._timer.start(self.timeout_ms)
+            self._timer.start(self.timeout_ms - self.warn_ms)
 
     #: What it is handed (``appfilter``): input; a move only counts with a button down.
     EVENTS = frozenset({*INPUT_EVENTS, QEvent.Type.MouseMove})
@@ -107,11 +121,18 @@ class Inactivity(QObject):
 
     def on_timeout(self) -> None:
         left_ms = self.timeout_ms - (self._clock() - self._last) * 1000
-        if left_ms >= 1:
-            self._timer.start(int(left_ms))
+        if left_ms < 1:
+            self.stop()
+            self.expired.emit()
             return
-        self.stop()
-        self.expired.emit()
+        if self.warn_ms and not self.warned and left_ms <= self.warn_ms + 1:
+            self.warned = True
+            self._timer.start(int(left_ms))
+            self.warning.emit(max(1, math.ceil(left_ms / 1000)))
+            return
+        # Touched since: on to the warning's time (or the end, once warned).
+        until = left_ms if self.warned else left_ms - self.warn_ms
+        self._timer.start(max(1, int(until)))
 
 
 class StaffOverlay(QWidget):

@@ -32,7 +32,7 @@ from kiosk.ui.staff.tabs.log import LogTab
 from kiosk.ui.staff.tabs.staff import StaffTab
 from kiosk.ui.staff.tabs.summary import SummaryTab
 from kiosk.ui.touch import TouchScroller
-from kiosk.ui.widgets import breakable, button
+from kiosk.ui.widgets import announce, breakable, button
 
 if TYPE_CHECKING:
     from kiosk.staff.accounts import Session
@@ -44,6 +44,8 @@ COLUMN_WIDTH = 1100  # px: the panel's content on a wide screen
 # and a few attributes of the sender's status (its thread keeps them current).
 OFFICE_LINK_MS = 2_000
 NOTICES_SHARE = 4  # the notices take at most 1/4 of the panel's height, then scroll
+#: The warning before the idle lock comes this long before it (at most a quarter of it).
+LOCK_WARN_MS = 30_000
 
 TABS = (
     ("enquiries", s.TAB_ENQUIRIES),
@@ -131,8 +133,17 @@ class StaffPanel(StaffOverlay):
         super().__init__(parent, "staffPanel")
         self.context = context
         context.session = session
-        self.idle = Inactivity(lock_ms, parent=self)
+        self.idle = Inactivity(lock_ms, warn_ms=min(LOCK_WARN_MS, lock_ms // 4), parent=self)
         self.idle.expired.connect(lambda: self.lock_requested.emit("idle"))
+        # Over the panel's foot, in no layout: shown, it moves nothing under a
+        # finger; taps go through it (any touch is what keeps the panel open).
+        self.lock_warning = text_label("", "staffLockWarning")
+        self.lock_warning.setParent(self)
+        self.lock_warning.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.lock_warning.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.lock_warning.hide()
+        self.idle.warning.connect(self._warn_of_lock)
+        self.idle.resumed.connect(self.lock_warning.hide)
         header = self._build_header(session)
         self._build_tab_buttons()
         self._office_link_timer = QTimer(self)
@@ -329,6 +340,22 @@ class StaffPanel(StaffOverlay):
         super().resizeEvent(event)
         self._relayout_tabs()
         self._fit_notices()
+        self._place_lock_warning()
+
+    def _warn_of_lock(self, seconds: int) -> None:
+        text = s.LOCK_WARNING.format(seconds=seconds)
+        self.lock_warning.setText(text)
+        self.lock_warning.setAccessibleName(text)
+        self._place_lock_warning()
+        self.lock_warning.show()
+        self.lock_warning.raise_()
+        announce(self, text)
+
+    def _place_lock_warning(self) -> None:
+        width = min(self.width(), COLUMN_WIDTH) - 2 * MARGIN
+        height = self.lock_warning.heightForWidth(width)
+        left = (self.width() - width) // 2
+        self.lock_warning.setGeometry(left, self.height() - MARGIN - height, width, height)
 
     def _fit_notices(self) -> None:
         self.notices.fit(self.height() // NOTICES_SHARE)

@@ -453,3 +453,37 @@ def test_mark_contacted_moves_nothing_under_the_finger(
     # Under the finger now: the next row's own Mark contacted, not its Open.
     under = window.childAt(window.mapFromGlobal(spot))
     assert under is second.contacted_button, under
+
+
+def test_the_staff_lock_warns_before_it_ends_and_a_touch_resumes(qapp: QApplication) -> None:
+    """Staff mode's idle lock (``Inactivity``) with a warning: ``warning`` with
+    the seconds left when there are ``warn_ms`` to go, ``resumed`` at a touch
+    after it, and ``expired`` only after a whole ``timeout_ms`` untouched."""
+    from kiosk.ui.staff.common import Inactivity
+
+    now = [100.0]
+    lock = Inactivity(10_000, warn_ms=3_000, clock=lambda: now[0])
+    said: list[object] = []
+    lock.warning.connect(lambda seconds: said.append(seconds))
+    lock.resumed.connect(lambda: said.append("resumed"))
+    lock.expired.connect(lambda: said.append("expired"))
+    lock.start()
+    try:
+        assert lock._timer.interval() == 7_000  # first to the warning's time
+        now[0] += 7.0
+        lock.on_timeout()
+        assert said == [3] and lock.warned
+        now[0] += 1.0
+        lock.touch()
+        assert said == [3, "resumed"] and not lock.warned
+        now[0] += 2.0
+        lock.on_timeout()  # due when it was warned: the touch since counts
+        assert said == [3, "resumed"]
+        now[0] += 5.0
+        lock.on_timeout()
+        assert said == [3, "resumed", 3]
+        now[0] += 3.0
+        lock.on_timeout()
+        assert said == [3, "resumed", 3, "expired"]
+    finally:
+        lock.stop()

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -29,7 +29,7 @@ from kiosk.ui.staff.tabs.log import LogTab
 from kiosk.ui.staff.tabs.staff import StaffTab
 from kiosk.ui.staff.tabs.summary import BarChart, SummaryTab
 from kiosk.ui.widgets import plain_text
-from tests.ui.helpers import find_button, tap
+from tests.ui.helpers import assert_text_fits, find_button, tap
 from tests.ui.staff.conftest import PIN, MakeStaff, StaffEnv
 
 SECRET_NAME = "Zebulon Quixotic-Marsh"
@@ -644,3 +644,32 @@ def test_a_notice_that_fits_is_seen_whole_from_its_first_word(
     assert notice.height() >= notice.heightForWidth(notice.width())
     assert where.top() == 0
     assert strip.verticalScrollBar().maximum() == 0  # nothing hidden below
+
+
+def test_the_panel_warns_before_it_locks_and_a_touch_keeps_it_open(
+    make_staff: MakeStaff, staff_env: StaffEnv, staff_config: Config, qtbot: QtBot
+) -> None:
+    """Staff reading an enquiry were locked out with no warning. A quarter of
+    the lock's time before it (30 s at most), the panel says so over its foot,
+    over the list and moving none of it; a touch anywhere takes the warning
+    away and keeps the panel open."""
+    staff_env.save("Warned Person")
+    window, mode = make_staff(cfg=replace(staff_config, staff_lock_seconds=2))
+    panel = open_panel(mode, staff_env)
+    listing = panel.enquiries.list
+    area_top = listing.area.mapToGlobal(listing.area.rect().topLeft()).y()
+    warning = panel.lock_warning
+    qtbot.waitUntil(warning.isVisible, timeout=3000)
+    assert mode.panel is panel  # warned, not locked
+    assert warning.text() == s.LOCK_WARNING.format(seconds=1)
+    assert warning.accessibleName() == warning.text()
+    assert listing.area.mapToGlobal(listing.area.rect().topLeft()).y() == area_top
+    assert_text_fits(window, warning)
+    foot = warning.geometry()
+    assert foot.bottom() < panel.height() and foot.top() > panel.height() // 2
+    qtbot.mouseClick(listing.rows[0].name, Qt.MouseButton.LeftButton)  # a touch anywhere
+    assert not warning.isVisible()
+    assert mode.panel is panel
+    qtbot.waitUntil(warning.isVisible, timeout=3000)  # untouched again: warned again
+    qtbot.waitUntil(lambda: mode.panel is None, timeout=3000)
+    assert staff_env.actions()[-1] == ("Ana", "lock", {"reason": "idle"})
