@@ -187,7 +187,7 @@ class _FirstPaint(QObject):
 
 
 @contextlib.contextmanager
-def _filters_off(app: QApplication, filters: list[QObject]) -> Iterator[None]:
+def _filters_off(filters: list[QObject]) -> Iterator[None]:
     """The application-wide event filters out of the way while parts are built
     on this thread, put back in the same order after. They act on input only,
     and none comes in meanwhile (the event loop is not running); left on, each
@@ -330,7 +330,7 @@ def build(paths: Paths, *, windowed: bool = False) -> Kiosk:
         # and 4 MiB, once), not at a patient's first fling or crisis card.
         kiosk.reload = LiveReload(window, paths)
         filters = window.input_filters + ([lockdown] if lockdown is not None else [])
-        with _filters_off(app, filters):
+        with _filters_off(filters):
             store = stores.get()
             window.finish_building()  # the page screen and the overlays
             window.request  # noqa: B018  (builds the request screen)

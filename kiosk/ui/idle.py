@@ -30,6 +30,20 @@ INPUT_EVENTS = frozenset(
         QEvent.Type.Wheel,
     }
 )
+#: What an idle clock is handed (``appfilter``): input, and moves (a move only
+#: counts with a button down: ``is_input``).
+WATCHED_EVENTS = frozenset({*INPUT_EVENTS, QEvent.Type.MouseMove})
+
+
+def is_input(event: QEvent) -> bool:
+    """A person at the screen: a press, a touch, a key, a wheel, or a finger
+    (a button) dragging; a mouse hovering is not."""
+    kind = event.type()
+    if kind in INPUT_EVENTS:
+        return True
+    return (
+        kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent) and bool(event.buttons())
+    )
 
 
 class IdleMonitor(QObject):
@@ -135,16 +149,12 @@ class IdleMonitor(QObject):
         self._countdown.stop()
 
     # -- events ---------------------------------------------------------------
-    #: What it is handed (``appfilter``): input; a move only counts with a button down.
-    EVENTS = frozenset({*INPUT_EVENTS, QEvent.Type.MouseMove})
+    EVENTS = WATCHED_EVENTS  # what it is handed (``appfilter``)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in INPUT_EVENTS:
+        if is_input(event):
             # A synthesised press reaches several widgets up the chain; one
             # timestamp is all it costs.
-            self.touch()
-        elif kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent) and event.buttons():
             self.touch()
         return False
 

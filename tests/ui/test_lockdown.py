@@ -265,8 +265,6 @@ def test_app_filters_step_aside_while_parts_are_built_then_come_back_in_order(
     from kiosk.ui.app import _filters_off
 
     window = make_window()
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
     assert window.idle in window.input_filters  # the window's own, to step aside too
     seen: list[str] = []
 
@@ -286,7 +284,7 @@ def test_app_filters_step_aside_while_parts_are_built_then_come_back_in_order(
     edit = QLineEdit()
     qtbot.addWidget(edit)
     try:
-        with _filters_off(app, [first, second]):
+        with _filters_off([first, second]):
             QApplication.sendEvent(edit, _key(Qt.Key.Key_A))
             assert seen == []
         QApplication.sendEvent(edit, _key(Qt.Key.Key_B))

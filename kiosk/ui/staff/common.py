@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QWidget,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui import appfilter, widgets
 from kiosk.ui.i18n import staff_strings as s
-from kiosk.ui.idle import INPUT_EVENTS
+from kiosk.ui.idle import WATCHED_EVENTS, is_input
 from kiosk.ui.metrics import FORM_GAP, SCREEN_MARGIN
 from kiosk.ui.widgets import Choices, relabel
 
@@ -108,14 +107,10 @@ class Inactivity(QObject):
         if not self._timer.isActive():
             self._timer.start(self.timeout_ms - self.warn_ms)
 
-    #: What it is handed (``appfilter``): input; a move only counts with a button down.
-    EVENTS = frozenset({*INPUT_EVENTS, QEvent.Type.MouseMove})
+    EVENTS = WATCHED_EVENTS  # what it is handed (``appfilter``), as the patients' clock
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in INPUT_EVENTS or (
-            kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent) and event.buttons()
-        ):
+        if is_input(event):
             self.touch()
         return False
 

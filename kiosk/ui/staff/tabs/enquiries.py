@@ -432,11 +432,7 @@ class EnquiryList(QWidget):
         self._show_more_button()
         if before != "contacted":
             self._undo = (enquiry_id, before)
-            text = s.MARKED_CONTACTED_ROW.format(id=enquiry_id)
-            self.undo_text.setText(text)
-            self.undo_text.setAccessibleName(text)
-            self.undo_text.show()
-            self.undo_button.show()
+            self._say_under(s.MARKED_CONTACTED_ROW.format(id=enquiry_id), undo=True)
         self.changed.emit()
 
     def undo(self) -> None:
@@ -448,12 +444,16 @@ class EnquiryList(QWidget):
         if done:
             self.refresh()
         # Said where the Undo was: a line over the list would move it.
-        self.undo_text.setText(said)
-        self.undo_text.setAccessibleName(said)
-        self.undo_text.show()
-        self.undo_button.setVisible(not done)  # a failed one may be tried again
+        self._say_under(said, undo=not done)  # a failed one may be tried again
         if done:
             self.changed.emit()
+
+    def _say_under(self, text: str, *, undo: bool) -> None:
+        """``text`` under the list, with Undo beside it or not."""
+        self.undo_text.setText(text)
+        self.undo_text.setAccessibleName(text)
+        self.undo_text.show()
+        self.undo_button.setVisible(undo)
 
     def _hide_undo(self) -> None:
         self._undo = None
